@@ -1,0 +1,11 @@
+/* cloudcron next: not built yet; its own issue fills it in. */
+#include <stdio.h>
+
+#include "cli.h"
+
+int gen_cmd_next(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  fputs("cloudcron next: not available in this build yet\n", stderr);
+  return GEN_EXIT_USAGE;
+}
