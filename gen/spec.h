@@ -1,0 +1,164 @@
+/* gen/spec.h: the typed model of a cloudcron spec (SPEC.md, version 1).
+ *
+ * gen_spec_load reads a YAML or JSON file, checks it completely and, when
+ * it is valid, returns the model. Everything in a gen_spec (strings, arrays,
+ * spans) lives in the spec's arena and is freed by gen_spec_free; jansson
+ * values (input, vars, filter) are owned by the spec: borrow them, and
+ * json_incref what you keep longer. Optional strings are NULL when absent;
+ * defaults are already applied. Maps keep the order of the file. */
+#ifndef GEN_SPEC_H
+#define GEN_SPEC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cc/diag.h"
+
+typedef struct gen_span {
+  const char *file; /* the spec's path as given */
+  int line, col;    /* 1-based; col counts code points */
+} gen_span;
+
+typedef struct gen_kv {
+  const char *key, *value;
+  gen_span key_span, span;
+} gen_kv;
+
+typedef struct gen_kvs {
+  gen_kv *items;
+  size_t n;
+} gen_kvs;
+
+typedef struct gen_strs {
+  const char **items;
+  gen_span *spans;
+  size_t n;
+} gen_strs;
+
+typedef enum { GEN_IMAGE_BUILD, GEN_IMAGE_REPUBLISH, GEN_IMAGE_URI } gen_image_kind;
+
+typedef struct gen_image {
+  const char *key;
+  gen_span span;
+  gen_image_kind kind;
+  struct {
+    const char *context;    /* as written, relative to the spec's folder */
+    const char *dockerfile; /* default "Dockerfile" */
+    const char *repository;
+    const char *tag;        /* NULL: content hash of the context */
+    const char *platform;   /* "linux/amd64" (default) or "linux/arm64" */
+    gen_kvs build_args;
+  } build;
+  struct {
+    const char *source; /* registry/repository, no tag */
+    const char *tag;
+    const char *repository; /* derived: "<project>-<key>" */
+  } republish;
+  const char *uri; /* GEN_IMAGE_URI: used as is */
+  const char *architecture; /* derived: "x86_64" or "arm64" */
+} gen_image;
+
+typedef struct gen_topic {
+  const char *key;
+  gen_span span;
+  bool fifo;
+  const char *arn;  /* existing topic; NULL when cloudcron creates it */
+  const char *name; /* derived AWS name: "<project>-<key>[.fifo]", or the ARN's last part */
+} gen_topic;
+
+typedef struct gen_task {
+  const char *key;
+  gen_span span;
+  const char *image;
+  const gen_image *image_ref;
+  const char *schedule; /* cron(...) | rate(...) | at(...) */
+  gen_span schedule_span;
+  const char *timezone; /* default "UTC" */
+  gen_strs publishes;   /* topic keys */
+  const gen_topic **publishes_ref;
+  gen_kvs env;
+  int timeout;          /* seconds, default 60 */
+  int memory;           /* MB, default 256 */
+  json_t *input;        /* NULL when absent */
+  bool has_retry;
+  int retry_attempts;   /* default 185 */
+  int retry_max_age;    /* seconds, default 86400 */
+  int flexible_window;  /* minutes; 0 = off (default) */
+  bool dead_letter;     /* default false */
+  bool enabled;         /* default true */
+  /* derived AWS names */
+  const char *function_name; /* "<project>-<key>" */
+  const char *schedule_name; /* "<project>-<key>" */
+  const char *role_name;     /* "<project>-<key>-exec" */
+  const char *scheduler_role_name; /* "<project>-<key>-sched" */
+  const char *dlq_name;      /* "<project>-<key>-dlq" */
+} gen_task;
+
+typedef enum { GEN_CHANNEL_EMAIL, GEN_CHANNEL_SMS, GEN_CHANNEL_PRINT } gen_channel;
+typedef enum { GEN_TEMPLATE_INLINE, GEN_TEMPLATE_FILE, GEN_TEMPLATE_URL, GEN_TEMPLATE_S3 } gen_template_kind;
+
+typedef struct gen_notification {
+  const char *key;
+  gen_span span;
+  gen_channel channel;
+  const char *topic;
+  const gen_topic *topic_ref;
+  const char *image;
+  const gen_image *image_ref;
+  gen_template_kind template_kind;
+  const char *template_value; /* inline text, file path (as written), https URL or s3:// URI */
+  const char *template_text;  /* inline text or the file's content; NULL for url/s3 */
+  const char *template_name;  /* for autoescape: the file's name, or "<key>.html"/"<key>.txt" */
+  const char *subject;        /* email only; NULL when absent */
+  json_t *vars;               /* JSON object; empty object when absent */
+  json_t *filter;             /* SNS filter policy object; NULL when absent */
+  /* email */
+  const char *sender;
+  gen_strs recipients;        /* email addresses or E.164 numbers */
+  gen_strs reply_to;
+  const char *configuration_set;
+  /* sms */
+  const char *from;
+  bool allow_override;        /* default false */
+  const char *twilio_secret;  /* Secrets Manager ARN or SSM parameter name */
+  /* derived AWS names */
+  const char *function_name;  /* "<project>-<key>" */
+  const char *role_name;      /* "<project>-<key>-exec" */
+  const char *queue_name;     /* "<project>-<key>[.fifo]" (FIFO when the topic is) */
+  const char *dlq_name;       /* "<project>-<key>-dlq[.fifo]" */
+} gen_notification;
+
+typedef struct gen_spec {
+  const char *path;     /* as given */
+  const char *dir;      /* the spec's folder, for relative paths */
+  int version;
+  const char *project;
+  const char *region;   /* NULL: the provider's */
+  gen_kvs tags;
+  gen_image *images;
+  size_t nimages;
+  gen_topic *topics;
+  size_t ntopics;
+  gen_task *tasks;
+  size_t ntasks;
+  gen_notification *notifications;
+  size_t nnotifications;
+  struct cc_arena *arena;
+} gen_spec;
+
+/* Loads and checks the spec at PATH. Returns CC_OK and the model in *OUT;
+ * or CC_EINVAL with every error found added to DIAGS (the file's text is
+ * registered for excerpts) and *OUT NULL; or CC_EIO / CC_ENOMEM (also
+ * reported in DIAGS). The caller frees *OUT with gen_spec_free. */
+int gen_spec_load(gen_spec **out, const char *path, cc_diags *diags);
+
+/* Frees SPEC and all it owns. gen_spec_free(NULL) is a no-op. */
+void gen_spec_free(gen_spec *spec);
+
+/* Lookups by key; NULL when absent. */
+const gen_image *gen_spec_image(const gen_spec *spec, const char *key);
+const gen_topic *gen_spec_topic(const gen_spec *spec, const char *key);
+const gen_task *gen_spec_task(const gen_spec *spec, const char *key);
+
+#endif
