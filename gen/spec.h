@@ -71,10 +71,12 @@ typedef struct gen_task {
   const char *key;
   gen_span span;
   const char *image;
+  gen_span image_span;
   const gen_image *image_ref;
   const char *schedule; /* cron(...) | rate(...) | at(...) */
-  gen_span schedule_span;
+  gen_span schedule_span; /* where the expression's text starts (inside quotes) */
   const char *timezone; /* default "UTC" */
+  gen_span timezone_span;
   gen_strs publishes;   /* topic keys */
   const gen_topic **publishes_ref;
   gen_kvs env;
@@ -103,16 +105,21 @@ typedef struct gen_notification {
   gen_span span;
   gen_channel channel;
   const char *topic;
+  gen_span topic_span;
   const gen_topic *topic_ref;
   const char *image;
+  gen_span image_span;
   const gen_image *image_ref;
   gen_template_kind template_kind;
   const char *template_value; /* inline text, file path (as written), https URL or s3:// URI */
   const char *template_text;  /* inline text or the file's content; NULL for url/s3 */
-  const char *template_name;  /* for autoescape: the file's name, or "<key>.html"/"<key>.txt" */
+  const char *template_name;  /* for autoescape: the file's, URL's or object's name; "<key>.txt" inline */
+  gen_span template_span;     /* where the template source value starts in the spec */
   const char *subject;        /* email only; NULL when absent */
+  gen_span subject_span;      /* where the subject's text starts (inside quotes) */
   json_t *vars;               /* JSON object; empty object when absent */
   json_t *filter;             /* SNS filter policy object; NULL when absent */
+  gen_span filter_span;
   /* email */
   const char *sender;
   gen_strs recipients;        /* email addresses or E.164 numbers */

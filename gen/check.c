@@ -1,0 +1,419 @@
+#include "check.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cc/arena.h"
+#include "cc/buf.h"
+#include "cc/err.h"
+#include "cc/file.h"
+#ifdef CC_HAVE_SCHEDULE
+#include "cc/schedule.h"
+#endif
+#include "cc/suggest.h"
+#ifdef CC_HAVE_TEMPLATE
+#include "cc/template.h"
+#endif
+#include "formats.h"
+
+#define S_MAX_TEMPLATE_FILE ((size_t)1 << 20)
+
+typedef struct S_checker {
+  gen_spec *spec;
+  cc_diags *d;
+  const char *text;
+  size_t len;
+  int oom;
+} S_checker;
+
+typedef struct S_name {
+  const char *kind, *name, *owner;
+  gen_span span;
+} S_name;
+
+static void S_err(S_checker *c, gen_span at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void S_err(S_checker *c, gen_span at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cc_diags_vadd(c->d, CC_DIAG_ERROR, at.file, at.line, at.col, fmt, ap);
+  va_end(ap);
+}
+
+static const char *S_fmt(S_checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *S_fmt(S_checker *c, const char *fmt, ...) {
+  cc_buf b = CC_BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = cc_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  const char *s = rc ? NULL : cc_arena_strndup(c->spec->arena, cc_buf_str(&b), b.len);
+  cc_buf_free(&b);
+  if (!s) c->oom = 1;
+  return s ? s : "";
+}
+
+/* ---- references ---- */
+
+static void S_unknown(S_checker *c, gen_span at, const char *kind, const char *name, const char *const *keys,
+                      size_t n, const char *section) {
+  const char *s = cc_suggest(name, keys, n);
+  if (s) {
+    S_err(c, at, "unknown %s `%s`; did you mean `%s`?", kind, name, s);
+  } else if (n == 0) {
+    S_err(c, at, "unknown %s `%s`: the spec defines no `%s`", kind, name, section);
+  } else {
+    cc_buf list = CC_BUF_INIT;
+    for (size_t i = 0; i < n; i++) cc_buf_printf(&list, "%s`%s`", i ? ", " : "", keys[i]);
+    S_err(c, at, "unknown %s `%s`; the %s defined are %s", kind, name, section, cc_buf_str(&list));
+    cc_buf_free(&list);
+  }
+}
+
+static const gen_image *S_image(S_checker *c, const char *key, gen_span at) {
+  const gen_image *img = gen_spec_image(c->spec, key);
+  if (img) return img;
+  const char **keys = malloc((c->spec->nimages + 1) * sizeof *keys);
+  if (!keys) {
+    c->oom = 1;
+    return NULL;
+  }
+  for (size_t i = 0; i < c->spec->nimages; i++) keys[i] = c->spec->images[i].key;
+  S_unknown(c, at, "image", key, keys, c->spec->nimages, "images");
+  free(keys);
+  return NULL;
+}
+
+static const gen_topic *S_topic(S_checker *c, const char *key, gen_span at) {
+  const gen_topic *t = gen_spec_topic(c->spec, key);
+  if (t) return t;
+  const char **keys = malloc((c->spec->ntopics + 1) * sizeof *keys);
+  if (!keys) {
+    c->oom = 1;
+    return NULL;
+  }
+  for (size_t i = 0; i < c->spec->ntopics; i++) keys[i] = c->spec->topics[i].key;
+  S_unknown(c, at, "topic", key, keys, c->spec->ntopics, "topics");
+  free(keys);
+  return NULL;
+}
+
+/* A value's span: the key's when we only know the entry. */
+static gen_span S_value_span(const gen_span *spans, size_t i, gen_span fallback) {
+  return spans ? spans[i] : fallback;
+}
+
+/* ---- names ---- */
+
+static void S_limit(S_checker *c, const char *kind, const char *name, size_t max, const char *owner, gen_span at) {
+  size_t n = strlen(name);
+  if (n <= max) return;
+  S_err(c, at, "the %s `%s` derived from %s is %zu characters, over AWS's limit of %zu; shorten the key (or `project`) by %zu",
+        kind, name, owner, n, max, n - max);
+}
+
+static int S_cmp_names(const void *a, const void *b) {
+  const S_name *x = a, *y = b;
+  int k = strcmp(x->kind, y->kind);
+  if (k) return k;
+  k = strcmp(x->name, y->name);
+  if (k) return k;
+  return x < y ? -1 : x > y;
+}
+
+static void S_unique_names(S_checker *c, S_name *names, size_t n) {
+  qsort(names, n, sizeof *names, S_cmp_names);
+  for (size_t i = 1; i < n; i++) {
+    if (strcmp(names[i].kind, names[i - 1].kind) || strcmp(names[i].name, names[i - 1].name)) continue;
+    S_err(c, names[i].span, "%s and %s would both be named `%s` (%s); rename one", names[i - 1].owner, names[i].owner,
+          names[i].name, names[i].kind);
+  }
+}
+
+/* ---- secrets ---- */
+
+static void S_secret_values(S_checker *c, const gen_kvs *kvs, const char *where) {
+  for (size_t i = 0; i < kvs->n; i++) {
+    const gen_kv *kv = &kvs->items[i];
+    bool access_key = strlen(kv->value) == 20 && (!strncmp(kv->value, "AKIA", 4) || !strncmp(kv->value, "ASIA", 4));
+    if ((gen_is_secretish_name(kv->key) && *kv->value && !gen_is_reference(kv->value)) || access_key)
+      S_err(c, kv->span, "`%s` in %s looks like a secret; secrets are never values in the spec: store it in Secrets Manager or SSM and pass its ARN or parameter name",
+            kv->key, where);
+  }
+}
+
+static void S_secret_vars(S_checker *c, const json_t *vars, gen_span at, const char *where) {
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)vars, key, v) {
+    if (json_is_string(v) && gen_is_secretish_name(key) && *json_string_value(v) && !gen_is_reference(json_string_value(v)))
+      S_err(c, at, "`%s` in %s looks like a secret; secrets are never values in the spec: store it in Secrets Manager or SSM and pass its ARN or parameter name",
+            key, where);
+  }
+}
+
+/* ---- files ---- */
+
+static const char *S_path(S_checker *c, const char *rel) {
+  if (rel[0] == '/' || !strcmp(c->spec->dir, ".")) return rel;
+  return S_fmt(c, "%s/%s", c->spec->dir, rel);
+}
+
+static void S_check_build_context(S_checker *c, const gen_image *img) {
+  const char *dir = S_path(c, img->build.context);
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    S_err(c, img->span, "the build context `%s` of image `%s` is not a directory (paths are relative to the spec's folder)",
+          img->build.context, img->key);
+    return;
+  }
+  const char *df = S_fmt(c, "%s/%s", dir, img->build.dockerfile);
+  if (stat(df, &st) != 0 || !S_ISREG(st.st_mode))
+    S_err(c, img->span, "image `%s` has no `%s` in its build context `%s`", img->key, img->build.dockerfile,
+          img->build.context);
+}
+
+/* ---- templates ---- */
+
+/* Maps a position inside a template that starts at AT in the spec. */
+__attribute__((unused)) static gen_span S_map_inline(const S_checker *c, gen_span at, int line, int col) {
+  gen_span s = at;
+  /* Find the byte offset of AT to see how the scalar is written. */
+  const char *p = c->text, *end = c->text + c->len;
+  for (int l = 1; l < at.line && p < end; l++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    p = nl ? nl + 1 : end;
+  }
+  int cc = 1;
+  while (p < end && cc < at.col) {
+    if (((unsigned char)*p & 0xC0) != 0x80) cc++;
+    p++;
+    while (p < end && ((unsigned char)*p & 0xC0) == 0x80) p++;
+  }
+  if (p < end && (*p == '|' || *p == '>')) {
+    /* Block scalar: the text starts on the next line, at its indentation. */
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    int indent = 0;
+    if (nl)
+      for (const char *q = nl + 1; q < end && *q == ' '; q++) indent++;
+    s.line = at.line + line;
+    s.col = indent + col;
+    return s;
+  }
+  int quoted = p < end && (*p == '"' || *p == '\'');
+  s.line = at.line + line - 1;
+  s.col = line == 1 ? at.col + quoted + col - 1 : col;
+  return s;
+}
+
+static const char *S_basename(const char *s) {
+  const char *slash = strrchr(s, '/');
+  return slash ? slash + 1 : s;
+}
+
+/* Compiles TEXT; errors are moved into the checker's diagnostics, at
+ * positions in the spec (inline) or in the template file (FILE_PATH). */
+static void S_compile(S_checker *c, const char *name, const char *text, gen_span at, const char *file_path,
+                      int strict) {
+#ifndef CC_HAVE_TEMPLATE
+  (void)c, (void)name, (void)text, (void)at, (void)file_path, (void)strict;
+#else
+  cc_diags tmp;
+  cc_diags_init(&tmp);
+  cc_tpl *t = NULL;
+  cc_tpl_opts opts;
+  cc_tpl_opts_default(&opts);
+  opts.strict = strict;
+  int rc = cc_tpl_compile(&t, name, text, strlen(text), &opts, &tmp);
+  if (rc == CC_ENOMEM) c->oom = 1;
+  for (size_t i = 0; i < tmp.n; i++) {
+    const cc_diag *g = &tmp.items[i];
+    gen_span s;
+    if (file_path) {
+      s.file = file_path;
+      s.line = g->line;
+      s.col = g->col;
+    } else {
+      s = S_map_inline(c, at, g->line, g->col);
+    }
+    S_err(c, s, "template: %s", g->msg);
+  }
+  cc_tpl_free(t);
+  cc_diags_free(&tmp);
+#endif
+}
+
+static void S_check_templates(S_checker *c, gen_notification *n) {
+  if (n->template_kind == GEN_TEMPLATE_FILE && n->template_value && *n->template_value) {
+    const char *path = S_path(c, n->template_value);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cc_file_read(&text, &len, path, S_MAX_TEMPLATE_FILE);
+    if (rc == CC_ETOOBIG) {
+      S_err(c, n->template_span, "template file `%s` is larger than 1 MiB", n->template_value);
+    } else if (rc) {
+      S_err(c, n->template_span, "cannot read template file `%s`: %s", n->template_value, strerror(errno));
+    } else if (strlen(text) != len) {
+      S_err(c, n->template_span, "template file `%s` contains a NUL byte", n->template_value);
+    } else {
+      n->template_text = cc_arena_strndup(c->spec->arena, text, len);
+      if (!n->template_text) c->oom = 1;
+      else if (cc_diags_source(c->d, path, text, len)) c->oom = 1;
+    }
+    free(text);
+    n->template_name = S_basename(n->template_value);
+    if (n->template_text) S_compile(c, path, n->template_text, n->template_span, path, 0);
+  } else if (n->template_kind == GEN_TEMPLATE_INLINE && n->template_text) {
+    n->template_name = S_fmt(c, "%s.txt", n->key);
+    S_compile(c, n->template_name, n->template_text, n->template_span, NULL, 0);
+  } else if (n->template_value) {
+    const char *q = strpbrk(n->template_value + 5, "?#");
+    const char *path = q ? S_fmt(c, "%.*s", (int)(q - n->template_value), n->template_value) : n->template_value;
+    n->template_name = S_basename(path);
+  }
+  if (n->subject) S_compile(c, S_fmt(c, "%s.subject", n->key), n->subject, n->subject_span, NULL, 0);
+}
+
+/* ---- filter policies ---- */
+
+static void S_check_filter(S_checker *c, const gen_notification *n) {
+  static const char *const ops[] = {"prefix", "suffix", "anything-but", "numeric", "exists", "equals-ignore-case", "cidr"};
+  const char *key;
+  json_t *v;
+  if (json_object_size(n->filter) > 5)
+    S_err(c, n->filter_span, "`filter` of notification `%s` has %zu attributes; SNS allows 5",
+          n->key, json_object_size(n->filter));
+  json_object_foreach(n->filter, key, v) {
+    if (!json_is_array(v) || json_array_size(v) == 0) {
+      S_err(c, n->filter_span, "`filter.%s` of notification `%s` must be a non-empty list of values", key, n->key);
+      continue;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) {
+      if (json_is_string(item) || json_is_number(item) || json_is_boolean(item) || json_is_null(item)) continue;
+      const char *op = json_is_object(item) && json_object_size(item) == 1 ? json_object_iter_key(json_object_iter(item)) : NULL;
+      bool known = false;
+      for (size_t k = 0; op && k < sizeof ops / sizeof ops[0]; k++) known = known || !strcmp(op, ops[k]);
+      if (!known)
+        S_err(c, n->filter_span, "`filter.%s` of notification `%s`: each value must be a string, a number, or an operator like {prefix: \"x\"} (prefix, suffix, anything-but, numeric, exists, equals-ignore-case, cidr)",
+              key, n->key);
+    }
+  }
+}
+
+/* ---- schedules ---- */
+
+static void S_check_schedule(S_checker *c, const gen_task *t) {
+#ifndef CC_HAVE_SCHEDULE
+  (void)c, (void)t;
+#else
+  if (!t->schedule || !*t->schedule) return;
+  cc_sched *s = NULL;
+  cc_sched_err err;
+  memset(&err, 0, sizeof err);
+  int rc = cc_sched_parse(&s, t->schedule, &err);
+  if (rc == CC_EINVAL) {
+    gen_span at = t->schedule_span;
+    at.col += err.col > 0 ? err.col - 1 : 0;
+    S_err(c, at, "%s", err.msg);
+  } else if (rc) {
+    c->oom = 1;
+  }
+  cc_sched_free(s);
+  cc_tz *tz = NULL;
+  rc = cc_tz_load(&tz, t->timezone);
+  if (rc == CC_ENOTFOUND) {
+    S_err(c, t->timezone_span, "`%s` (the `timezone` of task `%s`) is not an IANA time zone name (like Europe/Rome or UTC)",
+          t->timezone, t->key);
+  } else if (rc) {
+    c->oom = 1;
+  }
+  cc_tz_free(tz);
+#endif
+}
+
+int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
+  S_checker c = {spec, diags, text, len, 0};
+  size_t before = diags->nerrors;
+  const char *p = spec->project ? spec->project : "";
+  size_t cap = 4 * spec->ntasks + 4 * spec->nnotifications + spec->ntopics + spec->nimages + 1;
+  S_name *names = malloc(cap * sizeof *names);
+  if (!names) return CC_ENOMEM;
+  size_t nn = 0;
+#define S_NAME(k, nm, own, sp) (names[nn++] = (S_name){(k), (nm), (own), (sp)})
+
+  for (size_t i = 0; i < spec->nimages; i++) {
+    gen_image *img = &spec->images[i];
+    if (img->kind == GEN_IMAGE_BUILD && img->build.context) S_check_build_context(&c, img);
+    if (img->kind == GEN_IMAGE_BUILD && img->build.repository)
+      S_NAME("ECR repository", img->build.repository, S_fmt(&c, "image `%s`", img->key), img->span);
+    if (img->kind == GEN_IMAGE_REPUBLISH) {
+      img->republish.repository = S_fmt(&c, "%s-%s", p, img->key);
+      S_NAME("ECR repository", img->republish.repository, S_fmt(&c, "image `%s`", img->key), img->span);
+    }
+    if (img->kind == GEN_IMAGE_BUILD) S_secret_values(&c, &img->build.build_args, S_fmt(&c, "the build_args of image `%s`", img->key));
+  }
+  for (size_t i = 0; i < spec->ntopics; i++) {
+    gen_topic *t = &spec->topics[i];
+    if (!t->arn) {
+      t->name = S_fmt(&c, "%s-%s%s", p, t->key, t->fifo ? ".fifo" : "");
+      S_limit(&c, "SNS topic name", t->name, 256, S_fmt(&c, "topic `%s`", t->key), t->span);
+      S_NAME("SNS topic", t->name, S_fmt(&c, "topic `%s`", t->key), t->span);
+    }
+  }
+  for (size_t i = 0; i < spec->ntasks; i++) {
+    gen_task *t = &spec->tasks[i];
+    const char *owner = S_fmt(&c, "task `%s`", t->key);
+    if (t->image) t->image_ref = S_image(&c, t->image, t->image_span);
+    t->publishes_ref = cc_arena_alloc(spec->arena, (t->publishes.n + 1) * sizeof *t->publishes_ref);
+    if (!t->publishes_ref) c.oom = 1;
+    for (size_t j = 0; j < t->publishes.n && t->publishes_ref; j++)
+      t->publishes_ref[j] = S_topic(&c, t->publishes.items[j], S_value_span(t->publishes.spans, j, t->span));
+    t->function_name = S_fmt(&c, "%s-%s", p, t->key);
+    t->schedule_name = t->function_name;
+    t->role_name = S_fmt(&c, "%s-%s-exec", p, t->key);
+    t->scheduler_role_name = S_fmt(&c, "%s-%s-sched", p, t->key);
+    t->dlq_name = S_fmt(&c, "%s-%s-dlq", p, t->key);
+    S_limit(&c, "Lambda function name", t->function_name, 64, owner, t->span);
+    S_limit(&c, "IAM role name", t->scheduler_role_name, 64, owner, t->span);
+    if (strlen(t->scheduler_role_name) <= 64) S_limit(&c, "IAM role name", t->role_name, 64, owner, t->span);
+    S_NAME("Lambda function", t->function_name, owner, t->span);
+    S_NAME("IAM role", t->role_name, owner, t->span);
+    S_NAME("IAM role", t->scheduler_role_name, owner, t->span);
+    if (t->dead_letter) S_NAME("SQS queue", t->dlq_name, owner, t->span);
+    S_check_schedule(&c, t);
+    S_secret_values(&c, &t->env, S_fmt(&c, "the env of task `%s`", t->key));
+    if (t->input && json_is_object(t->input)) S_secret_vars(&c, t->input, t->span, S_fmt(&c, "the input of task `%s`", t->key));
+  }
+  for (size_t i = 0; i < spec->nnotifications; i++) {
+    gen_notification *n = &spec->notifications[i];
+    const char *owner = S_fmt(&c, "notification `%s`", n->key);
+    if (n->topic) n->topic_ref = S_topic(&c, n->topic, n->topic_span);
+    if (n->image) n->image_ref = S_image(&c, n->image, n->image_span);
+    bool fifo = n->topic_ref ? n->topic_ref->fifo : true;
+    n->function_name = S_fmt(&c, "%s-%s", p, n->key);
+    n->role_name = S_fmt(&c, "%s-%s-exec", p, n->key);
+    n->queue_name = S_fmt(&c, "%s-%s%s", p, n->key, fifo ? ".fifo" : "");
+    n->dlq_name = S_fmt(&c, "%s-%s-dlq%s", p, n->key, fifo ? ".fifo" : "");
+    S_limit(&c, "Lambda function name", n->function_name, 64, owner, n->span);
+    S_limit(&c, "IAM role name", n->role_name, 64, owner, n->span);
+    S_limit(&c, "SQS queue name", n->dlq_name, 80, owner, n->span);
+    S_NAME("Lambda function", n->function_name, owner, n->span);
+    S_NAME("IAM role", n->role_name, owner, n->span);
+    S_NAME("SQS queue", n->queue_name, owner, n->span);
+    S_NAME("SQS queue", n->dlq_name, owner, n->span);
+    if (n->allow_override && n->channel == GEN_CHANNEL_PRINT)
+      S_err(&c, n->span, "`allow_override` does not apply to print channels");
+    if (n->vars) S_secret_vars(&c, n->vars, n->span, S_fmt(&c, "the vars of notification `%s`", n->key));
+    if (n->filter) S_check_filter(&c, n);
+    S_check_templates(&c, n);
+  }
+  S_unique_names(&c, names, nn);
+  free(names);
+  if (c.oom) return CC_ENOMEM;
+  return diags->nerrors > before ? CC_EINVAL : CC_OK;
+}

@@ -1,0 +1,31 @@
+/* gen/formats.h: syntax checks of the values a spec carries. Each returns
+ * true when S is well-formed. */
+#ifndef GEN_FORMATS_H
+#define GEN_FORMATS_H
+
+#include <stdbool.h>
+
+bool gen_is_project_name(const char *s);  /* ^[a-z][a-z0-9-]{1,30}$ */
+bool gen_is_key_name(const char *s);      /* task/topic/... keys: ^[a-z][a-z0-9-]*$ (become AWS names) */
+bool gen_is_region(const char *s);        /* us-west-2, eu-central-1, us-gov-west-1, ... */
+bool gen_is_email(const char *s);         /* addr-spec, or "Display Name <addr-spec>" when NAMED */
+bool gen_is_email_named(const char *s);
+bool gen_is_e164(const char *s);          /* +15551234567: ^\+[1-9][0-9]{1,14}$ */
+bool gen_is_env_name(const char *s);      /* ^[A-Za-z_][A-Za-z0-9_]*$ */
+bool gen_is_ecr_repository(const char *s);/* ECR repository name rules */
+bool gen_is_image_tag(const char *s);     /* ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ */
+bool gen_is_image_uri(const char *s);     /* registry/repo(:tag|@sha256:<64 hex>) */
+bool gen_is_secret_arn(const char *s);    /* arn:aws...:secretsmanager:<region>:<12 digits>:secret:<name> */
+bool gen_is_ssm_name(const char *s);      /* /path/name or arn:aws...:ssm:...:parameter/... */
+bool gen_is_sns_topic_arn(const char *s); /* arn:aws...:sns:<region>:<12 digits>:<name> */
+bool gen_is_https_url(const char *s);
+bool gen_is_s3_uri(const char *s);        /* s3://bucket/key */
+/* Whether an environment or vars key looks like it holds a secret. */
+bool gen_is_secretish_name(const char *s);
+/* Whether a value looks like a reference rather than a secret (ARN or SSM name). */
+bool gen_is_reference(const char *s);
+
+/* Parses "<n>s|m|h" into seconds. Returns false when malformed. */
+bool gen_parse_duration(const char *s, long *seconds);
+
+#endif

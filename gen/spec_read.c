@@ -1,0 +1,614 @@
+#include "spec_read.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cc/arena.h"
+#include "cc/buf.h"
+#include "cc/err.h"
+#include "cc/suggest.h"
+#include "formats.h"
+
+/* JSON values (input, vars, filter) may not expand past this many nodes
+ * through aliases, nor nest deeper than this. */
+#define S_JSON_BUDGET 1000000
+#define S_JSON_DEPTH 64
+
+typedef struct S_reader {
+  gen_spec *spec;
+  cc_arena *a;
+  cc_diags *d;
+  int oom;
+  long json_budget;
+} S_reader;
+
+#define S_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void S_err(S_reader *r, const gen_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void S_err(S_reader *r, const gen_node *at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cc_diags_vadd(r->d, CC_DIAG_ERROR, at->span.file, at->span.line, at->span.col, fmt, ap);
+  va_end(ap);
+}
+
+static void *S_alloc(S_reader *r, size_t n) {
+  void *p = cc_arena_alloc(r->a, n ? n : 1);
+  if (!p) r->oom = 1;
+  return p;
+}
+
+/* ---- keys ---- */
+
+/* Reports keys of MAP that are not in ALLOWED. OTHERS, when given, are keys
+ * valid elsewhere (e.g. for another channel): those get NOTE instead. */
+static void S_keys(S_reader *r, const gen_node *map, const char *const *allowed, size_t n, const char *what,
+                   const char *const *others, size_t nothers, const char *note) {
+  for (size_t i = 0; i < map->npairs; i++) {
+    const gen_node *k = map->pairs[i].key;
+    bool ok = false;
+    for (size_t j = 0; j < n && !ok; j++) ok = !strcmp(k->str, allowed[j]);
+    if (ok) continue;
+    bool other = false;
+    for (size_t j = 0; j < nothers && !other; j++) other = !strcmp(k->str, others[j]);
+    if (other) {
+      S_err(r, k, "`%s` %s", k->str, note);
+      continue;
+    }
+    const char *s = cc_suggest(k->str, allowed, n);
+    if (s) {
+      S_err(r, k, "unknown key `%s` in %s; did you mean `%s`?", k->str, what, s);
+    } else {
+      cc_buf list = CC_BUF_INIT;
+      for (size_t j = 0; j < n; j++) cc_buf_printf(&list, "%s%s", j ? ", " : "", allowed[j]);
+      S_err(r, k, "unknown key `%s` in %s; expected one of: %s", k->str, what, cc_buf_str(&list));
+      cc_buf_free(&list);
+    }
+  }
+}
+
+static const gen_node *S_require(S_reader *r, const gen_node *map, const gen_node *where, const char *key,
+                                 const char *what) {
+  const gen_node *v = gen_node_get(map, key);
+  if (!v) S_err(r, where, "%s is missing the required key `%s`", what, key);
+  return v;
+}
+
+static bool S_is_map(S_reader *r, const gen_node *n, const char *what) {
+  if (n->kind == GEN_NODE_MAP) return true;
+  S_err(r, n, "%s must be a mapping, not %s", what, gen_node_type_name(n));
+  return false;
+}
+
+/* ---- scalars ---- */
+
+static bool S_string(S_reader *r, const gen_node *n, const char *what, const char **out) {
+  if (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_STR) {
+    *out = n->str; /* arena-owned already */
+    return true;
+  }
+  if (n->kind == GEN_NODE_SCALAR && n->type != GEN_SCALAR_NULL)
+    S_err(r, n, "%s must be a string, not %s; quote it: \"%s\"", what, gen_node_type_name(n), n->str);
+  else
+    S_err(r, n, "%s must be a string, not %s", what, gen_node_type_name(n));
+  return false;
+}
+
+static bool S_nonempty(S_reader *r, const gen_node *n, const char *what, const char **out) {
+  if (!S_string(r, n, what, out)) return false;
+  if (**out) return true;
+  S_err(r, n, "%s must not be empty", what);
+  return false;
+}
+
+static bool S_int(S_reader *r, const gen_node *n, const char *what, long min, long max, const char *unit, int *out) {
+  double v;
+  if (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_INT) {
+    v = (double)n->i;
+  } else if (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_FLOAT && isfinite(n->d) && n->d == floor(n->d)) {
+    v = n->d; /* 60.0 is an integer, as JSON Schema says */
+  } else {
+    S_err(r, n, "%s must be an integer, not %s", what, gen_node_type_name(n));
+    return false;
+  }
+  if (v < (double)min || v > (double)max) {
+    S_err(r, n, "%s must be between %ld and %ld%s%s, not %s", what, min, max, unit ? " " : "", unit ? unit : "", n->str);
+    return false;
+  }
+  *out = (int)v;
+  return true;
+}
+
+static bool S_bool(S_reader *r, const gen_node *n, const char *what, bool *out) {
+  if (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_BOOL) {
+    *out = n->b;
+    return true;
+  }
+  S_err(r, n, "%s must be true or false, not %s", what, gen_node_type_name(n));
+  return false;
+}
+
+/* A mapping of string to string (tags, env, build_args). CHECK_KEY, when
+ * given, validates each key and returns its error message or NULL. */
+static void S_string_map(S_reader *r, const gen_node *n, const char *what, gen_kvs *out,
+                         const char *(*check_key)(const char *key)) {
+  out->items = NULL;
+  out->n = 0;
+  if (!S_is_map(r, n, what)) return;
+  out->items = S_alloc(r, n->npairs * sizeof *out->items);
+  if (!out->items) return;
+  for (size_t i = 0; i < n->npairs; i++) {
+    const gen_node *k = n->pairs[i].key, *v = n->pairs[i].value;
+    const char *msg = check_key ? check_key(k->str) : NULL;
+    if (msg) {
+      S_err(r, k, "%s: `%s` %s", what, k->str, msg);
+      continue;
+    }
+    char label[160];
+    snprintf(label, sizeof label, "the value of `%s`", k->str);
+    const char *val;
+    if (!S_string(r, v, label, &val)) continue;
+    gen_kv *kv = &out->items[out->n++];
+    kv->key = k->str;
+    kv->value = val;
+    kv->key_span = k->span;
+    kv->span = v->span;
+  }
+}
+
+/* A list of strings; a single string is not accepted (say what you mean). */
+static void S_string_list(S_reader *r, const gen_node *n, const char *what, gen_strs *out) {
+  out->items = NULL;
+  out->spans = NULL;
+  out->n = 0;
+  if (n->kind != GEN_NODE_SEQ) {
+    S_err(r, n, "%s must be a list, not %s", what, gen_node_type_name(n));
+    return;
+  }
+  out->items = S_alloc(r, n->nitems * sizeof *out->items);
+  out->spans = S_alloc(r, n->nitems * sizeof *out->spans);
+  if (!out->items || !out->spans) return;
+  for (size_t i = 0; i < n->nitems; i++) {
+    char label[160];
+    snprintf(label, sizeof label, "each entry of %s", what);
+    const char *s;
+    if (!S_nonempty(r, n->items[i], label, &s)) continue;
+    for (size_t j = 0; j < out->n; j++) {
+      if (!strcmp(out->items[j], s)) {
+        S_err(r, n->items[i], "`%s` is listed twice in %s", s, what);
+        s = NULL;
+        break;
+      }
+    }
+    if (!s) continue;
+    out->items[out->n] = s;
+    out->spans[out->n] = n->items[i]->span;
+    out->n++;
+  }
+}
+
+/* ---- JSON values ---- */
+
+static json_t *S_json(S_reader *r, const gen_node *n, int depth) {
+  if (--r->json_budget < 0) {
+    if (r->json_budget == -1) S_err(r, n, "this value is too large once its aliases are expanded");
+    return NULL;
+  }
+  if (depth > S_JSON_DEPTH) {
+    S_err(r, n, "this value nests deeper than %d levels", S_JSON_DEPTH);
+    r->json_budget = -2;
+    return NULL;
+  }
+  if (n->kind == GEN_NODE_MAP) {
+    json_t *o = json_object();
+    if (!o) return NULL;
+    for (size_t i = 0; i < n->npairs; i++) {
+      json_t *v = S_json(r, n->pairs[i].value, depth + 1);
+      if (!v || json_object_set_new(o, n->pairs[i].key->str, v)) {
+        json_decref(o);
+        return NULL;
+      }
+    }
+    return o;
+  }
+  if (n->kind == GEN_NODE_SEQ) {
+    json_t *a = json_array();
+    if (!a) return NULL;
+    for (size_t i = 0; i < n->nitems; i++) {
+      json_t *v = S_json(r, n->items[i], depth + 1);
+      if (!v || json_array_append_new(a, v)) {
+        json_decref(a);
+        return NULL;
+      }
+    }
+    return a;
+  }
+  switch (n->type) {
+  case GEN_SCALAR_NULL: return json_null();
+  case GEN_SCALAR_BOOL: return json_boolean(n->b);
+  case GEN_SCALAR_INT: return json_integer((json_int_t)n->i);
+  case GEN_SCALAR_FLOAT:
+    if (!isfinite(n->d)) {
+      S_err(r, n, "`%s` cannot be represented in JSON", n->str);
+      return NULL;
+    }
+    return json_real(n->d);
+  default: return json_stringn(n->str, n->len);
+  }
+}
+
+/* ---- sections ---- */
+
+static bool S_section(S_reader *r, const gen_node *root, const char *key, const gen_node **out) {
+  const gen_node *n = gen_node_get(root, key);
+  *out = NULL;
+  if (!n || (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_NULL)) return false;
+  char what[64];
+  snprintf(what, sizeof what, "`%s`", key);
+  if (!S_is_map(r, n, what)) return false;
+  *out = n;
+  return true;
+}
+
+static bool S_entry_key(S_reader *r, const gen_node *k, const char *kind) {
+  if (gen_is_key_name(k->str) && strlen(k->str) <= 64) return true;
+  S_err(r, k, "%s key `%s` must be lowercase letters, digits and dashes, start with a letter and not end with a dash (it becomes part of AWS names)",
+        kind, k->str);
+  return false;
+}
+
+static const char *const S_image_keys[] = {"build", "republish", "uri"};
+static const char *const S_build_keys[] = {"context", "dockerfile", "repository", "tag", "platform", "build_args"};
+static const char *const S_republish_keys[] = {"source", "tag"};
+
+static void S_read_image(S_reader *r, gen_image *img, const gen_node *k, const gen_node *v) {
+  char what[160];
+  snprintf(what, sizeof what, "image `%s`", k->str);
+  if (!S_is_map(r, v, what)) return;
+  S_keys(r, v, S_image_keys, S_COUNT(S_image_keys), what, NULL, 0, NULL);
+  size_t kinds = 0;
+  for (size_t i = 0; i < S_COUNT(S_image_keys); i++) kinds += gen_node_get(v, S_image_keys[i]) != NULL;
+  if (kinds != 1) {
+    S_err(r, k, "image `%s` needs exactly one of `build`, `republish` or `uri`", k->str);
+    return;
+  }
+  const gen_node *n;
+  img->architecture = "x86_64";
+  if ((n = gen_node_get(v, "uri"))) {
+    img->kind = GEN_IMAGE_URI;
+    if (S_nonempty(r, n, "`uri`", &img->uri) && !gen_is_image_uri(img->uri))
+      S_err(r, n, "`uri` must be an image reference with a tag or a digest, like ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:<64 hex digits>");
+  } else if ((n = gen_node_get(v, "republish"))) {
+    img->kind = GEN_IMAGE_REPUBLISH;
+    snprintf(what, sizeof what, "`republish` of image `%s`", k->str);
+    if (!S_is_map(r, n, what)) return;
+    S_keys(r, n, S_republish_keys, S_COUNT(S_republish_keys), what, NULL, 0, NULL);
+    const gen_node *s = S_require(r, n, n, "source", what), *t = S_require(r, n, n, "tag", what);
+    if (s && S_nonempty(r, s, "`source`", &img->republish.source)) {
+      const char *slash = strchr(img->republish.source, '/');
+      if (!slash || strchr(slash, ':') || strchr(slash, '@') || !gen_is_ecr_repository(slash + 1))
+        S_err(r, s, "`source` must be a registry and repository without a tag, like ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO");
+    }
+    if (t && S_nonempty(r, t, "`tag`", &img->republish.tag) && !gen_is_image_tag(img->republish.tag))
+      S_err(r, t, "`tag` `%s` is not a valid image tag", img->republish.tag);
+  } else {
+    n = gen_node_get(v, "build");
+    img->kind = GEN_IMAGE_BUILD;
+    img->build.dockerfile = "Dockerfile";
+    img->build.platform = "linux/amd64";
+    snprintf(what, sizeof what, "`build` of image `%s`", k->str);
+    if (!S_is_map(r, n, what)) return;
+    S_keys(r, n, S_build_keys, S_COUNT(S_build_keys), what, NULL, 0, NULL);
+    const gen_node *c = S_require(r, n, n, "context", what), *repo = S_require(r, n, n, "repository", what);
+    if (c) S_nonempty(r, c, "`context`", &img->build.context);
+    if (repo && S_nonempty(r, repo, "`repository`", &img->build.repository) &&
+        !gen_is_ecr_repository(img->build.repository))
+      S_err(r, repo, "`repository` `%s` is not a valid ECR repository name (lowercase letters, digits, and . _ - / between them)",
+            img->build.repository);
+    const gen_node *x;
+    if ((x = gen_node_get(n, "dockerfile"))) S_nonempty(r, x, "`dockerfile`", &img->build.dockerfile);
+    if ((x = gen_node_get(n, "tag")) && S_nonempty(r, x, "`tag`", &img->build.tag) && !gen_is_image_tag(img->build.tag))
+      S_err(r, x, "`tag` `%s` is not a valid image tag", img->build.tag);
+    if ((x = gen_node_get(n, "platform")) && S_nonempty(r, x, "`platform`", &img->build.platform)) {
+      if (!strcmp(img->build.platform, "linux/arm64")) img->architecture = "arm64";
+      else if (strcmp(img->build.platform, "linux/amd64"))
+        S_err(r, x, "`platform` must be linux/amd64 or linux/arm64 (what Lambda runs), not `%s`", img->build.platform);
+    }
+    if ((x = gen_node_get(n, "build_args"))) S_string_map(r, x, "`build_args`", &img->build.build_args, NULL);
+  }
+}
+
+static const char *const S_topic_keys[] = {"fifo", "arn"};
+
+static void S_read_topic(S_reader *r, gen_topic *t, const gen_node *k, const gen_node *v) {
+  char what[160];
+  snprintf(what, sizeof what, "topic `%s`", k->str);
+  t->fifo = true;
+  if (v->kind == GEN_NODE_SCALAR && v->type == GEN_SCALAR_NULL) return; /* `alerts:` alone */
+  if (!S_is_map(r, v, what)) return;
+  S_keys(r, v, S_topic_keys, S_COUNT(S_topic_keys), what, NULL, 0, NULL);
+  const gen_node *f = gen_node_get(v, "fifo"), *a = gen_node_get(v, "arn");
+  bool fifo = true;
+  if (f) S_bool(r, f, "`fifo`", &fifo);
+  t->fifo = fifo;
+  if (a && S_nonempty(r, a, "`arn`", &t->arn)) {
+    if (!gen_is_sns_topic_arn(t->arn)) {
+      S_err(r, a, "`arn` must be an SNS topic ARN, like arn:aws:sns:REGION:ACCOUNT:NAME");
+      return;
+    }
+    size_t n = strlen(t->arn);
+    bool arn_fifo = n > 5 && !strcmp(t->arn + n - 5, ".fifo");
+    if (f && fifo != arn_fifo)
+      S_err(r, f, "`fifo: %s` contradicts the ARN, which names a %s topic", fifo ? "true" : "false",
+            arn_fifo ? "FIFO" : "standard");
+    t->fifo = arn_fifo;
+    t->name = strrchr(t->arn, ':') + 1;
+  }
+}
+
+static const char *const S_task_keys[] = {"image",  "schedule", "timezone", "publishes",       "env",         "timeout",
+                                          "memory", "input",    "retry",    "flexible_window", "dead_letter", "enabled"};
+static const char *const S_retry_keys[] = {"attempts", "max_age"};
+
+static const char *S_check_env_key(const char *key) {
+  if (!gen_is_env_name(key)) return "is not a valid environment variable name";
+  if (!strncmp(key, "AWS_", 4) || !strcmp(key, "_HANDLER") || !strncmp(key, "LAMBDA_", 7))
+    return "is reserved by AWS Lambda";
+  if (!strncmp(key, "CLOUDCRON_", 10)) return "is reserved: cloudcron sets CLOUDCRON_* variables itself";
+  return NULL;
+}
+
+static void S_read_task(S_reader *r, gen_task *t, const gen_node *k, const gen_node *v) {
+  char what[160];
+  snprintf(what, sizeof what, "task `%s`", k->str);
+  t->timezone = "UTC";
+  t->timeout = 60;
+  t->memory = 256;
+  t->retry_attempts = 185;
+  t->retry_max_age = 86400;
+  t->enabled = true;
+  if (!S_is_map(r, v, what)) return;
+  S_keys(r, v, S_task_keys, S_COUNT(S_task_keys), what, NULL, 0, NULL);
+  const gen_node *n;
+  if ((n = S_require(r, v, k, "image", what))) {
+    S_nonempty(r, n, "`image`", &t->image);
+    t->image_span = n->span;
+  }
+  if ((n = S_require(r, v, k, "schedule", what))) {
+    S_nonempty(r, n, "`schedule`", &t->schedule);
+    t->schedule_span = n->span;
+    if (n->style == GEN_STYLE_QUOTED) t->schedule_span.col++;
+  }
+  t->timezone_span = k->span;
+  if ((n = gen_node_get(v, "timezone"))) {
+    S_nonempty(r, n, "`timezone`", &t->timezone);
+    t->timezone_span = n->span;
+  }
+  if ((n = gen_node_get(v, "publishes"))) S_string_list(r, n, "`publishes`", &t->publishes);
+  if ((n = gen_node_get(v, "env"))) S_string_map(r, n, "`env`", &t->env, S_check_env_key);
+  if ((n = gen_node_get(v, "timeout"))) S_int(r, n, "`timeout`", 1, 900, "seconds", &t->timeout);
+  if ((n = gen_node_get(v, "memory"))) S_int(r, n, "`memory`", 128, 10240, "MB", &t->memory);
+  if ((n = gen_node_get(v, "input"))) t->input = S_json(r, n, 0);
+  if ((n = gen_node_get(v, "retry")) && S_is_map(r, n, "`retry`")) {
+    t->has_retry = true;
+    S_keys(r, n, S_retry_keys, S_COUNT(S_retry_keys), "`retry`", NULL, 0, NULL);
+    const gen_node *x;
+    if ((x = gen_node_get(n, "attempts"))) S_int(r, x, "`retry.attempts`", 0, 185, NULL, &t->retry_attempts);
+    if ((x = gen_node_get(n, "max_age"))) {
+      const char *s;
+      long secs;
+      if (S_string(r, x, "`retry.max_age`", &s)) {
+        if (!gen_parse_duration(s, &secs))
+          S_err(r, x, "`retry.max_age` must be a duration like 90s, 15m or 2h, not `%s`", s);
+        else if (secs < 60 || secs > 86400)
+          S_err(r, x, "`retry.max_age` must be between 60s and 24h, not %s", s);
+        else
+          t->retry_max_age = (int)secs;
+      }
+    }
+  }
+  if ((n = gen_node_get(v, "flexible_window"))) {
+    const char *s;
+    long secs;
+    if (S_string(r, n, "`flexible_window`", &s)) {
+      if (!gen_parse_duration(s, &secs) || secs % 60)
+        S_err(r, n, "`flexible_window` must be whole minutes like 15m or 2h, not `%s`", s);
+      else if (secs < 60 || secs > 1440 * 60)
+        S_err(r, n, "`flexible_window` must be between 1m and 1440m, not %s", s);
+      else
+        t->flexible_window = (int)(secs / 60);
+    }
+  }
+  if ((n = gen_node_get(v, "dead_letter"))) S_bool(r, n, "`dead_letter`", &t->dead_letter);
+  if ((n = gen_node_get(v, "enabled"))) S_bool(r, n, "`enabled`", &t->enabled);
+}
+
+static const char *const S_common_keys[] = {"channel", "topic", "image", "template", "vars", "filter"};
+static const char *const S_email_keys[] = {"channel", "topic",      "image",    "template",          "vars",          "filter",
+                                           "subject", "sender",     "recipients", "reply_to", "configuration_set", "allow_override"};
+static const char *const S_sms_keys[] = {"channel", "topic", "image",      "template",       "vars",
+                                         "filter",  "from",  "recipients", "allow_override", "twilio_secret"};
+static const char *const S_all_channel_keys[] = {"subject",           "sender",         "recipients", "reply_to",
+                                                 "configuration_set", "allow_override", "from",       "twilio_secret"};
+static const char *const S_template_keys[] = {"file", "inline", "url", "s3"};
+
+static void S_read_template(S_reader *r, gen_notification *c, const gen_node *n) {
+  if (!S_is_map(r, n, "`template`")) return;
+  S_keys(r, n, S_template_keys, S_COUNT(S_template_keys), "`template`", NULL, 0, NULL);
+  if (n->npairs != 1) {
+    S_err(r, n, "`template` needs exactly one of `file`, `inline`, `url` or `s3`");
+    return;
+  }
+  const gen_node *k = n->pairs[0].key, *v = n->pairs[0].value;
+  if (!S_string(r, v, "the template source", &c->template_value)) return;
+  c->template_span = v->span;
+  if (!strcmp(k->str, "inline")) {
+    c->template_kind = GEN_TEMPLATE_INLINE;
+    c->template_text = c->template_value;
+  } else if (!strcmp(k->str, "file")) {
+    c->template_kind = GEN_TEMPLATE_FILE;
+    if (!*c->template_value) S_err(r, v, "`file` must not be empty");
+  } else if (!strcmp(k->str, "url")) {
+    c->template_kind = GEN_TEMPLATE_URL;
+    if (!gen_is_https_url(c->template_value)) S_err(r, v, "`url` must be an https:// URL, not `%s`", c->template_value);
+  } else if (!strcmp(k->str, "s3")) {
+    c->template_kind = GEN_TEMPLATE_S3;
+    if (!gen_is_s3_uri(c->template_value))
+      S_err(r, v, "`s3` must be an s3://BUCKET/KEY URI, not `%s`", c->template_value);
+  }
+}
+
+static void S_recipients(S_reader *r, const gen_node *n, gen_notification *c) {
+  S_string_list(r, n, "`recipients`", &c->recipients);
+  if (c->recipients.n == 0 && n->kind == GEN_NODE_SEQ) S_err(r, n, "`recipients` must list at least one recipient");
+  for (size_t i = 0; i < c->recipients.n; i++) {
+    const char *s = c->recipients.items[i];
+    bool ok = c->channel == GEN_CHANNEL_EMAIL ? gen_is_email_named(s) : gen_is_e164(s);
+    if (!ok) {
+      gen_node at = {.span = c->recipients.spans[i]};
+      if (c->channel == GEN_CHANNEL_EMAIL) S_err(r, &at, "`%s` is not a valid e-mail address", s);
+      else S_err(r, &at, "`%s` is not an E.164 phone number (like +15551234567)", s);
+    }
+  }
+}
+
+static void S_read_notification(S_reader *r, gen_notification *c, const gen_node *k, const gen_node *v) {
+  char what[160];
+  snprintf(what, sizeof what, "notification `%s`", k->str);
+  c->vars = NULL;
+  if (!S_is_map(r, v, what)) return;
+  const gen_node *ch = S_require(r, v, k, "channel", what), *n;
+  const char *channel = NULL;
+  if (!ch || !S_nonempty(r, ch, "`channel`", &channel)) {
+    S_keys(r, v, S_email_keys, S_COUNT(S_email_keys), what, S_sms_keys, S_COUNT(S_sms_keys), "is not valid here");
+    return;
+  }
+  if (!strcmp(channel, "email")) {
+    c->channel = GEN_CHANNEL_EMAIL;
+    S_keys(r, v, S_email_keys, S_COUNT(S_email_keys), what, S_all_channel_keys, S_COUNT(S_all_channel_keys),
+           "does not apply to email channels");
+  } else if (!strcmp(channel, "sms")) {
+    c->channel = GEN_CHANNEL_SMS;
+    S_keys(r, v, S_sms_keys, S_COUNT(S_sms_keys), what, S_all_channel_keys, S_COUNT(S_all_channel_keys),
+           "does not apply to sms channels");
+  } else if (!strcmp(channel, "print")) {
+    c->channel = GEN_CHANNEL_PRINT;
+    S_keys(r, v, S_common_keys, S_COUNT(S_common_keys), what, S_all_channel_keys, S_COUNT(S_all_channel_keys),
+           "does not apply to print channels");
+  } else {
+    static const char *const channels[] = {"email", "sms", "print"};
+    const char *s = cc_suggest(channel, channels, 3);
+    if (s) S_err(r, ch, "unknown channel `%s`; did you mean `%s`?", channel, s);
+    else S_err(r, ch, "unknown channel `%s`; expected email, sms or print", channel);
+    return;
+  }
+  if ((n = S_require(r, v, k, "topic", what))) {
+    S_nonempty(r, n, "`topic`", &c->topic);
+    c->topic_span = n->span;
+  }
+  if ((n = S_require(r, v, k, "image", what))) {
+    S_nonempty(r, n, "`image`", &c->image);
+    c->image_span = n->span;
+  }
+  if ((n = S_require(r, v, k, "template", what))) S_read_template(r, c, n);
+  if ((n = gen_node_get(v, "vars"))) {
+    if (S_is_map(r, n, "`vars`")) c->vars = S_json(r, n, 0);
+  }
+  if ((n = gen_node_get(v, "filter")) && S_is_map(r, n, "`filter`")) {
+    c->filter = S_json(r, n, 0);
+    c->filter_span = n->span;
+  }
+  if ((n = gen_node_get(v, "allow_override"))) S_bool(r, n, "`allow_override`", &c->allow_override);
+  if (c->channel == GEN_CHANNEL_EMAIL) {
+    if ((n = S_require(r, v, k, "sender", what)) && S_nonempty(r, n, "`sender`", &c->sender) && !gen_is_email_named(c->sender))
+      S_err(r, n, "`%s` is not a valid e-mail address", c->sender);
+    if ((n = S_require(r, v, k, "recipients", what))) S_recipients(r, n, c);
+    if ((n = gen_node_get(v, "reply_to"))) {
+      S_string_list(r, n, "`reply_to`", &c->reply_to);
+      for (size_t i = 0; i < c->reply_to.n; i++)
+        if (!gen_is_email_named(c->reply_to.items[i])) {
+          gen_node at = {.span = c->reply_to.spans[i]};
+          S_err(r, &at, "`%s` is not a valid e-mail address", c->reply_to.items[i]);
+        }
+    }
+    if ((n = gen_node_get(v, "configuration_set"))) S_nonempty(r, n, "`configuration_set`", &c->configuration_set);
+    if ((n = gen_node_get(v, "subject")) && S_string(r, n, "`subject`", &c->subject)) c->subject_span = n->span;
+  } else if (c->channel == GEN_CHANNEL_SMS) {
+    if ((n = S_require(r, v, k, "from", what)) && S_nonempty(r, n, "`from`", &c->from) && !gen_is_e164(c->from))
+      S_err(r, n, "`%s` is not an E.164 phone number (like +15005550006)", c->from);
+    if ((n = S_require(r, v, k, "recipients", what))) S_recipients(r, n, c);
+    if ((n = S_require(r, v, k, "twilio_secret", what))) {
+      if (n->kind == GEN_NODE_MAP) {
+        S_err(r, n, "secrets are never values in the spec: give `twilio_secret` a Secrets Manager ARN or an SSM parameter name");
+      } else if (S_nonempty(r, n, "`twilio_secret`", &c->twilio_secret) && !gen_is_secret_arn(c->twilio_secret) &&
+                 !gen_is_ssm_name(c->twilio_secret)) {
+        S_err(r, n, "`twilio_secret` must be a Secrets Manager ARN (arn:aws:secretsmanager:...) or an SSM parameter name (/path/name)");
+      }
+    }
+  }
+}
+
+static const char *const S_top_keys[] = {"version", "project", "region", "tags", "images", "topics", "tasks", "notifications", "$schema"};
+
+static const char *S_check_tag_key(const char *key) {
+  if (!strncmp(key, "aws:", 4)) return "is reserved: tag keys may not start with aws:";
+  if (!*key || strlen(key) > 128) return "must be 1 to 128 characters";
+  return NULL;
+}
+
+/* Allocates the entries of a keyed section; returns the count read. */
+#define S_READ_SECTION(r, root, name, kind, arr, count, reader)                  \
+  do {                                                                           \
+    const gen_node *sec_;                                                        \
+    if (S_section(r, root, name, &sec_)) {                                       \
+      (arr) = S_alloc(r, sec_->npairs * sizeof *(arr));                          \
+      if (arr) {                                                                 \
+        for (size_t i_ = 0; i_ < sec_->npairs; i_++) {                           \
+          const gen_node *k_ = sec_->pairs[i_].key;                              \
+          if (!S_entry_key(r, k_, kind)) continue;                               \
+          (arr)[count].key = k_->str;                                            \
+          (arr)[count].span = k_->span;                                          \
+          reader(r, &(arr)[count], k_, sec_->pairs[i_].value);                   \
+          (count)++;                                                             \
+        }                                                                        \
+      }                                                                          \
+    }                                                                            \
+  } while (0)
+
+int gen_spec_read(gen_spec *spec, const gen_node *root, cc_diags *diags) {
+  S_reader r = {spec, spec->arena, diags, 0, S_JSON_BUDGET};
+  size_t before = diags->nerrors;
+  if (root->kind != GEN_NODE_MAP) {
+    S_err(&r, root, "a spec must be a mapping with `version`, `project`, `tasks`, ..., not %s", gen_node_type_name(root));
+    return CC_EINVAL;
+  }
+  S_keys(&r, root, S_top_keys, S_COUNT(S_top_keys), "the spec", NULL, 0, NULL);
+  const gen_node *n;
+  if ((n = S_require(&r, root, root, "version", "the spec"))) {
+    if (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_INT && n->i != 1)
+      S_err(&r, n, "`version` must be 1, the only version of the format so far, not %s", n->str);
+    else
+      S_int(&r, n, "`version`", 1, 1, NULL, &spec->version);
+  }
+  if ((n = S_require(&r, root, root, "project", "the spec")) && S_string(&r, n, "`project`", &spec->project) &&
+      !gen_is_project_name(spec->project))
+    S_err(&r, n, "`project` must be 2 to 31 lowercase letters, digits or dashes, starting with a letter, not `%s`", spec->project);
+  if ((n = gen_node_get(root, "region")) && S_nonempty(&r, n, "`region`", &spec->region) && !gen_is_region(spec->region))
+    S_err(&r, n, "`%s` is not an AWS region name (like us-west-2)", spec->region);
+  if ((n = gen_node_get(root, "tags"))) S_string_map(&r, n, "`tags`", &spec->tags, S_check_tag_key);
+  if ((n = gen_node_get(root, "$schema"))) {
+    const char *s;
+    S_string(&r, n, "`$schema`", &s);
+  }
+  S_READ_SECTION(&r, root, "images", "image", spec->images, spec->nimages, S_read_image);
+  S_READ_SECTION(&r, root, "topics", "topic", spec->topics, spec->ntopics, S_read_topic);
+  S_READ_SECTION(&r, root, "tasks", "task", spec->tasks, spec->ntasks, S_read_task);
+  S_READ_SECTION(&r, root, "notifications", "notification", spec->notifications, spec->nnotifications,
+                 S_read_notification);
+  if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications"))
+    S_err(&r, root, "the spec has no `tasks` and no `notifications`: nothing to generate");
+  if (r.oom) return CC_ENOMEM;
+  return diags->nerrors > before ? CC_EINVAL : CC_OK;
+}
