@@ -145,16 +145,6 @@ static void S_secret_values(S_checker *c, const gen_kvs *kvs, const char *where)
   }
 }
 
-static void S_secret_vars(S_checker *c, const json_t *vars, gen_span at, const char *where) {
-  const char *key;
-  json_t *v;
-  json_object_foreach((json_t *)vars, key, v) {
-    if (json_is_string(v) && gen_is_secretish_name(key) && *json_string_value(v) && !gen_is_reference(json_string_value(v)))
-      S_err(c, at, "`%s` in %s looks like a secret; secrets are never values in the spec: store it in Secrets Manager or SSM and pass its ARN or parameter name",
-            key, where);
-  }
-}
-
 /* ---- files ---- */
 
 static const char *S_path(S_checker *c, const char *rel) {
@@ -277,34 +267,6 @@ static void S_check_templates(S_checker *c, gen_notification *n) {
   if (n->subject) S_compile(c, S_fmt(c, "%s.subject", n->key), n->subject, n->subject_span, NULL, 0);
 }
 
-/* ---- filter policies ---- */
-
-static void S_check_filter(S_checker *c, const gen_notification *n) {
-  static const char *const ops[] = {"prefix", "suffix", "anything-but", "numeric", "exists", "equals-ignore-case", "cidr"};
-  const char *key;
-  json_t *v;
-  if (json_object_size(n->filter) > 5)
-    S_err(c, n->filter_span, "`filter` of notification `%s` has %zu attributes; SNS allows 5",
-          n->key, json_object_size(n->filter));
-  json_object_foreach(n->filter, key, v) {
-    if (!json_is_array(v) || json_array_size(v) == 0) {
-      S_err(c, n->filter_span, "`filter.%s` of notification `%s` must be a non-empty list of values", key, n->key);
-      continue;
-    }
-    size_t i;
-    json_t *item;
-    json_array_foreach(v, i, item) {
-      if (json_is_string(item) || json_is_number(item) || json_is_boolean(item) || json_is_null(item)) continue;
-      const char *op = json_is_object(item) && json_object_size(item) == 1 ? json_object_iter_key(json_object_iter(item)) : NULL;
-      bool known = false;
-      for (size_t k = 0; op && k < sizeof ops / sizeof ops[0]; k++) known = known || !strcmp(op, ops[k]);
-      if (!known)
-        S_err(c, n->filter_span, "`filter.%s` of notification `%s`: each value must be a string, a number, or an operator like {prefix: \"x\"} (prefix, suffix, anything-but, numeric, exists, equals-ignore-case, cidr)",
-              key, n->key);
-    }
-  }
-}
-
 /* ---- schedules ---- */
 
 static void S_check_schedule(S_checker *c, const gen_task *t) {
@@ -387,7 +349,6 @@ int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
     if (t->dead_letter) S_NAME("SQS queue", t->dlq_name, owner, t->span);
     S_check_schedule(&c, t);
     S_secret_values(&c, &t->env, S_fmt(&c, "the env of task `%s`", t->key));
-    if (t->input && json_is_object(t->input)) S_secret_vars(&c, t->input, t->span, S_fmt(&c, "the input of task `%s`", t->key));
   }
   for (size_t i = 0; i < spec->nnotifications; i++) {
     gen_notification *n = &spec->notifications[i];
@@ -406,10 +367,6 @@ int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
     S_NAME("IAM role", n->role_name, owner, n->span);
     S_NAME("SQS queue", n->queue_name, owner, n->span);
     S_NAME("SQS queue", n->dlq_name, owner, n->span);
-    if (n->allow_override && n->channel == GEN_CHANNEL_PRINT)
-      S_err(&c, n->span, "`allow_override` does not apply to print channels");
-    if (n->vars) S_secret_vars(&c, n->vars, n->span, S_fmt(&c, "the vars of notification `%s`", n->key));
-    if (n->filter) S_check_filter(&c, n);
     S_check_templates(&c, n);
   }
   S_unique_names(&c, names, nn);

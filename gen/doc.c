@@ -11,6 +11,9 @@
 
 #define S_TAG_PREFIX "tag:yaml.org,2002:"
 
+/* Returned by S_event to end the parse early without an error code. */
+#define S_STOP 1
+
 typedef struct S_frame {
   gen_node *node;
   void **items; /* gen_node* for sequences; key, value alternating for maps */
@@ -231,17 +234,25 @@ static int S_finish_map(S_loader *l, S_frame *f) {
     if (!order) return CC_ENOMEM;
     for (size_t i = 0; i < n; i++) order[i] = &pairs[i];
     qsort(order, n, sizeof *order, S_cmp_keys);
+    size_t first = 0;
     for (size_t i = 1; i < n; i++) {
-      if (strcmp(order[i - 1]->key->str, order[i]->key->str)) continue;
-      const gen_node *first = order[i - 1]->key, *dup = order[i]->key;
+      if (strcmp(order[first]->key->str, order[i]->key->str)) {
+        first = i;
+        continue;
+      }
+      const gen_node *dup = order[i]->key;
       cc_diags_error(l->diags, l->file, dup->span.line, dup->span.col,
-                     "duplicate key `%s` (first defined at line %d, column %d)", dup->str, first->span.line,
-                     first->span.col);
+                     "duplicate key `%s` (first defined at line %d, column %d)", dup->str,
+                     order[first]->key->span.line, order[first]->key->span.col);
+      ((gen_pair *)order[i])->key = NULL; /* dropped below: the first one counts */
       l->failed = 1;
     }
     free(order);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+      if (pairs[i].key) pairs[kept++] = pairs[i];
+    n = kept;
   }
-  size_t nexplicit = n;
   for (size_t i = 0; i < npairs; i++) {
     gen_node *k = f->items[2 * i], *v = f->items[2 * i + 1];
     if (!S_is_merge_key(k)) continue;
@@ -249,6 +260,7 @@ static int S_finish_map(S_loader *l, S_frame *f) {
     gen_node **srcs = v->kind == GEN_NODE_SEQ ? v->items : single;
     size_t nsrcs = v->kind == GEN_NODE_SEQ ? v->nitems : 1;
     for (size_t s = 0; s < nsrcs; s++) {
+      if (srcs[s]->kind == GEN_NODE_SCALAR && srcs[s]->type == GEN_SCALAR_NULL) continue; /* reported already */
       if (srcs[s]->kind != GEN_NODE_MAP) {
         cc_diags_error(l->diags, l->file, srcs[s]->span.line, srcs[s]->span.col,
                        "a `<<` merge takes a mapping or a list of mappings");
@@ -259,7 +271,6 @@ static int S_finish_map(S_loader *l, S_frame *f) {
         if (!S_has_key(pairs, n, srcs[s]->pairs[j].key->str)) pairs[n++] = srcs[s]->pairs[j];
     }
   }
-  (void)nexplicit;
   m->pairs = pairs;
   m->npairs = n;
   return CC_OK;
@@ -312,6 +323,7 @@ static int S_event(S_loader *l, yaml_event_t *e) {
       cc_diags_error(l->diags, l->file, (int)e->start_mark.line + 1, (int)e->start_mark.column + 1,
                      "a spec is a single YAML document; remove this second one");
       l->failed = 1;
+      return S_STOP;
     }
     return CC_OK;
   case YAML_ALIAS_EVENT: {
@@ -412,7 +424,12 @@ static int S_parse_yaml(S_loader *l, const char *text, size_t len) {
     if (!yaml_parser_parse(&parser, &e)) {
       const char *problem = parser.problem ? parser.problem : "invalid YAML";
       yaml_mark_t m = parser.problem_mark;
-      if (parser.context)
+      yaml_mark_t cm = parser.context_mark;
+      if (parser.context && (cm.line != m.line || cm.column != m.column))
+        cc_diags_error(l->diags, l->file, (int)m.line + 1, (int)m.column + 1,
+                       "YAML syntax error: %s %s that starts at line %d, column %d", problem, parser.context,
+                       (int)cm.line + 1, (int)cm.column + 1);
+      else if (parser.context)
         cc_diags_error(l->diags, l->file, (int)m.line + 1, (int)m.column + 1, "YAML syntax error: %s %s", problem,
                        parser.context);
       else
@@ -446,6 +463,10 @@ static int S_parse_yaml(S_loader *l, const char *text, size_t len) {
       free(pending[--npending].name);
     }
     yaml_event_delete(&e);
+    if (rc == S_STOP) {
+      rc = CC_OK;
+      break;
+    }
     if (rc || done) break;
   }
   for (size_t i = 0; i < npending; i++) free(pending[i].name);

@@ -239,6 +239,43 @@ static json_t *S_json(S_reader *r, const gen_node *n, int depth) {
   }
 }
 
+/* Top-level string entries of a vars or input mapping whose key names a
+ * secret and whose value is not a reference. */
+static void S_secret_entries(S_reader *r, const gen_node *map, const char *where) {
+  if (map->kind != GEN_NODE_MAP) return;
+  for (size_t i = 0; i < map->npairs; i++) {
+    const gen_node *k = map->pairs[i].key, *v = map->pairs[i].value;
+    if (v->kind == GEN_NODE_SCALAR && v->type == GEN_SCALAR_STR && *v->str && gen_is_secretish_name(k->str) &&
+        !gen_is_reference(v->str))
+      S_err(r, v, "`%s` in %s looks like a secret; secrets are never values in the spec: store it in Secrets Manager or SSM and pass its ARN or parameter name",
+            k->str, where);
+  }
+}
+
+/* An SNS filter policy on message attributes: at most 5 attributes, each a
+ * non-empty list of values or operators. */
+static void S_filter(S_reader *r, const gen_node *map) {
+  static const char *const ops[] = {"prefix", "suffix", "anything-but", "numeric", "exists", "equals-ignore-case", "cidr"};
+  if (map->npairs > 5) S_err(r, map, "`filter` has %zu attributes; SNS filter policies allow 5", map->npairs);
+  for (size_t i = 0; i < map->npairs; i++) {
+    const gen_node *k = map->pairs[i].key, *v = map->pairs[i].value;
+    if (v->kind != GEN_NODE_SEQ || v->nitems == 0) {
+      S_err(r, v, "`filter.%s` must be a non-empty list of values, like [critical, warning]", k->str);
+      continue;
+    }
+    for (size_t j = 0; j < v->nitems; j++) {
+      const gen_node *item = v->items[j];
+      if (item->kind == GEN_NODE_SCALAR) continue;
+      const char *op = item->kind == GEN_NODE_MAP && item->npairs == 1 ? item->pairs[0].key->str : NULL;
+      bool known = false;
+      for (size_t o = 0; op && o < S_COUNT(ops); o++) known = known || !strcmp(op, ops[o]);
+      if (!known)
+        S_err(r, item, "`filter.%s`: a value must be a string, a number, or one operator (prefix, suffix, anything-but, numeric, exists, equals-ignore-case, cidr) like {prefix: \"db-\"}",
+              k->str);
+    }
+  }
+}
+
 /* ---- sections ---- */
 
 static bool S_section(S_reader *r, const gen_node *root, const char *key, const gen_node **out) {
@@ -390,7 +427,10 @@ static void S_read_task(S_reader *r, gen_task *t, const gen_node *k, const gen_n
   if ((n = gen_node_get(v, "env"))) S_string_map(r, n, "`env`", &t->env, S_check_env_key);
   if ((n = gen_node_get(v, "timeout"))) S_int(r, n, "`timeout`", 1, 900, "seconds", &t->timeout);
   if ((n = gen_node_get(v, "memory"))) S_int(r, n, "`memory`", 128, 10240, "MB", &t->memory);
-  if ((n = gen_node_get(v, "input"))) t->input = S_json(r, n, 0);
+  if ((n = gen_node_get(v, "input"))) {
+    t->input = S_json(r, n, 0);
+    S_secret_entries(r, n, "the input of a task");
+  }
   if ((n = gen_node_get(v, "retry")) && S_is_map(r, n, "`retry`")) {
     t->has_retry = true;
     S_keys(r, n, S_retry_keys, S_COUNT(S_retry_keys), "`retry`", NULL, 0, NULL);
@@ -514,11 +554,15 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
   }
   if ((n = S_require(r, v, k, "template", what))) S_read_template(r, c, n);
   if ((n = gen_node_get(v, "vars"))) {
-    if (S_is_map(r, n, "`vars`")) c->vars = S_json(r, n, 0);
+    if (S_is_map(r, n, "`vars`")) {
+      c->vars = S_json(r, n, 0);
+      S_secret_entries(r, n, "the vars of a notification");
+    }
   }
   if ((n = gen_node_get(v, "filter")) && S_is_map(r, n, "`filter`")) {
     c->filter = S_json(r, n, 0);
     c->filter_span = n->span;
+    S_filter(r, n);
   }
   if ((n = gen_node_get(v, "allow_override"))) S_bool(r, n, "`allow_override`", &c->allow_override);
   if (c->channel == GEN_CHANNEL_EMAIL) {

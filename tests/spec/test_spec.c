@@ -1,0 +1,151 @@
+/* Unit tests of the spec's syntax layer (gen/doc) and value formats. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "cc/arena.h"
+#include "cc/diag.h"
+#include "cc/err.h"
+#include "doc.h"
+#include "formats.h"
+
+typedef struct {
+  cc_arena *arena;
+  cc_diags diags;
+} fixture;
+
+static int setup(void **state) {
+  static fixture f;
+  f.arena = cc_arena_new();
+  cc_diags_init(&f.diags);
+  *state = &f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  cc_arena_free(f->arena);
+  cc_diags_free(&f->diags);
+  return 0;
+}
+
+static gen_node *load(fixture *f, const char *text, gen_doc_format fmt, int want_rc) {
+  gen_node *root = NULL;
+  int rc = gen_doc_load(&root, f->arena, "t.yaml", text, strlen(text), fmt, &f->diags);
+  if (rc != want_rc) cc_diags_print(&f->diags, stderr);
+  assert_int_equal(rc, want_rc);
+  return root;
+}
+
+static void scalars_resolve_with_the_yaml_1_2_core_schema(void **state) {
+  gen_node *r = load(*state, "a: yes\nb: true\nc: 0x1F\nd: 1e3\ne: ~\nf: '1'\ng: -.inf\nh: 0o17\ni: 1_000\nj: !!str 5\n",
+                     GEN_DOC_YAML, CC_OK);
+  assert_int_equal(gen_node_get(r, "a")->type, GEN_SCALAR_STR); /* not YAML 1.1's boolean */
+  assert_true(gen_node_get(r, "b")->b);
+  assert_int_equal(gen_node_get(r, "c")->i, 31);
+  assert_int_equal(gen_node_get(r, "d")->type, GEN_SCALAR_FLOAT);
+  assert_true(gen_node_get(r, "d")->d == 1000.0);
+  assert_int_equal(gen_node_get(r, "e")->type, GEN_SCALAR_NULL);
+  assert_int_equal(gen_node_get(r, "f")->type, GEN_SCALAR_STR);
+  assert_true(isinf(gen_node_get(r, "g")->d) && gen_node_get(r, "g")->d < 0);
+  assert_int_equal(gen_node_get(r, "h")->i, 15);
+  assert_int_equal(gen_node_get(r, "i")->type, GEN_SCALAR_STR);
+  assert_int_equal(gen_node_get(r, "j")->type, GEN_SCALAR_STR);
+}
+
+static void nodes_keep_line_and_column(void **state) {
+  gen_node *r = load(*state, "top:\n  key: \"v\xc3\xa9\"\n  list: [a,  b]\n", GEN_DOC_YAML, CC_OK);
+  const gen_node *top = gen_node_get(r, "top");
+  assert_int_equal(top->span.line, 2);
+  assert_int_equal(top->span.col, 3);
+  const gen_node *list = gen_node_get(top, "list");
+  assert_int_equal(list->nitems, 2);
+  assert_int_equal(list->items[1]->span.line, 3);
+  assert_int_equal(list->items[1]->span.col, 14);
+  assert_string_equal(gen_node_get(top, "key")->str, "v\xc3\xa9");
+}
+
+static void anchors_aliases_and_merges(void **state) {
+  gen_node *r = load(*state,
+                     "base: &b { x: 1, y: 2 }\n"
+                     "more: &m { z: 3 }\n"
+                     "one: { <<: *b, y: 20 }\n"
+                     "two: { <<: [*b, *m], x: 10 }\n"
+                     "same: *b\n",
+                     GEN_DOC_YAML, CC_OK);
+  const gen_node *one = gen_node_get(r, "one"), *two = gen_node_get(r, "two");
+  assert_int_equal(one->npairs, 2);
+  assert_int_equal(gen_node_get(one, "y")->i, 20); /* explicit keys win */
+  assert_int_equal(gen_node_get(one, "x")->i, 1);
+  assert_int_equal(two->npairs, 3);
+  assert_int_equal(gen_node_get(two, "x")->i, 10);
+  assert_int_equal(gen_node_get(two, "z")->i, 3);
+  assert_ptr_equal(gen_node_get(r, "same"), gen_node_get(r, "base"));
+}
+
+static void duplicate_keys_are_errors_and_the_first_counts(void **state) {
+  fixture *f = *state;
+  gen_node *r = load(f, "a: 1\nb: 2\na: 3\n", GEN_DOC_YAML, CC_EINVAL);
+  assert_non_null(r);
+  assert_int_equal(r->npairs, 2);
+  assert_int_equal(gen_node_get(r, "a")->i, 1);
+  assert_int_equal(f->diags.nerrors, 1);
+  assert_int_equal(f->diags.items[0].line, 3);
+  assert_non_null(strstr(f->diags.items[0].msg, "duplicate key `a`"));
+}
+
+static void json_is_checked_by_jansson_then_positioned(void **state) {
+  fixture *f = *state;
+  gen_node *r = load(f, "{\n  \"a\": [1, 2.5, \"x\\/y\"],\n  \"b\": {\"c\": null}\n}", GEN_DOC_JSON, CC_OK);
+  const gen_node *a = gen_node_get(r, "a");
+  assert_int_equal(a->items[0]->type, GEN_SCALAR_INT);
+  assert_int_equal(a->items[1]->type, GEN_SCALAR_FLOAT);
+  assert_string_equal(a->items[2]->str, "x/y");
+  assert_int_equal(gen_node_get(r, "b")->span.line, 3);
+  assert_null(load(f, "{\"a\": 1, \"a\": 2}", GEN_DOC_JSON, CC_EINVAL));
+  assert_null(load(f, "{\"a\": 1,}", GEN_DOC_JSON, CC_EINVAL));
+  assert_null(load(f, "{\"a\": 01}", GEN_DOC_JSON, CC_EINVAL)); /* valid YAML, not JSON */
+}
+
+static void formats(void **state) {
+  (void)state;
+  assert_true(gen_is_email("alice@example.com"));
+  assert_true(gen_is_email_named("Alice <alice@example.com>"));
+  assert_false(gen_is_email("alice@example"));
+  assert_false(gen_is_email("a..b@example.com"));
+  assert_true(gen_is_e164("+15551234567"));
+  assert_false(gen_is_e164("+05551234567"));
+  assert_false(gen_is_e164("+1234567890123456"));
+  assert_true(gen_is_region("us-gov-west-1"));
+  assert_true(gen_is_region("eu-central-1"));
+  assert_false(gen_is_region("useast1"));
+  assert_true(gen_is_secret_arn("arn:aws:secretsmanager:us-west-2:123456789012:secret:twilio-AbCdEf"));
+  assert_false(gen_is_secret_arn("arn:aws:secretsmanager:us-west-2:1234:secret:twilio"));
+  assert_true(gen_is_ssm_name("/prod/twilio"));
+  assert_true(gen_is_ssm_name("arn:aws:ssm:us-west-2:123456789012:parameter/prod/twilio"));
+  assert_true(gen_is_ecr_repository("acme/report__x"));
+  assert_false(gen_is_ecr_repository("Acme"));
+  assert_true(gen_is_sns_topic_arn("arn:aws:sns:us-west-2:123456789012:legacy.fifo"));
+  long secs;
+  assert_true(gen_parse_duration("15m", &secs) && secs == 900);
+  assert_false(gen_parse_duration("1d", &secs));
+  assert_false(gen_parse_duration("m", &secs));
+  assert_true(gen_is_secretish_name("DB_PASSWORD"));
+  assert_false(gen_is_secretish_name("THRESHOLD"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(scalars_resolve_with_the_yaml_1_2_core_schema, setup, teardown),
+      cmocka_unit_test_setup_teardown(nodes_keep_line_and_column, setup, teardown),
+      cmocka_unit_test_setup_teardown(anchors_aliases_and_merges, setup, teardown),
+      cmocka_unit_test_setup_teardown(duplicate_keys_are_errors_and_the_first_counts, setup, teardown),
+      cmocka_unit_test_setup_teardown(json_is_checked_by_jansson_then_positioned, setup, teardown),
+      cmocka_unit_test(formats),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
