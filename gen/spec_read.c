@@ -281,7 +281,7 @@ static void S_filter(S_reader *r, const gen_node *map) {
 static bool S_section(S_reader *r, const gen_node *root, const char *key, const gen_node **out) {
   const gen_node *n = gen_node_get(root, key);
   *out = NULL;
-  if (!n || (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_NULL)) return false;
+  if (!n) return false;
   char what[64];
   snprintf(what, sizeof what, "`%s`", key);
   if (!S_is_map(r, n, what)) return false;
