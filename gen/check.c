@@ -260,9 +260,11 @@ static void S_check_templates(S_checker *c, gen_notification *n) {
     n->template_name = S_fmt(c, "%s.txt", n->key);
     S_compile(c, n->template_name, n->template_text, n->template_span, NULL, 0);
   } else if (n->template_value) {
-    const char *q = strpbrk(n->template_value + 5, "?#");
-    const char *path = q ? S_fmt(c, "%.*s", (int)(q - n->template_value), n->template_value) : n->template_value;
-    n->template_name = S_basename(path);
+    /* The object's name, without the scheme, query or fragment. */
+    const char *v = n->template_value, *sep = strstr(v, "://");
+    const char *start = sep ? sep + 3 : v;
+    size_t len = strcspn(start, "?#");
+    n->template_name = S_basename(S_fmt(c, "%.*s", (int)len, start));
   }
   if (n->subject) S_compile(c, S_fmt(c, "%s.subject", n->key), n->subject, n->subject_span, NULL, 0);
 }

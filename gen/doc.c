@@ -280,7 +280,7 @@ static int S_finish_seq(S_loader *l, S_frame *f) {
   gen_node *s = f->node;
   s->items = cc_arena_alloc(l->arena, (f->n + 1) * sizeof *s->items);
   if (!s->items) return CC_ENOMEM;
-  memcpy(s->items, f->items, f->n * sizeof *s->items);
+  if (f->n) memcpy(s->items, f->items, f->n * sizeof *s->items);
   s->nitems = f->n;
   return CC_OK;
 }

@@ -43,6 +43,14 @@ int gen_spec_load(gen_spec **out, const char *path, cc_diags *diags) {
     else cc_diags_error(diags, path, 0, 0, "cannot read the spec: %s", cc_strerror(rc));
     return rc;
   }
+  rc = gen_spec_parse(out, path, text, len, diags);
+  free(text);
+  return rc;
+}
+
+int gen_spec_parse(gen_spec **out, const char *path, const char *text, size_t len, cc_diags *diags) {
+  *out = NULL;
+  int rc;
   if ((rc = cc_diags_source(diags, path, text, len))) goto out;
   cc_arena *arena = cc_arena_new();
   gen_spec *spec = arena ? cc_arena_alloc(arena, sizeof *spec) : NULL;
@@ -59,8 +67,8 @@ int gen_spec_load(gen_spec **out, const char *path, cc_diags *diags) {
     rc = CC_ENOMEM;
     goto fail;
   }
-  if (strlen(text) != len) {
-    const char *nul = text + strlen(text);
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
     int line = 1, col = 1;
     for (const char *p = text; p < nul; p++) {
       if (*p == '\n') line++, col = 1;
@@ -99,7 +107,6 @@ fail:
   gen_spec_free(spec);
 out:
   if (rc == CC_ENOMEM) cc_diags_error(diags, path, 0, 0, "out of memory");
-  free(text);
   return rc;
 }
 

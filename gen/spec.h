@@ -160,6 +160,10 @@ typedef struct gen_spec {
  * reported in DIAGS). The caller frees *OUT with gen_spec_free. */
 int gen_spec_load(gen_spec **out, const char *path, cc_diags *diags);
 
+/* The same for a spec already in memory: TEXT (LEN bytes) read from PATH,
+ * which names the spec in messages and locates the files it names. */
+int gen_spec_parse(gen_spec **out, const char *path, const char *text, size_t len, cc_diags *diags);
+
 /* Frees SPEC and all it owns. gen_spec_free(NULL) is a no-op. */
 void gen_spec_free(gen_spec *spec);
 
