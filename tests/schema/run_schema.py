@@ -221,6 +221,8 @@ MUTATIONS = [
     (["notifications", "ops-email", "template"], {"url": "https://example.com/t.html"}, True),
     (["notifications", "ops-email", "template"], {"url": "http://example.com/t.html"}, False),
     (["notifications", "ops-email", "template"], {"url": "https:///t.html"}, False),
+    (["notifications", "ops-email", "template"], {"url": "x"}, False),
+    (["notifications", "ops-email", "template"], {"s3": ""}, False),
     (["notifications", "ops-email", "template"], {"s3": "s3://my-bucket/t.html"}, True),
     (["notifications", "ops-email", "template"], {"s3": "s3://my-bucket"}, False),
     (["notifications", "ops-email", "template"], {"s3": "s3://My_Bucket/t"}, False),

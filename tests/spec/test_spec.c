@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cc/arena.h"
@@ -12,6 +13,7 @@
 #include "cc/err.h"
 #include "doc.h"
 #include "formats.h"
+#include "spec.h"
 
 typedef struct {
   cc_arena *arena;
@@ -138,6 +140,25 @@ static void formats(void **state) {
   assert_false(gen_is_secretish_name("THRESHOLD"));
 }
 
+/* gen_spec_parse takes a length, not a C string: no byte past it is read
+ * (ASan checks this in the sanitizer pass). */
+static void parse_reads_only_len_bytes(void **state) {
+  (void)state;
+  static const char text[] = "version: 1\nproject: acme-cron\nnotifications: {}\ntasks: {}";
+  size_t len = sizeof text - 1;
+  char *exact = malloc(len);
+  assert_non_null(exact);
+  memcpy(exact, text, len);
+  cc_diags d;
+  cc_diags_init(&d);
+  gen_spec *spec = NULL;
+  assert_int_equal(gen_spec_parse(&spec, "mem.yaml", exact, len, &d), CC_OK);
+  assert_string_equal(spec->project, "acme-cron");
+  gen_spec_free(spec);
+  cc_diags_free(&d);
+  free(exact);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(scalars_resolve_with_the_yaml_1_2_core_schema, setup, teardown),
@@ -146,6 +167,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(duplicate_keys_are_errors_and_the_first_counts, setup, teardown),
       cmocka_unit_test_setup_teardown(json_is_checked_by_jansson_then_positioned, setup, teardown),
       cmocka_unit_test(formats),
+      cmocka_unit_test(parse_reads_only_len_bytes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
