@@ -11,6 +11,7 @@
 #include "cc/buf.h"
 #include "cc/err.h"
 #include "cc/file.h"
+#include "cc/grow.h"
 #ifdef CC_HAVE_SCHEDULE
 #include "cc/schedule.h"
 #endif
@@ -22,12 +23,20 @@
 
 #define S_MAX_TEMPLATE_FILE ((size_t)1 << 20)
 
+/* Zone names already looked up: specs repeat a few zones many times. */
+typedef struct S_zone {
+  const char *name;
+  int rc;
+} S_zone;
+
 typedef struct S_checker {
   gen_spec *spec;
   cc_diags *d;
   const char *text;
   size_t len;
   int oom;
+  S_zone *zones;
+  size_t nzones, capzones;
 } S_checker;
 
 typedef struct S_name {
@@ -73,32 +82,30 @@ static void S_unknown(S_checker *c, gen_span at, const char *kind, const char *n
   }
 }
 
-static const gen_image *S_image(S_checker *c, const char *key, gen_span at) {
-  const gen_image *img = gen_spec_image(c->spec, key);
-  if (img) return img;
-  const char **keys = malloc((c->spec->nimages + 1) * sizeof *keys);
+/* Reports KEY as unknown among the KEY fields (the first member) of the N
+ * structs of STRIDE bytes at ITEMS. */
+static void S_unknown_key(S_checker *c, gen_span at, const char *kind, const char *section, const char *key,
+                          const void *items, size_t n, size_t stride) {
+  const char **keys = calloc(n + 1, sizeof *keys);
   if (!keys) {
     c->oom = 1;
-    return NULL;
+    return;
   }
-  for (size_t i = 0; i < c->spec->nimages; i++) keys[i] = c->spec->images[i].key;
-  S_unknown(c, at, "image", key, keys, c->spec->nimages, "images");
+  for (size_t i = 0; i < n; i++) keys[i] = *(const char *const *)((const char *)items + i * stride);
+  S_unknown(c, at, kind, key, keys, n, section);
   free(keys);
-  return NULL;
+}
+
+static const gen_image *S_image(S_checker *c, const char *key, gen_span at) {
+  const gen_image *img = gen_spec_image(c->spec, key);
+  if (!img) S_unknown_key(c, at, "image", "images", key, c->spec->images, c->spec->nimages, sizeof(gen_image));
+  return img;
 }
 
 static const gen_topic *S_topic(S_checker *c, const char *key, gen_span at) {
   const gen_topic *t = gen_spec_topic(c->spec, key);
-  if (t) return t;
-  const char **keys = malloc((c->spec->ntopics + 1) * sizeof *keys);
-  if (!keys) {
-    c->oom = 1;
-    return NULL;
-  }
-  for (size_t i = 0; i < c->spec->ntopics; i++) keys[i] = c->spec->topics[i].key;
-  S_unknown(c, at, "topic", key, keys, c->spec->ntopics, "topics");
-  free(keys);
-  return NULL;
+  if (!t) S_unknown_key(c, at, "topic", "topics", key, c->spec->topics, c->spec->ntopics, sizeof(gen_topic));
+  return t;
 }
 
 /* A value's span: the key's when we only know the entry. */
@@ -271,6 +278,22 @@ static void S_check_templates(S_checker *c, gen_notification *n) {
 
 /* ---- schedules ---- */
 
+#ifdef CC_HAVE_SCHEDULE
+/* Returns cc_tz_load's verdict on NAME, remembered per name. */
+static int S_zone_lookup(S_checker *c, const char *name) {
+  for (size_t i = 0; i < c->nzones; i++)
+    if (!strcmp(c->zones[i].name, name)) return c->zones[i].rc;
+  cc_tz *tz = NULL;
+  int rc = cc_tz_load(&tz, name);
+  cc_tz_free(tz);
+  if (cc_grow(&c->zones, &c->capzones, c->nzones + 1, sizeof *c->zones)) return rc;
+  c->zones[c->nzones].name = name;
+  c->zones[c->nzones].rc = rc;
+  c->nzones++;
+  return rc;
+}
+#endif
+
 static void S_check_schedule(S_checker *c, const gen_task *t) {
 #ifndef CC_HAVE_SCHEDULE
   (void)c, (void)t;
@@ -288,20 +311,18 @@ static void S_check_schedule(S_checker *c, const gen_task *t) {
     c->oom = 1;
   }
   cc_sched_free(s);
-  cc_tz *tz = NULL;
-  rc = cc_tz_load(&tz, t->timezone);
+  rc = S_zone_lookup(c, t->timezone);
   if (rc == CC_ENOTFOUND) {
     S_err(c, t->timezone_span, "`%s` (the `timezone` of task `%s`) is not an IANA time zone name (like Europe/Rome or UTC)",
           t->timezone, t->key);
   } else if (rc) {
     c->oom = 1;
   }
-  cc_tz_free(tz);
 #endif
 }
 
 int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
-  S_checker c = {spec, diags, text, len, 0};
+  S_checker c = {spec, diags, text, len, 0, NULL, 0, 0};
   size_t before = diags->nerrors;
   const char *p = spec->project ? spec->project : "";
   size_t cap = 4 * spec->ntasks + 4 * spec->nnotifications + spec->ntopics + spec->nimages + 1;
@@ -373,6 +394,7 @@ int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
   }
   S_unique_names(&c, names, nn);
   free(names);
+  free(c.zones);
   if (c.oom) return CC_ENOMEM;
   return diags->nerrors > before ? CC_EINVAL : CC_OK;
 }

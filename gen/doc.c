@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "cc/err.h"
+#include "cc/grow.h"
 
 #define S_TAG_PREFIX "tag:yaml.org,2002:"
 
@@ -44,13 +45,7 @@ static gen_span S_span(const S_loader *l, yaml_mark_t m) {
 }
 
 static int S_push_item(S_frame *f, void *item) {
-  if (f->n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 8;
-    void **p = realloc(f->items, cap * sizeof *p);
-    if (!p) return CC_ENOMEM;
-    f->items = p;
-    f->cap = cap;
-  }
+  if (cc_grow(&f->items, &f->cap, f->n + 1, sizeof *f->items)) return CC_ENOMEM;
   f->items[f->n++] = item;
   return CC_OK;
 }
@@ -166,13 +161,7 @@ static int S_anchor_set(S_loader *l, const char *name, gen_node *node) {
       return CC_OK;
     }
   }
-  if (l->nanchors == l->capanchors) {
-    size_t cap = l->capanchors ? l->capanchors * 2 : 8;
-    S_anchor *p = realloc(l->anchors, cap * sizeof *p);
-    if (!p) return CC_ENOMEM;
-    l->anchors = p;
-    l->capanchors = cap;
-  }
+  if (cc_grow(&l->anchors, &l->capanchors, l->nanchors + 1, sizeof *l->anchors)) return CC_ENOMEM;
   char *copy = strdup(name);
   if (!copy) return CC_ENOMEM;
   l->anchors[l->nanchors].name = copy;
@@ -300,13 +289,7 @@ static int S_attach(S_loader *l, gen_node *n) {
 }
 
 static int S_open(S_loader *l, gen_node *n) {
-  if (l->depth == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    S_frame *p = realloc(l->stack, cap * sizeof *p);
-    if (!p) return CC_ENOMEM;
-    l->stack = p;
-    l->cap = cap;
-  }
+  if (cc_grow(&l->stack, &l->cap, l->depth + 1, sizeof *l->stack)) return CC_ENOMEM;
   S_frame *f = &l->stack[l->depth++];
   memset(f, 0, sizeof *f);
   f->node = n;
@@ -445,12 +428,7 @@ static int S_parse_yaml(S_loader *l, const char *text, size_t len) {
     gen_node *closing = is_end && l->depth ? l->stack[l->depth - 1].node : NULL;
     rc = S_event(l, &e);
     if (!rc && anchor) {
-      if (npending == cappending) {
-        size_t cap = cappending ? cappending * 2 : 8;
-        S_pending *p = realloc(pending, cap * sizeof *p);
-        if (!p) rc = CC_ENOMEM;
-        else pending = p, cappending = cap;
-      }
+      rc = cc_grow(&pending, &cappending, npending + 1, sizeof *pending);
       if (!rc) {
         pending[npending].name = strdup(anchor);
         pending[npending].depth = l->depth;

@@ -39,7 +39,7 @@ typedef struct gen_strs {
 typedef enum { GEN_IMAGE_BUILD, GEN_IMAGE_REPUBLISH, GEN_IMAGE_URI } gen_image_kind;
 
 typedef struct gen_image {
-  const char *key;
+  const char *key; /* first: gen/check.c reads keys of any entry this way */
   gen_span span;
   gen_image_kind kind;
   struct {
@@ -60,7 +60,7 @@ typedef struct gen_image {
 } gen_image;
 
 typedef struct gen_topic {
-  const char *key;
+  const char *key; /* first, as in gen_image */
   gen_span span;
   bool fifo;
   const char *arn;  /* existing topic; NULL when cloudcron creates it */
