@@ -30,36 +30,34 @@ static S_chunk *S_chunk_new(size_t cap) {
   return c;
 }
 
+/* Links a chunk of its own for one block: every block with CC_DEBUG_ARENA,
+ * big ones otherwise. It goes behind the head so the head keeps its room. */
+static void *S_alloc_alone(cc_arena *a, size_t size) {
+  S_chunk *c = S_chunk_new(size ? size : 1);
+  if (!c) return NULL;
+  c->used = c->cap;
+  if (a->head) {
+    c->next = a->head->next;
+    a->head->next = c;
+  } else {
+    a->head = c;
+  }
+  memset(c->data, 0, c->cap);
+  a->total += size;
+  return c->data;
+}
+
 void *cc_arena_alloc(cc_arena *a, size_t size) {
   const size_t al = alignof(max_align_t);
   size_t rounded = (size + al - 1) & ~(al - 1);
   if (rounded < size) return NULL;
 #ifdef CC_DEBUG_ARENA
-  S_chunk *c = S_chunk_new(size ? size : 1);
-  if (!c) return NULL;
-  c->next = a->head;
-  a->head = c;
-  c->used = size;
+  return S_alloc_alone(a, size);
 #else
+  if (rounded > S_CHUNK_SIZE / 4) return S_alloc_alone(a, rounded);
   S_chunk *c = a->head;
   if (!c || c->cap - c->used < rounded) {
-    if (rounded > S_CHUNK_SIZE / 4) {
-      /* Big blocks go behind the head so the head keeps its free space. */
-      S_chunk *big = S_chunk_new(rounded);
-      if (!big) return NULL;
-      big->used = rounded;
-      if (a->head) {
-        big->next = a->head->next;
-        a->head->next = big;
-      } else {
-        a->head = big;
-      }
-      a->total += size;
-      memset(big->data, 0, rounded);
-      return big->data;
-    }
-    c = S_chunk_new(S_CHUNK_SIZE);
-    if (!c) return NULL;
+    if (!(c = S_chunk_new(S_CHUNK_SIZE))) return NULL;
     c->next = a->head;
     a->head = c;
   }
@@ -69,9 +67,6 @@ void *cc_arena_alloc(cc_arena *a, size_t size) {
   a->total += size;
   return p;
 #endif
-  a->total += size;
-  memset(c->data, 0, size);
-  return c->data;
 }
 
 char *cc_arena_strndup(cc_arena *a, const char *s, size_t len) {
