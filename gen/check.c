@@ -12,9 +12,7 @@
 #include "cc/err.h"
 #include "cc/file.h"
 #include "cc/grow.h"
-#ifdef CC_HAVE_SCHEDULE
 #include "cc/schedule.h"
-#endif
 #include "cc/suggest.h"
 #ifdef CC_HAVE_TEMPLATE
 #include "cc/template.h"
@@ -278,7 +276,6 @@ static void S_check_templates(S_checker *c, gen_notification *n) {
 
 /* ---- schedules ---- */
 
-#ifdef CC_HAVE_SCHEDULE
 /* Returns cc_tz_load's verdict on NAME, remembered per name. */
 static int S_zone_lookup(S_checker *c, const char *name) {
   for (size_t i = 0; i < c->nzones; i++)
@@ -292,12 +289,8 @@ static int S_zone_lookup(S_checker *c, const char *name) {
   c->nzones++;
   return rc;
 }
-#endif
 
 static void S_check_schedule(S_checker *c, const gen_task *t) {
-#ifndef CC_HAVE_SCHEDULE
-  (void)c, (void)t;
-#else
   if (!t->schedule || !*t->schedule) return;
   cc_sched *s = NULL;
   cc_sched_err err;
@@ -318,7 +311,6 @@ static void S_check_schedule(S_checker *c, const gen_task *t) {
   } else if (rc) {
     c->oom = 1;
   }
-#endif
 }
 
 int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {

@@ -33,6 +33,8 @@ BEYOND_SCHEMA = {
     "task-no-images-or-topics": "references must resolve",
     "task-unknown-references": "references must resolve",
     "template-file-missing": "template files must exist",
+    "schedule-cron-errors": "cron fields follow EventBridge's rules",
+    "timezone-errors": "time zones must exist in the tz database",
     "yaml-alias-bomb": "aliases may not expand past the loader's budget",
     "yaml-too-deep": "values may not nest deeper than 64 levels",
 }
