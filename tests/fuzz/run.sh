@@ -19,6 +19,11 @@ seed_fuzz_spec() {
     { printf "$prefix"; cat "$f"; } > "$corpus/seed-$((i++))"
   done
 }
+seed_fuzz_schedule() {
+  grep -hoE '"(cron|rate|at)\([^"]*\)"' tests/schedule/*.c | tr -d '"' | sort -u |
+    while read -r e; do printf '%s' "$e" > "$corpus/seed-$(printf '%s' "$e" | md5sum | cut -c1-12)"; done
+  printf 'Europe/Rome' > "$corpus/seed-zone"
+}
 if declare -F "seed_$target" >/dev/null; then "seed_$target"; fi
 for d in tests/fuzz/seeds/$target; do [ -d "$d" ] && cp "$d"/* "$corpus"/ ; done
 
