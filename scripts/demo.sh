@@ -10,3 +10,7 @@ build/bin/cloudcron validate "$spec"
 build/bin/cloudcron generate "$spec" -o out/basic
 echo "== generated into out/basic:"
 find out/basic -type f | sort
+for f in out/basic/stacks/*/main.tf; do
+  echo "== $f"
+  cat "$f"
+done
