@@ -191,10 +191,7 @@ static int S_dow(S_parser *p, cc_sched *c, const char *s, const char *end) {
     c->dow_last = day;
     return CC_OK;
   }
-  for (const char *q = s; q < end; q++)
-    if (*q == '?' || *q == 'W')
-      return S_fail(p, q, "invalid day-of-week field: `%c` is not allowed here", *q);
-  return S_generic(p, 4, s, end, c->dow);
+  return S_generic(p, 4, s, end, c->dow); /* names like WED are not the W of day-of-month */
 }
 
 static int S_parse_cron(S_parser *p, cc_sched *c, const char *body, const char *end) {

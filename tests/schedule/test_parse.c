@@ -25,7 +25,7 @@ static void valid_expressions_parse(void **state) {
       "cron(0 2 * * ? *)",           "cron(*/5 8-17 ? * MON-FRI *)", "cron(0 9 ? NOV-FEB FRI-MON *)",
       "cron(0 18 ? * 6L *)",         "cron(0 8 15W * ? *)",          "cron(0 0 LW * ? *)",
       "cron(0 0 L * ? *)",           "cron(0 10 ? * 3#2 *)",         "cron(0 10 ? * L *)",
-      "cron(15,45 0/6 1-5 JAN,jul ? 2026-2030)", "cron(0 0 29 2 ? 2100)", "rate(1 minute)",
+      "cron(15,45 0/6 1-5 JAN,jul ? 2026-2030)", "cron(0 0 29 2 ? 2100)", "cron(0 9 ? * WED-SAT *)", "rate(1 minute)",
       "rate(5 minutes)",             "rate(1 hour)",                 "rate(2 days)",
       "at(2028-02-29T09:00:00)",     "at(2199-12-31T23:59:59)",      "at(1970-01-01T00:00:00)",
   };

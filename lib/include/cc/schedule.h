@@ -33,6 +33,15 @@ typedef struct cc_sched_err {
  * or CC_ENOMEM. The caller frees *OUT with cc_sched_free. */
 int cc_sched_parse(cc_sched **out, const char *expr, cc_sched_err *err);
 
+/* The first fire time of S strictly after instant AFTER (seconds since
+ * the epoch), in zone TZ, into *NEXT. Wall times that do not exist in TZ
+ * (spring forward) are skipped; wall times that happen twice (fall back)
+ * fire once, at their first occurrence. rate(N unit) counts from AFTER:
+ * AFTER + N units. An at() whose wall time does not exist never fires.
+ * Returns CC_OK, or CC_ENOTFOUND when there is no such time (an at() in the
+ * past, or nothing before the end of 2199). */
+int cc_sched_next(const cc_sched *s, const cc_tz *tz, int64_t after, int64_t *next);
+
 /* The expression's kind. */
 cc_sched_kind cc_sched_kind_of(const cc_sched *s);
 

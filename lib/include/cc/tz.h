@@ -4,6 +4,8 @@
 #ifndef CC_TZ_H
 #define CC_TZ_H
 
+#include <stdint.h>
+
 typedef struct cc_tz cc_tz;
 
 /* Loads zone NAME ("Europe/Rome", "UTC") into *OUT. Returns CC_OK;
@@ -11,6 +13,10 @@ typedef struct cc_tz cc_tz;
  * "..", absolute paths, the "posix/" and "right/" trees, and files that are
  * not TZif); CC_ENOMEM. The caller frees *OUT with cc_tz_free. */
 int cc_tz_load(cc_tz **out, const char *name);
+
+/* The zone's offset from UTC at instant U (seconds since the epoch), in
+ * seconds east of UTC. */
+int32_t cc_tz_offset(const cc_tz *tz, int64_t u);
 
 /* The zone's name (borrowed from TZ). */
 const char *cc_tz_name(const cc_tz *tz);
