@@ -16,12 +16,14 @@ static int S_bit(const uint64_t *bits, int i) { return (int)((bits[i / 64] >> (i
 static int S_first_instant(const cc_tz *tz, int64_t local, int64_t *out) {
   int32_t offs[3] = {cc_tz_offset(tz, local - 86400), cc_tz_offset(tz, local), cc_tz_offset(tz, local + 86400)};
   int found = 0;
+  int64_t best = INT64_MAX;
   for (int i = 0; i < 3; i++) {
     int64_t u = local - offs[i];
     if (cc_tz_offset(tz, u) != offs[i]) continue;
-    if (!found || u < *out) *out = u;
+    if (u < best) best = u;
     found = 1;
   }
+  *out = best;
   return found;
 }
 
@@ -73,12 +75,18 @@ static int S_next_cron(const cc_sched *s, const cc_tz *tz, int64_t after, int64_
       continue;
     }
     if (S_day_matches(s, y, m, d, day)) {
-      for (int h = 0; h < 24; h++) {
-        if (!S_bit(s->hours, h)) continue;
-        for (int mi = 0; mi < 60; mi++) {
-          if (!S_bit(s->minutes, mi)) continue;
-          int64_t u;
-          if (S_first_instant(tz, day * 86400 + h * 3600 + mi * 60, &u) && u > after) {
+      /* Far from any change of offset (the same two days either side), a
+       * wall time is one instant: subtract. Near a change, look closely. */
+      int64_t dl = day * 86400;
+      int32_t o1 = cc_tz_offset(tz, dl - 2 * 86400), o2 = cc_tz_offset(tz, dl + 3 * 86400);
+      int plain = o1 == o2 && cc_tz_offset(tz, dl - o1) == o1;
+      for (uint64_t hb = s->hours[0]; hb; hb &= hb - 1) {
+        int h = __builtin_ctzll(hb);
+        for (uint64_t mb = s->minutes[0]; mb; mb &= mb - 1) {
+          int64_t local = dl + h * 3600 + __builtin_ctzll(mb) * 60, u;
+          if (plain) u = local - o1;
+          else if (!S_first_instant(tz, local, &u)) continue;
+          if (u > after) {
             *next = u;
             return CC_OK;
           }
