@@ -21,8 +21,10 @@ seed_fuzz_spec() {
 }
 seed_fuzz_schedule() {
   grep -hoE '"(cron|rate|at)\([^"]*\)"' tests/schedule/*.c | tr -d '"' | sort -u |
-    while read -r e; do printf '%s' "$e" > "$corpus/seed-$(printf '%s' "$e" | md5sum | cut -c1-12)"; done
-  printf 'Europe/Rome' > "$corpus/seed-zone"
+    while read -r e; do
+      # zone byte, 8 bytes of start instant, expression
+      { printf '\x01\x00\x5a\x6e\x67\x00\x00\x00\x00'; printf '%s' "$e"; } > "$corpus/seed-$(printf '%s' "$e" | md5sum | cut -c1-12)"
+    done
 }
 if declare -F "seed_$target" >/dev/null; then "seed_$target"; fi
 for d in tests/fuzz/seeds/$target; do [ -d "$d" ] && cp "$d"/* "$corpus"/ ; done
