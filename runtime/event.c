@@ -1,0 +1,169 @@
+/* event.c: classify an invocation event and unwrap SQS/SNS notifications. */
+#include "event.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/err.h"
+
+#define RT_DEDUP_MAX 128
+
+static int S_str_is(const json_t *obj, const char *key, const char *want) {
+  const char *s = json_string_value(json_object_get(obj, key));
+  return s && strcmp(s, want) == 0;
+}
+
+const char *rt_notification_check(const json_t *msg) {
+  const char *key;
+  json_t *v;
+  if (!json_is_object(msg)) return "the message is not a JSON object";
+  json_object_foreach((json_t *)msg, key, v) {
+    if (strcmp(key, "subject") == 0) {
+      if (!json_is_string(v) || json_string_length(v) == 0)
+        return "\"subject\" must be a non-empty string";
+    } else if (strcmp(key, "vars") == 0) {
+      if (!json_is_object(v)) return "\"vars\" must be an object";
+    } else if (strcmp(key, "to") == 0) {
+      size_t i;
+      json_t *t;
+      if (!json_is_array(v) || json_array_size(v) == 0)
+        return "\"to\" must be a non-empty array of strings";
+      json_array_foreach(v, i, t) {
+        if (!json_is_string(t) || json_string_length(t) == 0)
+          return "\"to\" must be a non-empty array of strings";
+      }
+    } else if (strcmp(key, "dedup_id") == 0) {
+      size_t n = json_string_length(v);
+      if (!json_is_string(v) || n == 0 || n > RT_DEDUP_MAX)
+        return "\"dedup_id\" must be a string of 1 to 128 characters";
+      for (const char *c = json_string_value(v); *c; c++)
+        if (*c < '!' || *c > '~')
+          return "\"dedup_id\" may hold only printable ASCII without spaces";
+    } else {
+      return "the message has a key the schema does not allow";
+    }
+  }
+  if (!json_object_get(msg, "subject")) return "the message has no \"subject\"";
+  return NULL;
+}
+
+/* The notification inside one SQS body: raw delivery puts it there as is;
+ * otherwise the SNS envelope carries it as the string "Message". */
+static void S_unwrap(rt_record *r, const char *body) {
+  json_error_t jerr;
+  json_t *outer = json_loads(body, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *msg = NULL;
+  if (!outer) {
+    r->error = "the record's body is not JSON";
+    return;
+  }
+  if (S_str_is(outer, "Type", "Notification") &&
+      json_is_string(json_object_get(outer, "Message"))) {
+    const char *inner = json_string_value(json_object_get(outer, "Message"));
+    msg = json_loads(inner, JSON_REJECT_DUPLICATES, &jerr);
+    json_decref(outer);
+    if (!msg) {
+      r->error = "the SNS message is not JSON";
+      return;
+    }
+  } else {
+    msg = outer;
+  }
+  r->error = rt_notification_check(msg);
+  if (r->error)
+    json_decref(msg);
+  else
+    r->message = msg;
+}
+
+static int S_parse_sqs(rt_event *ev, const char **why, json_t *records) {
+  size_t i, n = json_array_size(records);
+  json_t *rec;
+  ev->kind = RT_EVENT_SQS;
+  ev->records = calloc(n ? n : 1, sizeof *ev->records);
+  if (!ev->records) return CC_ENOMEM;
+  ev->n_records = n;
+  json_array_foreach(records, i, rec) {
+    rt_record *r = &ev->records[i];
+    const char *arn = json_string_value(json_object_get(rec, "eventSourceARN"));
+    size_t alen = arn ? strlen(arn) : 0;
+    if (alen >= 5 && strcmp(arn + alen - 5, ".fifo") == 0) ev->fifo = 1;
+    r->message_id = json_string_value(json_object_get(rec, "messageId"));
+    if (!r->message_id) {
+      r->error = "the record has no messageId";
+      continue;
+    }
+    const char *body = json_string_value(json_object_get(rec, "body"));
+    if (!body) {
+      r->error = "the record has no body";
+      continue;
+    }
+    S_unwrap(r, body);
+  }
+  (void)why;
+  return CC_OK;
+}
+
+int rt_event_parse(rt_event *out, const char **why, const char *json,
+                   size_t len) {
+  json_error_t jerr;
+  json_t *records;
+  memset(out, 0, sizeof *out);
+  *why = NULL;
+  out->root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (!out->root || !json_is_object(out->root)) {
+    *why = "the event is not a JSON object";
+    rt_event_free(out);
+    return CC_EINVAL;
+  }
+  records = json_object_get(out->root, "Records");
+  if (json_is_array(records) && json_array_size(records) > 0 &&
+      S_str_is(json_array_get(records, 0), "eventSource", "aws:sqs")) {
+    int rc = S_parse_sqs(out, why, records);
+    if (rc != CC_OK) rt_event_free(out);
+    return rc;
+  }
+  if (records) {
+    *why = "the event has Records that are not from SQS";
+    rt_event_free(out);
+    return CC_EINVAL;
+  }
+  if (S_str_is(out->root, "source", "aws.events") &&
+      S_str_is(out->root, "detail-type", "Scheduled Event"))
+    out->kind = RT_EVENT_SCHEDULED;
+  else
+    out->kind = RT_EVENT_SCHEDULER;
+  return CC_OK;
+}
+
+void rt_event_free(rt_event *ev) {
+  if (!ev) return;
+  for (size_t i = 0; i < ev->n_records; i++) json_decref(ev->records[i].message);
+  free(ev->records);
+  json_decref(ev->root);
+  memset(ev, 0, sizeof *ev);
+}
+
+json_t *rt_batch_response(const rt_event *ev, const unsigned char *failed) {
+  json_t *resp = json_object(), *list = json_array();
+  int failing = 0;
+  if (!resp || !list) goto fail;
+  for (size_t i = 0; i < ev->n_records; i++) {
+    failing = failed[i] || (ev->fifo && failing);
+    if (!failing) continue;
+    /* A record without an id cannot be named; Lambda then retries the
+     * whole batch only if we fail the invocation, which the caller does. */
+    if (!ev->records[i].message_id) continue;
+    json_t *item = json_pack("{s:s}", "itemIdentifier", ev->records[i].message_id);
+    if (!item || json_array_append_new(list, item) != 0) goto fail;
+  }
+  if (json_object_set_new(resp, "batchItemFailures", list) != 0) {
+    list = NULL;
+    goto fail;
+  }
+  return resp;
+fail:
+  json_decref(list);
+  json_decref(resp);
+  return NULL;
+}

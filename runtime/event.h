@@ -1,0 +1,49 @@
+/* event.h: the events a handler is invoked with (rt_ internal API).
+ *
+ * SQS batches whose bodies are cloudcron notifications, either raw (SNS
+ * raw message delivery) or inside the SNS JSON envelope; EventBridge
+ * scheduled events; EventBridge Scheduler inputs (any JSON object). A
+ * malformed record is marked with an error, never fails the batch. */
+#ifndef RT_EVENT_H
+#define RT_EVENT_H
+#include <stddef.h>
+
+#include <jansson.h>
+
+typedef enum rt_event_kind {
+  RT_EVENT_SQS,       /* Records[] from aws:sqs */
+  RT_EVENT_SCHEDULED, /* EventBridge "Scheduled Event" */
+  RT_EVENT_SCHEDULER  /* EventBridge Scheduler input: the object itself */
+} rt_event_kind;
+
+typedef struct rt_record {
+  const char *message_id; /* borrowed from the event; NULL when absent */
+  json_t *message;        /* the notification object (owned); NULL on error */
+  const char *error;      /* static text when the record is malformed */
+} rt_record;
+
+typedef struct rt_event {
+  rt_event_kind kind;
+  json_t *root;        /* the whole event (owned) */
+  rt_record *records;  /* SQS only: one per record, in order */
+  size_t n_records;
+  int fifo;            /* SQS from a FIFO queue */
+} rt_event;
+
+/* Parses len bytes of JSON. Returns CC_OK, CC_EINVAL when the event is not
+ * JSON or not one of the kinds above (*why gets static text), CC_ENOMEM.
+ * On success free with rt_event_free. */
+int rt_event_parse(rt_event *out, const char **why, const char *json,
+                   size_t len);
+void rt_event_free(rt_event *ev);
+
+/* Checks one notification against schemas/notification.schema.json.
+ * Returns NULL when valid, else static text naming the problem. */
+const char *rt_notification_check(const json_t *msg);
+
+/* The SQS partial-batch response for the records whose failed[i] is set:
+ * {"batchItemFailures":[{"itemIdentifier":ID},...]}. For FIFO queues the
+ * first failure and every later record are listed, since Lambda must not
+ * process a group out of order. Returns a new reference, NULL on ENOMEM. */
+json_t *rt_batch_response(const rt_event *ev, const unsigned char *failed);
+#endif
