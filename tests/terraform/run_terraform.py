@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Terraform itself judges what cloudcron generates: for every example, the
-whole tree is in `terraform fmt` form, and every stack initialises offline
-from the machine's provider mirror and passes `terraform validate`."""
+whole tree is in `terraform fmt` form, every stack initialises offline
+from the machine's provider mirror and passes `terraform validate`, and every
+module with tests passes `terraform test` (mock_provider "aws", no network)."""
 import glob
 import os
 import subprocess
@@ -30,6 +31,7 @@ def main():
         print("no hashicorp/aws provider mirror on this machine (find / -name 'terraform-provider-aws_*')")
         return 1
     passed = failed = 0
+    tested = set()
     with tempfile.TemporaryDirectory() as tmp:
         cfg = os.path.join(tmp, "cli.tfrc")
         with open(cfg, "w") as f:
@@ -51,6 +53,16 @@ def main():
                     for cmd in (["init", "-input=false", "-no-color", "-backend=false"], ["validate", "-no-color"]):
                         steps.append((f"{os.path.relpath(stack, out)}: terraform {cmd[0]}",
                                       subprocess.run(["terraform", *cmd], cwd=stack, capture_output=True, text=True, env=env)))
+                # Module tests (tests/*.tftest.hcl) run against mock_provider "aws":
+                # each module is checked once, from the first example that writes it.
+                for module in sorted(glob.glob(os.path.join(out, "modules/*"))):
+                    mname = os.path.basename(module)
+                    if mname in tested or not glob.glob(os.path.join(module, "tests/*.tftest.hcl")):
+                        continue
+                    tested.add(mname)
+                    for cmd in (["init", "-input=false", "-no-color", "-backend=false"], ["test", "-no-color"]):
+                        steps.append((f"modules/{mname}: terraform {cmd[0]}",
+                                      subprocess.run(["terraform", *cmd], cwd=module, capture_output=True, text=True, env=env)))
             for label, proc in steps:
                 if proc.returncode == 0:
                     passed += 1
