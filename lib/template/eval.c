@@ -1,0 +1,939 @@
+/* eval.c: walks the AST, evaluating expressions and running statements.
+ *
+ * Semantics are Jinja2 3.1's with the default Undefined (or StrictUndefined
+ * in strict mode); values are JSON with Python's rules for arithmetic,
+ * comparison and printing. */
+#include "eval.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/err.h"
+#include "filters.h"
+
+/* Expressions nest far deeper than blocks in real templates (a ~ b ~ c ...
+ * is a left-deep tree), so they get a larger share of the depth budget. */
+#define S_EXPR_DEPTH_FACTOR 16
+
+int tpl_fail(tpl_rs *rs, const tpl_node *n, int code, const char *fmt, ...) {
+  if (!rs->failed && code != CC_ENOMEM) {
+    va_list ap;
+    va_start(ap, fmt);
+    cc_diags_vadd(rs->diags, CC_DIAG_ERROR, rs->name, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+    va_end(ap);
+  }
+  rs->failed = 1;
+  return code;
+}
+
+int tpl_fail_undef(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
+  if (v->owner) return tpl_fail(rs, n, CC_EINVAL, "'%s object' has no attribute '%s'", v->owner, v->hint ? v->hint : "?");
+  if (v->hint) return tpl_fail(rs, n, CC_EINVAL, "'%s' is undefined", v->hint);
+  return tpl_fail(rs, n, CC_EINVAL, "undefined value");
+}
+
+int tpl_to_buf(tpl_rs *rs, const tpl_node *n, const tpl_val *v, cc_buf *b) {
+  if (!v->j) return rs->strict ? tpl_fail_undef(rs, n, v) : CC_OK;
+  return tpl_str(b, v->j) ? CC_ENOMEM : CC_OK;
+}
+
+int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out) {
+  if (v->j && json_is_string(v->j)) {
+    *out = tpl_borrow(v->j);
+    out->safe = v->safe;
+    return CC_OK;
+  }
+  cc_buf b = CC_BUF_INIT;
+  int rc = tpl_to_buf(rs, n, v, &b);
+  if (rc == CC_OK) {
+    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    out->safe = v->safe;
+    if (!out->j) rc = CC_ENOMEM;
+  }
+  cc_buf_free(&b);
+  return rc;
+}
+
+static int S_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out);
+static int S_exec(tpl_rs *rs, const tpl_node *n);
+
+/* ---- scope ---- */
+
+static const tpl_val *S_lookup(tpl_rs *rs, const char *name) {
+  for (size_t i = rs->nvars; i-- > 0;)
+    if (strcmp(rs->vars[i].name, name) == 0) return &rs->vars[i].v;
+  return NULL;
+}
+
+/* Binds NAME in the current frame, taking V. */
+static int S_bind(tpl_rs *rs, const char *name, tpl_val v) {
+  for (size_t i = rs->frame; i < rs->nvars; i++)
+    if (strcmp(rs->vars[i].name, name) == 0) {
+      tpl_val_drop(&rs->vars[i].v);
+      rs->vars[i].v = v;
+      return CC_OK;
+    }
+  if (rs->nvars == rs->capvars) {
+    size_t cap = rs->capvars ? rs->capvars * 2 : 16;
+    tpl_var *nv = realloc(rs->vars, cap * sizeof *nv);
+    if (!nv) {
+      tpl_val_drop(&v);
+      return CC_ENOMEM;
+    }
+    rs->vars = nv;
+    rs->capvars = cap;
+  }
+  rs->vars[rs->nvars].name = name;
+  rs->vars[rs->nvars++].v = v;
+  return CC_OK;
+}
+
+static void S_pop_to(tpl_rs *rs, size_t n) {
+  while (rs->nvars > n) tpl_val_drop(&rs->vars[--rs->nvars].v);
+}
+
+/* ---- output ---- */
+
+static int S_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
+  int rc;
+  size_t before = rs->out->len;
+  if (rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) {
+    if (json_is_string(v->j)) {
+      rc = tpl_escape(rs->out, json_string_value(v->j), json_string_length(v->j));
+    } else {
+      cc_buf t = CC_BUF_INIT;
+      rc = tpl_str(&t, v->j);
+      if (rc == CC_OK) rc = tpl_escape(rs->out, t.ptr ? t.ptr : "", t.len);
+      cc_buf_free(&t);
+    }
+    if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
+  } else {
+    rc = tpl_to_buf(rs, n, v, rs->out);
+  }
+  if (rc == CC_OK && rs->out->len > rs->max_out) rc = CC_ELIMIT;
+  if (rc == CC_ELIMIT || (rc == CC_ENOMEM && rs->out->len >= rs->max_out)) {
+    cc_buf_truncate(rs->out, before);
+    return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+  }
+  return rc;
+}
+
+/* ---- operators ---- */
+
+static int S_type_error(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b) {
+  if (!a->j) return tpl_fail_undef(rs, n, a);
+  if (b && !b->j) return tpl_fail_undef(rs, n, b);
+  if (b)
+    return tpl_fail(rs, n, CC_EINVAL, "unsupported operand type(s) for %s: '%s' and '%s'", op,
+                    tpl_type_name(a->j), tpl_type_name(b->j));
+  return tpl_fail(rs, n, CC_EINVAL, "bad operand type for %s: '%s'", op, tpl_type_name(a->j));
+}
+
+static int S_is_int(const json_t *j) { return json_is_integer(j) || json_is_boolean(j); }
+static long long S_int(const json_t *j) {
+  return json_is_boolean(j) ? (json_is_true(j) ? 1 : 0) : (long long)json_integer_value(j);
+}
+
+static int S_overflow(tpl_rs *rs, const tpl_node *n) {
+  return tpl_fail(rs, n, CC_EINVAL, "integer result out of the 64-bit range");
+}
+
+static int S_mkint(tpl_rs *rs, const tpl_node *n, long long v, tpl_val *out) {
+  (void)rs; (void)n;
+  *out = tpl_own(json_integer(v));
+  return out->j ? CC_OK : CC_ENOMEM;
+}
+static int S_mkreal(tpl_val *out, double d) {
+  *out = tpl_own(json_real(d));
+  return out->j ? CC_OK : CC_ENOMEM;
+}
+
+/* Python's repetition: S * K. */
+static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k, tpl_val *out) {
+  if (k < 0) k = 0;
+  if (json_is_string(s)) {
+    size_t l = json_string_length(s);
+    if (l && (unsigned long long)k > rs->max_out / l)
+      return tpl_fail(rs, n, CC_ELIMIT, "repeated string exceeds the output limit");
+    cc_buf b = CC_BUF_INIT;
+    for (long long i = 0; i < k; i++)
+      if (cc_buf_add(&b, json_string_value(s), l)) {
+        cc_buf_free(&b);
+        return CC_ENOMEM;
+      }
+    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    cc_buf_free(&b);
+    return out->j ? CC_OK : CC_ENOMEM;
+  }
+  size_t l = json_array_size(s);
+  if (l && (unsigned long long)k > rs->max_iter / l)
+    return tpl_fail(rs, n, CC_ELIMIT, "repeated list exceeds the iteration limit");
+  json_t *a = json_array();
+  if (!a) return CC_ENOMEM;
+  for (long long i = 0; i < k; i++)
+    if (json_array_extend(a, (json_t *)s)) {
+      json_decref(a);
+      return CC_ENOMEM;
+    }
+  *out = tpl_own(a);
+  return CC_OK;
+}
+
+static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, int markup, tpl_val *out) {
+  cc_buf t = CC_BUF_INIT;
+  int rc = CC_OK;
+  const tpl_val *ops[2] = {a, b};
+  for (int i = 0; i < 2 && rc == CC_OK; i++) {
+    if (markup && !ops[i]->safe && ops[i]->j) {
+      cc_buf s = CC_BUF_INIT;
+      rc = tpl_str(&s, ops[i]->j);
+      if (rc == CC_OK) rc = tpl_escape(&t, s.ptr ? s.ptr : "", s.len);
+      cc_buf_free(&s);
+    } else {
+      rc = tpl_to_buf(rs, n, ops[i], &t);
+    }
+    if (t.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
+  }
+  if (rc == CC_OK) {
+    *out = tpl_own(json_stringn(t.ptr ? t.ptr : "", t.len));
+    out->safe = (unsigned char)markup;
+    if (!out->j) rc = CC_ENOMEM;
+  }
+  cc_buf_free(&t);
+  return rc;
+}
+
+static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out) {
+  const char *op = n->s;
+  const json_t *x = a->j, *y = b->j;
+  if (op[0] == '~') {
+    /* markup_join under autoescape when either side is Markup. */
+    int markup = rs->autoescape && (a->safe || b->safe);
+    return S_concat_str(rs, n, a, b, markup, out);
+  }
+  if (!x || !y) return S_type_error(rs, n, op, a, b);
+  int num = tpl_is_num(x) && tpl_is_num(y), ints = num && S_is_int(x) && S_is_int(y);
+  long long r;
+  switch (op[0]) {
+  case '+':
+    if (ints) {
+      if (__builtin_add_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
+      return S_mkint(rs, n, r, out);
+    }
+    if (num) return S_mkreal(out, tpl_num(x) + tpl_num(y));
+    if (json_is_string(x) && json_is_string(y))
+      return S_concat_str(rs, n, a, b, a->safe || b->safe, out);
+    if (json_is_array(x) && json_is_array(y)) {
+      json_t *c = json_copy((json_t *)x);
+      if (!c || json_array_extend(c, (json_t *)y)) {
+        json_decref(c);
+        return CC_ENOMEM;
+      }
+      *out = tpl_own(c);
+      return CC_OK;
+    }
+    break;
+  case '-':
+    if (ints) {
+      if (__builtin_sub_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
+      return S_mkint(rs, n, r, out);
+    }
+    if (num) return S_mkreal(out, tpl_num(x) - tpl_num(y));
+    break;
+  case '*':
+    if (op[1] == '*') {
+      if (ints && S_int(y) >= 0) {
+        long long base = S_int(x), e = S_int(y), acc = 1;
+        while (e > 0) {
+          if (e & 1 && __builtin_mul_overflow(acc, base, &acc)) return S_overflow(rs, n);
+          e >>= 1;
+          if (e && __builtin_mul_overflow(base, base, &base)) return S_overflow(rs, n);
+        }
+        return S_mkint(rs, n, acc, out);
+      }
+      if (num) {
+        double bx = tpl_num(x), ey = tpl_num(y);
+        if (bx == 0.0 && ey < 0) return tpl_fail(rs, n, CC_EINVAL, "zero cannot be raised to a negative power");
+        double v = pow(bx, ey);
+        if (bx < 0 && ey != floor(ey)) return tpl_fail(rs, n, CC_EINVAL, "complex result of a negative base to a fractional power");
+        if (isinf(v) && !isinf(bx)) return tpl_fail(rs, n, CC_EINVAL, "numerical result out of range");
+        return S_mkreal(out, v);
+      }
+      break;
+    }
+    if (ints) {
+      if (__builtin_mul_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
+      return S_mkint(rs, n, r, out);
+    }
+    if (num) return S_mkreal(out, tpl_num(x) * tpl_num(y));
+    if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) return S_repeat(rs, n, x, S_int(y), out);
+    if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) return S_repeat(rs, n, y, S_int(x), out);
+    break;
+  case '/':
+    if (!num) break;
+    if (op[1] == '/') {
+      if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "integer division or modulo by zero");
+      if (ints) {
+        long long p = S_int(x), q = S_int(y);
+        if (p == LLONG_MIN && q == -1) return S_overflow(rs, n);
+        long long d = p / q;
+        if ((p % q != 0) && ((p < 0) != (q < 0))) d--;
+        return S_mkint(rs, n, d, out);
+      }
+      return S_mkreal(out, floor(tpl_num(x) / tpl_num(y)));
+    }
+    if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "division by zero");
+    return S_mkreal(out, tpl_num(x) / tpl_num(y));
+  case '%':
+    if (!num) break;
+    if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "integer division or modulo by zero");
+    if (ints) {
+      long long p = S_int(x), q = S_int(y);
+      if (q == -1) return S_mkint(rs, n, 0, out);
+      long long m = p % q;
+      if (m != 0 && ((m < 0) != (q < 0))) m += q;
+      return S_mkint(rs, n, m, out);
+    }
+    {
+      double p = tpl_num(x), q = tpl_num(y), m = fmod(p, q);
+      if (m != 0.0 && ((m < 0) != (q < 0))) m += q;
+      else if (m == 0.0) m = copysign(0.0, q);
+      return S_mkreal(out, m);
+    }
+  default:
+    break;
+  }
+  return S_type_error(rs, n, op, a, b);
+}
+
+/* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when the
+ * types don't order. */
+static int S_order(const json_t *x, const json_t *y, int *c) {
+  if (tpl_is_num(x) && tpl_is_num(y)) {
+    if (S_is_int(x) && S_is_int(y)) {
+      long long p = S_int(x), q = S_int(y);
+      *c = (p > q) - (p < q);
+    } else {
+      double p = tpl_num(x), q = tpl_num(y);
+      *c = (p > q) - (p < q);
+    }
+    return CC_OK;
+  }
+  if (json_is_string(x) && json_is_string(y)) {
+    size_t lx = json_string_length(x), ly = json_string_length(y);
+    int r = memcmp(json_string_value(x), json_string_value(y), lx < ly ? lx : ly);
+    *c = r ? (r > 0 ? 1 : -1) : (lx > ly) - (lx < ly);
+    return CC_OK;
+  }
+  if (json_is_array(x) && json_is_array(y)) {
+    size_t lx = json_array_size(x), ly = json_array_size(y);
+    for (size_t i = 0; i < lx && i < ly; i++) {
+      json_t *p = json_array_get(x, i), *q = json_array_get(y, i);
+      if (tpl_equal(p, q)) continue;
+      return S_order(p, q, c);
+    }
+    *c = (lx > ly) - (lx < ly);
+    return CC_OK;
+  }
+  return CC_EINVAL;
+}
+
+int tpl_compare(const json_t *x, const json_t *y, int *c) { return S_order(x, y, c); }
+
+static int S_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res) {
+  *res = 0;
+  if (!hay->j) return rs->strict ? tpl_fail_undef(rs, n, hay) : CC_OK;
+  if (!needle->j && rs->strict) return tpl_fail_undef(rs, n, needle);
+  const json_t *h = hay->j, *x = needle->j;
+  if (json_is_string(h)) {
+    if (!x || !json_is_string(x))
+      return tpl_fail(rs, n, CC_EINVAL, "'in <string>' requires string as left operand, not %s", tpl_type_name(x));
+    size_t hl = json_string_length(h), nl = json_string_length(x);
+    const char *hs = json_string_value(h), *ns = json_string_value(x);
+    if (nl == 0) {
+      *res = 1;
+      return CC_OK;
+    }
+    for (size_t i = 0; i + nl <= hl; i++)
+      if (memcmp(hs + i, ns, nl) == 0) {
+        *res = 1;
+        break;
+      }
+    return CC_OK;
+  }
+  if (json_is_array(h)) {
+    if (!x) return CC_OK;
+    for (size_t i = 0; i < json_array_size(h); i++)
+      if (tpl_equal(json_array_get(h, i), x)) {
+        *res = 1;
+        break;
+      }
+    return CC_OK;
+  }
+  if (json_is_object(h)) {
+    if (x && json_is_string(x)) *res = json_object_get(h, json_string_value(x)) != NULL;
+    else if (x && (json_is_array(x) || json_is_object(x)))
+      return tpl_fail(rs, n, CC_EINVAL, "unhashable type: '%s'", tpl_type_name(x));
+    return CC_OK;
+  }
+  return tpl_fail(rs, n, CC_EINVAL, "argument of type '%s' is not iterable", tpl_type_name(h));
+}
+
+static int S_cmp(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b, int *res) {
+  if (!strcmp(op, "in")) return S_contains(rs, n, a, b, res);
+  if (!strcmp(op, "notin")) {
+    int rc = S_contains(rs, n, a, b, res);
+    *res = !*res;
+    return rc;
+  }
+  if (op[0] == '=' || op[0] == '!') {
+    if (rs->strict && (!a->j || !b->j)) return tpl_fail_undef(rs, n, a->j ? b : a);
+    int eq = (!a->j || !b->j) ? (!a->j && !b->j) : tpl_equal(a->j, b->j);
+    *res = op[0] == '=' ? eq : !eq;
+    return CC_OK;
+  }
+  if (!a->j || !b->j) return tpl_fail_undef(rs, n, a->j ? b : a);
+  int c;
+  if (S_order(a->j, b->j, &c))
+    return tpl_fail(rs, n, CC_EINVAL, "'%s' not supported between instances of '%s' and '%s'", op,
+                    tpl_type_name(a->j), tpl_type_name(b->j));
+  if (!strcmp(op, "<")) *res = c < 0;
+  else if (!strcmp(op, ">")) *res = c > 0;
+  else if (!strcmp(op, "<=")) *res = c <= 0;
+  else *res = c >= 0;
+  return CC_OK;
+}
+
+/* ---- lookups ---- */
+
+static int S_utf8_index(const char *s, size_t len, long long idx, size_t *off, size_t *clen) {
+  size_t cps = tpl_utf8_len(s, len);
+  if (idx < 0) idx += (long long)cps;
+  if (idx < 0 || (size_t)idx >= cps) return 0;
+  size_t i = 0;
+  long long k = 0;
+  for (; i < len; i++) {
+    if (((unsigned char)s[i] & 0xC0) == 0x80) continue;
+    if (k++ == idx) break;
+  }
+  size_t j = i + 1;
+  while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+  *off = i;
+  *clen = j - i;
+  return 1;
+}
+
+static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tpl_val *key, const char *attr, tpl_val *out) {
+  const json_t *o = obj->j;
+  if (!o) return tpl_fail_undef(rs, n, obj);
+  if (json_is_object(o)) {
+    const char *k = attr ? attr : (key->j && json_is_string(key->j) ? json_string_value(key->j) : NULL);
+    json_t *v = k ? json_object_get(o, k) : NULL;
+    if (v) {
+      *out = tpl_borrow(v);
+      return CC_OK;
+    }
+  } else if (!attr && key->j && S_is_int(key->j) && (json_is_array(o) || json_is_string(o))) {
+    long long i = S_int(key->j);
+    if (json_is_array(o)) {
+      long long len = (long long)json_array_size(o);
+      if (i < 0) i += len;
+      if (i >= 0 && i < len) {
+        *out = tpl_borrow(json_array_get(o, (size_t)i));
+        return CC_OK;
+      }
+    } else {
+      size_t off, cl;
+      if (S_utf8_index(json_string_value(o), json_string_length(o), i, &off, &cl)) {
+        *out = tpl_own(json_stringn(json_string_value(o) + off, cl));
+        return out->j ? CC_OK : CC_ENOMEM;
+      }
+    }
+  }
+  *out = tpl_undef(attr ? attr : (key->j && json_is_string(key->j) ? json_string_value(key->j) : "?"));
+  out->owner = tpl_type_name(o);
+  /* The hint must outlive KEY when KEY was computed: keep it static. */
+  if (!attr && !(n->b && n->b->kind == E_LIT)) out->hint = "(computed key)";
+  return CC_OK;
+}
+
+/* ---- expressions ---- */
+
+static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  json_t *a = json_array();
+  int rc = CC_OK;
+  if (!a) return CC_ENOMEM;
+  for (int i = 0; i < n->n && rc == CC_OK; i++) {
+    tpl_val v;
+    if ((rc = S_eval(rs, n->kids[i], &v))) break;
+    if (!v.j) {
+      /* JSON has no undefined; a list element that is undefined prints
+       * as Undefined would only through repr, which we can't mirror. */
+      if (rs->strict) rc = tpl_fail_undef(rs, n->kids[i], &v);
+      else rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "an undefined value cannot be stored in a list");
+      break;
+    }
+    if (json_array_append_new(a, v.j)) rc = CC_ENOMEM;
+  }
+  if (rc) {
+    json_decref(a);
+    return rc;
+  }
+  *out = tpl_own(a);
+  return CC_OK;
+}
+
+static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  json_t *o = json_object();
+  int rc = CC_OK;
+  if (!o) return CC_ENOMEM;
+  for (int i = 0; i + 1 < n->n && rc == CC_OK; i += 2) {
+    tpl_val k, v;
+    if ((rc = S_eval(rs, n->kids[i], &k))) break;
+    if (!k.j || !json_is_string(k.j)) {
+      tpl_val_drop(&k);
+      rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "only string keys are supported in dict literals");
+      break;
+    }
+    if ((rc = S_eval(rs, n->kids[i + 1], &v))) {
+      tpl_val_drop(&k);
+      break;
+    }
+    if (!v.j) rc = tpl_fail(rs, n->kids[i + 1], CC_EINVAL, "an undefined value cannot be stored in a dict");
+    else if (json_object_set_new(o, json_string_value(k.j), v.j)) rc = CC_ENOMEM;
+    tpl_val_drop(&k);
+  }
+  if (rc) {
+    json_decref(o);
+    return rc;
+  }
+  *out = tpl_own(o);
+  return CC_OK;
+}
+
+static int S_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
+  for (int i = 0; i < n->n; i++) {
+    int rc = S_eval(rs, n->kids[i], &args[i]);
+    if (rc) {
+      for (int k = 0; k < i; k++) tpl_val_drop(&args[k]);
+      return rc;
+    }
+  }
+  return CC_OK;
+}
+
+static void S_drop_args(tpl_val *args, int n) {
+  for (int i = 0; i < n; i++) tpl_val_drop(&args[i]);
+}
+
+static int S_range(tpl_rs *rs, const tpl_node *n, tpl_val *args, tpl_val *out) {
+  long long a[3] = {0, 0, 1};
+  if (n->n < 1 || n->n > 3) return tpl_fail(rs, n, CC_EINVAL, "range expected 1 to 3 arguments, got %d", n->n);
+  for (int i = 0; i < n->n; i++) {
+    if (n->kw[i]) return tpl_fail(rs, n, CC_EINVAL, "range() takes no keyword arguments");
+    if (!args[i].j || !S_is_int(args[i].j))
+      return tpl_fail(rs, n, CC_EINVAL, "'%s' object cannot be interpreted as an integer", tpl_type_name(args[i].j));
+  }
+  if (n->n == 1) a[1] = S_int(args[0].j);
+  else {
+    a[0] = S_int(args[0].j);
+    a[1] = S_int(args[1].j);
+    if (n->n == 3) a[2] = S_int(args[2].j);
+  }
+  if (a[2] == 0) return tpl_fail(rs, n, CC_EINVAL, "range() arg 3 must not be zero");
+  json_t *arr = json_array();
+  if (!arr) return CC_ENOMEM;
+  size_t count = 0;
+  for (long long v = a[0]; a[2] > 0 ? v < a[1] : v > a[1]; v += a[2]) {
+    if (++count > rs->max_iter) {
+      json_decref(arr);
+      return tpl_fail(rs, n, CC_ELIMIT, "range exceeds the iteration limit of %zu", rs->max_iter);
+    }
+    if (json_array_append_new(arr, json_integer(v))) {
+      json_decref(arr);
+      return CC_ENOMEM;
+    }
+    if ((a[2] > 0 && v > LLONG_MAX - a[2]) || (a[2] < 0 && v < LLONG_MIN - a[2])) break;
+  }
+  *out = tpl_own(arr);
+  return CC_OK;
+}
+
+static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  tpl_val a = tpl_undef(NULL), b = tpl_undef(NULL);
+  int rc = CC_OK, r;
+  switch (n->kind) {
+  case E_LIT:
+    *out = tpl_borrow(n->lit);
+    return CC_OK;
+  case E_LIST:
+  case E_TUPLE:
+    return S_eval_list(rs, n, out);
+  case E_DICT:
+    return S_eval_dict(rs, n, out);
+  case E_NAME: {
+    const tpl_val *v = S_lookup(rs, n->s);
+    if (v) {
+      *out = *v;
+      if (out->j) json_incref(out->j);
+      return CC_OK;
+    }
+    json_t *j = rs->ctx ? json_object_get(rs->ctx, n->s) : NULL;
+    *out = j ? tpl_borrow(j) : tpl_undef(n->s);
+    return CC_OK;
+  }
+  case E_ATTR:
+  case E_ITEM:
+    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if (n->kind == E_ITEM && (rc = S_eval(rs, n->b, &b))) break;
+    rc = S_getitem(rs, n, &a, &b, n->kind == E_ATTR ? n->s : NULL, out);
+    break;
+  case E_NEG:
+  case E_POS:
+    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if (!a.j || !tpl_is_num(a.j)) {
+      rc = S_type_error(rs, n, n->kind == E_NEG ? "unary -" : "unary +", &a, NULL);
+    } else if (n->kind == E_POS) {
+      *out = S_is_int(a.j) ? tpl_own(json_integer(S_int(a.j))) : tpl_own(json_real(tpl_num(a.j)));
+      if (!out->j) rc = CC_ENOMEM;
+    } else if (S_is_int(a.j)) {
+      if (S_int(a.j) == LLONG_MIN) rc = S_overflow(rs, n);
+      else rc = S_mkint(rs, n, -S_int(a.j), out);
+    } else {
+      rc = S_mkreal(out, -tpl_num(a.j));
+    }
+    break;
+  case E_NOT:
+    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if (!a.j && rs->strict) rc = tpl_fail_undef(rs, n, &a);
+    else *out = tpl_own(json_boolean(!tpl_truthy(&a)));
+    break;
+  case E_AND:
+  case E_OR:
+    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if (!a.j && rs->strict) {
+      rc = tpl_fail_undef(rs, n, &a);
+      break;
+    }
+    if (tpl_truthy(&a) == (n->kind == E_OR)) {
+      *out = a;
+      return CC_OK;
+    }
+    tpl_val_drop(&a);
+    return S_eval(rs, n->b, out);
+  case E_COND:
+    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if (!a.j && rs->strict) {
+      rc = tpl_fail_undef(rs, n->a, &a);
+      break;
+    }
+    r = tpl_truthy(&a);
+    tpl_val_drop(&a);
+    if (r) return S_eval(rs, n->b, out);
+    if (n->c) return S_eval(rs, n->c, out);
+    *out = tpl_undef("the inline if-expression evaluated to false and no else section was defined.");
+    return CC_OK;
+  case E_BIN:
+    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if ((rc = S_eval(rs, n->b, &b))) break;
+    rc = S_binop(rs, n, &a, &b, out);
+    break;
+  case E_CMP: {
+    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    int res = 1;
+    for (int i = 0; i < n->n && res; i++) {
+      if ((rc = S_eval(rs, n->kids[i], &b))) break;
+      if ((rc = S_cmp(rs, n, n->ops[i], &a, &b, &res))) break;
+      tpl_val_drop(&a);
+      a = b;
+      b = tpl_undef(NULL);
+    }
+    if (rc == CC_OK) *out = tpl_own(json_boolean(res));
+    break;
+  }
+  case E_FILTER:
+  case E_TEST:
+  case E_CALL: {
+    tpl_val args[32];
+    if (n->n > 32) return tpl_fail(rs, n, CC_EINVAL, "too many arguments");
+    if (n->kind == E_CALL && n->a->kind == E_NAME && !strcmp(n->a->s, "range") && !S_lookup(rs, "range") &&
+        !(rs->ctx && json_object_get(rs->ctx, "range"))) {
+      if ((rc = S_eval_args(rs, n, args))) return rc;
+      rc = S_range(rs, n, args, out);
+      S_drop_args(args, n->n);
+      return rc;
+    }
+    if (n->kind == E_CALL && n->a->kind != E_ATTR) {
+      if ((rc = S_eval(rs, n->a, &a))) return rc;
+      if (!a.j) rc = tpl_fail_undef(rs, n, &a);
+      else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
+      break;
+    }
+    if ((rc = S_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
+    if ((rc = S_eval_args(rs, n, args))) break;
+    if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
+    else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);
+    else if ((rc = tpl_test(rs, n, &a, args, &r)) == CC_OK) *out = tpl_own(json_boolean(n->neg ? !r : r));
+    S_drop_args(args, n->n);
+    break;
+  }
+  default:
+    rc = tpl_fail(rs, n, CC_EINVAL, "not an expression");
+    break;
+  }
+  tpl_val_drop(&a);
+  tpl_val_drop(&b);
+  if (rc == CC_OK && !out->j && !out->hint && !out->owner && n->kind != E_COND) rc = CC_ENOMEM;
+  return rc;
+}
+
+static int S_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  *out = tpl_undef(NULL);
+  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+    return tpl_fail(rs, n, CC_ELIMIT, "expression nesting exceeds the limit");
+  rs->depth++;
+  int rc = S_eval_inner(rs, n, out);
+  rs->depth--;
+  if (rc) {
+    tpl_val_drop(out);
+    rs->failed = 1;
+  }
+  return rc;
+}
+
+/* ---- statements ---- */
+
+static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
+  if (n->nnames == 1) {
+    tpl_val c = *v;
+    if (c.j) json_incref(c.j);
+    return S_bind(rs, n->names[0], c);
+  }
+  if (!v->j) {
+    if (rs->strict) return tpl_fail_undef(rs, n, v);
+    return tpl_fail(rs, n, CC_EINVAL, "not enough values to unpack (expected %d, got 0)", n->nnames);
+  }
+  json_t *arr = v->j, *tmp = NULL;
+  if (json_is_string(arr)) {
+    const char *s = json_string_value(arr);
+    size_t l = json_string_length(arr);
+    if (!(tmp = json_array())) return CC_ENOMEM;
+    for (size_t i = 0; i < l;) {
+      size_t j = i + 1;
+      while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+      if (json_array_append_new(tmp, json_stringn(s + i, j - i))) {
+        json_decref(tmp);
+        return CC_ENOMEM;
+      }
+      i = j;
+    }
+    arr = tmp;
+  } else if (json_is_object(arr)) {
+    const char *k;
+    json_t *x;
+    if (!(tmp = json_array())) return CC_ENOMEM;
+    json_object_foreach(v->j, k, x) if (json_array_append_new(tmp, json_string(k))) {
+      json_decref(tmp);
+      return CC_ENOMEM;
+    }
+    arr = tmp;
+  } else if (!json_is_array(arr)) {
+    return tpl_fail(rs, n, CC_EINVAL, "cannot unpack non-iterable %s object", tpl_type_name(arr));
+  }
+  int rc = CC_OK;
+  size_t got = json_array_size(arr);
+  if (got != (size_t)n->nnames) {
+    rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)n->nnames ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", n->nnames, got);
+  } else {
+    for (int i = 0; i < n->nnames && rc == CC_OK; i++)
+      rc = S_bind(rs, n->names[i], tpl_borrow(json_array_get(arr, (size_t)i)));
+  }
+  json_decref(tmp);
+  return rc;
+}
+
+/* The items a for loop walks, as a new array. */
+static int S_iterable(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
+  *out = NULL;
+  if (!v->j) {
+    if (rs->strict) return tpl_fail_undef(rs, n, v);
+    return (*out = json_array()) ? CC_OK : CC_ENOMEM;
+  }
+  if (json_is_array(v->j)) {
+    *out = json_incref(v->j);
+    return CC_OK;
+  }
+  json_t *a = json_array();
+  if (!a) return CC_ENOMEM;
+  if (json_is_object(v->j)) {
+    const char *k;
+    json_t *x;
+    json_object_foreach(v->j, k, x) if (json_array_append_new(a, json_string(k))) goto nomem;
+  } else if (json_is_string(v->j)) {
+    const char *s = json_string_value(v->j);
+    size_t l = json_string_length(v->j);
+    for (size_t i = 0; i < l;) {
+      size_t j = i + 1;
+      while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+      if (json_array_append_new(a, json_stringn(s + i, j - i))) goto nomem;
+      i = j;
+    }
+  } else {
+    json_decref(a);
+    return tpl_fail(rs, n, CC_EINVAL, "'%s' object is not iterable", tpl_type_name(v->j));
+  }
+  *out = a;
+  return CC_OK;
+nomem:
+  json_decref(a);
+  return CC_ENOMEM;
+}
+
+static int S_loop_obj(json_t *loop, size_t i, size_t len) {
+  int rc = 0;
+  rc |= json_object_set_new(loop, "index", json_integer((json_int_t)i + 1));
+  rc |= json_object_set_new(loop, "index0", json_integer((json_int_t)i));
+  rc |= json_object_set_new(loop, "revindex", json_integer((json_int_t)(len - i)));
+  rc |= json_object_set_new(loop, "revindex0", json_integer((json_int_t)(len - i - 1)));
+  rc |= json_object_set_new(loop, "first", json_boolean(i == 0));
+  rc |= json_object_set_new(loop, "last", json_boolean(i + 1 == len));
+  rc |= json_object_set_new(loop, "length", json_integer((json_int_t)len));
+  return rc ? CC_ENOMEM : CC_OK;
+}
+
+static int S_for(tpl_rs *rs, const tpl_node *n) {
+  tpl_val it;
+  json_t *items = NULL, *kept = NULL, *loop = NULL;
+  size_t base = rs->nvars, oldframe = rs->frame;
+  int rc = S_eval(rs, n->a, &it);
+  if (rc) return rc;
+  rc = S_iterable(rs, n->a, &it, &items);
+  tpl_val_drop(&it);
+  if (rc) goto out;
+  rs->frame = base;
+  if (n->c) {
+    /* The loop filter runs before the loop, so loop.length counts only
+     * the kept items. */
+    if (!(kept = json_array())) {
+      rc = CC_ENOMEM;
+      goto out;
+    }
+    for (size_t i = 0; i < json_array_size(items); i++) {
+      tpl_val c;
+      if (++rs->iters > rs->max_iter) {
+        rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
+        goto out;
+      }
+      tpl_val item = tpl_borrow(json_array_get(items, i));
+      rc = S_assign(rs, n, &item);
+      tpl_val_drop(&item);
+      if (rc || (rc = S_eval(rs, n->c, &c))) goto out;
+      if (!c.j && rs->strict) {
+        rc = tpl_fail_undef(rs, n->c, &c);
+        goto out;
+      }
+      if (tpl_truthy(&c) && json_array_append(kept, json_array_get(items, i))) rc = CC_ENOMEM;
+      tpl_val_drop(&c);
+      S_pop_to(rs, base);
+      if (rc) goto out;
+    }
+    json_decref(items);
+    items = kept;
+    kept = NULL;
+  }
+  size_t len = json_array_size(items);
+  if (!(loop = json_object())) {
+    rc = CC_ENOMEM;
+    goto out;
+  }
+  for (size_t i = 0; i < len; i++) {
+    if (++rs->iters > rs->max_iter) {
+      rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
+      goto out;
+    }
+    S_pop_to(rs, base);
+    tpl_val item = tpl_borrow(json_array_get(items, i));
+    /* A fresh loop object per iteration: a template may keep one. */
+    json_decref(loop);
+    if (!(loop = json_object()) || (rc = S_loop_obj(loop, i, len))) {
+      rc = CC_ENOMEM;
+      tpl_val_drop(&item);
+      goto out;
+    }
+    rc = S_bind(rs, "loop", tpl_borrow(loop));
+    if (rc == CC_OK) rc = S_assign(rs, n, &item);
+    tpl_val_drop(&item);
+    if (rc || (rc = S_exec(rs, n->b))) goto out;
+  }
+  S_pop_to(rs, base);
+  if (len == 0 && n->n == 1) rc = S_exec(rs, n->kids[0]);
+out:
+  S_pop_to(rs, base);
+  rs->frame = oldframe;
+  json_decref(items);
+  json_decref(kept);
+  json_decref(loop);
+  return rc;
+}
+
+static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
+  int rc = CC_OK;
+  tpl_val v;
+  switch (n->kind) {
+  case N_BODY:
+    for (int i = 0; i < n->n && rc == CC_OK; i++) rc = S_exec(rs, n->kids[i]);
+    return rc;
+  case N_TEXT:
+    if (cc_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)
+      return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+    return CC_OK;
+  case N_OUT:
+    if ((rc = S_eval(rs, n->a, &v))) return rc;
+    rc = S_emit(rs, n->a, &v);
+    tpl_val_drop(&v);
+    return rc;
+  case N_IF:
+    for (const tpl_node *c = n; c; c = c->c) {
+      if (c->kind != N_IF) return S_exec(rs, c);
+      if ((rc = S_eval(rs, c->a, &v))) return rc;
+      if (!v.j && rs->strict) {
+        rc = tpl_fail_undef(rs, c->a, &v);
+        return rc;
+      }
+      int t = tpl_truthy(&v);
+      tpl_val_drop(&v);
+      if (t) return S_exec(rs, c->b);
+    }
+    return CC_OK;
+  case N_FOR:
+    return S_for(rs, n);
+  case N_SET:
+    if ((rc = S_eval(rs, n->a, &v))) return rc;
+    rc = S_assign(rs, n, &v);
+    tpl_val_drop(&v);
+    return rc;
+  default:
+    return tpl_fail(rs, n, CC_EINVAL, "not a statement");
+  }
+}
+
+static int S_exec(tpl_rs *rs, const tpl_node *n) {
+  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR) return tpl_fail(rs, n, CC_ELIMIT, "nesting exceeds the limit");
+  rs->depth++;
+  int rc = S_exec_inner(rs, n);
+  rs->depth--;
+  return rc;
+}
+
+int tpl_eval_root(tpl_rs *rs, const tpl_node *root) {
+  int rc = S_exec(rs, root);
+  S_pop_to(rs, 0);
+  free(rs->vars);
+  rs->vars = NULL;
+  rs->capvars = 0;
+  return rc;
+}

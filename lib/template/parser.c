@@ -1,0 +1,766 @@
+/* parser.c: recursive descent over tokens, after Jinja2's parser.py
+ * precedence: conditional < or < and < not < comparison < + - < ~ <
+ * * / // % < ** < unary < postfix and filters. */
+#include "parser.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/buf.h"
+#include "cc/err.h"
+
+typedef struct {
+  const char *name;
+  const tpl_toks *toks;
+  size_t i;
+  tpl_ast *ast;
+  cc_diags *diags;
+  int failed, nomem;
+} S_p;
+
+static const tpl_tok *S_peek(S_p *p) { return &p->toks->v[p->i]; }
+static const tpl_tok *S_next(S_p *p) {
+  const tpl_tok *t = &p->toks->v[p->i];
+  if (t->kind != TK_EOF) p->i++;
+  return t;
+}
+static int S_is(const tpl_tok *t, tpl_tok_kind k, const char *s) {
+  if (t->kind != k) return 0;
+  return !s || (strlen(s) == t->len && memcmp(t->s, s, t->len) == 0);
+}
+static int S_op(S_p *p, const char *s) { return S_is(S_peek(p), TK_OP, s); }
+static int S_kw(S_p *p, const char *s) { return S_is(S_peek(p), TK_NAME, s); }
+
+static void S_err(S_p *p, const tpl_tok *t, const char *fmt, const char *arg) {
+  if (p->failed) return; /* one error per template, as Jinja2 raises on the first */
+  cc_diags_error(p->diags, p->name, t->line, t->col, fmt, arg);
+  p->failed = 1;
+}
+
+static const char *S_tokdesc(const tpl_tok *t) {
+  switch (t->kind) {
+  case TK_EOF: return "end of template";
+  case TK_VEND: return "end of print statement";
+  case TK_BEND: return "end of statement block";
+  default: return "token";
+  }
+}
+
+static tpl_node *S_new(S_p *p, tpl_node_kind k, const tpl_tok *at) {
+  tpl_node *n = cc_arena_alloc(p->ast->arena, sizeof *n);
+  if (!n) {
+    p->nomem = p->failed = 1;
+    return NULL;
+  }
+  memset(n, 0, sizeof *n);
+  n->kind = k;
+  n->line = at->line;
+  n->col = at->col;
+  return n;
+}
+
+static const char *S_str(S_p *p, const tpl_tok *t) {
+  const char *s = cc_arena_strndup(p->ast->arena, t->s, t->len);
+  if (!s) p->nomem = p->failed = 1;
+  return s;
+}
+
+/* Growable kid list in the arena (copied on growth; arenas don't free). */
+typedef struct {
+  tpl_node **v;
+  const char **kw;
+  int n, cap;
+} S_list;
+
+static int S_add(S_p *p, S_list *l, tpl_node *n, const char *kw) {
+  if (!n) return -1;
+  if (l->n == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 4;
+    tpl_node **v = cc_arena_alloc(p->ast->arena, (size_t)cap * sizeof *v);
+    const char **k = cc_arena_alloc(p->ast->arena, (size_t)cap * sizeof *k);
+    if (!v || !k) {
+      p->nomem = p->failed = 1;
+      return -1;
+    }
+    if (l->n) {
+      memcpy(v, l->v, (size_t)l->n * sizeof *v);
+      memcpy(k, l->kw, (size_t)l->n * sizeof *k);
+    }
+    l->v = v;
+    l->kw = k;
+    l->cap = cap;
+  }
+  l->v[l->n] = n;
+  l->kw[l->n++] = kw;
+  return 0;
+}
+
+static tpl_node *S_expr(S_p *p);
+static tpl_node *S_or(S_p *p);
+static tpl_node *S_unary(S_p *p, int with_filter);
+
+static tpl_node *S_lit(S_p *p, const tpl_tok *at, json_t *v) {
+  if (!v) {
+    p->nomem = p->failed = 1;
+    return NULL;
+  }
+  if (json_array_append_new(p->ast->lits, v)) {
+    p->nomem = p->failed = 1;
+    return NULL;
+  }
+  tpl_node *n = S_new(p, E_LIT, at);
+  if (n) n->lit = v;
+  return n;
+}
+
+/* Decodes a Python string literal's escapes into B. */
+static int S_unquote(const tpl_tok *t, char **out, size_t *olen) {
+  char *b = malloc(t->len + 1);
+  size_t o = 0;
+  if (!b) return CC_ENOMEM;
+  for (size_t i = 1; i + 1 < t->len; i++) {
+    char c = t->s[i];
+    if (c == '\\' && i + 2 < t->len) {
+      char e = t->s[++i];
+      switch (e) {
+      case 'n': b[o++] = '\n'; break;
+      case 't': b[o++] = '\t'; break;
+      case 'r': b[o++] = '\r'; break;
+      case '\\': b[o++] = '\\'; break;
+      case '\'': b[o++] = '\''; break;
+      case '"': b[o++] = '"'; break;
+      case '0': b[o++] = '\0'; break;
+      case '\n': break;
+      default: b[o++] = '\\'; b[o++] = e; break;
+      }
+    } else {
+      b[o++] = c;
+    }
+  }
+  b[o] = 0;
+  *out = b;
+  *olen = o;
+  return CC_OK;
+}
+
+static tpl_node *S_primary(S_p *p) {
+  const tpl_tok *t = S_next(p);
+  if (t->kind == TK_NAME) {
+    const char *w = NULL;
+    size_t l = t->len;
+#define W(x) (l == strlen(x) && memcmp(t->s, x, l) == 0)
+    if (W("true") || W("True")) return S_lit(p, t, json_true());
+    if (W("false") || W("False")) return S_lit(p, t, json_false());
+    if (W("none") || W("None")) return S_lit(p, t, json_null());
+#undef W
+    tpl_node *n = S_new(p, E_NAME, t);
+    if (n && !(w = S_str(p, t))) return NULL;
+    if (n) n->s = w;
+    return n;
+  }
+  if (t->kind == TK_STR) {
+    /* Adjacent literals concatenate, as in Python. */
+    cc_buf acc = CC_BUF_INIT;
+    const tpl_tok *s = t;
+    for (;;) {
+      char *u = NULL;
+      size_t ul = 0;
+      if (S_unquote(s, &u, &ul) || cc_buf_add(&acc, u, ul)) {
+        free(u);
+        cc_buf_free(&acc);
+        p->nomem = p->failed = 1;
+        return NULL;
+      }
+      free(u);
+      if (S_peek(p)->kind != TK_STR) break;
+      s = S_next(p);
+    }
+    tpl_node *n = S_lit(p, t, json_stringn(acc.ptr ? acc.ptr : "", acc.len));
+    cc_buf_free(&acc);
+    return n;
+  }
+  if (t->kind == TK_INT || t->kind == TK_FLOAT) {
+    char tmp[128];
+    size_t o = 0;
+    for (size_t i = 0; i < t->len && o + 1 < sizeof tmp; i++)
+      if (t->s[i] != '_') tmp[o++] = t->s[i];
+    tmp[o] = 0;
+    if (t->kind == TK_FLOAT) return S_lit(p, t, json_real(strtod(tmp, NULL)));
+    errno = 0;
+    long long v = strtoll(tmp, NULL, 10);
+    if (errno) {
+      S_err(p, t, "integer literal %s is out of range", tmp);
+      return NULL;
+    }
+    return S_lit(p, t, json_integer(v));
+  }
+  if (S_is(t, TK_OP, "(")) {
+    if (S_op(p, ")")) {
+      S_next(p);
+      return S_new(p, E_TUPLE, t);
+    }
+    tpl_node *e = S_expr(p);
+    if (!e) return NULL;
+    if (S_op(p, ",")) {
+      S_list l = {0};
+      tpl_node *tu = S_new(p, E_TUPLE, t);
+      if (!tu || S_add(p, &l, e, NULL)) return NULL;
+      while (S_op(p, ",")) {
+        S_next(p);
+        if (S_op(p, ")")) break;
+        if (S_add(p, &l, S_expr(p), NULL)) return NULL;
+      }
+      tu->kids = l.v;
+      tu->n = l.n;
+      e = tu;
+    }
+    if (!S_op(p, ")")) {
+      S_err(p, S_peek(p), "expected ')', got %s", S_tokdesc(S_peek(p)));
+      return NULL;
+    }
+    S_next(p);
+    return e;
+  }
+  if (S_is(t, TK_OP, "[")) {
+    S_list l = {0};
+    tpl_node *n = S_new(p, E_LIST, t);
+    if (!n) return NULL;
+    while (!S_op(p, "]")) {
+      if (l.n) {
+        if (!S_op(p, ",")) {
+          S_err(p, S_peek(p), "expected ',' or ']' in list, got %s", S_tokdesc(S_peek(p)));
+          return NULL;
+        }
+        S_next(p);
+        if (S_op(p, "]")) break;
+      }
+      if (S_add(p, &l, S_expr(p), NULL)) return NULL;
+    }
+    S_next(p);
+    n->kids = l.v;
+    n->n = l.n;
+    return n;
+  }
+  if (S_is(t, TK_OP, "{")) {
+    S_list l = {0};
+    tpl_node *n = S_new(p, E_DICT, t);
+    if (!n) return NULL;
+    while (!S_op(p, "}")) {
+      if (l.n) {
+        if (!S_op(p, ",")) {
+          S_err(p, S_peek(p), "expected ',' or '}' in dict, got %s", S_tokdesc(S_peek(p)));
+          return NULL;
+        }
+        S_next(p);
+        if (S_op(p, "}")) break;
+      }
+      if (S_add(p, &l, S_expr(p), NULL)) return NULL;
+      if (!S_op(p, ":")) {
+        S_err(p, S_peek(p), "expected ':' in dict, got %s", S_tokdesc(S_peek(p)));
+        return NULL;
+      }
+      S_next(p);
+      if (S_add(p, &l, S_expr(p), NULL)) return NULL;
+    }
+    S_next(p);
+    n->kids = l.v;
+    n->n = l.n;
+    return n;
+  }
+  S_err(p, t, "unexpected %s", t->kind == TK_OP ? "operator" : S_tokdesc(t));
+  return NULL;
+}
+
+/* Arguments of a filter or test call: '(' [expr | name=expr] ... ')'. */
+static int S_args(S_p *p, tpl_node *n) {
+  S_list l = {0};
+  S_next(p); /* ( */
+  while (!S_op(p, ")")) {
+    if (l.n) {
+      if (!S_op(p, ",")) {
+        S_err(p, S_peek(p), "expected ',' or ')', got %s", S_tokdesc(S_peek(p)));
+        return -1;
+      }
+      S_next(p);
+      if (S_op(p, ")")) break;
+    }
+    const char *kw = NULL;
+    if (S_peek(p)->kind == TK_NAME && S_is(&p->toks->v[p->i + 1], TK_OP, "=")) {
+      if (!(kw = S_str(p, S_next(p)))) return -1;
+      S_next(p);
+    } else if (l.n && l.kw[l.n - 1]) {
+      S_err(p, S_peek(p), "%s", "positional argument follows keyword argument");
+      return -1;
+    }
+    if (S_add(p, &l, S_expr(p), kw)) return -1;
+  }
+  S_next(p);
+  n->kids = l.v;
+  n->kw = l.kw;
+  n->n = l.n;
+  return 0;
+}
+
+static tpl_node *S_postfix(S_p *p, tpl_node *n) {
+  while (n) {
+    const tpl_tok *t = S_peek(p);
+    if (S_is(t, TK_OP, ".")) {
+      S_next(p);
+      const tpl_tok *a = S_next(p);
+      if (a->kind == TK_NAME) {
+        tpl_node *x = S_new(p, E_ATTR, t);
+        if (!x || !(x->s = S_str(p, a))) return NULL;
+        x->a = n;
+        n = x;
+      } else if (a->kind == TK_INT) {
+        tpl_node *x = S_new(p, E_ITEM, t);
+        p->i--;
+        if (!x) return NULL;
+        x->a = n;
+        if (!(x->b = S_primary(p))) return NULL;
+        n = x;
+      } else {
+        S_err(p, a, "%s", "expected name or number after '.'");
+        return NULL;
+      }
+    } else if (S_is(t, TK_OP, "[")) {
+      S_next(p);
+      tpl_node *x = S_new(p, E_ITEM, t);
+      if (!x) return NULL;
+      x->a = n;
+      if (!(x->b = S_expr(p))) return NULL;
+      if (!S_op(p, "]")) {
+        S_err(p, S_peek(p), "expected ']', got %s", S_tokdesc(S_peek(p)));
+        return NULL;
+      }
+      S_next(p);
+      n = x;
+    } else if (S_is(t, TK_OP, "(")) {
+      tpl_node *x = S_new(p, E_CALL, t);
+      if (!x) return NULL;
+      x->a = n;
+      if (S_args(p, x)) return NULL;
+      n = x;
+    } else {
+      break;
+    }
+  }
+  return n;
+}
+
+static tpl_node *S_filters(S_p *p, tpl_node *n) {
+  while (n) {
+    const tpl_tok *t = S_peek(p);
+    if (S_is(t, TK_OP, "|")) {
+      S_next(p);
+      const tpl_tok *f = S_next(p);
+      if (f->kind != TK_NAME) {
+        S_err(p, f, "%s", "expected a filter name after '|'");
+        return NULL;
+      }
+      tpl_node *x = S_new(p, E_FILTER, f);
+      if (!x || !(x->s = S_str(p, f))) return NULL;
+      x->a = n;
+      if (S_op(p, "(") && S_args(p, x)) return NULL;
+      n = x;
+    } else if (S_is(t, TK_NAME, "is")) {
+      S_next(p);
+      tpl_node *x = S_new(p, E_TEST, t);
+      if (!x) return NULL;
+      if (S_kw(p, "not")) {
+        S_next(p);
+        x->neg = 1;
+      }
+      const tpl_tok *f = S_next(p);
+      if (f->kind != TK_NAME) {
+        S_err(p, f, "%s", "expected a test name after 'is'");
+        return NULL;
+      }
+      if (!(x->s = S_str(p, f))) return NULL;
+      x->a = n;
+      if (S_op(p, "(")) {
+        if (S_args(p, x)) return NULL;
+      } else {
+        /* One bare argument, as in `is divisibleby 3`. */
+        const tpl_tok *q = S_peek(p);
+        if (q->kind == TK_STR || q->kind == TK_INT || q->kind == TK_FLOAT ||
+            (q->kind == TK_NAME && !S_is(q, TK_NAME, "and") && !S_is(q, TK_NAME, "or") &&
+             !S_is(q, TK_NAME, "else") && !S_is(q, TK_NAME, "if") && !S_is(q, TK_NAME, "is") &&
+             !S_is(q, TK_NAME, "in") && !S_is(q, TK_NAME, "not"))) {
+          S_list l = {0};
+          if (S_add(p, &l, S_postfix(p, S_primary(p)), NULL)) return NULL;
+          x->kids = l.v;
+          x->kw = l.kw;
+          x->n = 1;
+        }
+      }
+      n = x;
+    } else {
+      break;
+    }
+  }
+  return n;
+}
+
+static tpl_node *S_unary(S_p *p, int with_filter) {
+  const tpl_tok *t = S_peek(p);
+  tpl_node *n;
+  if (S_is(t, TK_OP, "-") || S_is(t, TK_OP, "+")) {
+    S_next(p);
+    n = S_new(p, *t->s == '-' ? E_NEG : E_POS, t);
+    if (!n || !(n->a = S_unary(p, 0))) return NULL;
+  } else {
+    n = S_postfix(p, S_primary(p));
+  }
+  return with_filter ? S_filters(p, n) : n;
+}
+
+static tpl_node *S_bin(S_p *p, const tpl_tok *t, tpl_node *l, tpl_node *r) {
+  if (!l || !r) return NULL;
+  tpl_node *n = S_new(p, E_BIN, t);
+  if (!n || !(n->s = S_str(p, t))) return NULL;
+  n->a = l;
+  n->b = r;
+  return n;
+}
+
+static tpl_node *S_pow(S_p *p) {
+  tpl_node *l = S_unary(p, 1);
+  while (l && S_op(p, "**")) {
+    const tpl_tok *t = S_next(p);
+    l = S_bin(p, t, l, S_unary(p, 1));
+  }
+  return l;
+}
+
+static tpl_node *S_math2(S_p *p) {
+  tpl_node *l = S_pow(p);
+  while (l && (S_op(p, "*") || S_op(p, "/") || S_op(p, "//") || S_op(p, "%"))) {
+    const tpl_tok *t = S_next(p);
+    l = S_bin(p, t, l, S_pow(p));
+  }
+  return l;
+}
+
+static tpl_node *S_concat(S_p *p) {
+  tpl_node *l = S_math2(p);
+  while (l && S_op(p, "~")) {
+    const tpl_tok *t = S_next(p);
+    l = S_bin(p, t, l, S_math2(p));
+  }
+  return l;
+}
+
+static tpl_node *S_math1(S_p *p) {
+  tpl_node *l = S_concat(p);
+  while (l && (S_op(p, "+") || S_op(p, "-"))) {
+    const tpl_tok *t = S_next(p);
+    l = S_bin(p, t, l, S_concat(p));
+  }
+  return l;
+}
+
+static tpl_node *S_compare(S_p *p) {
+  tpl_node *first = S_math1(p);
+  S_list l = {0};
+  const char **ops = NULL;
+  int nops = 0, capops = 0;
+  tpl_node *n = NULL;
+  const tpl_tok *at = S_peek(p);
+  if (!first) return NULL;
+  for (;;) {
+    const tpl_tok *t = S_peek(p);
+    const char *op = NULL;
+    if (S_op(p, "==") || S_op(p, "!=") || S_op(p, "<") || S_op(p, ">") || S_op(p, "<=") || S_op(p, ">=")) {
+      if (!(op = S_str(p, t))) return NULL;
+      S_next(p);
+    } else if (S_kw(p, "in")) {
+      op = "in";
+      S_next(p);
+    } else if (S_kw(p, "not") && S_is(&p->toks->v[p->i + 1], TK_NAME, "in")) {
+      op = "notin";
+      S_next(p);
+      S_next(p);
+    } else {
+      break;
+    }
+    if (nops == capops) {
+      int cap = capops ? capops * 2 : 4;
+      const char **v = cc_arena_alloc(p->ast->arena, (size_t)cap * sizeof *v);
+      if (!v) {
+        p->nomem = p->failed = 1;
+        return NULL;
+      }
+      if (nops) memcpy(v, ops, (size_t)nops * sizeof *v);
+      ops = v;
+      capops = cap;
+    }
+    ops[nops++] = op;
+    if (S_add(p, &l, S_math1(p), NULL)) return NULL;
+  }
+  if (!nops) return first;
+  if (!(n = S_new(p, E_CMP, at))) return NULL;
+  n->a = first;
+  n->kids = l.v;
+  n->ops = ops;
+  n->n = l.n;
+  return n;
+}
+
+static tpl_node *S_not(S_p *p) {
+  if (S_kw(p, "not")) {
+    const tpl_tok *t = S_next(p);
+    tpl_node *n = S_new(p, E_NOT, t);
+    if (!n || !(n->a = S_not(p))) return NULL;
+    return n;
+  }
+  return S_compare(p);
+}
+
+static tpl_node *S_and(S_p *p) {
+  tpl_node *l = S_not(p);
+  while (l && S_kw(p, "and")) {
+    const tpl_tok *t = S_next(p);
+    tpl_node *n = S_new(p, E_AND, t);
+    if (!n || !(n->b = S_not(p))) return NULL;
+    n->a = l;
+    l = n;
+  }
+  return l;
+}
+
+static tpl_node *S_or(S_p *p) {
+  tpl_node *l = S_and(p);
+  while (l && S_kw(p, "or")) {
+    const tpl_tok *t = S_next(p);
+    tpl_node *n = S_new(p, E_OR, t);
+    if (!n || !(n->b = S_and(p))) return NULL;
+    n->a = l;
+    l = n;
+  }
+  return l;
+}
+
+static tpl_node *S_expr(S_p *p) {
+  tpl_node *e = S_or(p);
+  while (e && S_kw(p, "if")) {
+    const tpl_tok *t = S_next(p);
+    tpl_node *n = S_new(p, E_COND, t);
+    if (!n || !(n->a = S_or(p))) return NULL;
+    n->b = e;
+    if (S_kw(p, "else")) {
+      S_next(p);
+      if (!(n->c = S_expr(p))) return NULL;
+    }
+    e = n;
+  }
+  return e;
+}
+
+static int S_end_block(S_p *p) {
+  if (S_peek(p)->kind != TK_BEND) {
+    S_err(p, S_peek(p), "expected end of statement block, got %s",
+          S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+    return -1;
+  }
+  S_next(p);
+  return 0;
+}
+
+static tpl_node *S_body(S_p *p, const char *const *ends, const tpl_tok *opener, const char *opname);
+
+/* Target names of for/set: NAME (',' NAME)*. */
+static int S_targets(S_p *p, tpl_node *n) {
+  const char **v = cc_arena_alloc(p->ast->arena, 16 * sizeof *v);
+  int k = 0;
+  if (!v) {
+    p->nomem = p->failed = 1;
+    return -1;
+  }
+  int paren = S_op(p, "(");
+  if (paren) S_next(p);
+  do {
+    if (k && S_op(p, ",")) S_next(p);
+    const tpl_tok *t = S_peek(p);
+    if (t->kind != TK_NAME || k == 16) {
+      S_err(p, t, "%s", "expected a name to assign to");
+      return -1;
+    }
+    if (!(v[k++] = S_str(p, S_next(p)))) return -1;
+  } while (S_op(p, ","));
+  if (paren) {
+    if (!S_op(p, ")")) {
+      S_err(p, S_peek(p), "%s", "expected ')'");
+      return -1;
+    }
+    S_next(p);
+  }
+  n->names = v;
+  n->nnames = k;
+  return 0;
+}
+
+static tpl_node *S_stmt(S_p *p, const tpl_tok *open) {
+  const tpl_tok *t = S_next(p);
+  if (S_is(t, TK_NAME, "if")) {
+    tpl_node *n = S_new(p, N_IF, t), *cur = n;
+    static const char *const ends[] = {"elif", "else", "endif", NULL};
+    if (!n || !(n->a = S_expr(p)) || S_end_block(p)) return NULL;
+    for (;;) {
+      if (!(cur->b = S_body(p, ends, open, "if"))) return NULL;
+      const tpl_tok *e = S_next(p);
+      if (S_is(e, TK_NAME, "elif")) {
+        tpl_node *x = S_new(p, N_IF, e);
+        if (!x || !(x->a = S_expr(p)) || S_end_block(p)) return NULL;
+        cur->c = x;
+        cur = x;
+      } else if (S_is(e, TK_NAME, "else")) {
+        static const char *const ends2[] = {"endif", NULL};
+        if (S_end_block(p) || !(cur->c = S_body(p, ends2, open, "if"))) return NULL;
+        S_next(p);
+        break;
+      } else {
+        break;
+      }
+    }
+    return S_end_block(p) ? NULL : n;
+  }
+  if (S_is(t, TK_NAME, "for")) {
+    tpl_node *n = S_new(p, N_FOR, t);
+    static const char *const ends[] = {"else", "endfor", NULL};
+    if (!n || S_targets(p, n)) return NULL;
+    if (!S_kw(p, "in")) {
+      S_err(p, S_peek(p), "%s", "expected 'in'");
+      return NULL;
+    }
+    S_next(p);
+    if (!(n->a = S_or(p))) return NULL;
+    if (S_kw(p, "if")) {
+      S_next(p);
+      if (!(n->c = S_expr(p))) return NULL;
+    }
+    if (S_end_block(p) || !(n->b = S_body(p, ends, open, "for"))) return NULL;
+    if (S_is(S_next(p), TK_NAME, "else")) {
+      static const char *const ends2[] = {"endfor", NULL};
+      tpl_node *holder = n->c;
+      if (S_end_block(p) || !(n->kids = cc_arena_alloc(p->ast->arena, sizeof *n->kids))) return NULL;
+      if (!(n->kids[0] = S_body(p, ends2, open, "for"))) return NULL;
+      n->n = 1;
+      n->c = holder;
+      S_next(p);
+    }
+    return S_end_block(p) ? NULL : n;
+  }
+  if (S_is(t, TK_NAME, "set")) {
+    tpl_node *n = S_new(p, N_SET, t);
+    if (!n || S_targets(p, n)) return NULL;
+    if (!S_op(p, "=")) {
+      S_err(p, S_peek(p), "%s", "expected '=' (block set is not supported)");
+      return NULL;
+    }
+    S_next(p);
+    if (!(n->a = S_expr(p))) return NULL;
+    if (S_op(p, ",")) {
+      S_list l = {0};
+      tpl_node *tu = S_new(p, E_TUPLE, t);
+      if (!tu || S_add(p, &l, n->a, NULL)) return NULL;
+      while (S_op(p, ",")) {
+        S_next(p);
+        if (S_add(p, &l, S_expr(p), NULL)) return NULL;
+      }
+      tu->kids = l.v;
+      tu->n = l.n;
+      n->a = tu;
+    }
+    return S_end_block(p) ? NULL : n;
+  }
+  if (t->kind == TK_NAME) {
+    char w[64];
+    size_t l = t->len < sizeof w - 1 ? t->len : sizeof w - 1;
+    memcpy(w, t->s, l);
+    w[l] = 0;
+    S_err(p, t, "encountered unknown tag '%s'", w);
+  } else {
+    S_err(p, t, "%s", "tag name expected");
+  }
+  return NULL;
+}
+
+/* Parses statements until a block tag whose first word is in ENDS (left
+ * unconsumed, the {% already eaten) or EOF (an error when ENDS is set). */
+static tpl_node *S_body(S_p *p, const char *const *ends, const tpl_tok *opener, const char *opname) {
+  S_list l = {0};
+  tpl_node *body = S_new(p, N_BODY, S_peek(p));
+  if (!body) return NULL;
+  for (;;) {
+    const tpl_tok *t = S_next(p);
+    if (t->kind == TK_EOF) {
+      if (ends) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "unexpected end of template: the '%s' block opened at line %d was never closed", opname, opener ? opener->line : 0);
+        S_err(p, t, "%s", msg);
+        return NULL;
+      }
+      break;
+    }
+    if (t->kind == TK_TEXT) {
+      tpl_node *n = S_new(p, N_TEXT, t);
+      if (!n) return NULL;
+      n->s = t->s;
+      n->slen = t->len;
+      if (S_add(p, &l, n, NULL)) return NULL;
+    } else if (t->kind == TK_VBEGIN) {
+      tpl_node *n = S_new(p, N_OUT, S_peek(p));
+      if (!n || !(n->a = S_expr(p))) return NULL;
+      if (S_peek(p)->kind != TK_VEND) {
+        S_err(p, S_peek(p), "expected end of print statement, got %s",
+              S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+        return NULL;
+      }
+      S_next(p);
+      if (S_add(p, &l, n, NULL)) return NULL;
+    } else if (t->kind == TK_BBEGIN) {
+      const tpl_tok *w = S_peek(p);
+      int is_end = 0;
+      for (const char *const *e = ends; e && *e; e++)
+        if (S_is(w, TK_NAME, *e)) is_end = 1;
+      if (is_end) break;
+      if (S_is(w, TK_NAME, "endif") || S_is(w, TK_NAME, "endfor") || S_is(w, TK_NAME, "else") ||
+          S_is(w, TK_NAME, "elif")) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%.*s", (int)w->len, w->s);
+        S_err(p, w, "unexpected tag '%s'", msg);
+        return NULL;
+      }
+      if (S_add(p, &l, S_stmt(p, t), NULL)) return NULL;
+    } else {
+      S_err(p, t, "%s", "unexpected token");
+      return NULL;
+    }
+  }
+  body->kids = l.v;
+  body->n = l.n;
+  return body;
+}
+
+int tpl_parse(tpl_ast *out, const char *name, const tpl_toks *toks, cc_diags *diags) {
+  S_p p = {name, toks, 0, out, diags, 0, 0};
+  out->root = NULL;
+  out->arena = cc_arena_new();
+  out->lits = json_array();
+  if (!out->arena || !out->lits) return CC_ENOMEM;
+  out->root = S_body(&p, NULL, NULL, NULL);
+  if (p.nomem) return CC_ENOMEM;
+  if (p.failed || !out->root) return CC_EINVAL;
+  return CC_OK;
+}
+
+void tpl_ast_free(tpl_ast *ast) {
+  if (!ast) return;
+  cc_arena_free(ast->arena);
+  json_decref(ast->lits);
+  ast->arena = NULL;
+  ast->lits = NULL;
+}

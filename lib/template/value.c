@@ -1,0 +1,207 @@
+/* value.c: Python's printing, truth and equality for JSON values. */
+#include "value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/err.h"
+
+int tpl_truthy(const tpl_val *v) {
+  const json_t *j = v->j;
+  if (!j) return 0;
+  switch (json_typeof(j)) {
+  case JSON_NULL: return 0;
+  case JSON_FALSE: return 0;
+  case JSON_TRUE: return 1;
+  case JSON_INTEGER: return json_integer_value(j) != 0;
+  case JSON_REAL: return json_real_value(j) != 0.0;
+  case JSON_STRING: return json_string_length(j) != 0;
+  case JSON_ARRAY: return json_array_size(j) != 0;
+  case JSON_OBJECT: return json_object_size(j) != 0;
+  }
+  return 0;
+}
+
+int tpl_is_num(const json_t *j) {
+  return j && (json_is_number(j) || json_is_boolean(j));
+}
+
+double tpl_num(const json_t *j) {
+  if (json_is_boolean(j)) return json_is_true(j) ? 1.0 : 0.0;
+  return json_number_value(j);
+}
+
+int tpl_fmt_float(cc_buf *b, double d) {
+  char tmp[64];
+  if (isnan(d)) return cc_buf_puts(b, "nan");
+  if (isinf(d)) return cc_buf_puts(b, d < 0 ? "-inf" : "inf");
+  /* Shortest digits that read back to D, as Python's repr does. */
+  int prec;
+  for (prec = 1; prec <= 17; prec++) {
+    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+    if (strtod(tmp, NULL) == d) break;
+  }
+  /* tmp is d.ddde[+-]XX; split mantissa digits and exponent. */
+  char digits[32];
+  int nd = 0, neg = tmp[0] == '-';
+  const char *q = tmp + neg;
+  for (; *q && *q != 'e'; q++)
+    if (*q >= '0' && *q <= '9') digits[nd++] = *q;
+  int exp = atoi(q + 1);
+  while (nd > 1 && digits[nd - 1] == '0') nd--;
+  cc_buf o = CC_BUF_INIT;
+  int rc = CC_OK;
+  if (neg) rc |= cc_buf_putc(&o, '-');
+  if (exp < -4 || exp >= 16) {
+    rc |= cc_buf_putc(&o, digits[0]);
+    if (nd > 1) {
+      rc |= cc_buf_putc(&o, '.');
+      rc |= cc_buf_add(&o, digits + 1, (size_t)nd - 1);
+    }
+    rc |= cc_buf_printf(&o, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+  } else if (exp < 0) {
+    rc |= cc_buf_puts(&o, "0.");
+    for (int i = 0; i < -exp - 1; i++) rc |= cc_buf_putc(&o, '0');
+    rc |= cc_buf_add(&o, digits, (size_t)nd);
+  } else {
+    for (int i = 0; i <= exp; i++) rc |= cc_buf_putc(&o, i < nd ? digits[i] : '0');
+    rc |= cc_buf_putc(&o, '.');
+    if (nd > exp + 1) rc |= cc_buf_add(&o, digits + exp + 1, (size_t)(nd - exp - 1));
+    else rc |= cc_buf_putc(&o, '0');
+  }
+  if (rc == CC_OK) rc = cc_buf_add(b, o.ptr, o.len);
+  else rc = CC_ENOMEM;
+  cc_buf_free(&o);
+  return rc;
+}
+
+static int S_repr_str(cc_buf *b, const char *s, size_t len) {
+  int has_sq = memchr(s, '\'', len) != NULL, has_dq = memchr(s, '"', len) != NULL;
+  char q = (has_sq && !has_dq) ? '"' : '\'';
+  int rc = cc_buf_putc(b, q);
+  for (size_t i = 0; i < len && rc == CC_OK; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == (unsigned char)q || c == '\\') {
+      rc = cc_buf_putc(b, '\\');
+      if (rc == CC_OK) rc = cc_buf_putc(b, (char)c);
+    } else if (c == '\n') rc = cc_buf_puts(b, "\\n");
+    else if (c == '\r') rc = cc_buf_puts(b, "\\r");
+    else if (c == '\t') rc = cc_buf_puts(b, "\\t");
+    else if (c < 0x20 || c == 0x7f) rc = cc_buf_printf(b, "\\x%02x", c);
+    else rc = cc_buf_putc(b, (char)c);
+  }
+  if (rc == CC_OK) rc = cc_buf_putc(b, q);
+  return rc;
+}
+
+int tpl_repr(cc_buf *b, const json_t *j) {
+  if (json_is_string(j)) return S_repr_str(b, json_string_value(j), json_string_length(j));
+  return tpl_str(b, j);
+}
+
+int tpl_str(cc_buf *b, const json_t *j) {
+  int rc = CC_OK;
+  switch (json_typeof(j)) {
+  case JSON_NULL: return cc_buf_puts(b, "None");
+  case JSON_TRUE: return cc_buf_puts(b, "True");
+  case JSON_FALSE: return cc_buf_puts(b, "False");
+  case JSON_INTEGER: return cc_buf_printf(b, "%lld", (long long)json_integer_value(j));
+  case JSON_REAL: return tpl_fmt_float(b, json_real_value(j));
+  case JSON_STRING: return cc_buf_add(b, json_string_value(j), json_string_length(j));
+  case JSON_ARRAY: {
+    size_t i;
+    json_t *x;
+    rc = cc_buf_putc(b, '[');
+    json_array_foreach(j, i, x) {
+      if (rc == CC_OK && i) rc = cc_buf_puts(b, ", ");
+      if (rc == CC_OK) rc = tpl_repr(b, x);
+    }
+    return rc ? rc : cc_buf_putc(b, ']');
+  }
+  case JSON_OBJECT: {
+    const char *k;
+    json_t *x;
+    int first = 1;
+    rc = cc_buf_putc(b, '{');
+    json_object_foreach((json_t *)j, k, x) {
+      if (rc == CC_OK && !first) rc = cc_buf_puts(b, ", ");
+      first = 0;
+      if (rc == CC_OK) rc = S_repr_str(b, k, strlen(k));
+      if (rc == CC_OK) rc = cc_buf_puts(b, ": ");
+      if (rc == CC_OK) rc = tpl_repr(b, x);
+    }
+    return rc ? rc : cc_buf_putc(b, '}');
+  }
+  }
+  return rc;
+}
+
+int tpl_escape(cc_buf *b, const char *s, size_t len) {
+  size_t start = 0;
+  int rc = CC_OK;
+  for (size_t i = 0; i < len && rc == CC_OK; i++) {
+    const char *rep = NULL;
+    switch (s[i]) {
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = "&#34;"; break;
+    case '\'': rep = "&#39;"; break;
+    default: continue;
+    }
+    rc = cc_buf_add(b, s + start, i - start);
+    if (rc == CC_OK) rc = cc_buf_puts(b, rep);
+    start = i + 1;
+  }
+  if (rc == CC_OK) rc = cc_buf_add(b, s + start, len - start);
+  return rc;
+}
+
+int tpl_equal(const json_t *a, const json_t *b) {
+  if (tpl_is_num(a) && tpl_is_num(b)) {
+    if (json_is_integer(a) && json_is_integer(b)) return json_integer_value(a) == json_integer_value(b);
+    return tpl_num(a) == tpl_num(b);
+  }
+  if (json_typeof(a) != json_typeof(b)) return 0;
+  if (json_is_array(a)) {
+    if (json_array_size(a) != json_array_size(b)) return 0;
+    for (size_t i = 0; i < json_array_size(a); i++)
+      if (!tpl_equal(json_array_get(a, i), json_array_get(b, i))) return 0;
+    return 1;
+  }
+  if (json_is_object(a)) {
+    const char *k;
+    json_t *x;
+    if (json_object_size(a) != json_object_size(b)) return 0;
+    json_object_foreach((json_t *)a, k, x) {
+      json_t *y = json_object_get(b, k);
+      if (!y || !tpl_equal(x, y)) return 0;
+    }
+    return 1;
+  }
+  return json_equal((json_t *)a, (json_t *)b);
+}
+
+size_t tpl_utf8_len(const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
+  return n;
+}
+
+const char *tpl_type_name(const json_t *j) {
+  if (!j) return "Undefined";
+  switch (json_typeof(j)) {
+  case JSON_NULL: return "NoneType";
+  case JSON_TRUE:
+  case JSON_FALSE: return "bool";
+  case JSON_INTEGER: return "int";
+  case JSON_REAL: return "float";
+  case JSON_STRING: return "str";
+  case JSON_ARRAY: return "list";
+  case JSON_OBJECT: return "dict";
+  }
+  return "object";
+}
