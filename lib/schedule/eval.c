@@ -74,6 +74,21 @@ static int S_next_cron(const cc_sched *s, const cc_tz *tz, int64_t after, int64_
       day = m == 12 ? cc_days_from_civil(y + 1, 1, 1) : cc_days_from_civil(y, m + 1, 1);
       continue;
     }
+    if (!s->dom_any && !s->dom_weekday && !s->dom_last_weekday) {
+      /* A plain day-of-month set (or L) names its days: jump to the next
+       * one instead of testing each day (monthly schedules). */
+      int days = cc_sched_days_in_month((int)y, m), nd = days;
+      if (!s->dom_last) {
+        uint64_t rest = s->dom[0] >> (d - 1);
+        nd = rest ? d + __builtin_ctzll(rest) : days + 1;
+      }
+      if (nd > days) {
+        day = m == 12 ? cc_days_from_civil(y + 1, 1, 1) : cc_days_from_civil(y, m + 1, 1);
+        continue;
+      }
+      day += nd - d;
+      d = nd;
+    }
     if (S_day_matches(s, y, m, d, day)) {
       /* Far from any change of offset (the same two days either side), a
        * wall time is one instant: subtract. Near a change, look closely. */
