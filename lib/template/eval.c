@@ -36,8 +36,12 @@ int tpl_fail_undef(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   return tpl_fail(rs, n, CC_EINVAL, "undefined value");
 }
 
+/* Jinja2 makes the missing else of `a if c` a default Undefined even
+ * under StrictUndefined, so it prints empty in strict mode too. */
+static const char S_cond_hint[] = "the inline if-expression evaluated to false and no else section was defined.";
+
 int tpl_to_buf(tpl_rs *rs, const tpl_node *n, const tpl_val *v, cc_buf *b) {
-  if (!v->j) return rs->strict ? tpl_fail_undef(rs, n, v) : CC_OK;
+  if (!v->j) return (rs->strict && v->hint != S_cond_hint) ? tpl_fail_undef(rs, n, v) : CC_OK;
   return tpl_str(b, v->j) ? CC_ENOMEM : CC_OK;
 }
 
@@ -147,7 +151,10 @@ static int S_mkint(tpl_rs *rs, const tpl_node *n, long long v, tpl_val *out) {
   *out = tpl_own(json_integer(v));
   return out->j ? CC_OK : CC_ENOMEM;
 }
+/* JSON (and so jansson) has no inf or nan: such a result is a render
+ * error here, where Python would print inf. */
 static int S_mkreal(tpl_val *out, double d) {
+  if (!isfinite(d)) return CC_ERR; /* S_eval_inner reports it */
   *out = tpl_own(json_real(d));
   return out->j ? CC_OK : CC_ENOMEM;
 }
@@ -635,7 +642,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     tpl_val_drop(&a);
     if (r) return S_eval(rs, n->b, out);
     if (n->c) return S_eval(rs, n->c, out);
-    *out = tpl_undef("the inline if-expression evaluated to false and no else section was defined.");
+    *out = tpl_undef(S_cond_hint);
     return CC_OK;
   case E_BIN:
     if ((rc = S_eval(rs, n->a, &a))) return rc;
@@ -687,6 +694,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
   tpl_val_drop(&a);
   tpl_val_drop(&b);
+  if (rc == CC_ERR) rc = tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
   if (rc == CC_OK && !out->j && !out->hint && !out->owner && n->kind != E_COND) rc = CC_ENOMEM;
   return rc;
 }

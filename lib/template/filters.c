@@ -563,8 +563,8 @@ static int S_filter_inner(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_
     /* Markup.replace escapes what is not Markup. */
     if (markup && !ts.safe) rc |= tpl_escape(&src, s, sl);
     else rc |= cc_buf_add(&src, s, sl);
-    if (markup && !to.safe) rc |= tpl_escape(&ob, o, ol);
-    else rc |= cc_buf_add(&ob, o, ol);
+    /* markupsafe 3 escapes NEW but not OLD. */
+    rc |= cc_buf_add(&ob, o, ol);
     if (markup && !tn.safe) rc |= tpl_escape(&nb, nw, nl);
     else rc |= cc_buf_add(&nb, nw, nl);
     const char *S = src.ptr ? src.ptr : "", *O = ob.ptr ? ob.ptr : "", *N = nb.ptr ? nb.ptr : "";
@@ -758,6 +758,7 @@ static int S_filter_inner(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_
       d = tpl_num(j);
       ok = 1;
     }
+    if (ok && !isfinite(d)) return tpl_fail(rs, n, CC_EINVAL, "a float that is not finite (inf, nan) is not supported");
     if (!ok && a[0]) {
       *out = *a[0];
       if (out->j) json_incref(out->j);

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Differential test: every case of cases.txt through Python's Jinja2 (the
+reference, computed live) and through our engine (one driver process for
+all cases). Output must be byte-identical, and the engine must fail on
+exactly the cases where Jinja2 raises.
+
+cases.txt: blocks that start with `=== NAME [strict]`; the template is the
+text up to an optional `--- vars` line, which is followed by a JSON object.
+The newline that ends a block's template is not part of it; write `\\n` at
+the very end of a template as `⏎` to keep a trailing newline. NAME is the
+template name (its extension picks autoescape, as in select_autoescape)."""
+import json, os, shlex, subprocess, sys
+
+import jinja2
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def parse(path):
+    cases, cur, part = [], None, None
+    for line in open(path, encoding="utf-8").read().split("\n"):
+        if line.startswith("=== "):
+            words = line[4:].split()
+            cur = {"name": words[0], "strict": "strict" in words[1:], "tpl": [], "vars": []}
+            cases.append(cur)
+            part = "tpl"
+        elif line == "--- vars" and cur is not None:
+            part = "vars"
+        elif cur is not None:
+            cur[part].append(line)
+    out = []
+    for c in cases:
+        lines = c["tpl"]
+        while lines and lines[-1] == "" and len(lines) > 1 and lines[-2] == "":
+            lines.pop()
+        if lines and lines[-1] == "":
+            lines.pop()
+        tpl = "\n".join(lines).replace("⏎", "\n")
+        vs = "\n".join(c["vars"]).strip()
+        out.append({"name": c["name"], "strict": c["strict"], "tpl": tpl, "vars": json.loads(vs) if vs else {}})
+    return out
+
+
+def reference(c):
+    env = jinja2.Environment(
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False, default=False),
+        undefined=jinja2.StrictUndefined if c["strict"] else jinja2.Undefined)
+    try:
+        return True, _render(env, c)
+    except Exception as e:  # any raise is an expected error
+        return False, "%s: %s" % (type(e).__name__, e)
+
+
+def _render(env, c):
+    env.loader = jinja2.DictLoader({c["name"]: c["tpl"]})
+    return env.get_template(c["name"]).render(c["vars"])
+
+
+def main():
+    cases = parse(os.path.join(HERE, "cases.txt"))
+    driver = os.path.join(os.environ["CC_BIN"], "tpl_driver")
+    cmd = shlex.split(os.environ.get("CC_WRAP", "")) + [driver]
+    inp = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+    p = subprocess.run(cmd, input=inp.encode(), capture_output=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr.decode(errors="replace"))
+        print("driver exited with %d" % p.returncode)
+        return 1
+    got = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    if len(got) != len(cases):
+        print("driver answered %d of %d cases" % (len(got), len(cases)))
+        return 1
+    bad = 0
+    for c, g in zip(cases, got):
+        ok, ref = reference(c)
+        if ok != g["ok"] or (ok and ref != g["out"]):
+            bad += 1
+            print("MISMATCH %s%s\n  template: %r\n  vars: %s\n  jinja2: %s %r\n  ours:   %s %r" % (
+                c["name"], " (strict)" if c["strict"] else "", c["tpl"], json.dumps(c["vars"]),
+                "ok" if ok else "raises", ref, "ok" if g["ok"] else "error", g.get("out", g.get("err"))))
+    print("%d cases, %d mismatches" % (len(cases), bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
