@@ -14,9 +14,7 @@
 #include "cc/grow.h"
 #include "cc/schedule.h"
 #include "cc/suggest.h"
-#ifdef CC_HAVE_TEMPLATE
 #include "cc/template.h"
-#endif
 #include "formats.h"
 
 #define S_MAX_TEMPLATE_FILE ((size_t)1 << 20)
@@ -174,7 +172,7 @@ static void S_check_build_context(S_checker *c, const gen_image *img) {
 /* ---- templates ---- */
 
 /* Maps a position inside a template that starts at AT in the spec. */
-__attribute__((unused)) static gen_span S_map_inline(const S_checker *c, gen_span at, int line, int col) {
+static gen_span S_map_inline(const S_checker *c, gen_span at, int line, int col) {
   gen_span s = at;
   /* Find the byte offset of AT to see how the scalar is written. */
   const char *p = c->text, *end = c->text + c->len;
@@ -213,9 +211,6 @@ static const char *S_basename(const char *s) {
  * positions in the spec (inline) or in the template file (FILE_PATH). */
 static void S_compile(S_checker *c, const char *name, const char *text, gen_span at, const char *file_path,
                       int strict) {
-#ifndef CC_HAVE_TEMPLATE
-  (void)c, (void)name, (void)text, (void)at, (void)file_path, (void)strict;
-#else
   cc_diags tmp;
   cc_diags_init(&tmp);
   cc_tpl *t = NULL;
@@ -238,7 +233,6 @@ static void S_compile(S_checker *c, const char *name, const char *text, gen_span
   }
   cc_tpl_free(t);
   cc_diags_free(&tmp);
-#endif
 }
 
 static void S_check_templates(S_checker *c, gen_notification *n) {
