@@ -37,9 +37,12 @@ int tpl_fmt_float(cc_buf *b, double d) {
   char tmp[64];
   if (isnan(d)) return cc_buf_puts(b, "nan");
   if (isinf(d)) return cc_buf_puts(b, d < 0 ? "-inf" : "inf");
-  /* Shortest digits that read back to D, as Python's repr does. */
+  /* Shortest digits that read back to D, as Python's repr does. Any
+   * decimal of up to 15 digits that reads back to D is what rounding D to
+   * 15 digits gives (doubles carry more than 15), so trying 15, 16 and 17
+   * digits and dropping trailing zeros finds the shortest. */
   int prec;
-  for (prec = 1; prec <= 17; prec++) {
+  for (prec = 15; prec <= 17; prec++) {
     snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
     if (strtod(tmp, NULL) == d) break;
   }
