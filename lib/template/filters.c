@@ -990,13 +990,14 @@ int tpl_test(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, in
       if (!j) return tpl_fail_undef(rs, n, in);
       if (!tpl_is_num(j)) return tpl_fail(rs, n, CC_EINVAL, "unsupported operand type(s) for %%: '%s' and 'int'", tpl_type_name(j));
       double d = 2;
+      if (!IS("divisibleby") && n->n) return tpl_fail(rs, n, CC_EINVAL, "test %s takes no arguments", t);
       if (IS("divisibleby")) {
         if (n->n != 1 || !args[0].j || !tpl_is_num(args[0].j)) return tpl_fail(rs, n, CC_EINVAL, "divisibleby needs one number");
         d = tpl_num(args[0].j);
         if (d == 0) return tpl_fail(rs, n, CC_EINVAL, "integer division or modulo by zero");
       }
       double m = fmod(tpl_num(j), d);
-      if (json_is_integer(j) && json_is_integer(args && n->n ? args[0].j : NULL)) {
+      if (IS("divisibleby") && json_is_integer(j) && json_is_integer(args[0].j)) {
         long long q = json_integer_value(args[0].j), v = json_integer_value(j);
         m = (q == -1) ? 0 : (double)(v % q);
       }
