@@ -18,7 +18,11 @@ typedef struct {
   tpl_ast *ast;
   cc_diags *diags;
   int failed, nomem;
+  int depth; /* recursion guard: deep input must not exhaust the stack */
 } S_p;
+
+/* Far beyond real templates, far below a thread's stack. */
+#define S_MAX_NESTING 500
 
 static const tpl_tok *S_peek(S_p *p) { return &p->toks->v[p->i]; }
 static const tpl_tok *S_next(S_p *p) {
@@ -100,6 +104,7 @@ static int S_add(S_p *p, S_list *l, tpl_node *n, const char *kw) {
 static tpl_node *S_expr(S_p *p);
 static tpl_node *S_or(S_p *p);
 static tpl_node *S_unary(S_p *p, int with_filter);
+static tpl_node *S_not(S_p *p);
 
 static tpl_node *S_lit(S_p *p, const tpl_tok *at, json_t *v) {
   if (!v) {
@@ -404,7 +409,7 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
   return n;
 }
 
-static tpl_node *S_unary(S_p *p, int with_filter) {
+static tpl_node *S_unary_inner(S_p *p, int with_filter) {
   const tpl_tok *t = S_peek(p);
   tpl_node *n;
   if (S_is(t, TK_OP, "-") || S_is(t, TK_OP, "+")) {
@@ -416,6 +421,18 @@ static tpl_node *S_unary(S_p *p, int with_filter) {
   }
   return with_filter ? S_filters(p, n) : n;
 }
+
+static tpl_node *S_unary(S_p *p, int with_filter) {
+  if (p->depth >= S_MAX_NESTING) {
+    S_err(p, S_peek(p), "%s", "template nesting is too deep");
+    return NULL;
+  }
+  p->depth++;
+  tpl_node *n = S_unary_inner(p, with_filter);
+  p->depth--;
+  return n;
+}
+
 
 static tpl_node *S_bin(S_p *p, const tpl_tok *t, tpl_node *l, tpl_node *r) {
   if (!l || !r) return NULL;
@@ -509,7 +526,7 @@ static tpl_node *S_compare(S_p *p) {
   return n;
 }
 
-static tpl_node *S_not(S_p *p) {
+static tpl_node *S_not_inner(S_p *p) {
   if (S_kw(p, "not")) {
     const tpl_tok *t = S_next(p);
     tpl_node *n = S_new(p, E_NOT, t);
@@ -518,6 +535,18 @@ static tpl_node *S_not(S_p *p) {
   }
   return S_compare(p);
 }
+
+static tpl_node *S_not(S_p *p) {
+  if (p->depth >= S_MAX_NESTING) {
+    S_err(p, S_peek(p), "%s", "template nesting is too deep");
+    return NULL;
+  }
+  p->depth++;
+  tpl_node *n = S_not_inner(p);
+  p->depth--;
+  return n;
+}
+
 
 static tpl_node *S_and(S_p *p) {
   tpl_node *l = S_not(p);
@@ -543,7 +572,7 @@ static tpl_node *S_or(S_p *p) {
   return l;
 }
 
-static tpl_node *S_expr(S_p *p) {
+static tpl_node *S_expr_inner(S_p *p) {
   tpl_node *e = S_or(p);
   while (e && S_kw(p, "if")) {
     const tpl_tok *t = S_next(p);
@@ -558,6 +587,18 @@ static tpl_node *S_expr(S_p *p) {
   }
   return e;
 }
+
+static tpl_node *S_expr(S_p *p) {
+  if (p->depth >= S_MAX_NESTING) {
+    S_err(p, S_peek(p), "%s", "template nesting is too deep");
+    return NULL;
+  }
+  p->depth++;
+  tpl_node *n = S_expr_inner(p);
+  p->depth--;
+  return n;
+}
+
 
 static int S_end_block(S_p *p) {
   if (S_peek(p)->kind != TK_BEND) {
@@ -692,6 +733,11 @@ static tpl_node *S_stmt(S_p *p, const tpl_tok *open) {
  * unconsumed, the {% already eaten) or EOF (an error when ENDS is set). */
 static tpl_node *S_body(S_p *p, const char *const *ends, const tpl_tok *opener, const char *opname) {
   S_list l = {0};
+  if (p->depth >= S_MAX_NESTING) {
+    S_err(p, S_peek(p), "%s", "template nesting is too deep");
+    return NULL;
+  }
+  p->depth += 4; /* a block costs more stack than an expression level */
   tpl_node *body = S_new(p, N_BODY, S_peek(p));
   if (!body) return NULL;
   for (;;) {
@@ -742,11 +788,12 @@ static tpl_node *S_body(S_p *p, const char *const *ends, const tpl_tok *opener, 
   }
   body->kids = l.v;
   body->n = l.n;
+  p->depth -= 4;
   return body;
 }
 
 int tpl_parse(tpl_ast *out, const char *name, const tpl_toks *toks, cc_diags *diags) {
-  S_p p = {name, toks, 0, out, diags, 0, 0};
+  S_p p = {name, toks, 0, out, diags, 0, 0, 0};
   out->root = NULL;
   out->arena = cc_arena_new();
   out->lits = json_array();
