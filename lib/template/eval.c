@@ -162,6 +162,9 @@ static int S_mkreal(tpl_val *out, double d) {
 /* Python's repetition: S * K. */
 static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k, tpl_val *out) {
   if (k < 0) k = 0;
+  /* An empty operand repeats to empty at once, whatever K (the fuzzer
+   * found "" * 10**18 looping). */
+  if ((json_is_string(s) ? json_string_length(s) : json_array_size(s)) == 0) k = 0;
   if (json_is_string(s)) {
     size_t l = json_string_length(s);
     if (l && (unsigned long long)k > rs->max_out / l)
