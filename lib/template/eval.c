@@ -767,8 +767,7 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   return rc;
 }
 
-/* The items a for loop walks, as a new array. */
-static int S_iterable(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
+int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
   *out = NULL;
   if (!v->j) {
     if (rs->strict) return tpl_fail_undef(rs, n, v);
@@ -822,7 +821,7 @@ static int S_for(tpl_rs *rs, const tpl_node *n) {
   size_t base = rs->nvars, oldframe = rs->frame;
   int rc = S_eval(rs, n->a, &it);
   if (rc) return rc;
-  rc = S_iterable(rs, n->a, &it, &items);
+  rc = tpl_items(rs, n->a, &it, &items);
   tpl_val_drop(&it);
   if (rc) goto out;
   rs->frame = base;

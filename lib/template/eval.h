@@ -42,6 +42,12 @@ int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out);
 /* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when unordered. */
 int tpl_compare(const json_t *x, const json_t *y, int *c);
 
+/* The items of an iterable (a dict's keys, a string's characters) as a new
+ * reference in *OUT; an array value comes back shared, so a caller that
+ * changes the items copies them first. Undefined is empty (an error in
+ * strict mode); anything else is not iterable. */
+int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out);
+
 /* Renders the tree. */
 int tpl_eval_root(tpl_rs *rs, const tpl_node *root);
 

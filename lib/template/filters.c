@@ -71,38 +71,15 @@ static int S_int_arg(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long 
   return CC_OK;
 }
 
-/* Items of an iterable as a new array (dict: keys; str: characters). */
+/* Items of an iterable as a new array of our own (filters sort and change
+ * them), from the same rules a for loop follows. */
 static int S_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
-  *out = NULL;
-  if (!v->j) {
-    if (rs->strict) return tpl_fail_undef(rs, n, v);
-    return (*out = json_array()) ? CC_OK : CC_ENOMEM;
-  }
-  if (json_is_array(v->j)) return (*out = json_copy(v->j)) ? CC_OK : CC_ENOMEM;
-  json_t *a = json_array();
-  if (!a) return CC_ENOMEM;
-  if (json_is_object(v->j)) {
-    const char *k;
-    json_t *x;
-    json_object_foreach(v->j, k, x) if (json_array_append_new(a, json_string(k))) goto nomem;
-  } else if (json_is_string(v->j)) {
-    const char *s = json_string_value(v->j);
-    size_t l = json_string_length(v->j);
-    for (size_t i = 0; i < l;) {
-      size_t j = i + 1;
-      while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(a, json_stringn(s + i, j - i))) goto nomem;
-      i = j;
-    }
-  } else {
-    json_decref(a);
-    return tpl_fail(rs, n, CC_EINVAL, "'%s' object is not iterable", tpl_type_name(v->j));
-  }
-  *out = a;
-  return CC_OK;
-nomem:
-  json_decref(a);
-  return CC_ENOMEM;
+  int rc = tpl_items(rs, n, v, out);
+  if (rc || *out != v->j) return rc;
+  json_t *copy = json_copy(*out);
+  json_decref(*out);
+  *out = copy;
+  return copy ? CC_OK : CC_ENOMEM;
 }
 
 /* ---- case mapping (ASCII; other code points are left as they are) ---- */
