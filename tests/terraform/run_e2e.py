@@ -17,7 +17,7 @@ BIN = os.path.abspath(os.path.join(os.environ.get("CC_BIN", os.path.join(SRC, "b
 SERVICES = ["cloudwatchlogs", "iam", "lambda", "scheduler", "sns", "sqs", "sts", "ses", "ecr", "secretsmanager", "s3"]
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_terraform import find_mirror  # noqa: E402
+from run_terraform import find_mirror, offline_env  # noqa: E402
 
 
 def free_port():
@@ -68,15 +68,7 @@ def main():
             for s in SERVICES:
                 f.write(f'    {s} = "{url}"\n')
             f.write("  }\n}\n")
-        cfg = os.path.join(tmp, "cli.tfrc")
-        with open(cfg, "w") as f:
-            f.write('provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n'
-                    '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
-                    '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' % mirror)
-        env = dict(os.environ, TF_CLI_CONFIG_FILE=cfg, TF_PLUGIN_CACHE_DIR=os.path.join(tmp, "cache"),
-                   TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
-                   AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
-        os.makedirs(env["TF_PLUGIN_CACHE_DIR"])
+        env = dict(offline_env(tmp, mirror), AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
         log = open(os.path.join(tmp, "moto.log"), "w")
         moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
         failed = 0

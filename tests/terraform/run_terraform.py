@@ -25,6 +25,20 @@ def find_mirror():
     return None
 
 
+def offline_env(tmp, mirror):
+    """The environment for terraform to install hashicorp/aws from MIRROR
+    only, with its CLI config and plugin cache in TMP."""
+    cfg = os.path.join(tmp, "cli.tfrc")
+    with open(cfg, "w") as f:
+        f.write('provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n'
+                '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
+                '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' % mirror)
+    env = dict(os.environ, TF_CLI_CONFIG_FILE=cfg, TF_PLUGIN_CACHE_DIR=os.path.join(tmp, "cache"),
+               TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+    os.makedirs(env["TF_PLUGIN_CACHE_DIR"], exist_ok=True)
+    return env
+
+
 def main():
     mirror = find_mirror()
     if not mirror:
@@ -33,14 +47,7 @@ def main():
     passed = failed = 0
     tested = set()
     with tempfile.TemporaryDirectory() as tmp:
-        cfg = os.path.join(tmp, "cli.tfrc")
-        with open(cfg, "w") as f:
-            f.write('provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n'
-                    '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
-                    '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' % mirror)
-        env = dict(os.environ, TF_CLI_CONFIG_FILE=cfg, TF_PLUGIN_CACHE_DIR=os.path.join(tmp, "cache"),
-                   TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
-        os.makedirs(env["TF_PLUGIN_CACHE_DIR"])
+        env = offline_env(tmp, mirror)
         for spec in sorted(glob.glob(os.path.join(SRC, "examples/*/cloudcron.yaml"))):
             name = os.path.basename(os.path.dirname(spec))
             out = os.path.join(tmp, name)
