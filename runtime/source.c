@@ -1,0 +1,408 @@
+/* source.c: template sources (inline, file://, https://, s3://) and the
+ * bounded GET they share. */
+#include "source.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "aws.h"
+#include "cc/err.h"
+#include "cc/file.h"
+#include "s3.h"
+
+static void S_err(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void S_err(char *err, size_t cap, const char *fmt, ...) {
+  va_list ap;
+  if (!err || !cap) return;
+  va_start(ap, fmt);
+  vsnprintf(err, cap, fmt, ap);
+  va_end(ap);
+}
+
+static void S_name_of(rt_url *u, const char *path, size_t len) {
+  const char *slash = NULL;
+  for (size_t i = 0; i < len; i++)
+    if (path[i] == '/') slash = path + i;
+  u->name = slash ? slash + 1 : path;
+  u->name_len = len - (size_t)(u->name - path);
+}
+
+int rt_url_parse(rt_url *out, const char **why, const char *url) {
+  memset(out, 0, sizeof *out);
+  *why = NULL;
+  for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
+    if (*c <= ' ' || *c == 0x7f) {
+      *why = "the URL holds a space or a control character";
+      return CC_EINVAL;
+    }
+  }
+  if (strncmp(url, "file://", 7) == 0) {
+    out->kind = RT_URL_FILE;
+    out->path = url + 7;
+    if (!*out->path) {
+      *why = "file:// needs a path";
+      return CC_EINVAL;
+    }
+    S_name_of(out, out->path, strlen(out->path));
+    return CC_OK;
+  }
+  if (strncmp(url, "https://", 8) == 0) {
+    const char *h = url + 8;
+    size_t hn = strcspn(h, "/?#");
+    if (hn == 0) {
+      *why = "https:// needs a host";
+      return CC_EINVAL;
+    }
+    out->kind = RT_URL_HTTPS;
+    out->path = h + hn;
+    S_name_of(out, out->path, strcspn(out->path, "?#"));
+    return CC_OK;
+  }
+  if (strncmp(url, "s3://", 5) == 0) {
+    const char *b = url + 5;
+    size_t bn = strcspn(b, "/");
+    if (bn == 0 || b[bn] != '/' || !b[bn + 1]) {
+      *why = "s3:// needs a bucket and a key: s3://BUCKET/KEY";
+      return CC_EINVAL;
+    }
+    out->kind = RT_URL_S3;
+    out->bucket = b;
+    out->bucket_len = bn;
+    out->key = b + bn + 1;
+    S_name_of(out, out->key, strlen(out->key));
+    return CC_OK;
+  }
+  if (strncmp(url, "http://", 7) == 0) {
+    *why = "http:// is refused: anyone on the path could change the template; use https://";
+    return CC_EINVAL;
+  }
+  *why = "the scheme must be file://, https:// or s3://";
+  return CC_EINVAL;
+}
+
+void rt_fetch_opts_default(rt_fetch_opts *o) {
+  o->max_bytes = RT_SOURCE_MAX_BYTES;
+  o->timeout_ms = RT_SOURCE_TIMEOUT_MS;
+  o->connect_timeout_ms = 3000;
+  o->max_redirects = 3;
+  o->https_only = 1;
+  o->attempts = 3;
+}
+
+typedef struct S_sink {
+  cc_buf *body;
+  size_t start, max;
+  int too_big;
+} S_sink;
+
+static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
+  S_sink *s = ud;
+  size_t len = size * n;
+  if (s->body->len - s->start + len > s->max) {
+    s->too_big = 1;
+    return 0;
+  }
+  return cc_buf_add(s->body, p, len) == CC_OK ? len : 0;
+}
+
+static long long S_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void S_sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0) {
+  }
+}
+
+/* The header lines of a request head (after its request line). */
+static int S_headers(struct curl_slist **out, const char *head) {
+  const char *line = head ? strstr(head, "\r\n") : NULL;
+  while (line && line[2] != '\r' && line[2] != '\0') {
+    const char *start = line + 2;
+    line = strstr(start, "\r\n");
+    if (!line) break;
+    char *h = strndup(start, (size_t)(line - start));
+    struct curl_slist *n = h ? curl_slist_append(*out, h) : NULL;
+    free(h);
+    if (!n) return CC_ENOMEM;
+    *out = n;
+  }
+  return CC_OK;
+}
+
+int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *url,
+             const char *head, const rt_fetch_opts *o) {
+  struct curl_slist *hs = NULL;
+  char cerr[CURL_ERROR_SIZE];
+  S_sink sink = {body, body->len, o->max_bytes, 0};
+  long long deadline = S_now_ms() + o->timeout_ms;
+  const char *ca = getenv("AWS_CA_BUNDLE");
+  const char *protos = o->https_only ? "https" : "http,https";
+  int rc = S_headers(&hs, head);
+  *status = 0;
+  CURL *curl = rc == CC_OK ? curl_easy_init() : NULL;
+  if (!curl) {
+    curl_slist_free_all(hs);
+    S_err(err, errcap, "out of memory");
+    return CC_ENOMEM;
+  }
+  for (int a = 0; a < (o->attempts > 0 ? o->attempts : 1); a++) {
+    long long left = deadline - S_now_ms();
+    if (a > 0) {
+      long wait = 100L << (a - 1);
+      if (wait >= left) break;
+      S_sleep_ms(wait);
+      left -= wait;
+    }
+    if (left <= 0) {
+      rc = CC_ETIMEOUT;
+      S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
+      break;
+    }
+    cc_buf_truncate(body, sink.start);
+    sink.too_big = 0;
+    *status = 0;
+    cerr[0] = '\0';
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hs);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protos);
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)o->max_redirects);
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, S_on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, cerr);
+    if (ca && *ca) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+    CURLcode cc = curl_easy_perform(curl);
+    if (cc == CURLE_OK) {
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+      rc = CC_OK;
+      if (*status == 429 || *status >= 500) continue; /* a retry may do better */
+      break;
+    }
+    if (sink.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+      rc = CC_ETOOBIG;
+      S_err(err, errcap, "larger than the limit of %zu bytes", o->max_bytes);
+      break;
+    }
+    if (cc == CURLE_TOO_MANY_REDIRECTS) {
+      rc = CC_ENET;
+      S_err(err, errcap, "more than %d redirects", o->max_redirects);
+      break;
+    }
+    if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
+      rc = CC_ENET;
+      S_err(err, errcap, "redirected to a scheme other than %s", protos);
+      break;
+    }
+    if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR) {
+      rc = CC_ENOMEM;
+      S_err(err, errcap, "out of memory");
+      break;
+    }
+    if (cc == CURLE_OPERATION_TIMEDOUT && deadline - S_now_ms() <= 0) {
+      rc = CC_ETIMEOUT;
+      S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
+      break;
+    }
+    rc = cc == CURLE_OPERATION_TIMEDOUT ? CC_ETIMEOUT : CC_ENET;
+    S_err(err, errcap, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+    if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+        cc == CURLE_URL_MALFORMAT)
+      break; /* the same next time */
+  }
+  curl_easy_cleanup(curl);
+  curl_slist_free_all(hs);
+  if (rc != CC_OK) cc_buf_truncate(body, sink.start);
+  return rc;
+}
+
+/* A positive integer from the environment, or dflt when unset. */
+static int S_env_num(long long *out, char *err, size_t errcap, const char *var,
+                     long long dflt, long long max) {
+  const char *v = getenv(var);
+  char *end;
+  *out = dflt;
+  if (!v || !*v) return CC_OK;
+  errno = 0;
+  long long n = strtoll(v, &end, 10);
+  if (errno || *end || n <= 0 || n > max) {
+    S_err(err, errcap, "%s must be a whole number from 1 to %lld, not \"%s\"", var, max, v);
+    return CC_EINVAL;
+  }
+  *out = n;
+  return CC_OK;
+}
+
+/* The URL as errors show it: without its query, which may hold a
+ * presigned URL's credentials. */
+static void S_shown(char *out, size_t cap, const char *url) {
+  size_t n = strcspn(url, "?#");
+  snprintf(out, cap, "%.*s%s", (int)(n < 400 ? n : 400), url, url[n] ? "?..." : "");
+}
+
+static int S_amz_date(char out[17]) {
+  time_t now = time(NULL);
+  struct tm tm;
+  if (!gmtime_r(&now, &tm) || strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) != 16) return CC_ERR;
+  return CC_OK;
+}
+
+static int S_from_s3(cc_buf *body, char *err, size_t errcap, const rt_url *u,
+                     const rt_fetch_opts *o) {
+  rt_aws_cfg cfg;
+  rt_http_req req;
+  const char *missing;
+  char date[17], why[256] = "";
+  long status = 0;
+  int rc = rt_aws_cfg_from_env(&cfg, &missing);
+  if (rc != CC_OK) {
+    S_err(err, errcap, "%s is not set (s3:// needs credentials and a region)", missing);
+    return rc;
+  }
+  char *bucket = strndup(u->bucket, u->bucket_len);
+  if (!bucket) return CC_ENOMEM;
+  rc = S_amz_date(date);
+  if (rc == CC_OK) rc = rt_s3_get_req(&req, &cfg, date, bucket, u->key);
+  free(bucket);
+  if (rc != CC_OK) {
+    S_err(err, errcap, "cannot build the S3 request (%s; check AWS_ENDPOINT_URL_S3)",
+          cc_strerror(rc));
+    return rc;
+  }
+  rt_fetch_opts so = *o;
+  so.https_only = 0; /* a custom endpoint (AWS_ENDPOINT_URL_S3) may be http */
+  so.max_redirects = 0;
+  rc = rt_fetch(body, &status, why, sizeof why, req.url, req.head, &so);
+  rt_http_req_free(&req);
+  if (rc != CC_OK) {
+    S_err(err, errcap, "%s", why);
+    return rc;
+  }
+  if (status != 200) {
+    char code[128], msg[256];
+    rt_s3_error(code, sizeof code, msg, sizeof msg, body->ptr, body->len);
+    S_err(err, errcap, "S3 GetObject answered HTTP %ld%s%s%s%s", status, code[0] ? ": " : "",
+          code, msg[0] ? ": " : "", msg);
+    return CC_EREMOTE;
+  }
+  return CC_OK;
+}
+
+static int S_fetch_url(cc_buf *body, char *err, size_t errcap, const char *url,
+                       const rt_url *u, const rt_fetch_opts *o) {
+  if (u->kind == RT_URL_FILE) {
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cc_file_read(&text, &len, u->path, o->max_bytes);
+    if (rc == CC_ETOOBIG)
+      S_err(err, errcap, "larger than the limit of %zu bytes", o->max_bytes);
+    else if (rc == CC_EIO)
+      S_err(err, errcap, "%s", strerror(errno));
+    else if (rc != CC_OK)
+      S_err(err, errcap, "%s", cc_strerror(rc));
+    if (rc == CC_OK) rc = cc_buf_add(body, text, len);
+    free(text);
+    return rc;
+  }
+  if (u->kind == RT_URL_S3) return S_from_s3(body, err, errcap, u, o);
+  long status = 0;
+  int rc = rt_fetch(body, &status, err, errcap, url, NULL, o);
+  if (rc == CC_OK && status != 200) {
+    S_err(err, errcap, "HTTP %ld", status);
+    rc = CC_EREMOTE;
+  }
+  return rc;
+}
+
+int rt_source_load(rt_source *out, char *err, size_t errcap) {
+  const char *inline_text = getenv("CLOUDCRON_TEMPLATE");
+  const char *url = getenv("CLOUDCRON_TEMPLATE_URL");
+  const char *name = getenv("CLOUDCRON_TEMPLATE_NAME");
+  cc_buf body = CC_BUF_INIT;
+  rt_fetch_opts o;
+  long long max, timeout;
+  char why[512] = "", shown[512];
+  rt_url u = {0};
+  int rc;
+  memset(out, 0, sizeof *out);
+  rt_fetch_opts_default(&o);
+  if (inline_text && !*inline_text) inline_text = NULL;
+  if (url && !*url) url = NULL;
+  if (inline_text && url) {
+    S_err(err, errcap, "both CLOUDCRON_TEMPLATE and CLOUDCRON_TEMPLATE_URL are set; set one");
+    return CC_EINVAL;
+  }
+  if (!inline_text && !url) {
+    S_err(err, errcap, "no template: set CLOUDCRON_TEMPLATE (the template itself) or "
+                       "CLOUDCRON_TEMPLATE_URL (file://, https:// or s3://)");
+    return CC_EINVAL;
+  }
+  rc = S_env_num(&max, err, errcap, "CLOUDCRON_TEMPLATE_MAX_BYTES", RT_SOURCE_MAX_BYTES,
+                 (long long)64 << 20);
+  if (rc == CC_OK)
+    rc = S_env_num(&timeout, err, errcap, "CLOUDCRON_TEMPLATE_TIMEOUT_MS", RT_SOURCE_TIMEOUT_MS,
+                   900000);
+  if (rc != CC_OK) return rc;
+  o.max_bytes = (size_t)max;
+  o.timeout_ms = (long)timeout;
+  cc_buf_init(&body, o.max_bytes + 1);
+  if (inline_text) {
+    if (strlen(inline_text) > o.max_bytes) {
+      S_err(err, errcap, "CLOUDCRON_TEMPLATE is larger than the limit of %zu bytes", o.max_bytes);
+      return CC_ETOOBIG;
+    }
+    rc = cc_buf_puts(&body, inline_text);
+    if (!name || !*name) name = "CLOUDCRON_TEMPLATE";
+  } else {
+    const char *bad;
+    S_shown(shown, sizeof shown, url);
+    if (rt_url_parse(&u, &bad, url) != CC_OK) {
+      S_err(err, errcap, "CLOUDCRON_TEMPLATE_URL %s: %s", shown, bad);
+      return CC_EINVAL;
+    }
+    rc = S_fetch_url(&body, why, sizeof why, url, &u, &o);
+    if (rc != CC_OK) {
+      S_err(err, errcap, "CLOUDCRON_TEMPLATE_URL %s: %s", shown, why[0] ? why : cc_strerror(rc));
+      cc_buf_free(&body);
+      return rc;
+    }
+  }
+  if (rc == CC_OK) rc = cc_buf_puts(&body, ""); /* an empty template is text too */
+  out->len = body.len;
+  if (rc == CC_OK) out->text = cc_buf_detach(&body);
+  if (rc == CC_OK && name && *name)
+    out->name = strdup(name);
+  else if (rc == CC_OK)
+    out->name = u.name_len ? strndup(u.name, u.name_len) : strdup("template");
+  cc_buf_free(&body);
+  if (rc != CC_OK || !out->text || !out->name) {
+    rt_source_free(out);
+    S_err(err, errcap, "out of memory loading the template");
+    return CC_ENOMEM;
+  }
+  return CC_OK;
+}
+
+void rt_source_free(rt_source *s) {
+  if (!s) return;
+  free(s->text);
+  free(s->name);
+  memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,69 @@
+/* source.h: where a handler's template comes from (rt_ internal API).
+ *
+ * Inline in CLOUDCRON_TEMPLATE, or at CLOUDCRON_TEMPLATE_URL: file://PATH,
+ * https://... (size, time and redirect limits) or s3://BUCKET/KEY (S3
+ * GetObject, signed). A handler loads it once, at init, never per message. */
+#ifndef RT_SOURCE_H
+#define RT_SOURCE_H
+#include <stddef.h>
+
+#include "cc/buf.h"
+
+enum {
+  RT_SOURCE_MAX_BYTES = 1 << 20, /* default ceiling on a template's size */
+  RT_SOURCE_TIMEOUT_MS = 10000   /* default total time for a fetch, retries included */
+};
+
+typedef enum rt_url_kind { RT_URL_FILE, RT_URL_HTTPS, RT_URL_S3 } rt_url_kind;
+
+/* A parsed template URL; the pointers are borrowed from the parsed text. */
+typedef struct rt_url {
+  rt_url_kind kind;
+  const char *path;   /* file: everything after "file://" */
+  const char *bucket; /* s3: the bucket, bucket_len bytes */
+  size_t bucket_len;
+  const char *key;    /* s3: everything after "s3://BUCKET/" */
+  const char *name;   /* the last path segment, name_len bytes (no query) */
+  size_t name_len;
+} rt_url;
+
+/* Parses URL. Returns CC_OK, or CC_EINVAL with *why set to static text
+ * (an unknown scheme, no host, an empty bucket or key, a control byte). */
+int rt_url_parse(rt_url *out, const char **why, const char *url);
+
+typedef struct rt_fetch_opts {
+  size_t max_bytes;        /* the body's ceiling */
+  long timeout_ms;         /* for all attempts together */
+  long connect_timeout_ms; /* per attempt */
+  int max_redirects;       /* 0: a redirect is an error */
+  int https_only;          /* refuse http:// (and redirects to it) */
+  int attempts;            /* tries on network errors, 429 and 5xx; >= 1 */
+} rt_fetch_opts;
+
+/* Fills the defaults: RT_SOURCE_MAX_BYTES, RT_SOURCE_TIMEOUT_MS, 3 s to
+ * connect, 3 redirects, https only, 3 attempts. */
+void rt_fetch_opts_default(rt_fetch_opts *o);
+
+/* GETs URL with HEAD's header lines (a request head as rt_http_req has
+ * it, request line first, or NULL), appending the body to *body. The CA
+ * bundle is AWS_CA_BUNDLE when set. Returns CC_OK with *status set when an
+ * answer came (any status), or CC_ETOOBIG, CC_ETIMEOUT, CC_ENET, CC_ENOMEM
+ * with err (errcap bytes) saying what happened. */
+int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *url,
+             const char *head, const rt_fetch_opts *o);
+
+/* A loaded template: its text and the name that picks autoescape. */
+typedef struct rt_source {
+  char *text; /* owned, NUL-terminated */
+  size_t len;
+  char *name; /* owned: CLOUDCRON_TEMPLATE_NAME, else the URL's last part,
+                 else "CLOUDCRON_TEMPLATE" for an inline template */
+} rt_source;
+
+/* Loads the template the environment names. Limits: the defaults, or
+ * CLOUDCRON_TEMPLATE_MAX_BYTES and CLOUDCRON_TEMPLATE_TIMEOUT_MS. Returns
+ * CC_OK (free with rt_source_free), or a negative code with err (errcap
+ * bytes) naming the variable or URL and the problem. */
+int rt_source_load(rt_source *out, char *err, size_t errcap);
+void rt_source_free(rt_source *s);
+#endif

@@ -1,0 +1,150 @@
+"""A local Lambda Runtime API on loopback (the real protocol: GET
+.../invocation/next, POST .../response, .../error, .../init/error) that
+serves a fixed list of events to a real bootstrap, records what it posts and
+when, and ends the conversation by answering next with a 500 once the list
+is done. Shared by the handler tests and the runtime benchmark."""
+import http.server
+import json
+import os
+import shlex
+import subprocess
+import threading
+import time
+
+PREFIX = "/2018-06-01/runtime"
+FAR_DEADLINE = "4102444800000"  # 2100-01-01
+
+
+class Event:
+    def __init__(self, request_id, body, deadline_ms=None,
+                 arn="arn:aws:lambda:us-east-1:123456789012:function:print"):
+        self.request_id = request_id
+        self.body = body.encode() if isinstance(body, str) else body
+        self.deadline_ms = deadline_ms
+        self.arn = arn
+
+
+class RuntimeApi:
+    """Serve events; after run(), posts maps a path suffix ("r1/response",
+    "init/error") to (parsed JSON body, Lambda-Runtime-Function-Error-Type),
+    next_times holds the perf_counter time of every GET next, and
+    post_times the time of every POST."""
+
+    def __init__(self, events):
+        self.events = list(events)
+        self.posts = {}
+        self.next_times = []
+        self.post_times = {}
+        self.sent_times = {}
+        self._lock = threading.Lock()
+        api = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                now = time.perf_counter()
+                if self.path != PREFIX + "/invocation/next":
+                    self.send_error(404)
+                    return
+                with api._lock:
+                    api.next_times.append(now)
+                    ev = api.events.pop(0) if api.events else None
+                if ev is None:
+                    body = b'{"errorMessage":"no more events"}'
+                    self.send_response(500)
+                else:
+                    body = ev.body
+                    deadline = ev.deadline_ms or FAR_DEADLINE
+                    self.send_response(200)
+                    self.send_header("Lambda-Runtime-Aws-Request-Id", ev.request_id)
+                    self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline))
+                    self.send_header("Lambda-Runtime-Invoked-Function-Arn", ev.arn)
+                    self.send_header("Lambda-Runtime-Trace-Id", "Root=1-5f8a-0;Parent=1;Sampled=0")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                if ev is not None:
+                    with api._lock:
+                        api.sent_times[ev.request_id] = time.perf_counter()
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n)
+                now = time.perf_counter()
+                key = self.path[len(PREFIX) + 1:]
+                if key.startswith("invocation/"):
+                    key = key[len("invocation/"):]
+                try:
+                    parsed = json.loads(body)
+                except ValueError:
+                    parsed = {"unparsable": body.decode(errors="replace")}
+                with api._lock:
+                    api.posts[key] = (parsed, self.headers.get("Lambda-Runtime-Function-Error-Type"))
+                    api.post_times[key] = now
+                self.send_response(202)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def wrap():
+    return shlex.split(os.environ.get("CC_WRAP", ""))
+
+
+def base_env(**extra):
+    """The environment a bootstrap sees: no CLOUDCRON_/AWS_ leftovers from
+    the caller, fake credentials and a region."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CLOUDCRON_", "AWS_", "_HANDLER"))}
+    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_REGION": "us-east-1"})
+    env.update(extra)
+    return env
+
+
+def run(cmd, env, events, timeout=120):
+    """Runs cmd (a list) as a bootstrap against a fresh RuntimeApi serving
+    events; returns (api, CompletedProcess)."""
+    api = RuntimeApi(events)
+    env = dict(env, AWS_LAMBDA_RUNTIME_API=api.address)
+    try:
+        proc = subprocess.run(wrap() + cmd, env=env, capture_output=True, timeout=timeout)
+    finally:
+        api.close()
+    return api, proc
+
+
+def log_lines(text):
+    """The JSON log lines of a bootstrap's output."""
+    out = []
+    for line in text.decode(errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass
+    return out
+
+
+def sqs_record(message_id, body, arn, **extra):
+    rec = {"messageId": message_id, "receiptHandle": f"rh-{message_id}", "body": body,
+           "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1763776800000",
+                          "SenderId": "AIDAEXAMPLE", "ApproximateFirstReceiveTimestamp": "1763776800001"},
+           "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+           "eventSourceARN": arn, "awsRegion": "us-east-1"}
+    rec.update(extra)
+    return rec
