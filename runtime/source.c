@@ -38,8 +38,8 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
   memset(out, 0, sizeof *out);
   *why = NULL;
   for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
-    if (*c <= ' ' || *c == 0x7f) {
-      *why = "the URL holds a space or a control character";
+    if (*c < ' ' || *c == 0x7f) {
+      *why = "the URL holds a control character";
       return CC_EINVAL;
     }
   }
@@ -58,6 +58,10 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     size_t hn = strcspn(h, "/?#");
     if (hn == 0) {
       *why = "https:// needs a host";
+      return CC_EINVAL;
+    }
+    if (strchr(url, ' ')) {
+      *why = "an https:// URL cannot hold a space; write it %20";
       return CC_EINVAL;
     }
     out->kind = RT_URL_HTTPS;

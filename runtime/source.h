@@ -28,7 +28,8 @@ typedef struct rt_url {
 } rt_url;
 
 /* Parses URL. Returns CC_OK, or CC_EINVAL with *why set to static text
- * (an unknown scheme, no host, an empty bucket or key, a control byte). */
+ * (an unknown scheme, no host, an empty bucket or key, a control byte,
+ * a space in an https:// URL; s3:// keys and file paths may hold spaces). */
 int rt_url_parse(rt_url *out, const char **why, const char *url);
 
 typedef struct rt_fetch_opts {
