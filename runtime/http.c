@@ -1,4 +1,5 @@
-/* http.c: libcurl transfers with timeouts, retries and error parsing. */
+/* http.c: the retry loop over a transport, the libcurl transport, and AWS
+ * error bodies. */
 #include "http.h"
 
 #include <stdlib.h>
@@ -18,12 +19,49 @@ void rt_retry_default(rt_retry *r) {
   r->cap_ms = 2000;
   r->connect_timeout_ms = 2000;
   r->total_timeout_ms = 10000;
+  r->deadline_ms = 0;
+}
+
+long long rt_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void S_copy(char *out, size_t cap, const char *s, size_t n) {
   if (n >= cap) n = cap - 1;
   memcpy(out, s, n);
   out[n] = '\0';
+}
+
+void rt_xml_text(char *out, size_t cap, const char *body, size_t len,
+                       const char *tag) {
+  char open[64];
+  size_t ol = (size_t)snprintf(open, sizeof open, "<%s>", tag);
+  const char *end = body + len;
+  out[0] = '\0';
+  for (const char *p = body; p + ol <= end; p++) {
+    if (memcmp(p, open, ol) != 0) continue;
+    static const struct { const char *ent; char c; } ents[] = {
+        {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    size_t n = 0;
+    for (const char *q = p + ol; q < end && *q != '<' && n + 1 < cap;) {
+      char c = *q++;
+      if (c == '&') {
+        for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
+          size_t el = strlen(ents[i].ent);
+          if ((size_t)(end - q + 1) >= el && memcmp(q - 1, ents[i].ent, el) == 0) {
+            c = ents[i].c;
+            q += el - 1;
+            break;
+          }
+        }
+      }
+      out[n++] = c;
+    }
+    out[n] = '\0';
+    return;
+  }
 }
 
 void rt_aws_error_code(char *out, size_t cap, const char *body, size_t len) {
@@ -42,23 +80,27 @@ void rt_aws_error_code(char *out, size_t cap, const char *body, size_t len) {
     json_decref(j);
     return;
   }
-  const char *end = body + len;
-  for (const char *p = body; p + 6 <= end; p++) {
-    if (memcmp(p, "<Code>", 6) != 0) continue;
-    const char *v = p + 6, *q = v;
-    while (q < end && *q != '<') q++;
-    S_copy(out, cap, v, (size_t)(q - v));
-    return;
-  }
+  rt_xml_text(out, cap, body, len, "Code");
 }
 
-static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
-  return cc_buf_add(ud, p, size * n) == CC_OK ? size * n : 0;
+void rt_aws_error_message(char *out, size_t cap, const char *body, size_t len) {
+  out[0] = '\0';
+  if (!body || !len) return;
+  json_t *j = json_loadb(body, len, 0, NULL);
+  if (j) {
+    const char *m = json_string_value(json_object_get(j, "message"));
+    if (!m) m = json_string_value(json_object_get(j, "Message"));
+    if (m) S_copy(out, cap, m, strlen(m));
+    json_decref(j);
+    return;
+  }
+  rt_xml_text(out, cap, body, len, "Message");
 }
 
 static int S_retryable(const rt_http_resp *r) {
   if (r->status == 429 || r->status >= 500) return 1;
-  return strstr(r->code, "Throttl") != NULL || strcmp(r->code, "RequestLimitExceeded") == 0;
+  return strstr(r->code, "Throttl") != NULL || strcmp(r->code, "RequestLimitExceeded") == 0 ||
+         strcmp(r->code, "TooManyRequestsException") == 0;
 }
 
 /* Jitter only needs to spread clients apart, not to be unpredictable. */
@@ -81,40 +123,22 @@ static void S_sleep_ms(long ms) {
   }
 }
 
-/* One attempt. Returns CC_OK when an answer came (any status). */
-static int S_once(CURL *curl, rt_http_resp *out, const rt_http_req *req,
-                  struct curl_slist *hs, const rt_retry *p) {
-  cc_buf_truncate(&out->body, 0);
-  out->status = 0;
-  out->code[0] = '\0';
-  curl_easy_reset(curl);
-  curl_easy_setopt(curl, CURLOPT_URL, req->url);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hs);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, p->connect_timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, p->total_timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, S_on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out->body);
-  CURLcode cc = curl_easy_perform(curl);
-  if (cc == CURLE_OPERATION_TIMEDOUT) return CC_ETIMEOUT;
-  if (cc != CURLE_OK) return CC_ENET;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
-  if (out->status >= 300)
-    rt_aws_error_code(out->code, sizeof out->code, out->body.ptr, out->body.len);
-  return CC_OK;
+/* ---- the libcurl transport ---- */
+
+typedef struct S_curl {
+  CURL *h;
+} S_curl;
+
+static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
+  return cc_buf_add(ud, p, size * n) == CC_OK ? size * n : 0;
 }
 
-int rt_http_send(rt_http_resp *out, const rt_http_req *req, const rt_retry *policy) {
+/* The request's headers (every line of head after the request line) plus
+ * the two that stop curl adding its own; the method from the request line. */
+static int S_headers(struct curl_slist **out, char *method, size_t mcap, const char *head) {
   struct curl_slist *hs = NULL;
-  CURL *curl = NULL;
-  int rc = CC_OK;
-  memset(out, 0, sizeof *out);
-  cc_buf_init(&out->body, RT_MAX_RESPONSE);
-  /* the signed headers, minus the request line; curl writes its own
-   * Content-Length, so ours (which was signed) must match the body */
-  const char *line = strstr(req->head, "\r\n");
+  const char *line = strstr(head, "\r\n");
+  S_copy(method, mcap, head, strcspn(head, " "));
   while (line && line[2] != '\r' && line[2] != '\0') {
     const char *start = line + 2;
     line = strstr(start, "\r\n");
@@ -122,28 +146,140 @@ int rt_http_send(rt_http_resp *out, const rt_http_req *req, const rt_retry *poli
     char h[4096];
     S_copy(h, sizeof h, start, (size_t)(line - start));
     struct curl_slist *n = curl_slist_append(hs, h);
-    if (!n) { rc = CC_ENOMEM; goto out; }
+    if (!n) goto nomem;
     hs = n;
   }
-  if (!(hs = curl_slist_append(hs, "Expect:"))) { rc = CC_ENOMEM; goto out; }
-  curl = curl_easy_init();
-  if (!curl) { rc = CC_ENOMEM; goto out; }
+  static const char *const none[] = {"Expect:", "Accept:"};
+  for (int i = 0; i < 2; i++) {
+    struct curl_slist *n = curl_slist_append(hs, none[i]);
+    if (!n) goto nomem;
+    hs = n;
+  }
+  *out = hs;
+  return CC_OK;
+nomem:
+  curl_slist_free_all(hs);
+  return CC_ENOMEM;
+}
+
+static int S_curl_send(void *user, long *status, cc_buf *body, char *why, size_t whycap,
+                       const rt_http_req *req, long connect_timeout_ms,
+                       long total_timeout_ms) {
+  S_curl *c = user;
+  struct curl_slist *hs = NULL;
+  char method[16], err[CURL_ERROR_SIZE] = "";
+  int rc = S_headers(&hs, method, sizeof method, req->head);
+  if (rc != CC_OK) return rc;
+  CURL *h = c->h;
+  curl_easy_reset(h);
+  curl_easy_setopt(h, CURLOPT_URL, req->url);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+  if (strcmp(method, "GET") == 0) {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+    if (strcmp(method, "POST") != 0) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+  }
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_timeout_ms);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, S_on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+  CURLcode cc = curl_easy_perform(h);
+  if (cc == CURLE_OK) {
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+  } else {
+    S_copy(why, whycap, err[0] ? err : curl_easy_strerror(cc),
+           strlen(err[0] ? err : curl_easy_strerror(cc)));
+    rc = cc == CURLE_OPERATION_TIMEDOUT ? CC_ETIMEOUT : CC_ENET;
+  }
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+  curl_slist_free_all(hs);
+  return rc;
+}
+
+int rt_curl_transport_init(rt_transport *t) {
+  S_curl *c = calloc(1, sizeof *c);
+  memset(t, 0, sizeof *t);
+  if (!c) return CC_ENOMEM;
+  c->h = curl_easy_init();
+  if (!c->h) {
+    free(c);
+    return CC_ENOMEM;
+  }
+  t->send = S_curl_send;
+  t->user = c;
+  return CC_OK;
+}
+
+void rt_curl_transport_free(rt_transport *t) {
+  if (!t || !t->user) return;
+  S_curl *c = t->user;
+  curl_easy_cleanup(c->h);
+  free(c);
+  memset(t, 0, sizeof *t);
+}
+
+/* ---- the retry loop ---- */
+
+int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *policy,
+                     const rt_transport *t) {
+  rt_transport own;
+  int rc = CC_OK;
+  memset(out, 0, sizeof *out);
+  cc_buf_init(&out->body, RT_MAX_RESPONSE);
+  if (!t) {
+    if ((rc = rt_curl_transport_init(&own)) != CC_OK) return rc;
+    t = &own;
+  }
   for (int a = 0; a < policy->max_attempts; a++) {
+    long long now = 0;
+    long wait = 0, total = policy->total_timeout_ms;
     if (a > 0) {
       long ceiling = policy->base_ms << (a - 1 < 20 ? a - 1 : 20);
       if (ceiling > policy->cap_ms) ceiling = policy->cap_ms;
-      S_sleep_ms(ceiling > 0 ? (long)(S_rand() % (unsigned long)(ceiling + 1)) : 0);
+      unsigned long r = t->random ? t->random(t->user) : S_rand();
+      wait = ceiling > 0 ? (long)(r % (unsigned long)(ceiling + 1)) : 0;
     }
+    if (policy->deadline_ms) {
+      now = t->now_ms ? t->now_ms(t->user) : rt_now_ms();
+      long long left = policy->deadline_ms - now - wait;
+      if (left <= 0) {
+        if (a == 0) {
+          rc = CC_ETIMEOUT;
+          snprintf(out->detail, sizeof out->detail, "deadline passed before the first attempt");
+        }
+        break; /* the last attempt's answer stands */
+      }
+      if (left < total) total = (long)left;
+    }
+    if (wait > 0) {
+      if (t->sleep_ms)
+        t->sleep_ms(t->user, wait);
+      else
+        S_sleep_ms(wait);
+    }
+    cc_buf_truncate(&out->body, 0);
+    out->status = 0;
+    out->code[0] = out->detail[0] = '\0';
     out->attempts = a + 1;
-    rc = S_once(curl, out, req, hs, policy);
-    if (rc == CC_OK) {
-      if (out->status >= 200 && out->status < 300) break;
-      rc = CC_EREMOTE;
-      if (!S_retryable(out)) break;
-    }
+    rc = t->send(t->user, &out->status, &out->body, out->detail, sizeof out->detail, req,
+                 policy->connect_timeout_ms < total ? policy->connect_timeout_ms : total,
+                 total);
+    if (rc == CC_ENOMEM) break;
+    if (rc != CC_OK) continue;
+    if (out->status >= 200 && out->status < 300) break;
+    rc = CC_EREMOTE;
+    rt_aws_error_code(out->code, sizeof out->code, out->body.ptr, out->body.len);
+    rt_aws_error_message(out->detail, sizeof out->detail, out->body.ptr, out->body.len);
+    if (!S_retryable(out)) break;
   }
-out:
-  if (curl) curl_easy_cleanup(curl);
-  curl_slist_free_all(hs);
+  if (t == &own) rt_curl_transport_free(&own);
   return rc;
+}
+
+int rt_http_send(rt_http_resp *out, const rt_http_req *req, const rt_retry *policy) {
+  return rt_http_send_via(out, req, policy, NULL);
 }

@@ -1,7 +1,10 @@
 /* http.h: sending AWS requests with timeouts and retries (rt_ internal).
  *
  * Retries, with capped exponential backoff and full jitter, network
- * errors, timeouts, 429, 5xx and throttling error codes; never other 4xx. */
+ * errors, timeouts, 429, 5xx and throttling error codes; never other 4xx.
+ * Every byte goes through a transport (rt_transport): libcurl in
+ * production, a recorder with canned answers in the unit tests, which
+ * also replace the sleep, the random source and the clock. */
 #ifndef RT_HTTP_H
 #define RT_HTTP_H
 #include <stddef.h>
@@ -14,24 +17,67 @@ typedef struct rt_retry {
   long base_ms, cap_ms;    /* backoff: random in [0, min(cap, base*2^n)] */
   long connect_timeout_ms; /* per attempt */
   long total_timeout_ms;   /* per attempt */
+  long long deadline_ms;   /* epoch ms, 0 when none: no attempt or sleep
+                              starts past it, and an attempt's total
+                              timeout is cut to the time left */
 } rt_retry;
 
-/* Defaults: 4 attempts, 50 ms base, 2 s cap, 2 s connect, 10 s total. */
+/* Defaults: 4 attempts, 50 ms base, 2 s cap, 2 s connect, 10 s total, no
+ * deadline. */
 void rt_retry_default(rt_retry *r);
 
 typedef struct rt_http_resp {
-  long status;     /* 0 when no answer came */
-  cc_buf body;     /* owned; cc_buf_free when done */
-  char code[128];  /* AWS error code, "" when none */
+  long status;        /* 0 when no answer came */
+  cc_buf body;        /* owned; cc_buf_free when done */
+  char code[128];     /* AWS error code, "" when none */
   int attempts;
+  char detail[256];   /* the error's message (remote), or why the transfer
+                         failed (network); "" when none */
 } rt_http_resp;
 
-/* Sends req. Returns CC_OK only for a 2xx answer; CC_EREMOTE for an error
- * answer (status and code set), CC_ENET or CC_ETIMEOUT when the last
- * attempt got no answer. The response is filled in every case. */
+/* One attempt of a request, as a transport performs it. */
+typedef struct rt_transport {
+  /* Sends req once. Appends the answer's body to body (cleared by the
+   * caller) and sets *status. Returns CC_OK when an answer came (any
+   * status), CC_ENET or CC_ETIMEOUT when none did (with a reason in
+   * why[whycap]). The timeouts apply to this attempt. */
+  int (*send)(void *user, long *status, cc_buf *body, char *why, size_t whycap,
+              const rt_http_req *req, long connect_timeout_ms, long total_timeout_ms);
+  void *user;
+  /* Optional hooks; NULL uses nanosleep, a xorshift generator, the
+   * real-time clock (epoch ms). */
+  void (*sleep_ms)(void *user, long ms);
+  unsigned long (*random)(void *user);
+  long long (*now_ms)(void *user);
+} rt_transport;
+
+/* The libcurl transport. Keeps one handle (and so its connections) across
+ * requests; free with rt_curl_transport_free. CC_ENOMEM on failure. The
+ * caller has called curl_global_init. */
+int rt_curl_transport_init(rt_transport *t);
+void rt_curl_transport_free(rt_transport *t);
+
+/* Sends req through t (NULL: a libcurl handle for this call only).
+ * Returns CC_OK only for a 2xx answer; CC_EREMOTE for an error answer
+ * (status, code and detail set), CC_ENET or CC_ETIMEOUT when the last
+ * attempt got no answer (or the deadline came first). The response is
+ * filled in every case; free its body. */
+int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *policy,
+                     const rt_transport *t);
+/* rt_http_send_via with a libcurl handle for this call only. */
 int rt_http_send(rt_http_resp *out, const rt_http_req *req, const rt_retry *policy);
 
 /* The error code of an AWS error body: JSON "__type" (after any '#') or
  * "code"/"Code", or the first XML <Code>. "" when none. */
 void rt_aws_error_code(char *out, size_t cap, const char *body, size_t len);
+/* The error message of an AWS error body: JSON "message"/"Message", or the
+ * first XML <Message>. "" when none. */
+void rt_aws_error_message(char *out, size_t cap, const char *body, size_t len);
+
+/* The text of the first XML element <tag> of body into out (cap bytes,
+ * cut to fit), the five predefined entities decoded; "" when none. */
+void rt_xml_text(char *out, size_t cap, const char *body, size_t len, const char *tag);
+
+/* Epoch milliseconds from the real-time clock. */
+long long rt_now_ms(void);
 #endif
