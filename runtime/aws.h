@@ -1,9 +1,13 @@
-/* aws.h: AWS query-protocol requests, built and signed (rt_ internal API).
+/* aws.h: AWS requests, built and signed (rt_ internal API).
  *
- * Building is separate from sending so tests compare the exact bytes. */
+ * Building is separate from sending so tests compare the exact bytes. The
+ * calls themselves (build, send, read the answer) are in sns.h and
+ * secrets.h. */
 #ifndef RT_AWS_H
 #define RT_AWS_H
 #include <stddef.h>
+
+#include "cc/buf.h"
 
 typedef struct rt_aws_cfg {
   const char *access_key; /* AWS_ACCESS_KEY_ID */
@@ -23,13 +27,84 @@ typedef struct rt_http_req {
   char *body;
   size_t body_len;
 } rt_http_req;
+void rt_http_req_free(rt_http_req *r);
 
-/* SNS Publish. group_id, dedup_id and subject may be NULL. The endpoint is
- * AWS_ENDPOINT_URL_SNS, else AWS_ENDPOINT_URL, else
- * https://sns.REGION.amazonaws.com. amz_date is YYYYMMDDTHHMMSSZ. */
+/* Appends a service's base URL to url, without a trailing slash, and
+ * copies its host[:port] into host. The URL is AWS_ENDPOINT_URL_<ENV_ID>
+ * (the AWS SDKs' service id: SNS, SECRETS_MANAGER, SSM, S3), else
+ * AWS_ENDPOINT_URL, else https://HOST_PREFIX.REGION.amazonaws.com.
+ * CC_EINVAL for a URL without "scheme://host". */
+int rt_aws_endpoint(cc_buf *url, char *host, size_t hcap, const char *env_id,
+                    const char *host_prefix, const char *region);
+
+/* A request to sign: the endpoint comes from env_id/host_prefix as in
+ * rt_aws_endpoint. Headers, in this order: Content-Type (when given),
+ * Content-Length (unless a GET without body), Host, X-Amz-Content-Sha256
+ * (when content_sha256), X-Amz-Date, X-Amz-Security-Token (with a session
+ * token), X-Amz-Target (when given); all signed, then Authorization. */
+typedef struct rt_aws_build_in {
+  const char *method;       /* "GET", "POST" */
+  const char *path;         /* raw, starting with '/'; percent-encoded in the URL */
+  const char *query;        /* canonical "a=1&b=2" already encoded, or NULL */
+  const char *service;      /* signing name: "sns", "secretsmanager", "ssm", "s3" */
+  const char *env_id;
+  const char *host_prefix;
+  const char *content_type; /* NULL: no Content-Type */
+  const char *target;       /* X-Amz-Target, NULL: none */
+  const char *body;         /* may be NULL when body_len is 0 */
+  size_t body_len;
+  int content_sha256;       /* add X-Amz-Content-Sha256 (S3) */
+  int normalize_path;       /* 1 for every service but S3 */
+} rt_aws_build_in;
+
+/* Builds and signs. amz_date is YYYYMMDDTHHMMSSZ. CC_OK, CC_EINVAL (bad
+ * endpoint or field), CC_ENOMEM; nothing to free on error. */
+int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
+                 const rt_aws_build_in *in);
+
+/* The current UTC time as YYYYMMDDTHHMMSSZ into out[17]. */
+void rt_aws_date_now(char out[17]);
+
+/* Appends "&key=value" ("key=value" into an empty buffer), the value
+ * form-encoded as the AWS SDKs write it (unreserved bytes kept). */
+int rt_form_add(cc_buf *b, const char *key, const char *value);
+
+/* One SNS message attribute: type is "String", "Number" or "String.Array"
+ * (or a custom "Number.suffix" / "String.suffix"). */
+typedef struct rt_msg_attr {
+  const char *name;
+  const char *type;
+  const char *value;
+} rt_msg_attr;
+
+typedef struct rt_sns_publish_in {
+  const char *topic_arn;
+  const char *message;
+  const char *subject;  /* NULL: none */
+  const char *group_id; /* FIFO MessageGroupId, NULL: none */
+  const char *dedup_id; /* FIFO MessageDeduplicationId, NULL: none */
+  const rt_msg_attr *attrs; /* MessageAttributes.entry.N.*, in this order */
+  size_t n_attrs;
+} rt_sns_publish_in;
+
+/* SNS Publish (query protocol, form body). CC_EINVAL, with a static reason
+ * in *why when why is given, for a missing topic or message, more than 10
+ * attributes, an attribute without name, an unknown type or a Number that
+ * is not a number. */
+int rt_sns_publish_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
+                         const rt_sns_publish_in *in, const char **why);
+
+/* SNS Publish without attributes (the first API; kept). */
 int rt_sns_publish_req(rt_http_req *out, const rt_aws_cfg *cfg,
                        const char *amz_date, const char *topic_arn,
                        const char *message, const char *subject,
                        const char *group_id, const char *dedup_id);
-void rt_http_req_free(rt_http_req *r);
+
+/* Secrets Manager GetSecretValue (JSON 1.1): {"SecretId": secret_id}, an
+ * ARN or a name. */
+int rt_secret_value_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
+                          const char *secret_id);
+/* SSM GetParameter (JSON 1.1): {"Name": name, "WithDecryption": true}. */
+int rt_ssm_parameter_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
+                           const char *name);
 #endif

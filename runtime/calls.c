@@ -1,0 +1,143 @@
+/* calls.c: SNS Publish, GetSecretValue, GetParameter over a transport. */
+#include "calls.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cc/err.h"
+
+int rt_aws_client_from_env(rt_aws_client *c, char *err, size_t errcap) {
+  const char *missing;
+  memset(c, 0, sizeof *c);
+  rt_retry_default(&c->retry);
+  if (rt_aws_cfg_from_env(&c->cfg, &missing) != CC_OK) {
+    snprintf(err, errcap, "AWS configuration: %s is not set", missing);
+    return CC_EINVAL;
+  }
+  return CC_OK;
+}
+
+/* Sends req; on failure describes it as "WHAT: ..." in err. */
+static int S_send(rt_aws_client *c, rt_http_resp *resp, const rt_http_req *req,
+                  const char *what, char *err, size_t errcap) {
+  int rc = rt_http_send_via(resp, req, &c->retry, c->transport);
+  const char *s = resp->attempts == 1 ? "" : "s";
+  switch (rc) {
+  case CC_OK:
+    break;
+  case CC_EREMOTE:
+    snprintf(err, errcap, "%s: HTTP %ld %s%s%s (%d attempt%s)", what, resp->status,
+             resp->code[0] ? resp->code : "(no error code)", resp->detail[0] ? ": " : "",
+             resp->detail, resp->attempts, s);
+    break;
+  case CC_ETIMEOUT:
+  case CC_ENET:
+    snprintf(err, errcap, "%s: %s after %d attempt%s: %s", what,
+             rc == CC_ETIMEOUT ? "timed out" : "no answer", resp->attempts, s,
+             resp->detail[0] ? resp->detail : cc_strerror(rc));
+    break;
+  default:
+    snprintf(err, errcap, "%s: %s", what, cc_strerror(rc));
+  }
+  return rc;
+}
+
+static const char *S_date(const rt_aws_client *c, char buf[17]) {
+  if (c->fixed_date) return c->fixed_date;
+  rt_aws_date_now(buf);
+  return buf;
+}
+
+int rt_sns_publish(rt_aws_client *c, const rt_sns_publish_in *in, char *message_id,
+                   size_t idcap, char *err, size_t errcap) {
+  rt_http_req req;
+  rt_http_resp resp;
+  char date[17];
+  const char *why = NULL;
+  if (message_id && idcap) message_id[0] = '\0';
+  int rc = rt_sns_publish_build(&req, &c->cfg, S_date(c, date), in, &why);
+  if (rc != CC_OK) {
+    snprintf(err, errcap, "sns Publish: %s", why ? why : cc_strerror(rc));
+    return rc;
+  }
+  rc = S_send(c, &resp, &req, "sns Publish", err, errcap);
+  if (rc == CC_OK && message_id && idcap) {
+    rt_xml_text(message_id, idcap, resp.body.ptr, resp.body.len, "MessageId");
+    if (!message_id[0]) { /* the JSON protocol, should SNS ever answer so */
+      json_t *j = json_loadb(cc_buf_str(&resp.body), resp.body.len, 0, NULL);
+      json_t *r = json_object_get(j, "PublishResponse");
+      const char *id = json_string_value(
+          json_object_get(json_object_get(r ? r : j, "PublishResult"), "MessageId"));
+      if (!id) id = json_string_value(json_object_get(j, "MessageId"));
+      if (id) snprintf(message_id, idcap, "%s", id);
+      json_decref(j);
+    }
+    if (!message_id[0]) {
+      snprintf(err, errcap, "sns Publish: HTTP %ld answer without a MessageId", resp.status);
+      rc = CC_EREMOTE;
+    }
+  }
+  cc_buf_free(&resp.body);
+  rt_http_req_free(&req);
+  return rc;
+}
+
+/* Sends a JSON 1.1 request and copies the string at key (or key.sub) of
+ * the answer into *value. */
+static int S_json_value(rt_aws_client *c, int build_rc, rt_http_req *req, const char *what,
+                        const char *name, const char *key, const char *sub, char **value,
+                        char *err, size_t errcap) {
+  rt_http_resp resp;
+  *value = NULL;
+  if (build_rc != CC_OK) {
+    snprintf(err, errcap, "%s: %s", what,
+             build_rc == CC_EINVAL ? "a non-empty UTF-8 name is required"
+                                   : cc_strerror(build_rc));
+    return build_rc;
+  }
+  int rc = S_send(c, &resp, req, what, err, errcap);
+  if (rc == CC_OK) {
+    json_error_t je;
+    json_t *j = json_loadb(cc_buf_str(&resp.body), resp.body.len, 0, &je);
+    json_t *v = json_object_get(j, key);
+    if (sub) v = json_object_get(v, sub);
+    if (!j) {
+      snprintf(err, errcap, "%s: the answer is not JSON (%s)", what, je.text);
+      rc = CC_EREMOTE;
+    } else if (!json_is_string(v)) {
+      snprintf(err, errcap, "%s: %s has no %s%s%s", what, name, key, sub ? "." : "",
+               sub ? sub : "");
+      rc = CC_EINVAL;
+    } else if (!(*value = strdup(json_string_value(v)))) {
+      rc = CC_ENOMEM;
+      snprintf(err, errcap, "%s: %s", what, cc_strerror(rc));
+    }
+    json_decref(j);
+    /* the body held the secret: wipe it before it goes back to the heap */
+    if (resp.body.ptr) memset(resp.body.ptr, 0, resp.body.len);
+  }
+  cc_buf_free(&resp.body);
+  rt_http_req_free(req);
+  return rc;
+}
+
+int rt_get_secret_value(rt_aws_client *c, const char *secret_id, char **value, char *err,
+                        size_t errcap) {
+  rt_http_req req;
+  char date[17];
+  int rc = rt_secret_value_build(&req, &c->cfg, S_date(c, date), secret_id);
+  return S_json_value(c, rc, &req, "secretsmanager GetSecretValue", "the secret",
+                      "SecretString", NULL, value, err, errcap);
+}
+
+int rt_get_parameter(rt_aws_client *c, const char *name, char **value, char *err,
+                     size_t errcap) {
+  rt_http_req req;
+  char date[17];
+  int rc = rt_ssm_parameter_build(&req, &c->cfg, S_date(c, date), name);
+  return S_json_value(c, rc, &req, "ssm GetParameter", "the answer", "Parameter", "Value",
+                      value, err, errcap);
+}

@@ -1,0 +1,42 @@
+/* calls.h: the AWS calls the runtime makes (rt_ internal API): each builds
+ * and signs its request (aws.h), sends it through the client's transport
+ * with retries (http.h) and reads the answer.
+ *
+ * On failure every call returns a CC_* code and writes into err (errcap
+ * bytes) one line "SERVICE Operation: what happened", with the HTTP status,
+ * AWS error code and message, or why no answer came, and the number of
+ * attempts. Secret values never appear in it. */
+#ifndef RT_CALLS_H
+#define RT_CALLS_H
+#include <stddef.h>
+
+#include "aws.h"
+#include "http.h"
+
+typedef struct rt_aws_client {
+  rt_aws_cfg cfg;
+  rt_retry retry;
+  const rt_transport *transport; /* borrowed; NULL: a libcurl handle per call */
+  const char *fixed_date;        /* X-Amz-Date for tests; NULL: the clock */
+} rt_aws_client;
+
+/* Credentials and region from the environment, the default retry policy,
+ * no transport. CC_EINVAL naming the missing variable in err. */
+int rt_aws_client_from_env(rt_aws_client *c, char *err, size_t errcap);
+
+/* SNS Publish; the MessageId of the answer into message_id (idcap bytes;
+ * may be NULL). CC_EINVAL for a request that cannot be built. */
+int rt_sns_publish(rt_aws_client *c, const rt_sns_publish_in *in, char *message_id,
+                   size_t idcap, char *err, size_t errcap);
+
+/* Secrets Manager GetSecretValue: *value gets the SecretString (malloc'd;
+ * the caller wipes and frees it). A secret with only SecretBinary is
+ * CC_EINVAL. */
+int rt_get_secret_value(rt_aws_client *c, const char *secret_id, char **value, char *err,
+                        size_t errcap);
+
+/* SSM GetParameter with decryption: *value gets Parameter.Value (malloc'd;
+ * the caller wipes and frees it). */
+int rt_get_parameter(rt_aws_client *c, const char *name, char **value, char *err,
+                     size_t errcap);
+#endif
