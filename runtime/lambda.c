@@ -10,6 +10,8 @@
 
 #include "cc/buf.h"
 #include "cc/err.h"
+#include "http.h"
+#include "log.h"
 
 #define RT_API_PREFIX "/2018-06-01/runtime"
 #define RT_MAX_EVENT ((size_t)6 << 20) /* Lambda's synchronous payload cap */
@@ -128,16 +130,6 @@ int rt_lambda_init_error(const char *message, const char *type) {
   return rc;
 }
 
-/* One JSON log line on stderr, which Lambda sends to CloudWatch. */
-static void S_log(const char *level, const char *request_id, const char *msg) {
-  json_t *j = json_pack("{s:s,s:s,s:s}", "level", level, "requestId",
-                        request_id ? request_id : "", "message", msg);
-  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-  if (s) fprintf(stderr, "%s\n", s);
-  free(s);
-  json_decref(j);
-}
-
 int rt_lambda_run(rt_handler_fn handler, void *user) {
   S_conn c;
   int rc = S_open(&c);
@@ -161,8 +153,14 @@ int rt_lambda_run(rt_handler_fn handler, void *user) {
     rt_event ev;
     const char *why = NULL, *emsg = NULL, *etype = NULL;
     json_t *resp = NULL;
-    int hrc = rt_event_parse(&ev, &why, cc_buf_str(&c.body), c.body.len);
-    if (hrc != CC_OK) {
+    int hrc = CC_OK;
+    if (c.deadline_ms && rt_now_ms() >= c.deadline_ms) {
+      /* Lambda is about to stop this invocation: starting would only cut
+       * the work off half-way */
+      hrc = CC_ETIMEOUT;
+      emsg = "the invocation's deadline passed before it started";
+      etype = "Runtime.DeadlineExceeded";
+    } else if ((hrc = rt_event_parse(&ev, &why, cc_buf_str(&c.body), c.body.len)) != CC_OK) {
       emsg = why ? why : cc_strerror(hrc);
       etype = "Runtime.InvalidEvent";
     } else {
@@ -170,7 +168,7 @@ int rt_lambda_run(rt_handler_fn handler, void *user) {
       rt_event_free(&ev);
     }
     if (hrc != CC_OK) {
-      S_log("ERROR", c.request_id, emsg ? emsg : cc_strerror(hrc));
+      rt_log(RT_LOG_ERROR, c.request_id, NULL, emsg ? emsg : cc_strerror(hrc));
       snprintf(path, sizeof path, "/invocation/%s/error", c.request_id);
       rc = S_post_error(&c, path, emsg ? emsg : cc_strerror(hrc),
                         etype ? etype : "Handler.Error");

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A local Lambda Runtime API (loopback HTTP, the real protocol) driving the
 real bootstrap binary: SQS batches from a FIFO and a standard queue with a
-malformed record, an EventBridge scheduled event, a Scheduler input, and an
-event that is not JSON. Checks each response or error the bootstrap posts,
+malformed record, an EventBridge scheduled event, a Scheduler input, an
+event that is not JSON, and one whose deadline already passed. Checks each response or error the bootstrap posts,
 the headers it must read, and that it ends cleanly when next answers 500."""
 import http.server
 import json
@@ -44,7 +44,10 @@ events = [
                             "detail": {}}), "response", {"kind": "scheduled"}),
     ("r-input", json.dumps({"report": "daily"}), "response", {"kind": "scheduler"}),
     ("r-bad", "garbage", "error", None),
+    # a deadline already past: the loop posts an error without starting
+    ("r-late", json.dumps({"report": "daily"}), "error", None),
 ]
+DEADLINES = {"r-late": "1000"}
 posted = {}
 lock = threading.Lock()
 served = [0]
@@ -69,7 +72,7 @@ class Api(http.server.BaseHTTPRequestHandler):
             body = ev.encode()
             self.send_response(200)
             self.send_header("Lambda-Runtime-Aws-Request-Id", rid)
-            self.send_header("Lambda-Runtime-Deadline-Ms", "4102444800000")
+            self.send_header("Lambda-Runtime-Deadline-Ms", DEADLINES.get(rid, "4102444800000"))
             self.send_header("Lambda-Runtime-Invoked-Function-Arn",
                              "arn:aws:lambda:us-east-1:123456789012:function:f")
             self.send_header("Lambda-Runtime-Trace-Id", "Root=1-abc;Parent=def;Sampled=1")
@@ -107,14 +110,16 @@ for rid, _, kind, want in events:
     got = json.loads(body)
     if kind == "response" and got != want:
         fails.append(f"{rid}: response {got}, want {want}")
-    if kind == "error" and (not got.get("errorMessage") or got.get("errorType") != "Runtime.InvalidEvent"
-                            or etype != "Runtime.InvalidEvent"):
+    want_type = "Runtime.DeadlineExceeded" if rid in DEADLINES else "Runtime.InvalidEvent"
+    if kind == "error" and (not got.get("errorMessage") or got.get("errorType") != want_type
+                            or etype != want_type):
         fails.append(f"{rid}: error body {got}, header {etype}")
 if len(posted) != len(events):
     fails.append(f"{len(posted)} posts for {len(events)} events")
 logs = [json.loads(l) for l in proc.stderr.decode().splitlines() if l.startswith("{")]
-if not any(l.get("level") == "ERROR" and l.get("requestId") == "r-bad" for l in logs):
-    fails.append(f"no ERROR log line for r-bad: {proc.stderr.decode()}")
+for rid in ("r-bad", "r-late"):
+    if not any(l.get("level") == "ERROR" and l.get("request_id") == rid for l in logs):
+        fails.append(f"no ERROR log line for {rid}: {proc.stderr.decode()}")
 for f in fails:
     print("FAIL", f)
 print(f"{len(events)} invocations, {len(fails)} failures")
