@@ -1,12 +1,125 @@
-/* cloudcron.h: the task SDK (work in progress: topic resolution and the
- * notification message; publishing and the task context are not built yet).
+/* cloudcron.h: the task SDK.
  *
- * Return codes are the CC_* codes of cc/err.h: 0 success, negative failure. */
+ * A task is a plain C function, run once per Lambda invocation:
+ *
+ *   static int my_task(cloudcron_ctx *ctx, const json_t *event) {
+ *     json_t *vars = json_pack("{s:s}", "host", "db-1");
+ *     int rc = cloudcron_publish(ctx, "alerts", "Disk usage above 90%", vars,
+ *                                "db-1-2026-11-22");
+ *     json_decref(vars);
+ *     return rc;
+ *   }
+ *   int main(int argc, char **argv) { return cloudcron_main(argc, argv, my_task); }
+ *
+ * cloudcron_main owns the Lambda Runtime API loop, HTTP, JSON and logging.
+ * docs/HOWTO-write-a-task.md walks through writing, testing and deploying
+ * one; examples/task-c/ is a complete task.
+ *
+ * Return codes are the CC_* codes of cc/err.h: 0 (CC_OK) success, negative
+ * failure. A failing SDK call also leaves a one-line message in the context
+ * (cloudcron_last_error) naming what failed and why.
+ *
+ * Ownership, once for the whole API: strings and JSON values the SDK returns
+ * from a context are borrowed and live until the task function returns;
+ * every json_t argument is borrowed (the SDK takes its own references)
+ * except cloudcron_set_result's, which is stolen; strings returned through
+ * a char ** are malloc'd and the caller's (secrets: cloudcron_secret_free).
+ * The SDK is not thread-safe: call it from the task's thread. */
 #ifndef CLOUDCRON_H
 #define CLOUDCRON_H
 #include <stddef.h>
 
 #include <jansson.h>
+
+#include "cc/err.h" /* CC_OK and the CC_E* codes */
+
+typedef struct cloudcron_ctx cloudcron_ctx;
+
+/* A task. event is the invocation's input (borrowed): the Scheduler
+ * schedule's `input` object, or an EventBridge "Scheduled Event". Return 0
+ * when the run succeeded; anything else fails the invocation (Lambda then
+ * applies the schedule's retry policy) with cloudcron_last_error's text, or
+ * the code's description, as the error message. */
+typedef int (*cloudcron_task)(cloudcron_ctx *ctx, const json_t *event);
+
+/* Runs task under the Lambda Runtime API (AWS_LAMBDA_RUNTIME_API) for every
+ * invocation until the Runtime API ends the conversation. Returns the
+ * process exit status: 0 when the Runtime API ended it, 1 when it could not
+ * be reached, 2 for a usage error.
+ *
+ * Outside Lambda, `PROGRAM --event FILE [--timeout SECONDS]` runs the task
+ * once on the JSON in FILE ("-" for stdin) with the given time limit
+ * (default 60), prints its result on stdout and returns 0, or 1 when the
+ * task failed. `--help` prints the usage. */
+int cloudcron_main(int argc, char **argv, cloudcron_task task);
+
+/* ---- the invocation ---- */
+
+const char *cloudcron_request_id(const cloudcron_ctx *ctx);
+/* The invoked function's ARN; "" when unknown. */
+const char *cloudcron_function_arn(const cloudcron_ctx *ctx);
+/* The X-Ray trace header (also in _X_AMZN_TRACE_ID); "" when none. */
+const char *cloudcron_trace_id(const cloudcron_ctx *ctx);
+/* The task's name: CLOUDCRON_TASK_NAME, else AWS_LAMBDA_FUNCTION_NAME, else
+ * the program's name. The FIFO message group unless one is given. */
+const char *cloudcron_task_name(const cloudcron_ctx *ctx);
+/* The invocation's input, as given to the task. */
+const json_t *cloudcron_event(const cloudcron_ctx *ctx);
+/* When Lambda stops the invocation, in epoch milliseconds; 0 when unknown. */
+long long cloudcron_deadline_ms(const cloudcron_ctx *ctx);
+/* Milliseconds left before the deadline (negative once it passed);
+ * LLONG_MAX when there is none. A task that loops checks it and stops
+ * early; SDK calls never start an attempt past the deadline. */
+long long cloudcron_remaining_ms(const cloudcron_ctx *ctx);
+
+/* Sets the invocation's result (stolen; replaces any earlier one). Without
+ * one, a successful run answers {"published": N}. */
+void cloudcron_set_result(cloudcron_ctx *ctx, json_t *result);
+
+/* The message of the last failed SDK call in this invocation; "" when none
+ * failed. */
+const char *cloudcron_last_error(const cloudcron_ctx *ctx);
+/* Sets the error message the invocation fails with, and returns code:
+ *   return cloudcron_fail(ctx, CC_EIO, "%d paths could not be read", n); */
+int cloudcron_fail(cloudcron_ctx *ctx, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- publishing ---- */
+
+/* One SNS message attribute, for the channels' filter policies. type is
+ * "String", "Number" or "String.Array". All strings borrowed. */
+typedef struct cloudcron_attr {
+  const char *name;
+  const char *type;
+  const char *value;
+} cloudcron_attr;
+
+typedef struct cloudcron_publish_opts {
+  const char *const *to;       /* recipients ("to"), NULL-terminated; NULL: none */
+  const char *group_id;        /* FIFO MessageGroupId; NULL: the task name */
+  const cloudcron_attr *attrs; /* SNS message attributes, at most 10 */
+  size_t n_attrs;
+} cloudcron_publish_opts;
+
+/* Publishes {"subject", "vars", "dedup_id"} (schemas/notification.schema.json)
+ * to the SNS topic of topic_key, read from CLOUDCRON_TOPIC_<KEY>. vars and
+ * dedup_id may be NULL. On a FIFO topic (ARN ending in .fifo) the
+ * MessageGroupId is the task name and the MessageDeduplicationId is
+ * dedup_id, or the SHA-256 of the message when dedup_id is NULL.
+ * Returns CC_OK; CC_ENOTFOUND for an unknown key (the message names the
+ * known keys); CC_EINVAL for a message the schema refuses or missing AWS
+ * configuration; CC_EREMOTE when SNS refused it; CC_ENET or CC_ETIMEOUT
+ * when SNS could not be reached in time (throttling, 5xx and network errors
+ * are retried first). */
+int cloudcron_publish(cloudcron_ctx *ctx, const char *topic_key, const char *subject,
+                      const json_t *vars, const char *dedup_id);
+/* cloudcron_publish with recipients, a message group and message
+ * attributes; opts may be NULL. */
+int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *subject,
+                         const json_t *vars, const char *dedup_id,
+                         const cloudcron_publish_opts *opts);
+/* The SNS MessageId of the last successful publish; "" before one. */
+const char *cloudcron_last_message_id(const cloudcron_ctx *ctx);
 
 /* Resolves a topic key to its ARN, read from CLOUDCRON_TOPIC_<KEY> (KEY
  * upper-cased, '-' as '_'). *arn is borrowed from the environment. An
@@ -20,4 +133,40 @@ int cloudcron_topic_arn(const char **arn, char *err, size_t errcap, const char *
  * match the schema. */
 int cloudcron_message(char **out, const char *subject, const json_t *vars,
                       const char *dedup_id);
+/* The same with recipients (NULL-terminated, NULL: none); on CC_EINVAL,
+ * *why (when given) names the problem (static text). */
+int cloudcron_message_ex(char **out, const char **why, const char *subject,
+                         const json_t *vars, const char *const *to, const char *dedup_id);
+
+/* ---- secrets, by reference ---- */
+
+/* Secrets Manager GetSecretValue: *value gets the SecretString of
+ * secret_id (an ARN or a name). SSM GetParameter with decryption: *value
+ * gets the parameter's value. Free with cloudcron_secret_free. Values are
+ * never logged, and never part of an error message. */
+int cloudcron_secret(cloudcron_ctx *ctx, const char *secret_id, char **value);
+int cloudcron_parameter(cloudcron_ctx *ctx, const char *name, char **value);
+/* Overwrites and frees a value; NULL is a no-op. */
+void cloudcron_secret_free(char *value);
+
+/* ---- logging ---- */
+
+typedef enum cloudcron_level {
+  CLOUDCRON_DEBUG,
+  CLOUDCRON_INFO,
+  CLOUDCRON_WARN,
+  CLOUDCRON_ERROR
+} cloudcron_level;
+
+/* Writes one JSON object per line on stderr, which Lambda sends to
+ * CloudWatch: {"timestamp","level","request_id","message"} and, with
+ * cloudcron_log_fields, the members of fields (borrowed) after them, so a
+ * metric filter such as { $.level = "ERROR" } or { $.pct > 90 } matches.
+ * Lines below CLOUDCRON_LOG_LEVEL (else AWS_LAMBDA_LOG_LEVEL, else INFO)
+ * are dropped. ctx may be NULL outside an invocation. */
+void cloudcron_log(const cloudcron_ctx *ctx, cloudcron_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cloudcron_log_fields(const cloudcron_ctx *ctx, cloudcron_level level,
+                          const json_t *fields, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 #endif
