@@ -10,7 +10,6 @@
 
 #include "cc/buf.h"
 #include "cc/err.h"
-#include "http.h"
 #include "log.h"
 
 #define RT_API_PREFIX "/2018-06-01/runtime"
@@ -153,14 +152,8 @@ int rt_lambda_run(rt_handler_fn handler, void *user) {
     rt_event ev;
     const char *why = NULL, *emsg = NULL, *etype = NULL;
     json_t *resp = NULL;
-    int hrc = CC_OK;
-    if (c.deadline_ms && rt_now_ms() >= c.deadline_ms) {
-      /* Lambda is about to stop this invocation: starting would only cut
-       * the work off half-way */
-      hrc = CC_ETIMEOUT;
-      emsg = "the invocation's deadline passed before it started";
-      etype = "Runtime.DeadlineExceeded";
-    } else if ((hrc = rt_event_parse(&ev, &why, cc_buf_str(&c.body), c.body.len)) != CC_OK) {
+    int hrc = rt_event_parse(&ev, &why, cc_buf_str(&c.body), c.body.len);
+    if (hrc != CC_OK) {
       emsg = why ? why : cc_strerror(hrc);
       etype = "Runtime.InvalidEvent";
     } else {

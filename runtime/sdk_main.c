@@ -116,6 +116,13 @@ static int S_run(S_main *m, json_t **result, const char *request_id, const char 
 static int S_handle(json_t **response, const char **emsg, const char **etype,
                     const rt_event *ev, const rt_invocation *inv, void *user) {
   S_main *m = user;
+  if (inv->deadline_ms && rt_now_ms() >= inv->deadline_ms - RT_SDK_MARGIN_MS) {
+    /* Lambda is about to stop this invocation: starting the task would
+     * only cut it off half-way */
+    *emsg = "the invocation's deadline passed before the task started";
+    *etype = "Runtime.DeadlineExceeded";
+    return CC_ETIMEOUT;
+  }
   int rc = S_run(m, response, inv->request_id, inv->function_arn, inv->trace_id,
                  inv->deadline_ms, ev->root);
   if (rc != CC_OK) {

@@ -5,7 +5,8 @@ through the SDK to an SNS FIFO topic on moto_server, which delivers to an
 SQS FIFO queue. Checks the responses, the messages (body per the schema,
 group = task name, de-duplication id from the run), that a retried run is
 de-duplicated, an unknown topic key failing with the known keys named, a
-deadline too close to start a check, and the JSON log lines."""
+deadline too close to start a check, one already past (the task does not
+start), and the JSON log lines."""
 import json
 import os
 import shlex
@@ -101,6 +102,11 @@ with tempfile.TemporaryDirectory() as tmp:
         expect("deadline", len(posts) == 1 and posts[0][1] == "error" and
                posts[0][2]["errorMessage"].startswith("stopped early: ") and
                posts[0][2]["errorMessage"].endswith(" ms left, 1 paths not checked"), posts)
+        posts, proc = invoke(TASK, [run], env, deadlines=[int(time.time() * 1000) - 1000])
+        expect("deadline passed", posts == [("req-1", "error", {
+            "errorMessage": "the invocation's deadline passed before the task started",
+            "errorType": "Runtime.DeadlineExceeded"}, "Runtime.DeadlineExceeded")]
+            and not any("path" in l for l in logs(proc)), posts)
         msgs = sqs.receive_message(QueueUrl=q, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
         expect("nothing more published", msgs == [], msgs)
     finally:
