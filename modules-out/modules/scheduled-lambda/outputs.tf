@@ -5,6 +5,11 @@ output "function_arn" {
   value       = aws_lambda_function.this.arn
 }
 
+output "function_name" {
+  description = "Name of the Lambda function."
+  value       = aws_lambda_function.this.function_name
+}
+
 output "role_arn" {
   description = "ARN of the function's execution role."
   value       = aws_iam_role.this.arn
@@ -16,13 +21,18 @@ output "log_group_name" {
 }
 
 output "schedule_arn" {
-  description = "ARN of the schedule."
-  value       = aws_scheduler_schedule.this.arn
+  description = "ARN of the schedule (of the EventBridge rule with use_eventbridge_rule)."
+  value       = (var.use_eventbridge_rule ? aws_cloudwatch_event_rule.this[0].arn : local.one_time ? "arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:schedule/${var.schedule_group_name}/${var.schedule_name}" : aws_scheduler_schedule.this[0].arn)
 }
 
 output "schedule_name" {
-  description = "Name of the schedule."
-  value       = aws_scheduler_schedule.this.name
+  description = "Name of the schedule (of the EventBridge rule with use_eventbridge_rule)."
+  value       = var.schedule_name
+}
+
+output "scheduler_role_arn" {
+  description = "ARN of the role EventBridge Scheduler assumes, or null with an EventBridge rule."
+  value       = var.use_eventbridge_rule ? null : aws_iam_role.scheduler[0].arn
 }
 
 output "dead_letter_queue_arn" {

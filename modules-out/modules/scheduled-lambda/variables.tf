@@ -10,6 +10,17 @@ variable "function_name" {
   }
 }
 
+variable "description" {
+  description = "Description of the function and its schedule."
+  type        = string
+  default     = "Scheduled by cloudcron"
+
+  validation {
+    condition     = length(var.description) <= 256
+    error_message = "description must be at most 256 characters."
+  }
+}
+
 variable "image_uri" {
   description = "Container image of the task, in ECR, preferably pinned by digest (REPO@sha256:...)."
   type        = string
@@ -32,52 +43,104 @@ variable "architecture" {
 }
 
 variable "schedule_expression" {
-  description = "EventBridge Scheduler expression: cron(...), rate(...) or at(...)."
+  description = "Schedule expression: cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss). An at() schedule runs once and is deleted after it has run (created through the AWS CLI, which must be on the PATH at apply time)."
   type        = string
 
   validation {
-    condition     = can(regex("^(cron|rate|at)\\(.+\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be cron(...), rate(...) or at(...)."
+    condition     = can(regex("^(cron\\(.+\\)|rate\\(.+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss)."
+  }
+
+  validation {
+    condition     = !(var.use_eventbridge_rule && startswith(var.schedule_expression, "at("))
+    error_message = "An EventBridge rule cannot run at(): one-time schedules need EventBridge Scheduler (use_eventbridge_rule = false)."
   }
 }
 
 variable "timezone" {
-  description = "IANA time zone the schedule's wall times are in."
+  description = "IANA time zone the schedule's wall times are in (EventBridge rules support only UTC)."
   type        = string
   default     = "UTC"
+
+  validation {
+    condition     = can(regex("^([A-Za-z_]+(/[A-Za-z0-9_+-]+)*|UTC|Etc/GMT[+-][0-9]{1,2})$", var.timezone))
+    error_message = "timezone must be an IANA time zone name such as Europe/Rome or UTC."
+  }
+
+  validation {
+    condition     = !var.use_eventbridge_rule || var.timezone == "UTC"
+    error_message = "EventBridge rules run in UTC only: leave timezone at UTC or use EventBridge Scheduler (use_eventbridge_rule = false)."
+  }
+}
+
+variable "use_eventbridge_rule" {
+  description = "Whether to trigger the function with an EventBridge rule (UTC only, no at()) instead of an EventBridge Scheduler schedule."
+  type        = bool
+  default     = false
 }
 
 variable "schedule_name" {
-  description = "Name of the schedule (at most 64 characters)."
+  description = "Name of the schedule, or of the EventBridge rule (at most 64 characters)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z_.-]{1,64}$", var.schedule_name))
+    error_message = "schedule_name must be 1 to 64 letters, digits, dots, dashes or underscores."
+  }
 }
 
 variable "schedule_group_name" {
-  description = "Schedule group the schedule belongs to."
+  description = "Schedule group the schedule belongs to (unused with an EventBridge rule)."
   type        = string
   default     = "default"
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z_.-]{1,64}$", var.schedule_group_name))
+    error_message = "schedule_group_name must be 1 to 64 letters, digits, dots, dashes or underscores."
+  }
 }
 
 variable "role_name" {
   description = "Name of the function's execution role (at most 64 characters)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be 1 to 64 characters from A-Z a-z 0-9 + = , . @ _ -."
+  }
 }
 
 variable "scheduler_role_name" {
-  description = "Name of the role EventBridge Scheduler assumes to invoke the function (at most 64 characters)."
+  description = "Name of the role EventBridge Scheduler assumes to invoke the function (at most 64 characters; unused with an EventBridge rule)."
   type        = string
+  default     = null
+
+  validation {
+    condition     = var.use_eventbridge_rule || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.scheduler_role_name))
+    error_message = "scheduler_role_name must be 1 to 64 characters from A-Z a-z 0-9 + = , . @ _ - (it is required with EventBridge Scheduler)."
+  }
 }
 
 variable "topic_arns" {
   description = "SNS topics the task may publish to, by key; the task sees each as CLOUDCRON_TOPIC_<KEY>."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for arn in values(var.topic_arns) : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", arn))])
+    error_message = "topic_arns values must be SNS topic ARNs."
+  }
 }
 
 variable "environment" {
   description = "Environment variables of the function (never secrets: pass ARNs or SSM names)."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.environment) : can(regex("^[A-Za-z][A-Za-z0-9_]*$", k)) && !startswith(k, "AWS_")])
+    error_message = "environment keys must be letters, digits and underscores, start with a letter, and not start with AWS_ (reserved by Lambda)."
+  }
 }
 
 variable "timeout" {
@@ -114,7 +177,7 @@ variable "input_json" {
 }
 
 variable "retry_attempts" {
-  description = "How many times the scheduler retries a failed invocation."
+  description = "How many times a failed invocation is retried."
   type        = number
   default     = 185
 
@@ -125,7 +188,7 @@ variable "retry_attempts" {
 }
 
 variable "retry_max_age_seconds" {
-  description = "How long, in seconds, the scheduler keeps retrying an event."
+  description = "How long, in seconds, a failed event is retried."
   type        = number
   default     = 86400
 
@@ -136,13 +199,18 @@ variable "retry_max_age_seconds" {
 }
 
 variable "flexible_window_minutes" {
-  description = "Flexible time window in minutes; 0 turns it off."
+  description = "Flexible time window in minutes; 0 turns it off (EventBridge Scheduler only)."
   type        = number
   default     = 0
 
   validation {
     condition     = var.flexible_window_minutes >= 0 && var.flexible_window_minutes <= 1440
     error_message = "flexible_window_minutes must be between 0 and 1440."
+  }
+
+  validation {
+    condition     = !var.use_eventbridge_rule || var.flexible_window_minutes == 0
+    error_message = "EventBridge rules have no flexible window: leave flexible_window_minutes at 0."
   }
 }
 
@@ -156,6 +224,11 @@ variable "dead_letter_queue_name" {
   description = "Name of the dead-letter queue, when dead_letter is true."
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.dead_letter || can(regex("^[A-Za-z0-9_-]{1,80}$", var.dead_letter_queue_name))
+    error_message = "dead_letter_queue_name must be 1 to 80 letters, digits, dashes or underscores when dead_letter is true."
+  }
 }
 
 variable "enabled" {
@@ -165,9 +238,25 @@ variable "enabled" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the function's log group, in days."
+  description = "Retention of the function's log group, in days (0 keeps logs forever)."
   type        = number
   default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch Logs' values: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key encrypting the log group, or null for CloudWatch Logs' default encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN."
+  }
 }
 
 variable "tags" {

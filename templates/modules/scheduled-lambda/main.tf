@@ -1,13 +1,32 @@
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
 locals {
   # Each topic's ARN as CLOUDCRON_TOPIC_<KEY>, the name the task SDK reads.
   topic_env = { for key, arn in var.topic_arns : "CLOUDCRON_TOPIC_${upper(replace(key, "-", "_"))}" => arn }
+
+  one_time      = startswith(var.schedule_expression, "at(")
+  use_scheduler = !var.use_eventbridge_rule
+  # hashicorp/aws 5.x has no action_after_completion on aws_scheduler_schedule,
+  # so one-time at() schedules are created through the AWS CLI with
+  # ActionAfterCompletion=DELETE (terraform_data below); the rest natively.
+  native_schedule   = local.use_scheduler && !local.one_time
+  one_time_schedule = local.use_scheduler && local.one_time
+
+  state = var.enabled ? "ENABLED" : "DISABLED"
 }
+
+################################################################################
+# Function
+################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${var.function_name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
   tags              = var.tags
 }
 
@@ -52,6 +71,7 @@ resource "aws_iam_role_policy" "this" {
 
 resource "aws_lambda_function" "this" {
   function_name = var.function_name
+  description   = var.description
   role          = aws_iam_role.this.arn
   package_type  = "Image"
   image_uri     = var.image_uri
@@ -67,15 +87,70 @@ resource "aws_lambda_function" "this" {
   depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
 }
 
+################################################################################
+# Dead-letter queue (failed invocations after the retries)
+################################################################################
+
 resource "aws_sqs_queue" "dead_letter" {
-  count                     = var.dead_letter ? 1 : 0
+  count = var.dead_letter ? 1 : 0
+
   name                      = var.dead_letter_queue_name
   message_retention_seconds = 1209600
   sqs_managed_sse_enabled   = true
   tags                      = var.tags
 }
 
+data "aws_iam_policy_document" "dead_letter" {
+  count = var.dead_letter ? 1 : 0
+
+  # Scheduler delivers with its role's permissions; the queue names that role.
+  dynamic "statement" {
+    for_each = local.use_scheduler ? [1] : []
+    content {
+      sid       = "SchedulerRoleOnly"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.dead_letter[0].arn]
+      principals {
+        type        = "AWS"
+        identifiers = [aws_iam_role.scheduler[0].arn]
+      }
+    }
+  }
+
+  # An EventBridge rule delivers as events.amazonaws.com, for this rule only.
+  dynamic "statement" {
+    for_each = var.use_eventbridge_rule ? [1] : []
+    content {
+      sid       = "ThisRuleOnly"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.dead_letter[0].arn]
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [aws_cloudwatch_event_rule.this[0].arn]
+      }
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dead_letter" {
+  count = var.dead_letter ? 1 : 0
+
+  queue_url = aws_sqs_queue.dead_letter[0].id
+  policy    = data.aws_iam_policy_document.dead_letter[0].json
+}
+
+################################################################################
+# EventBridge Scheduler (default)
+################################################################################
+
 data "aws_iam_policy_document" "scheduler_assume" {
+  count = local.use_scheduler ? 1 : 0
+
   statement {
     actions = ["sts:AssumeRole"]
     principals {
@@ -92,12 +167,16 @@ data "aws_iam_policy_document" "scheduler_assume" {
 }
 
 resource "aws_iam_role" "scheduler" {
+  count = local.use_scheduler ? 1 : 0
+
   name               = var.scheduler_role_name
-  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
+  assume_role_policy = data.aws_iam_policy_document.scheduler_assume[0].json
   tags               = var.tags
 }
 
 data "aws_iam_policy_document" "scheduler" {
+  count = local.use_scheduler ? 1 : 0
+
   statement {
     sid       = "InvokeThisFunction"
     actions   = ["lambda:InvokeFunction"]
@@ -115,17 +194,22 @@ data "aws_iam_policy_document" "scheduler" {
 }
 
 resource "aws_iam_role_policy" "scheduler" {
+  count = local.use_scheduler ? 1 : 0
+
   name   = "cloudcron-scheduler"
-  role   = aws_iam_role.scheduler.id
-  policy = data.aws_iam_policy_document.scheduler.json
+  role   = aws_iam_role.scheduler[0].id
+  policy = data.aws_iam_policy_document.scheduler[0].json
 }
 
 resource "aws_scheduler_schedule" "this" {
+  count = local.native_schedule ? 1 : 0
+
   name                         = var.schedule_name
   group_name                   = var.schedule_group_name
+  description                  = var.description
   schedule_expression          = var.schedule_expression
   schedule_expression_timezone = var.timezone
-  state                        = var.enabled ? "ENABLED" : "DISABLED"
+  state                        = local.state
 
   flexible_time_window {
     mode                      = var.flexible_window_minutes > 0 ? "FLEXIBLE" : "OFF"
@@ -134,7 +218,7 @@ resource "aws_scheduler_schedule" "this" {
 
   target {
     arn      = aws_lambda_function.this.arn
-    role_arn = aws_iam_role.scheduler.arn
+    role_arn = aws_iam_role.scheduler[0].arn
     input    = var.input_json
 
     retry_policy {
@@ -151,4 +235,105 @@ resource "aws_scheduler_schedule" "this" {
   }
 
   depends_on = [aws_iam_role_policy.scheduler]
+}
+
+################################################################################
+# One-time at() schedule, deleted by Scheduler once it has run
+################################################################################
+
+locals {
+  # Every parameter of the one-time schedule; any change replaces it. Passed to
+  # the scripts through the environment, never spliced into the command text.
+  one_time_params = local.one_time_schedule ? {
+    CLOUDCRON_SCHEDULE_NAME       = var.schedule_name
+    CLOUDCRON_SCHEDULE_GROUP      = var.schedule_group_name
+    CLOUDCRON_SCHEDULE_EXPRESSION = var.schedule_expression
+    CLOUDCRON_SCHEDULE_TIMEZONE   = var.timezone
+    CLOUDCRON_SCHEDULE_STATE      = local.state
+    CLOUDCRON_SCHEDULE_REGION     = data.aws_region.current.name
+    CLOUDCRON_SCHEDULE_WINDOW = jsonencode(var.flexible_window_minutes > 0 ? {
+      Mode = "FLEXIBLE", MaximumWindowInMinutes = var.flexible_window_minutes
+      } : {
+      Mode = "OFF"
+    })
+    CLOUDCRON_SCHEDULE_TARGET = jsonencode(merge({
+      Arn     = aws_lambda_function.this.arn
+      RoleArn = aws_iam_role.scheduler[0].arn
+      Input   = var.input_json
+      RetryPolicy = {
+        MaximumRetryAttempts     = var.retry_attempts
+        MaximumEventAgeInSeconds = var.retry_max_age_seconds
+      }
+      }, var.dead_letter ? {
+      DeadLetterConfig = { Arn = aws_sqs_queue.dead_letter[0].arn }
+    } : {}))
+  } : {}
+}
+
+resource "terraform_data" "one_time_schedule" {
+  count = local.one_time_schedule ? 1 : 0
+
+  triggers_replace = local.one_time_params
+  input            = local.one_time_params
+
+  provisioner "local-exec" {
+    interpreter = ["/bin/bash", "-c"]
+    command     = file("${path.module}/scripts/create-one-time-schedule.sh")
+    environment = self.input
+  }
+
+  # The schedule may already have deleted itself after running: not an error.
+  provisioner "local-exec" {
+    when        = destroy
+    interpreter = ["/bin/bash", "-c"]
+    command     = file("${path.module}/scripts/delete-one-time-schedule.sh")
+    environment = self.input
+  }
+
+  depends_on = [aws_iam_role_policy.scheduler, aws_sqs_queue_policy.dead_letter]
+}
+
+################################################################################
+# EventBridge rule (option: use_eventbridge_rule)
+################################################################################
+
+resource "aws_cloudwatch_event_rule" "this" {
+  count = var.use_eventbridge_rule ? 1 : 0
+
+  name                = var.schedule_name
+  description         = var.description
+  schedule_expression = var.schedule_expression
+  state               = local.state
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  count = var.use_eventbridge_rule ? 1 : 0
+
+  rule  = aws_cloudwatch_event_rule.this[0].name
+  arn   = aws_lambda_function.this.arn
+  input = var.input_json
+
+  retry_policy {
+    maximum_retry_attempts       = var.retry_attempts
+    maximum_event_age_in_seconds = var.retry_max_age_seconds
+  }
+
+  dynamic "dead_letter_config" {
+    for_each = var.dead_letter ? [1] : []
+    content {
+      arn = aws_sqs_queue.dead_letter[0].arn
+    }
+  }
+}
+
+resource "aws_lambda_permission" "eventbridge_rule" {
+  count = var.use_eventbridge_rule ? 1 : 0
+
+  statement_id   = "AllowThisRule"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this.function_name
+  principal      = "events.amazonaws.com"
+  source_arn     = aws_cloudwatch_event_rule.this[0].arn
+  source_account = data.aws_caller_identity.current.account_id
 }

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.5"
+  # 1.9: variable validations may refer to other variables.
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {

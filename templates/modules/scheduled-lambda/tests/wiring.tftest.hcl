@@ -82,35 +82,35 @@ run "defaults" {
   }
 
   assert {
-    condition     = data.aws_iam_policy_document.scheduler.statement[0].resources == toset([aws_lambda_function.this.arn])
+    condition     = data.aws_iam_policy_document.scheduler[0].statement[0].resources == toset([aws_lambda_function.this.arn])
     error_message = "the scheduler role may invoke only this function"
   }
 
   assert {
-    condition     = length(data.aws_iam_policy_document.scheduler.statement) == 1
+    condition     = length(data.aws_iam_policy_document.scheduler[0].statement) == 1
     error_message = "without a dead-letter queue the scheduler role has no SQS grant"
   }
 
   assert {
     condition = anytrue([
-      for c in data.aws_iam_policy_document.scheduler_assume.statement[0].condition :
+      for c in data.aws_iam_policy_document.scheduler_assume[0].statement[0].condition :
       c.test == "StringEquals" && c.variable == "aws:SourceAccount" && tolist(c.values) == tolist(["123456789012"])
     ])
     error_message = "the scheduler's trust policy must carry the aws:SourceAccount condition"
   }
 
   assert {
-    condition     = aws_scheduler_schedule.this.schedule_expression_timezone == "Europe/Rome" && aws_scheduler_schedule.this.state == "ENABLED"
+    condition     = aws_scheduler_schedule.this[0].schedule_expression_timezone == "Europe/Rome" && aws_scheduler_schedule.this[0].state == "ENABLED"
     error_message = "the schedule must run in the spec's time zone and be enabled"
   }
 
   assert {
-    condition     = aws_scheduler_schedule.this.flexible_time_window[0].mode == "OFF"
+    condition     = aws_scheduler_schedule.this[0].flexible_time_window[0].mode == "OFF"
     error_message = "the flexible window is off by default"
   }
 
   assert {
-    condition     = aws_scheduler_schedule.this.target[0].arn == aws_lambda_function.this.arn
+    condition     = aws_scheduler_schedule.this[0].target[0].arn == aws_lambda_function.this.arn
     error_message = "the schedule must target this function"
   }
 
@@ -134,27 +134,27 @@ run "dead_letter_and_window" {
   }
 
   assert {
-    condition     = aws_scheduler_schedule.this.target[0].dead_letter_config[0].arn == aws_sqs_queue.dead_letter[0].arn
+    condition     = aws_scheduler_schedule.this[0].target[0].dead_letter_config[0].arn == aws_sqs_queue.dead_letter[0].arn
     error_message = "failed invocations must land in the module's own dead-letter queue"
   }
 
   assert {
-    condition     = data.aws_iam_policy_document.scheduler.statement[1].actions == toset(["sqs:SendMessage"]) && data.aws_iam_policy_document.scheduler.statement[1].resources == toset([aws_sqs_queue.dead_letter[0].arn])
+    condition     = data.aws_iam_policy_document.scheduler[0].statement[1].actions == toset(["sqs:SendMessage"]) && data.aws_iam_policy_document.scheduler[0].statement[1].resources == toset([aws_sqs_queue.dead_letter[0].arn])
     error_message = "the scheduler role may send only to its own dead-letter queue"
   }
 
   assert {
-    condition     = aws_scheduler_schedule.this.flexible_time_window[0].mode == "FLEXIBLE" && aws_scheduler_schedule.this.flexible_time_window[0].maximum_window_in_minutes == 15
+    condition     = aws_scheduler_schedule.this[0].flexible_time_window[0].mode == "FLEXIBLE" && aws_scheduler_schedule.this[0].flexible_time_window[0].maximum_window_in_minutes == 15
     error_message = "a flexible window of 15 minutes was asked for"
   }
 
   assert {
-    condition     = aws_scheduler_schedule.this.target[0].retry_policy[0].maximum_retry_attempts == 2 && aws_scheduler_schedule.this.target[0].retry_policy[0].maximum_event_age_in_seconds == 3600
+    condition     = aws_scheduler_schedule.this[0].target[0].retry_policy[0].maximum_retry_attempts == 2 && aws_scheduler_schedule.this[0].target[0].retry_policy[0].maximum_event_age_in_seconds == 3600
     error_message = "the retry policy must follow the spec"
   }
 
   assert {
-    condition     = aws_scheduler_schedule.this.state == "DISABLED" && aws_scheduler_schedule.this.target[0].input == "{\"kind\":\"nightly\"}"
+    condition     = aws_scheduler_schedule.this[0].state == "DISABLED" && aws_scheduler_schedule.this[0].target[0].input == "{\"kind\":\"nightly\"}"
     error_message = "enabled = false and the input JSON must reach the schedule"
   }
 }
@@ -177,4 +177,61 @@ run "rejects_bad_architecture" {
   }
 
   expect_failures = [var.architecture]
+}
+
+run "rejects_bad_schedule_expression" {
+  command = plan
+
+  variables {
+    schedule_expression = "every day"
+  }
+
+  expect_failures = [var.schedule_expression]
+}
+
+run "rejects_bad_retention" {
+  command = plan
+
+  variables {
+    log_retention_days = 10
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_reserved_environment" {
+  command = plan
+
+  variables {
+    environment = { AWS_REGION = "eu-west-1" }
+  }
+
+  expect_failures = [var.environment]
+}
+
+run "dead_letter_queue_policy" {
+  command = apply
+
+  variables {
+    dead_letter            = true
+    dead_letter_queue_name = "acme-cron-nightly-dlq"
+  }
+
+  assert {
+    condition = (
+      one(data.aws_iam_policy_document.dead_letter[0].statement).actions == toset(["sqs:SendMessage"]) &&
+      one(one(data.aws_iam_policy_document.dead_letter[0].statement).principals).identifiers == toset([aws_iam_role.scheduler[0].arn])
+    )
+    error_message = "only the scheduler role may send to the dead-letter queue"
+  }
+}
+
+run "rejects_dead_letter_without_name" {
+  command = plan
+
+  variables {
+    dead_letter = true
+  }
+
+  expect_failures = [var.dead_letter_queue_name]
 }

@@ -1,0 +1,229 @@
+# Offline checks of the e-mail channel's wiring with a mocked AWS provider.
+# (raw: the Jinja2 templates below are test data, not for cloudcron's renderer)
+{% raw %}
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-west-2"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/acme-cron-ops-email"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/acme-cron-ops-email"
+    }
+  }
+
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:us-west-2:123456789012:function:acme-cron-ops-email"
+    }
+  }
+
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:us-west-2:123456789012:acme-cron-ops-email.fifo"
+    }
+  }
+}
+
+variables {
+  function_name = "acme-cron-ops-email"
+  role_name     = "acme-cron-ops-email"
+  image_uri     = "123456789012.dkr.ecr.us-west-2.amazonaws.com/cloudcron-runtime@sha256:1b7e0c2d3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c"
+  topic_arn     = "arn:aws:sns:us-west-2:123456789012:acme-cron-alerts.fifo"
+  queue_name    = "acme-cron-ops-email"
+  template      = "<p>{{ subject }}</p>"
+  template_name = "alert.html"
+  subject       = "[{{ env }}] {{ subject }}"
+  vars_json     = "{\"env\":\"prod\"}"
+  sender        = "cron@example.com"
+  recipients    = ["alice@example.com", "bob@example.com"]
+  reply_to      = ["ops@example.com"]
+}
+
+run "defaults" {
+  command = apply
+
+  assert {
+    condition     = strcontains(aws_lambda_function.this.image_uri, "@sha256:") && aws_lambda_function.this.image_config[0].command == tolist(["cloudcron-email"])
+    error_message = "the function runs the runtime image by digest with the cloudcron-email handler"
+  }
+
+  assert {
+    condition = aws_lambda_function.this.environment[0].variables == tomap({
+      CLOUDCRON_TEMPLATE      = "<p>{{ subject }}</p>"
+      CLOUDCRON_TEMPLATE_NAME = "alert.html"
+      CLOUDCRON_VARS          = "{\"env\":\"prod\"}"
+      CLOUDCRON_SUBJECT       = "[{{ env }}] {{ subject }}"
+      CLOUDCRON_SENDER        = "cron@example.com"
+      CLOUDCRON_RECIPIENTS    = "alice@example.com,bob@example.com"
+      CLOUDCRON_REPLY_TO      = "ops@example.com"
+    })
+    error_message = "the settings reach the handler as CLOUDCRON_* variables, unset ones left out"
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.actions] == [
+      toset(["logs:CreateLogStream", "logs:PutLogEvents"]),
+      toset(["ses:SendEmail"]),
+    ]
+    error_message = "the role grants logs and ses:SendEmail only (no s3 for an inline template, no raw e-mail)"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.this.statement :
+      alltrue([for a in s.actions : !strcontains(a, "*")]) && alltrue([for r in s.resources : !strcontains(r, ":*:") && r != "*"])
+    ])
+    error_message = "no wildcard actions or resources"
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.resources if contains(s.actions, "ses:SendEmail")] == [
+      toset(["arn:aws:ses:us-west-2:123456789012:identity/cron@example.com"])
+    ]
+    error_message = "ses:SendEmail only on the sender's identity"
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.this.statement : [for c in s.condition : [c.test, c.variable, c.values]]
+      if contains(s.actions, "ses:SendEmail")
+    ] == [[["StringEquals", "ses:FromAddress", tolist(["cron@example.com"])]]]
+    error_message = "sending is limited to the configured From address"
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.this.statement[0].resources == toset(["${aws_cloudwatch_log_group.this.arn}:*"])
+    error_message = "logs only into the handler's own log group"
+  }
+
+  assert {
+    condition = (
+      module.plumbing.queue_arn == "arn:aws:sqs:us-west-2:123456789012:acme-cron-ops-email.fifo" &&
+      output.queue_arn == module.plumbing.queue_arn && output.dead_letter_queue_arn == module.plumbing.dead_letter_queue_arn
+    )
+    error_message = "the channel exposes its plumbing's queues"
+  }
+}
+
+run "domain_identity_configuration_set_and_s3_template" {
+  command = apply
+
+  variables {
+    template          = null
+    template_url      = "s3://acme-templates/mail/alert.html"
+    sender_identity   = "example.com"
+    configuration_set = "cron-tracking"
+    send_raw_email    = true
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.resources if contains(s.actions, "ses:SendEmail")] == [
+      toset(["arn:aws:ses:us-west-2:123456789012:identity/example.com", "arn:aws:ses:us-west-2:123456789012:configuration-set/cron-tracking"])
+    ]
+    error_message = "ses:SendEmail on the domain identity and the configuration set"
+  }
+
+  assert {
+    condition     = contains([for s in data.aws_iam_policy_document.this.statement : s.actions], toset(["ses:SendEmail", "ses:SendRawEmail"]))
+    error_message = "send_raw_email adds ses:SendRawEmail"
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.resources if contains(s.actions, "s3:GetObject")] == [
+      toset(["arn:aws:s3:::acme-templates/mail/alert.html"])
+    ]
+    error_message = "s3:GetObject on the one template object"
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this.environment[0].variables["CLOUDCRON_TEMPLATE_URL"] == "s3://acme-templates/mail/alert.html" &&
+      !contains(keys(aws_lambda_function.this.environment[0].variables), "CLOUDCRON_TEMPLATE") &&
+      aws_lambda_function.this.environment[0].variables["CLOUDCRON_CONFIGURATION_SET"] == "cron-tracking"
+    )
+    error_message = "the template URL and configuration set reach the handler"
+  }
+}
+
+run "https_template_needs_no_grant" {
+  command = apply
+
+  variables {
+    template     = null
+    template_url = "https://templates.example.com/alert.html"
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.this.statement : s if contains(s.actions, "s3:GetObject")]) == 0
+    error_message = "an https template needs no S3 grant"
+  }
+}
+
+run "rejects_both_templates" {
+  command = plan
+
+  variables {
+    template_url = "https://templates.example.com/alert.html"
+  }
+
+  expect_failures = [var.template]
+}
+
+run "rejects_tag_image" {
+  command = plan
+
+  variables {
+    image_uri = "123456789012.dkr.ecr.us-west-2.amazonaws.com/cloudcron-runtime:latest"
+  }
+
+  expect_failures = [var.image_uri]
+}
+
+run "rejects_bad_recipient" {
+  command = plan
+
+  variables {
+    recipients = ["not-an-address"]
+  }
+
+  expect_failures = [var.recipients]
+}
+
+run "rejects_short_visibility_timeout" {
+  command = plan
+
+  variables {
+    timeout                    = 60
+    visibility_timeout_seconds = 300
+  }
+
+  expect_failures = [var.visibility_timeout_seconds]
+}
+{% endraw %}
