@@ -198,7 +198,12 @@ int rt_sns_publish_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *am
       return CC_EINVAL;
     }
   }
+  /* botocore's order: the operation, then the input shape's members */
   rc = rt_form_add(&body, "Action", "Publish");
+  if (rc == CC_OK) rc = rt_form_add(&body, "Version", "2010-03-31");
+  if (rc == CC_OK) rc = rt_form_add(&body, "TopicArn", in->topic_arn);
+  if (rc == CC_OK) rc = rt_form_add(&body, "Message", in->message);
+  if (rc == CC_OK && in->subject) rc = rt_form_add(&body, "Subject", in->subject);
   for (size_t i = 0; i < in->n_attrs && rc == CC_OK; i++) {
     char k[64];
     snprintf(k, sizeof k, "MessageAttributes.entry.%zu.Name", i + 1);
@@ -208,13 +213,9 @@ int rt_sns_publish_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *am
     snprintf(k, sizeof k, "MessageAttributes.entry.%zu.Value.StringValue", i + 1);
     if (rc == CC_OK) rc = rt_form_add(&body, k, in->attrs[i].value);
   }
-  if (rc == CC_OK && in->group_id) rc = rt_form_add(&body, "MessageGroupId", in->group_id);
   if (rc == CC_OK && in->dedup_id)
     rc = rt_form_add(&body, "MessageDeduplicationId", in->dedup_id);
-  if (rc == CC_OK) rc = rt_form_add(&body, "Message", in->message);
-  if (rc == CC_OK && in->subject) rc = rt_form_add(&body, "Subject", in->subject);
-  if (rc == CC_OK) rc = rt_form_add(&body, "TopicArn", in->topic_arn);
-  if (rc == CC_OK) rc = rt_form_add(&body, "Version", "2010-03-31");
+  if (rc == CC_OK && in->group_id) rc = rt_form_add(&body, "MessageGroupId", in->group_id);
   if (rc == CC_OK) {
     rt_aws_build_in b = {.method = "POST", .path = "/", .service = "sns", .env_id = "SNS",
                          .host_prefix = "sns",

@@ -160,8 +160,8 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
     snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, err);
   } else {
     ctx->published++;
-    json_t *f = json_pack("{s:s,s:s,s:s}", "topic_key", topic_key, "message_id",
-                          ctx->message_id, "dedup_id", in.dedup_id ? in.dedup_id : "");
+    json_t *f = json_pack("{s:s,s:s}", "topic_key", topic_key, "message_id", ctx->message_id);
+    if (f && in.dedup_id) json_object_set_new(f, "dedup_id", json_string(in.dedup_id));
     snprintf(what, sizeof what, "published to \"%s\"", topic_key);
     rt_log(RT_LOG_INFO, ctx->request_id, f, what);
     json_decref(f);
