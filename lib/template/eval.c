@@ -47,8 +47,7 @@ int tpl_to_buf(tpl_rs *rs, const tpl_node *n, const tpl_val *v, cc_buf *b) {
 
 int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out) {
   if (v->j && json_is_string(v->j)) {
-    *out = tpl_borrow(v->j);
-    out->safe = v->safe;
+    *out = tpl_dup(v);
     return CC_OK;
   }
   cc_buf b = CC_BUF_INIT;
@@ -67,18 +66,25 @@ static int S_exec(tpl_rs *rs, const tpl_node *n);
 
 /* ---- scope ---- */
 
-static const tpl_val *S_lookup(tpl_rs *rs, const char *name) {
+/* NAME is interned (tpl_intern), so names compare by address. */
+static tpl_var *S_lookup(tpl_rs *rs, const char *name) {
   for (size_t i = rs->nvars; i-- > 0;)
-    if (strcmp(rs->vars[i].name, name) == 0) return &rs->vars[i].v;
+    if (rs->vars[i].name == name) return &rs->vars[i];
   return NULL;
 }
 
-/* Binds NAME in the current frame, taking V. */
+/* Binds NAME (interned) in the current frame, taking V (a reference is
+ * taken first when V borrows: V may be part of the value it replaces). */
 static int S_bind(tpl_rs *rs, const char *name, tpl_val v) {
+  if (!v.own && v.j) {
+    json_incref(v.j);
+    v.own = 1;
+  }
   for (size_t i = rs->frame; i < rs->nvars; i++)
-    if (strcmp(rs->vars[i].name, name) == 0) {
+    if (rs->vars[i].name == name) {
       tpl_val_drop(&rs->vars[i].v);
       rs->vars[i].v = v;
+      rs->vars[i].loop = NULL;
       return CC_OK;
     }
   if (rs->nvars == rs->capvars) {
@@ -92,6 +98,7 @@ static int S_bind(tpl_rs *rs, const char *name, tpl_val v) {
     rs->capvars = cap;
   }
   rs->vars[rs->nvars].name = name;
+  rs->vars[rs->nvars].loop = NULL;
   rs->vars[rs->nvars++].v = v;
   return CC_OK;
 }
@@ -444,7 +451,8 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
     const char *k = attr ? attr : (key->j && json_is_string(key->j) ? json_string_value(key->j) : NULL);
     json_t *v = k ? json_object_get(o, k) : NULL;
     if (v) {
-      *out = tpl_borrow(v);
+      /* A part of a borrowed value lives as long as the value. */
+      *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
       return CC_OK;
     }
   } else if (!attr && key->j && S_is_int(key->j) && (json_is_array(o) || json_is_string(o))) {
@@ -453,7 +461,8 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
       long long len = (long long)json_array_size(o);
       if (i < 0) i += len;
       if (i >= 0 && i < len) {
-        *out = tpl_borrow(json_array_get(o, (size_t)i));
+        json_t *v = json_array_get(o, (size_t)i);
+        *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
         return CC_OK;
       }
     } else {
@@ -469,6 +478,53 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
   /* The hint must outlive KEY when KEY was computed: keep it static. */
   if (!attr && !(n->b && n->b->kind == E_LIT)) out->hint = "(computed key)";
   return CC_OK;
+}
+
+/* ---- the lazy loop variable ---- */
+
+/* Builds VAR's loop object (what `loop` is when used whole). */
+static int S_loop_obj(tpl_var *var) {
+  size_t i = var->loop->i, len = var->loop->len;
+  json_t *loop = json_object();
+  int rc = loop ? 0 : -1;
+  if (loop) {
+    rc |= json_object_set_new(loop, "index", json_integer((json_int_t)i + 1));
+    rc |= json_object_set_new(loop, "index0", json_integer((json_int_t)i));
+    rc |= json_object_set_new(loop, "revindex", json_integer((json_int_t)(len - i)));
+    rc |= json_object_set_new(loop, "revindex0", json_integer((json_int_t)(len - i - 1)));
+    rc |= json_object_set_new(loop, "first", json_boolean(i == 0));
+    rc |= json_object_set_new(loop, "last", json_boolean(i + 1 == len));
+    rc |= json_object_set_new(loop, "length", json_integer((json_int_t)len));
+  }
+  if (rc) {
+    json_decref(loop);
+    return CC_ENOMEM;
+  }
+  var->v = tpl_own(loop);
+  return CC_OK;
+}
+
+/* loop.ATTR (N an E_ATTR on a name) straight from the loop's position;
+ * returns 1 when N is something else (the general path handles it). */
+static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  tpl_var *var = S_lookup(rs, n->a->s);
+  if (!var || !var->loop || var->v.j) return 1;
+  size_t i = var->loop->i, len = var->loop->len;
+  const char *a = n->s;
+  json_int_t v;
+  if (!strcmp(a, "index")) v = (json_int_t)i + 1;
+  else if (!strcmp(a, "index0")) v = (json_int_t)i;
+  else if (!strcmp(a, "revindex")) v = (json_int_t)(len - i);
+  else if (!strcmp(a, "revindex0")) v = (json_int_t)(len - i - 1);
+  else if (!strcmp(a, "length")) v = (json_int_t)len;
+  else if (!strcmp(a, "first") || !strcmp(a, "last")) {
+    *out = tpl_ref(json_boolean(a[0] == 'f' ? i == 0 : i + 1 == len));
+    return CC_OK;
+  } else {
+    return 1;
+  }
+  *out = tpl_own(json_integer(v));
+  return out->j ? CC_OK : CC_ENOMEM;
 }
 
 /* ---- expressions ---- */
@@ -487,7 +543,7 @@ static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       else rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "an undefined value cannot be stored in a list");
       break;
     }
-    if (json_array_append_new(a, v.j)) rc = CC_ENOMEM;
+    if (json_array_append_new(a, tpl_val_take(&v))) rc = CC_ENOMEM;
   }
   if (rc) {
     json_decref(a);
@@ -514,7 +570,7 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       break;
     }
     if (!v.j) rc = tpl_fail(rs, n->kids[i + 1], CC_EINVAL, "an undefined value cannot be stored in a dict");
-    else if (json_object_set_new(o, json_string_value(k.j), v.j)) rc = CC_ENOMEM;
+    else if (json_object_set_new(o, json_string_value(k.j), tpl_val_take(&v))) rc = CC_ENOMEM;
     tpl_val_drop(&k);
   }
   if (rc) {
@@ -578,7 +634,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   int rc = CC_OK, r;
   switch (n->kind) {
   case E_LIT:
-    *out = tpl_borrow(n->lit);
+    *out = tpl_ref(n->lit);
     return CC_OK;
   case E_LIST:
   case E_TUPLE:
@@ -586,17 +642,20 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   case E_DICT:
     return S_eval_dict(rs, n, out);
   case E_NAME: {
-    const tpl_val *v = S_lookup(rs, n->s);
-    if (v) {
-      *out = *v;
-      if (out->j) json_incref(out->j);
+    tpl_var *var = S_lookup(rs, n->s);
+    if (var) {
+      if (var->loop && !var->v.j && (rc = S_loop_obj(var))) return rc;
+      *out = var->v;
+      out->own = 0;
       return CC_OK;
     }
     json_t *j = rs->ctx ? json_object_get(rs->ctx, n->s) : NULL;
-    *out = j ? tpl_borrow(j) : tpl_undef(n->s);
+    *out = j ? tpl_ref(j) : tpl_undef(n->s);
     return CC_OK;
   }
   case E_ATTR:
+    if (n->a->kind == E_NAME && (r = S_loop_attr(rs, n, out)) != 1) return r;
+    /* fall through */
   case E_ITEM:
     if ((rc = S_eval(rs, n->a, &a))) return rc;
     if (n->kind == E_ITEM && (rc = S_eval(rs, n->b, &b))) break;
@@ -670,12 +729,23 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   case E_CALL: {
     tpl_val args[32];
     if (n->n > 32) return tpl_fail(rs, n, CC_EINVAL, "too many arguments");
-    if (n->kind == E_CALL && n->a->kind == E_NAME && !strcmp(n->a->s, "range") && !S_lookup(rs, "range") &&
+    if (n->kind == E_CALL && n->a->kind == E_NAME && n->a->s == tpl_name_range && !S_lookup(rs, tpl_name_range) &&
         !(rs->ctx && json_object_get(rs->ctx, "range"))) {
       if ((rc = S_eval_args(rs, n, args))) return rc;
       rc = S_range(rs, n, args, out);
       S_drop_args(args, n->n);
       return rc;
+    }
+    if (n->kind == E_CALL && n->a->kind == E_ATTR && n->a->a->kind == E_NAME && !strcmp(n->a->s, "cycle")) {
+      /* loop.cycle(...) without building the loop object. */
+      tpl_var *var = S_lookup(rs, n->a->a->s);
+      if (var && var->loop && !var->v.j) {
+        if (n->n == 0) return tpl_fail(rs, n, CC_EINVAL, "no items for cycling given");
+        if ((rc = S_eval_args(rs, n, args))) return rc;
+        *out = tpl_dup(&args[var->loop->i % (size_t)n->n]);
+        S_drop_args(args, n->n);
+        return CC_OK;
+      }
     }
     if (n->kind == E_CALL && n->a->kind != E_ATTR) {
       if ((rc = S_eval(rs, n->a, &a))) return rc;
@@ -719,17 +789,15 @@ static int S_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
 /* ---- statements ---- */
 
 static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
-  if (n->nnames == 1) {
-    tpl_val c = *v;
-    if (c.j) json_incref(c.j);
-    return S_bind(rs, n->names[0], c);
-  }
+  if (n->nnames == 1) return S_bind(rs, n->names[0], tpl_dup(v));
   if (!v->j) {
     if (rs->strict) return tpl_fail_undef(rs, n, v);
     return tpl_fail(rs, n, CC_EINVAL, "not enough values to unpack (expected %d, got 0)", n->nnames);
   }
-  json_t *arr = v->j, *tmp = NULL;
+  /* A reference of our own: binding a target may release V (set a, b = a). */
+  json_t *arr = v->j, *tmp = json_incref(v->j);
   if (json_is_string(arr)) {
+    json_decref(tmp);
     const char *s = json_string_value(arr);
     size_t l = json_string_length(arr);
     if (!(tmp = json_array())) return CC_ENOMEM;
@@ -746,6 +814,7 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   } else if (json_is_object(arr)) {
     const char *k;
     json_t *x;
+    json_decref(tmp);
     if (!(tmp = json_array())) return CC_ENOMEM;
     json_object_foreach(v->j, k, x) if (json_array_append_new(tmp, json_string(k))) {
       json_decref(tmp);
@@ -753,6 +822,7 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
     }
     arr = tmp;
   } else if (!json_is_array(arr)) {
+    json_decref(tmp);
     return tpl_fail(rs, n, CC_EINVAL, "cannot unpack non-iterable %s object", tpl_type_name(arr));
   }
   int rc = CC_OK;
@@ -803,21 +873,10 @@ nomem:
   return CC_ENOMEM;
 }
 
-static int S_loop_obj(json_t *loop, size_t i, size_t len) {
-  int rc = 0;
-  rc |= json_object_set_new(loop, "index", json_integer((json_int_t)i + 1));
-  rc |= json_object_set_new(loop, "index0", json_integer((json_int_t)i));
-  rc |= json_object_set_new(loop, "revindex", json_integer((json_int_t)(len - i)));
-  rc |= json_object_set_new(loop, "revindex0", json_integer((json_int_t)(len - i - 1)));
-  rc |= json_object_set_new(loop, "first", json_boolean(i == 0));
-  rc |= json_object_set_new(loop, "last", json_boolean(i + 1 == len));
-  rc |= json_object_set_new(loop, "length", json_integer((json_int_t)len));
-  return rc ? CC_ENOMEM : CC_OK;
-}
-
 static int S_for(tpl_rs *rs, const tpl_node *n) {
   tpl_val it;
-  json_t *items = NULL, *kept = NULL, *loop = NULL;
+  json_t *items = NULL, *kept = NULL;
+  tpl_loop loop;
   size_t base = rs->nvars, oldframe = rs->frame;
   int rc = S_eval(rs, n->a, &it);
   if (rc) return rc;
@@ -838,9 +897,8 @@ static int S_for(tpl_rs *rs, const tpl_node *n) {
         rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
         goto out;
       }
-      tpl_val item = tpl_borrow(json_array_get(items, i));
+      tpl_val item = tpl_ref(json_array_get(items, i));
       rc = S_assign(rs, n, &item);
-      tpl_val_drop(&item);
       if (rc || (rc = S_eval(rs, n->c, &c))) goto out;
       if (!c.j && rs->strict) {
         rc = tpl_fail_undef(rs, n->c, &c);
@@ -856,27 +914,23 @@ static int S_for(tpl_rs *rs, const tpl_node *n) {
     kept = NULL;
   }
   size_t len = json_array_size(items);
-  if (!(loop = json_object())) {
-    rc = CC_ENOMEM;
-    goto out;
-  }
+  loop.len = len;
   for (size_t i = 0; i < len; i++) {
     if (++rs->iters > rs->max_iter) {
       rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
       goto out;
     }
     S_pop_to(rs, base);
-    tpl_val item = tpl_borrow(json_array_get(items, i));
-    /* A fresh loop object per iteration: a template may keep one. */
-    json_decref(loop);
-    if (!(loop = json_object()) || (rc = S_loop_obj(loop, i, len))) {
-      rc = CC_ENOMEM;
-      tpl_val_drop(&item);
-      goto out;
+    /* `loop` is bound lazily: its object is built only when the template
+     * uses it whole (a fresh one per iteration, as a template may keep
+     * one); loop.index and loop.cycle() read LOOP directly. */
+    loop.i = i;
+    rc = S_bind(rs, tpl_name_loop, tpl_undef(NULL));
+    if (rc == CC_OK) {
+      rs->vars[rs->nvars - 1].loop = &loop;
+      tpl_val item = tpl_ref(json_array_get(items, i));
+      rc = S_assign(rs, n, &item);
     }
-    rc = S_bind(rs, "loop", tpl_borrow(loop));
-    if (rc == CC_OK) rc = S_assign(rs, n, &item);
-    tpl_val_drop(&item);
     if (rc || (rc = S_exec(rs, n->b))) goto out;
   }
   S_pop_to(rs, base);
@@ -886,7 +940,6 @@ out:
   rs->frame = oldframe;
   json_decref(items);
   json_decref(kept);
-  json_decref(loop);
   return rc;
 }
 

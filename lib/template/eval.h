@@ -10,9 +10,15 @@
 #include "parser.h"
 #include "value.h"
 
+/* A for loop's position, behind its lazy `loop` variable. */
+typedef struct tpl_loop {
+  size_t i, len;
+} tpl_loop;
+
 typedef struct tpl_var {
-  const char *name; /* borrowed from the AST */
-  tpl_val v;        /* owned */
+  const char *name;     /* interned by the parser: compared by address */
+  tpl_val v;            /* owned */
+  const tpl_loop *loop; /* the `loop` of a for: V is built only when used whole */
 } tpl_var;
 
 typedef struct tpl_rs {

@@ -234,7 +234,7 @@ typedef struct {
   size_t pos;
 } S_sortent;
 
-static int S_sort_failed;
+static _Thread_local int S_sort_failed; /* set by S_sort_cmp (qsort has no context) */
 static int S_sort_cmp(const void *pa, const void *pb) {
   const S_sortent *a = pa, *b = pb;
   int c = 0;
@@ -395,13 +395,11 @@ static int S_filter_inner(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_
     BIND("default_value", "boolean");
     int use = !in->j || (S_truthy_arg(a[1], 0) && !tpl_truthy(in));
     if (!use) {
-      *out = *in;
-      if (out->j) json_incref(out->j);
+      *out = tpl_dup(in);
       return CC_OK;
     }
     if (!a[0]) return S_str_out(out, "", 0, 0);
-    *out = *a[0];
-    if (out->j) json_incref(out->j);
+    *out = tpl_dup(a[0]);
     return CC_OK;
   }
   if (IS("escape") || IS("e") || IS("forceescape")) {
@@ -715,8 +713,7 @@ static int S_filter_inner(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_
     }
     if (!ok) {
       if (a[0]) {
-        *out = *a[0];
-        if (out->j) json_incref(out->j);
+        *out = tpl_dup(a[0]);
         return CC_OK;
       }
       v = 0;
@@ -737,8 +734,7 @@ static int S_filter_inner(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_
     }
     if (ok && !isfinite(d)) return tpl_fail(rs, n, CC_EINVAL, "a float that is not finite (inf, nan) is not supported");
     if (!ok && a[0]) {
-      *out = *a[0];
-      if (out->j) json_incref(out->j);
+      *out = tpl_dup(a[0]);
       return CC_OK;
     }
     *out = tpl_own(json_real(ok ? d : 0.0));
@@ -873,7 +869,7 @@ static int S_filter_inner(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_
         tpl_val_drop(&it);
         if (rc) break;
         if (!o.j) rc = tpl_fail(rs, n, CC_EINVAL, "map: the filter returned an undefined value");
-        else if (json_array_append_new(r, o.j)) rc = CC_ENOMEM;
+        else if (json_array_append_new(r, tpl_val_take(&o))) rc = CC_ENOMEM;
       }
     } else {
       rc = tpl_fail(rs, n, CC_EINVAL, "map() needs attribute= or a filter name");
@@ -1037,8 +1033,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
     if (!strcmp(m, "cycle") && json_object_get(j, "index0") && json_object_get(j, "revindex0")) {
       if (n->n == 0) return tpl_fail(rs, n, CC_EINVAL, "no items for cycling given");
       long long i = json_integer_value(json_object_get(j, "index0"));
-      *out = args[i % n->n];
-      if (out->j) json_incref(out->j);
+      *out = tpl_dup(&args[i % n->n]);
       return CC_OK;
     }
     if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
@@ -1062,8 +1057,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
       json_t *v = args[0].j && json_is_string(args[0].j) ? json_object_get(j, json_string_value(args[0].j)) : NULL;
       if (v) *out = tpl_borrow(v);
       else if (n->n == 2) {
-        *out = args[1];
-        if (out->j) json_incref(out->j);
+        *out = tpl_dup(&args[1]);
       } else *out = tpl_own(json_null());
       return (out->j || n->n == 2) ? CC_OK : CC_ENOMEM;
     }

@@ -792,6 +792,95 @@ static tpl_node *S_body(S_p *p, const char *const *ends, const tpl_tok *opener, 
   return body;
 }
 
+const char tpl_name_loop[] = "loop", tpl_name_range[] = "range";
+
+static size_t S_hash(const char *s) {
+  size_t h = 14695981039346656037u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* The set of interned names: open addressing over a power-of-two table. */
+typedef struct {
+  const char **v;
+  size_t cap, n;
+} S_names;
+
+static int S_intern(S_names *t, const char **name) {
+  if (!strcmp(*name, tpl_name_loop)) {
+    *name = tpl_name_loop;
+    return 0;
+  }
+  if (!strcmp(*name, tpl_name_range)) {
+    *name = tpl_name_range;
+    return 0;
+  }
+  if (2 * (t->n + 1) > t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    const char **v = calloc(cap, sizeof *v);
+    if (!v) return -1;
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->v[i]) {
+        size_t h = S_hash(t->v[i]) & (cap - 1);
+        while (v[h]) h = (h + 1) & (cap - 1);
+        v[h] = t->v[i];
+      }
+    free(t->v);
+    t->v = v;
+    t->cap = cap;
+  }
+  size_t h = S_hash(*name) & (t->cap - 1);
+  for (; t->v[h]; h = (h + 1) & (t->cap - 1))
+    if (!strcmp(t->v[h], *name)) {
+      *name = t->v[h];
+      return 0;
+    }
+  t->v[h] = *name;
+  t->n++;
+  return 0;
+}
+
+/* Interns every variable name under N (iteratively: trees may be deep). */
+static int S_intern_tree(S_names *t, tpl_node *root) {
+  tpl_node **stack = NULL;
+  size_t sn = 0, scap = 0;
+  int rc = 0;
+#define PUSH(x)                                                         \
+  do {                                                                  \
+    if (x) {                                                            \
+      if (sn == scap) {                                                 \
+        size_t nc = scap ? 2 * scap : 64;                               \
+        tpl_node **ns = realloc(stack, nc * sizeof *ns);                \
+        if (!ns) {                                                      \
+          rc = -1;                                                      \
+          goto out;                                                     \
+        }                                                               \
+        stack = ns;                                                     \
+        scap = nc;                                                      \
+      }                                                                 \
+      stack[sn++] = (x);                                                \
+    }                                                                   \
+  } while (0)
+  PUSH(root);
+  while (sn) {
+    tpl_node *n = stack[--sn];
+    if (n->kind == E_NAME && n->s && S_intern(t, &n->s)) rc = -1;
+    if (n->kind == N_FOR || n->kind == N_SET)
+      for (int i = 0; i < n->nnames; i++)
+        if (S_intern(t, &n->names[i])) rc = -1;
+    if (rc) goto out;
+    PUSH(n->a);
+    PUSH(n->b);
+    PUSH(n->c);
+    if (n->kids)
+      for (int i = 0; i < n->n; i++) PUSH(n->kids[i]);
+  }
+#undef PUSH
+out:
+  free(stack);
+  return rc;
+}
+
 int tpl_parse(tpl_ast *out, const char *name, const tpl_toks *toks, cc_diags *diags) {
   S_p p = {name, toks, 0, out, diags, 0, 0, 0};
   out->root = NULL;
@@ -801,7 +890,10 @@ int tpl_parse(tpl_ast *out, const char *name, const tpl_toks *toks, cc_diags *di
   out->root = S_body(&p, NULL, NULL, NULL);
   if (p.nomem) return CC_ENOMEM;
   if (p.failed || !out->root) return CC_EINVAL;
-  return CC_OK;
+  S_names names = {NULL, 0, 0};
+  int rc = S_intern_tree(&names, out->root) ? CC_ENOMEM : CC_OK;
+  free(names.v);
+  return rc;
 }
 
 void tpl_ast_free(tpl_ast *ast) {

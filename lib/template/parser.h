@@ -40,6 +40,11 @@ typedef struct tpl_ast {
   json_t *lits; /* array holding every literal */
 } tpl_ast;
 
+/* Variable names (E_NAME, for and set targets) are interned: equal names
+ * share one address, so the evaluator compares them by address. `loop`
+ * and `range` are these two. */
+extern const char tpl_name_loop[], tpl_name_range[];
+
 /* Parses TOKS. Returns CC_OK, CC_EINVAL (errors in DIAGS) or CC_ENOMEM. */
 int tpl_parse(tpl_ast *out, const char *name, const tpl_toks *toks, cc_diags *diags);
 void tpl_ast_free(tpl_ast *ast);

@@ -33,16 +33,75 @@ double tpl_num(const json_t *j) {
   return json_number_value(j);
 }
 
+/* Appends the integer V in decimal. */
+int tpl_fmt_int(cc_buf *b, long long v) {
+  char tmp[24], *e = tmp + sizeof tmp, *p = e;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do {
+    *--p = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) *--p = '-';
+  return tpl_buf_add(b, p, (size_t)(e - p));
+}
+
+/* Fast path of tpl_fmt_float for the common case: |D| in [1e-4, 1e15)
+ * with at most 15 significant digits, where repr prints fixed notation.
+ * K fractional digits are tried from 0 up: the first M with M / 10**K == D
+ * (an exact integer over an exact power of ten, so the division rounds
+ * as strtod would) is the shortest decimal reading back to D, and with
+ * 15 digits or fewer it is the only one of its length. Returns 0 when D
+ * is not such a number (the slow path decides), 1 when done, or an
+ * append's error code. */
+static int S_fmt_float_fast(cc_buf *b, double d) {
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                               1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+  double a = fabs(d);
+  if (!(a >= 1e-4 && a < 1e15)) return 0;
+  int intdig = 1; /* digits before the point (1 for 0.xxx) */
+  while (intdig < 15 && a >= p10[intdig]) intdig++;
+  int lead0 = 0; /* zeros right after the point for a < 1 */
+  if (a < 1) lead0 = a < 1e-3 ? 3 : a < 1e-2 ? 2 : a < 1e-1 ? 1 : 0;
+  for (int k = 0; k <= 19; k++) {
+    int sig = a >= 1 ? intdig + k : k - lead0;
+    if (sig > 15) return 0;
+    double m = nearbyint(a * p10[k]);
+    if (m / p10[k] != a) continue;
+    /* M has at most 15 digits: print it with the point K digits from the
+     * right. */
+    unsigned long long u = (unsigned long long)m;
+    char tmp[48], *e = tmp + sizeof tmp, *q = e;
+    int fd = 0;
+    if (k == 0) *--q = '0';
+    for (; fd < k; fd++) {
+      *--q = (char)('0' + u % 10);
+      u /= 10;
+    }
+    *--q = '.';
+    do {
+      *--q = (char)('0' + u % 10);
+      u /= 10;
+    } while (u);
+    if (d < 0) *--q = '-';
+    int rc = tpl_buf_add(b, q, (size_t)(e - q));
+    return rc ? rc : 1;
+  }
+  return 0;
+}
+
 int tpl_fmt_float(cc_buf *b, double d) {
   char tmp[64];
   if (isnan(d)) return cc_buf_puts(b, "nan");
   if (isinf(d)) return cc_buf_puts(b, d < 0 ? "-inf" : "inf");
+  int f = S_fmt_float_fast(b, d);
+  if (f) return f < 0 ? f : CC_OK;
   /* Shortest digits that read back to D, as Python's repr does. Any
    * decimal of up to 15 digits that reads back to D is what rounding D to
    * 15 digits gives (doubles carry more than 15), so trying 15, 16 and 17
    * digits and dropping trailing zeros finds the shortest. */
   int prec;
-  for (prec = 15; prec <= 17; prec++) {
+  /* Subnormals carry fewer digits: search them from 1. */
+  for (prec = fabs(d) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
     snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
     if (strtod(tmp, NULL) == d) break;
   }
@@ -110,9 +169,9 @@ int tpl_str(cc_buf *b, const json_t *j) {
   case JSON_NULL: return cc_buf_puts(b, "None");
   case JSON_TRUE: return cc_buf_puts(b, "True");
   case JSON_FALSE: return cc_buf_puts(b, "False");
-  case JSON_INTEGER: return cc_buf_printf(b, "%lld", (long long)json_integer_value(j));
+  case JSON_INTEGER: return tpl_fmt_int(b, (long long)json_integer_value(j));
   case JSON_REAL: return tpl_fmt_float(b, json_real_value(j));
-  case JSON_STRING: return cc_buf_add(b, json_string_value(j), json_string_length(j));
+  case JSON_STRING: return tpl_buf_add(b, json_string_value(j), json_string_length(j));
   case JSON_ARRAY: {
     size_t i;
     json_t *x;
@@ -142,24 +201,18 @@ int tpl_str(cc_buf *b, const json_t *j) {
 }
 
 int tpl_escape(cc_buf *b, const char *s, size_t len) {
+  static const unsigned char special[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
+  static const char *const rep[] = {NULL, "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
+  static const unsigned char replen[] = {0, 5, 4, 4, 5, 5};
   size_t start = 0;
-  int rc = CC_OK;
-  for (size_t i = 0; i < len && rc == CC_OK; i++) {
-    const char *rep = NULL;
-    switch (s[i]) {
-    case '&': rep = "&amp;"; break;
-    case '<': rep = "&lt;"; break;
-    case '>': rep = "&gt;"; break;
-    case '"': rep = "&#34;"; break;
-    case '\'': rep = "&#39;"; break;
-    default: continue;
-    }
-    rc = cc_buf_add(b, s + start, i - start);
-    if (rc == CC_OK) rc = cc_buf_puts(b, rep);
+  for (size_t i = 0; i < len; i++) {
+    unsigned char k = special[(unsigned char)s[i]];
+    if (!k) continue;
+    int rc;
+    if ((rc = tpl_buf_add(b, s + start, i - start)) || (rc = tpl_buf_add(b, rep[k], replen[k]))) return rc;
     start = i + 1;
   }
-  if (rc == CC_OK) rc = cc_buf_add(b, s + start, len - start);
-  return rc;
+  return tpl_buf_add(b, s + start, len - start);
 }
 
 int tpl_equal(const json_t *a, const json_t *b) {

@@ -2,38 +2,79 @@
  *
  * A value is a jansson value plus two flags Jinja2 needs beyond JSON:
  * undefined (with the name that was missing, for strict-mode messages) and
- * safe (MarkupSafe's Markup: not escaped again). A tpl_val owns one
- * reference to J (NULL when undefined); tpl_val_drop releases it. */
+ * safe (MarkupSafe's Markup: not escaped again).
+ *
+ * Ownership: with OWN set a tpl_val holds one reference to J, which
+ * tpl_val_drop releases. Without it J is borrowed from something that
+ * outlives the statement being rendered (the context, an AST literal, a
+ * variable's value or a part of one), so no reference counting is needed;
+ * whatever keeps a value beyond the statement (a variable binding, a
+ * container) takes its own reference with tpl_val_take. Variables are only
+ * rebound between statements, never while an expression is evaluated. */
 #ifndef TPL_VALUE_H
 #define TPL_VALUE_H
 
 #include <jansson.h>
+#include <string.h>
 
 #include "cc/buf.h"
 
 typedef struct tpl_val {
-  json_t *j;        /* owned reference; NULL when undefined */
+  json_t *j;         /* NULL when undefined */
   const char *hint;  /* undefined: the missing name (borrowed from the AST) */
   const char *owner; /* undefined attribute: the owner's type ("dict"), static */
   unsigned char safe;
+  unsigned char own; /* holds a reference to J */
 } tpl_val;
 
 static inline tpl_val tpl_undef(const char *hint) {
-  tpl_val v = {NULL, hint, NULL, 0};
+  tpl_val v = {NULL, hint, NULL, 0, 0};
   return v;
 }
 /* Takes ownership of J (a new reference; NULL means out of memory). */
 static inline tpl_val tpl_own(json_t *j) {
-  tpl_val v = {j, NULL, NULL, 0};
+  tpl_val v = {j, NULL, NULL, 0, 1};
   return v;
 }
+/* A new reference to J. */
 static inline tpl_val tpl_borrow(json_t *j) {
-  tpl_val v = {json_incref(j), NULL, NULL, 0};
+  tpl_val v = {json_incref(j), NULL, NULL, 0, 1};
   return v;
+}
+/* J borrowed without a reference: J must outlive the statement. */
+static inline tpl_val tpl_ref(json_t *j) {
+  tpl_val v = {j, NULL, NULL, 0, 0};
+  return v;
+}
+/* A copy of V that may live as long as V (a reference more when V owns). */
+static inline tpl_val tpl_dup(const tpl_val *v) {
+  tpl_val c = *v;
+  if (c.own && c.j) json_incref(c.j);
+  return c;
+}
+/* V's value as a new reference (V is left undefined). */
+static inline json_t *tpl_val_take(tpl_val *v) {
+  json_t *j = v->j;
+  if (!v->own) json_incref(j);
+  v->j = NULL;
+  v->own = 0;
+  return j;
 }
 static inline void tpl_val_drop(tpl_val *v) {
-  json_decref(v->j);
+  if (v->own) json_decref(v->j);
   v->j = NULL;
+  v->own = 0;
+}
+
+/* cc_buf_add with the common case (room left) inline. */
+static inline int tpl_buf_add(cc_buf *b, const char *s, size_t len) {
+  if (b->ptr && len < b->cap - b->len && len <= b->max - b->len) {
+    memcpy(b->ptr + b->len, s, len);
+    b->len += len;
+    b->ptr[b->len] = '\0';
+    return 0;
+  }
+  return cc_buf_add(b, s, len);
 }
 
 /* Python's truth value. */
@@ -45,6 +86,8 @@ double tpl_num(const json_t *j);
 
 /* Appends Python's repr of the double D ("2.0", "1e+16", "inf"). */
 int tpl_fmt_float(cc_buf *b, double d);
+/* Appends the integer V in decimal. */
+int tpl_fmt_int(cc_buf *b, long long v);
 /* Appends str(J) as Python prints it (strings raw, containers as repr). */
 int tpl_str(cc_buf *b, const json_t *j);
 /* Appends repr(J) (strings quoted as Python quotes them). */
