@@ -19,6 +19,14 @@
  * is a left-deep tree), so they get a larger share of the depth budget. */
 #define S_EXPR_DEPTH_FACTOR 16
 
+/* A number computed for printing only (no value is built). */
+typedef struct S_num {
+  int real;
+  long long i;
+  double d;
+} S_num;
+
+
 int tpl_fail(tpl_rs *rs, const tpl_node *n, int code, const char *fmt, ...) {
   if (!rs->failed && code != CC_ENOMEM) {
     va_list ap;
@@ -73,13 +81,9 @@ static tpl_var *S_lookup(tpl_rs *rs, const char *name) {
   return NULL;
 }
 
-/* Binds NAME (interned) in the current frame, taking V (a reference is
- * taken first when V borrows: V may be part of the value it replaces). */
-static int S_bind(tpl_rs *rs, const char *name, tpl_val v) {
-  if (!v.own && v.j) {
-    json_incref(v.j);
-    v.own = 1;
-  }
+/* Binds NAME (interned) in the current frame to V as it is: V either owns
+ * its reference or borrows from something that outlives the binding. */
+static int S_bind_ref(tpl_rs *rs, const char *name, tpl_val v) {
   for (size_t i = rs->frame; i < rs->nvars; i++)
     if (rs->vars[i].name == name) {
       tpl_val_drop(&rs->vars[i].v);
@@ -103,11 +107,32 @@ static int S_bind(tpl_rs *rs, const char *name, tpl_val v) {
   return CC_OK;
 }
 
+/* Binds NAME (interned) in the current frame, taking V (a reference is
+ * taken first when V borrows: V may be part of the value it replaces). */
+static int S_bind(tpl_rs *rs, const char *name, tpl_val v) {
+  if (!v.own && v.j) {
+    json_incref(v.j);
+    v.own = 1;
+  }
+  return S_bind_ref(rs, name, v);
+}
+
 static void S_pop_to(tpl_rs *rs, size_t n) {
   while (rs->nvars > n) tpl_val_drop(&rs->vars[--rs->nvars].v);
 }
 
 /* ---- output ---- */
+
+/* After appending to the output from BEFORE with result RC: the output
+ * limit (a partial append is taken back). */
+static int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
+  if (rc == CC_OK && rs->out->len > rs->max_out) rc = CC_ELIMIT;
+  if (rc == CC_ELIMIT || (rc == CC_ETOOBIG || (rc == CC_ENOMEM && rs->out->len >= rs->max_out))) {
+    cc_buf_truncate(rs->out, before);
+    return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+  }
+  return rc;
+}
 
 static int S_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   int rc;
@@ -125,12 +150,14 @@ static int S_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   } else {
     rc = tpl_to_buf(rs, n, v, rs->out);
   }
-  if (rc == CC_OK && rs->out->len > rs->max_out) rc = CC_ELIMIT;
-  if (rc == CC_ELIMIT || (rc == CC_ENOMEM && rs->out->len >= rs->max_out)) {
-    cc_buf_truncate(rs->out, before);
-    return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
-  }
-  return rc;
+  return S_emitted(rs, n, before, rc);
+}
+
+/* Prints the number NUM. */
+static int S_emit_num(tpl_rs *rs, const tpl_node *n, const S_num *num) {
+  size_t before = rs->out->len;
+  int rc = num->real ? tpl_fmt_float(rs->out, num->d) : tpl_fmt_int(rs->out, num->i);
+  return S_emitted(rs, n, before, rc);
 }
 
 /* ---- operators ---- */
@@ -153,15 +180,25 @@ static int S_overflow(tpl_rs *rs, const tpl_node *n) {
   return tpl_fail(rs, n, CC_EINVAL, "integer result out of the 64-bit range");
 }
 
-static int S_mkint(tpl_rs *rs, const tpl_node *n, long long v, tpl_val *out) {
-  (void)rs; (void)n;
+/* An arithmetic result: into NUM when given, else a new value in OUT. */
+static int S_mkint(tpl_val *out, S_num *num, long long v) {
+  if (num) {
+    num->real = 0;
+    num->i = v;
+    return CC_OK;
+  }
   *out = tpl_own(json_integer(v));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 /* JSON (and so jansson) has no inf or nan: such a result is a render
  * error here, where Python would print inf. */
-static int S_mkreal(tpl_val *out, double d) {
+static int S_mkreal(tpl_val *out, S_num *num, double d) {
   if (!isfinite(d)) return CC_ERR; /* S_eval_inner reports it */
+  if (num) {
+    num->real = 1;
+    num->d = d;
+    return CC_OK;
+  }
   *out = tpl_own(json_real(d));
   return out->j ? CC_OK : CC_ENOMEM;
 }
@@ -224,7 +261,9 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
   return rc;
 }
 
-static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out) {
+/* A op B into OUT; with NR (both operands numbers, OP not ~) a numeric
+ * result goes into NR instead. */
+static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out, S_num *nr) {
   const char *op = n->s;
   const json_t *x = a->j, *y = b->j;
   if (op[0] == '~') {
@@ -239,9 +278,9 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
   case '+':
     if (ints) {
       if (__builtin_add_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
-      return S_mkint(rs, n, r, out);
+      return S_mkint(out, nr, r);
     }
-    if (num) return S_mkreal(out, tpl_num(x) + tpl_num(y));
+    if (num) return S_mkreal(out, nr, tpl_num(x) + tpl_num(y));
     if (json_is_string(x) && json_is_string(y))
       return S_concat_str(rs, n, a, b, a->safe || b->safe, out);
     if (json_is_array(x) && json_is_array(y)) {
@@ -257,9 +296,9 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
   case '-':
     if (ints) {
       if (__builtin_sub_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
-      return S_mkint(rs, n, r, out);
+      return S_mkint(out, nr, r);
     }
-    if (num) return S_mkreal(out, tpl_num(x) - tpl_num(y));
+    if (num) return S_mkreal(out, nr, tpl_num(x) - tpl_num(y));
     break;
   case '*':
     if (op[1] == '*') {
@@ -270,7 +309,7 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
           e >>= 1;
           if (e && __builtin_mul_overflow(base, base, &base)) return S_overflow(rs, n);
         }
-        return S_mkint(rs, n, acc, out);
+        return S_mkint(out, nr, acc);
       }
       if (num) {
         double bx = tpl_num(x), ey = tpl_num(y);
@@ -278,15 +317,15 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
         double v = pow(bx, ey);
         if (bx < 0 && ey != floor(ey)) return tpl_fail(rs, n, CC_EINVAL, "complex result of a negative base to a fractional power");
         if (isinf(v) && !isinf(bx)) return tpl_fail(rs, n, CC_EINVAL, "numerical result out of range");
-        return S_mkreal(out, v);
+        return S_mkreal(out, nr, v);
       }
       break;
     }
     if (ints) {
       if (__builtin_mul_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
-      return S_mkint(rs, n, r, out);
+      return S_mkint(out, nr, r);
     }
-    if (num) return S_mkreal(out, tpl_num(x) * tpl_num(y));
+    if (num) return S_mkreal(out, nr, tpl_num(x) * tpl_num(y));
     if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) return S_repeat(rs, n, x, S_int(y), out);
     if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) return S_repeat(rs, n, y, S_int(x), out);
     break;
@@ -299,27 +338,27 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
         if (p == LLONG_MIN && q == -1) return S_overflow(rs, n);
         long long d = p / q;
         if ((p % q != 0) && ((p < 0) != (q < 0))) d--;
-        return S_mkint(rs, n, d, out);
+        return S_mkint(out, nr, d);
       }
-      return S_mkreal(out, floor(tpl_num(x) / tpl_num(y)));
+      return S_mkreal(out, nr, floor(tpl_num(x) / tpl_num(y)));
     }
     if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "division by zero");
-    return S_mkreal(out, tpl_num(x) / tpl_num(y));
+    return S_mkreal(out, nr, tpl_num(x) / tpl_num(y));
   case '%':
     if (!num) break;
     if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "integer division or modulo by zero");
     if (ints) {
       long long p = S_int(x), q = S_int(y);
-      if (q == -1) return S_mkint(rs, n, 0, out);
+      if (q == -1) return S_mkint(out, nr, 0);
       long long m = p % q;
       if (m != 0 && ((m < 0) != (q < 0))) m += q;
-      return S_mkint(rs, n, m, out);
+      return S_mkint(out, nr, m);
     }
     {
       double p = tpl_num(x), q = tpl_num(y), m = fmod(p, q);
       if (m != 0.0 && ((m < 0) != (q < 0))) m += q;
       else if (m == 0.0) m = copysign(0.0, q);
-      return S_mkreal(out, m);
+      return S_mkreal(out, nr, m);
     }
   default:
     break;
@@ -504,27 +543,40 @@ static int S_loop_obj(tpl_var *var) {
   return CC_OK;
 }
 
-/* loop.ATTR (N an E_ATTR on a name) straight from the loop's position;
- * returns 1 when N is something else (the general path handles it). */
-static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+/* The lazy loop N (an E_ATTR) reads, or NULL. */
+static const tpl_loop *S_loop_of(tpl_rs *rs, const tpl_node *n) {
+  if (n->a->kind != E_NAME) return NULL;
   tpl_var *var = S_lookup(rs, n->a->s);
-  if (!var || !var->loop || var->v.j) return 1;
-  size_t i = var->loop->i, len = var->loop->len;
-  const char *a = n->s;
-  json_int_t v;
-  if (!strcmp(a, "index")) v = (json_int_t)i + 1;
-  else if (!strcmp(a, "index0")) v = (json_int_t)i;
-  else if (!strcmp(a, "revindex")) v = (json_int_t)(len - i);
-  else if (!strcmp(a, "revindex0")) v = (json_int_t)(len - i - 1);
-  else if (!strcmp(a, "length")) v = (json_int_t)len;
-  else if (!strcmp(a, "first") || !strcmp(a, "last")) {
-    *out = tpl_ref(json_boolean(a[0] == 'f' ? i == 0 : i + 1 == len));
-    return CC_OK;
-  } else {
-    return 1;
+  return var && var->loop && !var->v.j ? var->loop : NULL;
+}
+
+/* The integer attribute ATTR of L into *V; 0 when it is not one. */
+static int S_loop_int(const tpl_loop *l, const char *a, long long *v) {
+  size_t i = l->i, len = l->len;
+  if (!strcmp(a, "index")) *v = (long long)i + 1;
+  else if (!strcmp(a, "index0")) *v = (long long)i;
+  else if (!strcmp(a, "revindex")) *v = (long long)(len - i);
+  else if (!strcmp(a, "revindex0")) *v = (long long)(len - i - 1);
+  else if (!strcmp(a, "length")) *v = (long long)len;
+  else return 0;
+  return 1;
+}
+
+/* loop.ATTR (N an E_ATTR) straight from the loop's position; returns 1
+ * when N is something else (the general path handles it). */
+static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  const tpl_loop *l = S_loop_of(rs, n);
+  long long v;
+  if (!l) return 1;
+  if (S_loop_int(l, n->s, &v)) {
+    *out = tpl_own(json_integer(v));
+    return out->j ? CC_OK : CC_ENOMEM;
   }
-  *out = tpl_own(json_integer(v));
-  return out->j ? CC_OK : CC_ENOMEM;
+  if (!strcmp(n->s, "first") || !strcmp(n->s, "last")) {
+    *out = tpl_ref(json_boolean(n->s[0] == 'f' ? l->i == 0 : l->i + 1 == l->len));
+    return CC_OK;
+  }
+  return 1;
 }
 
 /* ---- expressions ---- */
@@ -654,7 +706,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     return CC_OK;
   }
   case E_ATTR:
-    if (n->a->kind == E_NAME && (r = S_loop_attr(rs, n, out)) != 1) return r;
+    if ((r = S_loop_attr(rs, n, out)) != 1) return r;
     /* fall through */
   case E_ITEM:
     if ((rc = S_eval(rs, n->a, &a))) return rc;
@@ -671,9 +723,9 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       if (!out->j) rc = CC_ENOMEM;
     } else if (S_is_int(a.j)) {
       if (S_int(a.j) == LLONG_MIN) rc = S_overflow(rs, n);
-      else rc = S_mkint(rs, n, -S_int(a.j), out);
+      else rc = S_mkint(out, NULL, -S_int(a.j));
     } else {
-      rc = S_mkreal(out, -tpl_num(a.j));
+      rc = S_mkreal(out, NULL, -tpl_num(a.j));
     }
     break;
   case E_NOT:
@@ -709,7 +761,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   case E_BIN:
     if ((rc = S_eval(rs, n->a, &a))) return rc;
     if ((rc = S_eval(rs, n->b, &b))) break;
-    rc = S_binop(rs, n, &a, &b, out);
+    rc = S_binop(rs, n, &a, &b, out, NULL);
     break;
   case E_CMP: {
     if ((rc = S_eval(rs, n->a, &a))) return rc;
@@ -929,7 +981,8 @@ static int S_for(tpl_rs *rs, const tpl_node *n) {
     if (rc == CC_OK) {
       rs->vars[rs->nvars - 1].loop = &loop;
       tpl_val item = tpl_ref(json_array_get(items, i));
-      rc = S_assign(rs, n, &item);
+      if (n->nnames == 1) rc = S_bind_ref(rs, n->names[0], item);
+      else rc = S_assign(rs, n, &item);
     }
     if (rc || (rc = S_exec(rs, n->b))) goto out;
   }
@@ -943,6 +996,49 @@ out:
   return rc;
 }
 
+/* {{ E }} for the common numeric E without building a value: loop.index
+ * and friends, and arithmetic on numbers. Returns 1 when E is something
+ * else (nothing was evaluated). */
+static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
+  S_num num = {-1, 0, 0};
+  if (e->kind == E_ATTR) {
+    const tpl_loop *l = S_loop_of(rs, e);
+    if (!l || !S_loop_int(l, e->s, &num.i)) return 1;
+    num.real = 0;
+    return S_emit_num(rs, e, &num);
+  }
+  if (e->kind != E_BIN || e->s[0] == '~') return 1;
+  /* S_eval's depth accounting for E, which is evaluated here. */
+  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+    return tpl_fail(rs, e, CC_ELIMIT, "expression nesting exceeds the limit");
+  tpl_val a, b, v = tpl_undef(NULL);
+  int rc;
+  rs->depth++;
+  if ((rc = S_eval(rs, e->a, &a)) == CC_OK) {
+    if ((rc = S_eval(rs, e->b, &b)) == CC_OK) {
+      if (tpl_is_num(a.j) && tpl_is_num(b.j)) {
+        rc = S_binop(rs, e, &a, &b, NULL, &num);
+      } else {
+        rc = S_binop(rs, e, &a, &b, &v, NULL);
+      }
+      tpl_val_drop(&b);
+    }
+    tpl_val_drop(&a);
+  }
+  rs->depth--;
+  if (rc == CC_ERR) rc = tpl_fail(rs, e, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
+  if (rc == CC_OK && num.real < 0 && !v.j && !v.hint && !v.owner) rc = CC_ENOMEM;
+  if (rc) {
+    tpl_val_drop(&v);
+    rs->failed = 1;
+    return rc;
+  }
+  if (num.real >= 0) return S_emit_num(rs, e, &num);
+  rc = S_emit(rs, e, &v);
+  tpl_val_drop(&v);
+  return rc;
+}
+
 static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
   int rc = CC_OK;
   tpl_val v;
@@ -951,10 +1047,11 @@ static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
     for (int i = 0; i < n->n && rc == CC_OK; i++) rc = S_exec(rs, n->kids[i]);
     return rc;
   case N_TEXT:
-    if (cc_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)
+    if (tpl_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)
       return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
     return CC_OK;
   case N_OUT:
+    if ((rc = S_out_direct(rs, n->a)) != 1) return rc;
     if ((rc = S_eval(rs, n->a, &v))) return rc;
     rc = S_emit(rs, n->a, &v);
     tpl_val_drop(&v);
