@@ -1044,7 +1044,15 @@ static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
   tpl_val v;
   switch (n->kind) {
   case N_BODY:
-    for (int i = 0; i < n->n && rc == CC_OK; i++) rc = S_exec(rs, n->kids[i]);
+    for (int i = 0; i < n->n && rc == CC_OK; i++) {
+      const tpl_node *k = n->kids[i];
+      /* Text inline (S_exec's checks kept), the rest through S_exec. */
+      if (k->kind != N_TEXT || rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR) {
+        rc = S_exec(rs, k);
+      } else if (tpl_buf_add(rs->out, k->s, k->slen) || rs->out->len > rs->max_out) {
+        rc = tpl_fail(rs, k, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+      }
+    }
     return rc;
   case N_TEXT:
     if (tpl_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)

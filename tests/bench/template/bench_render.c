@@ -48,10 +48,13 @@ int main(int argc, char **argv) {
   }
   double secs = atof(argv[4]), start = S_now(), el;
   long n = 0;
+  /* The clock is read every 16 renders, as peer.py does. */
   do {
-    cc_buf_truncate(&out, 0);
-    if (cc_tpl_render(t, ctx, &out, &d)) goto out;
-    n++;
+    for (int k = 0; k < 16; k++) {
+      cc_buf_truncate(&out, 0);
+      if (cc_tpl_render(t, ctx, &out, &d)) goto out;
+    }
+    n += 16;
     el = S_now() - start;
   } while (el < secs);
   printf("%.1f\n", (double)n / el);
