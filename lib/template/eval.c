@@ -827,7 +827,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
 static int S_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   *out = tpl_undef(NULL);
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
-    return tpl_fail(rs, n, CC_ELIMIT, "expression nesting exceeds the limit");
+    return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
   rs->depth++;
   int rc = S_eval_inner(rs, n, out);
   rs->depth--;
@@ -1010,7 +1010,7 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
   if (e->kind != E_BIN || e->s[0] == '~') return 1;
   /* S_eval's depth accounting for E, which is evaluated here. */
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
-    return tpl_fail(rs, e, CC_ELIMIT, "expression nesting exceeds the limit");
+    return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
   tpl_val a, b, v = tpl_undef(NULL);
   int rc;
   rs->depth++;
@@ -1090,7 +1090,8 @@ static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
 }
 
 static int S_exec(tpl_rs *rs, const tpl_node *n) {
-  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR) return tpl_fail(rs, n, CC_ELIMIT, "nesting exceeds the limit");
+  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+    return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
   rs->depth++;
   int rc = S_exec_inner(rs, n);
   rs->depth--;

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cc/err.h"
 #include "eval.h"
@@ -24,9 +25,10 @@ void cc_tpl_opts_default(cc_tpl_opts *opts) {
   opts->autoescape = CC_TPL_AUTOESCAPE_BY_NAME;
 }
 
+/* Whether S ends with SUF in any case (select_autoescape lowercases). */
 static int S_ends_with(const char *s, const char *suf) {
   size_t l = strlen(s), k = strlen(suf);
-  return l >= k && strcmp(s + l - k, suf) == 0;
+  return l >= k && strcasecmp(s + l - k, suf) == 0;
 }
 
 int cc_tpl_compile(cc_tpl **out, const char *name, const char *src, size_t len,

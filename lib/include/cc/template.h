@@ -21,7 +21,7 @@ typedef struct cc_tpl cc_tpl;
 enum { CC_TPL_AUTOESCAPE_BY_NAME = -1, CC_TPL_AUTOESCAPE_OFF = 0, CC_TPL_AUTOESCAPE_ON = 1 };
 
 typedef struct cc_tpl_opts {
-  int autoescape;        /* CC_TPL_AUTOESCAPE_*; BY_NAME: on for .html .htm .xml */
+  int autoescape;        /* CC_TPL_AUTOESCAPE_*; BY_NAME: on for .html .htm .xml (any case) */
   int strict;            /* nonzero: any use of an undefined value is an error */
   size_t max_output;     /* bytes; 0 = 16 MiB */
   size_t max_iterations; /* loop iterations per render, all loops; 0 = 1,000,000 */

@@ -1,0 +1,383 @@
+/* Unit tests of the template API contract (cc/template.h): diagnostics with
+ * positions, the limits, strict mode, autoescape by name and forced,
+ * compiled templates reused many times and from several threads, the NULL
+ * cases. What the engine renders is the differential test's job
+ * (run_diff.py against Jinja2); these check what callers rely on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/buf.h"
+#include "cc/diag.h"
+#include "cc/err.h"
+#include "cc/template.h"
+
+/* ---- helpers ---- */
+
+typedef struct {
+  int rc;           /* of compile, then of render */
+  char out[4096];   /* the rendered text */
+  cc_diags d;
+} S_res;
+
+/* Compiles SRC as NAME with OPTS (NULL: defaults) and renders it with the
+ * JSON context VARS (NULL: a NULL context). */
+static void S_run(S_res *r, const char *name, const char *src, const cc_tpl_opts *opts, const char *vars) {
+  cc_tpl *t = NULL;
+  cc_buf out = CC_BUF_INIT;
+  json_t *ctx = NULL;
+  if (vars) {
+    json_error_t e;
+    ctx = json_loads(vars, 0, &e);
+    assert_non_null(ctx);
+  }
+  memset(r, 0, sizeof *r);
+  cc_diags_init(&r->d);
+  r->rc = cc_tpl_compile(&t, name, src, strlen(src), opts, &r->d);
+  if (r->rc == CC_OK) {
+    assert_non_null(t);
+    r->rc = cc_tpl_render(t, ctx, &out, &r->d);
+  } else {
+    assert_null(t);
+  }
+  snprintf(r->out, sizeof r->out, "%s", cc_buf_str(&out));
+  cc_buf_free(&out);
+  cc_tpl_free(t);
+  json_decref(ctx);
+}
+
+/* Asserts R failed with CODE and exactly one error at FILE:LINE:COL whose
+ * message contains SUB. */
+static void S_expect_error(S_res *r, int code, const char *file, int line, int col, const char *sub) {
+  if (r->d.n != 1) fail_msg("expected one error '%s', got %zu diagnostics (rc %d)", sub, r->d.n, r->rc);
+  const cc_diag *g = &r->d.items[0];
+  if (r->rc != code || g->level != CC_DIAG_ERROR || strcmp(g->file, file) || g->line != line || g->col != col ||
+      !strstr(g->msg, sub))
+    fail_msg("expected rc %d %s:%d:%d: ...%s...; got rc %d %s:%d:%d: %s", code, file, line, col, sub, r->rc,
+             g->file, g->line, g->col, g->msg);
+  cc_diags_free(&r->d);
+}
+
+static void S_expect_ok(S_res *r, const char *out) {
+  if (r->rc != CC_OK) fail_msg("failed: %s", r->d.n ? r->d.items[0].msg : "(no diagnostic)");
+  assert_int_equal(r->d.n, 0);
+  assert_string_equal(r->out, out);
+  cc_diags_free(&r->d);
+}
+
+/* ---- compile errors ---- */
+
+static void compile_errors_carry_name_line_col(void **state) {
+  (void)state;
+  S_res r;
+  S_run(&r, "mail.txt", "Hello\n  {{ 1 + }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "mail.txt", 2, 10, "unexpected end of print statement");
+  S_run(&r, "a.txt", "x\n{% if y %}\nno end", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "a.txt", 3, 7, "'if' block opened at line 2 was never closed");
+  S_run(&r, "b.txt", "{{ name ", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "b.txt", 1, 9, "expected '}}'");
+  S_run(&r, "c.txt", "ok\n\n   {% endfor %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "c.txt", 3, 7, "unexpected tag 'endfor'");
+  S_run(&r, "d.txt", "{% for %}{% endfor %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "d.txt", 1, 8, "expected a name");
+  /* Columns count code points, as the other diagnostics do. */
+  S_run(&r, "e.txt", "é✓ {{ ) }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "e.txt", 1, 7, "unexpected");
+  /* No name: "<template>" stands in. */
+  S_run(&r, NULL, "{{", NULL, "{}");
+  assert_int_equal(r.rc, CC_EINVAL);
+  assert_string_equal(r.d.items[0].file, "<template>");
+  cc_diags_free(&r.d);
+}
+
+/* ---- render errors ---- */
+
+static void render_errors_carry_positions(void **state) {
+  (void)state;
+  S_res r;
+  S_run(&r, "r.txt", "line one\n  {{ n / 0 }}", NULL, "{\"n\": 1}");
+  S_expect_error(&r, CC_EINVAL, "r.txt", 2, 8, "division by zero");
+  S_run(&r, "r.txt", "x\n\n   {{ missing.a }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "r.txt", 3, 14, "'missing' is undefined");
+  S_run(&r, "r.txt", "{{ s|nosuch }}", NULL, "{\"s\": 1}");
+  S_expect_error(&r, CC_EINVAL, "r.txt", 1, 6, "No filter named 'nosuch'");
+  S_run(&r, "r.txt", "{% for x in n %}{% endfor %}", NULL, "{\"n\": 5}");
+  S_expect_error(&r, CC_EINVAL, "r.txt", 1, 13, "'int' object is not iterable");
+  /* Only the first error is reported, as Jinja2 raises on the first. */
+  S_run(&r, "r.txt", "{{ 1 / 0 }}{{ 2 / 0 }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "r.txt", 1, 6, "division by zero");
+}
+
+/* ---- limits ---- */
+
+static void output_limit_is_elimit(void **state) {
+  (void)state;
+  S_res r;
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.max_output = 10;
+  S_run(&r, "o.txt", "12345{{ s }}", &o, "{\"s\": \"67890\"}");
+  S_expect_ok(&r, "1234567890"); /* exactly the limit is fine */
+  S_run(&r, "o.txt", "12345{{ s }}!", &o, "{\"s\": \"67890\"}");
+  S_expect_error(&r, CC_ELIMIT, "o.txt", 1, 13, "output exceeds the limit of 10 bytes");
+  S_run(&r, "o.txt", "abc{{ s }}", &o, "{\"s\": \"0123456789\"}");
+  S_expect_error(&r, CC_ELIMIT, "o.txt", 1, 7, "output exceeds the limit of 10 bytes");
+  /* A value built bigger than the limit fails before it is printed. */
+  S_run(&r, "o.txt", "{{ 'x' * 1000000 }}", &o, "{}");
+  S_expect_error(&r, CC_ELIMIT, "o.txt", 1, 8, "exceeds the output limit");
+  /* Escaping counts: 3 characters become 15 bytes. */
+  S_run(&r, "o.html", "{{ s }}", &o, "{\"s\": \"&&&\"}");
+  S_expect_error(&r, CC_ELIMIT, "o.html", 1, 4, "output exceeds the limit");
+  /* The limit is per render: bytes already in OUT don't count. */
+  cc_tpl *t = NULL;
+  cc_diags d;
+  cc_diags_init(&d);
+  cc_buf out = CC_BUF_INIT;
+  assert_int_equal(cc_tpl_compile(&t, "o.txt", "0123456789", 10, &o, &d), CC_OK);
+  for (int i = 0; i < 3; i++) assert_int_equal(cc_tpl_render(t, NULL, &out, &d), CC_OK);
+  assert_int_equal(out.len, 30);
+  assert_int_equal(d.n, 0);
+  cc_buf_free(&out);
+  cc_tpl_free(t);
+  cc_diags_free(&d);
+}
+
+static void iteration_limit_is_elimit(void **state) {
+  (void)state;
+  S_res r;
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.max_iterations = 10;
+  S_run(&r, "i.txt", "{% for x in xs %}{{ x }}{% endfor %}", &o, "{\"xs\": [1,2,3,4,5,6,7,8,9,10]}");
+  S_expect_ok(&r, "12345678910");
+  S_run(&r, "i.txt", "{% for x in xs %}{{ x }}{% endfor %}", &o, "{\"xs\": [1,2,3,4,5,6,7,8,9,10,11]}");
+  S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 4, "loop iterations exceed the limit of 10");
+  /* All loops of a render count together. */
+  S_run(&r, "i.txt", "{% for a in xs %}{% for b in xs %}.{% endfor %}{% endfor %}", &o, "{\"xs\": [1,2,3]}");
+  S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 21, "loop iterations exceed the limit of 10");
+  S_run(&r, "i.txt", "{{ range(11)|list }}", &o, "{}");
+  S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 9, "range exceeds the iteration limit of 10");
+  /* The default is 1,000,000: range(10**9) stops quickly. */
+  S_run(&r, "i.txt", "{% for i in range(1000000000) %}{% endfor %}", NULL, "{}");
+  S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 18, "iteration limit of 1000000");
+}
+
+static void depth_limit_is_elimit(void **state) {
+  (void)state;
+  S_res r;
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.max_depth = 1; /* blocks and expressions: 16 levels */
+  char src[2048] = "";
+  for (int i = 0; i < 30; i++) strcat(src, "{% if true %}");
+  strcat(src, "deep");
+  for (int i = 0; i < 30; i++) strcat(src, "{% endif %}");
+  S_run(&r, "n.txt", src, NULL, "{}");
+  S_expect_ok(&r, "deep");
+  S_run(&r, "n.txt", src, &o, "{}");
+  assert_int_equal(r.rc, CC_ELIMIT);
+  assert_int_equal(r.d.n, 1);
+  assert_non_null(strstr(r.d.items[0].msg, "nesting of blocks and expressions exceeds the limit (max_depth 1)"));
+  assert_int_equal(r.d.items[0].line, 1);
+  assert_true(r.d.items[0].col > 1);
+  cc_diags_free(&r.d);
+  /* Expressions too: a long chain of ~. */
+  strcpy(src, "{{ 1");
+  for (int i = 0; i < 40; i++) strcat(src, " ~ 1");
+  strcat(src, " }}");
+  S_run(&r, "n.txt", src, &o, "{}");
+  assert_int_equal(r.rc, CC_ELIMIT);
+  assert_non_null(strstr(r.d.items[0].msg, "nesting of blocks and expressions exceeds the limit (max_depth 1)"));
+  cc_diags_free(&r.d);
+}
+
+/* ---- strict mode ---- */
+
+static void strict_mode_makes_undefined_an_error(void **state) {
+  (void)state;
+  S_res r;
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.strict = 1;
+  /* Default: undefined prints empty, is false, iterates empty. */
+  S_run(&r, "s.txt", "[{{ missing }}]{% if missing %}t{% else %}f{% endif %}{% for x in missing %}x{% endfor %}", NULL, "{}");
+  S_expect_ok(&r, "[]f");
+  S_run(&r, "s.txt", "[{{ d.nokey }}]", NULL, "{\"d\": {}}");
+  S_expect_ok(&r, "[]");
+  S_run(&r, "s.txt", "ok {{ missing }}", &o, "{}");
+  S_expect_error(&r, CC_EINVAL, "s.txt", 1, 7, "'missing' is undefined");
+  S_run(&r, "s.txt", "{% if missing %}{% endif %}", &o, "{}");
+  S_expect_error(&r, CC_EINVAL, "s.txt", 1, 7, "'missing' is undefined");
+  S_run(&r, "s.txt", "{% for x in missing %}{% endfor %}", &o, "{}");
+  S_expect_error(&r, CC_EINVAL, "s.txt", 1, 13, "'missing' is undefined");
+  S_run(&r, "s.txt", "{{ d.nokey }}", &o, "{\"d\": {}}");
+  S_expect_error(&r, CC_EINVAL, "s.txt", 1, 5, "'dict object' has no attribute 'nokey'");
+  /* What strict mode still allows, as StrictUndefined does. */
+  S_run(&r, "s.txt", "{{ missing is defined }} {{ missing|default('x') }} {{ present }}", &o, "{\"present\": 1}");
+  S_expect_ok(&r, "False x 1");
+}
+
+/* ---- autoescape ---- */
+
+static void autoescape_by_name_and_forced(void **state) {
+  (void)state;
+  static const char *const on[] = {"a.html", "a.htm", "a.xml", "dir/Mail.HTML", "x.Xml"};
+  static const char *const off[] = {"a.txt", "a.html.txt", "html", "a.xhtml5", "a.json"};
+  const char *src = "{{ s }}|{{ s|safe }}|{{ '<i>' }}";
+  const char *vars = "{\"s\": \"<b>&'\\\"\"}";
+  S_res r;
+  for (size_t i = 0; i < sizeof on / sizeof *on; i++) {
+    S_run(&r, on[i], src, NULL, vars);
+    S_expect_ok(&r, "&lt;b&gt;&amp;&#39;&#34;|<b>&'\"|&lt;i&gt;");
+  }
+  for (size_t i = 0; i < sizeof off / sizeof *off; i++) {
+    S_run(&r, off[i], src, NULL, vars);
+    S_expect_ok(&r, "<b>&'\"|<b>&'\"|<i>");
+  }
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.autoescape = CC_TPL_AUTOESCAPE_ON;
+  S_run(&r, "forced.txt", src, &o, vars);
+  S_expect_ok(&r, "&lt;b&gt;&amp;&#39;&#34;|<b>&'\"|&lt;i&gt;");
+  o.autoescape = CC_TPL_AUTOESCAPE_OFF;
+  S_run(&r, "forced.html", src, &o, vars);
+  S_expect_ok(&r, "<b>&'\"|<b>&'\"|<i>");
+  /* No double escaping of escaped values. */
+  o.autoescape = CC_TPL_AUTOESCAPE_ON;
+  S_run(&r, "x", "{{ s|e }}{{ s|e|e }}", &o, "{\"s\": \"&\"}");
+  S_expect_ok(&r, "&amp;&amp;");
+}
+
+/* ---- reuse ---- */
+
+static void one_template_renders_many_times(void **state) {
+  (void)state;
+  const char *src = "{% for u in users|sort(attribute='n') %}{{ loop.index }}:{{ u.n }}{{ u.x|default('-') }} {% endfor %}{{ total / 2 }}";
+  cc_tpl *t = NULL;
+  cc_diags d;
+  cc_diags_init(&d);
+  assert_int_equal(cc_tpl_compile(&t, "many.txt", src, strlen(src), NULL, &d), CC_OK);
+  json_t *a = json_loads("{\"users\": [{\"n\": \"b\"}, {\"n\": \"a\", \"x\": 1}], \"total\": 3}", 0, NULL);
+  json_t *b = json_loads("{\"users\": [], \"total\": 4}", 0, NULL);
+  char *ja = json_dumps(a, JSON_SORT_KEYS);
+  for (int i = 0; i < 100; i++) {
+    cc_buf out = CC_BUF_INIT;
+    assert_int_equal(cc_tpl_render(t, i % 2 ? b : a, &out, &d), CC_OK);
+    assert_string_equal(cc_buf_str(&out), i % 2 ? "2.0" : "1:a1 2:b- 1.5");
+    cc_buf_free(&out);
+  }
+  /* Render errors leave the template usable. */
+  json_t *bad = json_loads("{\"users\": 3, \"total\": 0}", 0, NULL);
+  cc_buf out = CC_BUF_INIT;
+  assert_int_equal(cc_tpl_render(t, bad, &out, &d), CC_EINVAL);
+  cc_buf_truncate(&out, 0);
+  assert_int_equal(cc_tpl_render(t, a, &out, &d), CC_OK);
+  assert_string_equal(cc_buf_str(&out), "1:a1 2:b- 1.5");
+  /* The context is only borrowed: unchanged, and ours to free. */
+  char *ja2 = json_dumps(a, JSON_SORT_KEYS);
+  assert_string_equal(ja, ja2);
+  assert_int_equal(a->refcount, 1);
+  free(ja);
+  free(ja2);
+  cc_buf_free(&out);
+  json_decref(a);
+  json_decref(b);
+  json_decref(bad);
+  cc_tpl_free(t);
+  cc_diags_free(&d);
+}
+
+typedef struct {
+  const cc_tpl *t;
+  int id, failures;
+} S_thread;
+
+static void *S_thread_main(void *arg) {
+  S_thread *th = arg;
+  char vars[256], want[256];
+  snprintf(vars, sizeof vars, "{\"id\": %d, \"xs\": [3, %d, 1], \"name\": \"<t%d>\"}", th->id, th->id + 10, th->id);
+  snprintf(want, sizeof want, "&lt;t%d&gt;:1,3,%d,|%d|odd even odd ", th->id, th->id + 10, th->id * 2);
+  json_t *ctx = json_loads(vars, 0, NULL);
+  cc_diags d;
+  cc_diags_init(&d);
+  for (int i = 0; i < 2000 && ctx; i++) {
+    cc_buf out = CC_BUF_INIT;
+    if (cc_tpl_render(th->t, ctx, &out, &d) != CC_OK || strcmp(cc_buf_str(&out), want) != 0) th->failures++;
+    cc_buf_free(&out);
+  }
+  if (!ctx) th->failures++;
+  json_decref(ctx);
+  cc_diags_free(&d);
+  return NULL;
+}
+
+static void compiled_template_is_shared_by_threads(void **state) {
+  (void)state;
+  const char *src = "{{ name }}:{% for x in xs|sort %}{{ x }},{% endfor %}|{{ id * 2 }}|"
+                    "{% for x in xs %}{{ loop.cycle('odd', 'even') }} {% endfor %}";
+  cc_tpl *t = NULL;
+  cc_diags d;
+  cc_diags_init(&d);
+  assert_int_equal(cc_tpl_compile(&t, "shared.html", src, strlen(src), NULL, &d), CC_OK);
+  S_thread th[4];
+  pthread_t tid[4];
+  for (int i = 0; i < 4; i++) {
+    th[i] = (S_thread){t, i, 0};
+    assert_int_equal(pthread_create(&tid[i], NULL, S_thread_main, &th[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(pthread_join(tid[i], NULL), 0);
+    assert_int_equal(th[i].failures, 0);
+  }
+  cc_tpl_free(t);
+  cc_diags_free(&d);
+}
+
+/* ---- NULL cases and defaults ---- */
+
+static void null_context_and_free(void **state) {
+  (void)state;
+  S_res r;
+  S_run(&r, "n.txt", "[{{ x }}]{% for i in x %}{% endfor %}{{ 1 + 1 }}", NULL, NULL);
+  S_expect_ok(&r, "[]2");
+  /* A context that is not an object is empty too. */
+  S_run(&r, "n.txt", "[{{ x }}]", NULL, "[1, 2]");
+  S_expect_ok(&r, "[]");
+  /* Empty source: empty output. */
+  S_run(&r, "n.txt", "", NULL, NULL);
+  S_expect_ok(&r, "");
+  /* One trailing newline is dropped, as Jinja2 does by default. */
+  S_run(&r, "n.txt", "a\n\n", NULL, NULL);
+  S_expect_ok(&r, "a\n");
+  cc_tpl_free(NULL);
+  cc_tpl_opts o;
+  memset(&o, 0x55, sizeof o);
+  cc_tpl_opts_default(&o);
+  assert_int_equal(o.autoescape, CC_TPL_AUTOESCAPE_BY_NAME);
+  assert_int_equal(o.strict, 0);
+  assert_int_equal(o.max_output, 0);
+  assert_int_equal(o.max_iterations, 0);
+  assert_int_equal(o.max_depth, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(compile_errors_carry_name_line_col),
+      cmocka_unit_test(render_errors_carry_positions),
+      cmocka_unit_test(output_limit_is_elimit),
+      cmocka_unit_test(iteration_limit_is_elimit),
+      cmocka_unit_test(depth_limit_is_elimit),
+      cmocka_unit_test(strict_mode_makes_undefined_an_error),
+      cmocka_unit_test(autoescape_by_name_and_forced),
+      cmocka_unit_test(one_template_renders_many_times),
+      cmocka_unit_test(compiled_template_is_shared_by_threads),
+      cmocka_unit_test(null_context_and_free),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
