@@ -2,7 +2,8 @@
  * renders the channel's template with the message (SPEC.md: the channel's
  * vars overlaid by the message's vars, plus subject and message) and logs
  * the text as one JSON line; malformed records are logged and reported in
- * batchItemFailures. The template is loaded and compiled once, at init.
+ * batchItemFailures (from a FIFO queue, with every later record, which is
+ * left unprocessed for SQS to redeliver in order). The template is loaded and compiled once, at init.
  *
  * Environment: CLOUDCRON_TEMPLATE or CLOUDCRON_TEMPLATE_URL (source.h),
  * CLOUDCRON_TEMPLATE_NAME (picks autoescape: .html .htm .xml), CLOUDCRON_VARS
@@ -124,6 +125,17 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
   if (!failed) return CC_ENOMEM;
   for (size_t i = 0; i < ev->n_records; i++) {
     const rt_record *r = &ev->records[i];
+    if (ev->fifo && n_failed > 0) {
+      /* FIFO: the rest of the batch comes back after the failed record, in
+       * order; handling it now would print it twice and out of order */
+      char note[160];
+      snprintf(note, sizeof note,
+               "FIFO queue: %zu record(s) after the failed one left for SQS to redeliver",
+               ev->n_records - i);
+      S_log("WARN", inv->request_id, NULL, "error", note);
+      for (; i < ev->n_records; i++) failed[i] = 1;
+      break;
+    }
     if (inv->deadline_ms > 0 && S_now_ms() + app->margin_ms >= inv->deadline_ms) {
       char note[160];
       snprintf(note, sizeof note,

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""End to end against moto_server on a free loopback port: a task publishes
+notifications to an SNS topic, SNS delivers them to the channel's SQS queue
+(raw message delivery), the test receives them with boto3 and turns them
+into the exact SQS event Lambda would send, and the real cloudcron-print
+bootstrap handles it through a local Runtime API. One malformed message,
+published through SNS too, sits in the middle of the batch: from a FIFO
+queue it is reported in batchItemFailures with every record after it, from
+a standard queue alone. The rendered texts are checked against Jinja2.
+
+The first message comes from the example task (cloudcron-example-task, run
+through the Runtime API with CLOUDCRON_TOPIC_ALERTS) when it is built;
+otherwise boto3 publishes it."""
+import hashlib
+import json
+import os
+import sys
+
+import jinja2
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lambda_api as la  # noqa: E402
+from motoserver import Moto  # noqa: E402
+
+BIN = os.environ["CC_BIN"]
+PRINT = os.path.join(BIN, "cloudcron-print")
+TASK = os.path.join(BIN, "cloudcron-example-task")
+TEMPLATE = "[{{ env }}] {{ subject }}{% if host is defined %} on {{ host }}{% endif %} {{ message.vars|default({})|tojson }}"
+CHANNEL_VARS = {"env": "prod", "team": "ops"}
+MALFORMED = json.dumps({"subject": "misspelt vars key", "var": {"host": "db-9"}})
+fails = []
+
+
+def oracle(body):
+    msg = json.loads(body)
+    ctx = dict(CHANNEL_VARS)
+    ctx.update(msg.get("vars", {}))
+    ctx["subject"] = msg["subject"]
+    ctx["message"] = msg
+    return jinja2.Environment().from_string(TEMPLATE).render(ctx)
+
+
+def run_example_task(env, topic_arn, label):
+    """Runs the example task once through the Runtime API; True when it
+    reported success (it then published)."""
+    sched = json.dumps({"version": "0", "id": "e2e", "detail-type": "Scheduled Event", "source": "aws.events",
+                        "account": "123456789012", "time": "2026-11-22T02:00:00Z", "region": "us-east-1",
+                        "resources": [], "detail": {}})
+    api, proc = la.run([TASK], la.base_env(**env, CLOUDCRON_TOPIC_ALERTS=topic_arn), [la.Event("task-1", sched)])
+    if "task-1/response" not in api.posts:
+        fails.append(f"{label}: the example task did not succeed: posts {api.posts}, exit {proc.returncode}, "
+                     f"{proc.stderr.decode()[-1500:]}")
+        return False
+    return True
+
+
+def lambda_record(m, queue_arn):
+    """An SQS message as the Lambda event source mapping hands it over."""
+    a = m["Attributes"]
+    attrs = {k: a[k] for k in ("ApproximateReceiveCount", "SentTimestamp", "SenderId",
+                               "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageGroupId",
+                               "MessageDeduplicationId") if k in a}
+    mattrs = {}
+    for k, v in m.get("MessageAttributes", {}).items():
+        mattrs[k] = {"stringValue": v.get("StringValue"), "stringListValues": [], "binaryListValues": [],
+                     "dataType": v["DataType"]}
+    rec = {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+           "attributes": attrs, "messageAttributes": mattrs, "md5OfBody": m["MD5OfBody"],
+           "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": "us-east-1"}
+    if "MD5OfMessageAttributes" in m:
+        rec["md5OfMessageAttributes"] = m["MD5OfMessageAttributes"]
+    return rec
+
+
+def scenario(moto, label, fifo, raw):
+    sns, sqs = moto.client("sns"), moto.client("sqs")
+    suffix = ".fifo" if fifo else ""
+    tattrs = {"FifoTopic": "true", "ContentBasedDeduplication": "true"} if fifo else {}
+    topic = sns.create_topic(Name=f"e2e-{label}-alerts{suffix}", Attributes=tattrs)["TopicArn"]
+    qattrs = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
+    qurl = sqs.create_queue(QueueName=f"e2e-{label}-print{suffix}", Attributes=qattrs)["QueueUrl"]
+    qarn = sqs.get_queue_attributes(QueueUrl=qurl, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=qarn,
+                  Attributes={"RawMessageDelivery": "true" if raw else "false"})
+
+    env = {"AWS_ENDPOINT_URL": moto.url}
+    published = []  # notification bodies, in publish order
+    if os.path.exists(TASK):
+        if not run_example_task(env, topic, label):
+            return
+        published.append(None)  # the task's message: read back from the queue
+    bodies = [json.dumps({"subject": "Disk usage above 90%", "vars": {"host": "db-1", "pct": 93.4},
+                          "dedup_id": f"{label}-db-1"}),
+              MALFORMED,
+              json.dumps({"subject": "Nightly report", "vars": {"env": "staging", "rows": [1, 2]}}),
+              json.dumps({"subject": "Only a subject <b>"})]
+    if not published:
+        published.append(json.dumps({"subject": "Backup finished", "vars": {"host": "db-2"}}))
+        bodies.insert(0, published[0])
+    for i, b in enumerate(bodies):
+        # an explicit deduplication id: moto gives SQS records a SequenceNumber
+        # only then (AWS always does on FIFO queues)
+        kw = {"MessageGroupId": "alerts", "MessageDeduplicationId": f"{label}-{i}"} if fifo else {}
+        sns.publish(TopicArn=topic, Message=b, MessageAttributes={
+            "severity": {"DataType": "String", "StringValue": "critical"}}, **kw)
+    want_n = len(bodies) + (1 if os.path.exists(TASK) else 0)
+
+    msgs = []
+    for _ in range(20):
+        r = sqs.receive_message(QueueUrl=qurl, MaxNumberOfMessages=10, AttributeNames=["All"],
+                                MessageAttributeNames=["All"], WaitTimeSeconds=0)
+        msgs += r.get("Messages", [])
+        if len(msgs) >= want_n:
+            break
+    if len(msgs) != want_n:
+        fails.append(f"{label}: received {len(msgs)} messages, want {want_n}")
+        return
+    records = [lambda_record(m, qarn) for m in msgs]
+    for rec in records:
+        if hashlib.md5(rec["body"].encode()).hexdigest() != rec["md5OfBody"]:
+            fails.append(f"{label}: md5OfBody does not match the body of {rec['messageId']}")
+        from_boto3 = rec["attributes"].get("MessageDeduplicationId", "").startswith(label)
+        if fifo and ("MessageGroupId" not in rec["attributes"] or
+                     (from_boto3 and "SequenceNumber" not in rec["attributes"])):
+            fails.append(f"{label}: FIFO record without MessageGroupId/SequenceNumber: {rec['attributes']}")
+        if raw and rec["messageAttributes"].get("severity", {}).get("stringValue") != "critical":
+            fails.append(f"{label}: the SNS message attribute did not reach SQS: {rec['messageAttributes']}")
+    # the notification inside each body (raw: the body; otherwise the envelope's Message)
+    inner = [r["body"] if raw else json.loads(r["body"])["Message"] for r in records]
+    if MALFORMED not in inner:
+        fails.append(f"{label}: the malformed message is not in the batch")
+        return
+    bad = inner.index(MALFORMED)
+    if not 0 < bad < len(inner) - 1:
+        fails.append(f"{label}: the malformed message is at {bad} of {len(inner)}, not in the middle")
+    ids = [r["messageId"] for r in records]
+    want_failures = ids[bad:] if fifo else [ids[bad]]
+    want_texts = {ids[i]: oracle(b) for i, b in enumerate(inner) if i != bad}
+
+    event = json.dumps({"Records": records})
+    api, proc = la.run([PRINT], la.base_env(CLOUDCRON_TEMPLATE=TEMPLATE, CLOUDCRON_VARS=json.dumps(CHANNEL_VARS),
+                                             **env), [la.Event("print-1", event)])
+    if proc.returncode != 0:
+        fails.append(f"{label}: cloudcron-print exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+    got = api.posts.get("print-1/response")
+    want = {"batchItemFailures": [{"itemIdentifier": i} for i in want_failures]}
+    if not got or got[0] != want:
+        fails.append(f"{label}: response {got and got[0]}, want {want}")
+    logs = la.log_lines(proc.stdout)
+    texts = {l["message_id"]: l["text"] for l in logs if l.get("level") == "INFO"}
+    if fifo:  # the records after the failed one are left for SQS to redeliver, in order
+        want_texts = {k: v for k, v in want_texts.items() if ids.index(k) < bad}
+    if texts != want_texts:
+        fails.append(f"{label}: rendered {json.dumps(texts, indent=1)}\n want {json.dumps(want_texts, indent=1)}")
+    errs = [l for l in logs if l.get("level") == "ERROR"]
+    if [e.get("message_id") for e in errs] != [ids[bad]]:
+        fails.append(f"{label}: ERROR lines {errs}, want one for {ids[bad]}")
+    print(f"{label}: {len(records)} records, failures {[ids.index(i) for i in want_failures]}, "
+          f"example task {'used' if os.path.exists(TASK) else 'not built: boto3 published'}")
+
+
+with Moto() as moto:
+    scenario(moto, "fifo", fifo=True, raw=True)
+    scenario(moto, "standard", fifo=False, raw=True)
+    scenario(moto, "standard-envelope", fifo=False, raw=False)
+for f in fails:
+    print("FAIL", f)
+print(f"3 scenarios, {len(fails)} failures")
+sys.exit(1 if fails else 0)
