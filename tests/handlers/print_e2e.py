@@ -8,9 +8,10 @@ published through SNS too, sits in the middle of the batch: from a FIFO
 queue it is reported in batchItemFailures with every record after it, from
 a standard queue alone. The rendered texts are checked against Jinja2.
 
-The first message comes from the example task (cloudcron-example-task, run
-through the Runtime API with CLOUDCRON_TOPIC_ALERTS) when it is built;
-otherwise boto3 publishes it."""
+The first message comes from the example task (examples/task-c,
+cloudcron-example-task, run through the Runtime API with
+CLOUDCRON_TOPIC_ALERTS and AWS_ENDPOINT_URL at moto); boto3 publishes the
+others, the malformed one among them."""
 import hashlib
 import json
 import os
@@ -41,15 +42,18 @@ def oracle(body):
 
 
 def run_example_task(env, topic_arn, label):
-    """Runs the example task once through the Runtime API; True when it
-    reported success (it then published)."""
-    sched = json.dumps({"version": "0", "id": "e2e", "detail-type": "Scheduled Event", "source": "aws.events",
-                        "account": "123456789012", "time": "2026-11-22T02:00:00Z", "region": "us-east-1",
-                        "resources": [], "detail": {}})
-    api, proc = la.run([TASK], la.base_env(**env, CLOUDCRON_TOPIC_ALERTS=topic_arn), [la.Event("task-1", sched)])
-    if "task-1/response" not in api.posts:
-        fails.append(f"{label}: the example task did not succeed: posts {api.posts}, exit {proc.returncode}, "
-                     f"{proc.stderr.decode()[-1500:]}")
+    """Runs the example task once through the Runtime API, with a Scheduler
+    input whose threshold 0 makes it publish one alert for "/". Returns True
+    when it answered {"alerts": 1, ...}."""
+    task_input = json.dumps({"paths": ["/"], "threshold": 0, "host": f"e2e-{label}",
+                             "scheduled_time": "2026-11-22T02:00:00Z"})
+    api, proc = la.run([TASK], la.base_env(**env, CLOUDCRON_TOPIC_ALERTS=topic_arn,
+                                           AWS_LAMBDA_FUNCTION_NAME="disk-check"),
+                       [la.Event("task-1", task_input)])
+    got = api.posts.get("task-1/response")
+    if not got or got[0].get("alerts") != 1:
+        fails.append(f"{label}: the example task did not publish one alert: posts {api.posts}, "
+                     f"exit {proc.returncode}, {proc.stderr.decode()[-1500:]}")
         return False
     return True
 
@@ -84,26 +88,20 @@ def scenario(moto, label, fifo, raw):
                   Attributes={"RawMessageDelivery": "true" if raw else "false"})
 
     env = {"AWS_ENDPOINT_URL": moto.url}
-    published = []  # notification bodies, in publish order
-    if os.path.exists(TASK):
-        if not run_example_task(env, topic, label):
-            return
-        published.append(None)  # the task's message: read back from the queue
+    if not run_example_task(env, topic, label):
+        return
     bodies = [json.dumps({"subject": "Disk usage above 90%", "vars": {"host": "db-1", "pct": 93.4},
                           "dedup_id": f"{label}-db-1"}),
               MALFORMED,
               json.dumps({"subject": "Nightly report", "vars": {"env": "staging", "rows": [1, 2]}}),
               json.dumps({"subject": "Only a subject <b>"})]
-    if not published:
-        published.append(json.dumps({"subject": "Backup finished", "vars": {"host": "db-2"}}))
-        bodies.insert(0, published[0])
     for i, b in enumerate(bodies):
         # an explicit deduplication id: moto gives SQS records a SequenceNumber
         # only then (AWS always does on FIFO queues)
         kw = {"MessageGroupId": "alerts", "MessageDeduplicationId": f"{label}-{i}"} if fifo else {}
         sns.publish(TopicArn=topic, Message=b, MessageAttributes={
             "severity": {"DataType": "String", "StringValue": "critical"}}, **kw)
-    want_n = len(bodies) + (1 if os.path.exists(TASK) else 0)
+    want_n = len(bodies) + 1  # and the task's
 
     msgs = []
     for _ in range(20):
@@ -123,7 +121,8 @@ def scenario(moto, label, fifo, raw):
         if fifo and ("MessageGroupId" not in rec["attributes"] or
                      (from_boto3 and "SequenceNumber" not in rec["attributes"])):
             fails.append(f"{label}: FIFO record without MessageGroupId/SequenceNumber: {rec['attributes']}")
-        if raw and rec["messageAttributes"].get("severity", {}).get("stringValue") != "critical":
+        from_task = f'"e2e-{label}"' in rec["body"]  # the example task sets no attributes
+        if raw and not from_task and rec["messageAttributes"].get("severity", {}).get("stringValue") != "critical":
             fails.append(f"{label}: the SNS message attribute did not reach SQS: {rec['messageAttributes']}")
     # the notification inside each body (raw: the body; otherwise the envelope's Message)
     inner = [r["body"] if raw else json.loads(r["body"])["Message"] for r in records]
@@ -155,8 +154,12 @@ def scenario(moto, label, fifo, raw):
     errs = [l for l in logs if l.get("level") == "ERROR"]
     if [e.get("message_id") for e in errs] != [ids[bad]]:
         fails.append(f"{label}: ERROR lines {errs}, want one for {ids[bad]}")
-    print(f"{label}: {len(records)} records, failures {[ids.index(i) for i in want_failures]}, "
-          f"example task {'used' if os.path.exists(TASK) else 'not built: boto3 published'}")
+    task_msgs = [json.loads(b) for b in inner if b != MALFORMED and json.loads(b)["subject"].startswith("Disk usage")
+                 and json.loads(b)["vars"].get("host") == f"e2e-{label}"]
+    if len(task_msgs) != 1:
+        fails.append(f"{label}: the example task's message is not in the batch exactly once: {inner}")
+    print(f"{label}: {len(records)} records (one from the example task), "
+          f"failures at {[ids.index(i) for i in want_failures]}")
 
 
 with Moto() as moto:
