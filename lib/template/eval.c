@@ -977,12 +977,28 @@ static int S_for(tpl_rs *rs, const tpl_node *n) {
      * uses it whole (a fresh one per iteration, as a template may keep
      * one); loop.index and loop.cycle() read LOOP directly. */
     loop.i = i;
-    rc = S_bind(rs, tpl_name_loop, tpl_undef(NULL));
+    if (rs->nvars < rs->capvars) { /* the frame is empty: no binding to replace */
+      tpl_var *l = &rs->vars[rs->nvars++];
+      l->name = tpl_name_loop;
+      l->v.j = NULL;
+      l->v.hint = l->v.owner = NULL;
+      l->v.safe = l->v.own = 0;
+      rc = CC_OK;
+    } else {
+      rc = S_bind(rs, tpl_name_loop, tpl_undef(NULL));
+    }
     if (rc == CC_OK) {
       rs->vars[rs->nvars - 1].loop = &loop;
       tpl_val item = tpl_ref(json_array_get(items, i));
-      if (n->nnames == 1) rc = S_bind_ref(rs, n->names[0], item);
-      else rc = S_assign(rs, n, &item);
+      if (n->nnames == 1 && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
+        /* The frame holds only `loop`: the target goes on top. */
+        tpl_var *t = &rs->vars[rs->nvars++];
+        t->name = n->names[0];
+        t->loop = NULL;
+        t->v = item;
+      } else {
+        rc = S_assign(rs, n, &item);
+      }
     }
     if (rc || (rc = S_exec(rs, n->b))) goto out;
   }

@@ -47,46 +47,52 @@ int tpl_fmt_int(cc_buf *b, long long v) {
 
 /* Fast path of tpl_fmt_float for the common case: |D| in [1e-4, 1e15)
  * with at most 15 significant digits, where repr prints fixed notation.
- * K fractional digits are tried from 0 up: the first M with M / 10**K == D
- * (an exact integer over an exact power of ten, so the division rounds
- * as strtod would) is the shortest decimal reading back to D, and with
- * 15 digits or fewer it is the only one of its length. Returns 0 when D
- * is not such a number (the slow path decides), 1 when done, or an
- * append's error code. */
+ * With K the fractional digits that make 15 significant ones, M = D * 10**K
+ * rounded is the only 15-digit decimal that can read back to D (doubles
+ * carry more than 15 digits, and the product is off by less than 0.25);
+ * when M / 10**K == D (an exact integer over an exact power of ten, so the
+ * division rounds as strtod would) it does, and M without its trailing
+ * zeros is the shortest such decimal: a shorter one would be M too. Returns
+ * 0 when D is not such a number (the slow path decides), 1 when done, or
+ * an append's error code. */
 static int S_fmt_float_fast(cc_buf *b, double d) {
-  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-                               1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                               1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
   double a = fabs(d);
   if (!(a >= 1e-4 && a < 1e15)) return 0;
-  int intdig = 1; /* digits before the point (1 for 0.xxx) */
-  while (intdig < 15 && a >= p10[intdig]) intdig++;
-  int lead0 = 0; /* zeros right after the point for a < 1 */
-  if (a < 1) lead0 = a < 1e-3 ? 3 : a < 1e-2 ? 2 : a < 1e-1 ? 1 : 0;
-  for (int k = 0; k <= 19; k++) {
-    int sig = a >= 1 ? intdig + k : k - lead0;
-    if (sig > 15) return 0;
-    double m = nearbyint(a * p10[k]);
-    if (m / p10[k] != a) continue;
-    /* M has at most 15 digits: print it with the point K digits from the
-     * right. */
-    unsigned long long u = (unsigned long long)m;
-    char tmp[48], *e = tmp + sizeof tmp, *q = e;
-    int fd = 0;
-    if (k == 0) *--q = '0';
-    for (; fd < k; fd++) {
-      *--q = (char)('0' + u % 10);
-      u /= 10;
-    }
-    *--q = '.';
-    do {
-      *--q = (char)('0' + u % 10);
-      u /= 10;
-    } while (u);
-    if (d < 0) *--q = '-';
-    int rc = tpl_buf_add(b, q, (size_t)(e - q));
-    return rc ? rc : 1;
+  int k;
+  if (a >= 1) {
+    int intdig = 1; /* digits before the point */
+    while (intdig < 15 && a >= p10[intdig]) intdig++;
+    k = 15 - intdig;
+  } else {
+    k = 15 + (a < 1e-3 ? 3 : a < 1e-2 ? 2 : a < 1e-1 ? 1 : 0); /* zeros after the point */
   }
-  return 0;
+  double m = nearbyint(a * p10[k]);
+  if (m / p10[k] != a) return 0;
+  unsigned long long u = (unsigned long long)m;
+  /* Trailing zeros off, in steps of 8, 4, 2 and 1 digits. */
+  static const unsigned long long step[] = {100000000ULL, 10000ULL, 100ULL, 10ULL};
+  for (int s = 0, w = 8; s < 4; s++, w /= 2)
+    if (k >= w && u % step[s] == 0) {
+      u /= step[s];
+      k -= w;
+    }
+  /* U with the point K digits from the right. */
+  char tmp[48], *e = tmp + sizeof tmp, *q = e;
+  if (k == 0) *--q = '0';
+  for (int fd = 0; fd < k; fd++) {
+    *--q = (char)('0' + u % 10);
+    u /= 10;
+  }
+  *--q = '.';
+  do {
+    *--q = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (d < 0) *--q = '-';
+  int rc = tpl_buf_add(b, q, (size_t)(e - q));
+  return rc ? rc : 1;
 }
 
 int tpl_fmt_float(cc_buf *b, double d) {
