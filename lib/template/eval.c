@@ -366,6 +366,14 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
   return S_type_error(rs, n, op, a, b);
 }
 
+int tpl_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out) {
+  *out = tpl_undef(NULL);
+  int rc = S_binop(rs, n, a, b, out, NULL);
+  if (rc == CC_ERR) rc = tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
+  if (rc) tpl_val_drop(out);
+  return rc;
+}
+
 /* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when the
  * types don't order. */
 static int S_order(const json_t *x, const json_t *y, int *c) {

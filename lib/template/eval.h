@@ -45,6 +45,10 @@ int tpl_to_buf(tpl_rs *rs, const tpl_node *n, const tpl_val *v, cc_buf *b);
 /* str(V) as a new string value in *OUT. */
 int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out);
 
+/* A N->s B (an operator of E_BIN: "+", "*", ...) into *OUT, as the
+ * expression would compute it; errors are placed at N. */
+int tpl_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out);
+
 /* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when unordered. */
 int tpl_compare(const json_t *x, const json_t *y, int *c);
 

@@ -882,6 +882,50 @@ static int S_filter_inner(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_
     *out = tpl_own(r);
     return CC_OK;
   }
+  if (IS("sum")) {
+    /* sum(iterable, attribute=None, start=0): Python's sum, a left fold
+     * of + from START. */
+    BIND("attribute", "start");
+    char attr[32];
+    const char *path = NULL;
+    if (a[0] && a[0]->j && !json_is_null(a[0]->j)) {
+      if (json_is_string(a[0]->j)) path = json_string_value(a[0]->j);
+      else if (json_is_integer(a[0]->j) && json_integer_value(a[0]->j) >= 0) {
+        snprintf(attr, sizeof attr, "%lld", (long long)json_integer_value(a[0]->j));
+        path = attr;
+      } else {
+        return tpl_fail(rs, n, CC_EINVAL, "sum: attribute must be a name or an index");
+      }
+    }
+    if (a[1] && a[1]->j && json_is_string(a[1]->j))
+      return tpl_fail(rs, n, CC_EINVAL, "sum() can't sum strings [use ''.join(seq) instead]");
+    json_t *items = NULL;
+    if ((rc = tpl_items(rs, n, in, &items))) return rc;
+    tpl_node plus = *n;
+    plus.s = "+";
+    tpl_val acc = a[1] ? tpl_dup(a[1]) : tpl_own(json_integer(0));
+    if (!acc.j) rc = a[1] ? tpl_fail_undef(rs, n, a[1]) : CC_ENOMEM;
+    for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
+      json_t *k = path ? S_key(json_array_get(items, i), path, 0) : json_incref(json_array_get(items, i));
+      if (!k) {
+        rc = tpl_fail(rs, n, CC_EINVAL, "sum: an item has no attribute '%s'", path);
+        break;
+      }
+      tpl_val iv = tpl_own(k), r;
+      rc = tpl_binop(rs, &plus, &acc, &iv, &r);
+      tpl_val_drop(&iv);
+      tpl_val_drop(&acc);
+      acc = r;
+    }
+    json_decref(items);
+    if (rc) {
+      tpl_val_drop(&acc);
+      return rc;
+    }
+    *out = acc;
+    out->safe = 0;
+    return CC_OK;
+  }
   if (IS("dictsort")) {
     BIND("case_sensitive", "by", "reverse");
     if (!in->j || !json_is_object(in->j)) {
