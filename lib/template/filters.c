@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casemap.h"
 #include "cc/err.h"
 
 /* ---- argument binding ---- */
@@ -82,14 +83,45 @@ static int S_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out
   return copy ? CC_OK : CC_ENOMEM;
 }
 
-/* ---- case mapping (ASCII; other code points are left as they are) ---- */
+/* ---- case mapping (casemap.c: Unicode as Python maps it) ---- */
 
-static void S_case(char *s, size_t len, int upper) {
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (upper && c >= 'a' && c <= 'z') s[i] = (char)(c - 32);
-    else if (!upper && c >= 'A' && c <= 'Z') s[i] = (char)(c + 32);
+/* A separator of Jinja2's title filter: [-\s({\[<] (\s as Python's re
+ * matches it in a str). */
+static int S_title_sep(const char *s, size_t n) {
+  unsigned char c = (unsigned char)s[0];
+  if (n == 1)
+    return c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || c == ' ' || (c >= 0x09 && c <= 0x0D) ||
+           (c >= 0x1C && c <= 0x1F);
+  static const char *const ws[] = {"\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\xa8", "\xe2\x80\xa9",
+                                   "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80"};
+  for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
+    if (strlen(ws[i]) == n && memcmp(s, ws[i], n) == 0) return 1;
+  /* U+2000..U+200A */
+  return n == 3 && c == 0xE2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] <= 0x8A;
+}
+
+/* title: each word's first character upper, the rest lower, words being
+ * what Jinja2's split on [-\s({\[<]+ leaves. */
+static int S_title(cc_buf *b, const char *s, size_t l) {
+  int rc = CC_OK;
+  for (size_t i = 0; i < l && rc == CC_OK;) {
+    size_t n = tpl_utf8_seq(s + i, l - i);
+    if (S_title_sep(s + i, n)) {
+      rc = tpl_buf_add(b, s + i, n);
+      i += n;
+      continue;
+    }
+    size_t j = i + n;
+    while (j < l) {
+      size_t m = tpl_utf8_seq(s + j, l - j);
+      if (S_title_sep(s + j, m)) break;
+      j += m;
+    }
+    rc = tpl_case_map(b, s + i, n, TPL_UPPER);
+    if (rc == CC_OK) rc = tpl_case_map(b, s + i + n, j - i - n, TPL_LOWER);
+    i = j;
   }
+  return rc;
 }
 
 static int S_f_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out, int mode) {
@@ -98,33 +130,12 @@ static int S_f_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *o
   tpl_val t;
   int rc = S_in_str(rs, n, in, &s, &l, &t);
   if (rc) return rc;
-  char *c = malloc(l + 1);
-  if (!c) {
-    tpl_val_drop(&t);
-    return CC_ENOMEM;
-  }
-  memcpy(c, s, l);
-  c[l] = 0;
-  if (mode == 0 || mode == 1) {
-    S_case(c, l, mode == 0);
-  } else if (mode == 2) { /* capitalize */
-    S_case(c, l, 0);
-    if (l) S_case(c, 1, 1);
-  } else { /* title: upper after any of - whitespace ( { [ < */
-    int start = 1;
-    for (size_t i = 0; i < l; i++) {
-      char ch = c[i];
-      int sep = ch == '-' || isspace((unsigned char)ch) || ch == '(' || ch == '{' || ch == '[' || ch == '<';
-      if (sep) {
-        start = 1;
-        continue;
-      }
-      S_case(c + i, 1, start);
-      if ((unsigned char)ch < 0x80 || ((unsigned char)ch & 0xC0) == 0xC0) start = 0;
-    }
-  }
-  rc = S_str_out(out, c, l, t.safe);
-  free(c);
+  cc_buf b = CC_BUF_INIT;
+  if (mode == 3) rc = S_title(&b, s, l);
+  else rc = tpl_case_map(&b, s, l, mode == 0 ? TPL_UPPER : mode == 1 ? TPL_LOWER : TPL_TITLE);
+  if (rc == CC_OK) rc = S_str_out(out, b.ptr ? b.ptr : "", b.len, t.safe);
+  else rc = CC_ENOMEM;
+  cc_buf_free(&b);
   tpl_val_drop(&t);
   return rc;
 }
@@ -263,8 +274,11 @@ static json_t *S_key(json_t *item, const char *attr, int lower) {
     if (!k) return NULL;
   }
   if (lower && json_is_string(k)) {
-    json_t *c = json_stringn(json_string_value(k), json_string_length(k));
-    if (c) S_case((char *)json_string_value(c), json_string_length(c), 0);
+    cc_buf b = CC_BUF_INIT;
+    json_t *c = NULL;
+    if (tpl_case_map(&b, json_string_value(k), json_string_length(k), TPL_LOWER) == CC_OK)
+      c = json_stringn(b.ptr ? b.ptr : "", b.len);
+    cc_buf_free(&b);
     return c;
   }
   return json_incref(k);

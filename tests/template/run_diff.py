@@ -66,7 +66,8 @@ def main():
         sys.stderr.write(p.stderr.decode(errors="replace"))
         print("driver exited with %d" % p.returncode)
         return 1
-    got = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    # One answer per "\n" (splitlines would also split at U+2028, U+0085...).
+    got = [json.loads(l) for l in p.stdout.decode().split("\n") if l]
     if len(got) != len(cases):
         print("driver answered %d of %d cases" % (len(got), len(cases)))
         return 1

@@ -1,0 +1,22 @@
+/* casemap.h (internal): Unicode case mapping as Python's str methods do
+ * it (full mappings such as ß -> SS, and str.lower()'s final sigma), from
+ * tables generated out of Python's unicodedata (gen_casemap.py). */
+#ifndef TPL_CASEMAP_H
+#define TPL_CASEMAP_H
+
+#include <stddef.h>
+
+#include "cc/buf.h"
+
+enum { TPL_UPPER, TPL_LOWER, TPL_TITLE };
+
+/* Appends S (LEN bytes of UTF-8) mapped as str.upper() (TPL_UPPER) or
+ * str.lower() (TPL_LOWER) would map it; with TPL_TITLE, the first code
+ * point title-cased and the rest lowered, as str.capitalize(). Bytes that
+ * are not UTF-8 are copied as they are. */
+int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode);
+
+/* Length in bytes of the UTF-8 sequence that starts S (1 for a bad byte). */
+size_t tpl_utf8_seq(const char *s, size_t len);
+
+#endif
