@@ -1,18 +1,52 @@
-/* Fuzz target: event parsing, notification checks and the batch response
- * must not crash or leak on any input. */
+/* Fuzz target: what the runtime reads from outside must not crash or leak
+ * on any input: event parsing, notification checks and the batch
+ * response; and AWS answers (error bodies in JSON and XML, and the SNS,
+ * Secrets Manager and SSM answers read by each call, fed through an
+ * injected transport with the first byte choosing the status). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "cc/err.h"
 /* runtime internals: the fuzz build adds no private include paths */
+#include "../../runtime/calls.h"
 #include "../../runtime/event.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static const uint8_t *S_data;
+static size_t S_size;
+
+static int S_send(void *user, long *status, cc_buf *body, char *why, size_t whycap,
+                  const rt_http_req *req, long connect_ms, long total_ms) {
+  (void)user, (void)why, (void)whycap, (void)req, (void)connect_ms, (void)total_ms;
+  static const long statuses[] = {200, 200, 400, 403, 404, 429, 500, 503};
+  *status = S_size ? statuses[S_data[0] % 8] : 200;
+  return S_size > 1 ? cc_buf_add(body, S_data + 1, S_size - 1) : CC_OK;
+}
+
+static void S_answers(const uint8_t *data, size_t size) {
+  char code[128], msg[256], err[512], id[128];
+  char *value = NULL;
+  rt_aws_error_code(code, sizeof code, (const char *)data, size);
+  rt_aws_error_message(msg, sizeof msg, (const char *)data, size);
+  S_data = data;
+  S_size = size;
+  rt_transport t = {.send = S_send};
+  rt_aws_client c = {.cfg = {"AK", "SK", NULL, "us-east-1"}, .transport = &t,
+                     .fixed_date = "20261122T120000Z"};
+  rt_retry_default(&c.retry);
+  c.retry.max_attempts = 1;
+  rt_sns_publish_in in = {.topic_arn = "arn:aws:sns:us-east-1:1:t", .message = "{}"};
+  rt_sns_publish(&c, &in, id, sizeof id, err, sizeof err);
+  if (rt_get_secret_value(&c, "s", &value, err, sizeof err) == CC_OK) free(value);
+  if (rt_get_parameter(&c, "p", &value, err, sizeof err) == CC_OK) free(value);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rt_event ev;
   const char *why;
+  S_answers(data, size);
   if (rt_event_parse(&ev, &why, (const char *)data, size) != CC_OK) return 0;
   if (ev.n_records > 0) {
     unsigned char *failed = calloc(ev.n_records, 1);

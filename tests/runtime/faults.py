@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fault tests: a loopback server answers 429, 500, 400, connection resets
 and slow responses; the client retries what is retryable, gives up cleanly
-after its attempts, and reports success only for a 2xx."""
+after its attempts, and reports success only for a 2xx. Every request the
+server received is byte for byte the one the builder signed."""
 import os
 import shlex
 import socket
@@ -13,6 +14,7 @@ import time
 TOOL = os.path.join(os.environ["CC_BUILD"], "tests", "rt_send_tool")
 plan = []   # one action per attempt; the last repeats
 seen = [0]
+wire = []   # (head, body) of every request, as received
 
 ANSWERS = {
     "ok": (200, b"<PublishResponse><PublishResult><MessageId>1</MessageId></PublishResult></PublishResponse>"),
@@ -44,6 +46,7 @@ def handle(conn):
         n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")][0])
         while len(body) < n:
             body += conn.recv(65536)
+        wire.append((head, body))
         i = seen[0]
         seen[0] += 1
         action = plan[min(i, len(plan) - 1)]
@@ -85,6 +88,20 @@ for p, want_rc, want_out in cases:
     out = r.stdout.decode().strip()
     if r.returncode != want_rc or out != want_out or seen[0] != int(want_out.rsplit("=", 1)[1]):
         fails.append(f"{p}: exit {r.returncode} {out!r} (server saw {seen[0]}), want {want_rc} {want_out!r}")
+# What libcurl put on the wire is the request as built and signed: the
+# same request line, the same header lines (curl only moves Host first and
+# adds none of its own), the same body.
+built = subprocess.run([os.path.join(os.environ["CC_BUILD"], "tests", "rt_aws_request"), "20261122T120000Z",
+                        "publish", "arn:aws:sns:us-east-1:1:t", '{"subject":"s"}', "-", "-", "-"],
+                       env=env, capture_output=True).stdout.split(b"\n", 1)[1]
+bhead, bbody = built.split(b"\r\n\r\n", 1)
+for head, body in wire:
+    got, want = head.split(b"\r\n"), bhead.split(b"\r\n")
+    if got[0] != want[0] or sorted(got[1:]) != sorted(want[1:]) or body != bbody:
+        fails.append(f"on the wire {head!r} {body!r}\n   built {bhead!r} {bbody!r}")
+        break
+if not wire:
+    fails.append("no request reached the server")
 sock.close()
 for f in fails:
     print("FAIL", f)
