@@ -38,8 +38,9 @@ void rt_xml_text(char *out, size_t cap, const char *body, size_t len,
                        const char *tag) {
   char open[64];
   size_t ol = (size_t)snprintf(open, sizeof open, "<%s>", tag);
-  const char *end = body + len;
   out[0] = '\0';
+  if (!body || !len) return; /* an empty answer has no buffer at all */
+  const char *end = body + len;
   for (const char *p = body; p + ol <= end; p++) {
     if (memcmp(p, open, ol) != 0) continue;
     static const struct { const char *ent; char c; } ents[] = {

@@ -416,8 +416,12 @@ static void test_bad_answers(void **state) {
   assert_int_equal(strncmp(err, "secretsmanager GetSecretValue: the answer is not JSON", 52), 0);
   assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_OK);
   char id[64];
-  rec r2 = {.answers = {{CC_OK, 200, "<PublishResponse></PublishResponse>"}}, .n_answers = 1};
+  /* an empty answer (the fuzzer's first find: no buffer at all) */
+  rec r2 = {.answers = {{CC_OK, 200, "<PublishResponse></PublishResponse>"}, {CC_OK, 200, ""}},
+            .n_answers = 2};
   client(&c, &t, &r2, NULL);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_string_equal(err, "sns Publish: HTTP 200 answer without a MessageId");
   assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, err, sizeof err), CC_EREMOTE);
   assert_string_equal(err, "sns Publish: HTTP 200 answer without a MessageId");
   rec_free(&r2);
@@ -477,6 +481,8 @@ static void test_error_bodies(void **state) {
     assert_string_equal(code, cases[i].code);
     assert_string_equal(msg, cases[i].message);
   }
+  rt_xml_text(msg, sizeof msg, NULL, 0, "Code");
+  assert_string_equal(msg, "");
   char small[8];
   rt_aws_error_code(small, sizeof small, "<Code>AVeryLongCode</Code>", 25);
   assert_string_equal(small, "AVeryLo");

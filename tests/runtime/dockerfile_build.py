@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""The example task's Dockerfile, as far as this machine can go without a
+Docker engine: its build stage's COPY lines are applied to an empty
+directory, its cmake steps run there as written (so a file the build needs
+but the Dockerfile forgets to copy fails here), and the result is checked
+to be the bootstrap the final stage copies, runnable. The package
+installs and the base images are not exercised."""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ["CC_SRC"]
+DOCKERFILE = os.path.join(SRC, "examples", "task-c", "Dockerfile")
+fails = []
+
+# Dockerfile lines, with continuations joined and comments dropped.
+lines, cur = [], ""
+for raw in open(DOCKERFILE):
+    s = raw.rstrip("\n")
+    if not cur and s.lstrip().startswith("#"):
+        continue
+    if s.endswith("\\"):
+        cur += s[:-1] + " "
+        continue
+    cur += s
+    if cur.strip():
+        lines.append(cur.strip())
+    cur = ""
+stages = [i for i, l in enumerate(lines) if l.startswith("FROM ")]
+if len(stages) != 2:
+    fails.append(f"expected two stages, found {len(stages)}")
+build, final = lines[stages[0]:stages[1]], lines[stages[1]:]
+if not re.match(r"FROM public\.ecr\.aws/amazonlinux/amazonlinux:2023 AS build$", build[0]):
+    fails.append(f"build stage: {build[0]}")
+if final[0] != "FROM public.ecr.aws/lambda/provided:al2023":
+    fails.append(f"final stage: {final[0]}")
+copy_out = [l for l in final if l.startswith("COPY --from=build ")]
+if len(copy_out) != 1 or not copy_out[0].endswith(" ${LAMBDA_RUNTIME_DIR}/bootstrap"):
+    fails.append(f"the final stage must copy the binary to ${{LAMBDA_RUNTIME_DIR}}/bootstrap: {copy_out}")
+
+with tempfile.TemporaryDirectory() as tmp:
+    ctx, out = os.path.join(tmp, "src"), os.path.join(tmp, "build")
+    os.makedirs(ctx)
+    for l in build:
+        if l.startswith("COPY "):
+            *srcs, dst = shlex.split(l)[1:]
+            for s in srcs:
+                if os.path.isdir(os.path.join(SRC, s)):
+                    shutil.copytree(os.path.join(SRC, s), os.path.join(ctx, dst.rstrip("/")), dirs_exist_ok=True)
+                else:
+                    shutil.copy(os.path.join(SRC, s), os.path.join(ctx, dst if dst != "./" else os.path.basename(s)))
+        elif l.startswith("RUN cmake "):
+            cmd = l[4:].replace("/build", out).replace('"$(nproc)"', "2")
+            p = subprocess.run(cmd, shell=True, cwd=ctx, capture_output=True, text=True)
+            if p.returncode != 0:
+                fails.append(f"{cmd}\n{p.stdout[-3000:]}{p.stderr[-3000:]}")
+                break
+    if not fails:
+        binary = shlex.split(copy_out[0])[2]
+        path = binary.replace("/build", out)
+        if not os.path.isfile(path):
+            fails.append(f"the final stage copies {binary}, which the build stage did not make")
+        else:
+            p = subprocess.run([path, "--help"], capture_output=True, text=True)
+            if p.returncode != 0 or "--event" not in p.stdout:
+                fails.append(f"{path} --help: exit {p.returncode}: {p.stdout} {p.stderr}")
+for f in fails:
+    print("FAIL", f)
+print(f"Dockerfile build stage: {len(fails)} failures")
+sys.exit(1 if fails else 0)
