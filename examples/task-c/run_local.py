@@ -24,7 +24,9 @@ PREFIX = "/2018-06-01/runtime"
 def invoke(cmd, events, env, timeout_s=60, deadlines=None, arn="arn:aws:lambda:us-east-1:123456789012:function:task"):
     """Serves events (JSON texts) to the bootstrap cmd; returns a list of
     (request_id, "response"|"error", parsed body, error type header) in
-    order, and the finished subprocess.CompletedProcess."""
+    order, and the finished subprocess.CompletedProcess. deadlines, when
+    given, holds for each event the milliseconds from the moment it is
+    handed out to its deadline (None: timeout_s)."""
     posts, lock, served = [], threading.Lock(), [0]
 
     class Api(http.server.BaseHTTPRequestHandler):
@@ -46,8 +48,8 @@ def invoke(cmd, events, env, timeout_s=60, deadlines=None, arn="arn:aws:lambda:u
             else:
                 body = events[i].encode()
                 rid = f"req-{i + 1}"
-                deadline = (deadlines[i] if deadlines and deadlines[i] is not None
-                            else int(time.time() * 1000) + timeout_s * 1000)
+                left = deadlines[i] if deadlines and deadlines[i] is not None else timeout_s * 1000
+                deadline = int(time.time() * 1000) + left
                 self.send_response(200)
                 self.send_header("Lambda-Runtime-Aws-Request-Id", rid)
                 self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline))
