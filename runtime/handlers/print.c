@@ -1,7 +1,7 @@
 /* cloudcron-print: the print channel's bootstrap. For each SQS record it
  * renders the channel's template with the message (SPEC.md: the channel's
  * vars overlaid by the message's vars, plus subject and message) and logs
- * the text as one JSON line; malformed records are logged and reported in
+ * the text as one JSON log line (log.h); malformed records are logged and reported in
  * batchItemFailures (from a FIFO queue, with every later record, which is
  * left unprocessed for SQS to redeliver in order). The template is loaded and compiled once, at init.
  *
@@ -24,6 +24,7 @@
 #include "cc/err.h"
 #include "cc/template.h"
 #include "lambda.h"
+#include "log.h"
 #include "source.h"
 
 typedef struct S_app {
@@ -32,23 +33,18 @@ typedef struct S_app {
   long long margin_ms; /* stop this long before the deadline */
 } S_app;
 
-/* One JSON log line on stdout, which Lambda sends to CloudWatch. */
-static void S_log(const char *level, const char *request_id, const char *message_id,
-                  const char *key, const char *text) {
-  json_t *j = json_object();
-  if (!j) return;
-  json_object_set_new(j, "level", json_string(level));
-  json_object_set_new(j, "request_id", json_string(request_id ? request_id : ""));
-  if (message_id) json_object_set_new(j, "message_id", json_string(message_id));
-  json_object_set_new(j, key, json_stringn(text, strlen(text)));
-  char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-  if (s) {
-    fputs(s, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
+/* One log line (log.h: timestamp, level, request_id, message) with the
+ * record's message_id and, for a rendered record, its text. */
+static void S_log(rt_log_level level, const char *request_id, const char *message_id,
+                  const char *message, const char *text) {
+  json_t *f = json_object();
+  if (f && message_id) json_object_set_new(f, "message_id", json_string(message_id));
+  if (f && text) {
+    json_t *t = json_string(text);
+    json_object_set_new(f, "text", t ? t : json_string("(not UTF-8)"));
   }
-  free(s);
-  json_decref(j);
+  rt_log(level, request_id, f, message);
+  json_decref(f);
 }
 
 /* Every diagnostic as FILE:LINE:COL: error: MESSAGE, one per line. */
@@ -132,7 +128,7 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
       snprintf(note, sizeof note,
                "FIFO queue: %zu record(s) after the failed one left for SQS to redeliver",
                ev->n_records - i);
-      S_log("WARN", inv->request_id, NULL, "error", note);
+      S_log(RT_LOG_WARN, inv->request_id, NULL, note, NULL);
       for (; i < ev->n_records; i++) failed[i] = 1;
       break;
     }
@@ -141,13 +137,13 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
       snprintf(note, sizeof note,
                "the invocation's deadline is near: %zu record(s) left for SQS to redeliver",
                ev->n_records - i);
-      S_log("WARN", inv->request_id, NULL, "error", note);
+      S_log(RT_LOG_WARN, inv->request_id, NULL, note, NULL);
       for (; i < ev->n_records; i++) failed[i] = 1;
       n_failed += ev->n_records - i;
       break;
     }
     if (r->error) {
-      S_log("ERROR", inv->request_id, r->message_id, "error", r->error);
+      S_log(RT_LOG_ERROR, inv->request_id, r->message_id, r->error, NULL);
       failed[i] = 1;
       n_failed++;
       continue;
@@ -160,12 +156,12 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
       return rc;
     }
     if (rc != CC_OK) {
-      S_log("ERROR", inv->request_id, r->message_id, "error", cc_buf_str(&text));
+      S_log(RT_LOG_ERROR, inv->request_id, r->message_id, cc_buf_str(&text), NULL);
       failed[i] = 1;
       n_failed++;
       continue;
     }
-    S_log("INFO", inv->request_id, r->message_id, "text", cc_buf_str(&text));
+    S_log(RT_LOG_INFO, inv->request_id, r->message_id, "rendered", cc_buf_str(&text));
   }
   cc_buf_free(&text);
   *response = rt_batch_response(ev, failed);
@@ -175,7 +171,7 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
 
 /* Reports an init failure to Lambda (and the log) and exits non-zero. */
 static int S_init_failed(const char *msg, const char *type) {
-  S_log("ERROR", "", NULL, "error", msg);
+  S_log(RT_LOG_ERROR, NULL, NULL, msg, NULL);
   rt_lambda_init_error(msg, type);
   return 1;
 }

@@ -62,7 +62,7 @@ def batch(arn, bodies, ids=None):
 def invoke(name, env, events):
     cases[0] += 1
     api, proc = la.run([BIN], la.base_env(**env), events)
-    logs = la.log_lines(proc.stdout)
+    logs = la.log_lines(proc.stderr)
     return api, proc, logs
 
 
@@ -85,7 +85,7 @@ def texts(logs, rid):
 
 
 def errors(logs, rid):
-    return {l.get("message_id"): l["error"] for l in logs
+    return {l.get("message_id"): l["message"] for l in logs
             if l.get("level") == "ERROR" and l.get("request_id") == rid}
 
 
@@ -121,7 +121,7 @@ for arn, label, want_ids in [(FIFO, "fifo", ["m2", "m3", "m4", "m5", "m6"]),
     elif "not JSON" not in errs["m2"] or (arn == STD and ("schema" not in errs["m4"]
                                                           or "SNS message" not in errs["m5"])):
         fail(name, f"error texts {errs}")
-    skipped = [l for l in logs if l.get("level") == "WARN" and "4 record(s) after the failed one" in l.get("error", "")]
+    skipped = [l for l in logs if l.get("level") == "WARN" and "4 record(s) after the failed one" in l.get("message", "")]
     if (arn == FIFO) != bool(skipped):
         fail(name, f"WARN line about the records left for redelivery: {skipped}")
 
@@ -184,7 +184,7 @@ api, proc, logs = invoke(name, {"CLOUDCRON_TEMPLATE": "{{ subject }}"},
                          [la.Event("r1", batch(STD, [json.dumps(good1), json.dumps(good3)]), deadline_ms=past)])
 expect_clean_exit(name, proc)
 expect_response(name, api, "r1", {"batchItemFailures": [{"itemIdentifier": "m0"}, {"itemIdentifier": "m1"}]})
-if texts(logs, "r1") or not any(l.get("level") == "WARN" and "deadline" in l.get("error", "") for l in logs):
+if texts(logs, "r1") or not any(l.get("level") == "WARN" and "deadline" in l.get("message", "") for l in logs):
     fail(name, f"logs {logs}")
 name = "deadline margin"
 soon = int(time.time() * 1000) + 60000
@@ -234,7 +234,7 @@ for name, env, want in init_cases:
         fail(name, f"init/error {got}, want a message with {want!r}")
     if api.next_times:
         fail(name, "asked for an event after a failed init")
-    if not any(l.get("level") == "ERROR" and want in l.get("error", "") for l in logs):
+    if not any(l.get("level") == "ERROR" and want in l.get("message", "") for l in logs):
         fail(name, f"no ERROR log line with {want!r}: {logs}")
 
 print(f"{cases[0]} invocations, {len(fails)} failures")

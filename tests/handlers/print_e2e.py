@@ -145,7 +145,7 @@ def scenario(moto, label, fifo, raw):
     want = {"batchItemFailures": [{"itemIdentifier": i} for i in want_failures]}
     if not got or got[0] != want:
         fails.append(f"{label}: response {got and got[0]}, want {want}")
-    logs = la.log_lines(proc.stdout)
+    logs = la.log_lines(proc.stderr)
     texts = {l["message_id"]: l["text"] for l in logs if l.get("level") == "INFO"}
     if fifo:  # the records after the failed one are left for SQS to redeliver, in order
         want_texts = {k: v for k, v in want_texts.items() if ids.index(k) < bad}

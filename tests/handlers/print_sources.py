@@ -39,7 +39,7 @@ def event(rid="r1"):
 def ok(name, env, want_text, n_invocations=1):
     cases[0] += 1
     api, proc = la.run([BIN], la.base_env(**env), [event(f"r{i}") for i in range(n_invocations)])
-    logs = la.log_lines(proc.stdout)
+    logs = la.log_lines(proc.stderr)
     got = [l.get("text") for l in logs if l.get("level") == "INFO"]
     if proc.returncode != 0 or got != [want_text] * n_invocations:
         fails.append(f"{name}: exit {proc.returncode}, texts {got}, want {[want_text] * n_invocations}; "
