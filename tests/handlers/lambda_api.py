@@ -30,8 +30,17 @@ class RuntimeApi:
     next_times holds the perf_counter time of every GET next, and
     post_times the time of every POST."""
 
-    def __init__(self, events):
+    def __init__(self, events, hold_end=False, start=True):
+        """hold_end: the final next (no events left) waits until release()
+        is called, so the caller can inspect the live process (ended is set
+        when it arrives). start=False: nothing is served until start(), so
+        a caller can first wait for the bootstrap's first connection itself
+        (first_connection)."""
         self.events = list(events)
+        self.ended = threading.Event()
+        self._release = threading.Event()
+        if not hold_end:
+            self._release.set()
         self.posts = {}
         self.next_times = []
         self.post_times = {}
@@ -54,6 +63,8 @@ class RuntimeApi:
                     api.next_times.append(now)
                     ev = api.events.pop(0) if api.events else None
                 if ev is None:
+                    api.ended.set()
+                    api._release.wait(60)
                     body = b'{"errorMessage":"no more events"}'
                     self.send_response(500)
                 else:
@@ -94,10 +105,27 @@ class RuntimeApi:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        if start:
+            self._thread.start()
+
+    def start(self):
         self._thread.start()
 
+    def first_connection(self, timeout):
+        """Blocks until a connection waits on the listening socket (before
+        start()); returns its perf_counter time, None on timeout."""
+        import selectors
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.server.socket, selectors.EVENT_READ)
+            return time.perf_counter() if sel.select(timeout) else None
+
+    def release(self):
+        self._release.set()
+
     def close(self):
-        self.server.shutdown()
+        self._release.set()
+        if self._thread.is_alive():
+            self.server.shutdown()
         self.server.server_close()
 
 
