@@ -85,8 +85,20 @@ def loader_cycles(path):
     return None
 
 
+def exec_exit_ms(path, reps):
+    """Median exec-to-exit time of a program that does nothing."""
+    ts = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        pid = os.posix_spawn(path, [path], {})
+        os.waitpid(pid, 0)
+        ts.append((time.perf_counter() - t) * 1000)
+    return statistics.median(ts)
+
+
 def main():
     c_bin, peer, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    floors = sys.argv[4:]  # empty programs: plain, and linked with libcurl
     ev = event()
     c, p = once(c_bin, ev), once(peer, ev)
     if c[3] != p[3] or c[4] != p[4] or len(c[4]) != 10:
@@ -109,6 +121,11 @@ def main():
     cyc = loader_cycles(c_bin)
     if cyc:
         print(f"cloudcron-print's dynamic loader alone (LD_DEBUG=statistics): {cyc / 1e6:.1f} M cycles")
+    if floors:
+        import subprocess
+        nlibs = len(subprocess.run(["ldd", c_bin], capture_output=True, text=True).stdout.splitlines())
+        print(f"floor on this machine: an empty main exec->exit {exec_exit_ms(floors[0], reps):.2f} ms; linked with "
+              f"libcurl {exec_exit_ms(floors[1], reps):.2f} ms (cloudcron-print maps {nlibs} shared objects)")
     print(f"load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 

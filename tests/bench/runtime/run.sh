@@ -11,5 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 b=${BENCH_BUILD:-build-bench-rt}
 scripts/build.sh "$b" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+# the floor: what exec costs for an empty program, plain and with libcurl
+echo 'int main(void) { return 0; }' > "$b/floor.c"
+cc -O2 "$b/floor.c" -o "$b/floor"
+cc -O2 "$b/floor.c" -o "$b/floor-curl" -Wl,--no-as-needed $(pkg-config --libs libcurl)
 python3 tests/bench/runtime/bench.py "$PWD/$b/bin/cloudcron-print" \
-  "$PWD/tests/bench/runtime/peer/bootstrap" "${REPS:-15}"
+  "$PWD/tests/bench/runtime/peer/bootstrap" "${REPS:-15}" "$PWD/$b/floor" "$PWD/$b/floor-curl"
