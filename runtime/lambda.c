@@ -161,7 +161,9 @@ int rt_lambda_run(rt_handler_fn handler, void *user) {
       rt_event_free(&ev);
     }
     if (hrc != CC_OK) {
-      rt_log(RT_LOG_ERROR, c.request_id, NULL, emsg ? emsg : cc_strerror(hrc));
+      json_t *f = json_pack("{s:s}", "error_type", etype ? etype : "Handler.Error");
+      rt_log(RT_LOG_ERROR, c.request_id, f, emsg ? emsg : cc_strerror(hrc));
+      json_decref(f);
       snprintf(path, sizeof path, "/invocation/%s/error", c.request_id);
       rc = S_post_error(&c, path, emsg ? emsg : cc_strerror(hrc),
                         etype ? etype : "Handler.Error");

@@ -155,10 +155,12 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
     free(msg);
     return CC_EINVAL;
   }
-  rc = rt_sns_publish(c, &in, ctx->message_id, sizeof ctx->message_id, err, sizeof err);
+  char id[sizeof ctx->message_id];
+  rc = rt_sns_publish(c, &in, id, sizeof id, err, sizeof err);
   if (rc != CC_OK) {
     snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, err);
   } else {
+    memcpy(ctx->message_id, id, sizeof id);
     ctx->published++;
     json_t *f = json_pack("{s:s,s:s}", "topic_key", topic_key, "message_id", ctx->message_id);
     if (f && in.dedup_id) json_object_set_new(f, "dedup_id", json_string(in.dedup_id));

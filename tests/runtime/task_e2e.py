@@ -89,6 +89,9 @@ with tempfile.TemporaryDirectory() as tmp:
                                      and l.get("threshold") == 101 and "timestamp" in l for l in lines), lines)
         expect("error log lines", any(l.get("level") == "ERROR" and l.get("request_id") == "req-4"
                                       and l.get("path") == "/no/such/dir" for l in lines), lines)
+        expect("failed invocation log line", any(
+            l.get("level") == "ERROR" and l.get("request_id") == "req-4" and l.get("error_type") == "cloudcron.TaskError"
+            and l.get("message") == "1 of 1 paths could not be checked" for l in lines), lines)
 
         # an unknown key, and a deadline too close to start (the task stops)
         env2 = dict(env)

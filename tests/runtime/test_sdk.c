@@ -140,6 +140,9 @@ static void test_publish_fifo(void **state) {
       "=critical&MessageDeduplicationId=d-1&MessageGroupId=db-1");
   assert_int_equal(ctx.published, 2);
   assert_string_equal(cloudcron_last_error(&ctx), "");
+  /* a failure keeps the last success's id */
+  assert_int_equal(cloudcron_publish(&ctx, "alerts", "", NULL, NULL), CC_EINVAL);
+  assert_string_equal(cloudcron_last_message_id(&ctx), "mid-1");
   json_decref(vars);
   rt_sdk_ctx_done(&ctx);
   rec_free(&r);
@@ -189,6 +192,7 @@ static void test_publish_errors(void **state) {
                       "publish to \"alerts\": sns Publish: HTTP 403 AuthorizationError: not "
                       "authorized to perform SNS:Publish (1 attempt)");
   assert_int_equal(ctx.published, 0);
+  assert_string_equal(cloudcron_last_message_id(&ctx), "");
   assert_int_equal(r.sent, 1);
   rec_free(&r);
   /* no region: nothing sent, the variable named */
