@@ -587,6 +587,118 @@ static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   return 1;
 }
 
+/* ---- slices ---- */
+
+/* One slice bound of N (NULL: none) into *V, *SET. */
+static int S_slice_bound(tpl_rs *rs, const tpl_node *n, long long *v, int *set) {
+  tpl_val b;
+  int rc;
+  *set = 0;
+  if (!n) return CC_OK;
+  if ((rc = S_eval(rs, n, &b))) return rc;
+  if (b.j && json_is_null(b.j)) {
+    rc = CC_OK;
+  } else if (b.j && S_is_int(b.j)) {
+    *v = S_int(b.j);
+    *set = 1;
+  } else if (!b.j) {
+    rc = tpl_fail_undef(rs, n, &b);
+  } else {
+    rc = tpl_fail(rs, n, CC_EINVAL, "slice indices must be integers or None or have an __index__ method");
+  }
+  tpl_val_drop(&b);
+  return rc;
+}
+
+/* Python's obj[start:stop:step] on a list or a string (code points). */
+static int S_slice(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  tpl_val o;
+  long long v[3] = {0, 0, 1};
+  int set[3], rc;
+  if ((rc = S_eval(rs, n->a, &o))) return rc;
+  if ((rc = S_slice_bound(rs, n->b, &v[0], &set[0])) || (rc = S_slice_bound(rs, n->c, &v[1], &set[1])) ||
+      (rc = S_slice_bound(rs, n->n ? n->kids[0] : NULL, &v[2], &set[2])))
+    goto out;
+  if (!o.j) {
+    rc = tpl_fail_undef(rs, n, &o);
+    goto out;
+  }
+  if (json_is_object(o.j)) {
+    rc = tpl_fail(rs, n, CC_EINVAL, "unhashable type: 'slice'");
+    goto out;
+  }
+  if (!json_is_array(o.j) && !json_is_string(o.j)) {
+    rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not subscriptable", tpl_type_name(o.j));
+    goto out;
+  }
+  long long step = set[2] ? v[2] : 1;
+  if (step == 0) {
+    rc = tpl_fail(rs, n, CC_EINVAL, "slice step cannot be zero");
+    goto out;
+  }
+  if (step < -LLONG_MAX) step = -LLONG_MAX;
+  const char *str = json_is_string(o.j) ? json_string_value(o.j) : NULL;
+  size_t slen = str ? json_string_length(o.j) : 0;
+  long long len = str ? (long long)tpl_utf8_len(str, slen) : (long long)json_array_size(o.j);
+  /* PySlice_AdjustIndices */
+  long long start, stop;
+  for (int k = 0; k < 2; k++) {
+    long long x = v[k];
+    if (!set[k]) x = step < 0 ? (k == 0 ? len - 1 : -1) : (k == 0 ? 0 : len);
+    else if (x < 0) {
+      x += len;
+      if (x < 0) x = step < 0 ? -1 : 0;
+    } else if (x >= len) {
+      x = step < 0 ? len - 1 : len;
+    }
+    if (k == 0) start = x;
+    else stop = x;
+  }
+  long long count = 0;
+  if (step < 0 ? stop < start : start < stop)
+    count = step < 0 ? (start - stop - 1) / -step + 1 : (stop - start - 1) / step + 1;
+  if (!str) {
+    json_t *r = json_array();
+    if (!r) {
+      rc = CC_ENOMEM;
+      goto out;
+    }
+    /* start + i * step stays within the bounds for i < count (no overflow). */
+    for (long long i = 0; i < count; i++)
+      if (json_array_append(r, json_array_get(o.j, (size_t)(start + i * step)))) {
+        json_decref(r);
+        rc = CC_ENOMEM;
+        goto out;
+      }
+    *out = tpl_own(r);
+    goto out;
+  }
+  /* Byte offsets of the code points, then the picked ones. */
+  size_t *off = malloc(((size_t)len + 1) * sizeof *off);
+  cc_buf b = CC_BUF_INIT;
+  if (!off) {
+    rc = CC_ENOMEM;
+    goto out;
+  }
+  for (size_t i = 0, k = 0; i < slen; i++)
+    if (((unsigned char)str[i] & 0xC0) != 0x80) off[k++] = i;
+  off[len] = slen;
+  for (long long i = 0; i < count && rc == CC_OK; i++) {
+    long long at = start + i * step;
+    if (cc_buf_add(&b, str + off[at], off[at + 1] - off[at])) rc = CC_ENOMEM;
+  }
+  if (rc == CC_OK) {
+    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    out->safe = o.safe;
+    if (!out->j) rc = CC_ENOMEM;
+  }
+  free(off);
+  cc_buf_free(&b);
+out:
+  tpl_val_drop(&o);
+  return rc;
+}
+
 /* ---- expressions ---- */
 
 static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
@@ -713,6 +825,8 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     *out = j ? tpl_ref(j) : tpl_undef(n->s);
     return CC_OK;
   }
+  case E_SLICE:
+    return S_slice(rs, n, out);
   case E_ATTR:
     if ((r = S_loop_attr(rs, n, out)) != 1) return r;
     /* fall through */

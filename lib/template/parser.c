@@ -335,7 +335,23 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
       tpl_node *x = S_new(p, E_ITEM, t);
       if (!x) return NULL;
       x->a = n;
-      if (!(x->b = S_expr(p))) return NULL;
+      if (!S_op(p, ":") && !(x->b = S_expr(p))) return NULL;
+      if (S_op(p, ":")) { /* a slice: [start]:[stop][:[step]] */
+        x->kind = E_SLICE;
+        S_next(p);
+        if (!S_op(p, ":") && !S_op(p, "]") && !(x->c = S_expr(p))) return NULL;
+        if (S_op(p, ":")) {
+          S_next(p);
+          if (!S_op(p, "]")) {
+            if (!(x->kids = cc_arena_alloc(p->ast->arena, sizeof *x->kids))) {
+              p->nomem = p->failed = 1;
+              return NULL;
+            }
+            if (!(x->kids[0] = S_expr(p))) return NULL;
+            x->n = 1;
+          }
+        }
+      }
       if (!S_op(p, "]")) {
         S_err(p, S_peek(p), "expected ']', got %s", S_tokdesc(S_peek(p)));
         return NULL;

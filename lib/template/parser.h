@@ -16,7 +16,8 @@ typedef enum {
   N_BODY, N_TEXT, N_OUT, N_IF, N_FOR, N_SET,
   /* expressions */
   E_LIT, E_LIST, E_DICT, E_NAME, E_ATTR, E_ITEM, E_BIN, E_NEG, E_POS, E_NOT,
-  E_AND, E_OR, E_COND, E_CMP, E_FILTER, E_TEST, E_TUPLE, E_CALL
+  E_AND, E_OR, E_COND, E_CMP, E_FILTER, E_TEST, E_TUPLE, E_CALL,
+  E_SLICE /* a[b:c:kids[0]]: B, C may be NULL; N is 1 with a step */
 } tpl_node_kind;
 
 typedef struct tpl_node tpl_node;
