@@ -42,7 +42,7 @@ static uint32_t S_decode(const char *s, size_t n) {
   }
 }
 
-static int S_put_cp(cc_buf *b, uint32_t cp) {
+int tpl_utf8_put(cc_buf *b, unsigned cp) {
   char t[4];
   size_t n;
   if (cp < 0x80) {
@@ -92,14 +92,14 @@ static int S_ignorable(uint32_t cp) {
 static int S_map_cp(cc_buf *b, uint32_t cp, int mode) {
   if (cp < 0x80) {
     if (mode == TPL_LOWER ? (cp >= 'A' && cp <= 'Z') : (cp >= 'a' && cp <= 'z')) cp ^= 0x20;
-    return S_put_cp(b, cp);
+    return tpl_utf8_put(b, cp);
   }
   size_t lo = 0, hi = sizeof S_runs / sizeof *S_runs;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (cp < S_runs[mid].lo) hi = mid;
     else if (cp > S_runs[mid].hi) lo = mid + 1;
-    else return S_put_cp(b, (uint32_t)((int32_t)cp + S_runs[mid].d[(cp - S_runs[mid].lo) & 1][mode]));
+    else return tpl_utf8_put(b, (uint32_t)((int32_t)cp + S_runs[mid].d[(cp - S_runs[mid].lo) & 1][mode]));
   }
   lo = 0;
   hi = sizeof S_specials / sizeof *S_specials;
@@ -109,7 +109,7 @@ static int S_map_cp(cc_buf *b, uint32_t cp, int mode) {
     else if (cp > S_specials[mid].cp) lo = mid + 1;
     else return cc_buf_puts(b, S_specials[mid].m[mode]);
   }
-  return S_put_cp(b, cp);
+  return tpl_utf8_put(b, cp);
 }
 
 /* Python's final sigma: U+03A3 at [I, I+N) of S lowers to U+03C2 when a
@@ -167,7 +167,7 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode) {
       rc = tpl_buf_add(b, s + i, 1); /* not UTF-8: as it is */
     } else {
       uint32_t cp = S_decode(s + i, n);
-      if (cp == 0x3A3 && m == TPL_LOWER && S_final_sigma(s, len, i, n)) rc = S_put_cp(b, 0x3C2);
+      if (cp == 0x3A3 && m == TPL_LOWER && S_final_sigma(s, len, i, n)) rc = tpl_utf8_put(b, 0x3C2);
       else rc = S_map_cp(b, cp, m);
     }
     i += n;

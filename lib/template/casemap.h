@@ -19,4 +19,7 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode);
 /* Length in bytes of the UTF-8 sequence that starts S (1 for a bad byte). */
 size_t tpl_utf8_seq(const char *s, size_t len);
 
+/* Appends the code point CP as UTF-8. */
+int tpl_utf8_put(cc_buf *b, unsigned cp);
+
 #endif

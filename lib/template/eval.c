@@ -14,6 +14,7 @@
 
 #include "cc/err.h"
 #include "filters.h"
+#include "format.h"
 
 /* Expressions nest far deeper than blocks in real templates (a ~ b ~ c ...
  * is a left-deep tree), so they get a larger share of the depth budget. */
@@ -271,6 +272,8 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
     int markup = rs->autoescape && (a->safe || b->safe);
     return S_concat_str(rs, n, a, b, markup, out);
   }
+  /* str % args: printf-style formatting (a tuple literal spreads). */
+  if (op[0] == '%' && x && json_is_string(x) && !nr) return tpl_format(rs, n, a, b, n->b && n->b->kind == E_TUPLE, out);
   if (!x || !y) return S_type_error(rs, n, op, a, b);
   int num = tpl_is_num(x) && tpl_is_num(y), ints = num && S_is_int(x) && S_is_int(y);
   long long r;

@@ -1,0 +1,277 @@
+/* format.c: Python's printf-style string formatting, FORMAT % ARGS
+ * (PyUnicode_Format): %(key), the flags - + space # 0, width and precision
+ * (or *), and the conversions s r d i u o x X e E f F g G c %. */
+#include "format.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casemap.h"
+#include "cc/err.h"
+
+typedef struct {
+  int left, plus, space, alt, zero;
+  long long width, prec; /* -1: not given */
+} S_spec;
+
+/* Appends S (LEN bytes) padded to the spec's width in code points. */
+static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len) {
+  long long cps = (long long)tpl_utf8_len(s, len), fill = sp->width > cps ? sp->width - cps : 0;
+  int rc = CC_OK;
+  for (long long i = 0; !sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  if (rc == CC_OK) rc = cc_buf_add(b, s, len);
+  for (long long i = 0; sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  return rc;
+}
+
+/* An integer conversion (d i u o x X) of V. */
+static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
+  char digits[80], body[200];
+  unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  int base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
+  const char *dig = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+  int nd = 0;
+  do {
+    digits[nd++] = dig[m % (unsigned)base];
+    m /= (unsigned)base;
+  } while (m);
+  const char *prefix = "";
+  if (sp->alt && base == 16) prefix = conv == 'X' ? "0X" : "0x";
+  else if (sp->alt && base == 8) prefix = "0o";
+  char sign[2] = {0, 0};
+  if (v < 0) sign[0] = '-';
+  else if (sp->plus) sign[0] = '+';
+  else if (sp->space) sign[0] = ' ';
+  /* Precision: at least that many digits; the 0 flag fills the width. */
+  long long zeros = sp->prec > nd ? sp->prec - nd : 0;
+  long long len = (long long)strlen(sign) + (long long)strlen(prefix) + zeros + nd;
+  if (sp->zero && !sp->left && sp->width > len) zeros += sp->width - len;
+  if (zeros > 100) zeros = 100; /* width is capped by the caller */
+  size_t k = 0;
+  k += (size_t)snprintf(body + k, sizeof body - k, "%s%s", sign, prefix);
+  for (long long i = 0; i < zeros; i++) body[k++] = '0';
+  while (nd) body[k++] = digits[--nd];
+  return S_pad(b, sp, body, k);
+}
+
+/* A float conversion (e E f F g G) of D, through C's printf (whose digits
+ * and flags agree with Python's for finite values). */
+static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
+  char f[64], out[512];
+  size_t k = 0;
+  f[k++] = '%';
+  if (sp->left) f[k++] = '-';
+  if (sp->plus) f[k++] = '+';
+  if (sp->space) f[k++] = ' ';
+  if (sp->alt) f[k++] = '#';
+  if (sp->zero) f[k++] = '0';
+  snprintf(f + k, sizeof f - k, "%lld.%lld%c", sp->width > 0 ? sp->width : 0LL, sp->prec < 0 ? 6LL : sp->prec, conv);
+  int n = snprintf(out, sizeof out, f, d);
+  if (n < 0 || (size_t)n >= sizeof out) return CC_ETOOBIG;
+  return cc_buf_add(b, out, (size_t)n);
+}
+
+int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out) {
+  const char *s = json_string_value(fmt->j);
+  size_t len = json_string_length(fmt->j);
+  const json_t *a = args->j;
+  /* Positional arguments: a tuple's items, or the one value. */
+  size_t argc = tuple ? json_array_size(a) : 1, next = 0;
+  const json_t *dict = !tuple && a && json_is_object(a) ? a : NULL;
+  int markup = fmt->safe, rc = CC_OK;
+  cc_buf b = CC_BUF_INIT;
+  /* An undefined argument prints as Undefined does (empty), unless strict. */
+  if (!a && rs->strict) {
+    rc = tpl_fail_undef(rs, n, args);
+    goto out;
+  }
+  for (size_t i = 0; i < len && rc == CC_OK;) {
+    const char *pct = memchr(s + i, '%', len - i);
+    size_t lit = pct ? (size_t)(pct - (s + i)) : len - i;
+    if ((rc = cc_buf_add(&b, s + i, lit))) break;
+    i += lit;
+    if (i >= len) break;
+    size_t at = i++; /* the '%' */
+    S_spec sp = {0, 0, 0, 0, 0, -1, -1};
+    const json_t *v = NULL;
+    int keyed = 0;
+    if (i < len && s[i] == '(') {
+      size_t k = ++i;
+      int depth = 1;
+      while (i < len && depth) {
+        if (s[i] == '(') depth++;
+        else if (s[i] == ')') depth--;
+        i++;
+      }
+      if (depth) {
+        rc = tpl_fail(rs, n, CC_EINVAL, "incomplete format key");
+        break;
+      }
+      if (!dict) {
+        rc = tpl_fail(rs, n, CC_EINVAL, "format requires a mapping");
+        break;
+      }
+      char key[256];
+      size_t kl = i - 1 - k;
+      if (kl >= sizeof key) kl = sizeof key - 1;
+      memcpy(key, s + k, kl);
+      key[kl] = 0;
+      if (!(v = json_object_get(dict, key))) {
+        rc = tpl_fail(rs, n, CC_EINVAL, "KeyError: '%s'", key);
+        break;
+      }
+      keyed = 1;
+    }
+    for (; i < len; i++) {
+      char c = s[i];
+      if (c == '-') sp.left = 1;
+      else if (c == '+') sp.plus = 1;
+      else if (c == ' ') sp.space = 1;
+      else if (c == '#') sp.alt = 1;
+      else if (c == '0') sp.zero = 1;
+      else break;
+    }
+    for (int part = 0; part < 2 && rc == CC_OK; part++) {
+      long long *dst = part ? &sp.prec : &sp.width;
+      if (part) {
+        if (i >= len || s[i] != '.') break;
+        i++;
+        sp.prec = 0;
+      }
+      if (i < len && s[i] == '*') {
+        i++;
+        const json_t *w = tuple && next < argc ? json_array_get(a, next) : NULL;
+        if (!tuple || next >= argc) {
+          rc = tpl_fail(rs, n, CC_EINVAL, "* wants int");
+          break;
+        }
+        next++;
+        if (!json_is_integer(w) && !json_is_boolean(w)) {
+          rc = tpl_fail(rs, n, CC_EINVAL, "* wants int");
+          break;
+        }
+        *dst = json_is_integer(w) ? (long long)json_integer_value(w) : json_is_true(w);
+        if (!part && *dst < 0) {
+          sp.left = 1;
+          *dst = -*dst;
+        }
+        if (part && *dst < 0) *dst = 0;
+      } else {
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+          if (*dst > 100000) continue;
+          *dst = (*dst < 0 ? 0 : *dst) * 10 + (s[i] - '0');
+        }
+      }
+    }
+    if (rc) break;
+    if (sp.width > (long long)rs->max_out || sp.prec > 100000) {
+      rc = tpl_fail(rs, n, CC_ELIMIT, "format width exceeds the output limit");
+      break;
+    }
+    while (i < len && (s[i] == 'h' || s[i] == 'l' || s[i] == 'L')) i++;
+    if (i >= len) {
+      rc = tpl_fail(rs, n, CC_EINVAL, "incomplete format");
+      break;
+    }
+    char conv = s[i++];
+    if (conv == '%') {
+      rc = cc_buf_putc(&b, '%');
+      continue;
+    }
+    if (!strchr("srdiuoxXeEfFgGc", conv)) {
+      rc = tpl_fail(rs, n, CC_EINVAL, "unsupported format character '%c' (0x%x) at index %zu", conv,
+                    (unsigned char)conv, i - 1);
+      break;
+    }
+    (void)at;
+    if (!keyed) {
+      if (next >= argc) {
+        rc = tpl_fail(rs, n, CC_EINVAL, "not enough arguments for format string");
+        break;
+      }
+      v = tuple ? json_array_get(a, next) : a;
+      next++;
+    }
+    if (conv == 's' || conv == 'r') {
+      cc_buf t = CC_BUF_INIT;
+      if (!v) rc = conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined");
+      else rc = conv == 's' ? tpl_str(&t, v) : tpl_repr(&t, v);
+      size_t tl = t.len;
+      if (rc == CC_OK && sp.prec >= 0) { /* at most PREC code points */
+        size_t cp = 0, k = 0;
+        for (; k < t.len; k++)
+          if (((unsigned char)t.ptr[k] & 0xC0) != 0x80 && cp++ == (size_t)sp.prec) break;
+        tl = k;
+      }
+      /* Markup % value escapes the value's text (an argument that is
+       * itself Markup only when it is the single, safe argument). */
+      int esc = markup && !(args->safe && !tuple);
+      if (rc == CC_OK && esc) {
+        cc_buf e = CC_BUF_INIT;
+        rc = tpl_escape(&e, t.ptr ? t.ptr : "", tl);
+        if (rc == CC_OK) rc = S_pad(&b, &sp, e.ptr ? e.ptr : "", e.len);
+        cc_buf_free(&e);
+      } else if (rc == CC_OK) {
+        rc = S_pad(&b, &sp, t.ptr ? t.ptr : "", tl);
+      }
+      cc_buf_free(&t);
+      if (rc) rc = CC_ENOMEM;
+    } else if (conv == 'c') {
+      char ch[5] = {0};
+      if (json_is_string(v) && tpl_utf8_len(json_string_value(v), json_string_length(v)) == 1) {
+        memcpy(ch, json_string_value(v), json_string_length(v));
+      } else if (json_is_integer(v) || json_is_boolean(v)) {
+        long long c = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
+        if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) {
+          rc = tpl_fail(rs, n, CC_EINVAL, "%%c arg not in range(0x110000)");
+          break;
+        }
+        cc_buf t = CC_BUF_INIT;
+        if (tpl_utf8_put(&t, (unsigned)c)) rc = CC_ENOMEM;
+        else memcpy(ch, t.ptr, t.len);
+        cc_buf_free(&t);
+      } else {
+        rc = tpl_fail(rs, n, CC_EINVAL, "%%c requires int or char");
+        break;
+      }
+      if (rc == CC_OK) rc = S_pad(&b, &sp, ch, strlen(ch));
+    } else if (!v || !(json_is_number(v) || json_is_boolean(v))) {
+      rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: %s number is required, not %s", conv,
+                    strchr("oxX", conv) ? "an integer" : "a real", tpl_type_name(v));
+    } else if (strchr("diuoxX", conv)) {
+      if (strchr("oxX", conv) && json_is_real(v)) {
+        rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: an integer is required, not float", conv);
+        break;
+      }
+      long long iv;
+      if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (!(fabs(d) < 9.2e18)) {
+          rc = tpl_fail(rs, n, CC_EINVAL, "integer out of the 64-bit range");
+          break;
+        }
+        iv = (long long)d;
+      } else {
+        iv = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
+      }
+      rc = S_int_conv(&b, &sp, conv == 'i' || conv == 'u' ? 'd' : conv, iv);
+    } else {
+      double d = json_is_real(v) ? json_real_value(v) : json_is_integer(v) ? (double)json_integer_value(v) : json_is_true(v);
+      rc = S_float_conv(&b, &sp, conv, d);
+    }
+    if (rc == CC_ETOOBIG) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
+  }
+  if (rc == CC_OK && !dict && next < argc)
+    rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
+  if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
+  if (rc == CC_OK) {
+    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    out->safe = (unsigned char)markup;
+    if (!out->j) rc = CC_ENOMEM;
+  }
+out:
+  cc_buf_free(&b);
+  return rc;
+}
