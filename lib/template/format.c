@@ -3,6 +3,7 @@
  * (or *), and the conversions s r d i u o x X e E f F g G c %. */
 #include "format.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +29,11 @@ static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len) {
 
 /* An integer conversion (d i u o x X) of V. */
 static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
-  char digits[80], body[200];
+  char digits[80];
   unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
   int base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
   const char *dig = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-  int nd = 0;
+  int nd = 0, rc = CC_OK;
   do {
     digits[nd++] = dig[m % (unsigned)base];
     m /= (unsigned)base;
@@ -47,19 +48,24 @@ static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
   /* Precision: at least that many digits; the 0 flag fills the width. */
   long long zeros = sp->prec > nd ? sp->prec - nd : 0;
   long long len = (long long)strlen(sign) + (long long)strlen(prefix) + zeros + nd;
-  if (sp->zero && !sp->left && sp->width > len) zeros += sp->width - len;
-  if (zeros > 100) zeros = 100; /* width is capped by the caller */
-  size_t k = 0;
-  k += (size_t)snprintf(body + k, sizeof body - k, "%s%s", sign, prefix);
-  for (long long i = 0; i < zeros; i++) body[k++] = '0';
-  while (nd) body[k++] = digits[--nd];
-  return S_pad(b, sp, body, k);
+  if (sp->zero && !sp->left && sp->width > len) {
+    zeros += sp->width - len;
+    len = sp->width;
+  }
+  long long fill = sp->width > len ? sp->width - len : 0;
+  for (long long i = 0; !sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  if (rc == CC_OK) rc = cc_buf_puts(b, sign);
+  if (rc == CC_OK) rc = cc_buf_puts(b, prefix);
+  for (long long i = 0; i < zeros && rc == CC_OK; i++) rc = cc_buf_putc(b, '0');
+  while (nd && rc == CC_OK) rc = cc_buf_putc(b, digits[--nd]);
+  for (long long i = 0; sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  return rc;
 }
 
 /* A float conversion (e E f F g G) of D, through C's printf (whose digits
  * and flags agree with Python's for finite values). */
 static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
-  char f[64], out[512];
+  char f[64];
   size_t k = 0;
   f[k++] = '%';
   if (sp->left) f[k++] = '-';
@@ -68,9 +74,14 @@ static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
   if (sp->alt) f[k++] = '#';
   if (sp->zero) f[k++] = '0';
   snprintf(f + k, sizeof f - k, "%lld.%lld%c", sp->width > 0 ? sp->width : 0LL, sp->prec < 0 ? 6LL : sp->prec, conv);
-  int n = snprintf(out, sizeof out, f, d);
-  if (n < 0 || (size_t)n >= sizeof out) return CC_ETOOBIG;
-  return cc_buf_add(b, out, (size_t)n);
+  int n = snprintf(NULL, 0, f, d);
+  if (n < 0) return CC_ENOMEM;
+  char *out = malloc((size_t)n + 1);
+  if (!out) return CC_ENOMEM;
+  snprintf(out, (size_t)n + 1, f, d);
+  int rc = cc_buf_add(b, out, (size_t)n);
+  free(out);
+  return rc;
 }
 
 int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out) {
@@ -155,7 +166,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
         *dst = json_is_integer(w) ? (long long)json_integer_value(w) : json_is_true(w);
         if (!part && *dst < 0) {
           sp.left = 1;
-          *dst = -*dst;
+          *dst = *dst < -LLONG_MAX ? LLONG_MAX : -*dst;
         }
         if (part && *dst < 0) *dst = 0;
       } else {
