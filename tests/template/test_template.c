@@ -131,6 +131,8 @@ static void output_limit_is_elimit(void **state) {
   /* A value built bigger than the limit fails before it is printed. */
   S_run(&r, "o.txt", "{{ 'x' * 1000000 }}", &o, "{}");
   S_expect_error(&r, CC_ELIMIT, "o.txt", 1, 8, "exceeds the output limit");
+  S_run(&r, "o.txt", "{{ '%50d' % 1 }}", &o, "{}");
+  S_expect_error(&r, CC_ELIMIT, "o.txt", 1, 11, "format width exceeds the output limit");
   /* Escaping counts: 3 characters become 15 bytes. */
   S_run(&r, "o.html", "{{ s }}", &o, "{\"s\": \"&&&\"}");
   S_expect_error(&r, CC_ELIMIT, "o.html", 1, 4, "output exceeds the limit");
