@@ -45,7 +45,9 @@ typedef int (*cloudcron_task)(cloudcron_ctx *ctx, const json_t *event);
 /* Runs task under the Lambda Runtime API (AWS_LAMBDA_RUNTIME_API) for every
  * invocation until the Runtime API ends the conversation. Returns the
  * process exit status: 0 when the Runtime API ended it, 1 when it could not
- * be reached, 2 for a usage error.
+ * be reached, 2 for a usage error. An invocation whose deadline has passed,
+ * or is less than 250 ms away, fails with Runtime.DeadlineExceeded without
+ * calling task.
  *
  * Outside Lambda, `PROGRAM --event FILE [--timeout SECONDS]` runs the task
  * once on the JSON in FILE ("-" for stdin) with the given time limit
