@@ -3,8 +3,9 @@
 Docker engine: its build stage's COPY lines are applied to an empty
 directory, its cmake steps run there as written (so a file the build needs
 but the Dockerfile forgets to copy fails here), and the result is checked
-to be the bootstrap the final stage copies, runnable. The package
-installs and the base images are not exercised."""
+to be the bootstrap the final stage copies, runnable. Its library
+bundle is checked to hold every library outside glibc. The base images are
+not exercised."""
 import os
 import re
 import shlex
@@ -38,9 +39,13 @@ if not re.match(r"FROM public\.ecr\.aws/amazonlinux/amazonlinux:2023 AS build$",
     fails.append(f"build stage: {build[0]}")
 if final[0] != "FROM public.ecr.aws/lambda/provided:al2023":
     fails.append(f"final stage: {final[0]}")
-copy_out = [l for l in final if l.startswith("COPY --from=build ")]
-if len(copy_out) != 1 or not copy_out[0].endswith(" ${LAMBDA_RUNTIME_DIR}/bootstrap"):
-    fails.append(f"the final stage must copy the binary to ${{LAMBDA_RUNTIME_DIR}}/bootstrap: {copy_out}")
+copy_out = [l for l in final if l.startswith("COPY --from=build ") and l.endswith(" ${LAMBDA_RUNTIME_DIR}/bootstrap")]
+if len(copy_out) != 1:
+    fails.append(f"the final stage must copy the binary to ${{LAMBDA_RUNTIME_DIR}}/bootstrap: {final}")
+if "COPY --from=build /build/lib/ ${LAMBDA_RUNTIME_DIR}/lib/" not in final:
+    fails.append(f"the final stage must copy the bundled libraries to ${{LAMBDA_RUNTIME_DIR}}/lib/: {final}")
+if any(l.startswith("RUN ") for l in final):
+    fails.append("the final stage runs commands; it should only copy")
 
 with tempfile.TemporaryDirectory() as tmp:
     ctx, out = os.path.join(tmp, "src"), os.path.join(tmp, "build")
@@ -53,7 +58,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     shutil.copytree(os.path.join(SRC, s), os.path.join(ctx, dst.rstrip("/")), dirs_exist_ok=True)
                 else:
                     shutil.copy(os.path.join(SRC, s), os.path.join(ctx, dst if dst != "./" else os.path.basename(s)))
-        elif l.startswith("RUN cmake "):
+        elif l.startswith("RUN ") and not l.startswith("RUN dnf "):
             cmd = l[4:].replace("/build", out).replace('"$(nproc)"', "2")
             p = subprocess.run(cmd, shell=True, cwd=ctx, capture_output=True, text=True)
             if p.returncode != 0:
@@ -68,6 +73,22 @@ with tempfile.TemporaryDirectory() as tmp:
             p = subprocess.run([path, "--help"], capture_output=True, text=True)
             if p.returncode != 0 or "--event" not in p.stdout:
                 fails.append(f"{path} --help: exit {p.returncode}: {p.stdout} {p.stderr}")
+            # the bundle holds every library outside glibc, and nothing of glibc
+            libs = sorted(os.listdir(os.path.join(out, "lib")))
+            for want in ("libjansson.so", "libcurl.so", "libcrypto.so"):
+                if not any(x.startswith(want) for x in libs):
+                    fails.append(f"{want} is not bundled: {libs}")
+            for glibc in ("libc.so", "libm.so", "ld-linux"):
+                if any(x.startswith(glibc) for x in libs):
+                    fails.append(f"glibc's {glibc} is bundled: {libs}")
+            # with only the bundle and glibc on the path, every library resolves
+            p = subprocess.run(["ldd", path], env=dict(os.environ, LD_LIBRARY_PATH=os.path.join(out, "lib")),
+                               capture_output=True, text=True)
+            for l in p.stdout.splitlines():
+                if "=>" in l and "/" in l.split("=>")[1] and not any(
+                        g in l.split("=>")[0] for g in ("libc.", "libm.", "libdl", "libpthread", "librt", "libresolv", "ld-linux")):
+                    if not l.split("=>")[1].strip().startswith(os.path.join(out, "lib")):
+                        fails.append(f"not from the bundle: {l.strip()}")
 for f in fails:
     print("FAIL", f)
 print(f"Dockerfile build stage: {len(fails)} failures")
