@@ -237,6 +237,27 @@ for name, env, want in init_cases:
     if not any(l.get("level") == "ERROR" and want in l.get("message", "") for l in logs):
         fail(name, f"no ERROR log line with {want!r}: {logs}")
 
+# 8. the image's bootstrap runs the handler _HANDLER names, and nothing else
+BOOT = os.path.join(os.environ["CC_BIN"], "cloudcron-bootstrap")
+for handler in ["print", "cloudcron-print"]:
+    name = f"bootstrap _HANDLER={handler}"
+    cases[0] += 1
+    api, proc = la.run([BOOT], la.base_env(_HANDLER=handler, CLOUDCRON_HANDLER_DIR=os.environ["CC_BIN"],
+                                           CLOUDCRON_TEMPLATE="{{ subject }}!"),
+                       [la.Event("r1", batch(STD, [json.dumps(good3)]))])
+    expect_clean_exit(name, proc)
+    expect_response(name, api, "r1", {"batchItemFailures": []})
+    if texts(la.log_lines(proc.stderr), "r1") != {"m0": "Only a subject!"}:
+        fail(name, f"logs {proc.stderr.decode()}")
+for handler, want in [("../../bin/sh", "is not a handler name"), ("nope", "cannot run the handler"),
+                      ("", "_HANDLER is not set")]:
+    name = f"bootstrap _HANDLER={handler!r}"
+    cases[0] += 1
+    api, proc = la.run([BOOT], la.base_env(_HANDLER=handler, CLOUDCRON_HANDLER_DIR=os.environ["CC_BIN"]),
+                       [la.Event("r1", batch(STD, [json.dumps(good3)]))])
+    if proc.returncode != 127 or want not in proc.stderr.decode() or api.next_times:
+        fail(name, f"exit {proc.returncode}, stderr {proc.stderr.decode()!r}")
+
 print(f"{cases[0]} invocations, {len(fails)} failures")
 for f in fails:
     print("FAIL", f)
