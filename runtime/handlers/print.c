@@ -139,7 +139,6 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
                ev->n_records - i);
       S_log(RT_LOG_WARN, inv->request_id, NULL, note, NULL);
       for (; i < ev->n_records; i++) failed[i] = 1;
-      n_failed += ev->n_records - i;
       break;
     }
     if (r->error) {
