@@ -86,7 +86,7 @@ int rt_aws_endpoint(cc_buf *url, char *host, size_t hcap, const char *env_id,
 
 int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                  const rt_aws_build_in *in) {
-  cc_buf url = CC_BUF_INIT, head = CC_BUF_INIT;
+  cc_buf url = CC_BUF_INIT, head = CC_BUF_INIT, path = CC_BUF_INIT;
   char host[256], clen[32], sha[65];
   rt_sigv4_result sig = {0};
   rt_kv hs[8];
@@ -97,7 +97,18 @@ int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
       (in->body_len && !in->body))
     return CC_EINVAL;
   rc = rt_aws_endpoint(&url, host, sizeof host, in->env_id, in->host_prefix, cfg->region);
-  if (rc == CC_OK) rc = S_encode(&url, in->path, 1);
+  if (rc != CC_OK) goto out;
+  /* an endpoint's own path (http://proxy/aws) prefixes the request's, in
+   * the URL and in what is signed, as the AWS SDKs do */
+  const char *base = strstr(url.ptr, "://") + 3;
+  base += strcspn(base, "/?#");
+  if (*base == '?' || *base == '#') {
+    rc = CC_EINVAL;
+    goto out;
+  }
+  rc = cc_buf_printf(&path, "%s%s", base, in->path);
+  cc_buf_truncate(&url, (size_t)(base - url.ptr));
+  if (rc == CC_OK) rc = S_encode(&url, path.ptr, 1);
   if (rc == CC_OK && in->query && *in->query) rc = cc_buf_printf(&url, "?%s", in->query);
   if (rc != CC_OK) goto out;
   snprintf(clen, sizeof clen, "%zu", in->body_len);
@@ -111,7 +122,7 @@ int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
   hs[nh++] = (rt_kv){"X-Amz-Date", amz_date};
   if (cfg->token) hs[nh++] = (rt_kv){"X-Amz-Security-Token", cfg->token};
   if (in->target) hs[nh++] = (rt_kv){"X-Amz-Target", in->target};
-  rt_sigv4_input si = {.method = in->method, .path = in->path, .query = in->query,
+  rt_sigv4_input si = {.method = in->method, .path = path.ptr, .query = in->query,
                        .headers = hs, .n_headers = nh, .body = in->body ? in->body : "",
                        .body_len = in->body_len, .access_key = cfg->access_key,
                        .secret_key = cfg->secret_key, .region = cfg->region,
@@ -120,7 +131,7 @@ int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
   rc = rt_sigv4_sign(&sig, &si);
   if (rc != CC_OK) goto out;
   rc = cc_buf_printf(&head, "%s ", in->method);
-  if (rc == CC_OK) rc = S_encode(&head, in->path, 1);
+  if (rc == CC_OK) rc = S_encode(&head, path.ptr, 1);
   if (rc == CC_OK && in->query && *in->query) rc = cc_buf_printf(&head, "?%s", in->query);
   if (rc == CC_OK) rc = cc_buf_puts(&head, " HTTP/1.1\r\n");
   for (size_t i = 0; i < nh && rc == CC_OK; i++)
@@ -143,6 +154,7 @@ out:
   rt_sigv4_result_free(&sig);
   cc_buf_free(&url);
   cc_buf_free(&head);
+  cc_buf_free(&path);
   return rc;
 }
 

@@ -38,7 +38,8 @@ int rt_aws_endpoint(cc_buf *url, char *host, size_t hcap, const char *env_id,
                     const char *host_prefix, const char *region);
 
 /* A request to sign: the endpoint comes from env_id/host_prefix as in
- * rt_aws_endpoint. Headers, in this order: Content-Type (when given),
+ * rt_aws_endpoint; a path in the endpoint URL (plain characters) prefixes
+ * path, in the URL and in what is signed. Headers, in this order: Content-Type (when given),
  * Content-Length (unless a GET without body), Host, X-Amz-Content-Sha256
  * (when content_sha256), X-Amz-Date, X-Amz-Security-Token (with a session
  * token), X-Amz-Target (when given); all signed, then Authorization. */

@@ -46,7 +46,7 @@ def botocore_request(service, op, params):
     return ser.serialize_to_request(params, model.operation_model(op))
 
 
-def check(name, env_extra, args, service, signing, op, params, want_url, want_host, token=None):
+def check(name, env_extra, args, service, signing, op, params, want_url, want_host, token=None, path="/"):
     ncases[0] += 1
     rc, out, err = run(env_extra, args)
     if rc != 0:
@@ -57,7 +57,7 @@ def check(name, env_extra, args, service, signing, op, params, want_url, want_ho
     lines = head.split("\r\n")
     boto = botocore_request(service, op, params)
     bh = boto["headers"]
-    want = ["POST / HTTP/1.1", f"Content-Type: {bh['Content-Type']}",
+    want = [f"POST {path} HTTP/1.1", f"Content-Type: {bh['Content-Type']}",
             f"Content-Length: {len(body.encode())}", f"Host: {want_host}", f"X-Amz-Date: {DATE}"]
     if token:
         want.append(f"X-Amz-Security-Token: {token}")
@@ -139,6 +139,10 @@ check("parameter: AWS_ENDPOINT_URL (another service's variable ignored)",
       ["parameter", "token"], "ssm", "ssm", "GetParameter", {"Name": "token", "WithDecryption": True},
       "http://127.0.0.1:5000/", "127.0.0.1:5000")
 
+check("parameter: an endpoint with a path", {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000/aws/proxy/"},
+      ["parameter", "token"], "ssm", "ssm", "GetParameter", {"Name": "token", "WithDecryption": True},
+      "http://127.0.0.1:5000/aws/proxy/", "127.0.0.1:5000", path="/aws/proxy/")
+
 refused("missing region", {"AWS_REGION": ""}, ["publish", TOPIC, MSG, "-", "-", "-"], "AWS_REGION")
 refused("11 attributes", {}, ["publish", TOPIC, MSG, "-", "-", "-"] + ["a", "String", "v"] * 11,
         "at most 10 message attributes")
@@ -148,6 +152,7 @@ refused("Number attribute", {}, ["publish", TOPIC, MSG, "-", "-", "-", "a", "Num
         "is not a number")
 refused("empty secret id", {}, ["secret", ""], "invalid input")
 refused("bad endpoint", {"AWS_ENDPOINT_URL_SSM": "localhost:5000"}, ["parameter", "p"], "invalid input")
+refused("endpoint with a query", {"AWS_ENDPOINT_URL_SSM": "http://h?x=1"}, ["parameter", "p"], "invalid input")
 for f in fails:
     print("FAIL", f)
 print(f"{ncases[0]} cases, {len(fails)} failures")
