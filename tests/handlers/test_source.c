@@ -1,0 +1,162 @@
+/* Template sources: URL parsing (kinds, names, every refusal), inline and
+ * file:// loading with names and limits, and S3 error bodies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cc/err.h"
+#include "s3.h"
+#include "source.h"
+
+static void S_name_is(const rt_url *u, const char *want) {
+  assert_int_equal(u->name_len, strlen(want));
+  assert_memory_equal(u->name, want, u->name_len);
+}
+
+static void test_url_kinds(void **state) {
+  (void)state;
+  rt_url u;
+  const char *why;
+  assert_int_equal(rt_url_parse(&u, &why, "file:///var/task/t/alert.html"), CC_OK);
+  assert_int_equal(u.kind, RT_URL_FILE);
+  assert_string_equal(u.path, "/var/task/t/alert.html");
+  S_name_is(&u, "alert.html");
+  assert_int_equal(rt_url_parse(&u, &why, "file://relative.txt"), CC_OK);
+  assert_string_equal(u.path, "relative.txt");
+  S_name_is(&u, "relative.txt");
+  assert_int_equal(rt_url_parse(&u, &why, "https://h.example:8443/a/b.xml?sig=1#frag"), CC_OK);
+  assert_int_equal(u.kind, RT_URL_HTTPS);
+  S_name_is(&u, "b.xml");
+  assert_int_equal(rt_url_parse(&u, &why, "https://h.example"), CC_OK);
+  S_name_is(&u, "");
+  assert_int_equal(rt_url_parse(&u, &why, "s3://my-bucket/dir/with space/t.htm"), CC_OK);
+  assert_int_equal(u.kind, RT_URL_S3);
+  assert_int_equal(u.bucket_len, 9);
+  assert_memory_equal(u.bucket, "my-bucket", 9);
+  assert_string_equal(u.key, "dir/with space/t.htm");
+  S_name_is(&u, "t.htm");
+}
+
+static void test_url_refused(void **state) {
+  (void)state;
+  static const struct { const char *url, *why; } cases[] = {
+      {"http://h/t.txt", "http:// is refused"},
+      {"ftp://h/t.txt", "the scheme must be"},
+      {"t.txt", "the scheme must be"},
+      {"", "the scheme must be"},
+      {"file://", "file:// needs a path"},
+      {"https:///t.txt", "https:// needs a host"},
+      {"https://h/a b.txt", "cannot hold a space"},
+      {"s3://", "s3:// needs a bucket and a key"},
+      {"s3://bucket", "s3:// needs a bucket and a key"},
+      {"s3://bucket/", "s3:// needs a bucket and a key"},
+      {"s3:///key", "s3:// needs a bucket and a key"},
+      {"s3://b/k\n", "control character"},
+      {"file:///t\x7f", "control character"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    rt_url u;
+    const char *why = NULL;
+    assert_int_equal(rt_url_parse(&u, &why, cases[i].url), CC_EINVAL);
+    assert_non_null(why);
+    if (!strstr(why, cases[i].why)) fail_msg("%s: %s", cases[i].url, why);
+  }
+}
+
+static void S_clear_env(void) {
+  unsetenv("CLOUDCRON_TEMPLATE");
+  unsetenv("CLOUDCRON_TEMPLATE_URL");
+  unsetenv("CLOUDCRON_TEMPLATE_NAME");
+  unsetenv("CLOUDCRON_TEMPLATE_MAX_BYTES");
+  unsetenv("CLOUDCRON_TEMPLATE_TIMEOUT_MS");
+}
+
+static void test_load_inline(void **state) {
+  (void)state;
+  rt_source s;
+  char err[512];
+  S_clear_env();
+  setenv("CLOUDCRON_TEMPLATE", "{{ subject }}", 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_OK);
+  assert_string_equal(s.text, "{{ subject }}");
+  assert_int_equal(s.len, 13);
+  assert_string_equal(s.name, "CLOUDCRON_TEMPLATE");
+  rt_source_free(&s);
+  setenv("CLOUDCRON_TEMPLATE_NAME", "mail.html", 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_OK);
+  assert_string_equal(s.name, "mail.html");
+  rt_source_free(&s);
+  setenv("CLOUDCRON_TEMPLATE_MAX_BYTES", "12", 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_ETOOBIG);
+  assert_non_null(strstr(err, "larger than the limit of 12 bytes"));
+  assert_null(s.text);
+  setenv("CLOUDCRON_TEMPLATE_MAX_BYTES", "0", 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_EINVAL);
+  assert_non_null(strstr(err, "CLOUDCRON_TEMPLATE_MAX_BYTES must be"));
+  S_clear_env();
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_EINVAL);
+  assert_non_null(strstr(err, "no template"));
+}
+
+static void test_load_file(void **state) {
+  (void)state;
+  char dir[] = "/tmp/test_source_XXXXXX", path[128], url[160], err[512];
+  rt_source s;
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/alert.html", dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fwrite("<p>{{ x }}</p>\0tail", 1, 19, f); /* a NUL byte is kept, not a cut */
+  fclose(f);
+  S_clear_env();
+  snprintf(url, sizeof url, "file://%s", path);
+  setenv("CLOUDCRON_TEMPLATE_URL", url, 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_OK);
+  assert_int_equal(s.len, 19);
+  assert_memory_equal(s.text, "<p>{{ x }}</p>\0tail", 19);
+  assert_string_equal(s.name, "alert.html");
+  rt_source_free(&s);
+  setenv("CLOUDCRON_TEMPLATE_MAX_BYTES", "18", 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_ETOOBIG);
+  assert_non_null(strstr(err, "larger than the limit of 18 bytes"));
+  unlink(path);
+  unsetenv("CLOUDCRON_TEMPLATE_MAX_BYTES");
+  assert_int_not_equal(rt_source_load(&s, err, sizeof err), CC_OK);
+  assert_non_null(strstr(err, "No such file or directory"));
+  /* a presigned URL's query never reaches a message */
+  setenv("CLOUDCRON_TEMPLATE_URL", "https://h/t.txt?X-Amz-Signature=secret b", 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_EINVAL);
+  assert_null(strstr(err, "secret"));
+  assert_non_null(strstr(err, "https://h/t.txt?..."));
+  S_clear_env();
+  rmdir(dir);
+}
+
+static void test_s3_error(void **state) {
+  (void)state;
+  char code[16], msg[16];
+  const char *body = "<Error><Code>AccessDenied</Code><Message>Access &amp; more text</Message></Error>";
+  rt_s3_error(code, sizeof code, msg, sizeof msg, body, strlen(body));
+  assert_string_equal(code, "AccessDenied");
+  assert_string_equal(msg, "Access & more t"); /* cut to fit */
+  rt_s3_error(code, sizeof code, msg, sizeof msg, "<Code>unterminated", 18);
+  assert_string_equal(code, "unterminated");
+  assert_string_equal(msg, "");
+  rt_s3_error(code, sizeof code, msg, sizeof msg, NULL, 0);
+  assert_string_equal(code, "");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_url_kinds),   cmocka_unit_test(test_url_refused),
+      cmocka_unit_test(test_load_inline), cmocka_unit_test(test_load_file),
+      cmocka_unit_test(test_s3_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
