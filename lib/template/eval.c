@@ -93,8 +93,17 @@ static int S_bind_ref(tpl_rs *rs, const char *name, tpl_val v) {
       return CC_OK;
     }
   if (rs->nvars == rs->capvars) {
+    /* The first vars live in RS itself; more move to the heap. */
     size_t cap = rs->capvars ? rs->capvars * 2 : 16;
-    tpl_var *nv = realloc(rs->vars, cap * sizeof *nv);
+    tpl_var *nv;
+    if (!rs->vars) {
+      nv = rs->inl;
+      cap = sizeof rs->inl / sizeof *rs->inl;
+    } else if (rs->vars == rs->inl) {
+      if ((nv = malloc(cap * sizeof *nv))) memcpy(nv, rs->inl, sizeof rs->inl);
+    } else {
+      nv = realloc(rs->vars, cap * sizeof *nv);
+    }
     if (!nv) {
       tpl_val_drop(&v);
       return CC_ENOMEM;
@@ -1242,7 +1251,7 @@ static int S_exec(tpl_rs *rs, const tpl_node *n) {
 int tpl_eval_root(tpl_rs *rs, const tpl_node *root) {
   int rc = S_exec(rs, root);
   S_pop_to(rs, 0);
-  free(rs->vars);
+  if (rs->vars != rs->inl) free(rs->vars);
   rs->vars = NULL;
   rs->capvars = 0;
   return rc;

@@ -31,6 +31,7 @@ typedef struct tpl_rs {
   const json_t *ctx;
   tpl_var *vars; /* scope stack; a for loop's frame starts at frame */
   size_t nvars, capvars, frame;
+  tpl_var inl[8]; /* the first vars (no allocation for most renders) */
   int failed;
 } tpl_rs;
 

@@ -133,8 +133,14 @@ static int S_f_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *o
   cc_buf b = CC_BUF_INIT;
   if (mode == 3) rc = S_title(&b, s, l);
   else rc = tpl_case_map(&b, s, l, mode == 0 ? TPL_UPPER : mode == 1 ? TPL_LOWER : TPL_TITLE);
-  if (rc == CC_OK) rc = S_str_out(out, b.ptr ? b.ptr : "", b.len, t.safe);
-  else rc = CC_ENOMEM;
+  if (rc == CC_OK) {
+    /* Valid UTF-8 mapped code point by code point stays valid. */
+    *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
+    out->safe = t.safe;
+    rc = out->j ? CC_OK : CC_ENOMEM;
+  } else {
+    rc = CC_ENOMEM;
+  }
   cc_buf_free(&b);
   tpl_val_drop(&t);
   return rc;
