@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cc/err.h"
+#include "casemap.h"
 #include "filters.h"
 #include "format.h"
 
@@ -1146,6 +1147,39 @@ out:
   return rc;
 }
 
+/* {{ S|upper }} (lower, capitalize) of a string printed as it is: mapped
+ * straight into the output. Returns 1 when E is something else. */
+static int S_out_case(tpl_rs *rs, const tpl_node *e) {
+  const char *f = e->s;
+  int mode = !strcmp(f, "upper") ? TPL_UPPER : !strcmp(f, "lower") ? TPL_LOWER : !strcmp(f, "capitalize") ? TPL_TITLE : -1;
+  if (mode < 0 || e->n) return 1;
+  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+    return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+  tpl_val in, v;
+  int rc;
+  rs->depth++;
+  rc = S_eval(rs, e->a, &in);
+  if (rc == CC_OK && in.j && json_is_string(in.j) && (!rs->autoescape || in.safe)) {
+    size_t before = rs->out->len;
+    rc = tpl_case_map(rs->out, json_string_value(in.j), json_string_length(in.j), mode);
+    rc = S_emitted(rs, e, before, rc);
+    tpl_val_drop(&in);
+    rs->depth--;
+    return rc;
+  }
+  /* Anything else: the filter, then the usual printing. */
+  if (rc == CC_OK) rc = tpl_filter(rs, e, &in, NULL, &v);
+  tpl_val_drop(&in);
+  rs->depth--;
+  if (rc) {
+    rs->failed = 1;
+    return rc;
+  }
+  rc = S_emit(rs, e, &v);
+  tpl_val_drop(&v);
+  return rc;
+}
+
 /* {{ E }} for the common numeric E without building a value: loop.index
  * and friends, and arithmetic on numbers. Returns 1 when E is something
  * else (nothing was evaluated). */
@@ -1157,6 +1191,7 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
     num.real = 0;
     return S_emit_num(rs, e, &num);
   }
+  if (e->kind == E_FILTER) return S_out_case(rs, e);
   if (e->kind != E_BIN || e->s[0] == '~') return 1;
   /* S_eval's depth accounting for E, which is evaluated here. */
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
