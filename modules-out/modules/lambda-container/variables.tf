@@ -75,7 +75,7 @@ variable "image_tag_mutability" {
 }
 
 variable "scan_on_push" {
-  description = "Whether ECR scans each image for vulnerabilities when it is pushed."
+  description = "Whether to scan each image for vulnerabilities when it is pushed."
   type        = bool
   default     = true
 }
@@ -103,13 +103,13 @@ variable "kms_key_arn" {
 }
 
 variable "force_delete" {
-  description = "Whether destroying the module deletes the repository even if it still holds images."
+  description = "Whether to delete the repository on destroy even if it still holds images."
   type        = bool
   default     = false
 }
 
 variable "ecr_login" {
-  description = "Whether the script logs the tool in to ECR registries with `aws ecr get-login-password` (the AWS CLI must be installed) before it pulls or pushes."
+  description = "Whether to log the tool in to ECR registries with `aws ecr get-login-password` (the AWS CLI must be installed) before it pulls or pushes."
   type        = bool
   default     = true
 }

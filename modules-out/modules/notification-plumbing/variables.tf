@@ -161,7 +161,7 @@ variable "kms_key_arn" {
 }
 
 variable "enabled" {
-  description = "Whether the event source mapping delivers messages to the handler."
+  description = "Whether to deliver the queue's messages to the handler (the event source mapping's state)."
   type        = bool
   default     = true
 }

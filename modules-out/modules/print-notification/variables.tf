@@ -98,6 +98,11 @@ variable "dead_letter_queue_name" {
   description = "Name of the dead-letter queue, without the .fifo suffix; null means queue_name followed by -dlq."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.dead_letter_queue_name == null || can(regex("^[A-Za-z0-9_-]{1,75}$", var.dead_letter_queue_name))
+    error_message = "dead_letter_queue_name must be 1 to 75 letters, digits, dashes or underscores (80 with .fifo)."
+  }
 }
 
 variable "max_receive_count" {
@@ -145,9 +150,14 @@ variable "filter_policy" {
 }
 
 variable "queue_kms_key_arn" {
-  description = "ARN of a KMS key encrypting the queues, or null for SQS-managed encryption."
+  description = "ARN of a KMS key encrypting the queues, or null for SQS-managed encryption; its key policy must let sns.amazonaws.com use it."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.queue_kms_key_arn))
+    error_message = "queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
 }
 
 variable "template" {
@@ -181,6 +191,11 @@ variable "template_name" {
   description = "Name of the template (its file name); a .html, .htm or .xml name turns on HTML autoescaping. Null means none."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.template_name == null || can(regex("^[^/\\\\]{1,255}$", var.template_name))
+    error_message = "template_name must be a file name (no directories), at most 255 characters."
+  }
 }
 
 variable "vars_json" {

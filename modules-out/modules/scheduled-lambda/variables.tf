@@ -215,7 +215,7 @@ variable "flexible_window_minutes" {
 }
 
 variable "dead_letter" {
-  description = "Whether invocations that still fail after the retries land in an SQS dead-letter queue."
+  description = "Whether to send invocations that still fail after the retries to an SQS dead-letter queue."
   type        = bool
   default     = false
 }
@@ -232,7 +232,7 @@ variable "dead_letter_queue_name" {
 }
 
 variable "enabled" {
-  description = "Whether the schedule is enabled."
+  description = "Whether to enable the schedule."
   type        = bool
   default     = true
 }
