@@ -54,7 +54,7 @@ int gen_cmd_generate(int argc, char **argv) {
   gen_tree_init(&tree);
   int status = GEN_EXIT_OK;
   int rc = gen_spec_load(&spec, spec_path, &d);
-  if (!rc) rc = gen_stack_build(&tree, spec, &d);
+  if (!rc) rc = gen_stack_build(&tree, spec, out, &d);
   if (!rc && !check) rc = gen_tree_write(&tree, out, &d);
   cc_diags_sort(&d);
   cc_diags_print(&d, stderr);

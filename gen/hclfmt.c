@@ -16,6 +16,7 @@ typedef struct S_line {
   long eq;          /* offset of the assignment's `=` in text, -1: none */
   long comment;     /* offset of a trailing comment, -1: none */
   int indent;
+  bool drop;
 } S_line;
 
 typedef struct S_scan {
@@ -261,8 +262,10 @@ int gen_hclfmt(const char *in, size_t len, cc_buf *out) {
     bool drop = prev == 0 || next == n || prev != i;
     if (!drop && lines[prev - 1].kind == S_CODE && lines[prev - 1].net > 0) drop = true;
     if (!drop && lines[next].kind == S_CODE && lines[next].opens_first && lines[next].net < 0) drop = true;
-    if (drop) lines[i].kind = (S_kind)-1;
+    lines[i].drop = drop;
   }
+  for (size_t i = 0; i < n; i++)
+    if (lines[i].drop) lines[i].kind = (S_kind)-1;
 
   /* Alignment of `=` and of trailing comments, then output. */
   size_t i = 0;

@@ -134,6 +134,15 @@ static int S_module(gen_tree *tree, const char *name, size_t first, size_t last,
   return rc ? rc : failed ? CC_EINVAL : CC_OK;
 }
 
+bool gen_module_exists(const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < gen_embedded_count; i++) {
+    const char *p = gen_embedded_files[i].path;
+    if (!strncmp(p, "modules/", 8) && !strncmp(p + 8, name, n) && p[8 + n] == '/') return true;
+  }
+  return false;
+}
+
 int gen_modules_build(gen_tree *tree, cc_diags *diags) {
   int rc = CC_OK, failed = 0;
   size_t i = 0;

@@ -13,6 +13,8 @@
 #ifndef GEN_MODULES_H
 #define GEN_MODULES_H
 
+#include <stdbool.h>
+
 #include "cc/buf.h"
 #include "cc/diag.h"
 #include "tree.h"
@@ -20,6 +22,9 @@
 /* Adds every module's files to TREE. Returns CC_OK, CC_EINVAL (errors in
  * DIAGS) or CC_ENOMEM. */
 int gen_modules_build(gen_tree *tree, cc_diags *diags);
+
+/* Whether templates/modules/NAME is part of this build. */
+bool gen_module_exists(const char *name);
 
 /* Adds a generated file to TREE at PATH: the do-not-edit line naming
  * SOURCE (with the comment marker PATH's type takes), then BODY (LEN

@@ -1,0 +1,216 @@
+/* The root stack's README.md: built from the spec, table cells escaped by
+ * libcmark (gen/readme.h). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cc/err.h"
+#include "readme.h"
+#include "stack.h"
+
+/* "cron(0 2 * * ? *)" -> "every day at 02:00"; other forms are described
+ * field by field. */
+static void S_when(cc_buf *b, const char *expr, const char *tz) {
+  size_t n = strlen(expr);
+  if (!strncmp(expr, "rate(", 5) && n > 6) {
+    cc_buf_printf(b, "every %.*s", (int)(n - 6), expr + 5);
+    return;
+  }
+  if (!strncmp(expr, "at(", 3) && n > 4) {
+    char when[64];
+    snprintf(when, sizeof when, "%.*s", (int)(n - 4), expr + 3);
+    char *t = strchr(when, 'T');
+    if (t) *t = ' ';
+    cc_buf_printf(b, "once, at %s (%s); the schedule is deleted after it runs", when, tz);
+    return;
+  }
+  if (!strncmp(expr, "cron(", 5) && n > 6) {
+    char f[6][64];
+    char body[256];
+    snprintf(body, sizeof body, "%.*s", (int)(n - 6), expr + 5);
+    if (sscanf(body, "%63s %63s %63s %63s %63s %63s", f[0], f[1], f[2], f[3], f[4], f[5]) == 6) {
+      int mi, h;
+      char extra;
+      bool any_day = (!strcmp(f[2], "*") || !strcmp(f[2], "?")) && (!strcmp(f[4], "*") || !strcmp(f[4], "?"));
+      if (sscanf(f[0], "%d%c", &mi, &extra) == 1 && sscanf(f[1], "%d%c", &h, &extra) == 1 && any_day &&
+          !strcmp(f[3], "*") && !strcmp(f[5], "*")) {
+        cc_buf_printf(b, "every day at %02d:%02d (%s)", h, mi, tz);
+        return;
+      }
+      static const char *const names[] = {"minute", "hour", "day of month", "month", "day of week", "year"};
+      for (int i = 0; i < 6; i++)
+        cc_buf_printf(b, "%s%s %s", i ? ", " : "", names[i], !strcmp(f[i], "?") ? "any" : f[i]);
+      cc_buf_printf(b, " (%s)", tz);
+      return;
+    }
+  }
+  cc_buf_puts(b, expr);
+}
+
+typedef struct S_t {
+  cc_buf *out;
+  size_t ncols;
+  cc_buf cells[8];
+  size_t at;
+} S_t;
+
+static void S_head(S_t *t, const char *const *cols, size_t n) {
+  t->ncols = n;
+  t->at = 0;
+  for (size_t i = 0; i < n; i++) {
+    cc_buf_puts(t->out, "| ");
+    gen_readme_text(t->out, cols[i]);
+    cc_buf_putc(t->out, ' ');
+  }
+  cc_buf_puts(t->out, "|\n");
+  for (size_t i = 0; i < n; i++) cc_buf_puts(t->out, "|------");
+  cc_buf_puts(t->out, "|\n");
+}
+
+static cc_buf *S_cell(S_t *t) {
+  cc_buf *c = &t->cells[t->at++];
+  cc_buf_init(c, CC_BUF_DEFAULT_MAX);
+  return c;
+}
+
+static void S_end_row(S_t *t) {
+  for (size_t i = 0; i < t->ncols; i++) {
+    cc_buf_printf(t->out, "| %s ", i < t->at ? cc_buf_str(&t->cells[i]) : "");
+    if (i < t->at) cc_buf_free(&t->cells[i]);
+  }
+  cc_buf_puts(t->out, "|\n");
+  t->at = 0;
+}
+
+static void S_code_list(cc_buf *c, const gen_strs *l) {
+  for (size_t i = 0; i < l->n; i++) {
+    if (i) cc_buf_puts(c, ", ");
+    gen_readme_code(c, l->items[i]);
+  }
+  if (!l->n) gen_readme_text(c, "-");
+}
+
+static const char *const S_channels[] = {"e-mail (SES)", "SMS (Twilio)", "print (CloudWatch Logs)"};
+
+int gen_stack_readme(cc_buf *out, const gen_spec *s) {
+  S_t t = {.out = out};
+  cc_buf x = CC_BUF_INIT;
+  cc_buf_printf(out, "# %s\n\n", s->project);
+  cc_buf_puts(out, "The root stack of the cloudcron spec ");
+  gen_readme_code(out, s->path);
+  cc_buf_puts(out, ", written by `cloudcron generate`: edit the spec and generate again rather than editing these "
+                   "files. It uses the modules in `../../modules/`.\n\n");
+  bool images = false, files = false;
+  for (size_t i = 0; i < s->nimages; i++)
+    if (s->images[i].kind != GEN_IMAGE_URI) images = true;
+  for (size_t i = 0; i < s->nnotifications; i++)
+    if (s->notifications[i].template_kind == GEN_TEMPLATE_FILE) files = true;
+
+  cc_buf_puts(out, "## Apply\n\n```sh\nterraform init\nterraform plan -out tfplan\nterraform apply tfplan\n```\n\n");
+  cc_buf_puts(out, "Variables: `region`");
+  if (s->region) {
+    cc_buf_puts(out, " (default ");
+    gen_readme_code(out, s->region);
+    cc_buf_puts(out, ")");
+  }
+  cc_buf_puts(out, ", `tags` (added to every resource), `log_retention_days` (default 30)");
+  if (images) cc_buf_puts(out, ", `image_tool` (`docker` with buildx by default, or `buildah`/`skopeo`)");
+  cc_buf_puts(out, ".\n");
+  if (images)
+    cc_buf_puts(out, "\nImages are built or copied by the machine running `terraform apply`, with the tool "
+                     "`image_tool` names and credentials for the target ECR registry. A build context is referenced "
+                     "where the spec has it, relative to this folder; it is rebuilt when its content hash changes.\n");
+  if (files)
+    cc_buf_puts(out, "\nFile templates are copied into `templates/` here and uploaded to a private, encrypted bucket "
+                     "(public access blocked, TLS only); each channel may read only its own object.\n");
+
+  if (s->ntasks) {
+    cc_buf_puts(out, "\n## Tasks\n\n");
+    static const char *const cols[] = {"Task", "Schedule", "When", "Image", "Publishes to", "Enabled"};
+    S_head(&t, cols, 6);
+    for (size_t i = 0; i < s->ntasks; i++) {
+      const gen_task *k = &s->tasks[i];
+      gen_readme_code(S_cell(&t), k->key);
+      gen_readme_code(S_cell(&t), k->schedule);
+      cc_buf_truncate(&x, 0);
+      S_when(&x, k->schedule, k->timezone);
+      gen_readme_text(S_cell(&t), cc_buf_str(&x));
+      gen_readme_code(S_cell(&t), k->image);
+      S_code_list(S_cell(&t), &k->publishes);
+      gen_readme_text(S_cell(&t), k->enabled ? "yes" : "no");
+      S_end_row(&t);
+    }
+    cc_buf_puts(out, "\n`cloudcron next ");
+    cc_buf_puts(out, s->path);
+    cc_buf_puts(out, "` prints each task's next run times.\n");
+  }
+  if (s->ntopics) {
+    cc_buf_puts(out, "\n## Topics\n\n");
+    static const char *const cols[] = {"Topic", "Name", "Type", "Created here"};
+    S_head(&t, cols, 4);
+    for (size_t i = 0; i < s->ntopics; i++) {
+      const gen_topic *k = &s->topics[i];
+      gen_readme_code(S_cell(&t), k->key);
+      gen_readme_code(S_cell(&t), k->arn ? k->arn : k->name);
+      gen_readme_text(S_cell(&t), k->fifo ? "FIFO" : "standard");
+      gen_readme_text(S_cell(&t), k->arn ? "no (existing)" : "yes");
+      S_end_row(&t);
+    }
+  }
+  if (s->nnotifications) {
+    cc_buf_puts(out, "\n## Notification channels\n\n");
+    static const char *const cols[] = {"Channel", "Kind", "Topic", "Template", "Sends to"};
+    S_head(&t, cols, 5);
+    for (size_t i = 0; i < s->nnotifications; i++) {
+      const gen_notification *n = &s->notifications[i];
+      gen_readme_code(S_cell(&t), n->key);
+      gen_readme_text(S_cell(&t), S_channels[n->channel]);
+      gen_readme_code(S_cell(&t), n->topic);
+      cc_buf *c = S_cell(&t);
+      switch (n->template_kind) {
+      case GEN_TEMPLATE_INLINE: gen_readme_text(c, "inline"); break;
+      case GEN_TEMPLATE_FILE:
+        gen_readme_code(c, n->template_value);
+        gen_readme_text(c, " (uploaded to the stack's bucket)");
+        break;
+      case GEN_TEMPLATE_URL:
+      case GEN_TEMPLATE_S3: gen_readme_code(c, n->template_value); break;
+      }
+      c = S_cell(&t);
+      if (n->channel == GEN_CHANNEL_PRINT) gen_readme_text(c, "the function's log group");
+      else S_code_list(c, &n->recipients);
+      if (n->channel == GEN_CHANNEL_SMS && n->allow_override) gen_readme_text(c, " (or the message's own)");
+      S_end_row(&t);
+    }
+  }
+  if (s->nimages) {
+    cc_buf_puts(out, "\n## Images\n\n");
+    static const char *const cols[] = {"Image", "Kind", "Source", "Architecture"};
+    S_head(&t, cols, 4);
+    for (size_t i = 0; i < s->nimages; i++) {
+      const gen_image *m = &s->images[i];
+      gen_readme_code(S_cell(&t), m->key);
+      cc_buf *k = S_cell(&t), *src = S_cell(&t);
+      switch (m->kind) {
+      case GEN_IMAGE_URI:
+        gen_readme_text(k, "as given");
+        gen_readme_code(src, m->uri);
+        break;
+      case GEN_IMAGE_BUILD:
+        gen_readme_text(k, "built here");
+        gen_readme_code(src, m->build.context);
+        break;
+      case GEN_IMAGE_REPUBLISH:
+        gen_readme_text(k, "republished here");
+        cc_buf_truncate(&x, 0);
+        cc_buf_printf(&x, "%s:%s", m->republish.source, m->republish.tag);
+        gen_readme_code(src, cc_buf_str(&x));
+        break;
+      }
+      gen_readme_code(S_cell(&t), m->architecture);
+      S_end_row(&t);
+    }
+  }
+  cc_buf_free(&x);
+  return CC_OK;
+}
