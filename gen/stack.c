@@ -149,7 +149,7 @@ typedef struct S_ctx {
   gen_tree *tree;
   const char *out_dir;
   cc_buf dir; /* "stacks/<project>" */
-  bool any_file_template, any_image_module;
+  bool any_file_template, any_build, any_republish;
   int rc;
 } S_ctx;
 
@@ -182,11 +182,16 @@ static void S_variables(S_ctx *c) {
                   "type = map(string)\ndefault = {}\n}\n\n");
   cc_buf_puts(&b, "variable \"log_retention_days\" {\ndescription = \"Retention of every function's log group, in days.\"\n"
                   "type = number\ndefault = 30\n}\n");
-  if (c->any_image_module)
-    cc_buf_puts(&b, "\nvariable \"image_tool\" {\ndescription = \"Tool that builds, pulls and pushes images on the machine running "
-                    "terraform: docker (buildx), buildah or skopeo (republish only).\"\ntype = string\ndefault = \"docker\"\n\n"
-                    "validation {\ncondition = contains([\"docker\", \"buildah\", \"skopeo\"], var.image_tool)\n"
-                    "error_message = \"image_tool must be docker, buildah or skopeo.\"\n}\n}\n");
+  if (c->any_build)
+    cc_buf_puts(&b, "\nvariable \"build_tool\" {\ndescription = \"Tool that builds and pushes the images built here, on the "
+                    "machine running terraform: docker (buildx) or buildah.\"\ntype = string\ndefault = \"docker\"\n\n"
+                    "validation {\ncondition = contains([\"docker\", \"buildah\"], var.build_tool)\n"
+                    "error_message = \"build_tool must be docker or buildah.\"\n}\n}\n");
+  if (c->any_republish)
+    cc_buf_puts(&b, "\nvariable \"republish_tool\" {\ndescription = \"Tool that copies the images republished here, on the "
+                    "machine running terraform: docker (buildx imagetools), skopeo or crane.\"\ntype = string\n"
+                    "default = \"docker\"\n\nvalidation {\ncondition = contains([\"docker\", \"skopeo\", \"crane\"], "
+                    "var.republish_tool)\nerror_message = \"republish_tool must be docker, skopeo or crane.\"\n}\n}\n");
   S_emit(c, "variables.tf", &b);
 }
 
@@ -314,13 +319,16 @@ static void S_images(S_ctx *c, cc_buf *b) {
       S_str_attr(b, "platform", img->build.platform);
       if (img->build.tag) S_str_attr(b, "image_tag", img->build.tag);
       if (img->build.build_args.n) S_map_attr(b, "build_args", &img->build.build_args);
+      cc_buf_puts(b, "tool = var.build_tool\n");
     } else {
       cc_buf_puts(b, "source = \"../../modules/lambda-container\"\n\n");
       S_str_attr(b, "repository_name", img->republish.repository);
       S_str_attr(b, "source_image", img->republish.source);
       S_str_attr(b, "source_tag", img->republish.tag);
+      S_str_attr(b, "platform", strcmp(img->architecture, "arm64") ? "linux/amd64" : "linux/arm64");
+      cc_buf_puts(b, "tool = var.republish_tool\n");
     }
-    cc_buf_puts(b, "tool = var.image_tool\n}\n\n");
+    cc_buf_puts(b, "}\n\n");
   }
   cc_buf_free(&id);
   cc_buf_free(&rel);
@@ -384,8 +392,16 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   cc_buf_puts(b, "topic_arn = local.topic_arns[");
   gen_hcl_str(b, n->topic);
   cc_buf_puts(b, "]\n");
-  S_str_attr(b, "queue_name", n->queue_name);
-  S_str_attr(b, "dead_letter_queue_name", n->dlq_name);
+  /* the module adds .fifo itself when the topic is FIFO */
+  cc_buf q = CC_BUF_INIT;
+  cc_buf_puts(&q, n->queue_name);
+  if (q.len > 5 && !strcmp(q.ptr + q.len - 5, ".fifo")) cc_buf_truncate(&q, q.len - 5);
+  S_str_attr(b, "queue_name", cc_buf_str(&q));
+  cc_buf_truncate(&q, 0);
+  cc_buf_puts(&q, n->dlq_name);
+  if (q.len > 5 && !strcmp(q.ptr + q.len - 5, ".fifo")) cc_buf_truncate(&q, q.len - 5);
+  S_str_attr(b, "dead_letter_queue_name", cc_buf_str(&q));
+  cc_buf_free(&q);
   S_raw_attr(b, "log_retention_days", "var.log_retention_days");
   if (n->filter) S_json_attr(b, "filter_policy", n->filter);
   cc_buf_putc(b, '\n');
@@ -405,6 +421,16 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   case GEN_CHANNEL_EMAIL:
     if (n->subject) S_str_attr(b, "subject", n->subject);
     S_str_attr(b, "sender", n->sender);
+    {
+      /* "Name <addr>": ses:SendEmail is granted on the address */
+      const char *lt = strrchr(n->sender, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+      if (lt && gt) {
+        cc_buf addr = CC_BUF_INIT;
+        cc_buf_add(&addr, lt + 1, (size_t)(gt - lt - 1));
+        S_str_attr(b, "sender_identity", cc_buf_str(&addr));
+        cc_buf_free(&addr);
+      }
+    }
     S_list_attr(b, "recipients", &n->recipients);
     if (n->reply_to.n) S_list_attr(b, "reply_to", &n->reply_to);
     if (n->configuration_set) S_str_attr(b, "configuration_set", n->configuration_set);
@@ -516,7 +542,8 @@ int gen_stack_build(gen_tree *tree, const gen_spec *spec, const char *out_dir, c
   for (size_t i = 0; i < spec->nimages; i++) {
     const gen_image *img = &spec->images[i];
     if (img->kind == GEN_IMAGE_URI) continue;
-    c.any_image_module = true;
+    if (img->kind == GEN_IMAGE_BUILD) c.any_build = true;
+    else c.any_republish = true;
     const char *m = img->kind == GEN_IMAGE_BUILD ? "lambda-image-build" : "lambda-container";
     if (!gen_module_exists(m))
       cc_diags_error(diags, spec->path, img->span.line, img->span.col,

@@ -100,9 +100,12 @@ int gen_stack_readme(cc_buf *out, const gen_spec *s) {
   gen_readme_code(out, s->path);
   cc_buf_puts(out, ", written by `cloudcron generate`: edit the spec and generate again rather than editing these "
                    "files. It uses the modules in `../../modules/`.\n\n");
-  bool images = false, files = false;
-  for (size_t i = 0; i < s->nimages; i++)
-    if (s->images[i].kind != GEN_IMAGE_URI) images = true;
+  bool images = false, files = false, build = false, republish = false;
+  for (size_t i = 0; i < s->nimages; i++) {
+    if (s->images[i].kind == GEN_IMAGE_BUILD) build = true;
+    if (s->images[i].kind == GEN_IMAGE_REPUBLISH) republish = true;
+  }
+  images = build || republish;
   for (size_t i = 0; i < s->nnotifications; i++)
     if (s->notifications[i].template_kind == GEN_TEMPLATE_FILE) files = true;
 
@@ -114,11 +117,12 @@ int gen_stack_readme(cc_buf *out, const gen_spec *s) {
     cc_buf_puts(out, ")");
   }
   cc_buf_puts(out, ", `tags` (added to every resource), `log_retention_days` (default 30)");
-  if (images) cc_buf_puts(out, ", `image_tool` (`docker` with buildx by default, or `buildah`/`skopeo`)");
+  if (build) cc_buf_puts(out, ", `build_tool` (`docker` with buildx by default, or `buildah`)");
+  if (republish) cc_buf_puts(out, ", `republish_tool` (`docker` by default, `skopeo` or `crane`)");
   cc_buf_puts(out, ".\n");
   if (images)
     cc_buf_puts(out, "\nImages are built or copied by the machine running `terraform apply`, with the tool "
-                     "`image_tool` names and credentials for the target ECR registry. A build context is referenced "
+                     "`build_tool` or `republish_tool` names, the AWS CLI and credentials for the target ECR registry. A build context is referenced "
                      "where the spec has it, relative to this folder; it is rebuilt when its content hash changes.\n");
   if (files)
     cc_buf_puts(out, "\nFile templates are copied into `templates/` here and uploaded to a private, encrypted bucket "

@@ -38,6 +38,77 @@ resource "aws_sns_topic" "alerts" {
   content_based_deduplication = true
 }
 
+# The channels' file templates: copied into templates/ beside this file and
+# uploaded to a private, encrypted bucket; each channel may read its own
+# object only.
+resource "aws_s3_bucket" "templates" {
+  bucket        = "basic-cron-templates-${data.aws_caller_identity.current.account_id}"
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_public_access_block" "templates" {
+  bucket                  = aws_s3_bucket.templates.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "templates" {
+  bucket = aws_s3_bucket.templates.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "templates" {
+  bucket = aws_s3_bucket.templates.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+data "aws_iam_policy_document" "templates" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.templates.arn, "${aws_s3_bucket.templates.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "templates" {
+  bucket = aws_s3_bucket.templates.id
+  policy = data.aws_iam_policy_document.templates.json
+
+  depends_on = [aws_s3_bucket_public_access_block.templates]
+}
+
+resource "aws_s3_object" "template_ops_email" {
+  bucket                 = aws_s3_bucket.templates.bucket
+  key                    = "ops-email/alert.html"
+  source                 = "${path.module}/templates/ops-email/alert.html"
+  etag                   = filemd5("${path.module}/templates/ops-email/alert.html")
+  server_side_encryption = "AES256"
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]
+}
+
 module "task_nightly_report" {
   source = "../../modules/scheduled-lambda"
 
@@ -67,4 +138,41 @@ module "task_nightly_report" {
   environment = {
     THRESHOLD = "90"
   }
+}
+
+module "notify_ops_email" {
+  source = "../../modules/email-notification"
+
+  function_name          = "basic-cron-ops-email"
+  role_name              = "basic-cron-ops-email-exec"
+  image_uri              = local.image_uris["notifier"]
+  architecture           = "x86_64"
+  topic_arn              = local.topic_arns["alerts"]
+  queue_name             = "basic-cron-ops-email"
+  dead_letter_queue_name = "basic-cron-ops-email-dlq"
+  log_retention_days     = var.log_retention_days
+
+  template_url  = "s3://${aws_s3_object.template_ops_email.bucket}/${aws_s3_object.template_ops_email.key}"
+  template_name = "alert.html"
+  vars_json     = jsonencode({ env = "prod" })
+  subject       = "[{{ env }}] {{ subject }}"
+  sender        = "cron@example.com"
+  recipients    = ["alice@example.com", "bob@example.com"]
+  reply_to      = ["ops@example.com"]
+}
+
+module "notify_debug" {
+  source = "../../modules/print-notification"
+
+  function_name          = "basic-cron-debug"
+  role_name              = "basic-cron-debug-exec"
+  image_uri              = local.image_uris["notifier"]
+  architecture           = "x86_64"
+  topic_arn              = local.topic_arns["alerts"]
+  queue_name             = "basic-cron-debug"
+  dead_letter_queue_name = "basic-cron-debug-dlq"
+  log_retention_days     = var.log_retention_days
+
+  template      = "{{ subject }}: {{ message.vars|tojson }}"
+  template_name = "debug.txt"
 }

@@ -26,20 +26,34 @@ output "task_schedule_arns" {
 
 output "notification_function_arns" {
   description = "ARN of every notification channel's Lambda function, by key."
-  value       = {}
+  value = {
+    ops-email = module.notify_ops_email.function_arn
+    debug     = module.notify_debug.function_arn
+  }
 }
 
 output "notification_queue_urls" {
   description = "URL of every notification channel's SQS queue, by key."
-  value       = {}
+  value = {
+    ops-email = module.notify_ops_email.queue_url
+    debug     = module.notify_debug.queue_url
+  }
 }
 
 output "notification_dead_letter_queue_urls" {
   description = "URL of every notification channel's dead-letter queue, by key."
-  value       = {}
+  value = {
+    ops-email = module.notify_ops_email.dead_letter_queue_url
+    debug     = module.notify_debug.dead_letter_queue_url
+  }
 }
 
 output "image_uris" {
   description = "URI of every image, by key (digest URIs for images built or republished here)."
   value       = local.image_uris
+}
+
+output "template_bucket" {
+  description = "Name of the private bucket holding the channels' file templates."
+  value       = aws_s3_bucket.templates.bucket
 }
