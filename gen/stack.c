@@ -268,14 +268,7 @@ static void S_template_bucket(S_ctx *c, cc_buf *b) {
                  "rule {\nobject_ownership = \"BucketOwnerEnforced\"\n}\n}\n\n"
                  "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"templates\" {\n"
                  "bucket = aws_s3_bucket.templates.id\n\nrule {\napply_server_side_encryption_by_default {\n"
-                 "sse_algorithm = \"AES256\"\n}\n}\n}\n\n"
-                 "data \"aws_iam_policy_document\" \"templates\" {\nstatement {\nsid = \"DenyInsecureTransport\"\n"
-                 "effect = \"Deny\"\nactions = [\"s3:*\"]\nresources = [aws_s3_bucket.templates.arn, "
-                 "\"${aws_s3_bucket.templates.arn}/*\"]\n\nprincipals {\ntype = \"*\"\nidentifiers = [\"*\"]\n}\n\n"
-                 "condition {\ntest = \"Bool\"\nvariable = \"aws:SecureTransport\"\nvalues = [\"false\"]\n}\n}\n}\n\n"
-                 "resource \"aws_s3_bucket_policy\" \"templates\" {\nbucket = aws_s3_bucket.templates.id\n"
-                 "policy = data.aws_iam_policy_document.templates.json\n\n"
-                 "depends_on = [aws_s3_bucket_public_access_block.templates]\n}\n\n");
+                 "sse_algorithm = \"AES256\"\n}\n}\n}\n\n");
   for (size_t i = 0; i < s->nnotifications; i++) {
     const gen_notification *n = &s->notifications[i];
     if (n->template_kind != GEN_TEMPLATE_FILE || !S_wired(n)) continue;
