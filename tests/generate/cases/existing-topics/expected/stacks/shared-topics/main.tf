@@ -64,33 +64,6 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "templates" {
   }
 }
 
-data "aws_iam_policy_document" "templates" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.templates.arn, "${aws_s3_bucket.templates.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "templates" {
-  bucket = aws_s3_bucket.templates.id
-  policy = data.aws_iam_policy_document.templates.json
-
-  depends_on = [aws_s3_bucket_public_access_block.templates]
-}
-
 resource "aws_s3_object" "template_big_orders" {
   bucket                 = aws_s3_bucket.templates.bucket
   key                    = "big-orders/order.html"
