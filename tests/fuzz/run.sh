@@ -26,6 +26,15 @@ seed_fuzz_schedule() {
       { printf '\x01\x00\x5a\x6e\x67\x00\x00\x00\x00'; printf '%s' "$e"; } > "$corpus/seed-$(printf '%s' "$e" | md5sum | cut -c1-12)"
     done
 }
+seed_fuzz_iface() {
+  local i=0
+  for f in templates/modules/*/interface.yaml; do
+    { printf '\x01'; cat "$f"; } > "$corpus/seed-iface-$((i++))"
+  done
+  for f in templates/modules/*/*.tf modules-out/stacks/*/*.tf; do
+    [ -f "$f" ] && { printf '\x00'; cat "$f"; } > "$corpus/seed-hcl-$((i++))"
+  done
+}
 if declare -F "seed_$target" >/dev/null; then "seed_$target"; fi
 for d in tests/fuzz/seeds/$target; do [ -d "$d" ] && cp "$d"/* "$corpus"/ ; done
 
