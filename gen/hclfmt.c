@@ -264,17 +264,21 @@ int gen_hclfmt(const char *in, size_t len, cc_buf *out) {
     if (!drop && lines[next].kind == S_CODE && lines[next].opens_first && lines[next].net < 0) drop = true;
     lines[i].drop = drop;
   }
-  for (size_t i = 0; i < n; i++)
-    if (lines[i].drop) lines[i].kind = (S_kind)-1;
+  /* Dropped lines go before alignment, so the lines around them group as
+   * they will on the next pass (formatting stays idempotent). */
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (lines[i].drop)
+      cc_buf_free(&lines[i].text);
+    else
+      lines[kept++] = lines[i];
+  }
+  n = kept;
 
   /* Alignment of `=` and of trailing comments, then output. */
   size_t i = 0;
   while (i < n && !rc) {
     S_line *l = &lines[i];
-    if ((int)l->kind == -1) {
-      i++;
-      continue;
-    }
     if (l->kind == S_BLANK) {
       rc = cc_buf_putc(out, '\n');
       i++;
@@ -359,7 +363,7 @@ int gen_hclfmt(const char *in, size_t len, cc_buf *out) {
         cpos[k - i] = (long)r->len;
         t = m->text.ptr + m->comment;
       }
-      if (!rc) rc = cc_buf_puts(r, t);
+      if (!rc) rc = cc_buf_add(r, t, m->text.len - (size_t)(t - m->text.ptr)); /* NUL bytes too */
     }
     for (k = i; k < j && !rc;) {
       if (cpos[k - i] < 0) {
@@ -376,7 +380,7 @@ int gen_hclfmt(const char *in, size_t len, cc_buf *out) {
         cc_buf tmp = CC_BUF_INIT;
         rc = cc_buf_add(&tmp, r->ptr, (size_t)cpos[m - i]);
         if (!rc) rc = cc_buf_printf(&tmp, "%*s", (int)(w - (size_t)cpos[m - i] + 1), "");
-        if (!rc) rc = cc_buf_puts(&tmp, r->ptr + cpos[m - i]);
+        if (!rc) rc = cc_buf_add(&tmp, r->ptr + cpos[m - i], r->len - (size_t)cpos[m - i]);
         cc_buf_free(r);
         *r = tmp;
       }

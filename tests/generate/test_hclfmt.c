@@ -88,6 +88,32 @@ static void test_empty(void **state) {
   S_expect("\n\n", "");
 }
 
+/* Found by fuzz_iface: a NUL byte in a line cut the rest of the line off,
+ * so a second pass gave a different text. Bytes are kept as they are. */
+static void test_nul_byte_kept(void **state) {
+  (void)state;
+  static const char in[] = "output \"x\" \0\ndescription = \"d\" # c\0c\n";
+  static const char want[] = "output \"x\" \0\ndescription = \"d\" # c\0c\n";
+  cc_buf out = CC_BUF_INIT, again = CC_BUF_INIT;
+  assert_int_equal(gen_hclfmt(in, sizeof in - 1, &out), 0);
+  assert_int_equal(out.len, sizeof want - 1);
+  assert_memory_equal(out.ptr, want, sizeof want - 1);
+  assert_int_equal(gen_hclfmt(out.ptr, out.len, &again), 0);
+  assert_int_equal(again.len, out.len);
+  assert_memory_equal(again.ptr, out.ptr, out.len);
+  cc_buf_free(&out);
+  cc_buf_free(&again);
+}
+
+/* Found by fuzz_iface: a blank line the formatter drops (before a closer)
+ * used to break the alignment group it sat in, so the second pass aligned
+ * what the first had not. */
+static void test_dropped_blank_line_does_not_split_alignment(void **state) {
+  (void)state;
+  S_expect("    maxReceiveCount     = var.max_receive_count\n \n})tags = var.tags",
+           "maxReceiveCount = var.max_receive_count\n})tags          = var.tags\n");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_indent_by_depth),       cmocka_unit_test(test_align_consecutive),
@@ -95,7 +121,8 @@ int main(void) {
       cmocka_unit_test(test_spaces_and_trailing),   cmocka_unit_test(test_operators_not_assignments),
       cmocka_unit_test(test_blank_lines),           cmocka_unit_test(test_heredoc_verbatim),
       cmocka_unit_test(test_interpolation_and_comments), cmocka_unit_test(test_brackets_over_lines),
-      cmocka_unit_test(test_empty),
+      cmocka_unit_test(test_empty),                 cmocka_unit_test(test_nul_byte_kept),
+      cmocka_unit_test(test_dropped_blank_line_does_not_split_alignment),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
