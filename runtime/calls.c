@@ -1,4 +1,5 @@
-/* calls.c: SNS Publish, GetSecretValue, GetParameter over a transport. */
+/* calls.c: SNS Publish, GetSecretValue, GetParameter, SES SendEmail over a
+ * transport. */
 #include "calls.h"
 
 #include <stdio.h>
@@ -51,38 +52,53 @@ static const char *S_date(const rt_aws_client *c, char buf[17]) {
   return buf;
 }
 
-int rt_sns_publish(rt_aws_client *c, const rt_sns_publish_in *in, char *message_id,
-                   size_t idcap, char *err, size_t errcap) {
-  rt_http_req req;
+/* Sends req, whose builder returned build_rc (with why, its reason), and
+ * copies the answer's id into id (idcap bytes; may be NULL) with read_id:
+ * an answer without one is CC_EREMOTE. Frees req. */
+static int S_call_id(rt_aws_client *c, int build_rc, const char *why, rt_http_req *req,
+                     const char *what, void (*read_id)(char *, size_t, const char *, size_t),
+                     char *id, size_t idcap, char *err, size_t errcap) {
   rt_http_resp resp;
-  char date[17];
-  const char *why = NULL;
-  if (message_id && idcap) message_id[0] = '\0';
-  int rc = rt_sns_publish_build(&req, &c->cfg, S_date(c, date), in, &why);
-  if (rc != CC_OK) {
-    snprintf(err, errcap, "sns Publish: %s", why ? why : cc_strerror(rc));
-    return rc;
+  if (id && idcap) id[0] = '\0';
+  if (build_rc != CC_OK) {
+    snprintf(err, errcap, "%s: %s", what, why ? why : cc_strerror(build_rc));
+    return build_rc;
   }
-  rc = S_send(c, &resp, &req, "sns Publish", err, errcap);
-  if (rc == CC_OK && message_id && idcap) {
-    rt_xml_text(message_id, idcap, resp.body.ptr, resp.body.len, "MessageId");
-    if (!message_id[0]) { /* the JSON protocol, should SNS ever answer so */
-      json_t *j = json_loadb(cc_buf_str(&resp.body), resp.body.len, 0, NULL);
-      json_t *r = json_object_get(j, "PublishResponse");
-      const char *id = json_string_value(
-          json_object_get(json_object_get(r ? r : j, "PublishResult"), "MessageId"));
-      if (!id) id = json_string_value(json_object_get(j, "MessageId"));
-      if (id) snprintf(message_id, idcap, "%s", id);
-      json_decref(j);
-    }
-    if (!message_id[0]) {
-      snprintf(err, errcap, "sns Publish: HTTP %ld answer without a MessageId", resp.status);
+  int rc = S_send(c, &resp, req, what, err, errcap);
+  if (rc == CC_OK && id && idcap) {
+    read_id(id, idcap, resp.body.ptr, resp.body.len);
+    if (!id[0]) {
+      snprintf(err, errcap, "%s: HTTP %ld answer without a MessageId", what, resp.status);
       rc = CC_EREMOTE;
     }
   }
   cc_buf_free(&resp.body);
-  rt_http_req_free(&req);
+  rt_http_req_free(req);
   return rc;
+}
+
+/* The MessageId of an SNS Publish answer: XML, or JSON should SNS ever
+ * answer in the JSON protocol. */
+static void S_sns_message_id(char *out, size_t cap, const char *body, size_t len) {
+  rt_xml_text(out, cap, body, len, "MessageId");
+  if (out[0] || !body) return;
+  json_t *j = json_loadb(body, len, 0, NULL);
+  json_t *r = json_object_get(j, "PublishResponse");
+  const char *id = json_string_value(
+      json_object_get(json_object_get(r ? r : j, "PublishResult"), "MessageId"));
+  if (!id) id = json_string_value(json_object_get(j, "MessageId"));
+  if (id) snprintf(out, cap, "%s", id);
+  json_decref(j);
+}
+
+int rt_sns_publish(rt_aws_client *c, const rt_sns_publish_in *in, char *message_id,
+                   size_t idcap, char *err, size_t errcap) {
+  rt_http_req req;
+  char date[17];
+  const char *why = NULL;
+  int rc = rt_sns_publish_build(&req, &c->cfg, S_date(c, date), in, &why);
+  return S_call_id(c, rc, why, &req, "sns Publish", S_sns_message_id, message_id, idcap, err,
+                   errcap);
 }
 
 /* Sends a JSON 1.1 request and copies the string at key (or key.sub) of
@@ -140,4 +156,14 @@ int rt_get_parameter(rt_aws_client *c, const char *name, char **value, char *err
   int rc = rt_ssm_parameter_build(&req, &c->cfg, S_date(c, date), name);
   return S_json_value(c, rc, &req, "ssm GetParameter", "the answer", "Parameter", "Value",
                       value, err, errcap);
+}
+
+int rt_ses_send_email(rt_aws_client *c, const rt_ses_email_in *in, char *message_id,
+                      size_t idcap, char *err, size_t errcap) {
+  const char *why = NULL;
+  char date[17];
+  rt_http_req req;
+  int rc = rt_ses_send_email_build(&req, &c->cfg, S_date(c, date), in, &why);
+  return S_call_id(c, rc, why, &req, "ses SendEmail", rt_ses_message_id, message_id, idcap, err,
+                   errcap);
 }

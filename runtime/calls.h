@@ -12,6 +12,7 @@
 
 #include "aws.h"
 #include "http.h"
+#include "ses.h"
 
 typedef struct rt_aws_client {
   rt_aws_cfg cfg;
@@ -39,4 +40,11 @@ int rt_get_secret_value(rt_aws_client *c, const char *secret_id, char **value, c
  * the caller wipes and frees it). */
 int rt_get_parameter(rt_aws_client *c, const char *name, char **value, char *err,
                      size_t errcap);
+
+/* SES v2 SendEmail (ses.h); SES's MessageId into message_id (idcap bytes).
+ * CC_EINVAL for a request that cannot be built; CC_EREMOTE for a refusal
+ * (MessageRejected, ...) or an answer without a MessageId. */
+int rt_ses_send_email(rt_aws_client *c, const rt_ses_email_in *in, char *message_id,
+                      size_t idcap, char *err, size_t errcap);
+
 #endif

@@ -1,8 +1,8 @@
 /* Fuzz target: what the runtime reads from outside must not crash or leak
  * on any input: event parsing, notification checks and the batch
- * response; and AWS answers (error bodies in JSON and XML, and the SNS,
- * Secrets Manager and SSM answers read by each call, fed through an
- * injected transport with the first byte choosing the status). */
+ * response; and remote answers (error bodies in JSON and XML, and the SNS,
+ * Secrets Manager, SSM and SES SendEmail answers read by each call, fed
+ * through an injected transport with the first byte choosing the status). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +41,9 @@ static void S_answers(const uint8_t *data, size_t size) {
   rt_sns_publish(&c, &in, id, sizeof id, err, sizeof err);
   if (rt_get_secret_value(&c, "s", &value, err, sizeof err) == CC_OK) free(value);
   if (rt_get_parameter(&c, "p", &value, err, sizeof err) == CC_OK) free(value);
+  static const char *const to[] = {"a@example.com"};
+  rt_ses_email_in mail = {.from = "f@example.com", .to = to, .n_to = 1, .subject = "s", .body = "b"};
+  rt_ses_send_email(&c, &mail, id, sizeof id, err, sizeof err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

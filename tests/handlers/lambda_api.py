@@ -3,6 +3,7 @@
 serves a fixed list of events to a real bootstrap, records what it posts and
 when, and ends the conversation by answering next with a 500 once the list
 is done. Shared by the handler tests and the runtime benchmark."""
+import hashlib
 import http.server
 import json
 import os
@@ -176,3 +177,70 @@ def sqs_record(message_id, body, arn, **extra):
            "eventSourceARN": arn, "awsRegion": "us-east-1"}
     rec.update(extra)
     return rec
+
+
+def envelope(msg):
+    """msg inside the SNS JSON envelope (a subscription without raw delivery)."""
+    return json.dumps({"Type": "Notification", "MessageId": "sns-1",
+                       "TopicArn": "arn:aws:sns:us-east-1:123456789012:alerts.fifo",
+                       "Message": msg, "Timestamp": "2026-11-22T02:00:00.000Z",
+                       "SignatureVersion": "1", "Signature": "x", "SigningCertURL": "x",
+                       "UnsubscribeURL": "x"})
+
+
+def batch(arn, bodies, ids=None):
+    """An SQS event from queue arn with these bodies; ids default to m0,
+    m1, ...; an id None leaves messageId out."""
+    ids = ids or [f"m{i}" for i in range(len(bodies))]
+    recs = []
+    for mid, b in zip(ids, bodies):
+        r = sqs_record(mid, b, arn)
+        r["md5OfBody"] = hashlib.md5(b.encode()).hexdigest()
+        if mid is None:
+            del r["messageId"]
+        recs.append(r)
+    return json.dumps({"Records": recs})
+
+
+def render_oracle(template, name, channel_vars, msg, strict=False, autoescape=None):
+    """What Jinja2 renders for a channel: its vars, the message's vars over
+    them, subject and message; autoescape by name unless given."""
+    import jinja2
+    if autoescape is None:
+        autoescape = jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False)
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({name: template}), autoescape=autoescape,
+        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
+    ctx = dict(channel_vars)
+    ctx.update(msg.get("vars", {}))
+    ctx["subject"] = msg["subject"]
+    ctx["message"] = msg
+    return env.get_template(name).render(ctx)
+
+
+def init_error_problems(api, proc, want):
+    """What is wrong with a run whose init had to fail with a message
+    holding want: it must post init/error (Runtime.InitError), ask for no
+    event, log the message at ERROR and exit 1. Returns a list of texts."""
+    out = []
+    got = api.posts.get("init/error")
+    if proc.returncode != 1:
+        out.append(f"exit {proc.returncode}, want 1")
+    if not got or want not in got[0].get("errorMessage", "") or got[1] != "Runtime.InitError":
+        out.append(f"init/error {got}, want a message with {want!r}")
+    if api.next_times:
+        out.append("asked for an event after a failed init")
+    if not any(l.get("level") == "ERROR" and want in l.get("message", "") for l in log_lines(proc.stderr)):
+        out.append(f"no ERROR log line with {want!r}: {proc.stderr.decode(errors='replace')[-1500:]}")
+    return out
+
+
+def response(api, rid):
+    """The JSON an invocation posted as its response, or None."""
+    got = api.posts.get(f"{rid}/response")
+    return got and got[0]
+
+
+def failures(ids):
+    """The partial batch response that lists ids."""
+    return {"batchItemFailures": [{"itemIdentifier": i} for i in ids]}

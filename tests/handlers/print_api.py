@@ -5,16 +5,14 @@ vars overlaid by the message's, autoescape by the template's name, strict
 mode, exact batchItemFailures for FIFO and standard queues, a record without
 messageId, the deadline, and init errors. Expected texts come from Python's
 Jinja2 rendering the same template with the same context."""
-import hashlib
 import json
 import os
 import sys
 import time
 
-import jinja2
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lambda_api as la  # noqa: E402
+from lambda_api import batch, envelope, render_oracle  # noqa: E402
 
 BIN = os.path.join(os.environ["CC_BIN"], "cloudcron-print")
 FIFO = "arn:aws:sqs:us-east-1:123456789012:print.fifo"
@@ -25,38 +23,6 @@ cases = [0]
 
 def fail(name, msg):
     fails.append(f"{name}: {msg}")
-
-
-def envelope(msg):
-    return json.dumps({"Type": "Notification", "MessageId": "sns-1",
-                       "TopicArn": "arn:aws:sns:us-east-1:123456789012:alerts.fifo",
-                       "Message": msg, "Timestamp": "2026-11-22T02:00:00.000Z",
-                       "SignatureVersion": "1", "Signature": "x", "SigningCertURL": "x",
-                       "UnsubscribeURL": "x"})
-
-
-def render_oracle(template, name, channel_vars, msg, strict=False):
-    env = jinja2.Environment(
-        loader=jinja2.DictLoader({name: template}),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False),
-        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
-    ctx = dict(channel_vars)
-    ctx.update(msg.get("vars", {}))
-    ctx["subject"] = msg["subject"]
-    ctx["message"] = msg
-    return env.get_template(name).render(ctx)
-
-
-def batch(arn, bodies, ids=None):
-    ids = ids or [f"m{i}" for i in range(len(bodies))]
-    recs = []
-    for i, (mid, b) in enumerate(zip(ids, bodies)):
-        r = la.sqs_record(mid, b, arn)
-        r["md5OfBody"] = hashlib.md5(b.encode()).hexdigest()
-        if mid is None:
-            del r["messageId"]
-        recs.append(r)
-    return json.dumps({"Records": recs})
 
 
 def invoke(name, env, events):
@@ -227,15 +193,8 @@ init_cases = [
 ]
 for name, env, want in init_cases:
     api, proc, logs = invoke(name, env, [la.Event("r1", batch(STD, [json.dumps(good1)]))])
-    got = api.posts.get("init/error")
-    if proc.returncode != 1:
-        fail(name, f"exit {proc.returncode}, want 1")
-    if not got or want not in got[0].get("errorMessage", "") or got[1] != "Runtime.InitError":
-        fail(name, f"init/error {got}, want a message with {want!r}")
-    if api.next_times:
-        fail(name, "asked for an event after a failed init")
-    if not any(l.get("level") == "ERROR" and want in l.get("message", "") for l in logs):
-        fail(name, f"no ERROR log line with {want!r}: {logs}")
+    for problem in la.init_error_problems(api, proc, want):
+        fail(name, problem)
 
 # 8. the image's bootstrap runs the handler _HANDLER names, and nothing else
 BOOT = os.path.join(os.environ["CC_BIN"], "cloudcron-bootstrap")

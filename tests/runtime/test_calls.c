@@ -90,6 +90,7 @@ static void client(rt_aws_client *c, rt_transport *t, rec *r, const char *token)
   unsetenv("AWS_ENDPOINT_URL_SNS");
   unsetenv("AWS_ENDPOINT_URL_SECRETS_MANAGER");
   unsetenv("AWS_ENDPOINT_URL_SSM");
+  unsetenv("AWS_ENDPOINT_URL_SESV2");
   memset(c, 0, sizeof *c);
   *t = (rt_transport){.send = S_send, .user = r, .sleep_ms = S_sleep, .random = S_random,
                       .now_ms = S_now};
@@ -488,6 +489,133 @@ static void test_error_bodies(void **state) {
   assert_string_equal(small, "AVeryLo");
 }
 
+/* SES v2 SendEmail: the e-mail handler's call. */
+static const char *const SES_TO[] = {"alice@example.com", "bob@example.com"};
+static const char *const SES_REPLY[] = {"ops@example.com"};
+static const rt_ses_email_in EMAIL = {.from = "cron@example.com", .to = SES_TO, .n_to = 2,
+                                      .reply_to = SES_REPLY, .n_reply_to = 1,
+                                      .configuration_set = "cron-tracking",
+                                      .subject = "[prod] Disk 90% \xc3\xa9",
+                                      .body = "<p>Disk &amp; \"quotes\"</p>\n", .html = 1};
+#define SES_OK "{\"MessageId\":\"0100018c-ses-0001\"}"
+
+static void test_ses_bytes(void **state) {
+  (void)state;
+  rec r = {.answers = {{CC_OK, 200, SES_OK}}, .n_answers = 1};
+  rt_aws_client c;
+  rt_transport t;
+  char id[128], err[512] = "";
+  client(&c, &t, &r, NULL);
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_OK);
+  assert_int_equal(r.sent, 1);
+  assert_string_equal(r.urls[0], "https://email.eu-south-1.amazonaws.com/v2/email/outbound-emails");
+  assert_string_equal(
+      r.heads[0],
+      "POST /v2/email/outbound-emails HTTP/1.1\r\n"
+      "Content-Type: application/json\r\n"
+      "Content-Length: 344\r\n"
+      "Host: email.eu-south-1.amazonaws.com\r\n"
+      "X-Amz-Date: 20261122T120000Z\r\n"
+      "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261122/eu-south-1/ses/aws4_request, "
+      "SignedHeaders=content-length;content-type;host;x-amz-date, "
+      "Signature=027acabd7fba29396e849b432f1f2b7b0c56a49f845dbe98dc99de26a26885ea\r\n\r\n");
+  assert_string_equal(
+      r.bodies[0],
+      "{\"FromEmailAddress\":\"cron@example.com\","
+      "\"Destination\":{\"ToAddresses\":[\"alice@example.com\",\"bob@example.com\"]},"
+      "\"ReplyToAddresses\":[\"ops@example.com\"],"
+      "\"Content\":{\"Simple\":{\"Subject\":{\"Data\":\"[prod] Disk 90% \xc3\xa9\",\"Charset\":\"UTF-8\"},"
+      "\"Body\":{\"Html\":{\"Data\":\"<p>Disk &amp; \\\"quotes\\\"</p>\\n\",\"Charset\":\"UTF-8\"}}}},"
+      "\"ConfigurationSetName\":\"cron-tracking\"}");
+  assert_string_equal(id, "0100018c-ses-0001");
+  rec_free(&r);
+}
+
+/* A text body, no Reply-To or configuration set; throttling and a 5xx are
+ * retried with backoff, then the MessageId is read. */
+static void test_ses_text_retried(void **state) {
+  (void)state;
+  rec r = {.answers = {{CC_OK, 429, "{\"message\":\"Maximum sending rate exceeded.\"}"},
+                       {CC_OK, 503, ""},
+                       {CC_OK, 200, SES_OK}},
+           .n_answers = 3, .rands = {30, 77}, .n_rands = 2};
+  rt_ses_email_in in = {.from = "cron@example.com", .to = SES_TO, .n_to = 1,
+                        .subject = "s", .body = "line 1\nline 2"};
+  rt_aws_client c;
+  rt_transport t;
+  char id[128], err[512] = "";
+  client(&c, &t, &r, NULL);
+  assert_int_equal(rt_ses_send_email(&c, &in, id, sizeof id, err, sizeof err), CC_OK);
+  assert_int_equal(r.sent, 3);
+  assert_int_equal(r.n_sleeps, 2);
+  assert_int_equal(r.sleeps[0], 30 % 51);
+  assert_int_equal(r.sleeps[1], 77 % 101);
+  for (int i = 0; i < 3; i++)
+    assert_string_equal(
+        r.bodies[i],
+        "{\"FromEmailAddress\":\"cron@example.com\","
+        "\"Destination\":{\"ToAddresses\":[\"alice@example.com\"]},"
+        "\"Content\":{\"Simple\":{\"Subject\":{\"Data\":\"s\",\"Charset\":\"UTF-8\"},"
+        "\"Body\":{\"Text\":{\"Data\":\"line 1\\nline 2\",\"Charset\":\"UTF-8\"}}}}}");
+  assert_string_equal(id, "0100018c-ses-0001");
+  rec_free(&r);
+}
+
+/* A refusal is not retried and says what SES said; an answer without a
+ * MessageId is an error too. */
+static void test_ses_rejected(void **state) {
+  (void)state;
+  rec r = {.answers = {{CC_OK, 400,
+                        "{\"message\":\"Email address is not verified. The following identities "
+                        "failed the check in region EU-SOUTH-1: cron@example.com\"}"}},
+           .n_answers = 1};
+  rt_aws_client c;
+  rt_transport t;
+  char id[128] = "x", err[512] = "";
+  client(&c, &t, &r, NULL);
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(r.sent, 1);
+  assert_int_equal(r.n_sleeps, 0);
+  assert_string_equal(id, "");
+  assert_string_equal(err, "ses SendEmail: HTTP 400 (no error code): Email address is not "
+                           "verified. The following identities failed the check in region "
+                           "EU-SOUTH-1: cron@example.com (1 attempt)");
+  rec_free(&r);
+  rec r2 = {.answers = {{CC_OK, 400, "{\"__type\":\"MessageRejected\",\"message\":\"Email address "
+                                     "not verified cron@example.com\"}"},
+                        {CC_OK, 200, "{}"}},
+            .n_answers = 2};
+  client(&c, &t, &r2, NULL);
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_string_equal(err, "ses SendEmail: HTTP 400 MessageRejected: Email address not verified "
+                           "cron@example.com (1 attempt)");
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_string_equal(err, "ses SendEmail: HTTP 200 answer without a MessageId");
+  assert_int_equal(r2.sent, 2);
+  rec_free(&r2);
+}
+
+/* Requests that cannot be built are refused before anything is sent. */
+static void test_ses_refused(void **state) {
+  (void)state;
+  rec r = {.n_answers = 0};
+  rt_aws_client c;
+  rt_transport t;
+  char err[512] = "";
+  rt_ses_email_in in = EMAIL;
+  client(&c, &t, &r, NULL);
+  in.subject = "bad \xff byte";
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_string_equal(err, "ses SendEmail: the sender, a recipient, the subject or the body is "
+                           "not UTF-8");
+  in = EMAIL;
+  in.n_to = 0;
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_string_equal(err, "ses SendEmail: a sender, at least one recipient, a subject and a "
+                           "body are required");
+  assert_int_equal(r.sent, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_publish_bytes),       cmocka_unit_test(test_secret_bytes),
@@ -496,6 +624,8 @@ int main(void) {
       cmocka_unit_test(test_no_retry_4xx),        cmocka_unit_test(test_give_up),
       cmocka_unit_test(test_deadline),            cmocka_unit_test(test_bad_answers),
       cmocka_unit_test(test_refused_before_sending), cmocka_unit_test(test_error_bodies),
+      cmocka_unit_test(test_ses_bytes),           cmocka_unit_test(test_ses_text_retried),
+      cmocka_unit_test(test_ses_rejected),        cmocka_unit_test(test_ses_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,291 @@
+/* channel.c: the settings, template, batch loop and logs every channel
+ * handler shares. */
+#include "channel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "cc/diag.h"
+#include "cc/err.h"
+#include "http.h"
+#include "source.h"
+
+void rt_channel_log(rt_log_level level, const char *request_id, const char *message_id,
+                    const char *message, json_t *fields) {
+  json_t *f = fields ? fields : json_object();
+  if (f && message_id) json_object_set_new(f, "message_id", json_string(message_id));
+  rt_log(level, request_id, f, message);
+  json_decref(f);
+}
+
+/* Every diagnostic as FILE:LINE:COL: error: MESSAGE, one per line. */
+static void S_diag_text(cc_buf *out, const cc_diags *d) {
+  for (size_t i = 0; i < d->n; i++) {
+    const cc_diag *g = &d->items[i];
+    if (i) cc_buf_putc(out, '\n');
+    if (g->line > 0)
+      cc_buf_printf(out, "%s:%d:%d: error: %s", g->file, g->line, g->col, g->msg);
+    else
+      cc_buf_printf(out, "%s: error: %s", g->file, g->msg);
+  }
+  if (!d->n) cc_buf_puts(out, "error");
+}
+
+int rt_channel_compile(cc_tpl **out, const rt_channel *ch, const char *name, const char *text,
+                       size_t len, int autoescape, cc_buf *err) {
+  cc_tpl_opts opts;
+  cc_diags d;
+  cc_tpl_opts_default(&opts);
+  opts.autoescape = autoescape;
+  opts.strict = ch->strict;
+  cc_diags_init(&d);
+  int rc = cc_tpl_compile(out, name, text, len, &opts, &d);
+  if (rc != CC_OK) S_diag_text(err, &d);
+  cc_diags_free(&d);
+  return rc;
+}
+
+/* The rendering context: channel vars, the message's vars over them, then
+ * subject and the whole message. Returns a new reference or NULL. */
+static json_t *S_context(const json_t *channel_vars, json_t *msg) {
+  json_t *ctx = json_copy((json_t *)channel_vars);
+  json_t *mvars = json_object_get(msg, "vars");
+  if (!ctx) return NULL;
+  if ((mvars && json_object_update(ctx, mvars) != 0) ||
+      json_object_set(ctx, "subject", json_object_get(msg, "subject")) != 0 ||
+      json_object_set(ctx, "message", msg) != 0) {
+    json_decref(ctx);
+    return NULL;
+  }
+  return ctx;
+}
+
+int rt_channel_render(cc_buf *out, const rt_channel *ch, const cc_tpl *tpl, json_t *msg) {
+  cc_diags d;
+  json_t *ctx = S_context(ch->vars, msg);
+  int rc;
+  cc_buf_truncate(out, 0);
+  if (!ctx) return CC_ENOMEM;
+  cc_diags_init(&d);
+  rc = cc_tpl_render(tpl, ctx, out, &d);
+  json_decref(ctx);
+  if (rc != CC_OK && rc != CC_ENOMEM) {
+    cc_buf_truncate(out, 0);
+    S_diag_text(out, &d);
+  }
+  cc_diags_free(&d);
+  return rc;
+}
+
+/* Marks records from i on as left for SQS to redeliver, with a WARN line
+ * (fmt has one %zu: how many). */
+static void S_leave_rest(unsigned char *failed, size_t i, size_t n, const char *request_id,
+                         const char *fmt) {
+  char note[200];
+  snprintf(note, sizeof note, fmt, n - i);
+  rt_channel_log(RT_LOG_WARN, request_id, NULL, note, NULL);
+  for (; i < n; i++) failed[i] = 1;
+}
+
+static int S_handle(json_t **response, const char **emsg, const char **etype,
+                    const rt_event *ev, const rt_invocation *inv, void *user) {
+  rt_channel *ch = user;
+  if (ev->kind != RT_EVENT_SQS) {
+    snprintf(ch->emsg, sizeof ch->emsg, "%s handles SQS events only", ch->ops->name);
+    *emsg = ch->emsg;
+    *etype = "Handler.UnsupportedEvent";
+    return CC_EINVAL;
+  }
+  /* A record without an id cannot be named in batchItemFailures: fail the
+   * whole invocation before delivering anything, so SQS redelivers it all. */
+  for (size_t i = 0; i < ev->n_records; i++) {
+    if (!ev->records[i].message_id) {
+      *emsg = "a record has no messageId, so it cannot be reported alone; the whole batch fails";
+      *etype = "Handler.InvalidBatch";
+      return CC_EINVAL;
+    }
+  }
+  unsigned char *failed = calloc(ev->n_records ? ev->n_records : 1, 1);
+  size_t n_failed = 0;
+  if (!failed) return CC_ENOMEM;
+  for (size_t i = 0; i < ev->n_records; i++) {
+    const rt_record *r = &ev->records[i];
+    if (ev->fifo && n_failed > 0) {
+      /* FIFO: the rest of the batch comes back after the failed record, in
+       * order; handling it now would deliver it twice and out of order */
+      S_leave_rest(failed, i, ev->n_records, inv->request_id,
+                   "FIFO queue: %zu record(s) after the failed one left for SQS to redeliver");
+      break;
+    }
+    if (inv->deadline_ms > 0 && rt_now_ms() + ch->margin_ms >= inv->deadline_ms) {
+      S_leave_rest(failed, i, ev->n_records, inv->request_id,
+                   "the invocation's deadline is near: %zu record(s) left for SQS to redeliver");
+      break;
+    }
+    int rc;
+    if (r->error) {
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, r->error, NULL);
+      rc = CC_EINVAL;
+    } else {
+      rc = ch->ops->deliver(ch, inv, r);
+    }
+    if (rc == CC_ENOMEM) {
+      free(failed);
+      return rc;
+    }
+    if (rc != CC_OK) {
+      failed[i] = 1;
+      n_failed++;
+    }
+  }
+  *response = rt_batch_response(ev, failed);
+  free(failed);
+  return *response ? CC_OK : CC_ENOMEM;
+}
+
+static int S_is_html(const char *name) {
+  static const char *const ext[] = {".html", ".htm", ".xml"};
+  size_t n = strlen(name);
+  for (int i = 0; i < 3; i++) {
+    size_t e = strlen(ext[i]);
+    if (n >= e && strcasecmp(name + n - e, ext[i]) == 0) return 1;
+  }
+  return 0;
+}
+
+/* The settings every channel shares, and its template. */
+static int S_init(rt_channel *ch, cc_buf *err) {
+  rt_source src;
+  char why[1024];
+  const char *vars = getenv("CLOUDCRON_VARS");
+  const char *strict = getenv("CLOUDCRON_STRICT");
+  const char *margin = getenv("CLOUDCRON_DEADLINE_MARGIN_MS");
+  int rc;
+  ch->margin_ms = 500;
+  if (margin && *margin) {
+    char *end;
+    errno = 0;
+    ch->margin_ms = strtoll(margin, &end, 10);
+    if (errno || *end || ch->margin_ms < 0 || ch->margin_ms > 900000) {
+      cc_buf_printf(err, "CLOUDCRON_DEADLINE_MARGIN_MS must be milliseconds from 0 to 900000, "
+                         "not \"%s\"", margin);
+      return CC_EINVAL;
+    }
+  }
+  if (vars && *vars) {
+    json_error_t jerr;
+    ch->vars = json_loads(vars, JSON_REJECT_DUPLICATES, &jerr);
+    if (!ch->vars || !json_is_object(ch->vars)) {
+      if (ch->vars)
+        cc_buf_puts(err, "CLOUDCRON_VARS must be a JSON object");
+      else
+        cc_buf_printf(err, "CLOUDCRON_VARS:%d:%d: error: %s", jerr.line, jerr.column, jerr.text);
+      return CC_EINVAL;
+    }
+  } else if (!(ch->vars = json_object())) {
+    return CC_ENOMEM;
+  }
+  if (strict && *strict && strcmp(strict, "0") != 0 && strcmp(strict, "1") != 0) {
+    cc_buf_printf(err, "CLOUDCRON_STRICT must be 1 or 0, not \"%s\"", strict);
+    return CC_EINVAL;
+  }
+  ch->strict = strict && strcmp(strict, "1") == 0;
+  rc = rt_source_load(&src, why, sizeof why);
+  if (rc != CC_OK) {
+    cc_buf_puts(err, why);
+    return rc;
+  }
+  ch->html = S_is_html(src.name);
+  rc = rt_channel_compile(&ch->tpl, ch, src.name, src.text, src.len, CC_TPL_AUTOESCAPE_BY_NAME,
+                          err);
+  rt_source_free(&src);
+  return rc;
+}
+
+/* The handler's state and AWS client, then its own setup. */
+static int S_setup(rt_channel *ch, int *set_up, cc_buf *err) {
+  const rt_channel_ops *ops = ch->ops;
+  char why[256];
+  int rc = CC_OK;
+  if (ops->aws && (rc = rt_aws_client_from_env(&ch->aws, why, sizeof why)) != CC_OK) {
+    cc_buf_puts(err, why);
+    return rc;
+  }
+  if (ops->aws && (rc = rt_curl_transport_init(&ch->curl)) != CC_OK) return rc;
+  if (ops->aws) ch->aws.transport = &ch->curl;
+  if (ops->user_size && !(ch->user = calloc(1, ops->user_size))) return CC_ENOMEM;
+  *set_up = 1;
+  return ops->setup ? ops->setup(ch, err) : CC_OK;
+}
+
+int rt_channel_main(const rt_channel_ops *ops) {
+  rt_channel ch = {.ops = ops};
+  cc_buf err = CC_BUF_INIT;
+  int status = 0, set_up = 0;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  int rc = S_init(&ch, &err);
+  if (rc == CC_OK) rc = S_setup(&ch, &set_up, &err);
+  if (rc != CC_OK) {
+    const char *msg = err.len ? cc_buf_str(&err) : cc_strerror(rc);
+    rt_channel_log(RT_LOG_ERROR, NULL, NULL, msg, NULL);
+    rt_lambda_init_error(msg, "Runtime.InitError");
+    status = 1;
+  } else {
+    rc = rt_lambda_run(S_handle, &ch);
+    /* the loop returns only when the Runtime API stops answering */
+    status = rc == CC_EREMOTE ? 0 : 1;
+  }
+  if (set_up && ops->cleanup) ops->cleanup(&ch);
+  free(ch.user);
+  rt_curl_transport_free(&ch.curl);
+  cc_tpl_free(ch.tpl);
+  json_decref(ch.vars);
+  cc_buf_free(&err);
+  curl_global_cleanup();
+  return status;
+}
+
+int rt_list_from_env(rt_list *out, const char *var, int (*ok)(const char *item),
+                     const char *what, cc_buf *err) {
+  const char *v = getenv(var);
+  size_t len = v ? strlen(v) : 0, cap = 1;
+  memset(out, 0, sizeof *out);
+  for (size_t i = 0; i < len; i++) cap += v[i] == ',';
+  out->text = malloc(len + 1);
+  out->items = malloc(cap * sizeof *out->items);
+  if (!out->text || !out->items) {
+    rt_list_free(out);
+    return CC_ENOMEM;
+  }
+  memcpy(out->text, v ? v : "", len + 1);
+  if (len == 0) return CC_OK;
+  for (char *p = out->text;;) {
+    char *comma = strchr(p, ',');
+    char *end = comma ? comma : p + strlen(p);
+    while (*p == ' ') p++;
+    while (end > p && end[-1] == ' ') end--;
+    *end = '\0';
+    if (!*p || (ok && !ok(p))) {
+      cc_buf_printf(err, "%s: \"%s\" is not %s", var, p, what);
+      rt_list_free(out);
+      return CC_EINVAL;
+    }
+    out->items[out->n++] = p;
+    if (!comma) break;
+    p = comma + 1;
+  }
+  return CC_OK;
+}
+
+void rt_list_free(rt_list *l) {
+  if (l) {
+    free(l->text);
+    free(l->items);
+    *l = (rt_list){0};
+  }
+}

@@ -1,0 +1,92 @@
+/* channel.h: what every notification handler shares (rt_ internal API).
+ *
+ * A channel handler is a Lambda bootstrap fed by its SQS queue. This module
+ * owns everything but the delivery: the settings every channel reads from
+ * the environment (the template, CLOUDCRON_VARS, CLOUDCRON_STRICT,
+ * CLOUDCRON_DEADLINE_MARGIN_MS), the template compiled once at init, the
+ * rendering context (SPEC.md: the channel's vars overlaid by the message's
+ * vars, plus subject and message), the SQS batch loop with its partial
+ * batch failures (FIFO: the first failure and every later record), the
+ * deadline, init errors posted to the Runtime API, and the log lines. A
+ * handler supplies a setup step and a deliver step (rt_channel_ops). */
+#ifndef RT_CHANNEL_H
+#define RT_CHANNEL_H
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "calls.h"
+#include "cc/buf.h"
+#include "cc/template.h"
+#include "lambda.h"
+#include "log.h"
+
+typedef struct rt_channel rt_channel;
+
+typedef struct rt_channel_ops {
+  const char *name; /* "cloudcron-print": in messages */
+  size_t user_size; /* ch->user: this many zeroed bytes, freed after cleanup */
+  int aws;          /* set up ch->aws: the function's credentials (calls.h) */
+  /* After the shared settings, the template and ch->aws: the handler's own
+   * settings, into ch->user; a failure writes one line naming the variable
+   * into err. May be NULL. */
+  int (*setup)(rt_channel *ch, cc_buf *err);
+  /* Delivers one well-formed record (r->message is a valid notification).
+   * Logs the record's outcome itself (rt_channel_log) and returns CC_OK
+   * when delivered, CC_ENOMEM to fail the whole invocation, any other code
+   * to list the record in batchItemFailures. */
+  int (*deliver)(rt_channel *ch, const rt_invocation *inv, const rt_record *r);
+  /* Frees what setup put in ch->user (not ch->user itself). May be NULL. */
+  void (*cleanup)(rt_channel *ch);
+} rt_channel_ops;
+
+struct rt_channel {
+  const rt_channel_ops *ops;
+  cc_tpl *tpl;         /* the channel's template (owned) */
+  int html;            /* the template's name ends in .html, .htm or .xml */
+  int strict;          /* CLOUDCRON_STRICT=1 */
+  json_t *vars;        /* the channel's vars: an object (owned) */
+  long long margin_ms; /* records are not started this close to the deadline */
+  rt_aws_client aws;   /* with ops->aws: credentials, region, retries */
+  rt_transport curl;   /* its transport: one libcurl handle, connections reused */
+  void *user;          /* the handler's own state (ops->user_size bytes) */
+  char emsg[160];      /* an invocation error's message */
+};
+
+/* Runs a channel handler: reads the settings, loads and compiles the
+ * template, runs ops->setup, then the Runtime API loop until it ends. An
+ * init failure is logged, posted to .../init/error and gives 1. Returns
+ * the process's exit status. */
+int rt_channel_main(const rt_channel_ops *ops);
+
+/* Compiles a template as the channel's are (strict from the channel;
+ * autoescape on, off or by name: CC_TPL_AUTOESCAPE_*). On failure err gets
+ * every diagnostic as NAME:LINE:COL: error: MESSAGE, one a line. */
+int rt_channel_compile(cc_tpl **out, const rt_channel *ch, const char *name, const char *text,
+                       size_t len, int autoescape, cc_buf *err);
+
+/* Renders tpl with msg's context into out (emptied first). On a render
+ * error returns its code with out holding NAME:LINE:COL: error: MESSAGE
+ * instead; CC_ENOMEM leaves out undefined. */
+int rt_channel_render(cc_buf *out, const rt_channel *ch, const cc_tpl *tpl, json_t *msg);
+
+/* One log line (log.h) with the record's message_id (may be NULL) and the
+ * members of fields, which it takes (a new reference or NULL). */
+void rt_channel_log(rt_log_level level, const char *request_id, const char *message_id,
+                    const char *message, json_t *fields);
+
+/* A comma-separated list from the environment, each item trimmed of
+ * spaces; an empty or unset variable is an empty list. */
+typedef struct rt_list {
+  char *text;          /* owned: the items, NUL-separated */
+  const char **items;  /* owned array; the strings point into text */
+  size_t n;
+} rt_list;
+
+/* Reads variable var into out. Each item must satisfy ok (NULL: any
+ * non-empty item); otherwise CC_EINVAL with err naming the variable, the
+ * item and what is expected (what). Free with rt_list_free. */
+int rt_list_from_env(rt_list *out, const char *var, int (*ok)(const char *item),
+                     const char *what, cc_buf *err);
+void rt_list_free(rt_list *l);
+#endif

@@ -1,0 +1,35 @@
+/* ses.h: the SES v2 SendEmail request (rt_ internal API), built and signed
+ * (aws.h); calls.h sends it (rt_ses_send_email).
+ *
+ * POST /v2/email/outbound-emails (REST-JSON, signing name "ses") on
+ * AWS_ENDPOINT_URL_SESV2, else AWS_ENDPOINT_URL, else
+ * https://email.REGION.amazonaws.com. One simple message: the body as
+ * Html or Text, subject and body in UTF-8. */
+#ifndef RT_SES_H
+#define RT_SES_H
+#include <stddef.h>
+
+#include "aws.h"
+
+typedef struct rt_ses_email_in {
+  const char *from;               /* FromEmailAddress */
+  const char *const *to;          /* Destination.ToAddresses, n_to >= 1 */
+  size_t n_to;
+  const char *const *reply_to;    /* ReplyToAddresses, none when n_reply_to is 0 */
+  size_t n_reply_to;
+  const char *configuration_set;  /* ConfigurationSetName, NULL: none */
+  const char *subject;            /* Content.Simple.Subject.Data */
+  const char *body;               /* Content.Simple.Body.Html.Data or .Text.Data */
+  int html;                       /* nonzero: the body is HTML */
+} rt_ses_email_in;
+
+/* Builds the request. CC_EINVAL, with a static reason in *why, for a
+ * missing sender, recipient, subject or body, or text that is not UTF-8;
+ * CC_ENOMEM. Nothing to free on error. */
+int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
+                            const rt_ses_email_in *in, const char **why);
+
+/* The MessageId of a SendEmail answer into out (cap bytes); "" when the
+ * answer is not JSON or has none. */
+void rt_ses_message_id(char *out, size_t cap, const char *body, size_t len);
+#endif
