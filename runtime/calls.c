@@ -1,5 +1,5 @@
-/* calls.c: SNS Publish, GetSecretValue, GetParameter, SES SendEmail over a
- * transport. */
+/* calls.c: SNS Publish, GetSecretValue, GetParameter, SES SendEmail and a
+ * Twilio SMS over a transport. */
 #include "calls.h"
 
 #include <stdio.h>
@@ -166,4 +166,31 @@ int rt_ses_send_email(rt_aws_client *c, const rt_ses_email_in *in, char *message
   int rc = rt_ses_send_email_build(&req, &c->cfg, S_date(c, date), in, &why);
   return S_call_id(c, rc, why, &req, "ses SendEmail", rt_ses_message_id, message_id, idcap, err,
                    errcap);
+}
+
+int rt_twilio_send(rt_aws_client *c, const rt_twilio_sms_in *in, rt_twilio_answer *ans,
+                   char *err, size_t errcap) {
+  rt_http_req req;
+  rt_http_resp resp;
+  const char *why = NULL;
+  memset(ans, 0, sizeof *ans);
+  int rc = rt_twilio_sms_build(&req, in, &why);
+  if (rc != CC_OK) {
+    snprintf(err, errcap, "twilio Messages: %s", why ? why : cc_strerror(rc));
+    return rc;
+  }
+  rc = S_send(c, &resp, &req, "twilio Messages", err, errcap);
+  if (rc == CC_OK || rc == CC_EREMOTE) rt_twilio_answer_parse(ans, resp.body.ptr, resp.body.len);
+  if (rc == CC_EREMOTE && (ans->code || ans->message[0])) {
+    snprintf(err, errcap, "twilio Messages: HTTP %ld, Twilio error %ld: %s%s%s%s (%d attempt%s)",
+             resp.status, ans->code, ans->message[0] ? ans->message : "(no message)",
+             ans->more_info[0] ? " (" : "", ans->more_info, ans->more_info[0] ? ")" : "",
+             resp.attempts, resp.attempts == 1 ? "" : "s");
+  } else if (rc == CC_OK && !ans->sid[0]) {
+    snprintf(err, errcap, "twilio Messages: HTTP %ld answer without a sid", resp.status);
+    rc = CC_EREMOTE;
+  }
+  cc_buf_free(&resp.body);
+  rt_twilio_req_free(&req);
+  return rc;
 }

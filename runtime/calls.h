@@ -13,6 +13,7 @@
 #include "aws.h"
 #include "http.h"
 #include "ses.h"
+#include "twilio.h"
 
 typedef struct rt_aws_client {
   rt_aws_cfg cfg;
@@ -47,4 +48,11 @@ int rt_get_parameter(rt_aws_client *c, const char *name, char **value, char *err
 int rt_ses_send_email(rt_aws_client *c, const rt_ses_email_in *in, char *message_id,
                       size_t idcap, char *err, size_t errcap);
 
+/* One SMS through Twilio (twilio.h) with the client's retry policy and
+ * transport (429 and 5xx retried; the AWS credentials are not used). On
+ * success ans->sid is the message's sid. CC_EREMOTE for a refusal, with
+ * err reading "twilio Messages: HTTP 400, Twilio error 21211: MESSAGE
+ * (MORE_INFO) (1 attempt)"; the credentials never appear in err. */
+int rt_twilio_send(rt_aws_client *c, const rt_twilio_sms_in *in, rt_twilio_answer *ans,
+                   char *err, size_t errcap);
 #endif

@@ -184,6 +184,9 @@ static int S_curl_send(void *user, long *status, cc_buf *body, char *why, size_t
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
     if (strcmp(method, "POST") != 0) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
   }
+  /* a private CA (a proxy, a test server), as the AWS SDKs read it */
+  const char *ca = getenv("AWS_CA_BUNDLE");
+  if (ca && *ca) curl_easy_setopt(h, CURLOPT_CAINFO, ca);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_timeout_ms);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, S_on_body);

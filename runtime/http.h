@@ -52,7 +52,8 @@ typedef struct rt_transport {
 } rt_transport;
 
 /* The libcurl transport. Keeps one handle (and so its connections) across
- * requests; free with rt_curl_transport_free. CC_ENOMEM on failure. The
+ * requests; free with rt_curl_transport_free. https:// is verified against
+ * AWS_CA_BUNDLE when set, else the system's CAs. CC_ENOMEM on failure. The
  * caller has called curl_global_init. */
 int rt_curl_transport_init(rt_transport *t);
 void rt_curl_transport_free(rt_transport *t);

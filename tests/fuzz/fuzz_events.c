@@ -1,8 +1,9 @@
 /* Fuzz target: what the runtime reads from outside must not crash or leak
  * on any input: event parsing, notification checks and the batch
  * response; and remote answers (error bodies in JSON and XML, and the SNS,
- * Secrets Manager, SSM and SES SendEmail answers read by each call, fed
- * through an injected transport with the first byte choosing the status). */
+ * Secrets Manager, SSM, SES SendEmail and Twilio answers read by each call,
+ * fed through an injected transport with the first byte choosing the
+ * status), and the Twilio credentials read from a secret. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@ static void S_answers(const uint8_t *data, size_t size) {
   static const char *const to[] = {"a@example.com"};
   rt_ses_email_in mail = {.from = "f@example.com", .to = to, .n_to = 1, .subject = "s", .body = "b"};
   rt_ses_send_email(&c, &mail, id, sizeof id, err, sizeof err);
+  rt_twilio_creds creds = {"AC01", "t0k"};
+  rt_twilio_sms_in sms = {.creds = &creds, .to = "+15551234567", .from = "+15005550006", .body = "b"};
+  rt_twilio_answer ans;
+  rt_twilio_send(&c, &sms, &ans, err, sizeof err);
+  if (rt_twilio_creds_parse(&creds, (const char *)data, size, &(const char *){NULL}) == CC_OK)
+    rt_twilio_creds_free(&creds);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -9,15 +9,13 @@ fetch. Autoescape follows the URL's last part."""
 import http.server
 import json
 import os
-import ssl
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lambda_api as la  # noqa: E402
+import tlsserver  # noqa: E402
 from motoserver import Moto  # noqa: E402
 
 BIN = os.path.join(os.environ["CC_BIN"], "cloudcron-print")
@@ -121,20 +119,7 @@ with tempfile.TemporaryDirectory() as tmp:
     init_error("file:// syntax error", {"CLOUDCRON_TEMPLATE_URL": f"file://{tmp}/bad.txt"}, "bad.txt:2:")
 
     # https:// on loopback with a throwaway certificate
-    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    class Quiet(http.server.ThreadingHTTPServer):
-        def handle_error(self, request, client_address):
-            pass  # the client hanging up on purpose (size limit) is expected
-
-    srv = Quiet(("127.0.0.1", 0), Site)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(cert, key)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
-    base = f"https://127.0.0.1:{srv.server_address[1]}"
+    srv, base, cert = tlsserver.serve(Site, tmp)
     tls = {"AWS_CA_BUNDLE": cert}
     ok("https .html, fetched once for two invocations", dict(tls, CLOUDCRON_TEMPLATE_URL=f"{base}/t/alert.html?v=2"),
        ESCAPED, n_invocations=2)

@@ -616,6 +616,126 @@ static void test_ses_refused(void **state) {
   assert_int_equal(r.sent, 0);
 }
 
+/* Twilio: one SMS, basic auth, form body; 429 retried, 400 not. */
+static const rt_twilio_creds TWILIO = {.account_sid = "AC0123456789abcdef0123456789abcdef",
+                                       .auth_token = "s3cr3t+t0k/en"};
+#define TWILIO_PATH "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json"
+#define TWILIO_OK "{\"sid\":\"SM0123\",\"status\":\"queued\",\"body\":\"x\"}"
+
+static void test_twilio_bytes(void **state) {
+  (void)state;
+  rec r = {.answers = {{CC_OK, 429, "{\"code\":20429,\"message\":\"Too Many Requests\",\"status\":429}"},
+                       {CC_OK, 201, TWILIO_OK}},
+           .n_answers = 2, .rands = {40}, .n_rands = 1};
+  rt_twilio_sms_in in = {.creds = &TWILIO, .to = "+15551234567", .from = "+15005550006",
+                         .body = "[PROD] Disk 93% on db-1 \xc3\xa9 & co"};
+  rt_twilio_answer ans;
+  rt_aws_client c;
+  rt_transport t;
+  char err[512] = "";
+  client(&c, &t, &r, NULL);
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_OK);
+  assert_int_equal(r.sent, 2);
+  assert_int_equal(r.n_sleeps, 1);
+  assert_int_equal(r.sleeps[0], 40 % 51);
+  for (int i = 0; i < 2; i++) {
+    assert_string_equal(r.urls[i], "https://api.twilio.com" TWILIO_PATH);
+    assert_string_equal(r.heads[i],
+                        "POST " TWILIO_PATH " HTTP/1.1\r\n"
+                        "Content-Type: application/x-www-form-urlencoded\r\n"
+                        "Content-Length: 100\r\n"
+                        "Host: api.twilio.com\r\n"
+                        "Authorization: Basic "
+                        "QUMwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjpzM2NyM3QrdDBrL2Vu\r\n\r\n");
+    assert_string_equal(r.bodies[i], "To=%2B15551234567&From=%2B15005550006"
+                                     "&Body=%5BPROD%5D%20Disk%2093%25%20on%20db-1%20%C3%A9%20%26%20co");
+  }
+  assert_string_equal(ans.sid, "SM0123");
+  rec_free(&r);
+  /* another base URL, with a path and a trailing slash */
+  rec r2 = {.answers = {{CC_OK, 201, TWILIO_OK}}, .n_answers = 1};
+  in.base_url = "https://127.0.0.1:8443/twilio/";
+  client(&c, &t, &r2, NULL);
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_OK);
+  assert_string_equal(r2.urls[0], "https://127.0.0.1:8443/twilio" TWILIO_PATH);
+  assert_true(strncmp(r2.heads[0], "POST /twilio" TWILIO_PATH " HTTP/1.1\r\n", 12) == 0);
+  assert_non_null(strstr(r2.heads[0], "\r\nHost: 127.0.0.1:8443\r\n"));
+  rec_free(&r2);
+}
+
+static void test_twilio_errors(void **state) {
+  (void)state;
+  rec r = {.answers = {{CC_OK, 400,
+                        "{\"code\": 21211, \"message\": \"The 'To' number +15550000400 is not a valid "
+                        "phone number.\", \"more_info\": \"https://www.twilio.com/docs/errors/21211\", "
+                        "\"status\": 400}"},
+                       {CC_OK, 201, "{\"status\":\"queued\"}"},
+                       {CC_OK, 401, "<html>nope</html>"}},
+           .n_answers = 3};
+  rt_twilio_sms_in in = {.creds = &TWILIO, .to = "+15550000400", .from = "+15005550006",
+                         .body = "b"};
+  rt_twilio_answer ans;
+  rt_aws_client c;
+  rt_transport t;
+  char err[512] = "";
+  client(&c, &t, &r, NULL);
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(r.sent, 1);
+  assert_int_equal(ans.code, 21211);
+  assert_string_equal(err, "twilio Messages: HTTP 400, Twilio error 21211: The 'To' number "
+                           "+15550000400 is not a valid phone number. "
+                           "(https://www.twilio.com/docs/errors/21211) (1 attempt)");
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EREMOTE);
+  assert_string_equal(err, "twilio Messages: HTTP 201 answer without a sid");
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EREMOTE);
+  assert_string_equal(err, "twilio Messages: HTTP 401 (no error code) (1 attempt)");
+  assert_null(strstr(err, "s3cr3t"));
+  rec_free(&r);
+  /* refused before sending: a plain-http base URL (the token would travel
+   * in clear), a missing field */
+  in.base_url = "http://api.twilio.com";
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EINVAL);
+  assert_string_equal(err, "twilio Messages: the Twilio base URL must be https://HOST[:PORT][/PATH]");
+  in.base_url = NULL;
+  in.to = NULL;
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EINVAL);
+  assert_int_equal(r.sent, 3);
+}
+
+static void test_twilio_creds(void **state) {
+  (void)state;
+  rt_twilio_creds cr;
+  const char *why;
+  const char *ok = "{\"account_sid\":\"AC01\",\"auth_token\":\"t0k\",\"other\":1}";
+  assert_int_equal(rt_twilio_creds_parse(&cr, ok, strlen(ok), &why), CC_OK);
+  assert_string_equal(cr.account_sid, "AC01");
+  assert_string_equal(cr.auth_token, "t0k");
+  rt_twilio_creds_free(&cr);
+  assert_null(cr.account_sid);
+  static const struct { const char *json, *why; } bad[] = {
+      {"t0k", "the secret is not a JSON object {\"account_sid\": ..., \"auth_token\": ...}"},
+      {"[\"t0k\"]", "the secret is not a JSON object {\"account_sid\": ..., \"auth_token\": ...}"},
+      {"{\"account_sid\":\"AC01\"}", "the secret needs non-empty strings \"account_sid\" and \"auth_token\""},
+      {"{\"account_sid\":\"AC01\",\"auth_token\":\"\"}",
+       "the secret needs non-empty strings \"account_sid\" and \"auth_token\""},
+      {"{\"account_sid\":\"AC/../x\",\"auth_token\":\"t0k\"}",
+       "the secret's \"account_sid\" is not letters and digits (AC...)"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(rt_twilio_creds_parse(&cr, bad[i].json, strlen(bad[i].json), &why), CC_EINVAL);
+    assert_string_equal(why, bad[i].why);
+    assert_null(cr.account_sid);
+  }
+  assert_true(rt_is_e164("+15551234567"));
+  assert_true(rt_is_e164("+441"));
+  assert_false(rt_is_e164("+1"));
+  assert_false(rt_is_e164("15551234567"));
+  assert_false(rt_is_e164("+05551234567"));
+  assert_false(rt_is_e164("+1555123456789012"));
+  assert_false(rt_is_e164("+1555 1234"));
+  assert_false(rt_is_e164(NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_publish_bytes),       cmocka_unit_test(test_secret_bytes),
@@ -626,6 +746,8 @@ int main(void) {
       cmocka_unit_test(test_refused_before_sending), cmocka_unit_test(test_error_bodies),
       cmocka_unit_test(test_ses_bytes),           cmocka_unit_test(test_ses_text_retried),
       cmocka_unit_test(test_ses_rejected),        cmocka_unit_test(test_ses_refused),
+      cmocka_unit_test(test_twilio_bytes),        cmocka_unit_test(test_twilio_errors),
+      cmocka_unit_test(test_twilio_creds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
