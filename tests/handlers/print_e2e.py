@@ -7,6 +7,10 @@ bootstrap handles it through a local Runtime API. One malformed message,
 published through SNS too, sits in the middle of the batch: from a FIFO
 queue it is reported in batchItemFailures with every record after it, from
 a standard queue alone. The rendered texts are checked against Jinja2.
+The same event then goes to the real cloudcron-email bootstrap, with moto's
+SES v2 as the mail service (the sender verified first): the same records
+fail, and what moto recorded as sent (/moto-api/data.json) is what Jinja2
+renders for each of the others.
 
 The first message comes from the example task (examples/task-c,
 cloudcron-example-task, run through the Runtime API with
@@ -16,6 +20,7 @@ import hashlib
 import json
 import os
 import sys
+import urllib.request
 
 import jinja2
 
@@ -25,6 +30,9 @@ from motoserver import Moto  # noqa: E402
 
 BIN = os.environ["CC_BIN"]
 PRINT = os.path.join(BIN, "cloudcron-print")
+EMAIL = os.path.join(BIN, "cloudcron-email")
+SENDER, TO = "cron@example.com", ["alice@example.com", "bob@example.com"]
+SUBJECT = "[{{ env }}] {{ subject }}"
 TASK = os.path.join(BIN, "cloudcron-example-task")
 TEMPLATE = "[{{ env }}] {{ subject }}{% if host is defined %} on {{ host }}{% endif %} {{ message.vars|default({})|tojson }}"
 CHANNEL_VARS = {"env": "prod", "team": "ops"}
@@ -32,13 +40,46 @@ MALFORMED = json.dumps({"subject": "misspelt vars key", "var": {"host": "db-9"}}
 fails = []
 
 
-def oracle(body):
+def oracle(body, template=TEMPLATE):
     msg = json.loads(body)
     ctx = dict(CHANNEL_VARS)
     ctx.update(msg.get("vars", {}))
     ctx["subject"] = msg["subject"]
     ctx["message"] = msg
-    return jinja2.Environment().from_string(TEMPLATE).render(ctx)
+    return jinja2.Environment().from_string(template).render(ctx)
+
+
+def sent_mail(moto):
+    """What moto's SES backend recorded as sent: {message id: message}."""
+    with urllib.request.urlopen(moto.url + "/moto-api/data.json", timeout=10) as r:
+        return {m["id"]: m for m in json.load(r).get("ses", {}).get("Message", [])}
+
+
+def email_channel(moto, label, event, want, handled, env):
+    """Runs cloudcron-email on event: the response must be want, and moto
+    must have recorded one e-mail for each (message id, notification) in
+    handled, as Jinja2 renders it."""
+    before = set(sent_mail(moto))
+    api, proc = la.run([EMAIL], la.base_env(CLOUDCRON_TEMPLATE=TEMPLATE, CLOUDCRON_SUBJECT=SUBJECT,
+                                             CLOUDCRON_VARS=json.dumps(CHANNEL_VARS), CLOUDCRON_SENDER=SENDER,
+                                             CLOUDCRON_RECIPIENTS=",".join(TO), **env),
+                       [la.Event("email-1", event)])
+    got = api.posts.get("email-1/response")
+    if proc.returncode != 0 or not got or got[0] != want:
+        fails.append(f"{label} email: exit {proc.returncode}, response {got and got[0]}, want {want}; "
+                     f"{proc.stderr.decode()[-1500:]}")
+        return
+    logs = la.log_lines(proc.stderr)
+    ids = {l["message_id"]: l["ses_message_id"] for l in logs if l.get("message") == "sent"}
+    mail = sent_mail(moto)
+    if set(mail) - before != set(ids.values()):
+        fails.append(f"{label} email: moto recorded {sorted(set(mail) - before)}, logged {ids}")
+    for mid, body in handled.items():
+        m = mail.get(ids.get(mid), {})
+        have = (m.get("source"), m.get("destinations"), m.get("subject"), m.get("body"))
+        want_m = (SENDER, {"ToAddresses": TO}, oracle(body, SUBJECT), oracle(body))
+        if have != want_m:
+            fails.append(f"{label} email: {mid} sent as {have}, want {want_m}")
 
 
 def run_example_task(env, topic_arn, label):
@@ -154,6 +195,8 @@ def scenario(moto, label, fifo, raw):
     errs = [l for l in logs if l.get("level") == "ERROR"]
     if [e.get("message_id") for e in errs] != [ids[bad]]:
         fails.append(f"{label}: ERROR lines {errs}, want one for {ids[bad]}")
+    handled = {ids[i]: b for i, b in enumerate(inner) if i != bad and (not fifo or i < bad)}
+    email_channel(moto, label, event, want, handled, env)
     task_msgs = [json.loads(b) for b in inner if b != MALFORMED and json.loads(b)["subject"].startswith("Disk usage")
                  and json.loads(b)["vars"].get("host") == f"e2e-{label}"]
     if len(task_msgs) != 1:
@@ -163,6 +206,7 @@ def scenario(moto, label, fifo, raw):
 
 
 with Moto() as moto:
+    moto.client("sesv2").create_email_identity(EmailIdentity=SENDER)
     scenario(moto, "fifo", fifo=True, raw=True)
     scenario(moto, "standard", fifo=False, raw=True)
     scenario(moto, "standard-envelope", fifo=False, raw=False)
