@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -134,6 +135,27 @@ static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
   return cc_buf_add(ud, p, size * n) == CC_OK ? size * n : 0;
 }
 
+/* The error type a REST-JSON service (SES v2, Lambda, ...) names in the
+ * x-amzn-ErrorType header rather than in its body: "Code:uri" -> "Code". */
+typedef struct S_errtype {
+  char *out;
+  size_t cap;
+} S_errtype;
+
+static size_t S_on_header(char *p, size_t size, size_t n, void *ud) {
+  static const char name[] = "x-amzn-errortype:";
+  S_errtype *e = ud;
+  size_t len = size * n, k = sizeof name - 1;
+  if (len > k && strncasecmp(p, name, k) == 0) {
+    const char *v = p + k, *end = p + len; /* not NUL-terminated */
+    size_t m = 0;
+    while (v < end && *v == ' ') v++;
+    while (v + m < end && v[m] != ':' && v[m] != '\r' && v[m] != '\n') m++;
+    S_copy(e->out, e->cap, v, m);
+  }
+  return len;
+}
+
 /* The request's headers (every line of head after the request line) plus
  * the two that stop curl adding its own; the method from the request line. */
 static int S_headers(struct curl_slist **out, char *method, size_t mcap, const char *head) {
@@ -191,6 +213,9 @@ static int S_curl_send(void *user, long *status, cc_buf *body, char *why, size_t
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_timeout_ms);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, S_on_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+  S_errtype et = {why, whycap};
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, S_on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &et);
   CURLcode cc = curl_easy_perform(h);
   if (cc == CURLE_OK) {
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
@@ -277,6 +302,8 @@ int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *
     if (out->status >= 200 && out->status < 300) break;
     rc = CC_EREMOTE;
     rt_aws_error_code(out->code, sizeof out->code, out->body.ptr, out->body.len);
+    if (!out->code[0]) /* the error type the transport read from a header */
+      S_copy(out->code, sizeof out->code, out->detail, strlen(out->detail));
     rt_aws_error_message(out->detail, sizeof out->detail, out->body.ptr, out->body.len);
     if (!S_retryable(out)) break;
   }

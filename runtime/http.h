@@ -39,8 +39,10 @@ typedef struct rt_http_resp {
 typedef struct rt_transport {
   /* Sends req once. Appends the answer's body to body (cleared by the
    * caller) and sets *status. Returns CC_OK when an answer came (any
-   * status), CC_ENET or CC_ETIMEOUT when none did (with a reason in
-   * why[whycap]). The timeouts apply to this attempt. */
+   * status), with the error type its x-amzn-ErrorType header names in
+   * why[whycap] ("" when none: the code is then read from the body);
+   * CC_ENET or CC_ETIMEOUT when none did (with a reason in why). The
+   * timeouts apply to this attempt. */
   int (*send)(void *user, long *status, cc_buf *body, char *why, size_t whycap,
               const rt_http_req *req, long connect_timeout_ms, long total_timeout_ms);
   void *user;

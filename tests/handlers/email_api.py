@@ -7,10 +7,16 @@ and body) is compared with Jinja2's rendering of the same templates. Also:
 partial batch failures (a malformed record, a render error in strict mode),
 the default subject, a rejected send (an unverified sender: MessageRejected)
 in batchItemFailures and one ERROR line per record, FIFO and standard, init
-errors, and the image's bootstrap running the handler."""
+errors, and the image's bootstrap running the handler. moto names SES errors
+in its body; real SES v2 names them in the x-amzn-ErrorType header, with a
+body holding only a message: a small loopback server answering in that
+shape (throttled once, then the refusal) checks that the handler reads the
+code from the header and retries the throttling."""
+import http.server
 import json
 import os
 import sys
+import threading
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -160,6 +166,51 @@ with Moto() as moto:
                        [la.Event("r1", batch(STD, [json.dumps(nohost)]))])
     if response(api, "r1") != failures([]) or len(set(sent(moto)) - before) != 1:
         fail(name, f"response {response(api, 'r1')}; stderr {proc.stderr.decode()[-1500:]}")
+
+# 4b. SES's own error shape: the code in x-amzn-ErrorType, a body with a
+# message only; TooManyRequestsException is retried, MessageRejected is not
+class SesShape(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        req = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        SesShape.seen.append((self.path, self.headers.get("Authorization", "")[:16], req["FromEmailAddress"]))
+        if len(SesShape.seen) == 1:
+            status, etype, body = 429, "TooManyRequestsException:", {"message": "Maximum sending rate exceeded."}
+        else:
+            status, etype = 400, "MessageRejected:http://internal.amazon.com/coral/com.amazonaws.sesv2/"
+            body = {"message": "Email address is not verified. The following identities failed the check "
+                               f"in region US-EAST-1: {req['FromEmailAddress']}"}
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("x-amzn-ErrorType", etype)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+name = "SES error shape"
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SesShape)
+threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
+api, logs, _ = invoke(name, {"CLOUDCRON_TEMPLATE": "x", "CLOUDCRON_SENDER": SENDER, "CLOUDCRON_RECIPIENTS": TO[0],
+                             "AWS_ENDPOINT_URL_SESV2": f"http://127.0.0.1:{srv.server_address[1]}",
+                             "AWS_ENDPOINT_URL": "http://127.0.0.1:9"},
+                      [la.Event("r1", batch(STD, [json.dumps(good1)]))])
+srv.shutdown()
+srv.server_close()
+errs = [l["message"] for l in lines(logs, "ERROR")]
+if response(api, "r1") != failures(["m0"]) or errs != [
+        "ses SendEmail: HTTP 400 MessageRejected: Email address is not verified. The following identities "
+        f"failed the check in region US-EAST-1: {SENDER} (2 attempts)"]:
+    fail(name, f"response {response(api, 'r1')}, ERROR lines {errs}")
+if [p for p, *_ in SesShape.seen] != ["/v2/email/outbound-emails"] * 2 or \
+        any(a != "AWS4-HMAC-SHA256" for _, a, _ in SesShape.seen):
+    fail(name, f"requests {SesShape.seen}")
 
 # 5. init errors: posted to .../init/error, nothing asked, exit status 1
 base = {"CLOUDCRON_TEMPLATE": "x", "CLOUDCRON_SENDER": SENDER, "CLOUDCRON_RECIPIENTS": TO[0]}

@@ -24,6 +24,7 @@ typedef struct answer {
   int rc;          /* CC_OK: an answer came; CC_ENET / CC_ETIMEOUT: none */
   long status;
   const char *body;
+  const char *errtype; /* an answer's x-amzn-ErrorType header, as a transport reads it */
 } answer;
 
 typedef struct rec {
@@ -55,6 +56,7 @@ static int S_send(void *user, long *status, cc_buf *body, char *why, size_t whyc
     return a->rc;
   }
   *status = a->status;
+  if (a->errtype) snprintf(why, whycap, "%s", a->errtype);
   return cc_buf_puts(body, a->body);
 }
 
@@ -581,6 +583,18 @@ static void test_ses_rejected(void **state) {
                            "verified. The following identities failed the check in region "
                            "EU-SOUTH-1: cron@example.com (1 attempt)");
   rec_free(&r);
+  /* SES names the error in a header; a throttling one there is retried */
+  rec r1 = {.answers = {{CC_OK, 400, "{\"message\":\"Maximum sending rate exceeded.\"}",
+                         "TooManyRequestsException"},
+                        {CC_OK, 400, "{\"message\":\"Email address is not verified.\"}",
+                         "MessageRejected"}},
+            .n_answers = 2, .rands = {0}, .n_rands = 1};
+  client(&c, &t, &r1, NULL);
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(r1.sent, 2);
+  assert_string_equal(err, "ses SendEmail: HTTP 400 MessageRejected: Email address is not "
+                           "verified. (2 attempts)");
+  rec_free(&r1);
   rec r2 = {.answers = {{CC_OK, 400, "{\"__type\":\"MessageRejected\",\"message\":\"Email address "
                                      "not verified cron@example.com\"}"},
                         {CC_OK, 200, "{}"}},
