@@ -116,7 +116,7 @@ int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
   if (in->body_len || strcmp(in->method, "GET") != 0) hs[nh++] = (rt_kv){"Content-Length", clen};
   hs[nh++] = (rt_kv){"Host", host};
   if (in->content_sha256) {
-    rt_sha256_hex(sha, in->body ? in->body : "", in->body_len);
+    if ((rc = rt_sha256_hex(sha, in->body ? in->body : "", in->body_len)) != CC_OK) goto out;
     hs[nh++] = (rt_kv){"X-Amz-Content-Sha256", sha};
   }
   hs[nh++] = (rt_kv){"X-Amz-Date", amz_date};

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include <curl/curl.h>
+
+#include "dl.h"
 #include <jansson.h>
 
 #include "cc/err.h"
@@ -158,7 +160,8 @@ static size_t S_on_header(char *p, size_t size, size_t n, void *ud) {
 
 /* The request's headers (every line of head after the request line) plus
  * the two that stop curl adding its own; the method from the request line. */
-static int S_headers(struct curl_slist **out, char *method, size_t mcap, const char *head) {
+static int S_headers(const rt_curl_api *cu, struct curl_slist **out, char *method, size_t mcap,
+                     const char *head) {
   struct curl_slist *hs = NULL;
   const char *line = strstr(head, "\r\n");
   S_copy(method, mcap, head, strcspn(head, " "));
@@ -168,20 +171,20 @@ static int S_headers(struct curl_slist **out, char *method, size_t mcap, const c
     if (!line) break;
     char h[4096];
     S_copy(h, sizeof h, start, (size_t)(line - start));
-    struct curl_slist *n = curl_slist_append(hs, h);
+    struct curl_slist *n = cu->slist_append(hs, h);
     if (!n) goto nomem;
     hs = n;
   }
   static const char *const none[] = {"Expect:", "Accept:"};
   for (int i = 0; i < 2; i++) {
-    struct curl_slist *n = curl_slist_append(hs, none[i]);
+    struct curl_slist *n = cu->slist_append(hs, none[i]);
     if (!n) goto nomem;
     hs = n;
   }
   *out = hs;
   return CC_OK;
 nomem:
-  curl_slist_free_all(hs);
+  cu->slist_free_all(hs);
   return CC_ENOMEM;
 }
 
@@ -189,55 +192,58 @@ static int S_curl_send(void *user, long *status, cc_buf *body, char *why, size_t
                        const rt_http_req *req, long connect_timeout_ms,
                        long total_timeout_ms) {
   S_curl *c = user;
+  const rt_curl_api *cu = rt_curl(); /* loaded by the first request */
+  if (!cu) {
+    S_copy(why, whycap, rt_dl_error(), strlen(rt_dl_error()));
+    return CC_ERR;
+  }
+  if (!c->h && !(c->h = cu->easy_init())) return CC_ENOMEM;
   struct curl_slist *hs = NULL;
   char method[16], err[CURL_ERROR_SIZE] = "";
-  int rc = S_headers(&hs, method, sizeof method, req->head);
+  int rc = S_headers(cu, &hs, method, sizeof method, req->head);
   if (rc != CC_OK) return rc;
   CURL *h = c->h;
-  curl_easy_reset(h);
-  curl_easy_setopt(h, CURLOPT_URL, req->url);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+  cu->easy_reset(h);
+  cu->easy_setopt(h, CURLOPT_URL, req->url);
+  cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  cu->easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+  cu->easy_setopt(h, CURLOPT_ERRORBUFFER, err);
   if (strcmp(method, "GET") == 0) {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    cu->easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
-    if (strcmp(method, "POST") != 0) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    cu->easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+    cu->easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+    if (strcmp(method, "POST") != 0) cu->easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
   }
   /* a private CA (a proxy, a test server), as the AWS SDKs read it */
   const char *ca = getenv("AWS_CA_BUNDLE");
-  if (ca && *ca) curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_timeout_ms);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, S_on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+  if (ca && *ca) cu->easy_setopt(h, CURLOPT_CAINFO, ca);
+  cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+  cu->easy_setopt(h, CURLOPT_TIMEOUT_MS, total_timeout_ms);
+  cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, S_on_body);
+  cu->easy_setopt(h, CURLOPT_WRITEDATA, body);
   S_errtype et = {why, whycap};
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, S_on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &et);
-  CURLcode cc = curl_easy_perform(h);
+  cu->easy_setopt(h, CURLOPT_HEADERFUNCTION, S_on_header);
+  cu->easy_setopt(h, CURLOPT_HEADERDATA, &et);
+  CURLcode cc = cu->easy_perform(h);
   if (cc == CURLE_OK) {
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
   } else {
-    S_copy(why, whycap, err[0] ? err : curl_easy_strerror(cc),
-           strlen(err[0] ? err : curl_easy_strerror(cc)));
+    const char *e = err[0] ? err : cu->easy_strerror(cc);
+    S_copy(why, whycap, e, strlen(e));
     rc = cc == CURLE_OPERATION_TIMEDOUT ? CC_ETIMEOUT : CC_ENET;
   }
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-  curl_slist_free_all(hs);
+  cu->easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+  cu->slist_free_all(hs);
   return rc;
 }
 
+/* The handle is made by the first request, so a transport that never
+ * sends never loads libcurl (dl.h). */
 int rt_curl_transport_init(rt_transport *t) {
   S_curl *c = calloc(1, sizeof *c);
   memset(t, 0, sizeof *t);
   if (!c) return CC_ENOMEM;
-  c->h = curl_easy_init();
-  if (!c->h) {
-    free(c);
-    return CC_ENOMEM;
-  }
   t->send = S_curl_send;
   t->user = c;
   return CC_OK;
@@ -246,7 +252,7 @@ int rt_curl_transport_init(rt_transport *t) {
 void rt_curl_transport_free(rt_transport *t) {
   if (!t || !t->user) return;
   S_curl *c = t->user;
-  curl_easy_cleanup(c->h);
+  if (c->h) rt_curl()->easy_cleanup(c->h); /* a handle means libcurl is loaded */
   free(c);
   memset(t, 0, sizeof *t);
 }
@@ -297,7 +303,7 @@ int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *
     rc = t->send(t->user, &out->status, &out->body, out->detail, sizeof out->detail, req,
                  policy->connect_timeout_ms < total ? policy->connect_timeout_ms : total,
                  total);
-    if (rc == CC_ENOMEM) break;
+    if (rc == CC_ENOMEM || rc == CC_ERR) break; /* local and lasting: no retry */
     if (rc != CC_OK) continue;
     if (out->status >= 200 && out->status < 300) break;
     rc = CC_EREMOTE;

@@ -41,8 +41,9 @@ typedef struct rt_transport {
    * caller) and sets *status. Returns CC_OK when an answer came (any
    * status), with the error type its x-amzn-ErrorType header names in
    * why[whycap] ("" when none: the code is then read from the body);
-   * CC_ENET or CC_ETIMEOUT when none did (with a reason in why). The
-   * timeouts apply to this attempt. */
+   * CC_ENET or CC_ETIMEOUT when none did (with a reason in why); CC_ERR
+   * for a local failure that retrying cannot mend (libcurl missing; reason
+   * in why). The timeouts apply to this attempt. */
   int (*send)(void *user, long *status, cc_buf *body, char *why, size_t whycap,
               const rt_http_req *req, long connect_timeout_ms, long total_timeout_ms);
   void *user;
@@ -55,8 +56,8 @@ typedef struct rt_transport {
 
 /* The libcurl transport. Keeps one handle (and so its connections) across
  * requests; free with rt_curl_transport_free. https:// is verified against
- * AWS_CA_BUNDLE when set, else the system's CAs. CC_ENOMEM on failure. The
- * caller has called curl_global_init. */
+ * AWS_CA_BUNDLE when set, else the system's CAs. CC_ENOMEM on failure.
+ * libcurl is loaded by its first request (dl.h). */
 int rt_curl_transport_init(rt_transport *t);
 void rt_curl_transport_free(rt_transport *t);
 

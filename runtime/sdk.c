@@ -8,6 +8,7 @@
 
 #include "cc/buf.h"
 #include "cc/err.h"
+#include "dl.h"
 #include "event.h"
 #include "log.h"
 #include "sdk_ctx.h"
@@ -147,7 +148,11 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
                           .n_attrs = opts->n_attrs};
   if (fifo) {
     in.group_id = opts->group_id ? opts->group_id : ctx->state->task_name;
-    if (!dedup_id) rt_sha256_hex(hash, msg, strlen(msg));
+    if (!dedup_id && rt_sha256_hex(hash, msg, strlen(msg)) != CC_OK) {
+      snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, rt_dl_error());
+      free(msg);
+      return CC_ERR;
+    }
     in.dedup_id = dedup_id ? dedup_id : hash;
   }
   rt_aws_client *c = S_client(ctx, what);

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 
 #include "cc/err.h"
 #include "cloudcron.h"
+#include "dl.h"
 #include "http.h"
 #include "lambda.h"
 #include "log.h"
@@ -196,7 +196,6 @@ int cloudcron_main(int argc, char **argv, cloudcron_task task) {
                     "under a local Runtime API, or with --event FILE\n", prog);
     return 2;
   }
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) return 1;
   rt_transport curl;
   int have = rt_curl_transport_init(&curl) == CC_OK;
   m.state.transport = have ? &curl : NULL; /* one connection to SNS, reused */
@@ -211,6 +210,6 @@ int cloudcron_main(int argc, char **argv, cloudcron_task task) {
                                                      : cc_strerror(rc));
   }
   if (have) rt_curl_transport_free(&curl);
-  curl_global_cleanup();
+  rt_curl_cleanup();
   return status;
 }

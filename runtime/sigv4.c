@@ -1,16 +1,14 @@
 /* sigv4.c: canonical request, string to sign and signature (SigV4). */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "sigv4.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include "cc/buf.h"
 #include "cc/err.h"
+#include "dl.h"
 
 typedef struct S_hdr {
   char *name; /* lower case */
@@ -31,10 +29,15 @@ static void S_hex(char *out, const unsigned char *d, size_t n) {
   out[2 * n] = '\0';
 }
 
-void rt_sha256_hex(char hex[65], const void *data, size_t len) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(data ? data : (const void *)"", len, md);
+int rt_sha256_hex(char hex[65], const void *data, size_t len) {
+  unsigned char md[32];
+  int rc = rt_sha256(md, data, len);
+  if (rc != CC_OK) {
+    hex[0] = '\0';
+    return rc;
+  }
   S_hex(hex, md, sizeof md);
+  return CC_OK;
 }
 
 static int S_unreserved(unsigned char c) {
@@ -191,11 +194,8 @@ static int S_put_value(cc_buf *b, const char *v) {
   return rc;
 }
 
-static void S_hmac(unsigned char out[32], const void *key, size_t klen,
-                   const char *msg) {
-  unsigned int len = 32;
-  HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)msg, strlen(msg),
-       out, &len);
+static int S_hmac(unsigned char out[32], const void *key, size_t klen, const char *msg) {
+  return rt_hmac_sha256(out, key, klen, msg, strlen(msg));
 }
 
 int rt_sigv4_sign(rt_sigv4_result *out, const rt_sigv4_input *in) {
@@ -241,12 +241,12 @@ int rt_sigv4_sign(rt_sigv4_result *out, const rt_sigv4_input *in) {
     if (rc == CC_OK)
       rc = cc_buf_printf(&signed_names, "%s%s", i ? ";" : "", hs[i].name);
   }
-  rt_sha256_hex(payload, in->body, in->body_len);
+  if (rc == CC_OK) rc = rt_sha256_hex(payload, in->body, in->body_len);
   if (rc == CC_OK)
     rc = cc_buf_printf(&cr, "\n%s\n%s", cc_buf_str(&signed_names), payload);
+  if (rc == CC_OK) rc = rt_sha256_hex(crhash, cr.ptr, cr.len);
   if (rc != CC_OK) goto out;
 
-  rt_sha256_hex(crhash, cr.ptr, cr.len);
   rc = cc_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%.8s/%s/%s/aws4_request\n%s",
                      in->amz_date, in->amz_date, in->region, in->service,
                      crhash);
@@ -257,14 +257,15 @@ int rt_sigv4_sign(rt_sigv4_result *out, const rt_sigv4_input *in) {
   char date[9];
   memcpy(date, in->amz_date, 8);
   date[8] = '\0';
-  S_hmac(k, key.ptr, key.len, date);
-  S_hmac(k2, k, 32, in->region);
-  S_hmac(k, k2, 32, in->service);
-  S_hmac(k2, k, 32, "aws4_request");
-  S_hmac(k, k2, 32, sts.ptr);
-  S_hex(out->signature, k, 32);
-  OPENSSL_cleanse(k2, sizeof k2);
-  OPENSSL_cleanse(k, sizeof k);
+  rc = S_hmac(k, key.ptr, key.len, date);
+  if (rc == CC_OK) rc = S_hmac(k2, k, 32, in->region);
+  if (rc == CC_OK) rc = S_hmac(k, k2, 32, in->service);
+  if (rc == CC_OK) rc = S_hmac(k2, k, 32, "aws4_request");
+  if (rc == CC_OK) rc = S_hmac(k, k2, 32, sts.ptr);
+  if (rc == CC_OK) S_hex(out->signature, k, 32);
+  explicit_bzero(k2, sizeof k2);
+  explicit_bzero(k, sizeof k);
+  if (rc != CC_OK) goto out;
 
   rc = cc_buf_printf(&auth,
                      "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
@@ -285,7 +286,7 @@ out:
     cc_buf_free(&hs[i].value);
   }
   free(hs);
-  if (key.ptr) OPENSSL_cleanse(key.ptr, key.len);
+  if (key.ptr) explicit_bzero(key.ptr, key.len);
   cc_buf_free(&key);
   cc_buf_free(&cr);
   cc_buf_free(&signed_names);

@@ -37,10 +37,12 @@ typedef struct rt_sigv4_result {
   char signature[65];
 } rt_sigv4_result;
 
-/* Returns CC_OK, CC_ENOMEM, or CC_EINVAL for a missing field. On error
- * the result holds nothing to free. */
+/* Returns CC_OK, CC_ENOMEM, CC_EINVAL for a missing field, or CC_ERR when
+ * libcrypto cannot be loaded (rt_dl_error says why). On error the result
+ * holds nothing to free. */
 int rt_sigv4_sign(rt_sigv4_result *out, const rt_sigv4_input *in);
 void rt_sigv4_result_free(rt_sigv4_result *r);
-/* Lower-case hex SHA-256 of data into hex[65]. */
-void rt_sha256_hex(char hex[65], const void *data, size_t len);
+/* Lower-case hex SHA-256 of data into hex[65]; CC_OK, or CC_ERR (hex "")
+ * when libcrypto cannot be loaded. */
+int rt_sha256_hex(char hex[65], const void *data, size_t len);
 #endif

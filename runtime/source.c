@@ -11,6 +11,8 @@
 
 #include <curl/curl.h>
 
+#include "dl.h"
+
 #include "aws.h"
 #include "cc/err.h"
 #include "cc/file.h"
@@ -129,14 +131,14 @@ static void S_sleep_ms(long ms) {
 }
 
 /* The header lines of a request head (after its request line). */
-static int S_headers(struct curl_slist **out, const char *head) {
+static int S_headers(const rt_curl_api *cu, struct curl_slist **out, const char *head) {
   const char *line = head ? strstr(head, "\r\n") : NULL;
   while (line && line[2] != '\r' && line[2] != '\0') {
     const char *start = line + 2;
     line = strstr(start, "\r\n");
     if (!line) break;
     char *h = strndup(start, (size_t)(line - start));
-    struct curl_slist *n = h ? curl_slist_append(*out, h) : NULL;
+    struct curl_slist *n = h ? cu->slist_append(*out, h) : NULL;
     free(h);
     if (!n) return CC_ENOMEM;
     *out = n;
@@ -152,11 +154,16 @@ int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *u
   long long deadline = S_now_ms() + o->timeout_ms;
   const char *ca = getenv("AWS_CA_BUNDLE");
   const char *protos = o->https_only ? "https" : "http,https";
-  int rc = S_headers(&hs, head);
+  const rt_curl_api *cu = rt_curl(); /* loaded by the first fetch (dl.h) */
   *status = 0;
-  CURL *curl = rc == CC_OK ? curl_easy_init() : NULL;
+  if (!cu) {
+    S_err(err, errcap, "%s", rt_dl_error());
+    return CC_ERR;
+  }
+  int rc = S_headers(cu, &hs, head);
+  CURL *curl = rc == CC_OK ? cu->easy_init() : NULL;
   if (!curl) {
-    curl_slist_free_all(hs);
+    cu->slist_free_all(hs);
     S_err(err, errcap, "out of memory");
     return CC_ENOMEM;
   }
@@ -177,25 +184,25 @@ int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *u
     sink.too_big = 0;
     *status = 0;
     cerr[0] = '\0';
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hs);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protos);
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)o->max_redirects);
-    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, S_on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, cerr);
-    if (ca && *ca) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-    CURLcode cc = curl_easy_perform(curl);
+    cu->easy_reset(curl);
+    cu->easy_setopt(curl, CURLOPT_URL, url);
+    cu->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    cu->easy_setopt(curl, CURLOPT_HTTPHEADER, hs);
+    cu->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protos);
+    cu->easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+    cu->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
+    cu->easy_setopt(curl, CURLOPT_MAXREDIRS, (long)o->max_redirects);
+    cu->easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+    cu->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    cu->easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
+    cu->easy_setopt(curl, CURLOPT_WRITEFUNCTION, S_on_body);
+    cu->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    cu->easy_setopt(curl, CURLOPT_ERRORBUFFER, cerr);
+    if (ca && *ca) cu->easy_setopt(curl, CURLOPT_CAINFO, ca);
+    CURLcode cc = cu->easy_perform(curl);
     if (cc == CURLE_OK) {
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+      cu->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
       rc = CC_OK;
       if (*status == 429 || *status >= 500) continue; /* a retry may do better */
       break;
@@ -226,13 +233,13 @@ int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *u
       break;
     }
     rc = cc == CURLE_OPERATION_TIMEDOUT ? CC_ETIMEOUT : CC_ENET;
-    S_err(err, errcap, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+    S_err(err, errcap, "%s", cerr[0] ? cerr : cu->easy_strerror(cc));
     if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
         cc == CURLE_URL_MALFORMAT)
       break; /* the same next time */
   }
-  curl_easy_cleanup(curl);
-  curl_slist_free_all(hs);
+  cu->easy_cleanup(curl);
+  cu->slist_free_all(hs);
   if (rc != CC_OK) cc_buf_truncate(body, sink.start);
   return rc;
 }

@@ -7,9 +7,24 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "cc/err.h"
+
+/* Standard base64 (RFC 4648, padded) of in[n] into out (4 bytes per 3, NUL
+ * ended): the Basic credentials. */
+static void S_base64(char *out, const unsigned char *in, size_t n) {
+  static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t o = 0;
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) |
+                 (i + 2 < n ? in[i + 2] : 0);
+    out[o++] = a[v >> 18 & 63];
+    out[o++] = a[v >> 12 & 63];
+    out[o++] = i + 1 < n ? a[v >> 6 & 63] : '=';
+    out[o++] = i + 2 < n ? a[v & 63] : '=';
+  }
+  out[o] = '\0';
+}
 
 static void S_wipe_free(char *s) {
   if (!s) return;
@@ -92,7 +107,7 @@ int rt_twilio_sms_build(rt_http_req *out, const rt_twilio_sms_in *in, const char
     goto out;
   }
   snprintf((char *)cred, cn + 1, "%s:%s", in->creds->account_sid, in->creds->auth_token);
-  EVP_EncodeBlock(b64, cred, (int)cn);
+  S_base64((char *)b64, cred, cn);
   rc = rt_form_add(&body, "To", in->to);
   if (rc == CC_OK) rc = rt_form_add(&body, "From", in->from);
   if (rc == CC_OK) rc = rt_form_add(&body, "Body", in->body);

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 
 #include "cc/diag.h"
 #include "cc/err.h"
+#include "dl.h"
 #include "http.h"
 #include "source.h"
 
@@ -227,7 +227,6 @@ int rt_channel_main(const rt_channel_ops *ops) {
   rt_channel ch = {.ops = ops};
   cc_buf err = CC_BUF_INIT;
   int status = 0, set_up = 0;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   int rc = S_init(&ch, &err);
   if (rc == CC_OK) rc = S_setup(&ch, &set_up, &err);
   if (rc != CC_OK) {
@@ -246,7 +245,7 @@ int rt_channel_main(const rt_channel_ops *ops) {
   cc_tpl_free(ch.tpl);
   json_decref(ch.vars);
   cc_buf_free(&err);
-  curl_global_cleanup();
+  rt_curl_cleanup();
   return status;
 }
 

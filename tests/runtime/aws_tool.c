@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 
+#include "dl.h"
 #include "calls.h"
 #include "cc/err.h"
 
@@ -27,7 +27,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   c.retry.max_attempts = 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   if (strcmp(argv[1], "publish") == 0 && argc >= 7 && (argc - 7) % 3 == 0) {
     rt_msg_attr attrs[16];
     size_t n = 0;
@@ -43,12 +42,12 @@ int main(int argc, char **argv) {
   } else if (strcmp(argv[1], "parameter") == 0 && argc == 3) {
     rc = rt_get_parameter(&c, argv[2], &value, err, sizeof err);
   } else {
-    curl_global_cleanup();
+    rt_curl_cleanup();
     return 2;
   }
   if (value) printf("%s\n", value);
   free(value);
   if (rc != CC_OK) fprintf(stderr, "%s\n", err);
-  curl_global_cleanup();
+  rt_curl_cleanup();
   return rc == CC_OK ? 0 : 1;
 }

@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -81,14 +82,38 @@ with tempfile.TemporaryDirectory() as tmp:
             for glibc in ("libc.so", "libm.so", "ld-linux"):
                 if any(x.startswith(glibc) for x in libs):
                     fails.append(f"glibc's {glibc} is bundled: {libs}")
-            # with only the bundle and glibc on the path, every library resolves
-            p = subprocess.run(["ldd", path], env=dict(os.environ, LD_LIBRARY_PATH=os.path.join(out, "lib")),
-                               capture_output=True, text=True)
-            for l in p.stdout.splitlines():
+            # with only the bundle and glibc on the path, every library resolves,
+            # the task's and those of the two libraries the runtime opens itself
+            outs = []
+            for f in [path] + [os.path.join(out, "lib", x) for x in libs
+                               if x.startswith(("libcurl.so", "libcrypto.so"))]:
+                p = subprocess.run(["ldd", f], env=dict(os.environ, LD_LIBRARY_PATH=os.path.join(out, "lib")),
+                                   capture_output=True, text=True)
+                outs += p.stdout.splitlines()
+            for l in outs:
                 if "=>" in l and "/" in l.split("=>")[1] and not any(
                         g in l.split("=>")[0] for g in ("libc.", "libm.", "libdl", "libpthread", "librt", "libresolv", "ld-linux")):
                     if not l.split("=>")[1].strip().startswith(os.path.join(out, "lib")):
                         fails.append(f"not from the bundle: {l.strip()}")
+            # and the task, run with the bundle first on the path, opens those
+            # two from it when its first AWS call signs (libcrypto) and sends
+            # (libcurl; to a closed loopback port, so the publish fails)
+            with socket.socket() as sk:
+                sk.bind(("127.0.0.1", 0))
+                port = sk.getsockname()[1]
+            env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(out, "lib"), LD_DEBUG="libs",
+                       AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", AWS_REGION="us-east-1",
+                       AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                       CLOUDCRON_TOPIC_ALERTS="arn:aws:sns:us-east-1:123456789012:alerts.fifo")
+            p = subprocess.run([path, "--event", "-"], input='{"paths": ["/tmp"], "threshold": 0}', env=env,
+                               capture_output=True, text=True, timeout=60)
+            for so in ("libcurl.so.4", "libcrypto.so.3"):
+                if f"calling init: {os.path.join(out, 'lib', so)}" not in p.stderr:
+                    fails.append(f"the task did not open {so} from the bundle on its first AWS call: "
+                                 f"{p.stderr[-2000:]}")
+            if "cannot load" in p.stderr or "publish to" not in p.stderr or p.returncode == 0:
+                fails.append(f"the publish must fail on the network, not on loading: exit {p.returncode}: "
+                             f"{p.stderr[-2000:]}")
 for f in fails:
     print("FAIL", f)
 print(f"Dockerfile build stage: {len(fails)} failures")

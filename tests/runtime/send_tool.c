@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
 
+#include "dl.h"
 #include "aws.h"
 #include "cc/err.h"
 #include "http.h"
@@ -21,7 +21,6 @@ int main(void) {
   if (rt_sns_publish_req(&req, &cfg, "20261122T120000Z", "arn:aws:sns:us-east-1:1:t",
                          "{\"subject\":\"s\"}", NULL, NULL, NULL) != CC_OK)
     return 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   int rc = rt_http_send(&resp, &req, &policy);
   printf("rc=%s status=%ld code=%s attempts=%d\n",
          rc == CC_OK ? "ok" : rc == CC_EREMOTE ? "remote" : rc == CC_ENET ? "net"
@@ -29,6 +28,6 @@ int main(void) {
          resp.status, resp.code, resp.attempts);
   cc_buf_free(&resp.body);
   rt_http_req_free(&req);
-  curl_global_cleanup();
+  rt_curl_cleanup();
   return rc == CC_OK ? 0 : 1;
 }
