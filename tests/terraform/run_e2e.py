@@ -10,7 +10,9 @@ together (one-time at() schedules, an EventBridge rule, the e-mail, SMS and
 print channels on FIFO and standard topics), checked value by value.
 
 What every module promises, read back from moto for each resource in the
-state: schedules exist in their time zone; one-time schedules were created
+state: roles trust only their service acting for this account
+(aws:SourceAccount); role policies allow named actions on named resources
+(no wildcard action, no "*" resource); schedules exist in their time zone; one-time schedules were created
 with ActionAfterCompletion DELETE; subscriptions deliver raw; channel queue
 policies admit only their topic (aws:SourceArn); event source mappings
 report batch item failures."""
@@ -107,7 +109,7 @@ def state_resources(stack, env):
 class Aws:
     def __init__(self, url):
         kw = dict(endpoint_url=url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-        for name in ("scheduler", "sqs", "sns", "lambda", "events"):
+        for name in ("scheduler", "sqs", "sns", "lambda", "events", "iam"):
             setattr(self, name.replace("lambda", "lambda_"), boto3.client(name, **kw))
 
     def schedule(self, group, name):
@@ -145,6 +147,27 @@ def check_promises(label, aws, resources):
             ok = len(st) == 1 and st[0]["Principal"] == {"Service": "sns.amazonaws.com"} \
                 and st[0]["Action"] == "sqs:SendMessage" and ":sns:" in st[0]["Condition"]["ArnEquals"]["aws:SourceArn"]
             check(f"{label}: {addr} admits only its topic", ok, a["Policy"])
+        elif rtype == "aws_iam_role":
+            doc = aws.iam.get_role(RoleName=v["name"])["Role"]["AssumeRolePolicyDocument"]
+            doc = json.loads(doc) if isinstance(doc, str) else doc
+            st = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+            ok = len(st) > 0 and all(
+                x.get("Effect") == "Allow" and list(x.get("Principal", {})) == ["Service"]
+                and x.get("Condition", {}).get("StringEquals", {}).get("aws:SourceAccount") in ("123456789012", ["123456789012"])
+                for x in st)
+            check(f"{label}: {addr} may be assumed only by its service acting for this account", ok, json.dumps(doc))
+        elif rtype == "aws_iam_role_policy":
+            role, name = v["role"], v["name"]
+            doc = aws.iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+            doc = json.loads(doc) if isinstance(doc, str) else doc
+            st = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+
+            def listed(x):
+                return x if isinstance(x, list) else [x]
+            bad = [x for x in st if x.get("Effect") == "Allow" and (
+                any("*" in a for a in listed(x.get("Action", []))) or not x.get("Resource")
+                or any(r == "*" for r in listed(x["Resource"])))]
+            check(f"{label}: {addr} allows named actions on named resources only", not bad, json.dumps(bad))
         elif rtype == "aws_lambda_event_source_mapping":
             m = aws.lambda_.get_event_source_mapping(UUID=v["uuid"])
             check(f"{label}: {addr} reports batch item failures",

@@ -57,6 +57,13 @@ run "defaults" {
   command = apply
 
   assert {
+    condition = [
+      for c in one(data.aws_iam_policy_document.assume.statement).condition : [c.test, c.variable, c.values]
+    ] == [["StringEquals", "aws:SourceAccount", tolist(["123456789012"])]]
+    error_message = "only Lambda acting for this account may assume the function's role"
+  }
+
+  assert {
     condition     = aws_lambda_function.this.image_uri == var.image_uri && strcontains(aws_lambda_function.this.image_uri, "@sha256:")
     error_message = "the function must run the image pinned by digest"
   }

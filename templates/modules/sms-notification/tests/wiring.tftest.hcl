@@ -68,6 +68,13 @@ run "secrets_manager" {
   command = apply
 
   assert {
+    condition = [
+      for c in one(data.aws_iam_policy_document.assume.statement).condition : [c.test, c.variable, c.values]
+    ] == [["StringEquals", "aws:SourceAccount", tolist(["123456789012"])]]
+    error_message = "only Lambda acting for this account may assume the function's role"
+  }
+
+  assert {
     condition     = strcontains(aws_lambda_function.this.image_uri, "@sha256:") && aws_lambda_function.this.image_config[0].command == tolist(["cloudcron-sms"])
     error_message = "the function runs the runtime image by digest with the cloudcron-sms handler"
   }
