@@ -10,7 +10,11 @@ a standard queue alone. The rendered texts are checked against Jinja2.
 The same event then goes to the real cloudcron-email bootstrap, with moto's
 SES v2 as the mail service (the sender verified first): the same records
 fail, and what moto recorded as sent (/moto-api/data.json) is what Jinja2
-renders for each of the others.
+renders for each of the others. And to the real cloudcron-sms bootstrap,
+with its Twilio credentials in a Secrets Manager secret in moto and a
+loopback HTTPS stand-in for Twilio (twilio_standin.py): the same records
+fail, and the stand-in received one SMS per other record, as Jinja2 renders
+it.
 
 The first message comes from the example task (examples/task-c,
 cloudcron-example-task, run through the Runtime API with
@@ -20,17 +24,22 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 import urllib.request
 
 import jinja2
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lambda_api as la  # noqa: E402
+import tlsserver  # noqa: E402
+import twilio_standin  # noqa: E402
 from motoserver import Moto  # noqa: E402
 
 BIN = os.environ["CC_BIN"]
 PRINT = os.path.join(BIN, "cloudcron-print")
 EMAIL = os.path.join(BIN, "cloudcron-email")
+SMS = os.path.join(BIN, "cloudcron-sms")
+PHONE = "+15551234567"
 SENDER, TO = "cron@example.com", ["alice@example.com", "bob@example.com"]
 SUBJECT = "[{{ env }}] {{ subject }}"
 TASK = os.path.join(BIN, "cloudcron-example-task")
@@ -55,21 +64,30 @@ def sent_mail(moto):
         return {m["id"]: m for m in json.load(r).get("ses", {}).get("Message", [])}
 
 
+def run_channel(label, binary, env, event, want):
+    """Runs a channel bootstrap on event (channel vars and template set);
+    returns its log lines, or None (a failure noted) when it did not answer
+    want."""
+    name = os.path.basename(binary)
+    api, proc = la.run([binary], la.base_env(CLOUDCRON_TEMPLATE=TEMPLATE, CLOUDCRON_VARS=json.dumps(CHANNEL_VARS),
+                                              **env), [la.Event("c-1", event)])
+    got = api.posts.get("c-1/response")
+    if proc.returncode != 0 or not got or got[0] != want:
+        fails.append(f"{label} {name}: exit {proc.returncode}, response {got and got[0]}, want {want}; "
+                     f"{proc.stderr.decode()[-1500:]}")
+        return None
+    return la.log_lines(proc.stderr)
+
+
 def email_channel(moto, label, event, want, handled, env):
     """Runs cloudcron-email on event: the response must be want, and moto
     must have recorded one e-mail for each (message id, notification) in
     handled, as Jinja2 renders it."""
     before = set(sent_mail(moto))
-    api, proc = la.run([EMAIL], la.base_env(CLOUDCRON_TEMPLATE=TEMPLATE, CLOUDCRON_SUBJECT=SUBJECT,
-                                             CLOUDCRON_VARS=json.dumps(CHANNEL_VARS), CLOUDCRON_SENDER=SENDER,
-                                             CLOUDCRON_RECIPIENTS=",".join(TO), **env),
-                       [la.Event("email-1", event)])
-    got = api.posts.get("email-1/response")
-    if proc.returncode != 0 or not got or got[0] != want:
-        fails.append(f"{label} email: exit {proc.returncode}, response {got and got[0]}, want {want}; "
-                     f"{proc.stderr.decode()[-1500:]}")
+    logs = run_channel(label, EMAIL, dict(env, CLOUDCRON_SUBJECT=SUBJECT, CLOUDCRON_SENDER=SENDER,
+                                          CLOUDCRON_RECIPIENTS=",".join(TO)), event, want)
+    if logs is None:
         return
-    logs = la.log_lines(proc.stderr)
     ids = {l["message_id"]: l["ses_message_id"] for l in logs if l.get("message") == "sent"}
     mail = sent_mail(moto)
     if set(mail) - before != set(ids.values()):
@@ -117,7 +135,23 @@ def lambda_record(m, queue_arn):
     return rec
 
 
-def scenario(moto, label, fifo, raw):
+def sms_channel(label, event, want, handled, env):
+    """Runs cloudcron-sms on event: the response must be want, and the
+    Twilio stand-in must have received one SMS for each notification in
+    handled, in order, as Jinja2 renders it."""
+    stand_in = twilio_standin.FakeTwilio
+    with stand_in.lock:
+        stand_in.sent = []
+    if run_channel(label, SMS, dict(env, CLOUDCRON_FROM="+15005550006", CLOUDCRON_RECIPIENTS=PHONE,
+                                    CLOUDCRON_ALLOW_OVERRIDE="false"), event, want) is None:
+        return
+    have = [(to, body) for to, _, body, _ in stand_in.sent]
+    want_sms = [(PHONE, oracle(b)) for b in handled.values()]
+    if have != want_sms:
+        fails.append(f"{label} sms: the stand-in received {have}, want {want_sms}")
+
+
+def scenario(moto, label, fifo, raw, sms_env):
     sns, sqs = moto.client("sns"), moto.client("sqs")
     suffix = ".fifo" if fifo else ""
     tattrs = {"FifoTopic": "true", "ContentBasedDeduplication": "true"} if fifo else {}
@@ -197,6 +231,7 @@ def scenario(moto, label, fifo, raw):
         fails.append(f"{label}: ERROR lines {errs}, want one for {ids[bad]}")
     handled = {ids[i]: b for i, b in enumerate(inner) if i != bad and (not fifo or i < bad)}
     email_channel(moto, label, event, want, handled, env)
+    sms_channel(label, event, want, handled, dict(env, **sms_env))
     task_msgs = [json.loads(b) for b in inner if b != MALFORMED and json.loads(b)["subject"].startswith("Disk usage")
                  and json.loads(b)["vars"].get("host") == f"e2e-{label}"]
     if len(task_msgs) != 1:
@@ -205,11 +240,16 @@ def scenario(moto, label, fifo, raw):
           f"failures at {[ids.index(i) for i in want_failures]}")
 
 
-with Moto() as moto:
+with Moto() as moto, tempfile.TemporaryDirectory() as tmp:
     moto.client("sesv2").create_email_identity(EmailIdentity=SENDER)
-    scenario(moto, "fifo", fifo=True, raw=True)
-    scenario(moto, "standard", fifo=False, raw=True)
-    scenario(moto, "standard-envelope", fifo=False, raw=False)
+    secret = moto.client("secretsmanager").create_secret(
+        Name="e2e/twilio", SecretString=twilio_standin.credentials())["ARN"]
+    twilio, twilio_url, cert = tlsserver.serve(twilio_standin.FakeTwilio, tmp)
+    sms_env = {"CLOUDCRON_TWILIO_SECRET": secret, "CLOUDCRON_TWILIO_URL": twilio_url, "AWS_CA_BUNDLE": cert}
+    scenario(moto, "fifo", fifo=True, raw=True, sms_env=sms_env)
+    scenario(moto, "standard", fifo=False, raw=True, sms_env=sms_env)
+    scenario(moto, "standard-envelope", fifo=False, raw=False, sms_env=sms_env)
+    twilio.shutdown()
 for f in fails:
     print("FAIL", f)
 print(f"3 scenarios, {len(fails)} failures")

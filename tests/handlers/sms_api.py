@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """cloudcron-sms, the real binary, driven through a local Runtime API
 (lambda_api.py). There is no Twilio on this machine: a loopback HTTPS
-server stands in for it (FakeTwilio below, trusted through AWS_CA_BUNDLE)
+server stands in for it (twilio_standin.py, trusted through AWS_CA_BUNDLE)
 and implements the documented contract of POST
 /2010-04-01/Accounts/{AccountSid}/Messages.json: HTTP basic auth with the
 account's SID and auth token, form-encoded To, From and Body, 201 with the
@@ -16,96 +16,28 @@ CLOUDCRON_ALLOW_OVERRIDE is true and only E.164 numbers, a 429 retried, a
 an ERROR line, batchItemFailures, the credentials read once per container
 and never logged, and init errors."""
 import base64
-import http.server
 import json
 import os
 import sys
 import tempfile
-import threading
-import urllib.parse
-import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lambda_api as la  # noqa: E402
 import tlsserver  # noqa: E402
+from twilio_standin import INVALID, RATE_LIMITED, SID, TOKEN, FakeTwilio, credentials  # noqa: E402
 from lambda_api import batch, envelope, failures, render_oracle, response  # noqa: E402
 from motoserver import Moto  # noqa: E402
 
 BIN = os.path.join(os.environ["CC_BIN"], "cloudcron-sms")
 STD = "arn:aws:sqs:us-east-1:123456789012:sms"
 FIFO = "arn:aws:sqs:us-east-1:123456789012:sms.fifo"
-SID = "AC" + "0123456789abcdef" * 2
-TOKEN = "tok-" + uuid.uuid4().hex  # unique, so a leak into any output is found
 FROM = "+15005550006"
-RATE_LIMITED = "+15550000429"  # the stand-in answers 429 once, then 201
-INVALID = "+15550000400"       # the stand-in answers 400 (21211)
 fails = []
 cases = [0]
 
 
 def fail(name, msg):
     fails.append(f"{name}: {msg}")
-
-
-class FakeTwilio(http.server.BaseHTTPRequestHandler):
-    """Twilio's Messages resource as documented, for one account."""
-    protocol_version = "HTTP/1.1"
-    lock = threading.Lock()
-    sent = []          # (to, from, body, sid) of every message accepted
-    requests = []      # (to, status) of every request
-    limited = set()    # numbers already answered 429 once
-    on_send = None     # called once, at the first message accepted
-
-    def log_message(self, *a):
-        pass
-
-    def _answer(self, status, obj):
-        body = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _error(self, status, code, message):
-        self._answer(status, {"code": code, "message": message, "status": status,
-                              "more_info": f"https://www.twilio.com/docs/errors/{code}"})
-
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        raw = self.rfile.read(n).decode()
-        form = urllib.parse.parse_qs(raw, keep_blank_values=True)
-        to = (form.get("To") or [""])[0]
-        want_auth = "Basic " + base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
-        cls = FakeTwilio
-        with cls.lock:
-            if self.path != f"/2010-04-01/Accounts/{SID}/Messages.json":
-                status = 404
-                self._error(404, 20404, f"The requested resource {self.path} was not found")
-            elif self.headers.get("Authorization") != want_auth:
-                status = 401
-                self._error(401, 20003, "Authenticate")
-            elif self.headers.get("Content-Type") != "application/x-www-form-urlencoded" \
-                    or sorted(form) != ["Body", "From", "To"] or any(len(v) != 1 for v in form.values()):
-                status = 400
-                self._error(400, 21602, f"Message body is required; got form {sorted(form)}")
-            elif to == INVALID:
-                status = 400
-                self._error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
-            elif to == RATE_LIMITED and to not in cls.limited:
-                cls.limited.add(to)
-                status = 429
-                self._error(429, 20429, "Too Many Requests")
-            else:
-                status = 201
-                sid = "SM" + uuid.uuid4().hex
-                cls.sent.append((to, form["From"][0], form["Body"][0], sid))
-                self._answer(201, {"sid": sid, "account_sid": SID, "to": to, "from": form["From"][0],
-                                   "body": form["Body"][0], "status": "queued", "num_segments": "1"})
-                if cls.on_send:
-                    hook, cls.on_send = cls.on_send, None
-                    hook()
-            cls.requests.append((to, status))
 
 
 def invoke(name, env, events):
@@ -128,7 +60,7 @@ good2 = {"subject": "Nightly report"}
 
 with tempfile.TemporaryDirectory() as tmp, Moto() as moto:
     srv, twilio_url, cert = tlsserver.serve(FakeTwilio, tmp)
-    creds = json.dumps({"account_sid": SID, "auth_token": TOKEN})
+    creds = credentials()
     sm = moto.client("secretsmanager")
     arn = sm.create_secret(Name="cloudcron/twilio", SecretString=creds)["ARN"]
     moto.client("ssm").put_parameter(Name="/cloudcron/twilio", Value=creds, Type="SecureString")
