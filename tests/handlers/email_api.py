@@ -29,12 +29,8 @@ FIFO = "arn:aws:sqs:us-east-1:123456789012:email.fifo"
 STD = "arn:aws:sqs:us-east-1:123456789012:email"
 SENDER = "cron@example.com"
 TO = ["alice@example.com", "bob@example.com"]
-fails = []
-cases = [0]
-
-
-def fail(name, msg):
-    fails.append(f"{name}: {msg}")
+report = la.Report()
+fail = report.fail
 
 
 def sent(moto):
@@ -46,7 +42,7 @@ def sent(moto):
 
 def invoke(name, env, events, moto=None):
     """Runs the handler on events; returns (api, log lines, process)."""
-    cases[0] += 1
+    report.cases += 1
     extra = {"AWS_ENDPOINT_URL": moto.url} if moto else {}
     api, proc = la.run([BIN], la.base_env(**extra, **env), events)
     if proc.returncode != 0 and "init/error" not in api.posts:
@@ -157,7 +153,7 @@ with Moto() as moto:
 
     # 4. the image's bootstrap runs this handler for _HANDLER=email
     name = "bootstrap _HANDLER=email"
-    cases[0] += 1
+    report.cases += 1
     before = set(sent(moto))
     api, proc = la.run([os.path.join(os.environ["CC_BIN"], "cloudcron-bootstrap")],
                        la.base_env(_HANDLER="email", CLOUDCRON_HANDLER_DIR=os.environ["CC_BIN"],
@@ -233,7 +229,4 @@ for name, env, want in init_cases:
     for problem in la.init_error_problems(api, proc, want):
         fail(name, problem)
 
-print(f"{cases[0]} invocations, {len(fails)} failures")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+report.finish()

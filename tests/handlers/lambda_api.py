@@ -9,6 +9,7 @@ import json
 import os
 import shlex
 import subprocess
+import sys
 import threading
 import time
 
@@ -244,3 +245,21 @@ def response(api, rid):
 def failures(ids):
     """The partial batch response that lists ids."""
     return {"batchItemFailures": [{"itemIdentifier": i} for i in ids]}
+
+
+class Report:
+    """A test script's failures, by case name, and how many cases ran;
+    finish() prints them and exits 1 when any failed."""
+
+    def __init__(self):
+        self.fails = []
+        self.cases = 0
+
+    def fail(self, name, msg):
+        self.fails.append(f"{name}: {msg}")
+
+    def finish(self, what="invocations"):
+        print(f"{self.cases} {what}, {len(self.fails)} failures")
+        for f in self.fails:
+            print("FAIL", f)
+        sys.exit(1 if self.fails else 0)

@@ -17,16 +17,12 @@ from lambda_api import batch, envelope, render_oracle  # noqa: E402
 BIN = os.path.join(os.environ["CC_BIN"], "cloudcron-print")
 FIFO = "arn:aws:sqs:us-east-1:123456789012:print.fifo"
 STD = "arn:aws:sqs:us-east-1:123456789012:print"
-fails = []
-cases = [0]
-
-
-def fail(name, msg):
-    fails.append(f"{name}: {msg}")
+report = la.Report()
+fail = report.fail
 
 
 def invoke(name, env, events):
-    cases[0] += 1
+    report.cases += 1
     api, proc = la.run([BIN], la.base_env(**env), events)
     logs = la.log_lines(proc.stderr)
     return api, proc, logs
@@ -200,7 +196,7 @@ for name, env, want in init_cases:
 BOOT = os.path.join(os.environ["CC_BIN"], "cloudcron-bootstrap")
 for handler in ["print", "cloudcron-print"]:
     name = f"bootstrap _HANDLER={handler}"
-    cases[0] += 1
+    report.cases += 1
     api, proc = la.run([BOOT], la.base_env(_HANDLER=handler, CLOUDCRON_HANDLER_DIR=os.environ["CC_BIN"],
                                            CLOUDCRON_TEMPLATE="{{ subject }}!"),
                        [la.Event("r1", batch(STD, [json.dumps(good3)]))])
@@ -211,13 +207,10 @@ for handler in ["print", "cloudcron-print"]:
 for handler, want in [("../../bin/sh", "is not a handler name"), ("nope", "cannot run the handler"),
                       ("", "_HANDLER is not set")]:
     name = f"bootstrap _HANDLER={handler!r}"
-    cases[0] += 1
+    report.cases += 1
     api, proc = la.run([BOOT], la.base_env(_HANDLER=handler, CLOUDCRON_HANDLER_DIR=os.environ["CC_BIN"]),
                        [la.Event("r1", batch(STD, [json.dumps(good3)]))])
     if proc.returncode != 127 or want not in proc.stderr.decode() or api.next_times:
         fail(name, f"exit {proc.returncode}, stderr {proc.stderr.decode()!r}")
 
-print(f"{cases[0]} invocations, {len(fails)} failures")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+report.finish()

@@ -32,16 +32,12 @@ BIN = os.path.join(os.environ["CC_BIN"], "cloudcron-sms")
 STD = "arn:aws:sqs:us-east-1:123456789012:sms"
 FIFO = "arn:aws:sqs:us-east-1:123456789012:sms.fifo"
 FROM = "+15005550006"
-fails = []
-cases = [0]
-
-
-def fail(name, msg):
-    fails.append(f"{name}: {msg}")
+report = la.Report()
+fail = report.fail
 
 
 def invoke(name, env, events):
-    cases[0] += 1
+    report.cases += 1
     with FakeTwilio.lock:
         FakeTwilio.sent, FakeTwilio.requests = [], []
     api, proc = la.run([BIN], la.base_env(**env), events)
@@ -165,7 +161,4 @@ with tempfile.TemporaryDirectory() as tmp, Moto() as moto:
             fail(name, problem)
     srv.shutdown()
 
-print(f"{cases[0]} invocations, {len(fails)} failures")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+report.finish()
