@@ -30,10 +30,11 @@ import urllib.request
 import jinja2
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime"))
 import lambda_api as la  # noqa: E402
 import tlsserver  # noqa: E402
 import twilio_standin  # noqa: E402
-from motoserver import Moto  # noqa: E402
+from moto_util import Moto  # noqa: E402
 
 BIN = os.environ["CC_BIN"]
 PRINT = os.path.join(BIN, "cloudcron-print")

@@ -14,9 +14,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime"))
 import lambda_api as la  # noqa: E402
 import tlsserver  # noqa: E402
-from motoserver import Moto  # noqa: E402
+from moto_util import Moto  # noqa: E402
 
 BIN = os.path.join(os.environ["CC_BIN"], "cloudcron-print")
 STD = "arn:aws:sqs:us-east-1:123456789012:print"

@@ -1,7 +1,9 @@
-"""moto_server on a free loopback port, for the runtime's harnesses."""
+"""moto_server on a free loopback port, for the runtime's and the handlers'
+harnesses (tests/handlers put this folder on their path)."""
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -15,12 +17,13 @@ def free_port():
 
 
 class Moto:
-    """Starts moto_server; .url is its base URL; stop() ends it."""
+    """Starts moto_server; .url is its base URL; stop() (or leaving a with
+    block) ends it. Its output goes to log_path, or to a temporary file."""
 
-    def __init__(self, log_path):
+    def __init__(self, log_path=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(log_path, "w")
+        self.log = open(log_path, "w") if log_path else tempfile.TemporaryFile("w")
         self.proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
                                      stdout=self.log, stderr=self.log)
         deadline = time.time() + 30
@@ -31,7 +34,7 @@ class Moto:
             except Exception:
                 if self.proc.poll() is not None or time.time() > deadline:
                     self.stop()
-                    raise RuntimeError(f"moto_server did not start (see {log_path})")
+                    raise RuntimeError(f"moto_server did not start (see {log_path or 'its output'})")
                 time.sleep(0.2)
 
     def client(self, service, region="us-east-1"):
@@ -53,3 +56,11 @@ class Moto:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+    close = stop
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
