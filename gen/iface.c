@@ -12,6 +12,7 @@ typedef struct S_reader {
   const char *file;
   cc_diags *diags;
   cc_arena *arena;
+  const gen_iface *shared; /* what `use:` entries name; may be NULL */
   int errors;
   int nomem;
 } S_reader;
@@ -210,12 +211,41 @@ static void S_read_out(S_reader *r, gen_iface_out *o, const gen_node *n) {
   if (x) S_bool(r, x, "sensitive", &o->sensitive);
 }
 
+/* An entry's name node: its `name`, or the `use` naming a shared one. */
+static const gen_node *S_name_node(const gen_node *item) {
+  if (item->kind != GEN_NODE_MAP) return NULL;
+  const gen_node *n = gen_node_get(item, "name");
+  return n ? n : gen_node_get(item, "use");
+}
+
+/* `- use: NAME` (alone in its mapping): the entry NAME of the shared
+ * interface. Returns the index found there, -1 when the entry is not a
+ * `use` (read it in full), -2 after an error. */
+static long S_use(S_reader *r, const gen_node *item, bool var) {
+  const gen_node *u = item->kind == GEN_NODE_MAP ? gen_node_get(item, "use") : NULL;
+  if (!u) return -1;
+  const char *what = var ? "variable" : "output";
+  if (item->npairs != 1) {
+    S_err(r, item, "`use` names a shared %s and stands alone in its entry", what);
+    return -2;
+  }
+  if (u->kind != GEN_NODE_SCALAR) {
+    S_err(r, u, "`use` must be the name of a shared %s, not %s", what, gen_node_type_name(u));
+    return -2;
+  }
+  size_t n = !r->shared ? 0 : var ? r->shared->nvars : r->shared->nouts;
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(var ? r->shared->vars[i].name : r->shared->outs[i].name, u->str)) return (long)i;
+  S_err(r, u, "no shared %s `%s` (the shared ones are in templates/" GEN_IFACE_SHARED ")", what, u->str);
+  return -2;
+}
+
 static void S_dups(S_reader *r, const gen_node *seq, const char *what) {
   for (size_t i = 0; i < seq->nitems; i++) {
-    const gen_node *a = seq->items[i]->kind == GEN_NODE_MAP ? gen_node_get(seq->items[i], "name") : NULL;
+    const gen_node *a = S_name_node(seq->items[i]);
     if (!a || a->kind != GEN_NODE_SCALAR) continue;
     for (size_t j = 0; j < i; j++) {
-      const gen_node *b = seq->items[j]->kind == GEN_NODE_MAP ? gen_node_get(seq->items[j], "name") : NULL;
+      const gen_node *b = S_name_node(seq->items[j]);
       if (b && b->kind == GEN_NODE_SCALAR && !strcmp(a->str, b->str)) {
         S_err(r, a, "%s `%s` is declared twice (first at line %d)", what, a->str, b->span.line);
         break;
@@ -233,14 +263,15 @@ static const gen_node *S_list(S_reader *r, const gen_node *root, const char *key
   return n;
 }
 
-int gen_iface_load(gen_iface **out, const char *file, const char *text, size_t len, cc_diags *diags) {
+int gen_iface_load(gen_iface **out, const char *file, const char *text, size_t len, const gen_iface *shared,
+                   cc_diags *diags) {
   *out = NULL;
   gen_iface *f = calloc(1, sizeof *f);
   if (!f || !(f->arena = cc_arena_new())) {
     free(f);
     return CC_ENOMEM;
   }
-  S_reader r = {.file = file, .diags = diags, .arena = f->arena};
+  S_reader r = {.file = file, .diags = diags, .arena = f->arena, .shared = shared};
   gen_node *root = NULL;
   int rc = gen_doc_load(&root, f->arena, file, text, len, GEN_DOC_YAML, diags);
   if (rc == CC_OK && (!root || root->kind != GEN_NODE_MAP)) {
@@ -263,7 +294,9 @@ int gen_iface_load(gen_iface **out, const char *file, const char *text, size_t l
     if (!f->vars) r.nomem = 1;
     for (size_t i = 0; f->vars && i < vars->nitems; i++) {
       memset(&f->vars[i], 0, sizeof f->vars[i]);
-      S_read_var(&r, &f->vars[i], vars->items[i]);
+      long k = S_use(&r, vars->items[i], true);
+      if (k >= 0) f->vars[i] = shared->vars[k];
+      else if (k == -1) S_read_var(&r, &f->vars[i], vars->items[i]);
     }
     if (f->vars) f->nvars = vars->nitems;
     S_dups(&r, vars, "variable");
@@ -273,7 +306,9 @@ int gen_iface_load(gen_iface **out, const char *file, const char *text, size_t l
     if (!f->outs) r.nomem = 1;
     for (size_t i = 0; f->outs && i < outs->nitems; i++) {
       memset(&f->outs[i], 0, sizeof f->outs[i]);
-      S_read_out(&r, &f->outs[i], outs->items[i]);
+      long k = S_use(&r, outs->items[i], false);
+      if (k >= 0) f->outs[i] = shared->outs[k];
+      else if (k == -1) S_read_out(&r, &f->outs[i], outs->items[i]);
     }
     if (f->outs) f->nouts = outs->nitems;
     S_dups(&r, outs, "output");

@@ -11,6 +11,11 @@
  *   outputs:
  *     - name, description, value (HCL), sensitive
  *
+ * An entry may instead be `- use: NAME` alone: the variable or output NAME
+ * of the shared interface, templates/shared/interface.yaml, where the
+ * definitions several modules have in common are kept once (it is read
+ * like a module's, without `use`).
+ *
  * From it the generator writes the module's variables.tf and outputs.tf and
  * the Inputs and Outputs tables of its README. Mistakes are errors at
  * FILE:LINE:COL. Everything lives in the interface's arena. */
@@ -53,10 +58,15 @@ typedef struct gen_iface {
   cc_arena *arena;
 } gen_iface;
 
-/* Reads the interface TEXT (LEN bytes) named FILE. Returns CC_OK and *OUT
- * (freed with gen_iface_free); or CC_EINVAL with every error in DIAGS and
- * *OUT NULL; or CC_ENOMEM. */
-int gen_iface_load(gen_iface **out, const char *file, const char *text, size_t len, cc_diags *diags);
+#define GEN_IFACE_SHARED "shared/interface.yaml" /* under templates/ */
+
+/* Reads the interface TEXT (LEN bytes) named FILE; `use` entries are taken
+ * from SHARED (NULL: none may be used), whose strings they borrow, so
+ * SHARED must outlive *OUT. Returns CC_OK and *OUT (freed with
+ * gen_iface_free); or CC_EINVAL with every error in DIAGS and *OUT NULL;
+ * or CC_ENOMEM. */
+int gen_iface_load(gen_iface **out, const char *file, const char *text, size_t len, const gen_iface *shared,
+                   cc_diags *diags);
 void gen_iface_free(gen_iface *iface);
 
 /* Appends variables.tf / outputs.tf (without the do-not-edit line; the

@@ -71,14 +71,15 @@ static const gen_embedded *S_find(const char *path) {
   return NULL;
 }
 
-static int S_module(gen_tree *tree, const char *name, size_t first, size_t last, cc_diags *diags) {
+static int S_module(gen_tree *tree, const char *name, size_t first, size_t last, const gen_iface *shared,
+                    cc_diags *diags) {
   char path[512], source[600];
   snprintf(path, sizeof path, "modules/%s/interface.yaml", name);
   const gen_embedded *ie = S_find(path);
   gen_iface *iface = NULL;
   int rc = CC_OK;
   snprintf(source, sizeof source, "templates/%s", path);
-  if (ie) rc = gen_iface_load(&iface, source, ie->data, ie->len, diags);
+  if (ie) rc = gen_iface_load(&iface, source, ie->data, ie->len, shared, diags);
   if (rc) return rc;
   char *main_tf = NULL, *versions_tf = NULL;
   int failed = 0;
@@ -146,6 +147,11 @@ bool gen_module_exists(const char *name) {
 int gen_modules_build(gen_tree *tree, cc_diags *diags) {
   int rc = CC_OK, failed = 0;
   size_t i = 0;
+  /* the definitions modules share (`use:` entries), read once */
+  gen_iface *shared = NULL;
+  const gen_embedded *se = S_find(GEN_IFACE_SHARED);
+  if (se) rc = gen_iface_load(&shared, "templates/" GEN_IFACE_SHARED, se->data, se->len, NULL, diags);
+  if (rc) return rc;
   while (i < gen_embedded_count && rc != CC_ENOMEM) {
     const char *p = gen_embedded_files[i].path;
     size_t n = strncmp(p, "modules/", 8) ? 0 : S_module_len(p);
@@ -157,9 +163,10 @@ int gen_modules_build(gen_tree *tree, cc_diags *diags) {
     while (j < gen_embedded_count && !strncmp(gen_embedded_files[j].path, p, 8 + n + 1)) j++;
     char name[256];
     snprintf(name, sizeof name, "%.*s", (int)n, p + 8);
-    rc = S_module(tree, name, i, j, diags);
+    rc = S_module(tree, name, i, j, shared, diags);
     if (rc == CC_EINVAL) failed = 1;
     i = j;
   }
+  gen_iface_free(shared);
   return rc == CC_ENOMEM ? rc : failed ? CC_EINVAL : CC_OK;
 }
