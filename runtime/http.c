@@ -121,7 +121,7 @@ static unsigned long S_rand(void) {
   return (unsigned long)(x >> 11);
 }
 
-static void S_sleep_ms(long ms) {
+void rt_sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   while (nanosleep(&ts, &ts) != 0) {
   }
@@ -294,7 +294,7 @@ int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *
       if (t->sleep_ms)
         t->sleep_ms(t->user, wait);
       else
-        S_sleep_ms(wait);
+        rt_sleep_ms(wait);
     }
     cc_buf_truncate(&out->body, 0);
     out->status = 0;

@@ -84,4 +84,6 @@ void rt_xml_text(char *out, size_t cap, const char *body, size_t len, const char
 
 /* Epoch milliseconds from the real-time clock. */
 long long rt_now_ms(void);
+/* Sleeps ms milliseconds, through signals. */
+void rt_sleep_ms(long ms);
 #endif

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "dl.h"
+#include "http.h"
 
 #include "aws.h"
 #include "cc/err.h"
@@ -124,12 +125,6 @@ static long long S_now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void S_sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0) {
-  }
-}
-
 /* The header lines of a request head (after its request line). */
 static int S_headers(const rt_curl_api *cu, struct curl_slist **out, const char *head) {
   const char *line = head ? strstr(head, "\r\n") : NULL;
@@ -172,7 +167,7 @@ int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *u
     if (a > 0) {
       long wait = 100L << (a - 1);
       if (wait >= left) break;
-      S_sleep_ms(wait);
+      rt_sleep_ms(wait);
       left -= wait;
     }
     if (left <= 0) {
