@@ -460,6 +460,10 @@ static int S_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, cons
   return tpl_fail(rs, n, CC_EINVAL, "argument of type '%s' is not iterable", tpl_type_name(h));
 }
 
+int tpl_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res) {
+  return S_contains(rs, n, needle, hay, res);
+}
+
 static int S_cmp(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b, int *res) {
   if (!strcmp(op, "in")) return S_contains(rs, n, a, b, res);
   if (!strcmp(op, "notin")) {
@@ -515,6 +519,10 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
       *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
       return CC_OK;
     }
+  } else if (attr && json_is_array(o) && tpl_tuple_kind(o) == TPL_GROUP && (!strcmp(attr, "grouper") || !strcmp(attr, "list"))) {
+    json_t *v = json_array_get(o, attr[0] == 'l');
+    *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+    return CC_OK;
   } else if (!attr && key->j && S_is_int(key->j) && (json_is_array(o) || json_is_string(o))) {
     long long i = S_int(key->j);
     if (json_is_array(o)) {
@@ -822,8 +830,10 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     *out = tpl_ref(n->lit);
     return CC_OK;
   case E_LIST:
-  case E_TUPLE:
     return S_eval_list(rs, n, out);
+  case E_TUPLE:
+    if ((rc = S_eval_list(rs, n, out))) return rc;
+    return tpl_tuple_mark(out->j, TPL_TUPLE);
   case E_DICT:
     return S_eval_dict(rs, n, out);
   case E_NAME: {
@@ -1150,8 +1160,9 @@ out:
 /* {{ S|upper }} (lower, capitalize) of a string printed as it is: mapped
  * straight into the output. Returns 1 when E is something else. */
 static int S_out_case(tpl_rs *rs, const tpl_node *e) {
-  const char *f = e->s;
-  int mode = !strcmp(f, "upper") ? TPL_UPPER : !strcmp(f, "lower") ? TPL_LOWER : !strcmp(f, "capitalize") ? TPL_TITLE : -1;
+  const tpl_fdef *def = e->def;
+  unsigned fl = def ? def->flags : 0;
+  int mode = fl & TPL_F_UPPER ? TPL_UPPER : fl & TPL_F_LOWER ? TPL_LOWER : fl & TPL_F_CAPITAL ? TPL_TITLE : -1;
   if (mode < 0 || e->n) return 1;
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);

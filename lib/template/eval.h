@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "cc/buf.h"
+#include "cc/template.h"
 #include "cc/diag.h"
 #include "parser.h"
 #include "value.h"
@@ -33,6 +34,8 @@ typedef struct tpl_rs {
   size_t nvars, capvars, frame;
   tpl_var inl[8]; /* the first vars (no allocation for most renders) */
   int failed;
+  const cc_tpl_filter *xfilters; /* the embedder's filters (map('name')) */
+  size_t nxfilters;
 } tpl_rs;
 
 /* Records a render error at N (only the first is kept); returns CODE. */
@@ -49,6 +52,9 @@ int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out);
 /* A N->s B (an operator of E_BIN: "+", "*", ...) into *OUT, as the
  * expression would compute it; errors are placed at N. */
 int tpl_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out);
+
+/* NEEDLE in HAY as the `in` operator computes it, into *RES. */
+int tpl_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res);
 
 /* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when unordered. */
 int tpl_compare(const json_t *x, const json_t *y, int *c);

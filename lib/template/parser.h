@@ -33,6 +33,8 @@ struct tpl_node {
   const char **ops; /* CMP: operator per rest operand */
   const char **names; /* FOR/SET targets */
   int n, nnames, neg; /* counts; E_TEST: "is not" */
+  const void *def;    /* E_FILTER: its tpl_fdef, E_TEST: its tpl_tdef (set by
+                         tpl_resolve); NULL: unknown, an error when run */
 };
 
 typedef struct tpl_ast {

@@ -8,6 +8,7 @@
 
 #include "cc/err.h"
 #include "eval.h"
+#include "filters.h"
 #include "lexer.h"
 #include "parser.h"
 
@@ -55,7 +56,8 @@ int cc_tpl_compile(cc_tpl **out, const char *name, const char *src, size_t len,
   else
     t->autoescape = t->opts.autoescape != 0;
   if ((rc = tpl_lex(&toks, name, t->src, len, diags))) goto out;
-  rc = tpl_parse(&t->ast, name, &toks, diags);
+  if ((rc = tpl_parse(&t->ast, name, &toks, diags))) goto out;
+  rc = tpl_resolve(&t->ast, name, t->opts.filters, t->opts.nfilters, diags);
 out:
   free(toks.v);
   if (rc) {
@@ -82,7 +84,11 @@ int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *dia
   size_t start = out->len;
   /* Limits count this render's bytes only. */
   rs.max_out = start + rs.max_out < start ? (size_t)-1 : start + rs.max_out;
+  rs.xfilters = t->opts.filters;
+  rs.nxfilters = t->opts.nfilters;
+  tpl_tuples_begin();
   int rc = tpl_eval_root(&rs, t->ast.root);
+  tpl_tuples_end();
   if (rc == CC_ENOMEM && diags) cc_diags_error(diags, t->name, 0, 0, "out of memory rendering the template");
   return rc;
 }

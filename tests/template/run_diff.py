@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Differential test: every case of cases.txt through Python's Jinja2 (the
+"""Differential test: every case of cases*.txt through Python's Jinja2 (the
 reference, computed live) and through our engine (one driver process for
 all cases). Output must be byte-identical, and the engine must fail on
 exactly the cases where Jinja2 raises.
@@ -9,7 +9,7 @@ text up to an optional `--- vars` line, which is followed by a JSON object.
 The newline that ends a block's template is not part of it; write `\\n` at
 the very end of a template as `⏎` to keep a trailing newline. NAME is the
 template name (its extension picks autoescape, as in select_autoescape)."""
-import json, os, shlex, subprocess, sys
+import glob, json, os, shlex, subprocess, sys
 
 import jinja2
 
@@ -57,7 +57,7 @@ def _render(env, c):
 
 
 def main():
-    cases = parse(os.path.join(HERE, "cases.txt"))
+    cases = [c for f in sorted(glob.glob(os.path.join(HERE, "cases*.txt"))) for c in parse(f)]
     driver = os.path.join(os.environ["CC_BIN"], "tpl_driver")
     cmd = shlex.split(os.environ.get("CC_WRAP", "")) + [driver]
     inp = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
