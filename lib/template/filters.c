@@ -273,6 +273,27 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
   for (size_t i = 0; i < cnt; i++) {
     e[i].item = json_array_get(items, i);
     e[i].pos = reverse ? cnt - i : i;
+    if (attr && strchr(attr, ',')) {
+      /* "a,b": the key is the list of the attributes (make_multi_attrgetter). */
+      json_t *k = json_array();
+      char part[256];
+      for (const char *p = attr; k && *p;) {
+        size_t l = strcspn(p, ",");
+        snprintf(part, sizeof part, "%.*s", (int)(l < 255 ? l : 255), p);
+        json_t *x = tpl_f_key(e[i].item, part, lower, &nomem);
+        if (!x || json_array_append_new(k, x)) {
+          json_decref(k);
+          k = NULL;
+        }
+        p += l + (p[l] == ',');
+      }
+      if (!k) {
+        rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "%s(): an item has no attribute '%s'", n->s, attr);
+        goto out;
+      }
+      e[i].key = k;
+      continue;
+    }
     if (!(e[i].key = tpl_f_key(e[i].item, attr, lower, &nomem))) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "%s(): an item has no attribute '%s'", n->s, attr ? attr : "");
       goto out;

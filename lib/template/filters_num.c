@@ -135,11 +135,11 @@ TPL_FILTER(tpl_f_int_) {
   long long base = 10, v = 0;
   int rc, ok = 0;
   if ((rc = tpl_f_int(rs, n, a[1], 10, &base))) return rc;
-  if (base != 0 && (base < 2 || base > 36)) return tpl_fail(rs, n, CC_EINVAL, "int() base must be >= 2 and <= 36, or 0");
   const json_t *j = in->j;
   if (!j && rs->strict) return tpl_fail_undef(rs, n, in);
   if (j && json_is_string(j)) {
-    int r = S_parse_int(json_string_value(j), (int)base, &v);
+    /* A bad base is a ValueError, which falls back to int(float(value)). */
+    int r = base != 0 && (base < 2 || base > 36) ? 0 : S_parse_int(json_string_value(j), (int)base, &v);
     if (r < 0) return tpl_fail(rs, n, CC_EINVAL, "integer out of the 64-bit range");
     ok = r;
     double d;

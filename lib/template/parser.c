@@ -406,7 +406,8 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
       } else {
         /* One bare argument, as in `is divisibleby 3`. */
         const tpl_tok *q = S_peek(p);
-        if (q->kind == TK_STR || q->kind == TK_INT || q->kind == TK_FLOAT ||
+        if (q->kind == TK_STR || q->kind == TK_INT || q->kind == TK_FLOAT || S_is(q, TK_OP, "[") ||
+            S_is(q, TK_OP, "{") ||
             (q->kind == TK_NAME && !S_is(q, TK_NAME, "and") && !S_is(q, TK_NAME, "or") &&
              !S_is(q, TK_NAME, "else") && !S_is(q, TK_NAME, "if") && !S_is(q, TK_NAME, "is") &&
              !S_is(q, TK_NAME, "in") && !S_is(q, TK_NAME, "not"))) {
