@@ -400,6 +400,8 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
         return NULL;
       }
       if (!(x->s = S_str(p, f))) return NULL;
+      x->line = f->line; /* errors point at the test's name */
+      x->col = f->col;
       x->a = n;
       if (S_op(p, "(")) {
         if (S_args(p, x)) return NULL;
