@@ -303,6 +303,8 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
         return CC_ENOMEM;
       }
       *out = tpl_own(c);
+      /* tuple + tuple is a tuple */
+      if (tpl_tuple_kind(x) == TPL_TUPLE && tpl_tuple_kind(y) == TPL_TUPLE) return tpl_tuple_mark(c, TPL_TUPLE);
       return CC_OK;
     }
     break;
@@ -692,6 +694,7 @@ static int S_slice(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
         goto out;
       }
     *out = tpl_own(r);
+    if (tpl_tuple_kind(o.j) == TPL_TUPLE) rc = tpl_tuple_mark(r, TPL_TUPLE);
     goto out;
   }
   /* Byte offsets of the code points, then the picked ones. */

@@ -148,7 +148,7 @@ static int S_srepr(cc_buf *b, const json_t *j) {
     free(keys);
     return rc ? rc : cc_buf_putc(b, '}');
   }
-  if (json_is_array(j)) {
+  if (json_is_array(j) && tpl_tuple_kind(j) < TPL_ITEMS) {
     int tup = tpl_tuple_kind(j) != TPL_LIST, rc = cc_buf_putc(b, tup ? '(' : '[');
     for (size_t i = 0; i < json_array_size(j) && rc == CC_OK; i++) {
       if (i) rc = cc_buf_puts(b, ", ");
@@ -165,7 +165,8 @@ static int S_pformat(cc_buf *b, const json_t *j, size_t indent, size_t allowance
   int rc = S_srepr(&r, j);
   size_t width = tpl_utf8_len(r.ptr ? r.ptr : "", r.len);
   size_t maxw = 80 > indent + allowance ? 80 - indent - allowance : 0;
-  int container = (json_is_array(j) && json_array_size(j)) || (json_is_object(j) && json_object_size(j));
+  int container = (json_is_array(j) && json_array_size(j) && tpl_tuple_kind(j) < TPL_ITEMS) ||
+                  (json_is_object(j) && json_object_size(j));
   if (rc || width <= maxw || !container) {
     if (rc == CC_OK) rc = cc_buf_add(b, r.ptr ? r.ptr : "", r.len);
     cc_buf_free(&r);

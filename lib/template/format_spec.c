@@ -309,15 +309,21 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
       continue;
     }
     size_t e = i + 1;
-    int depth = 0;
-    while (e < l && (s[e] != '}' || depth)) {
-      if (s[e] == '[') depth++;
+    int depth = 0, nest = 0, inspec = 0;
+    while (e < l && (s[e] != '}' || depth || nest)) {
+      if (s[e] == ':' && !depth) inspec = 1;
+      if (s[e] == '[' && !inspec) depth++;
       else if (s[e] == ']' && depth) depth--;
-      else if (s[e] == '{' && !depth) break;
+      else if (s[e] == '{' && !depth) {
+        if (!inspec || nest) break; /* one level of nesting, in the spec */
+        nest = 1;
+      } else if (s[e] == '}' && nest) {
+        nest = 0;
+      }
       e++;
     }
     if (e >= l || s[e] != '}') {
-      rc = tpl_fail(rs, n, CC_EINVAL, e < l ? "nested replacement fields are not supported" : "expected '}' before end of string");
+      rc = tpl_fail(rs, n, CC_EINVAL, e < l ? "unexpected '{' in field name" : "expected '}' before end of string");
       break;
     }
     const char *fld = s + i + 1;
@@ -339,6 +345,32 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
     const json_t *v = NULL;
     int undef = 0;
     if ((rc = S_field(rs, n, args, fld, nl, &autoi, &manual, &v, &undef))) break;
+    /* A spec with {fields} in it: their str() spliced in first. */
+    cc_buf xs = CC_BUF_INIT;
+    if (memchr(spec, '{', sl)) {
+      for (size_t k = 0; k < sl && rc == CC_OK;) {
+        if (spec[k] != '{') {
+          rc = cc_buf_putc(&xs, spec[k++]);
+          continue;
+        }
+        const char *q = memchr(spec + k, '}', sl - k);
+        const json_t *sv = NULL;
+        int su = 0;
+        if (!q) {
+          rc = tpl_fail(rs, n, CC_EINVAL, "expected '}' before end of string");
+          break;
+        }
+        if ((rc = S_field(rs, n, args, spec + k + 1, (size_t)(q - spec) - k - 1, &autoi, &manual, &sv, &su))) break;
+        if (sv) rc = tpl_str(&xs, sv);
+        k = (size_t)(q - spec) + 1;
+      }
+      spec = xs.ptr ? xs.ptr : "";
+      sl = xs.len;
+    }
+    if (rc) {
+      cc_buf_free(&xs);
+      break;
+    }
     if (undef && rs->strict) {
       rc = tpl_fail(rs, n, CC_EINVAL, "undefined value in format()");
       break;
@@ -366,6 +398,7 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
     }
     if (rc == CC_OK) rc = markup ? tpl_escape(&b, t.ptr ? t.ptr : "", t.len) : cc_buf_add(&b, t.ptr ? t.ptr : "", t.len);
     cc_buf_free(&t);
+    cc_buf_free(&xs);
     json_decref(conv_v);
     if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
     i = e + 1;

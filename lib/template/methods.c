@@ -521,7 +521,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
         }
       }
       *out = tpl_own(r);
-      return CC_OK;
+      return tpl_tuple_mark(r, m[0] == 'i' ? TPL_ITEMS : m[0] == 'k' ? TPL_KEYS : TPL_VALUES);
     }
     if (!strcmp(m, "get")) {
       if ((rc = S_nargs(rs, n, m, 1, 2))) return rc;

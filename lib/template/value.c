@@ -268,14 +268,17 @@ int tpl_str(cc_buf *b, const json_t *j) {
   case JSON_ARRAY: {
     size_t i;
     json_t *x;
-    int tup = tpl_tuple_kind(j) != TPL_LIST;
+    int kind = tpl_tuple_kind(j), tup = kind == TPL_TUPLE || kind == TPL_GROUP;
+    static const char *const views[] = {"dict_items(", "dict_keys(", "dict_values("};
+    if (kind >= TPL_ITEMS && (rc = cc_buf_puts(b, views[kind - TPL_ITEMS]))) return rc;
     rc = cc_buf_putc(b, tup ? '(' : '[');
     json_array_foreach(j, i, x) {
       if (rc == CC_OK && i) rc = cc_buf_puts(b, ", ");
       if (rc == CC_OK) rc = tpl_repr(b, x);
     }
     if (rc == CC_OK && tup && json_array_size(j) == 1) rc = cc_buf_putc(b, ',');
-    return rc ? rc : cc_buf_putc(b, tup ? ')' : ']');
+    if (rc == CC_OK && kind >= TPL_ITEMS) rc = cc_buf_putc(b, ']');
+    return rc ? rc : cc_buf_putc(b, tup || kind >= TPL_ITEMS ? ')' : ']');
   }
   case JSON_OBJECT: {
     const char *k;
@@ -318,7 +321,8 @@ int tpl_equal(const json_t *a, const json_t *b) {
   if (json_typeof(a) != json_typeof(b)) return 0;
   if (json_is_array(a)) {
     /* A tuple never equals a list. */
-    if ((tpl_tuple_kind(a) == TPL_LIST) != (tpl_tuple_kind(b) == TPL_LIST)) return 0;
+    int ka = tpl_tuple_kind(a), kb = tpl_tuple_kind(b);
+    if ((ka == TPL_LIST) != (kb == TPL_LIST) || (ka >= TPL_ITEMS) != (kb >= TPL_ITEMS)) return 0;
     if (json_array_size(a) != json_array_size(b)) return 0;
     for (size_t i = 0; i < json_array_size(a); i++)
       if (!tpl_equal(json_array_get(a, i), json_array_get(b, i))) return 0;
@@ -353,7 +357,10 @@ const char *tpl_type_name(const json_t *j) {
   case JSON_INTEGER: return "int";
   case JSON_REAL: return "float";
   case JSON_STRING: return "str";
-  case JSON_ARRAY: return tpl_tuple_kind(j) == TPL_LIST ? "list" : "tuple";
+  case JSON_ARRAY: {
+    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values"};
+    return names[tpl_tuple_kind(j)];
+  }
   case JSON_OBJECT: return "dict";
   }
   return "object";

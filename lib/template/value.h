@@ -83,7 +83,9 @@ static inline int tpl_buf_add(cc_buf *b, const char *s, size_t len) {
  * address is reused while it is known). Tuples print as Python prints
  * them: ('a', 1), (1,). A group of groupby is a tuple (grouper, list)
  * whose items are also its attributes .grouper and .list. */
-enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2 };
+enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
+       /* dict.items() / keys() / values(): print as dict_items([...]) */
+       TPL_ITEMS = 3, TPL_KEYS = 4, TPL_VALUES = 5 };
 /* Starts / ends a render's registry (nested calls share the outer one). */
 void tpl_tuples_begin(void);
 void tpl_tuples_end(void);
