@@ -22,7 +22,6 @@ TPL_FILTER(tpl_f_default) {
     return CC_OK;
   }
   if (!a[0]) return tpl_f_strout(out, "", 0, 0);
-  if (!a[0]->j && rs->strict) return tpl_fail_undef(rs, n, a[0]);
   *out = tpl_dup(a[0]);
   return CC_OK;
 }

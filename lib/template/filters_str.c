@@ -516,7 +516,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         size_t eb = S_prefix(c[top].s, c[top].len, end);
         if ((rc = cc_buf_add(&cur, c[top].s, eb))) break;
         if (eb) {
-          last_ws = 0;
+          last_ws = c[top].ws;
           ncur++;
         }
         c[top].s += eb;
