@@ -150,7 +150,7 @@ int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tp
 
 int tpl_filter(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
   *out = tpl_undef(NULL);
-  if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No filter named '%s'.", n->s);
+  if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No filter named '%s' found.", n->s); /* as Jinja2 at render time */
   return tpl_filter_call(rs, n->def, n, in, args, out);
 }
 
