@@ -224,7 +224,9 @@ int cc_tpl_compile(cc_tpl **out, const char *name, const char *src, size_t len, 
     if (t->ast.nrefs) {
       const tpl_node *r = t->ast.refs[0];
       cc_diags_error(diags, t->name, r->line, r->col,
-                     "this template has no folder to load templates from (a template given inline has none)");
+                     "`%s` needs a folder to load templates from, and this template has none (an inline template: "
+                     "use a file template)",
+                     r->kind == N_INCLUDE ? "include" : r->kind == N_IMPORT ? "import" : r->kind == N_FROMIMPORT ? "from" : "extends");
       cc_tpl_free(t);
       return CC_EINVAL;
     }
