@@ -125,9 +125,21 @@ static tpl_lib_ent *S_lib_find(const tpl_lib *lib, const char *name) {
   return NULL;
 }
 
-/* Adds NAME (named at AT in FILE) to LIB, compiling it. */
-static int S_lib_add(tpl_lib *lib, const char *name, const char *file, const tpl_node *at) {
-  if (S_lib_find(lib, name) || lib->n >= S_MAX_TEMPLATES) return CC_OK;
+/* Adds NAME (named at AT in FILE; OPTIONAL: by an include that ignores a
+ * missing template or lists others) to LIB, compiling it. */
+static int S_lib_add(tpl_lib *lib, const char *name, const char *file, const tpl_node *at, int optional) {
+  tpl_lib_ent *had = S_lib_find(lib, name);
+  if (had && !optional && !had->required) {
+    /* The first tag that needs it is where a missing one is reported. */
+    char *f = strdup(file);
+    if (!f) return CC_ENOMEM;
+    free(had->at_file);
+    had->at_file = f;
+    had->line = at->line;
+    had->col = at->col;
+    had->required = 1;
+  }
+  if (had || lib->n >= S_MAX_TEMPLATES) return CC_OK;
   if (lib->n == lib->cap) {
     size_t cap = lib->cap ? 2 * lib->cap : 8;
     tpl_lib_ent *v = realloc(lib->v, cap * sizeof *v);
@@ -145,6 +157,7 @@ static int S_lib_add(tpl_lib *lib, const char *name, const char *file, const tpl
   }
   e->line = at->line;
   e->col = at->col;
+  e->required = !optional;
   lib->n++;
   int rc = S_lib_compile(lib, name, &e->t, &e->errs, &lib->names);
   if (rc == CC_ENOTFOUND) e->missing = 1;
@@ -153,19 +166,20 @@ static int S_lib_add(tpl_lib *lib, const char *name, const char *file, const tpl
 
 /* The literal names of the template expression E into LIB; 1 when E is
  * not made of literals. */
-static int S_literals(tpl_lib *lib, const char *file, const tpl_node *e, int *rc) {
+static int S_literals(tpl_lib *lib, const char *file, const tpl_node *e, int *rc, int optional) {
   if (e->kind == E_LIT) {
     if (!json_is_string(e->lit)) return 1;
-    int r = S_lib_add(lib, json_string_value(e->lit), file, e);
+    int r = S_lib_add(lib, json_string_value(e->lit), file, e, optional);
     if (r) *rc = r;
     return 0;
   }
   if (e->kind == E_LIST || e->kind == E_TUPLE) {
     int bad = 0;
-    for (int i = 0; i < e->n; i++) bad |= S_literals(lib, file, e->kids[i], rc);
+    for (int i = 0; i < e->n; i++) bad |= S_literals(lib, file, e->kids[i], rc, 1);
     return bad;
   }
-  if (e->kind == E_COND) return S_literals(lib, file, e->b, rc) | (e->c ? S_literals(lib, file, e->c, rc) : 0);
+  if (e->kind == E_COND)
+    return S_literals(lib, file, e->b, rc, optional) | (e->c ? S_literals(lib, file, e->c, rc, optional) : 0);
   return 1;
 }
 
@@ -174,7 +188,7 @@ static int S_lib_scan(tpl_lib *lib, const cc_tpl *t) {
   int rc = CC_OK;
   for (int i = 0; i < t->ast.nrefs && rc == CC_OK; i++) {
     const tpl_node *r = t->ast.refs[i];
-    if (S_literals(lib, t->name, r->a, &rc) && !lib->nonliteral) {
+    if (S_literals(lib, t->name, r->a, &rc, (r->flags & TPL_F_IGNORE_MISSING) != 0) && !lib->nonliteral) {
       lib->nonliteral = 1;
       lib->nl_line = r->a->line;
       lib->nl_col = r->a->col;
@@ -257,7 +271,7 @@ int cc_tpl_check_refs(const cc_tpl *t, int nonliteral_is_error, cc_diags *diags)
   }
   for (size_t i = 0; i < t->lib->n; i++) {
     const tpl_lib_ent *e = &t->lib->v[i];
-    if (e->missing) {
+    if (e->missing && e->required) {
       cc_diags_error(diags, e->at_file, e->line, e->col, "template '%s' not found", e->name);
       n++;
     }

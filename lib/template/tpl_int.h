@@ -14,6 +14,7 @@ typedef struct tpl_lib_ent {
   char *name;
   cc_tpl *t;
   int missing;
+  int required; /* named by a tag that fails without it */
   cc_diags errs;
   char *at_file;
   int line, col;

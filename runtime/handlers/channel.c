@@ -49,6 +49,13 @@ int rt_channel_compile(cc_tpl **out, const rt_channel *ch, const char *name, con
   }
   cc_diags_init(&d);
   int rc = cc_tpl_compile(out, name, text, len, &opts, &d);
+  /* A template it names that is missing or broken fails now, at init,
+   * not on every message. */
+  if (rc == CC_OK && cc_tpl_check_refs(*out, 0, &d)) {
+    cc_tpl_free(*out);
+    *out = NULL;
+    rc = CC_EINVAL;
+  }
   if (rc != CC_OK) S_diag_text(err, &d);
   cc_diags_free(&d);
   return rc;

@@ -68,7 +68,8 @@ int cc_tpl_compile(cc_tpl **out, const char *name, const char *src, size_t len,
 int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *diags);
 
 /* Adds to DIAGS an error for each problem of the templates T reaches:
- * a missing template (at the tag that names it), a template that does not
+ * a missing template (at the tag that names it; not for an include that
+ * ignores missing templates or names a list of them), a template that does not
  * compile (its own errors), and, with NONLITERAL_IS_ERROR, a name that is
  * not a literal string (at the expression: such templates can't be found
  * statically). Returns the number of errors added. */
