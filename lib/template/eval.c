@@ -244,6 +244,8 @@ static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_va
         return CC_ENOMEM;
       }
       *out = tpl_own(c);
+      /* tuple + tuple is a tuple */
+      if (tpl_tuple_kind(x) == TPL_TUPLE && tpl_tuple_kind(y) == TPL_TUPLE) return tpl_tuple_mark(c, TPL_TUPLE);
       return CC_OK;
     }
     break;
@@ -401,6 +403,10 @@ static int S_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, cons
   return tpl_fail(rs, n, CC_EINVAL, "argument of type '%s' is not iterable", tpl_type_name(h));
 }
 
+int tpl_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res) {
+  return S_contains(rs, n, needle, hay, res);
+}
+
 static int S_cmp(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b, int *res) {
   if (!strcmp(op, "in")) return S_contains(rs, n, a, b, res);
   if (!strcmp(op, "notin")) {
@@ -456,6 +462,10 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
       *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
       return CC_OK;
     }
+  } else if (attr && json_is_array(o) && tpl_tuple_kind(o) == TPL_GROUP && (!strcmp(attr, "grouper") || !strcmp(attr, "list"))) {
+    json_t *v = json_array_get(o, attr[0] == 'l');
+    *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+    return CC_OK;
   } else if (!attr && key->j && S_is_int(key->j) && (json_is_array(o) || json_is_string(o))) {
     long long i = S_int(key->j);
     if (json_is_array(o)) {
@@ -513,7 +523,7 @@ int tpl_loop_obj(tpl_var *var) {
 static const tpl_loop *S_loop_of(tpl_rs *rs, const tpl_node *n) {
   tpl_var *var;
   json_t *j;
-  if (n->a->kind != E_NAME || !tpl_resolve(rs, n->a->s, &var, &j)) return NULL;
+  if (n->a->kind != E_NAME || !tpl_find_var(rs, n->a->s, &var, &j)) return NULL;
   return var && var->loop ? var->loop : NULL;
 }
 
@@ -641,6 +651,7 @@ static int S_slice(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
         goto out;
       }
     *out = tpl_own(r);
+    if (tpl_tuple_kind(o.j) == TPL_TUPLE) rc = tpl_tuple_mark(r, TPL_TUPLE);
     goto out;
   }
   /* Byte offsets of the code points, then the picked ones. */
@@ -746,14 +757,16 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     *out = tpl_ref(n->lit);
     return CC_OK;
   case E_LIST:
-  case E_TUPLE:
     return S_eval_list(rs, n, out);
+  case E_TUPLE:
+    if ((rc = S_eval_list(rs, n, out))) return rc;
+    return tpl_tuple_mark(out->j, TPL_TUPLE);
   case E_DICT:
     return S_eval_dict(rs, n, out);
   case E_NAME: {
     tpl_var *var;
     json_t *j;
-    tpl_resolve(rs, n->s, &var, &j);
+    tpl_find_var(rs, n->s, &var, &j);
     if (var) {
       if (var->loop && !var->v.j && (rc = tpl_loop_obj(var))) return rc;
       *out = var->v;
@@ -888,8 +901,9 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
 /* {{ S|upper }} (lower, capitalize) of a string printed as it is: mapped
  * straight into the output. Returns 1 when E is something else. */
 static int S_out_case(tpl_rs *rs, const tpl_node *e) {
-  const char *f = e->s;
-  int mode = !strcmp(f, "upper") ? TPL_UPPER : !strcmp(f, "lower") ? TPL_LOWER : !strcmp(f, "capitalize") ? TPL_TITLE : -1;
+  const tpl_fdef *def = e->def;
+  unsigned fl = def ? def->flags : 0;
+  int mode = fl & TPL_F_UPPER ? TPL_UPPER : fl & TPL_F_LOWER ? TPL_LOWER : fl & TPL_F_CAPITAL ? TPL_TITLE : -1;
   if (mode < 0 || e->n) return 1;
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);

@@ -7,6 +7,7 @@
 
 #include "cc/arena.h"
 #include "cc/buf.h"
+#include "cc/template.h"
 #include "cc/diag.h"
 #include "parser.h"
 #include "value.h"
@@ -104,6 +105,8 @@ typedef struct tpl_rs {
   struct cc_tpl **loaded;   /* templates compiled during this render */
   size_t nloaded;
   tpl_names names;          /* their names (the parent: the root's) */
+  const cc_tpl_filter *xfilters; /* the embedder's filters (map('name')) */
+  size_t nxfilters;
 } tpl_rs;
 
 /* Records a render error at N (only the first is kept); returns CODE. */
@@ -120,6 +123,9 @@ int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out);
 /* A N->s B (an operator of E_BIN: "+", "*", ...) into *OUT, as the
  * expression would compute it; errors are placed at N. */
 int tpl_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out);
+
+/* NEEDLE in HAY as the `in` operator computes it, into *RES. */
+int tpl_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res);
 
 /* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when unordered. */
 int tpl_compare(const json_t *x, const json_t *y, int *c);
@@ -146,7 +152,7 @@ int tpl_loop_obj(tpl_var *var);
 
 /* Finds NAME (interned) as a variable (*VAR) or a value of a module or
  * the render context (*J, borrowed). Returns 1 when found. */
-int tpl_resolve(tpl_rs *rs, const char *name, tpl_var **var, json_t **j);
+int tpl_find_var(tpl_rs *rs, const char *name, tpl_var **var, json_t **j);
 /* Binds NAME in the current frame to V as it is (V owns its reference
  * or borrows from something that outlives the binding). */
 int tpl_bind_ref(tpl_rs *rs, const char *name, tpl_val v);

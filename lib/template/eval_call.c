@@ -142,8 +142,10 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
     rc = tpl_bind(rs, m->names[i], v);
   }
   if (rc == CC_OK && (m->flags & TPL_F_VARARGS)) {
+    /* varargs is a tuple, as in Python. */
     if (!varargs && !(varargs = json_array())) rc = CC_ENOMEM;
-    else rc = tpl_bind(rs, tpl_name_varargs, tpl_own(varargs));
+    else if ((rc = tpl_tuple_mark(varargs, TPL_TUPLE)) == CC_OK) rc = tpl_bind(rs, tpl_name_varargs, tpl_own(varargs));
+    else json_decref(varargs);
     varargs = NULL;
   }
   if (rc == CC_OK && (m->flags & TPL_F_KWARGS)) {
@@ -388,7 +390,7 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   tpl_val args[32];
   int rc;
   if (f->kind == E_NAME) {
-    if (!tpl_resolve(rs, f->s, &var, &j)) return S_global(rs, n, f->s, out);
+    if (!tpl_find_var(rs, f->s, &var, &j)) return S_global(rs, n, f->s, out);
     if (var && var->loop && f->s == tpl_name_loop) return S_loop_call(rs, n, var->loop, out);
     if (!(o = tpl_obj_of(rs, var ? var->v.j : j))) return 1;
     if (o->kind == TPL_OBJ_JOINER) {
@@ -398,7 +400,7 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     }
     if (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER) return 1;
   } else if (f->kind == E_ATTR && f->a->kind == E_NAME) {
-    if (!tpl_resolve(rs, f->a->s, &var, &j)) return 1;
+    if (!tpl_find_var(rs, f->a->s, &var, &j)) return 1;
     if (var && var->loop) return S_loop_method(rs, n, (tpl_loop *)var->loop, out);
     if (!(o = tpl_obj_of(rs, var ? var->v.j : j))) return 1;
     if (o->kind == TPL_OBJ_CYCLER) {

@@ -232,7 +232,7 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
   json_t *j;
   tpl_val v;
   int rc;
-  tpl_resolve(rs, n->s, &var, &j);
+  tpl_find_var(rs, n->s, &var, &j);
   tpl_obj *o = tpl_obj_of(rs, var ? var->v.j : j);
   if (!o || o->kind != TPL_OBJ_NAMESPACE)
     return tpl_fail(rs, n, CC_EINVAL, "cannot assign attribute on non-namespace object");

@@ -10,4 +10,14 @@
  * mapping of %(key)s. Errors are placed at N. */
 int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out);
 
+/* FMT.format(*ARGS, **KWARGS) (Python's str.format: {} {0} {name}
+ * {0[key]}, !r !s, and format specs [[fill]align][sign][#][0][width]
+ * [,|_][.precision][type]) with N's arguments ARGS (N->kw names the
+ * keyword ones) into *OUT, a new string (Markup escaping the arguments when
+ * FMT is Markup). Errors are placed at N. */
+int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, tpl_val *out);
+/* Appends format(V, SPEC) (SL bytes) to B; on a bad spec returns CC_EINVAL
+ * with the reason in ERR (ERRLEN bytes). */
+int tpl_format_value(cc_buf *b, const json_t *v, const char *spec, size_t sl, char *err, size_t errlen);
+
 #endif

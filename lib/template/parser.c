@@ -355,13 +355,16 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
         return NULL;
       }
       if (!(x->s = S_str(p, f))) return NULL;
+      x->line = f->line; /* errors point at the test's name */
+      x->col = f->col;
       x->a = n;
       if (S_op(p, "(")) {
         if (S_args(p, x)) return NULL;
       } else {
         /* One bare argument, as in `is divisibleby 3`. */
         const tpl_tok *q = S_peek(p);
-        if (q->kind == TK_STR || q->kind == TK_INT || q->kind == TK_FLOAT ||
+        if (q->kind == TK_STR || q->kind == TK_INT || q->kind == TK_FLOAT || S_is(q, TK_OP, "[") ||
+            S_is(q, TK_OP, "{") ||
             (q->kind == TK_NAME && !S_is(q, TK_NAME, "and") && !S_is(q, TK_NAME, "or") &&
              !S_is(q, TK_NAME, "else") && !S_is(q, TK_NAME, "if") && !S_is(q, TK_NAME, "is") &&
              !S_is(q, TK_NAME, "in") && !S_is(q, TK_NAME, "not"))) {

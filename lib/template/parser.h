@@ -48,6 +48,8 @@ struct tpl_node {
   const char **names; /* FOR/SET targets */
   int n, nnames, neg; /* counts; E_TEST: "is not" */
   int flags;          /* TPL_F_*: statement options */
+  const void *def;    /* E_FILTER: its tpl_fdef, E_TEST: its tpl_tdef (set by
+                         tpl_resolve); NULL: unknown, an error when run */
 };
 
 /* Statement flags (tpl_node.flags). */

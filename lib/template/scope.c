@@ -25,7 +25,7 @@ static int S_scan(const tpl_rs *rs, size_t lo, size_t hi, const char *name, tpl_
   return 0;
 }
 
-int tpl_resolve(tpl_rs *rs, const char *name, tpl_var **var, json_t **j) {
+int tpl_find_var(tpl_rs *rs, const char *name, tpl_var **var, json_t **j) {
   tpl_env *e = rs->env;
   *var = NULL;
   *j = NULL;

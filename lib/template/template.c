@@ -11,6 +11,7 @@
 #include "cc/err.h"
 #include "cc/file.h"
 #include "eval.h"
+#include "filters.h"
 #include "lexer.h"
 #include "parser.h"
 #include "tpl_int.h"
@@ -57,7 +58,8 @@ static int S_compile1(cc_tpl **out, const char *name, const char *src, size_t le
   else
     t->autoescape = t->opts.autoescape != 0;
   if ((rc = tpl_lex(&toks, name, t->src, len, diags))) goto out;
-  rc = tpl_parse(&t->ast, name, &toks, diags, names);
+  if ((rc = tpl_parse(&t->ast, name, &toks, diags, names))) goto out;
+  rc = tpl_resolve(&t->ast, name, t->opts.filters, t->opts.nfilters, diags);
 out:
   free(toks.v);
   if (rc) {
@@ -348,7 +350,11 @@ int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *dia
   size_t start = out->len;
   /* Limits count this render's bytes only. */
   rs.max_out = start + rs.max_out < start ? (size_t)-1 : start + rs.max_out;
+  rs.xfilters = t->opts.filters;
+  rs.nxfilters = t->opts.nfilters;
+  tpl_tuples_begin();
   int rc = tpl_eval_root(&rs, t);
+  tpl_tuples_end();
   for (size_t i = 0; i < rs.nloaded; i++) cc_tpl_free(rs.loaded[i]);
   free(rs.loaded);
   tpl_names_free(&rs.names);

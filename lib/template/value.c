@@ -2,11 +2,98 @@
 #include "value.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cc/err.h"
+
+/* ---- tuples ---- */
+
+typedef struct {
+  json_t **keys; /* open addressing; each holds a reference */
+  unsigned char *kinds;
+  size_t cap, n;
+  int depth;
+} S_tuples;
+
+static _Thread_local S_tuples S_tup;
+
+void tpl_tuples_begin(void) { S_tup.depth++; }
+
+void tpl_tuples_end(void) {
+  if (--S_tup.depth > 0) return;
+  for (size_t i = 0; i < S_tup.cap; i++) json_decref(S_tup.keys[i]);
+  free(S_tup.keys);
+  free(S_tup.kinds);
+  memset(&S_tup, 0, sizeof S_tup);
+}
+
+static size_t S_ptr_hash(const void *p) {
+  unsigned long long x = (unsigned long long)(uintptr_t)p;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return (size_t)x;
+}
+
+int tpl_tuple_mark(json_t *a, int kind) {
+  if (S_tup.depth <= 0) return CC_OK; /* outside a render: a list */
+  if (2 * (S_tup.n + 1) > S_tup.cap) {
+    size_t cap = S_tup.cap ? 2 * S_tup.cap : 64;
+    json_t **k = calloc(cap, sizeof *k);
+    unsigned char *t = calloc(cap, 1);
+    if (!k || !t) {
+      free(k);
+      free(t);
+      return CC_ENOMEM;
+    }
+    for (size_t i = 0; i < S_tup.cap; i++)
+      if (S_tup.keys[i]) {
+        size_t h = S_ptr_hash(S_tup.keys[i]) & (cap - 1);
+        while (k[h]) h = (h + 1) & (cap - 1);
+        k[h] = S_tup.keys[i];
+        t[h] = S_tup.kinds[i];
+      }
+    free(S_tup.keys);
+    free(S_tup.kinds);
+    S_tup.keys = k;
+    S_tup.kinds = t;
+    S_tup.cap = cap;
+  }
+  size_t h = S_ptr_hash(a) & (S_tup.cap - 1);
+  for (; S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
+    if (S_tup.keys[h] == a) {
+      S_tup.kinds[h] = (unsigned char)kind;
+      return CC_OK;
+    }
+  S_tup.keys[h] = json_incref(a);
+  S_tup.kinds[h] = (unsigned char)kind;
+  S_tup.n++;
+  return CC_OK;
+}
+
+int tpl_tuple_kind(const json_t *j) {
+  if (!S_tup.n || !json_is_array(j)) return TPL_LIST;
+  for (size_t h = S_ptr_hash(j) & (S_tup.cap - 1); S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
+    if (S_tup.keys[h] == j) return S_tup.kinds[h];
+  return TPL_LIST;
+}
+
+json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
+  json_t *a = json_array();
+  for (size_t i = 0; a && i < n; i++)
+    if (json_array_append(a, v[i])) {
+      json_decref(a);
+      return NULL;
+    }
+  if (a && tpl_tuple_mark(a, kind)) {
+    json_decref(a);
+    return NULL;
+  }
+  return a;
+}
 
 int tpl_truthy(const tpl_val *v) {
   const json_t *j = v->j;
@@ -181,12 +268,17 @@ int tpl_str(cc_buf *b, const json_t *j) {
   case JSON_ARRAY: {
     size_t i;
     json_t *x;
-    rc = cc_buf_putc(b, '[');
+    int kind = tpl_tuple_kind(j), tup = kind == TPL_TUPLE || kind == TPL_GROUP;
+    static const char *const views[] = {"dict_items(", "dict_keys(", "dict_values("};
+    if (kind >= TPL_ITEMS && (rc = cc_buf_puts(b, views[kind - TPL_ITEMS]))) return rc;
+    rc = cc_buf_putc(b, tup ? '(' : '[');
     json_array_foreach(j, i, x) {
       if (rc == CC_OK && i) rc = cc_buf_puts(b, ", ");
       if (rc == CC_OK) rc = tpl_repr(b, x);
     }
-    return rc ? rc : cc_buf_putc(b, ']');
+    if (rc == CC_OK && tup && json_array_size(j) == 1) rc = cc_buf_putc(b, ',');
+    if (rc == CC_OK && kind >= TPL_ITEMS) rc = cc_buf_putc(b, ']');
+    return rc ? rc : cc_buf_putc(b, tup || kind >= TPL_ITEMS ? ')' : ']');
   }
   case JSON_OBJECT: {
     const char *k;
@@ -228,6 +320,9 @@ int tpl_equal(const json_t *a, const json_t *b) {
   }
   if (json_typeof(a) != json_typeof(b)) return 0;
   if (json_is_array(a)) {
+    /* A tuple never equals a list. */
+    int ka = tpl_tuple_kind(a), kb = tpl_tuple_kind(b);
+    if ((ka == TPL_LIST) != (kb == TPL_LIST) || (ka >= TPL_ITEMS) != (kb >= TPL_ITEMS)) return 0;
     if (json_array_size(a) != json_array_size(b)) return 0;
     for (size_t i = 0; i < json_array_size(a); i++)
       if (!tpl_equal(json_array_get(a, i), json_array_get(b, i))) return 0;
@@ -262,7 +357,10 @@ const char *tpl_type_name(const json_t *j) {
   case JSON_INTEGER: return "int";
   case JSON_REAL: return "float";
   case JSON_STRING: return "str";
-  case JSON_ARRAY: return "list";
+  case JSON_ARRAY: {
+    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values"};
+    return names[tpl_tuple_kind(j)];
+  }
   case JSON_OBJECT: return "dict";
   }
   return "object";

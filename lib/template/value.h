@@ -77,6 +77,25 @@ static inline int tpl_buf_add(cc_buf *b, const char *s, size_t len) {
   return cc_buf_add(b, s, len);
 }
 
+/* Tuples. JSON has no tuple, so a tuple is a JSON array that the running
+ * render registered as one (a registry per thread, between
+ * tpl_tuples_begin and tpl_tuples_end, holding a reference to each so no
+ * address is reused while it is known). Tuples print as Python prints
+ * them: ('a', 1), (1,). A group of groupby is a tuple (grouper, list)
+ * whose items are also its attributes .grouper and .list. */
+enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
+       /* dict.items() / keys() / values(): print as dict_items([...]) */
+       TPL_ITEMS = 3, TPL_KEYS = 4, TPL_VALUES = 5 };
+/* Starts / ends a render's registry (nested calls share the outer one). */
+void tpl_tuples_begin(void);
+void tpl_tuples_end(void);
+/* Registers the array A as a tuple of KIND. Returns CC_OK or CC_ENOMEM. */
+int tpl_tuple_mark(json_t *a, int kind);
+/* The kind of J: TPL_LIST for anything not registered. */
+int tpl_tuple_kind(const json_t *j);
+/* A new tuple of the N values V (borrowed), or NULL. */
+json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind);
+
 /* Python's truth value. */
 int tpl_truthy(const tpl_val *v);
 /* Whether J is a number for arithmetic (bools count, as in Python). */

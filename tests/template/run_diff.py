@@ -67,9 +67,7 @@ def reference(c):
 
 
 def main():
-    cases = []
-    for f in sorted(glob.glob(os.path.join(HERE, "cases*.txt"))):
-        cases += parse(f)
+    cases = [c for f in sorted(glob.glob(os.path.join(HERE, "cases*.txt"))) for c in parse(f)]
     driver = os.path.join(os.environ["CC_BIN"], "tpl_driver")
     cmd = shlex.split(os.environ.get("CC_WRAP", "")) + [driver]
     inp = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)

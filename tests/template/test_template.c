@@ -71,6 +71,102 @@ static void S_expect_ok(S_res *r, const char *out) {
   cc_diags_free(&r->d);
 }
 
+
+/* ---- the filter and test tables ---- */
+
+/* Every built-in filter and test of Jinja2 3.1 but random is found when
+ * the template is compiled; a misspelt one is a compile error at its name
+ * (deferred to render time in a conditional branch, as Jinja2 does). */
+static void filter_and_test_tables(void **state) {
+  (void)state;
+  static const char *const filters[] = {
+      "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+      "filesizeformat", "first", "float", "forceescape", "format", "groupby", "indent", "int", "items", "join",
+      "last", "length", "list", "lower", "map", "max", "min", "pprint", "reject", "rejectattr", "replace",
+      "reverse", "round", "safe", "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title",
+      "tojson", "trim", "truncate", "unique", "upper", "urlencode", "urlize", "wordcount", "wordwrap", "xmlattr"};
+  static const char *const tests[] = {
+      "!=", "<", "<=", "==", ">", ">=", "boolean", "callable", "defined", "divisibleby", "eq", "equalto", "escaped",
+      "even", "false", "filter", "float", "ge", "greaterthan", "gt", "in", "integer", "iterable", "le", "lessthan",
+      "lower", "lt", "mapping", "ne", "none", "number", "odd", "sameas", "sequence", "string", "test", "true",
+      "undefined", "upper"};
+  char src[128];
+  for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+    cc_tpl *t = NULL;
+    cc_diags d;
+    cc_diags_init(&d);
+    snprintf(src, sizeof src, "{{ x|%s }}", filters[i]);
+    if (cc_tpl_compile(&t, "f.txt", src, strlen(src), NULL, &d) != CC_OK) fail_msg("filter %s not found", filters[i]);
+    cc_tpl_free(t);
+    cc_diags_free(&d);
+    /* The name as a test argument too: `'upper' is filter`. */
+    S_res r;
+    snprintf(src, sizeof src, "{{ '%s' is filter }}", filters[i]);
+    S_run(&r, "f.txt", src, NULL, "{}");
+    S_expect_ok(&r, "True");
+  }
+  for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
+    S_res r;
+    snprintf(src, sizeof src, "{{ '%s' is test }}", tests[i]);
+    S_run(&r, "t.txt", src, NULL, "{}");
+    S_expect_ok(&r, "True");
+  }
+  S_res r;
+  S_run(&r, "t.txt", "{{ 'random' is filter }}", NULL, "{}");
+  S_expect_ok(&r, "False");
+  S_run(&r, "mail.txt", "Hi\n{{ name|uppr }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "mail.txt", 2, 9, "No filter named 'uppr'.");
+  S_run(&r, "mail.txt", "{{ n is od }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "mail.txt", 1, 9, "No test named 'od'.");
+  S_run(&r, "mail.txt", "{% if false %}{{ name|uppr }}{% endif %}ok", NULL, "{}");
+  S_expect_ok(&r, "ok");
+  S_run(&r, "mail.txt", "{% if true %}\n{{ name|uppr }}{% endif %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "mail.txt", 2, 9, "No filter named 'uppr'.");
+}
+
+/* The embedder's filter: ARGS[0] (optional) is the quote character. */
+static int S_quote(void *ud, const json_t *in, const json_t *const *args, size_t nargs, json_t **out, int *safe,
+                   char *err, size_t errlen) {
+  int *calls = ud;
+  (*calls)++;
+  if (!in || !json_is_string(in)) {
+    snprintf(err, errlen, "quote() needs a string, not %s", in ? "another value" : "an undefined value");
+    return CC_EINVAL;
+  }
+  const char *q = nargs && json_is_string(args[0]) ? json_string_value(args[0]) : "\"";
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s%s%s", q, json_string_value(in), q);
+  *out = json_string(buf);
+  *safe = 1;
+  return *out ? CC_OK : CC_ENOMEM;
+}
+
+static void embedder_filters(void **state) {
+  (void)state;
+  int calls = 0;
+  cc_tpl_filter extra[] = {{"quote", S_quote, &calls}, {"upper", S_quote, &calls}};
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.filters = extra;
+  o.nfilters = 2;
+  S_res r;
+  /* Used as a filter, through map, as an argument of `is filter`; Markup
+   * (*safe) is not escaped again; it overrides a built-in of its name. */
+  S_run(&r, "x.html", "{{ s|quote }} {{ 'quote' is filter }} {{ s|upper }}", &o, "{\"s\": \"a<b\"}");
+  S_expect_ok(&r, "\"a<b\" True \"a<b\"");
+  S_run(&r, "x.txt", "{{ l|map('quote', \"'\")|join(',') }}", &o, "{\"l\": [\"x\", \"y\"]}");
+  S_expect_ok(&r, "'x','y'");
+  assert_int_equal(calls, 4);
+  /* Its error is a render error at the filter. */
+  S_run(&r, "x.txt", "\n  {{ n|quote }}", &o, "{\"n\": 1}");
+  S_expect_error(&r, CC_EINVAL, "x.txt", 2, 8, "quote() needs a string");
+  S_run(&r, "x.txt", "{{ s|quote(q='x') }}", &o, "{\"s\": \"a\"}");
+  S_expect_error(&r, CC_EINVAL, "x.txt", 1, 6, "no keyword arguments");
+  /* Without the options it is unknown. */
+  S_run(&r, "x.txt", "{{ s|quote }}", NULL, "{\"s\": \"a\"}");
+  S_expect_error(&r, CC_EINVAL, "x.txt", 1, 6, "No filter named 'quote'.");
+}
+
 /* ---- compile errors ---- */
 
 static void compile_errors_carry_name_line_col(void **state) {
@@ -380,6 +476,8 @@ int main(void) {
       cmocka_unit_test(one_template_renders_many_times),
       cmocka_unit_test(compiled_template_is_shared_by_threads),
       cmocka_unit_test(null_context_and_free),
+      cmocka_unit_test(filter_and_test_tables),
+      cmocka_unit_test(embedder_filters),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

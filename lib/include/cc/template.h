@@ -18,6 +18,21 @@
 
 typedef struct cc_tpl cc_tpl;
 
+/* A filter the embedder adds (e.g. the generator's HCL quoting). FN gets
+ * the filter's input IN (borrowed; NULL when undefined) and its positional
+ * arguments ARGS (NARGS of them, borrowed; NULL for an undefined one) and
+ * sets *OUT to a new reference; setting *SAFE marks a string result as
+ * Markup (not escaped again under autoescape). On failure it returns a
+ * cc/err.h code (CC_EINVAL, CC_ENOMEM) with a one-line message in ERR
+ * (ERRLEN bytes), which becomes the render error. Keyword arguments are
+ * a render error. UD is passed through untouched. */
+typedef struct cc_tpl_filter {
+  const char *name;
+  int (*fn)(void *ud, const json_t *in, const json_t *const *args, size_t nargs, json_t **out, int *safe,
+            char *err, size_t errlen);
+  void *ud;
+} cc_tpl_filter;
+
 enum { CC_TPL_AUTOESCAPE_BY_NAME = -1, CC_TPL_AUTOESCAPE_OFF = 0, CC_TPL_AUTOESCAPE_ON = 1 };
 
 /* A loader callback: the source of the template NAME (as written in an
@@ -43,9 +58,15 @@ typedef struct cc_tpl_opts {
   const char *root;
   cc_tpl_load_fn load;
   void *load_data;
+  /* The embedder's filters, found before the built-ins of the same name.
+   * Borrowed: the array and what it points to must outlive every template
+   * compiled with these options. */
+  const cc_tpl_filter *filters;
+  size_t nfilters;
 } cc_tpl_opts;
 
-/* Fills OPTS with the defaults (autoescape by name, not strict). */
+/* Fills OPTS with the defaults (autoescape by name, not strict, no extra
+ * filters). */
 void cc_tpl_opts_default(cc_tpl_opts *opts);
 
 /* Compiles SRC (LEN bytes, UTF-8) into *OUT. With a loader, the templates
@@ -55,7 +76,8 @@ void cc_tpl_opts_default(cc_tpl_opts *opts);
  * (cc_tpl_check_refs reports them at once). NAME names the template in
  * diagnostics and picks autoescape; OPTS may be NULL for the defaults.
  * Returns CC_OK; or CC_EINVAL with every syntax error added to DIAGS
- * (NAME:LINE:COL); or CC_ENOMEM. The caller frees *OUT with cc_tpl_free. */
+ * (NAME:LINE:COL; an unknown filter or test outside a conditional branch
+ * is one, at its name, as in Jinja2); or CC_ENOMEM. The caller frees *OUT with cc_tpl_free. */
 int cc_tpl_compile(cc_tpl **out, const char *name, const char *src, size_t len,
                    const cc_tpl_opts *opts, cc_diags *diags);
 

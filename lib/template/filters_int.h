@@ -1,0 +1,99 @@
+/* filters_int.h (internal): helpers the filter, test and method files
+ * share (filters.c defines them), and the filter functions the table in
+ * filters.c names. */
+#ifndef TPL_FILTERS_INT_H
+#define TPL_FILTERS_INT_H
+
+#include "filters.h"
+
+/* str(IN) as a borrowed C string; "" for undefined (an error in strict
+ * mode). *TMP holds what must be released with tpl_val_drop. */
+int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp);
+/* *OUT = a new string value of S (LEN bytes), Markup when SAFE. */
+int tpl_f_strout(tpl_val *out, const char *s, size_t len, int safe);
+/* *OUT = B's bytes as a string (B is freed). */
+int tpl_f_bufout(tpl_val *out, cc_buf *b, int safe);
+/* V's truth, DFLT when V is NULL (not given). */
+int tpl_f_truthy(const tpl_val *v, int dflt);
+/* V as an integer (bools count), DFLT when not given; an error otherwise. */
+int tpl_f_int(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out);
+/* V as an attribute path (a string, or an integer index) in BUF; NULL
+ * when V is not given or none. */
+int tpl_f_attr(tpl_rs *rs, const tpl_node *n, const tpl_val *v, char *buf, size_t cap, const char **out);
+/* The items of an iterable as a new array of our own (for changing). */
+int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out);
+/* ITEM's ATTR (a dotted path of names and indexes, as make_attrgetter
+ * splits it; NULL: ITEM itself), lowercased when LOWER: a new reference,
+ * or NULL when missing (*NOMEM set when out of memory). */
+json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem);
+/* ITEMS sorted by tpl_f_key(ATTR, LOWER), stable, REVERSE as Python's
+ * sorted(reverse=True): a new array in *OUT. */
+int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr, int lower, int reverse,
+                 json_t **out);
+/* The next line of S (LEN bytes) from *POS as str.splitlines() splits
+ * (\n \r \r\n \v \f \x1c-\x1e U+0085 U+2028 U+2029): its bytes
+ * [*START, *END); returns 0 when there is none. */
+int tpl_f_line(const char *s, size_t len, size_t *pos, size_t *start, size_t *end);
+/* A Python whitespace byte (ASCII). */
+int tpl_f_isws(char c);
+
+#define TPL_FILTER(name) \
+  int name(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_val **a, tpl_val *args, tpl_val *out)
+
+/* filters_str.c */
+TPL_FILTER(tpl_f_capitalize);
+TPL_FILTER(tpl_f_center);
+TPL_FILTER(tpl_f_escape);
+TPL_FILTER(tpl_f_forceescape);
+TPL_FILTER(tpl_f_indent);
+TPL_FILTER(tpl_f_lower);
+TPL_FILTER(tpl_f_replace);
+TPL_FILTER(tpl_f_safe);
+TPL_FILTER(tpl_f_string);
+TPL_FILTER(tpl_f_striptags);
+TPL_FILTER(tpl_f_title);
+TPL_FILTER(tpl_f_trim);
+TPL_FILTER(tpl_f_truncate);
+TPL_FILTER(tpl_f_upper);
+TPL_FILTER(tpl_f_wordcount);
+TPL_FILTER(tpl_f_wordwrap);
+/* filters_web.c */
+TPL_FILTER(tpl_f_urlencode);
+TPL_FILTER(tpl_f_urlize);
+TPL_FILTER(tpl_f_xmlattr);
+TPL_FILTER(tpl_f_tojson);
+TPL_FILTER(tpl_f_pprint);
+/* filters_num.c */
+TPL_FILTER(tpl_f_abs);
+TPL_FILTER(tpl_f_filesizeformat);
+TPL_FILTER(tpl_f_float);
+TPL_FILTER(tpl_f_int_);
+TPL_FILTER(tpl_f_round);
+TPL_FILTER(tpl_f_default);
+TPL_FILTER(tpl_f_format);
+/* filters_seq.c */
+TPL_FILTER(tpl_f_attr_);
+TPL_FILTER(tpl_f_batch);
+TPL_FILTER(tpl_f_dictsort);
+TPL_FILTER(tpl_f_first);
+TPL_FILTER(tpl_f_items_);
+TPL_FILTER(tpl_f_join);
+TPL_FILTER(tpl_f_last);
+TPL_FILTER(tpl_f_length);
+TPL_FILTER(tpl_f_list);
+TPL_FILTER(tpl_f_max);
+TPL_FILTER(tpl_f_min);
+TPL_FILTER(tpl_f_reverse);
+TPL_FILTER(tpl_f_slice);
+TPL_FILTER(tpl_f_sort);
+TPL_FILTER(tpl_f_sum);
+TPL_FILTER(tpl_f_unique);
+/* filters_sel.c */
+TPL_FILTER(tpl_f_groupby);
+TPL_FILTER(tpl_f_map);
+TPL_FILTER(tpl_f_reject);
+TPL_FILTER(tpl_f_rejectattr);
+TPL_FILTER(tpl_f_select);
+TPL_FILTER(tpl_f_selectattr);
+
+#endif

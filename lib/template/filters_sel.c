@@ -1,0 +1,216 @@
+/* filters_sel.c: Jinja2's filters that run another filter or test per
+ * item (map, select, reject, selectattr, rejectattr) and groupby. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/err.h"
+#include "filters_int.h"
+
+/* N with its first SKIP arguments dropped and named NAME: the call of the
+ * filter or test an item goes through. */
+static tpl_node S_sub(const tpl_node *n, const char *name, int skip) {
+  tpl_node sub = *n;
+  sub.s = name;
+  sub.kids = n->kids ? n->kids + skip : NULL;
+  sub.kw = n->kw ? n->kw + skip : NULL;
+  sub.n = n->n - skip;
+  return sub;
+}
+
+TPL_FILTER(tpl_f_map) {
+  (void)a;
+  json_t *items, *r;
+  int rc, nomem = 0;
+  if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
+  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if (!(r = json_array())) {
+    json_decref(items);
+    return CC_ENOMEM;
+  }
+  size_t cnt = json_array_size(items);
+  if (n->n >= 1 && n->kw[0]) {
+    /* map(attribute=..., default=...) */
+    char buf[32];
+    const char *attr = NULL;
+    const tpl_val *dflt = NULL, *at = NULL;
+    for (int i = 0; i < n->n && rc == CC_OK; i++) {
+      if (n->kw[i] && !strcmp(n->kw[i], "attribute")) at = &args[i];
+      else if (n->kw[i] && !strcmp(n->kw[i], "default")) dflt = &args[i];
+      else rc = tpl_fail(rs, n, CC_EINVAL, "Unexpected keyword argument '%s'", n->kw[i] ? n->kw[i] : "?");
+    }
+    if (rc == CC_OK && !at) rc = tpl_fail(rs, n, CC_EINVAL, "map requires a filter argument");
+    if (rc == CC_OK) rc = tpl_f_attr(rs, n, at, buf, sizeof buf, &attr);
+    for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
+      json_t *k = tpl_f_key(json_array_get(items, i), attr, 0, &nomem);
+      if (!k && dflt && dflt->j && !nomem) k = json_incref(dflt->j);
+      if (!k) rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "map(): an item has no attribute '%s' (an undefined value cannot be collected)", attr ? attr : "");
+      else if (json_array_append_new(r, k)) rc = CC_ENOMEM;
+    }
+  } else if (n->n >= 1 && args[0].j && json_is_string(args[0].j)) {
+    tpl_fdef scratch;
+    const char *fname = json_string_value(args[0].j);
+    const tpl_fdef *def = tpl_filter_lookup(rs, fname, &scratch);
+    tpl_node sub = S_sub(n, fname, 1);
+    if (!def) rc = tpl_fail(rs, n, CC_EINVAL, "No filter named '%s'.", fname);
+    for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
+      tpl_val it = tpl_borrow(json_array_get(items, i)), o;
+      rc = tpl_filter_call(rs, def, &sub, &it, args + 1, &o);
+      tpl_val_drop(&it);
+      if (rc) break;
+      if (!o.j) rc = tpl_fail(rs, n, CC_EINVAL, "map(): the filter returned an undefined value");
+      else if (json_array_append_new(r, tpl_val_take(&o))) rc = CC_ENOMEM;
+    }
+  } else {
+    rc = tpl_fail(rs, n, CC_EINVAL, "map requires a filter argument");
+  }
+  json_decref(items);
+  if (rc) {
+    json_decref(r);
+    return rc;
+  }
+  *out = tpl_own(r);
+  return CC_OK;
+}
+
+/* select/reject(test, *args) and selectattr/rejectattr(attr, test, *args):
+ * the items (whose attribute) passes the test (or is truthy), kept when
+ * KEEP. */
+static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out, int keep, int byattr) {
+  json_t *items, *r;
+  char buf[32];
+  const char *attr = NULL;
+  int rc, nomem = 0, skip = 0;
+  for (int i = 0; i < n->n; i++)
+    if (n->kw[i] && i < 1 + byattr) return tpl_fail(rs, n, CC_EINVAL, "%s() got an unexpected keyword argument '%s'", n->s, n->kw[i]);
+  if (byattr) {
+    if (n->n < 1) return tpl_fail(rs, n, CC_EINVAL, "Missing parameter for attribute name");
+    if ((rc = tpl_f_attr(rs, n, &args[0], buf, sizeof buf, &attr))) return rc;
+    skip = 1;
+  }
+  const tpl_tdef *test = NULL;
+  tpl_node sub = *n;
+  if (n->n > skip) {
+    if (!args[skip].j || !json_is_string(args[skip].j))
+      return tpl_fail(rs, n, CC_EINVAL, "%s(): the test name must be a string", n->s);
+    const char *tname = json_string_value(args[skip].j);
+    if (!(test = tpl_test_find(tname))) return tpl_fail(rs, n, CC_EINVAL, "No test named '%s'.", tname);
+    sub = S_sub(n, tname, skip + 1);
+  }
+  if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
+  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if (!(r = json_array())) {
+    json_decref(items);
+    return CC_ENOMEM;
+  }
+  for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
+    json_t *it = json_array_get(items, i);
+    tpl_val v;
+    if (attr) {
+      json_t *k = tpl_f_key(it, attr, 0, &nomem);
+      if (nomem) {
+        rc = CC_ENOMEM;
+        break;
+      }
+      v = k ? tpl_own(k) : tpl_undef(attr);
+    } else {
+      v = tpl_ref(it);
+    }
+    int res = 0;
+    if (test) rc = tpl_test_call(rs, test, &sub, &v, args + skip + 1, &res);
+    else if (!v.j && rs->strict) rc = tpl_fail_undef(rs, n, &v);
+    else res = tpl_truthy(&v);
+    tpl_val_drop(&v);
+    if (rc == CC_OK && !res == !keep && json_array_append(r, it)) rc = CC_ENOMEM;
+  }
+  json_decref(items);
+  if (rc) {
+    json_decref(r);
+    return rc;
+  }
+  *out = tpl_own(r);
+  return CC_OK;
+}
+
+TPL_FILTER(tpl_f_select) {
+  (void)a;
+  return S_select(rs, n, in, args, out, 1, 0);
+}
+TPL_FILTER(tpl_f_reject) {
+  (void)a;
+  return S_select(rs, n, in, args, out, 0, 0);
+}
+TPL_FILTER(tpl_f_selectattr) {
+  (void)a;
+  return S_select(rs, n, in, args, out, 1, 1);
+}
+TPL_FILTER(tpl_f_rejectattr) {
+  (void)a;
+  return S_select(rs, n, in, args, out, 0, 1);
+}
+
+/* groupby(attribute, default=None, case_sensitive=False): the items
+ * sorted by the attribute, then one (grouper, list) group per run of equal
+ * keys; the grouper has the case of the group's first item. */
+TPL_FILTER(tpl_f_groupby) {
+  (void)args;
+  char buf[32];
+  const char *attr;
+  json_t *items = NULL, *sorted = NULL, *r = NULL, *keyed = NULL;
+  int rc, nomem = 0;
+  if (!a[0]) return tpl_fail(rs, n, CC_EINVAL, "groupby() missing 1 required positional argument: 'attribute'");
+  if ((rc = tpl_f_attr(rs, n, a[0], buf, sizeof buf, &attr))) return rc;
+  const json_t *dflt = a[1] && a[1]->j && !json_is_null(a[1]->j) ? a[1]->j : NULL;
+  int lower = !tpl_f_truthy(a[2], 0);
+  if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
+  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  /* Each item paired with its key (the default filled in), then sorted
+   * on the key: ("key", item) pairs sort on item 0. */
+  if (!(keyed = json_array())) rc = CC_ENOMEM;
+  for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
+    json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, 0, &nomem);
+    if (!k && dflt && !nomem) k = json_incref((json_t *)dflt);
+    if (!k) {
+      rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "groupby(): an item has no attribute '%s'", attr ? attr : "");
+      break;
+    }
+    json_t *pair = json_pack("[oO]", k, it);
+    if (!pair || json_array_append_new(keyed, pair)) rc = CC_ENOMEM;
+  }
+  if (rc == CC_OK) rc = tpl_f_sorted(rs, n, keyed, "0", lower, 0, &sorted);
+  if (rc == CC_OK && !(r = json_array())) rc = CC_ENOMEM;
+  json_t *curkey = NULL, *curlist = NULL;
+  for (size_t i = 0; rc == CC_OK && i < json_array_size(sorted); i++) {
+    json_t *pair = json_array_get(sorted, i), *k = json_array_get(pair, 0);
+    json_t *lk = tpl_f_key(k, NULL, lower, &nomem);
+    if (!lk) {
+      rc = CC_ENOMEM;
+      break;
+    }
+    if (!curkey || !tpl_equal(curkey, lk)) {
+      json_decref(curkey);
+      curkey = lk;
+      curlist = json_array();
+      json_t *gv[2] = {k, curlist};
+      json_t *g = curlist ? tpl_tuple_new(gv, 2, TPL_GROUP) : NULL;
+      json_decref(curlist);
+      if (!g || json_array_append_new(r, g)) {
+        rc = CC_ENOMEM;
+        break;
+      }
+    } else {
+      json_decref(lk);
+    }
+    if (json_array_append(curlist, json_array_get(pair, 1))) rc = CC_ENOMEM;
+  }
+  json_decref(curkey);
+  json_decref(items);
+  json_decref(keyed);
+  json_decref(sorted);
+  if (rc) {
+    json_decref(r);
+    return rc;
+  }
+  *out = tpl_own(r);
+  return CC_OK;
+}

@@ -1,0 +1,409 @@
+/* filters_seq.c: Jinja2's filters over sequences and mappings (first,
+ * last, list, length, reverse, sort, unique, min, max, sum, join, batch,
+ * slice, dictsort, items, attr). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/err.h"
+#include "filters_int.h"
+
+#define UNUSED (void)a, (void)args
+
+/* The input's items as a new array of our own; strict mode refuses an
+ * undefined input. */
+static int S_items(tpl_rs *rs, const tpl_node *n, const tpl_val *in, json_t **items) {
+  if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
+  return tpl_f_items(rs, n, in, items);
+}
+
+static int S_first_last(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out, int last) {
+  json_t *items;
+  int rc = S_items(rs, n, in, &items);
+  if (rc) return rc;
+  size_t cnt = json_array_size(items);
+  if (cnt == 0) *out = tpl_undef(last ? "No last item, sequence was empty." : "No first item, sequence was empty.");
+  else *out = tpl_borrow(json_array_get(items, last ? cnt - 1 : 0));
+  json_decref(items);
+  return CC_OK;
+}
+
+TPL_FILTER(tpl_f_first) {
+  UNUSED;
+  return S_first_last(rs, n, in, out, 0);
+}
+TPL_FILTER(tpl_f_last) {
+  UNUSED;
+  return S_first_last(rs, n, in, out, 1);
+}
+
+TPL_FILTER(tpl_f_list) {
+  UNUSED;
+  json_t *items;
+  int rc = S_items(rs, n, in, &items);
+  if (rc == CC_OK) *out = tpl_own(items);
+  return rc;
+}
+
+TPL_FILTER(tpl_f_length) {
+  UNUSED;
+  size_t len = 0;
+  if (!in->j) {
+    if (rs->strict) return tpl_fail_undef(rs, n, in);
+  } else if (json_is_string(in->j)) {
+    len = tpl_utf8_len(json_string_value(in->j), json_string_length(in->j));
+  } else if (json_is_array(in->j)) {
+    len = json_array_size(in->j);
+  } else if (json_is_object(in->j)) {
+    len = json_object_size(in->j);
+  } else {
+    return tpl_fail(rs, n, CC_EINVAL, "object of type '%s' has no len()", tpl_type_name(in->j));
+  }
+  *out = tpl_own(json_integer((json_int_t)len));
+  return out->j ? CC_OK : CC_ENOMEM;
+}
+
+TPL_FILTER(tpl_f_reverse) {
+  UNUSED;
+  json_t *items;
+  int rc = S_items(rs, n, in, &items);
+  if (rc) return rc;
+  size_t cnt = json_array_size(items);
+  if (in->j && json_is_string(in->j)) {
+    cc_buf b = CC_BUF_INIT;
+    for (size_t i = cnt; i-- > 0 && rc == CC_OK;) rc = tpl_str(&b, json_array_get(items, i));
+    json_decref(items);
+    if (rc) {
+      cc_buf_free(&b);
+      return CC_ENOMEM;
+    }
+    return tpl_f_bufout(out, &b, 0);
+  }
+  json_t *r = json_array();
+  for (size_t i = cnt; r && i-- > 0;)
+    if (json_array_append(r, json_array_get(items, i))) {
+      json_decref(r);
+      r = NULL;
+    }
+  json_decref(items);
+  *out = tpl_own(r);
+  return r ? CC_OK : CC_ENOMEM;
+}
+
+TPL_FILTER(tpl_f_sort) {
+  (void)args;
+  char buf[32];
+  const char *attr;
+  json_t *items, *r = NULL;
+  int rc = tpl_f_attr(rs, n, a[2], buf, sizeof buf, &attr);
+  if (rc || (rc = S_items(rs, n, in, &items))) return rc;
+  rc = tpl_f_sorted(rs, n, items, attr, !tpl_f_truthy(a[1], 0), tpl_f_truthy(a[0], 0), &r);
+  json_decref(items);
+  if (rc == CC_OK) *out = tpl_own(r);
+  return rc;
+}
+
+TPL_FILTER(tpl_f_unique) {
+  (void)args;
+  char buf[32];
+  const char *attr;
+  json_t *items;
+  int rc = tpl_f_attr(rs, n, a[1], buf, sizeof buf, &attr), nomem = 0;
+  if (rc || (rc = S_items(rs, n, in, &items))) return rc;
+  int lower = !tpl_f_truthy(a[0], 0);
+  size_t cnt = json_array_size(items);
+  json_t *r = json_array(), *seen = json_array();
+  rc = (r && seen) ? CC_OK : CC_ENOMEM;
+  for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
+    json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
+    if (!k) {
+      rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "unique(): an item has no attribute '%s'", attr ? attr : "");
+      break;
+    }
+    if ((json_is_array(k) && tpl_tuple_kind(k) == TPL_LIST) || json_is_object(k)) {
+      rc = tpl_fail(rs, n, CC_EINVAL, "unhashable type: '%s'", tpl_type_name(k));
+      json_decref(k);
+      break;
+    }
+    int dup = 0;
+    for (size_t s = 0; s < json_array_size(seen) && !dup; s++) dup = tpl_equal(json_array_get(seen, s), k);
+    if (!dup && (json_array_append_new(seen, k) || json_array_append(r, it))) rc = CC_ENOMEM;
+    else if (dup) json_decref(k);
+  }
+  json_decref(items);
+  json_decref(seen);
+  if (rc) {
+    json_decref(r);
+    return rc;
+  }
+  *out = tpl_own(r);
+  return CC_OK;
+}
+
+/* min/max: the first smallest (largest) item by the key, ties keeping
+ * the first, as Python's min and max do. */
+static int S_minmax(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_val **a, tpl_val *out, int max) {
+  char buf[32];
+  const char *attr;
+  json_t *items, *best = NULL, *bestk = NULL;
+  int rc = tpl_f_attr(rs, n, a[1], buf, sizeof buf, &attr), nomem = 0;
+  if (rc || (rc = S_items(rs, n, in, &items))) return rc;
+  int lower = !tpl_f_truthy(a[0], 0);
+  for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
+    json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
+    int c = 0;
+    if (!k) {
+      rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "%s(): an item has no attribute '%s'", n->s, attr ? attr : "");
+      break;
+    }
+    if (bestk && tpl_compare(k, bestk, &c)) {
+      rc = tpl_fail(rs, n, CC_EINVAL, "'%s' not supported between instances of '%s' and '%s'", max ? ">" : "<",
+                    tpl_type_name(k), tpl_type_name(bestk));
+      json_decref(k);
+      break;
+    }
+    if (!bestk || (max ? c > 0 : c < 0)) {
+      json_decref(bestk);
+      bestk = k;
+      best = it;
+    } else {
+      json_decref(k);
+    }
+  }
+  if (rc == CC_OK) *out = best ? tpl_borrow(best) : tpl_undef("No aggregated item, sequence was empty.");
+  json_decref(bestk);
+  json_decref(items);
+  return rc;
+}
+
+TPL_FILTER(tpl_f_min) {
+  (void)args;
+  return S_minmax(rs, n, in, a, out, 0);
+}
+TPL_FILTER(tpl_f_max) {
+  (void)args;
+  return S_minmax(rs, n, in, a, out, 1);
+}
+
+/* sum(iterable, attribute=None, start=0): a left fold of + from START. */
+TPL_FILTER(tpl_f_sum) {
+  (void)args;
+  char buf[32];
+  const char *path;
+  json_t *items = NULL;
+  int rc = tpl_f_attr(rs, n, a[0], buf, sizeof buf, &path), nomem = 0;
+  if (rc) return rc;
+  if (a[1] && a[1]->j && json_is_string(a[1]->j))
+    return tpl_fail(rs, n, CC_EINVAL, "sum() can't sum strings [use ''.join(seq) instead]");
+  if ((rc = tpl_items(rs, n, in, &items))) return rc;
+  tpl_node plus = *n;
+  plus.s = "+";
+  plus.b = NULL;
+  tpl_val acc = a[1] ? tpl_dup(a[1]) : tpl_own(json_integer(0));
+  if (!acc.j) rc = a[1] ? tpl_fail_undef(rs, n, a[1]) : CC_ENOMEM;
+  for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
+    json_t *k = tpl_f_key(json_array_get(items, i), path, 0, &nomem);
+    if (!k) {
+      rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "sum(): an item has no attribute '%s'", path);
+      break;
+    }
+    tpl_val iv = tpl_own(k), r;
+    rc = tpl_binop(rs, &plus, &acc, &iv, &r);
+    tpl_val_drop(&iv);
+    tpl_val_drop(&acc);
+    acc = r;
+  }
+  json_decref(items);
+  if (rc) {
+    tpl_val_drop(&acc);
+    return rc;
+  }
+  *out = acc;
+  out->safe = 0;
+  return CC_OK;
+}
+
+TPL_FILTER(tpl_f_join) {
+  (void)args;
+  json_t *items;
+  char abuf[32];
+  const char *attr = NULL;
+  int rc = tpl_f_attr(rs, n, a[1], abuf, sizeof abuf, &attr), nomem = 0;
+  if (rc || (rc = tpl_f_items(rs, n, in, &items))) return rc;
+  tpl_val d = a[0] ? *a[0] : tpl_undef(NULL);
+  cc_buf b = CC_BUF_INIT, ds = CC_BUF_INIT;
+  if (a[0] && (rc = tpl_to_buf(rs, n, &d, &ds))) goto out;
+  /* Item safety is lost in JSON, so only the delimiter's counts: a safe
+   * delimiter under autoescape escapes the items. */
+  int markup = rs->autoescape && d.safe;
+  for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
+    json_t *it = json_array_get(items, i), *k = NULL;
+    if (attr) {
+      if (!(k = tpl_f_key(it, attr, 0, &nomem))) {
+        rc = nomem ? CC_ENOMEM : rs->strict ? tpl_fail(rs, n, CC_EINVAL, "join(): an item has no attribute '%s'", attr) : CC_OK;
+        if (i && rc == CC_OK) rc = cc_buf_add(&b, ds.ptr ? ds.ptr : "", ds.len);
+        continue;
+      }
+      it = k;
+    }
+    if (i) rc = cc_buf_add(&b, ds.ptr ? ds.ptr : "", ds.len);
+    if (rc == CC_OK) {
+      if (markup) {
+        cc_buf t = CC_BUF_INIT;
+        rc = tpl_str(&t, it);
+        if (rc == CC_OK) rc = tpl_escape(&b, t.ptr ? t.ptr : "", t.len);
+        cc_buf_free(&t);
+      } else {
+        rc = tpl_str(&b, it);
+      }
+    }
+    json_decref(k);
+    if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
+  }
+  if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
+out:
+  cc_buf_free(&b);
+  cc_buf_free(&ds);
+  json_decref(items);
+  return rc;
+}
+
+/* batch(n, fill_with) and slice(n, fill_with): a list of lists. */
+static int S_chunked(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_val **a, tpl_val *out, int slice) {
+  long long k;
+  json_t *items, *r = NULL;
+  int rc;
+  if (!a[0]) return tpl_fail(rs, n, CC_EINVAL, "%s() missing 1 required positional argument", n->s);
+  if ((rc = tpl_f_int(rs, n, a[0], 0, &k))) return rc;
+  if ((rc = S_items(rs, n, in, &items))) return rc;
+  const json_t *fill = a[1] && a[1]->j && !json_is_null(a[1]->j) ? a[1]->j : NULL;
+  size_t len = json_array_size(items);
+  if (k <= 0 && (slice || len)) {
+    json_decref(items);
+    if (slice) return tpl_fail(rs, n, CC_EINVAL, "integer division or modulo by zero");
+    return tpl_fail(rs, n, CC_EINVAL, "batch(): line count must be positive");
+  }
+  if (slice && (unsigned long long)k > rs->max_iter) {
+    json_decref(items);
+    return tpl_fail(rs, n, CC_ELIMIT, "slice count exceeds the iteration limit");
+  }
+  if (!(r = json_array())) rc = CC_ENOMEM;
+  if (slice) {
+    size_t per = len / (size_t)k, extra = len % (size_t)k, off = 0;
+    for (size_t s = 0; s < (size_t)k && rc == CC_OK; s++) {
+      size_t start = off + s * per;
+      if (s < extra) off++;
+      size_t end = off + (s + 1) * per;
+      json_t *part = json_array();
+      if (!part || json_array_append_new(r, part)) {
+        rc = CC_ENOMEM;
+        break;
+      }
+      for (size_t i = start; i < end && rc == CC_OK; i++)
+        if (json_array_append(part, json_array_get(items, i))) rc = CC_ENOMEM;
+      if (rc == CC_OK && fill && s >= extra && json_array_append(part, (json_t *)fill)) rc = CC_ENOMEM;
+    }
+  } else {
+    json_t *part = NULL;
+    for (size_t i = 0; i < len && rc == CC_OK; i++) {
+      if (!part || json_array_size(part) == (size_t)k) {
+        if (!(part = json_array()) || json_array_append_new(r, part)) {
+          rc = CC_ENOMEM;
+          break;
+        }
+      }
+      if (json_array_append(part, json_array_get(items, i))) rc = CC_ENOMEM;
+    }
+    while (rc == CC_OK && part && fill && json_array_size(part) < (size_t)k)
+      if (json_array_append(part, (json_t *)fill)) rc = CC_ENOMEM;
+  }
+  json_decref(items);
+  if (rc) {
+    json_decref(r);
+    return rc;
+  }
+  *out = tpl_own(r);
+  return CC_OK;
+}
+
+TPL_FILTER(tpl_f_batch) {
+  (void)args;
+  return S_chunked(rs, n, in, a, out, 0);
+}
+TPL_FILTER(tpl_f_slice) {
+  (void)args;
+  return S_chunked(rs, n, in, a, out, 1);
+}
+
+/* The (key, value) tuples of the mapping J, in its order. */
+static int S_pairs(const json_t *j, json_t **out) {
+  json_t *pairs = json_array(), *x;
+  const char *k;
+  if (!pairs) return CC_ENOMEM;
+  json_object_foreach((json_t *)j, k, x) {
+    json_t *key = json_string(k), *kv[2] = {key, x};
+    json_t *t = key ? tpl_tuple_new(kv, 2, TPL_TUPLE) : NULL;
+    json_decref(key);
+    if (!t || json_array_append_new(pairs, t)) {
+      json_decref(pairs);
+      return CC_ENOMEM;
+    }
+  }
+  *out = pairs;
+  return CC_OK;
+}
+
+TPL_FILTER(tpl_f_dictsort) {
+  (void)args;
+  int rc;
+  if (!in->j || !json_is_object(in->j)) {
+    if (!in->j) return tpl_fail_undef(rs, n, in);
+    return tpl_fail(rs, n, CC_EINVAL, "'%s' object has no attribute 'items'", tpl_type_name(in->j));
+  }
+  const char *by = "key";
+  if (a[1]) {
+    if (!a[1]->j || !json_is_string(a[1]->j)) return tpl_fail(rs, n, CC_EINVAL, "You can only sort by either 'key' or 'value'");
+    by = json_string_value(a[1]->j);
+  }
+  if (strcmp(by, "key") && strcmp(by, "value")) return tpl_fail(rs, n, CC_EINVAL, "You can only sort by either 'key' or 'value'");
+  json_t *pairs, *r = NULL;
+  if ((rc = S_pairs(in->j, &pairs))) return rc;
+  rc = tpl_f_sorted(rs, n, pairs, by[0] == 'k' ? "0" : "1", !tpl_f_truthy(a[0], 0), tpl_f_truthy(a[2], 0), &r);
+  json_decref(pairs);
+  if (rc == CC_OK) *out = tpl_own(r);
+  return rc;
+}
+
+/* items: the (key, value) tuples of a mapping; undefined is empty. */
+TPL_FILTER(tpl_f_items_) {
+  UNUSED;
+  json_t *pairs;
+  int rc;
+  if (!in->j) {
+    if (rs->strict) return tpl_fail_undef(rs, n, in);
+    *out = tpl_own(json_array());
+    return out->j ? CC_OK : CC_ENOMEM;
+  }
+  if (!json_is_object(in->j)) return tpl_fail(rs, n, CC_EINVAL, "Can only get item pairs from a mapping.");
+  if ((rc = S_pairs(in->j, &pairs))) return rc;
+  *out = tpl_own(pairs);
+  return CC_OK;
+}
+
+/* attr(name): an attribute, never an item; JSON values have none but the
+ * groups of groupby (.grouper, .list), so this is mostly undefined. */
+TPL_FILTER(tpl_f_attr_) {
+  (void)args;
+  if (!a[0]) return tpl_fail(rs, n, CC_EINVAL, "attr() missing 1 required positional argument: 'name'");
+  if (!in->j) return tpl_fail_undef(rs, n, in);
+  if (!a[0]->j || !json_is_string(a[0]->j)) return tpl_fail(rs, n, CC_EINVAL, "attribute name must be string");
+  const char *name = json_string_value(a[0]->j);
+  if (json_is_array(in->j) && tpl_tuple_kind(in->j) == TPL_GROUP && (!strcmp(name, "grouper") || !strcmp(name, "list"))) {
+    *out = tpl_borrow(json_array_get(in->j, name[0] == 'l'));
+    return CC_OK;
+  }
+  *out = tpl_undef(NULL);
+  out->hint = "(attribute)";
+  out->owner = tpl_type_name(in->j);
+  return CC_OK;
+}

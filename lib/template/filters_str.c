@@ -1,0 +1,704 @@
+/* filters_str.c: Jinja2's string filters (case, escaping, trim, replace,
+ * truncate, center, indent, wordwrap, wordcount, striptags). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "casemap.h"
+#include "cc/err.h"
+#include "filters_int.h"
+
+#define UNUSED (void)a, (void)args
+
+/* ---- case mapping (casemap.c: Unicode as Python maps it) ---- */
+
+/* A separator of Jinja2's title filter: [-\s({\[<] (\s as Python's re
+ * matches it in a str). */
+static int S_title_sep(const char *s, size_t n) {
+  unsigned char c = (unsigned char)s[0];
+  if (n == 1)
+    return c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || c == ' ' || (c >= 0x09 && c <= 0x0D) ||
+           (c >= 0x1C && c <= 0x1F);
+  static const char *const ws[] = {"\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\xa8", "\xe2\x80\xa9",
+                                   "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80"};
+  for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
+    if (strlen(ws[i]) == n && memcmp(s, ws[i], n) == 0) return 1;
+  /* U+2000..U+200A */
+  return n == 3 && c == 0xE2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] <= 0x8A;
+}
+
+/* title: each word's first character upper, the rest lower, words being
+ * what Jinja2's split on [-\s({\[<]+ leaves. */
+static int S_title(cc_buf *b, const char *s, size_t l) {
+  int rc = CC_OK;
+  for (size_t i = 0; i < l && rc == CC_OK;) {
+    size_t n = tpl_utf8_seq(s + i, l - i);
+    if (S_title_sep(s + i, n)) {
+      rc = tpl_buf_add(b, s + i, n);
+      i += n;
+      continue;
+    }
+    size_t j = i + n;
+    while (j < l) {
+      size_t m = tpl_utf8_seq(s + j, l - j);
+      if (S_title_sep(s + j, m)) break;
+      j += m;
+    }
+    rc = tpl_case_map(b, s + i, n, TPL_UPPER);
+    if (rc == CC_OK) rc = tpl_case_map(b, s + i + n, j - i - n, TPL_LOWER);
+    i = j;
+  }
+  return rc;
+}
+
+static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out, int mode) {
+  const char *s;
+  size_t l;
+  tpl_val t;
+  int rc = tpl_f_instr(rs, n, in, &s, &l, &t);
+  if (rc) return rc;
+  cc_buf b = CC_BUF_INIT;
+  if (mode == 3) rc = S_title(&b, s, l);
+  else rc = tpl_case_map(&b, s, l, mode == 0 ? TPL_UPPER : mode == 1 ? TPL_LOWER : TPL_TITLE);
+  if (rc == CC_OK) {
+    /* Valid UTF-8 mapped code point by code point stays valid. */
+    *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
+    out->safe = t.safe;
+    rc = out->j ? CC_OK : CC_ENOMEM;
+  } else {
+    rc = CC_ENOMEM;
+  }
+  cc_buf_free(&b);
+  tpl_val_drop(&t);
+  return rc;
+}
+
+TPL_FILTER(tpl_f_upper) {
+  UNUSED;
+  return S_case(rs, n, in, out, 0);
+}
+TPL_FILTER(tpl_f_lower) {
+  UNUSED;
+  return S_case(rs, n, in, out, 1);
+}
+TPL_FILTER(tpl_f_capitalize) {
+  UNUSED;
+  return S_case(rs, n, in, out, 2);
+}
+TPL_FILTER(tpl_f_title) {
+  UNUSED;
+  return S_case(rs, n, in, out, 3);
+}
+
+/* ---- escaping ---- */
+
+static int S_escape(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out, int force) {
+  if (in->safe && !force) {
+    *out = tpl_borrow(in->j);
+    out->safe = 1;
+    return CC_OK;
+  }
+  const char *s;
+  size_t l;
+  tpl_val t;
+  int rc;
+  /* escape(None) is 'None'; an undefined value escapes to ''. */
+  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) return rc;
+  cc_buf b = CC_BUF_INIT;
+  rc = tpl_escape(&b, s, l);
+  tpl_val_drop(&t);
+  if (rc) {
+    cc_buf_free(&b);
+    return CC_ENOMEM;
+  }
+  return tpl_f_bufout(out, &b, 1);
+}
+
+TPL_FILTER(tpl_f_escape) {
+  UNUSED;
+  return S_escape(rs, n, in, out, 0);
+}
+TPL_FILTER(tpl_f_forceescape) {
+  UNUSED;
+  return S_escape(rs, n, in, out, 1);
+}
+
+TPL_FILTER(tpl_f_safe) {
+  UNUSED;
+  int rc = tpl_to_str(rs, n, in, out);
+  if (rc) return rc;
+  out->safe = 1;
+  return CC_OK;
+}
+
+TPL_FILTER(tpl_f_string) {
+  UNUSED;
+  return tpl_to_str(rs, n, in, out);
+}
+
+/* ---- trim, replace, truncate ---- */
+
+TPL_FILTER(tpl_f_trim) {
+  (void)args;
+  const char *s, *chars = NULL;
+  size_t l;
+  tpl_val t;
+  int rc;
+  if (a[0] && a[0]->j && !json_is_null(a[0]->j)) {
+    if (!json_is_string(a[0]->j)) return tpl_fail(rs, n, CC_EINVAL, "strip arg must be None or str");
+    chars = json_string_value(a[0]->j);
+  }
+  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) return rc;
+  size_t i = 0, j = l;
+  if (chars) {
+    /* ASCII chars only: multibyte sets would need code point matching. */
+    while (i < j && s[i] && strchr(chars, s[i])) i++;
+    while (j > i && s[j - 1] && strchr(chars, s[j - 1])) j--;
+  } else {
+    while (i < j && tpl_f_isws(s[i])) i++;
+    while (j > i && tpl_f_isws(s[j - 1])) j--;
+  }
+  rc = tpl_f_strout(out, s + i, j - i, t.safe);
+  tpl_val_drop(&t);
+  return rc;
+}
+
+TPL_FILTER(tpl_f_replace) {
+  (void)args;
+  int rc;
+  if (!a[0] || !a[1]) return tpl_fail(rs, n, CC_EINVAL, "replace() missing required arguments 'old' and 'new'");
+  long long count = -1;
+  if (a[2] && a[2]->j && json_is_null(a[2]->j)) a[2] = NULL;
+  if ((rc = tpl_f_int(rs, n, a[2], -1, &count))) return rc;
+  tpl_val ts, to, tn;
+  const char *s, *o, *nw;
+  size_t sl, ol, nl;
+  if ((rc = tpl_f_instr(rs, n, in, &s, &sl, &ts))) return rc;
+  if ((rc = tpl_f_instr(rs, n, a[0], &o, &ol, &to))) {
+    tpl_val_drop(&ts);
+    return rc;
+  }
+  if ((rc = tpl_f_instr(rs, n, a[1], &nw, &nl, &tn))) {
+    tpl_val_drop(&ts);
+    tpl_val_drop(&to);
+    return rc;
+  }
+  int markup = ts.safe || (rs->autoescape && (to.safe || tn.safe));
+  cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, ob = CC_BUF_INIT, nb = CC_BUF_INIT;
+  /* Markup.replace escapes what is not Markup. */
+  if (markup && !ts.safe) rc |= tpl_escape(&src, s, sl);
+  else rc |= cc_buf_add(&src, s, sl);
+  /* markupsafe 3 escapes NEW but not OLD. */
+  rc |= cc_buf_add(&ob, o, ol);
+  if (markup && !tn.safe) rc |= tpl_escape(&nb, nw, nl);
+  else rc |= cc_buf_add(&nb, nw, nl);
+  const char *S = src.ptr ? src.ptr : "", *O = ob.ptr ? ob.ptr : "", *N = nb.ptr ? nb.ptr : "";
+  size_t SL = src.len, OL = ob.len, NL = nb.len, i = 0;
+  long long done = 0;
+  while (rc == CC_OK && i <= SL) {
+    if ((count < 0 || done < count) && OL == 0) {
+      rc = cc_buf_add(&b, N, NL);
+      if (i < SL) {
+        size_t j = i + 1;
+        while (j < SL && ((unsigned char)S[j] & 0xC0) == 0x80) j++;
+        rc |= cc_buf_add(&b, S + i, j - i);
+        i = j;
+      } else {
+        i++;
+      }
+      done++;
+    } else if ((count < 0 || done < count) && OL && i + OL <= SL && memcmp(S + i, O, OL) == 0) {
+      rc = cc_buf_add(&b, N, NL);
+      i += OL;
+      done++;
+    } else if (i < SL) {
+      rc = cc_buf_add(&b, S + i, 1);
+      i++;
+    } else {
+      break;
+    }
+    if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
+  }
+  if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
+  else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
+  cc_buf_free(&b);
+  cc_buf_free(&src);
+  cc_buf_free(&ob);
+  cc_buf_free(&nb);
+  tpl_val_drop(&ts);
+  tpl_val_drop(&to);
+  tpl_val_drop(&tn);
+  return rc;
+}
+
+TPL_FILTER(tpl_f_truncate) {
+  (void)args;
+  long long length = 0, leeway = 0;
+  int rc;
+  if (a[3] && a[3]->j && json_is_null(a[3]->j)) a[3] = NULL;
+  if ((rc = tpl_f_int(rs, n, a[0], 255, &length)) || (rc = tpl_f_int(rs, n, a[3], 5, &leeway))) return rc;
+  const char *s, *end = "...";
+  size_t l, el = 3;
+  tpl_val t, te = tpl_undef(NULL);
+  if (a[2] && (rc = tpl_f_instr(rs, n, a[2], &end, &el, &te))) return rc;
+  size_t endcp = tpl_utf8_len(end, el);
+  if (length < (long long)endcp) {
+    tpl_val_drop(&te);
+    return tpl_fail(rs, n, CC_EINVAL, "expected length >= %zu, got %lld", endcp, length);
+  }
+  if (leeway < 0) {
+    tpl_val_drop(&te);
+    return tpl_fail(rs, n, CC_EINVAL, "expected leeway >= 0, got %lld", leeway);
+  }
+  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
+    tpl_val_drop(&te);
+    return rc;
+  }
+  size_t cps = tpl_utf8_len(s, l);
+  if ((long long)cps <= length + leeway) {
+    rc = tpl_f_strout(out, s, l, t.safe);
+  } else {
+    /* Byte offset of code point LENGTH - len(end). */
+    long long keep = length - (long long)endcp;
+    size_t off = 0;
+    for (long long k = 0; k < keep && off < l; k++) {
+      off++;
+      while (off < l && ((unsigned char)s[off] & 0xC0) == 0x80) off++;
+    }
+    size_t cut = off;
+    if (!tpl_f_truthy(a[1], 0)) {
+      /* rsplit(" ", 1)[0]: drop from the last space on, if any. */
+      for (size_t k = off; k-- > 0;)
+        if (s[k] == ' ') {
+          cut = k;
+          break;
+        }
+    }
+    cc_buf b = CC_BUF_INIT;
+    rc = cc_buf_add(&b, s, cut) | cc_buf_add(&b, end, el);
+    rc = rc ? CC_ENOMEM : tpl_f_bufout(out, &b, 0);
+    cc_buf_free(&b);
+  }
+  tpl_val_drop(&t);
+  tpl_val_drop(&te);
+  return rc;
+}
+
+/* ---- layout ---- */
+
+static int S_spaces(cc_buf *b, long long k) {
+  int rc = CC_OK;
+  for (long long i = 0; i < k && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  return rc;
+}
+
+/* str.center: the extra space goes left when the margin and width are odd. */
+TPL_FILTER(tpl_f_center) {
+  (void)args;
+  long long width;
+  const char *s;
+  size_t l;
+  tpl_val t;
+  int rc;
+  if ((rc = tpl_f_int(rs, n, a[0], 80, &width))) return rc;
+  if (width > (long long)rs->max_out) return tpl_fail(rs, n, CC_ELIMIT, "center width exceeds the output limit");
+  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) return rc;
+  long long len = (long long)tpl_utf8_len(s, l), marg = width - len;
+  cc_buf b = CC_BUF_INIT;
+  if (marg > 0) {
+    long long left = marg / 2 + (marg & width & 1);
+    rc = S_spaces(&b, left);
+    if (rc == CC_OK) rc = cc_buf_add(&b, s, l);
+    if (rc == CC_OK) rc = S_spaces(&b, marg - left);
+  } else {
+    rc = cc_buf_add(&b, s, l);
+  }
+  tpl_val_drop(&t);
+  if (rc) {
+    cc_buf_free(&b);
+    return CC_ENOMEM;
+  }
+  return tpl_f_bufout(out, &b, 0);
+}
+
+TPL_FILTER(tpl_f_indent) {
+  (void)args;
+  const char *s, *ind = NULL;
+  size_t l, il = 0;
+  tpl_val t, ti = tpl_undef(NULL);
+  long long w = 4;
+  int rc;
+  if (a[0] && a[0]->j && json_is_string(a[0]->j)) {
+    ind = json_string_value(a[0]->j);
+    il = json_string_length(a[0]->j);
+  } else if ((rc = tpl_f_int(rs, n, a[0], 4, &w))) {
+    return rc;
+  }
+  if (w > 10000) return tpl_fail(rs, n, CC_ELIMIT, "indent width above 10000");
+  cc_buf ib = CC_BUF_INIT, b = CC_BUF_INIT;
+  if (!ind) {
+    if (S_spaces(&ib, w)) return CC_ENOMEM;
+    ind = ib.ptr ? ib.ptr : "";
+    il = ib.len;
+  }
+  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
+    cc_buf_free(&ib);
+    return rc;
+  }
+  int first = tpl_f_truthy(a[1], 0), blank = tpl_f_truthy(a[2], 0);
+  /* (s + "\n").splitlines(), rejoined with "\n". */
+  cc_buf src = CC_BUF_INIT;
+  rc = cc_buf_add(&src, s, l);
+  if (rc == CC_OK) rc = cc_buf_putc(&src, '\n');
+  size_t pos = 0, ls, le, k = 0;
+  if (first && rc == CC_OK) rc = cc_buf_add(&b, ind, il);
+  while (rc == CC_OK && tpl_f_line(src.ptr, src.len, &pos, &ls, &le)) {
+    if (k) rc = cc_buf_putc(&b, '\n');
+    if (rc == CC_OK && k && (blank || le > ls)) rc = cc_buf_add(&b, ind, il);
+    if (rc == CC_OK) rc = cc_buf_add(&b, src.ptr + ls, le - ls);
+    if (b.len > rs->max_out) rc = CC_ETOOBIG;
+    k++;
+  }
+  int safe = t.safe;
+  tpl_val_drop(&t);
+  tpl_val_drop(&ti);
+  cc_buf_free(&src);
+  cc_buf_free(&ib);
+  if (rc) {
+    cc_buf_free(&b);
+    return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "indent result exceeds the output limit") : CC_ENOMEM;
+  }
+  return tpl_f_bufout(out, &b, safe);
+}
+
+/* \w as Python's re matches it, approximated: ASCII letters, digits, _ and
+ * every non-ASCII code point but the common spaces and punctuation. */
+static int S_word(const char *s, size_t n) {
+  unsigned char c = (unsigned char)s[0];
+  if (n == 1) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  if (S_title_sep(s, n)) return 0;
+  /* U+2010..U+2027 (dashes, quotes, bullets), U+00A1..U+00BF but the
+   * letters-like ª (AA) µ (B5) º (BA) and ²³¹ (B2 B3 B9) */
+  if (n == 3 && c == 0xE2 && (unsigned char)s[1] == 0x80) return 0;
+  if (n == 2 && c == 0xC2) {
+    unsigned char d = (unsigned char)s[1];
+    return d == 0xAA || d == 0xB5 || d == 0xBA || d == 0xB2 || d == 0xB3 || d == 0xB9 || d == 0xBC || d == 0xBD ||
+           d == 0xBE;
+  }
+  if (n == 2 && c == 0xC3) return (unsigned char)s[1] != 0x97 && (unsigned char)s[1] != 0xB7; /* × ÷ */
+  if (n == 3 && c == 0xE2) return 0; /* U+2000..U+2FFF: symbols, arrows, marks */
+  return 1;
+}
+
+TPL_FILTER(tpl_f_wordcount) {
+  UNUSED;
+  const char *s;
+  size_t l;
+  tpl_val t;
+  int rc = tpl_f_instr(rs, n, in, &s, &l, &t);
+  if (rc) return rc;
+  long long words = 0;
+  int inword = 0;
+  for (size_t i = 0; i < l;) {
+    size_t k = tpl_utf8_seq(s + i, l - i);
+    int w = S_word(s + i, k);
+    if (w && !inword) words++;
+    inword = w;
+    i += k;
+  }
+  tpl_val_drop(&t);
+  *out = tpl_own(json_integer(words));
+  return out->j ? CC_OK : CC_ENOMEM;
+}
+
+/* ---- wordwrap: Python's textwrap.wrap on each line ---- */
+
+typedef struct {
+  const char *s;
+  size_t len; /* bytes */
+  size_t cps; /* code points */
+  int ws;
+} S_chunk;
+
+static int S_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+static int S_letter(const char *s, size_t i, size_t l) {
+  if (i >= l) return 0;
+  unsigned char c = (unsigned char)s[i];
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* textwrap's chunks: whitespace runs, and words (split after a hyphen
+ * between letters when BREAK_HYPHENS). */
+static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout) {
+  size_t cap = 16, k = 0;
+  S_chunk *c = malloc(cap * sizeof *c);
+  if (!c) return CC_ENOMEM;
+  for (size_t i = 0; i < l;) {
+    size_t j = i;
+    int ws = S_ws(s[i]);
+    if (ws) {
+      while (j < l && S_ws(s[j])) j++;
+    } else {
+      while (j < l && !S_ws(s[j])) {
+        if (hy && s[j] == '-' && j >= i + 2 && S_letter(s, j - 1, l) && S_letter(s, j - 2, l) && S_letter(s, j + 1, l) &&
+            (S_letter(s, j + 2, l) || (j + 3 < l && s[j + 2] == '-' && S_letter(s, j + 3, l)))) {
+          j++;
+          break;
+        }
+        j++;
+      }
+    }
+    if (k == cap) {
+      S_chunk *nc = realloc(c, 2 * cap * sizeof *c);
+      if (!nc) {
+        free(c);
+        return CC_ENOMEM;
+      }
+      c = nc;
+      cap *= 2;
+    }
+    c[k].s = s + i;
+    c[k].len = j - i;
+    c[k].cps = tpl_utf8_len(s + i, j - i);
+    c[k].ws = ws;
+    k++;
+    i = j;
+  }
+  *out = c;
+  *nout = k;
+  return CC_OK;
+}
+
+/* Byte length of the first K code points of S. */
+static size_t S_prefix(const char *s, size_t len, size_t k) {
+  size_t i = 0;
+  for (size_t n = 0; i < len && n < k; n++) i += tpl_utf8_seq(s + i, len - i);
+  return i;
+}
+
+/* Appends textwrap.wrap(LINE) joined by WRAP; *ANY set once a line was
+ * written (the caller joins paragraphs by WRAP too). */
+static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw, int hy, const char *wrap, size_t wl) {
+  S_chunk *c;
+  size_t nc, top = 0, nlines = 0;
+  int rc = S_chunks(line, l, hy, &c, &nc);
+  if (rc) return rc;
+  cc_buf cur = CC_BUF_INIT;
+  while (top < nc && rc == CC_OK) {
+    size_t curlen = 0;
+    cc_buf_truncate(&cur, 0);
+    /* Whitespace opening a line is dropped, but at the very start. */
+    if (c[top].ws && nlines) top++;
+    size_t first = top, last_ws = 0, ncur = 0;
+    while (top < nc && curlen + c[top].cps <= width) {
+      if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
+      curlen += c[top].cps;
+      last_ws = c[top].ws;
+      ncur++;
+      top++;
+    }
+    if (rc) break;
+    if (top < nc && c[top].cps > width) {
+      size_t left = width < 1 ? 1 : width - curlen;
+      if (longw) {
+        size_t end = left;
+        if (hy && c[top].cps > left) {
+          /* The last hyphen within LEFT code points, after a non-hyphen. */
+          size_t lim = S_prefix(c[top].s, c[top].len, left), hyph = 0;
+          for (size_t q = lim; q-- > 1;)
+            if (c[top].s[q] == '-') {
+              hyph = q;
+              break;
+            }
+          int other = 0;
+          for (size_t q = 0; q < hyph; q++) other |= c[top].s[q] != '-';
+          if (hyph > 0 && other) end = tpl_utf8_len(c[top].s, hyph) + 1;
+        }
+        size_t eb = S_prefix(c[top].s, c[top].len, end);
+        if ((rc = cc_buf_add(&cur, c[top].s, eb))) break;
+        if (eb) {
+          last_ws = 0;
+          ncur++;
+        }
+        c[top].s += eb;
+        c[top].len -= eb;
+        c[top].cps -= end < c[top].cps ? end : c[top].cps;
+      } else if (ncur == 0) {
+        if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
+        last_ws = c[top].ws;
+        ncur++;
+        top++;
+      }
+    }
+    (void)first;
+    /* Whitespace closing a line is dropped. */
+    if (ncur && last_ws) {
+      size_t k = cur.len;
+      while (k && S_ws(cur.ptr[k - 1])) k--;
+      cc_buf_truncate(&cur, k);
+      ncur--;
+    }
+    if (ncur) {
+      if (nlines) rc = cc_buf_add(b, wrap, wl);
+      if (rc == CC_OK) rc = cc_buf_add(b, cur.ptr ? cur.ptr : "", cur.len);
+      nlines++;
+    }
+  }
+  cc_buf_free(&cur);
+  free(c);
+  return rc;
+}
+
+TPL_FILTER(tpl_f_wordwrap) {
+  (void)args;
+  long long width;
+  const char *s, *wrap = "\n";
+  size_t l, wl = 1;
+  tpl_val t, tw = tpl_undef(NULL);
+  int rc;
+  if ((rc = tpl_f_int(rs, n, a[0], 79, &width))) return rc;
+  if (width <= 0) return tpl_fail(rs, n, CC_EINVAL, "invalid width %lld (must be > 0)", width);
+  if (a[2] && a[2]->j && !json_is_null(a[2]->j) && (rc = tpl_f_instr(rs, n, a[2], &wrap, &wl, &tw))) return rc;
+  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
+    tpl_val_drop(&tw);
+    return rc;
+  }
+  cc_buf b = CC_BUF_INIT;
+  size_t pos = 0, ls, le, k = 0;
+  while (rc == CC_OK && tpl_f_line(s, l, &pos, &ls, &le)) {
+    if (k++) rc = cc_buf_add(&b, wrap, wl);
+    if (rc == CC_OK)
+      rc = S_wrap(&b, s + ls, le - ls, (size_t)width, tpl_f_truthy(a[1], 1), tpl_f_truthy(a[3], 1), wrap, wl);
+    if (b.len > rs->max_out) rc = CC_ETOOBIG;
+  }
+  tpl_val_drop(&t);
+  tpl_val_drop(&tw);
+  if (rc) {
+    cc_buf_free(&b);
+    return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "wordwrap result exceeds the output limit") : CC_ENOMEM;
+  }
+  return tpl_f_bufout(out, &b, 0);
+}
+
+/* ---- striptags: Markup.striptags ---- */
+
+static const struct {
+  const char *name, *utf8;
+} S_entities[] = {{"amp", "&"},        {"lt", "<"},           {"gt", ">"},          {"quot", "\""},
+                  {"apos", "'"},       {"nbsp", "\xc2\xa0"},  {"copy", "\xc2\xa9"}, {"reg", "\xc2\xae"},
+                  {"laquo", "\xc2\xab"}, {"raquo", "\xc2\xbb"}, {"mdash", "\xe2\x80\x94"}, {"ndash", "\xe2\x80\x93"},
+                  {"hellip", "\xe2\x80\xa6"}, {"trade", "\xe2\x84\xa2"}, {"euro", "\xe2\x82\xac"}, {"middot", "\xc2\xb7"},
+                  {"bull", "\xe2\x80\xa2"}, {"deg", "\xc2\xb0"}};
+
+/* html.unescape for numeric references and the common named ones. */
+static int S_unescape(cc_buf *b, const char *s, size_t l) {
+  int rc = CC_OK;
+  for (size_t i = 0; i < l && rc == CC_OK;) {
+    if (s[i] != '&') {
+      rc = cc_buf_putc(b, s[i++]);
+      continue;
+    }
+    size_t j = i + 1;
+    if (j < l && s[j] == '#') {
+      int hex = j + 1 < l && (s[j + 1] == 'x' || s[j + 1] == 'X');
+      size_t k = j + 1 + hex;
+      unsigned long cp = 0;
+      size_t d0 = k;
+      while (k < l && k - d0 < 8 &&
+             ((s[k] >= '0' && s[k] <= '9') || (hex && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'f')))) {
+        cp = cp * (hex ? 16 : 10) + (unsigned long)(s[k] <= '9' ? s[k] - '0' : (s[k] | 32) - 'a' + 10);
+        k++;
+      }
+      if (k > d0) {
+        if (k < l && s[k] == ';') k++;
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) cp = 0xFFFD;
+        rc = tpl_utf8_put(b, (unsigned)cp);
+        i = k;
+        continue;
+      }
+    } else {
+      size_t k = j;
+      while (k < l && k - j < 8 && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z')) k++;
+      if (k < l && s[k] == ';') {
+        size_t e;
+        for (e = 0; e < sizeof S_entities / sizeof *S_entities; e++)
+          if (strlen(S_entities[e].name) == k - j && !memcmp(S_entities[e].name, s + j, k - j)) break;
+        if (e < sizeof S_entities / sizeof *S_entities) {
+          rc = cc_buf_puts(b, S_entities[e].utf8);
+          i = k + 1;
+          continue;
+        }
+      }
+    }
+    rc = cc_buf_putc(b, s[i++]);
+  }
+  return rc;
+}
+
+/* Removes [START, END) markers pairs (comments, then tags) in place. */
+static size_t S_strip(char *v, size_t len, const char *open, const char *close) {
+  size_t ol = strlen(open), cl = strlen(close), from = 0;
+  for (;;) {
+    char *st = NULL;
+    for (size_t i = from; i + ol <= len; i++)
+      if (!memcmp(v + i, open, ol)) {
+        st = v + i;
+        break;
+      }
+    if (!st) return len;
+    char *en = NULL;
+    for (char *p = st; p + cl <= v + len; p++)
+      if (!memcmp(p, close, cl)) {
+        en = p;
+        break;
+      }
+    if (!en) return len;
+    size_t cut = (size_t)(en + cl - st);
+    memmove(st, en + cl, (size_t)(v + len - (en + cl)));
+    len -= cut;
+    from = (size_t)(st - v);
+  }
+}
+
+TPL_FILTER(tpl_f_striptags) {
+  UNUSED;
+  const char *s;
+  size_t l;
+  tpl_val t;
+  int rc = tpl_f_instr(rs, n, in, &s, &l, &t);
+  if (rc) return rc;
+  char *v = malloc(l + 1);
+  if (!v) {
+    tpl_val_drop(&t);
+    return CC_ENOMEM;
+  }
+  memcpy(v, s, l);
+  tpl_val_drop(&t);
+  l = S_strip(v, l, "<!--", "-->");
+  l = S_strip(v, l, "<", ">");
+  /* " ".join(value.split()), then unescape. */
+  cc_buf sp = CC_BUF_INIT, b = CC_BUF_INIT;
+  for (size_t i = 0; i < l && rc == CC_OK;) {
+    size_t k = tpl_utf8_seq(v + i, l - i);
+    if (S_title_sep(v + i, k) && !(k == 1 && strchr("-({[<", v[i]))) {
+      i += k;
+      continue;
+    }
+    size_t j = i;
+    while (j < l) {
+      size_t m = tpl_utf8_seq(v + j, l - j);
+      if (S_title_sep(v + j, m) && !(m == 1 && strchr("-({[<", v[j]))) break;
+      j += m;
+    }
+    if (sp.len) rc = cc_buf_putc(&sp, ' ');
+    if (rc == CC_OK) rc = cc_buf_add(&sp, v + i, j - i);
+    i = j;
+  }
+  free(v);
+  if (rc == CC_OK) rc = S_unescape(&b, sp.ptr ? sp.ptr : "", sp.len);
+  cc_buf_free(&sp);
+  if (rc) {
+    cc_buf_free(&b);
+    return CC_ENOMEM;
+  }
+  return tpl_f_bufout(out, &b, 0);
+}

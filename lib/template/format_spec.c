@@ -1,0 +1,411 @@
+/* format_spec.c: Python's str.format and its format-spec mini-language
+ * (format(value, spec)) for str, int, float, bool and None. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casemap.h"
+#include "cc/err.h"
+#include "filters_int.h"
+#include "format.h"
+
+typedef struct {
+  const char *fill; /* one code point */
+  size_t fl;
+  char align; /* 0 < > = ^ */
+  char sign;  /* 0 + - space */
+  int alt, zero, prec_set;
+  char group; /* 0 , _ */
+  long long width, prec;
+  char type; /* 0 or the type letter */
+} S_fs;
+
+static int S_parse_spec(const char *s, size_t l, S_fs *f, char *err, size_t el) {
+  size_t i = 0;
+  memset(f, 0, sizeof *f);
+  f->fill = " ";
+  f->fl = 1;
+  f->width = -1;
+  size_t k = l ? tpl_utf8_seq(s, l) : 0;
+  if (k && k < l && strchr("<>=^", s[k])) {
+    f->fill = s;
+    f->fl = k;
+    f->align = s[k];
+    i = k + 1;
+  } else if (l && strchr("<>=^", s[0])) {
+    f->align = s[0];
+    i = 1;
+  }
+  if (i < l && strchr("+- ", s[i])) f->sign = s[i++];
+  if (i < l && s[i] == 'z') i++;
+  if (i < l && s[i] == '#') f->alt = 1, i++;
+  if (i < l && s[i] == '0') {
+    f->zero = 1;
+    i++;
+  }
+  if (i < l && s[i] >= '0' && s[i] <= '9') {
+    f->width = 0;
+    while (i < l && s[i] >= '0' && s[i] <= '9' && f->width < 100000000) f->width = f->width * 10 + (s[i++] - '0');
+  }
+  if (i < l && (s[i] == ',' || s[i] == '_')) f->group = s[i++];
+  if (i < l && s[i] == '.') {
+    i++;
+    if (i >= l || s[i] < '0' || s[i] > '9') {
+      snprintf(err, el, "Format specifier missing precision");
+      return CC_EINVAL;
+    }
+    f->prec_set = 1;
+    while (i < l && s[i] >= '0' && s[i] <= '9' && f->prec < 100000000) f->prec = f->prec * 10 + (s[i++] - '0');
+  }
+  if (i < l) f->type = s[i++];
+  if (i < l) {
+    snprintf(err, el, "Invalid format specifier '%.*s'", (int)l, s);
+    return CC_EINVAL;
+  }
+  if (f->zero && !f->align) {
+    f->align = '=';
+    f->fill = "0";
+    f->fl = 1;
+  }
+  return CC_OK;
+}
+
+/* Appends SIGN PREFIX BODY padded to the spec's width and alignment
+ * (DEFALIGN when none was given). */
+static int S_emit(cc_buf *b, const S_fs *f, const char *sign, const char *body, size_t bl, char defalign) {
+  long long len = (long long)(strlen(sign) + tpl_utf8_len(body, bl)), pad = f->width > len ? f->width - len : 0;
+  char al = f->align ? f->align : defalign;
+  long long left = al == '>' ? pad : al == '^' ? pad / 2 : 0, right = al == '<' ? pad : al == '^' ? pad - pad / 2 : 0;
+  int rc = CC_OK;
+  if (al == '=') {
+    rc |= cc_buf_puts(b, sign);
+    for (long long i = 0; i < pad && rc == CC_OK; i++) rc = cc_buf_add(b, f->fill, f->fl);
+    rc |= cc_buf_add(b, body, bl);
+    return rc;
+  }
+  for (long long i = 0; i < left && rc == CC_OK; i++) rc = cc_buf_add(b, f->fill, f->fl);
+  rc |= cc_buf_puts(b, sign);
+  rc |= cc_buf_add(b, body, bl);
+  for (long long i = 0; i < right && rc == CC_OK; i++) rc = cc_buf_add(b, f->fill, f->fl);
+  return rc;
+}
+
+/* Inserts the grouping character G every N digits of the integer part
+ * of DIGITS (the part before '.', 'e' or the end). */
+static int S_group(cc_buf *out, const char *d, size_t dl, char g, int n) {
+  size_t ip = 0;
+  while (ip < dl && d[ip] >= '0' && d[ip] <= '9') ip++;
+  if (ip == 0) ip = dl;
+  int rc = CC_OK;
+  for (size_t i = 0; i < ip && rc == CC_OK; i++) {
+    if (i && (ip - i) % (size_t)n == 0) rc = cc_buf_putc(out, g);
+    if (rc == CC_OK) rc = cc_buf_putc(out, d[i]);
+  }
+  return rc ? rc : cc_buf_add(out, d + ip, dl - ip);
+}
+
+static int S_fmt_int(cc_buf *b, const S_fs *f, long long v, char *err, size_t el) {
+  char t = f->type ? f->type : 'd';
+  if (f->prec_set) {
+    snprintf(err, el, "Precision not allowed in integer format specifier");
+    return CC_EINVAL;
+  }
+  if (t == 'c') {
+    if (v < 0 || v > 0x10FFFF) {
+      snprintf(err, el, "%%c arg not in range(0x110000)");
+      return CC_EINVAL;
+    }
+    cc_buf c = CC_BUF_INIT;
+    int rc = tpl_utf8_put(&c, (unsigned)v);
+    if (rc == CC_OK) rc = S_emit(b, f, "", c.ptr, c.len, '<');
+    cc_buf_free(&c);
+    return rc;
+  }
+  int base = t == 'b' ? 2 : t == 'o' ? 8 : (t == 'x' || t == 'X') ? 16 : 10;
+  const char *dig = t == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+  unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  char tmp[80], *e = tmp + sizeof tmp, *p = e;
+  do {
+    *--p = dig[m % (unsigned)base];
+    m /= (unsigned)base;
+  } while (m);
+  char sign[8] = "";
+  size_t sl = 0;
+  if (v < 0) sign[sl++] = '-';
+  else if (f->sign == '+' || f->sign == ' ') sign[sl++] = f->sign;
+  if (f->alt && base != 10) {
+    sign[sl++] = '0';
+    sign[sl++] = t == 'X' ? 'X' : t;
+  }
+  sign[sl] = 0;
+  cc_buf d = CC_BUF_INIT;
+  int rc = f->group ? S_group(&d, p, (size_t)(e - p), f->group, base == 10 ? 3 : 4) : cc_buf_add(&d, p, (size_t)(e - p));
+  if (rc == CC_OK) rc = S_emit(b, f, sign, d.ptr, d.len, '>');
+  cc_buf_free(&d);
+  return rc;
+}
+
+static int S_fmt_float(cc_buf *b, const S_fs *f, double v, char *err, size_t el) {
+  char t = f->type;
+  long long prec = f->prec_set ? f->prec : 6;
+  if (prec > 1000) prec = 1000;
+  cc_buf d = CC_BUF_INIT;
+  int rc = CC_OK, pct = t == '%';
+  double a = fabs(v);
+  if (pct) a *= 100;
+  (void)err;
+  (void)el;
+  if (!isfinite(a)) {
+    rc = cc_buf_puts(&d, isnan(a) ? "nan" : "inf");
+  } else if (t == 0 && !f->prec_set) {
+    rc = tpl_fmt_float(&d, a);
+  } else {
+    char fmt[48], conv = t == 0 || t == 'n' ? 'g' : pct ? 'f' : t;
+    snprintf(fmt, sizeof fmt, "%%%s.%lld%c", f->alt ? "#" : "", t == 0 && prec == 0 ? 1LL : prec, conv);
+    int nn = snprintf(NULL, 0, fmt, a);
+    char *tmp = malloc((size_t)nn + 1);
+    if (!tmp) return CC_ENOMEM;
+    snprintf(tmp, (size_t)nn + 1, fmt, a);
+    rc = cc_buf_add(&d, tmp, (size_t)nn);
+    /* No type: fixed notation keeps one digit after the point. */
+    if (rc == CC_OK && t == 0 && !strchr(tmp, '.') && !strchr(tmp, 'e')) rc = cc_buf_puts(&d, ".0");
+    free(tmp);
+  }
+  if (rc == CC_OK && pct) rc = cc_buf_putc(&d, '%');
+  char sign[2] = "";
+  if (signbit(v) && !(isnan(v))) sign[0] = '-';
+  else if (f->sign == '+' || f->sign == ' ') sign[0] = f->sign;
+  cc_buf g = CC_BUF_INIT;
+  if (rc == CC_OK) rc = f->group ? S_group(&g, d.ptr, d.len, f->group, 3) : cc_buf_add(&g, d.ptr, d.len);
+  if (rc == CC_OK) rc = S_emit(b, f, sign, g.ptr ? g.ptr : "", g.len, '>');
+  cc_buf_free(&d);
+  cc_buf_free(&g);
+  return rc;
+}
+
+int tpl_format_value(cc_buf *b, const json_t *v, const char *spec, size_t sl, char *err, size_t el) {
+  S_fs f;
+  int rc;
+  if (!sl) return v ? tpl_str(b, v) : CC_OK;
+  if ((rc = S_parse_spec(spec, sl, &f, err, el))) return rc;
+  if (!v || json_is_string(v)) {
+    if (f.type && f.type != 's') {
+      snprintf(err, el, "Unknown format code '%c' for object of type 'str'", f.type);
+      return CC_EINVAL;
+    }
+    if (f.sign || f.align == '=' || f.group || f.alt) {
+      snprintf(err, el, "%s not allowed in string format specifier", f.sign ? "Sign" : f.align == '=' ? "'=' alignment" : f.group ? "Cannot specify ','" : "Alternate form (#)");
+      return CC_EINVAL;
+    }
+    const char *s = v ? json_string_value(v) : "";
+    size_t l = v ? json_string_length(v) : 0;
+    if (f.prec_set) {
+      size_t k = 0;
+      for (long long c = 0; c < f.prec && k < l; c++) k += tpl_utf8_seq(s + k, l - k);
+      l = k;
+    }
+    return S_emit(b, &f, "", s, l, '<');
+  }
+  if (json_is_integer(v) || json_is_boolean(v)) {
+    long long x = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
+    if (!f.type || strchr("bcdoxXn", f.type)) return S_fmt_int(b, &f, x, err, el);
+    if (strchr("eEfFgG%", f.type)) return S_fmt_float(b, &f, (double)x, err, el);
+    snprintf(err, el, "Unknown format code '%c' for object of type '%s'", f.type, tpl_type_name(v));
+    return CC_EINVAL;
+  }
+  if (json_is_real(v)) {
+    if (!f.type || strchr("eEfFgGn%", f.type)) return S_fmt_float(b, &f, json_real_value(v), err, el);
+    snprintf(err, el, "Unknown format code '%c' for object of type 'float'", f.type);
+    return CC_EINVAL;
+  }
+  snprintf(err, el, "unsupported format string passed to %s.__format__", tpl_type_name(v));
+  return CC_EINVAL;
+}
+
+/* The value of a field name: [arg_name]([index])* with ARGS/N. */
+static int S_field(tpl_rs *rs, const tpl_node *n, const tpl_val *args, const char *f, size_t fl, size_t *autoi, int *manual,
+                   const json_t **v, int *undef) {
+  size_t i = 0;
+  while (i < fl && f[i] != '.' && f[i] != '[') i++;
+  *undef = 0;
+  if (i == 0 || (f[0] >= '0' && f[0] <= '9')) {
+    size_t idx;
+    if (i == 0) {
+      if (*manual == 1) return tpl_fail(rs, n, CC_EINVAL, "cannot switch from manual field specification to automatic field numbering");
+      *manual = 0;
+      idx = (*autoi)++;
+    } else {
+      if (*manual == 0) return tpl_fail(rs, n, CC_EINVAL, "cannot switch from automatic field numbering to manual field specification");
+      *manual = 1;
+      idx = (size_t)atol(f);
+    }
+    int pos = 0, found = 0;
+    for (int k = 0; k < n->n; k++)
+      if (!(n->kw && n->kw[k]) && (size_t)pos++ == idx) {
+        *v = args[k].j;
+        *undef = !args[k].j;
+        found = 1;
+        break;
+      }
+    if (!found) return tpl_fail(rs, n, CC_EINVAL, "Replacement index %zu out of range for positional args tuple", idx);
+  } else {
+    int found = 0;
+    for (int k = 0; k < n->n; k++)
+      if (n->kw && n->kw[k] && strlen(n->kw[k]) == i && !memcmp(n->kw[k], f, i)) {
+        *v = args[k].j;
+        *undef = !args[k].j;
+        found = 1;
+      }
+    if (!found) return tpl_fail(rs, n, CC_EINVAL, "KeyError: '%.*s'", (int)i, f);
+  }
+  while (i < fl) {
+    if (f[i] == '.') return tpl_fail(rs, n, CC_EINVAL, "attribute lookup in a format field is not supported");
+    size_t e = i + 1;
+    while (e < fl && f[e] != ']') e++;
+    if (e >= fl) return tpl_fail(rs, n, CC_EINVAL, "Missing ']' in format string");
+    const char *key = f + i + 1;
+    size_t kl = e - i - 1;
+    const json_t *x = *v;
+    int digits = kl && strspn(key, "0123456789") >= kl;
+    if (x && json_is_array(x) && digits) *v = json_array_get(x, (size_t)atol(key));
+    else if (x && json_is_object(x)) {
+      char kb[256];
+      snprintf(kb, sizeof kb, "%.*s", (int)kl, key);
+      *v = json_object_get(x, kb);
+    } else {
+      *v = NULL;
+    }
+    if (!*v) return tpl_fail(rs, n, CC_EINVAL, "KeyError: '%.*s'", (int)kl, key);
+    i = e + 1;
+  }
+  return CC_OK;
+}
+
+int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, tpl_val *out) {
+  const char *s = json_string_value(fmt->j);
+  size_t l = json_string_length(fmt->j), autoi = 0;
+  int manual = -1, rc = CC_OK, markup = fmt->safe;
+  cc_buf b = CC_BUF_INIT;
+  for (size_t i = 0; i < l && rc == CC_OK;) {
+    char c = s[i];
+    if (c == '}') {
+      if (i + 1 < l && s[i + 1] == '}') {
+        rc = cc_buf_putc(&b, '}');
+        i += 2;
+        continue;
+      }
+      rc = tpl_fail(rs, n, CC_EINVAL, "Single '}' encountered in format string");
+      break;
+    }
+    if (c != '{') {
+      rc = cc_buf_putc(&b, c);
+      i++;
+      continue;
+    }
+    if (i + 1 < l && s[i + 1] == '{') {
+      rc = cc_buf_putc(&b, '{');
+      i += 2;
+      continue;
+    }
+    size_t e = i + 1;
+    int depth = 0, nest = 0, inspec = 0;
+    while (e < l && (s[e] != '}' || depth || nest)) {
+      if (s[e] == ':' && !depth) inspec = 1;
+      if (s[e] == '[' && !inspec) depth++;
+      else if (s[e] == ']' && depth) depth--;
+      else if (s[e] == '{' && !depth) {
+        if (!inspec || nest) break; /* one level of nesting, in the spec */
+        nest = 1;
+      } else if (s[e] == '}' && nest) {
+        nest = 0;
+      }
+      e++;
+    }
+    if (e >= l || s[e] != '}') {
+      rc = tpl_fail(rs, n, CC_EINVAL, e < l ? "unexpected '{' in field name" : "expected '}' before end of string");
+      break;
+    }
+    const char *fld = s + i + 1;
+    size_t fl = e - i - 1, nl = 0;
+    while (nl < fl && fld[nl] != '!' && fld[nl] != ':') nl++;
+    char conv = 0;
+    size_t sp = nl;
+    if (sp < fl && fld[sp] == '!') {
+      if (sp + 1 >= fl || (fld[sp + 1] != 'r' && fld[sp + 1] != 's' && fld[sp + 1] != 'a') ||
+          (sp + 2 < fl && fld[sp + 2] != ':')) {
+        rc = tpl_fail(rs, n, CC_EINVAL, "Unknown conversion specifier");
+        break;
+      }
+      conv = fld[sp + 1];
+      sp += 2;
+    }
+    const char *spec = sp < fl ? fld + sp + 1 : "";
+    size_t sl = sp < fl ? fl - sp - 1 : 0;
+    const json_t *v = NULL;
+    int undef = 0;
+    if ((rc = S_field(rs, n, args, fld, nl, &autoi, &manual, &v, &undef))) break;
+    /* A spec with {fields} in it: their str() spliced in first. */
+    cc_buf xs = CC_BUF_INIT;
+    if (memchr(spec, '{', sl)) {
+      for (size_t k = 0; k < sl && rc == CC_OK;) {
+        if (spec[k] != '{') {
+          rc = cc_buf_putc(&xs, spec[k++]);
+          continue;
+        }
+        const char *q = memchr(spec + k, '}', sl - k);
+        const json_t *sv = NULL;
+        int su = 0;
+        if (!q) {
+          rc = tpl_fail(rs, n, CC_EINVAL, "expected '}' before end of string");
+          break;
+        }
+        if ((rc = S_field(rs, n, args, spec + k + 1, (size_t)(q - spec) - k - 1, &autoi, &manual, &sv, &su))) break;
+        if (sv) rc = tpl_str(&xs, sv);
+        k = (size_t)(q - spec) + 1;
+      }
+      spec = xs.ptr ? xs.ptr : "";
+      sl = xs.len;
+    }
+    if (rc) {
+      cc_buf_free(&xs);
+      break;
+    }
+    if (undef && rs->strict) {
+      rc = tpl_fail(rs, n, CC_EINVAL, "undefined value in format()");
+      break;
+    }
+    cc_buf t = CC_BUF_INIT;
+    json_t *conv_v = NULL;
+    char err[128] = "";
+    if (conv == 'r' || conv == 'a') {
+      if (v) rc = tpl_repr(&t, v);
+      else rc = cc_buf_puts(&t, "Undefined");
+      conv_v = rc ? NULL : json_stringn(t.ptr ? t.ptr : "", t.len);
+      cc_buf_truncate(&t, 0);
+      if (!conv_v) rc = CC_ENOMEM;
+      v = conv_v;
+    } else if (conv == 's' && v && !json_is_string(v)) {
+      rc = tpl_str(&t, v);
+      conv_v = rc ? NULL : json_stringn(t.ptr ? t.ptr : "", t.len);
+      cc_buf_truncate(&t, 0);
+      if (!conv_v) rc = CC_ENOMEM;
+      v = conv_v;
+    }
+    if (rc == CC_OK) {
+      rc = tpl_format_value(&t, v, spec, sl, err, sizeof err);
+      if (rc == CC_EINVAL) rc = tpl_fail(rs, n, CC_EINVAL, "%s", err);
+    }
+    if (rc == CC_OK) rc = markup ? tpl_escape(&b, t.ptr ? t.ptr : "", t.len) : cc_buf_add(&b, t.ptr ? t.ptr : "", t.len);
+    cc_buf_free(&t);
+    cc_buf_free(&xs);
+    json_decref(conv_v);
+    if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
+    i = e + 1;
+  }
+  if (rc) {
+    cc_buf_free(&b);
+    return rc;
+  }
+  return tpl_f_bufout(out, &b, markup);
+}
