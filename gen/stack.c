@@ -421,6 +421,14 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   case GEN_TEMPLATE_S3: S_str_attr(b, "template_url", n->template_value); break;
   }
   if (n->template_name) S_str_attr(b, "template_name", n->template_name);
+  if (n->template_kind == GEN_TEMPLATE_FILE && n->ntemplate_parts) {
+    cc_buf_puts(b, "template_parts = [");
+    for (size_t k = 0; k < n->ntemplate_parts; k++) {
+      if (k) cc_buf_puts(b, ", ");
+      gen_hcl_str(b, n->template_parts[k]);
+    }
+    cc_buf_puts(b, "]\n");
+  }
   if (json_object_size(n->vars)) S_json_attr(b, "vars_json", n->vars);
   switch (n->channel) {
   case GEN_CHANNEL_EMAIL:

@@ -127,11 +127,12 @@ module "notify_big_orders" {
   log_retention_days     = var.log_retention_days
   filter_policy          = jsonencode({ amount = [{ numeric = [">=", 1000] }], region = [{ prefix = "eu-" }] })
 
-  template_url  = "s3://${aws_s3_object.template_big_orders.bucket}/${aws_s3_object.template_big_orders.key}"
-  template_name = "order.html"
-  subject       = "Order {{ message.vars.id }} | {{ subject }}"
-  sender        = "alerts@shop.example.com"
-  recipients    = ["sales@shop.example.com"]
+  template_url   = "s3://${aws_s3_object.template_big_orders.bucket}/${aws_s3_object.template_big_orders.key}"
+  template_name  = "order.html"
+  template_parts = ["parts/layout.html", "parts/macros.html", "parts/footer.html"]
+  subject        = "Order {{ message.vars.id }} | {{ subject }}"
+  sender         = "alerts@shop.example.com"
+  recipients     = ["sales@shop.example.com"]
 }
 
 module "notify_metrics_log" {
