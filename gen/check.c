@@ -207,23 +207,113 @@ static const char *S_basename(const char *s) {
   return slash ? slash + 1 : s;
 }
 
+/* What S_compile's each-ref callback needs. */
+typedef struct S_parts {
+  S_checker *c;
+  gen_notification *n;
+  const char *folder;
+  size_t cap;
+} S_parts;
+
+/* Reads a reached template into N's parts (and the diagnostics' sources,
+ * for carets). */
+static int S_part(void *data, const char *name) {
+  S_parts *p = data;
+  gen_notification *n = p->n;
+  const char *path = S_fmt(p->c, "%s/%s", p->folder, name);
+  /* Stored as a plain relative path (no "." or empty parts): the generated
+   * tree and the S3 keys use it, and the handler's loader reads "a/./b"
+   * and "a//b" as "a/b" too. A ".." part never loads. */
+  cc_buf norm = CC_BUF_INIT;
+  for (const char *q = name; *q;) {
+    size_t l = strcspn(q, "/");
+    if (l && !(l == 1 && q[0] == '.')) {
+      if (norm.len) cc_buf_putc(&norm, '/');
+      cc_buf_add(&norm, q, l);
+    }
+    q += l + (q[l] == '/');
+  }
+  for (size_t k = 0; k < n->ntemplate_parts; k++)
+    if (!strcmp(n->template_parts[k], cc_buf_str(&norm))) {
+      cc_buf_free(&norm);
+      return 0;
+    }
+  name = S_fmt(p->c, "%s", cc_buf_str(&norm));
+  cc_buf_free(&norm);
+  char *text = NULL;
+  size_t len = 0;
+  if (cc_file_read(&text, &len, path, S_MAX_TEMPLATE_FILE)) return 0; /* compiled, so readable: a race */
+  if (n->ntemplate_parts == p->cap) {
+    size_t cap = p->cap ? 2 * p->cap : 8;
+    const char **v = cc_arena_alloc(p->c->spec->arena, cap * sizeof *v);
+    const char **w = cc_arena_alloc(p->c->spec->arena, cap * sizeof *w);
+    if (!v || !w) {
+      free(text);
+      p->c->oom = 1;
+      return 1;
+    }
+    if (n->ntemplate_parts) {
+      memcpy(v, n->template_parts, n->ntemplate_parts * sizeof *v);
+      memcpy(w, n->template_part_texts, n->ntemplate_parts * sizeof *w);
+    }
+    n->template_parts = v;
+    n->template_part_texts = w;
+    p->cap = cap;
+  }
+  n->template_parts[n->ntemplate_parts] = cc_arena_strdup(p->c->spec->arena, name);
+  n->template_part_texts[n->ntemplate_parts] = cc_arena_strndup(p->c->spec->arena, text, len);
+  if (!n->template_parts[n->ntemplate_parts] || !n->template_part_texts[n->ntemplate_parts] ||
+      cc_diags_source(p->c->d, path, text, len))
+    p->c->oom = 1;
+  else
+    n->ntemplate_parts++;
+  free(text);
+  return 0;
+}
+
 /* Compiles TEXT; errors are moved into the checker's diagnostics, at
- * positions in the spec (inline) or in the template file (FILE_PATH). */
+ * positions in the spec (inline) or in the template file (FILE_PATH),
+ * whose folder is the loader's root: the templates it reaches by
+ * include, import, from and extends are checked too (a missing one, one
+ * named by an expression, their own syntax errors) and, with N, listed
+ * in N's parts. */
 static void S_compile(S_checker *c, const char *name, const char *text, gen_span at, const char *file_path,
-                      int strict) {
+                      int strict, gen_notification *n) {
   cc_diags tmp;
   cc_diags_init(&tmp);
   cc_tpl *t = NULL;
   cc_tpl_opts opts;
   cc_tpl_opts_default(&opts);
   opts.strict = strict;
+  const char *folder = NULL;
+  if (file_path) {
+    const char *slash = strrchr(file_path, '/');
+    folder = slash ? S_fmt(c, "%.*s", (int)(slash - file_path) + (slash == file_path), file_path) : ".";
+    opts.root = folder;
+  }
   int rc = cc_tpl_compile(&t, name, text, strlen(text), &opts, &tmp);
   if (rc == CC_ENOMEM) c->oom = 1;
+  if (t) {
+    cc_tpl_check_refs(t, 1, &tmp);
+    if (n) {
+      S_parts p = {c, n, folder, 0};
+      cc_tpl_each_ref(t, S_part, &p);
+    }
+  }
   for (size_t i = 0; i < tmp.n; i++) {
     const cc_diag *g = &tmp.items[i];
     gen_span s;
     if (file_path) {
+      /* The template's own name is its path; others are relative to it. */
       s.file = file_path;
+      if (strcmp(g->file, name)) {
+        char *dep = NULL;
+        size_t dlen = 0;
+        s.file = S_fmt(c, "%s/%s", folder, g->file);
+        if (cc_file_read(&dep, &dlen, s.file, S_MAX_TEMPLATE_FILE) == CC_OK && cc_diags_source(c->d, s.file, dep, dlen))
+          c->oom = 1;
+        free(dep);
+      }
       s.line = g->line;
       s.col = g->col;
     } else {
@@ -254,10 +344,10 @@ static void S_check_templates(S_checker *c, gen_notification *n) {
     }
     free(text);
     n->template_name = S_basename(n->template_value);
-    if (n->template_text) S_compile(c, path, n->template_text, n->template_span, path, 0);
+    if (n->template_text) S_compile(c, path, n->template_text, n->template_span, path, 0, n);
   } else if (n->template_kind == GEN_TEMPLATE_INLINE && n->template_text) {
     n->template_name = S_fmt(c, "%s.txt", n->key);
-    S_compile(c, n->template_name, n->template_text, n->template_span, NULL, 0);
+    S_compile(c, n->template_name, n->template_text, n->template_span, NULL, 0, NULL);
   } else if (n->template_value) {
     /* The object's name, without the scheme, query or fragment. */
     const char *v = n->template_value, *sep = strstr(v, "://");
@@ -265,7 +355,7 @@ static void S_check_templates(S_checker *c, gen_notification *n) {
     size_t len = strcspn(start, "?#");
     n->template_name = S_basename(S_fmt(c, "%.*s", (int)len, start));
   }
-  if (n->subject) S_compile(c, S_fmt(c, "%s.subject", n->key), n->subject, n->subject_span, NULL, 0);
+  if (n->subject) S_compile(c, S_fmt(c, "%s.subject", n->key), n->subject, n->subject_span, NULL, 0, NULL);
 }
 
 /* ---- schedules ---- */

@@ -17,7 +17,8 @@ static const char S_help[] =
     "\n"
     "Renders a Jinja2 template (Jinja2 3.1 semantics) with the variables of a\n"
     "JSON object and prints the result. `-` reads the template or the\n"
-    "variables from standard input (not both).\n"
+    "variables from standard input (not both). include, import, from and\n"
+    "extends find templates in TEMPLATE's folder (not with `-`).\n"
     "\n"
     "  --vars FILE.json     the variables: a JSON object\n"
     "  --autoescape on|off  HTML-escape printed values (default: on for\n"
@@ -103,6 +104,17 @@ int gen_cmd_render(int argc, char **argv) {
     goto out;
   }
   cc_diags_source(&diags, tname, src, slen);
+  /* The loader's root: the template's folder. */
+  char *folder = NULL;
+  if (strcmp(tpath, "-")) {
+    const char *slash = strrchr(tpath, '/');
+    folder = slash ? strndup(tpath, (size_t)(slash - tpath) + (slash == tpath)) : strdup(".");
+    if (!folder) {
+      fprintf(stderr, "cloudcron render: out of memory\n");
+      goto out;
+    }
+    opts.root = folder;
+  }
   if (cc_tpl_compile(&t, tname, src, slen, &opts, &diags) == CC_OK &&
       cc_tpl_render(t, ctx, &out, &diags) == CC_OK) {
     fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
@@ -110,6 +122,7 @@ int gen_cmd_render(int argc, char **argv) {
   } else {
     cc_diags_print(&diags, stderr);
   }
+  free(folder);
 out:
   cc_tpl_free(t);
   json_decref(ctx);

@@ -115,6 +115,11 @@ typedef struct gen_notification {
   const char *template_text;  /* inline text or the file's content; NULL for url/s3 */
   const char *template_name;  /* for autoescape: the file's, URL's or object's name; "<key>.txt" inline */
   gen_span template_span;     /* where the template source value starts in the spec */
+  /* file templates: the templates it reaches (include, import, from,
+   * extends), named relative to its folder, and their contents (arena) */
+  const char **template_parts;
+  const char **template_part_texts;
+  size_t ntemplate_parts;
   const char *subject;        /* email only; NULL when absent */
   gen_span subject_span;      /* where the subject's text starts (inside quotes) */
   json_t *vars;               /* JSON object; empty object when absent */

@@ -280,6 +280,18 @@ static void S_template_bucket(S_ctx *c, cc_buf *b) {
     cc_buf_printf(b, "etag = filemd5(\"${path.module}/templates/%s/%s\")\n", n->key, name);
     cc_buf_puts(b, "server_side_encryption = \"AES256\"\n\n"
                    "depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]\n}\n\n");
+    /* The templates it includes, imports or extends, beside it (the
+     * handler loads them from the same prefix). */
+    for (size_t k = 0; k < n->ntemplate_parts; k++) {
+      const char *part = n->template_parts[k];
+      cc_buf_printf(b, "resource \"aws_s3_object\" \"%s_%zu\" {\n", S_ident(&id, "tpl_part_", n->key), k + 1);
+      cc_buf_puts(b, "bucket = aws_s3_bucket.templates.bucket\n");
+      cc_buf_printf(b, "key = \"%s/%s\"\n", n->key, part);
+      cc_buf_printf(b, "source = \"${path.module}/templates/%s/%s\"\n", n->key, part);
+      cc_buf_printf(b, "etag = filemd5(\"${path.module}/templates/%s/%s\")\n", n->key, part);
+      cc_buf_puts(b, "server_side_encryption = \"AES256\"\n\n"
+                     "depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]\n}\n\n");
+    }
   }
   cc_buf_free(&id);
 }
@@ -409,6 +421,14 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   case GEN_TEMPLATE_S3: S_str_attr(b, "template_url", n->template_value); break;
   }
   if (n->template_name) S_str_attr(b, "template_name", n->template_name);
+  if (n->template_kind == GEN_TEMPLATE_FILE && n->ntemplate_parts) {
+    cc_buf_puts(b, "template_parts = [");
+    for (size_t k = 0; k < n->ntemplate_parts; k++) {
+      if (k) cc_buf_puts(b, ", ");
+      gen_hcl_str(b, n->template_parts[k]);
+    }
+    cc_buf_puts(b, "]\n");
+  }
   if (json_object_size(n->vars)) S_json_attr(b, "vars_json", n->vars);
   switch (n->channel) {
   case GEN_CHANNEL_EMAIL:
@@ -512,6 +532,15 @@ static void S_template_files(S_ctx *c) {
     cc_buf_puts(&b, n->template_text);
     cc_buf_printf(&path, "%s/templates/%s/%s", cc_buf_str(&c->dir), n->key, S_base(n->template_value));
     if (!c->rc) c->rc = gen_tree_add(c->tree, cc_buf_str(&path), cc_buf_str(&b), b.len);
+    for (size_t k = 0; k < n->ntemplate_parts; k++) {
+      cc_buf_truncate(&b, 0);
+      cc_buf_truncate(&path, 0);
+      cc_buf_printf(&b, "{# %s from %s (reached from `%s` of notification %s); do not edit #}", GEN_DO_NOT_EDIT,
+                    s->path, n->template_value, n->key);
+      cc_buf_puts(&b, n->template_part_texts[k]);
+      cc_buf_printf(&path, "%s/templates/%s/%s", cc_buf_str(&c->dir), n->key, n->template_parts[k]);
+      if (!c->rc) c->rc = gen_tree_add(c->tree, cc_buf_str(&path), cc_buf_str(&b), b.len);
+    }
     cc_buf_free(&b);
     cc_buf_free(&path);
   }

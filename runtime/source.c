@@ -393,6 +393,8 @@ int rt_source_load(rt_source *out, char *err, size_t errcap) {
   if (rc == CC_OK) rc = cc_buf_puts(&body, ""); /* an empty template is text too */
   out->len = body.len;
   if (rc == CC_OK) out->text = cc_buf_detach(&body);
+  if (rc == CC_OK && url && !(out->base = strndup(url, (size_t)(u.name - url)))) rc = CC_ENOMEM;
+  out->opts = o;
   if (rc == CC_OK && name && *name)
     out->name = strdup(name);
   else if (rc == CC_OK)
@@ -410,5 +412,43 @@ void rt_source_free(rt_source *s) {
   if (!s) return;
   free(s->text);
   free(s->name);
+  free(s->base);
   memset(s, 0, sizeof *s);
+}
+
+int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
+  const rt_source *s = data;
+  cc_buf url = CC_BUF_INIT, body = CC_BUF_INIT;
+  char why[512];
+  rt_url u;
+  const char *bad;
+  int rc;
+  *src = NULL;
+  *len = 0;
+  if (!s->base) return CC_ENOTFOUND;
+  rc = cc_buf_puts(&url, s->base);
+  /* The name's parts, as Jinja2's FileSystemLoader splits them. */
+  for (const char *p = name; rc == CC_OK && *p;) {
+    size_t l = strcspn(p, "/");
+    if (l == 2 && p[0] == '.' && p[1] == '.') {
+      rc = CC_ENOTFOUND;
+    } else if (l && !(l == 1 && p[0] == '.')) {
+      if (url.len > strlen(s->base)) rc = cc_buf_putc(&url, '/');
+      if (rc == CC_OK) rc = cc_buf_add(&url, p, l);
+    }
+    p += l + (p[l] == '/');
+  }
+  if (rc == CC_OK && url.len == strlen(s->base)) rc = CC_ENOTFOUND;
+  if (rc == CC_OK && rt_url_parse(&u, &bad, cc_buf_str(&url)) != CC_OK) rc = CC_ENOTFOUND;
+  if (rc == CC_OK) {
+    cc_buf_init(&body, s->opts.max_bytes + 1);
+    rc = S_fetch_url(&body, why, sizeof why, cc_buf_str(&url), &u, &s->opts);
+  }
+  if (rc == CC_OK && cc_buf_puts(&body, "") == CC_OK) {
+    *len = body.len;
+    if (!(*src = cc_buf_detach(&body))) rc = CC_ENOMEM;
+  }
+  cc_buf_free(&url);
+  cc_buf_free(&body);
+  return rc;
 }

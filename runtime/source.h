@@ -59,6 +59,9 @@ typedef struct rt_source {
   size_t len;
   char *name; /* owned: CLOUDCRON_TEMPLATE_NAME, else the URL's last part,
                  else "CLOUDCRON_TEMPLATE" for an inline template */
+  char *base; /* owned: the URL up to its last part (its folder), where the
+                 templates it includes, imports or extends are; NULL inline */
+  rt_fetch_opts opts; /* the limits it was fetched with */
 } rt_source;
 
 /* Loads the template the environment names. Limits: the defaults, or
@@ -67,4 +70,12 @@ typedef struct rt_source {
  * bytes) naming the variable or URL and the problem. */
 int rt_source_load(rt_source *out, char *err, size_t errcap);
 void rt_source_free(rt_source *s);
+
+/* A template loader (cc_tpl_load_fn) over DATA, a loaded rt_source, which
+ * must outlive the templates compiled with it: NAME (as an include,
+ * import, from or extends tag names it) is fetched from the source's
+ * folder (file://, https:// or s3://, with the source's limits). Returns
+ * CC_OK, CC_ENOTFOUND for an inline source or a name with a ".." part,
+ * or the fetch's error code. */
+int rt_source_load_part(void *data, const char *name, char **src, size_t *len);
 #endif

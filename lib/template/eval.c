@@ -19,7 +19,7 @@
 
 /* Expressions nest far deeper than blocks in real templates (a ~ b ~ c ...
  * is a left-deep tree), so they get a larger share of the depth budget. */
-#define S_EXPR_DEPTH_FACTOR 16
+#define S_EXPR_DEPTH_FACTOR TPL_EXPR_DEPTH_FACTOR
 
 /* A number computed for printing only (no value is built). */
 typedef struct S_num {
@@ -71,66 +71,7 @@ int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out) {
   return rc;
 }
 
-static int S_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out);
-static int S_exec(tpl_rs *rs, const tpl_node *n);
 
-/* ---- scope ---- */
-
-/* NAME is interned (tpl_intern), so names compare by address. */
-static tpl_var *S_lookup(tpl_rs *rs, const char *name) {
-  for (size_t i = rs->nvars; i-- > 0;)
-    if (rs->vars[i].name == name) return &rs->vars[i];
-  return NULL;
-}
-
-/* Binds NAME (interned) in the current frame to V as it is: V either owns
- * its reference or borrows from something that outlives the binding. */
-static int S_bind_ref(tpl_rs *rs, const char *name, tpl_val v) {
-  for (size_t i = rs->frame; i < rs->nvars; i++)
-    if (rs->vars[i].name == name) {
-      tpl_val_drop(&rs->vars[i].v);
-      rs->vars[i].v = v;
-      rs->vars[i].loop = NULL;
-      return CC_OK;
-    }
-  if (rs->nvars == rs->capvars) {
-    /* The first vars live in RS itself; more move to the heap. */
-    size_t cap = rs->capvars ? rs->capvars * 2 : 16;
-    tpl_var *nv;
-    if (!rs->vars) {
-      nv = rs->inl;
-      cap = sizeof rs->inl / sizeof *rs->inl;
-    } else if (rs->vars == rs->inl) {
-      if ((nv = malloc(cap * sizeof *nv))) memcpy(nv, rs->inl, sizeof rs->inl);
-    } else {
-      nv = realloc(rs->vars, cap * sizeof *nv);
-    }
-    if (!nv) {
-      tpl_val_drop(&v);
-      return CC_ENOMEM;
-    }
-    rs->vars = nv;
-    rs->capvars = cap;
-  }
-  rs->vars[rs->nvars].name = name;
-  rs->vars[rs->nvars].loop = NULL;
-  rs->vars[rs->nvars++].v = v;
-  return CC_OK;
-}
-
-/* Binds NAME (interned) in the current frame, taking V (a reference is
- * taken first when V borrows: V may be part of the value it replaces). */
-static int S_bind(tpl_rs *rs, const char *name, tpl_val v) {
-  if (!v.own && v.j) {
-    json_incref(v.j);
-    v.own = 1;
-  }
-  return S_bind_ref(rs, name, v);
-}
-
-static void S_pop_to(tpl_rs *rs, size_t n) {
-  while (rs->nvars > n) tpl_val_drop(&rs->vars[--rs->nvars].v);
-}
 
 /* ---- output ---- */
 
@@ -145,7 +86,7 @@ static int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
   return rc;
 }
 
-static int S_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
+int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   int rc;
   size_t before = rs->out->len;
   if (rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) {
@@ -553,7 +494,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
 /* ---- the lazy loop variable ---- */
 
 /* Builds VAR's loop object (what `loop` is when used whole). */
-static int S_loop_obj(tpl_var *var) {
+int tpl_loop_obj(tpl_var *var) {
   size_t i = var->loop->i, len = var->loop->len;
   json_t *loop = json_object();
   int rc = loop ? 0 : -1;
@@ -565,6 +506,10 @@ static int S_loop_obj(tpl_var *var) {
     rc |= json_object_set_new(loop, "first", json_boolean(i == 0));
     rc |= json_object_set_new(loop, "last", json_boolean(i + 1 == len));
     rc |= json_object_set_new(loop, "length", json_integer((json_int_t)len));
+    rc |= json_object_set_new(loop, "depth", json_integer(var->loop->depth));
+    rc |= json_object_set_new(loop, "depth0", json_integer(var->loop->depth - 1));
+    if (i > 0) rc |= json_object_set(loop, "previtem", json_array_get(var->loop->items, i - 1));
+    if (i + 1 < len) rc |= json_object_set(loop, "nextitem", json_array_get(var->loop->items, i + 1));
   }
   if (rc) {
     json_decref(loop);
@@ -576,9 +521,10 @@ static int S_loop_obj(tpl_var *var) {
 
 /* The lazy loop N (an E_ATTR) reads, or NULL. */
 static const tpl_loop *S_loop_of(tpl_rs *rs, const tpl_node *n) {
-  if (n->a->kind != E_NAME) return NULL;
-  tpl_var *var = S_lookup(rs, n->a->s);
-  return var && var->loop && !var->v.j ? var->loop : NULL;
+  tpl_var *var;
+  json_t *j;
+  if (n->a->kind != E_NAME || !tpl_find_var(rs, n->a->s, &var, &j)) return NULL;
+  return var && var->loop ? var->loop : NULL;
 }
 
 /* The integer attribute ATTR of L into *V; 0 when it is not one. */
@@ -589,6 +535,8 @@ static int S_loop_int(const tpl_loop *l, const char *a, long long *v) {
   else if (!strcmp(a, "revindex")) *v = (long long)(len - i);
   else if (!strcmp(a, "revindex0")) *v = (long long)(len - i - 1);
   else if (!strcmp(a, "length")) *v = (long long)len;
+  else if (!strcmp(a, "depth")) *v = l->depth;
+  else if (!strcmp(a, "depth0")) *v = l->depth - 1;
   else return 0;
   return 1;
 }
@@ -607,6 +555,15 @@ static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     *out = tpl_ref(json_boolean(n->s[0] == 'f' ? l->i == 0 : l->i + 1 == l->len));
     return CC_OK;
   }
+  if (!strcmp(n->s, "previtem") || !strcmp(n->s, "nextitem")) {
+    int prev = n->s[0] == 'p';
+    if (prev ? l->i == 0 : l->i + 1 >= l->len) {
+      *out = tpl_undef(prev ? "there is no previous item" : "there is no next item");
+      return CC_OK;
+    }
+    *out = tpl_ref(json_array_get(l->items, prev ? l->i - 1 : l->i + 1));
+    return CC_OK;
+  }
   return 1;
 }
 
@@ -618,7 +575,7 @@ static int S_slice_bound(tpl_rs *rs, const tpl_node *n, long long *v, int *set) 
   int rc;
   *set = 0;
   if (!n) return CC_OK;
-  if ((rc = S_eval(rs, n, &b))) return rc;
+  if ((rc = tpl_eval(rs, n, &b))) return rc;
   if (b.j && json_is_null(b.j)) {
     rc = CC_OK;
   } else if (b.j && S_is_int(b.j)) {
@@ -638,7 +595,7 @@ static int S_slice(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   tpl_val o;
   long long v[3] = {0, 0, 1};
   int set[3], rc;
-  if ((rc = S_eval(rs, n->a, &o))) return rc;
+  if ((rc = tpl_eval(rs, n->a, &o))) return rc;
   if ((rc = S_slice_bound(rs, n->b, &v[0], &set[0])) || (rc = S_slice_bound(rs, n->c, &v[1], &set[1])) ||
       (rc = S_slice_bound(rs, n->n ? n->kids[0] : NULL, &v[2], &set[2])))
     goto out;
@@ -731,7 +688,7 @@ static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   if (!a) return CC_ENOMEM;
   for (int i = 0; i < n->n && rc == CC_OK; i++) {
     tpl_val v;
-    if ((rc = S_eval(rs, n->kids[i], &v))) break;
+    if ((rc = tpl_eval(rs, n->kids[i], &v))) break;
     if (!v.j) {
       /* JSON has no undefined; a list element that is undefined prints
        * as Undefined would only through repr, which we can't mirror. */
@@ -755,13 +712,13 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   if (!o) return CC_ENOMEM;
   for (int i = 0; i + 1 < n->n && rc == CC_OK; i += 2) {
     tpl_val k, v;
-    if ((rc = S_eval(rs, n->kids[i], &k))) break;
+    if ((rc = tpl_eval(rs, n->kids[i], &k))) break;
     if (!k.j || !json_is_string(k.j)) {
       tpl_val_drop(&k);
       rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "only string keys are supported in dict literals");
       break;
     }
-    if ((rc = S_eval(rs, n->kids[i + 1], &v))) {
+    if ((rc = tpl_eval(rs, n->kids[i + 1], &v))) {
       tpl_val_drop(&k);
       break;
     }
@@ -777,9 +734,9 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   return CC_OK;
 }
 
-static int S_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
+int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
   for (int i = 0; i < n->n; i++) {
-    int rc = S_eval(rs, n->kids[i], &args[i]);
+    int rc = tpl_eval(rs, n->kids[i], &args[i]);
     if (rc) {
       for (int k = 0; k < i; k++) tpl_val_drop(&args[k]);
       return rc;
@@ -788,41 +745,8 @@ static int S_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
   return CC_OK;
 }
 
-static void S_drop_args(tpl_val *args, int n) {
+void tpl_drop_args(tpl_val *args, int n) {
   for (int i = 0; i < n; i++) tpl_val_drop(&args[i]);
-}
-
-static int S_range(tpl_rs *rs, const tpl_node *n, tpl_val *args, tpl_val *out) {
-  long long a[3] = {0, 0, 1};
-  if (n->n < 1 || n->n > 3) return tpl_fail(rs, n, CC_EINVAL, "range expected 1 to 3 arguments, got %d", n->n);
-  for (int i = 0; i < n->n; i++) {
-    if (n->kw[i]) return tpl_fail(rs, n, CC_EINVAL, "range() takes no keyword arguments");
-    if (!args[i].j || !S_is_int(args[i].j))
-      return tpl_fail(rs, n, CC_EINVAL, "'%s' object cannot be interpreted as an integer", tpl_type_name(args[i].j));
-  }
-  if (n->n == 1) a[1] = S_int(args[0].j);
-  else {
-    a[0] = S_int(args[0].j);
-    a[1] = S_int(args[1].j);
-    if (n->n == 3) a[2] = S_int(args[2].j);
-  }
-  if (a[2] == 0) return tpl_fail(rs, n, CC_EINVAL, "range() arg 3 must not be zero");
-  json_t *arr = json_array();
-  if (!arr) return CC_ENOMEM;
-  size_t count = 0;
-  for (long long v = a[0]; a[2] > 0 ? v < a[1] : v > a[1]; v += a[2]) {
-    if (++count > rs->max_iter) {
-      json_decref(arr);
-      return tpl_fail(rs, n, CC_ELIMIT, "range exceeds the iteration limit of %zu", rs->max_iter);
-    }
-    if (json_array_append_new(arr, json_integer(v))) {
-      json_decref(arr);
-      return CC_ENOMEM;
-    }
-    if ((a[2] > 0 && v > LLONG_MAX - a[2]) || (a[2] < 0 && v < LLONG_MIN - a[2])) break;
-  }
-  *out = tpl_own(arr);
-  return CC_OK;
 }
 
 static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
@@ -840,30 +764,34 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   case E_DICT:
     return S_eval_dict(rs, n, out);
   case E_NAME: {
-    tpl_var *var = S_lookup(rs, n->s);
+    tpl_var *var;
+    json_t *j;
+    tpl_find_var(rs, n->s, &var, &j);
     if (var) {
-      if (var->loop && !var->v.j && (rc = S_loop_obj(var))) return rc;
+      if (var->loop && !var->v.j && (rc = tpl_loop_obj(var))) return rc;
       *out = var->v;
       out->own = 0;
       return CC_OK;
     }
-    json_t *j = rs->ctx ? json_object_get(rs->ctx, n->s) : NULL;
     *out = j ? tpl_ref(j) : tpl_undef(n->s);
     return CC_OK;
   }
+  case E_SLOT:
+    *out = rs->slot ? tpl_dup(rs->slot) : tpl_undef(NULL);
+    return CC_OK;
   case E_SLICE:
     return S_slice(rs, n, out);
   case E_ATTR:
     if ((r = S_loop_attr(rs, n, out)) != 1) return r;
     /* fall through */
   case E_ITEM:
-    if ((rc = S_eval(rs, n->a, &a))) return rc;
-    if (n->kind == E_ITEM && (rc = S_eval(rs, n->b, &b))) break;
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
+    if (n->kind == E_ITEM && (rc = tpl_eval(rs, n->b, &b))) break;
     rc = S_getitem(rs, n, &a, &b, n->kind == E_ATTR ? n->s : NULL, out);
     break;
   case E_NEG:
   case E_POS:
-    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
     if (!a.j || !tpl_is_num(a.j)) {
       rc = S_type_error(rs, n, n->kind == E_NEG ? "unary -" : "unary +", &a, NULL);
     } else if (n->kind == E_POS) {
@@ -877,13 +805,13 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     }
     break;
   case E_NOT:
-    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
     if (!a.j && rs->strict) rc = tpl_fail_undef(rs, n, &a);
     else *out = tpl_own(json_boolean(!tpl_truthy(&a)));
     break;
   case E_AND:
   case E_OR:
-    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
     if (!a.j && rs->strict) {
       rc = tpl_fail_undef(rs, n, &a);
       break;
@@ -893,29 +821,29 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       return CC_OK;
     }
     tpl_val_drop(&a);
-    return S_eval(rs, n->b, out);
+    return tpl_eval(rs, n->b, out);
   case E_COND:
-    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
     if (!a.j && rs->strict) {
       rc = tpl_fail_undef(rs, n->a, &a);
       break;
     }
     r = tpl_truthy(&a);
     tpl_val_drop(&a);
-    if (r) return S_eval(rs, n->b, out);
-    if (n->c) return S_eval(rs, n->c, out);
+    if (r) return tpl_eval(rs, n->b, out);
+    if (n->c) return tpl_eval(rs, n->c, out);
     *out = tpl_undef(S_cond_hint);
     return CC_OK;
   case E_BIN:
-    if ((rc = S_eval(rs, n->a, &a))) return rc;
-    if ((rc = S_eval(rs, n->b, &b))) break;
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
+    if ((rc = tpl_eval(rs, n->b, &b))) break;
     rc = S_binop(rs, n, &a, &b, out, NULL);
     break;
   case E_CMP: {
-    if ((rc = S_eval(rs, n->a, &a))) return rc;
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
     int res = 1;
     for (int i = 0; i < n->n && res; i++) {
-      if ((rc = S_eval(rs, n->kids[i], &b))) break;
+      if ((rc = tpl_eval(rs, n->kids[i], &b))) break;
       if ((rc = S_cmp(rs, n, n->ops[i], &a, &b, &res))) break;
       tpl_val_drop(&a);
       a = b;
@@ -929,36 +857,20 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   case E_CALL: {
     tpl_val args[32];
     if (n->n > 32) return tpl_fail(rs, n, CC_EINVAL, "too many arguments");
-    if (n->kind == E_CALL && n->a->kind == E_NAME && n->a->s == tpl_name_range && !S_lookup(rs, tpl_name_range) &&
-        !(rs->ctx && json_object_get(rs->ctx, "range"))) {
-      if ((rc = S_eval_args(rs, n, args))) return rc;
-      rc = S_range(rs, n, args, out);
-      S_drop_args(args, n->n);
-      return rc;
-    }
-    if (n->kind == E_CALL && n->a->kind == E_ATTR && n->a->a->kind == E_NAME && !strcmp(n->a->s, "cycle")) {
-      /* loop.cycle(...) without building the loop object. */
-      tpl_var *var = S_lookup(rs, n->a->a->s);
-      if (var && var->loop && !var->v.j) {
-        if (n->n == 0) return tpl_fail(rs, n, CC_EINVAL, "no items for cycling given");
-        if ((rc = S_eval_args(rs, n, args))) return rc;
-        *out = tpl_dup(&args[var->loop->i % (size_t)n->n]);
-        S_drop_args(args, n->n);
-        return CC_OK;
-      }
-    }
+    /* Macros, globals, loop(...), cycler and joiner methods. */
+    if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
     if (n->kind == E_CALL && n->a->kind != E_ATTR) {
-      if ((rc = S_eval(rs, n->a, &a))) return rc;
+      if ((rc = tpl_eval(rs, n->a, &a))) return rc;
       if (!a.j) rc = tpl_fail_undef(rs, n, &a);
       else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
       break;
     }
-    if ((rc = S_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
-    if ((rc = S_eval_args(rs, n, args))) break;
+    if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
+    if ((rc = tpl_eval_args(rs, n, args))) break;
     if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
     else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);
     else if ((rc = tpl_test(rs, n, &a, args, &r)) == CC_OK) *out = tpl_own(json_boolean(n->neg ? !r : r));
-    S_drop_args(args, n->n);
+    tpl_drop_args(args, n->n);
     break;
   }
   default:
@@ -972,7 +884,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   return rc;
 }
 
-static int S_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   *out = tpl_undef(NULL);
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
@@ -983,180 +895,6 @@ static int S_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     tpl_val_drop(out);
     rs->failed = 1;
   }
-  return rc;
-}
-
-/* ---- statements ---- */
-
-static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
-  if (n->nnames == 1) return S_bind(rs, n->names[0], tpl_dup(v));
-  if (!v->j) {
-    if (rs->strict) return tpl_fail_undef(rs, n, v);
-    return tpl_fail(rs, n, CC_EINVAL, "not enough values to unpack (expected %d, got 0)", n->nnames);
-  }
-  /* A reference of our own: binding a target may release V (set a, b = a). */
-  json_t *arr = v->j, *tmp = json_incref(v->j);
-  if (json_is_string(arr)) {
-    json_decref(tmp);
-    const char *s = json_string_value(arr);
-    size_t l = json_string_length(arr);
-    if (!(tmp = json_array())) return CC_ENOMEM;
-    for (size_t i = 0; i < l;) {
-      size_t j = i + 1;
-      while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(tmp, json_stringn(s + i, j - i))) {
-        json_decref(tmp);
-        return CC_ENOMEM;
-      }
-      i = j;
-    }
-    arr = tmp;
-  } else if (json_is_object(arr)) {
-    const char *k;
-    json_t *x;
-    json_decref(tmp);
-    if (!(tmp = json_array())) return CC_ENOMEM;
-    json_object_foreach(v->j, k, x) if (json_array_append_new(tmp, json_string(k))) {
-      json_decref(tmp);
-      return CC_ENOMEM;
-    }
-    arr = tmp;
-  } else if (!json_is_array(arr)) {
-    json_decref(tmp);
-    return tpl_fail(rs, n, CC_EINVAL, "cannot unpack non-iterable %s object", tpl_type_name(arr));
-  }
-  int rc = CC_OK;
-  size_t got = json_array_size(arr);
-  if (got != (size_t)n->nnames) {
-    rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)n->nnames ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", n->nnames, got);
-  } else {
-    for (int i = 0; i < n->nnames && rc == CC_OK; i++)
-      rc = S_bind(rs, n->names[i], tpl_borrow(json_array_get(arr, (size_t)i)));
-  }
-  json_decref(tmp);
-  return rc;
-}
-
-int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
-  *out = NULL;
-  if (!v->j) {
-    if (rs->strict) return tpl_fail_undef(rs, n, v);
-    return (*out = json_array()) ? CC_OK : CC_ENOMEM;
-  }
-  if (json_is_array(v->j)) {
-    *out = json_incref(v->j);
-    return CC_OK;
-  }
-  json_t *a = json_array();
-  if (!a) return CC_ENOMEM;
-  if (json_is_object(v->j)) {
-    const char *k;
-    json_t *x;
-    json_object_foreach(v->j, k, x) if (json_array_append_new(a, json_string(k))) goto nomem;
-  } else if (json_is_string(v->j)) {
-    const char *s = json_string_value(v->j);
-    size_t l = json_string_length(v->j);
-    for (size_t i = 0; i < l;) {
-      size_t j = i + 1;
-      while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(a, json_stringn(s + i, j - i))) goto nomem;
-      i = j;
-    }
-  } else {
-    json_decref(a);
-    return tpl_fail(rs, n, CC_EINVAL, "'%s' object is not iterable", tpl_type_name(v->j));
-  }
-  *out = a;
-  return CC_OK;
-nomem:
-  json_decref(a);
-  return CC_ENOMEM;
-}
-
-static int S_for(tpl_rs *rs, const tpl_node *n) {
-  tpl_val it;
-  json_t *items = NULL, *kept = NULL;
-  tpl_loop loop;
-  size_t base = rs->nvars, oldframe = rs->frame;
-  int rc = S_eval(rs, n->a, &it);
-  if (rc) return rc;
-  rc = tpl_items(rs, n->a, &it, &items);
-  tpl_val_drop(&it);
-  if (rc) goto out;
-  rs->frame = base;
-  if (n->c) {
-    /* The loop filter runs before the loop, so loop.length counts only
-     * the kept items. */
-    if (!(kept = json_array())) {
-      rc = CC_ENOMEM;
-      goto out;
-    }
-    for (size_t i = 0; i < json_array_size(items); i++) {
-      tpl_val c;
-      if (++rs->iters > rs->max_iter) {
-        rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
-        goto out;
-      }
-      tpl_val item = tpl_ref(json_array_get(items, i));
-      rc = S_assign(rs, n, &item);
-      if (rc || (rc = S_eval(rs, n->c, &c))) goto out;
-      if (!c.j && rs->strict) {
-        rc = tpl_fail_undef(rs, n->c, &c);
-        goto out;
-      }
-      if (tpl_truthy(&c) && json_array_append(kept, json_array_get(items, i))) rc = CC_ENOMEM;
-      tpl_val_drop(&c);
-      S_pop_to(rs, base);
-      if (rc) goto out;
-    }
-    json_decref(items);
-    items = kept;
-    kept = NULL;
-  }
-  size_t len = json_array_size(items);
-  loop.len = len;
-  for (size_t i = 0; i < len; i++) {
-    if (++rs->iters > rs->max_iter) {
-      rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
-      goto out;
-    }
-    S_pop_to(rs, base);
-    /* `loop` is bound lazily: its object is built only when the template
-     * uses it whole (a fresh one per iteration, as a template may keep
-     * one); loop.index and loop.cycle() read LOOP directly. */
-    loop.i = i;
-    if (rs->nvars < rs->capvars) { /* the frame is empty: no binding to replace */
-      tpl_var *l = &rs->vars[rs->nvars++];
-      l->name = tpl_name_loop;
-      l->v.j = NULL;
-      l->v.hint = l->v.owner = NULL;
-      l->v.safe = l->v.own = 0;
-      rc = CC_OK;
-    } else {
-      rc = S_bind(rs, tpl_name_loop, tpl_undef(NULL));
-    }
-    if (rc == CC_OK) {
-      rs->vars[rs->nvars - 1].loop = &loop;
-      tpl_val item = tpl_ref(json_array_get(items, i));
-      if (n->nnames == 1 && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
-        /* The frame holds only `loop`: the target goes on top. */
-        tpl_var *t = &rs->vars[rs->nvars++];
-        t->name = n->names[0];
-        t->loop = NULL;
-        t->v = item;
-      } else {
-        rc = S_assign(rs, n, &item);
-      }
-    }
-    if (rc || (rc = S_exec(rs, n->b))) goto out;
-  }
-  S_pop_to(rs, base);
-  if (len == 0 && n->n == 1) rc = S_exec(rs, n->kids[0]);
-out:
-  S_pop_to(rs, base);
-  rs->frame = oldframe;
-  json_decref(items);
-  json_decref(kept);
   return rc;
 }
 
@@ -1172,7 +910,7 @@ static int S_out_case(tpl_rs *rs, const tpl_node *e) {
   tpl_val in, v;
   int rc;
   rs->depth++;
-  rc = S_eval(rs, e->a, &in);
+  rc = tpl_eval(rs, e->a, &in);
   if (rc == CC_OK && in.j && json_is_string(in.j) && (!rs->autoescape || in.safe)) {
     size_t before = rs->out->len;
     rc = tpl_case_map(rs->out, json_string_value(in.j), json_string_length(in.j), mode);
@@ -1189,7 +927,7 @@ static int S_out_case(tpl_rs *rs, const tpl_node *e) {
     rs->failed = 1;
     return rc;
   }
-  rc = S_emit(rs, e, &v);
+  rc = tpl_emit(rs, e, &v);
   tpl_val_drop(&v);
   return rc;
 }
@@ -1213,8 +951,8 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
   tpl_val a, b, v = tpl_undef(NULL);
   int rc;
   rs->depth++;
-  if ((rc = S_eval(rs, e->a, &a)) == CC_OK) {
-    if ((rc = S_eval(rs, e->b, &b)) == CC_OK) {
+  if ((rc = tpl_eval(rs, e->a, &a)) == CC_OK) {
+    if ((rc = tpl_eval(rs, e->b, &b)) == CC_OK) {
       if (tpl_is_num(a.j) && tpl_is_num(b.j)) {
         rc = S_binop(rs, e, &a, &b, NULL, &num);
       } else {
@@ -1233,75 +971,18 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
     return rc;
   }
   if (num.real >= 0) return S_emit_num(rs, e, &num);
-  rc = S_emit(rs, e, &v);
+  rc = tpl_emit(rs, e, &v);
   tpl_val_drop(&v);
   return rc;
 }
 
-static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
-  int rc = CC_OK;
+
+int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
-  switch (n->kind) {
-  case N_BODY:
-    for (int i = 0; i < n->n && rc == CC_OK; i++) {
-      const tpl_node *k = n->kids[i];
-      /* Text inline (S_exec's checks kept), the rest through S_exec. */
-      if (k->kind != N_TEXT || rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR) {
-        rc = S_exec(rs, k);
-      } else if (tpl_buf_add(rs->out, k->s, k->slen) || rs->out->len > rs->max_out) {
-        rc = tpl_fail(rs, k, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
-      }
-    }
-    return rc;
-  case N_TEXT:
-    if (tpl_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)
-      return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
-    return CC_OK;
-  case N_OUT:
-    if ((rc = S_out_direct(rs, n->a)) != 1) return rc;
-    if ((rc = S_eval(rs, n->a, &v))) return rc;
-    rc = S_emit(rs, n->a, &v);
-    tpl_val_drop(&v);
-    return rc;
-  case N_IF:
-    for (const tpl_node *c = n; c; c = c->c) {
-      if (c->kind != N_IF) return S_exec(rs, c);
-      if ((rc = S_eval(rs, c->a, &v))) return rc;
-      if (!v.j && rs->strict) {
-        rc = tpl_fail_undef(rs, c->a, &v);
-        return rc;
-      }
-      int t = tpl_truthy(&v);
-      tpl_val_drop(&v);
-      if (t) return S_exec(rs, c->b);
-    }
-    return CC_OK;
-  case N_FOR:
-    return S_for(rs, n);
-  case N_SET:
-    if ((rc = S_eval(rs, n->a, &v))) return rc;
-    rc = S_assign(rs, n, &v);
-    tpl_val_drop(&v);
-    return rc;
-  default:
-    return tpl_fail(rs, n, CC_EINVAL, "not a statement");
-  }
-}
-
-static int S_exec(tpl_rs *rs, const tpl_node *n) {
-  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
-    return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
-  rs->depth++;
-  int rc = S_exec_inner(rs, n);
-  rs->depth--;
-  return rc;
-}
-
-int tpl_eval_root(tpl_rs *rs, const tpl_node *root) {
-  int rc = S_exec(rs, root);
-  S_pop_to(rs, 0);
-  if (rs->vars != rs->inl) free(rs->vars);
-  rs->vars = NULL;
-  rs->capvars = 0;
+  int rc = S_out_direct(rs, e);
+  if (rc != 1) return rc;
+  if ((rc = tpl_eval(rs, e, &v))) return rc;
+  rc = tpl_emit(rs, e, &v);
+  tpl_val_drop(&v);
   return rc;
 }

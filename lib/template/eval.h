@@ -5,16 +5,74 @@
 
 #include <jansson.h>
 
+#include "cc/arena.h"
 #include "cc/buf.h"
 #include "cc/template.h"
 #include "cc/diag.h"
 #include "parser.h"
 #include "value.h"
 
+/* Expressions nest far deeper than blocks in real templates, so the depth
+ * budget is max_depth times this; a macro call costs TPL_CALL_DEPTH. */
+#define TPL_EXPR_DEPTH_FACTOR 16
+#define TPL_CALL_DEPTH 16
+
 /* A for loop's position, behind its lazy `loop` variable. */
 typedef struct tpl_loop {
   size_t i, len;
+  json_t *items;        /* the items (borrowed from the loop): previtem, nextitem */
+  const tpl_node *node; /* the N_FOR: loop(...) of a recursive loop */
+  int depth;            /* 1 for the outermost call */
+  json_t *changed;      /* loop.changed()'s last arguments (owned by the loop) */
 } tpl_loop;
+
+/* A scope that names are looked up in: a range of the variable stack
+ * [LO, HI) (the innermost env runs to the top of the stack), or once its
+ * template has finished (an imported module) the object OBJ; then OUTER.
+ * Envs live in the render's arena; DEAD ones (a finished macro call) are
+ * skipped. */
+typedef struct tpl_env tpl_env;
+struct tpl_env {
+  size_t lo, hi;
+  tpl_env *outer;
+  json_t *obj;  /* borrowed from the object registry */
+  int ctx;      /* the render context is visible */
+  int dead;
+  int noloop;   /* an included template's: the includer's `loop` is hidden */
+};
+
+/* Special values: macros, call blocks' `caller`, namespaces, cyclers,
+ * joiners and imported modules are JSON objects known to the render's
+ * object registry (which holds a reference to each until the render
+ * ends), so they travel as ordinary values. */
+enum { TPL_OBJ_MACRO = 1, TPL_OBJ_CALLER, TPL_OBJ_NAMESPACE, TPL_OBJ_CYCLER, TPL_OBJ_JOINER, TPL_OBJ_MODULE };
+typedef struct tpl_obj {
+  json_t *j;
+  int kind;
+  const tpl_node *node;     /* MACRO: the N_MACRO; CALLER: the N_CALLBLOCK */
+  const struct cc_tpl *tpl; /* the template NODE belongs to */
+  tpl_env *env;             /* MACRO, CALLER: the scope the body sees */
+  json_t *items;            /* CYCLER: the items (owned) */
+  size_t pos;               /* CYCLER: the position; JOINER: called before */
+} tpl_obj;
+
+/* A block's chain of definitions, the most derived template's first. */
+typedef struct tpl_chain {
+  const char *name;
+  struct { const tpl_node *node; const struct cc_tpl *tpl; } v[16];
+  int n;
+} tpl_chain;
+
+/* One template run (the root, an include, an import) with its blocks
+ * and the parent that `extends` named. */
+typedef struct tpl_unit {
+  tpl_chain *blocks;
+  int nblocks;
+  tpl_env *env;                 /* its top-level scope */
+  const struct cc_tpl *parent;  /* set by extends */
+  cc_buf *saved_out;            /* the output while extends discards */
+  cc_buf discard;
+} tpl_unit;
 
 typedef struct tpl_var {
   const char *name;     /* interned by the parser: compared by address */
@@ -34,6 +92,19 @@ typedef struct tpl_rs {
   size_t nvars, capvars, frame;
   tpl_var inl[8]; /* the first vars (no allocation for most renders) */
   int failed;
+  const struct cc_tpl *tpl; /* the template whose nodes run (NAME, AUTOESCAPE follow it) */
+  tpl_env *env;             /* the innermost scope */
+  struct cc_arena *arena;   /* envs and objects of this render */
+  tpl_obj **objs;           /* the registry: open addressing by J */
+  size_t nobjs, capobjs;
+  tpl_unit *unit;
+  const tpl_chain *chain;   /* the block running (super()), and its level */
+  int level;
+  const tpl_val *slot;      /* E_SLOT's value */
+  int at_top;               /* running a template's top level: binds grow its env */
+  struct cc_tpl **loaded;   /* templates compiled during this render */
+  size_t nloaded;
+  tpl_names names;          /* their names (the parent: the root's) */
   const cc_tpl_filter *xfilters; /* the embedder's filters (map('name')) */
   size_t nxfilters;
 } tpl_rs;
@@ -65,7 +136,75 @@ int tpl_compare(const json_t *x, const json_t *y, int *c);
  * strict mode); anything else is not iterable. */
 int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out);
 
-/* Renders the tree. */
-int tpl_eval_root(tpl_rs *rs, const tpl_node *root);
+/* Evaluates the expression N into *OUT (eval.c). */
+int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out);
+/* Prints V as {{ }} does (escaping under autoescape). */
+int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v);
+/* Prints the expression E; tries the fast paths first. */
+int tpl_out(tpl_rs *rs, const tpl_node *e);
+/* Evaluates N's arguments into ARGS (at most 32). */
+int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args);
+void tpl_drop_args(tpl_val *args, int n);
+/* The lazy loop object of VAR, built. */
+int tpl_loop_obj(tpl_var *var);
+
+/* ---- scope.c: variables, envs and the object registry ---- */
+
+/* Finds NAME (interned) as a variable (*VAR) or a value of a module or
+ * the render context (*J, borrowed). Returns 1 when found. */
+int tpl_find_var(tpl_rs *rs, const char *name, tpl_var **var, json_t **j);
+/* Binds NAME in the current frame to V as it is (V owns its reference
+ * or borrows from something that outlives the binding). */
+int tpl_bind_ref(tpl_rs *rs, const char *name, tpl_val v);
+/* Binds NAME taking V (a reference is taken first when V borrows). */
+int tpl_bind(tpl_rs *rs, const char *name, tpl_val v);
+void tpl_pop_to(tpl_rs *rs, size_t n);
+/* A new env in the render's arena (NULL without memory). */
+tpl_env *tpl_env_new(tpl_rs *rs, size_t lo, tpl_env *outer, int ctx);
+/* An env that sees what the current scope sees now (a closure). */
+tpl_env *tpl_env_snapshot(tpl_rs *rs);
+/* Registers J (a new reference, taken) as an object of KIND; NULL
+ * without memory (J is released). */
+tpl_obj *tpl_obj_new(tpl_rs *rs, json_t *j, int kind);
+/* The registered object J is, or NULL. */
+tpl_obj *tpl_obj_of(const tpl_rs *rs, const json_t *j);
+/* Releases the render's scopes and objects. */
+void tpl_scope_free(tpl_rs *rs);
+
+/* ---- eval_call.c: calls ---- */
+
+/* The call N (an E_CALL) when it calls a macro, a global (range, dict,
+ * namespace, cycler, joiner), super(), loop(...) or a loop, cycler or
+ * joiner method; returns 1 when N is something else (a str/dict/list
+ * method). */
+int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out);
+/* Calls the macro or caller OBJ with ARGS (N's kids evaluated; N->kw
+ * their keywords) and CALLER (or NULL) into *OUT, a string. */
+int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out);
+/* Runs BODY with its output captured into *OUT, a string (Markup under
+ * autoescape). */
+int tpl_capture(tpl_rs *rs, const tpl_node *body, tpl_val *out);
+
+/* ---- eval_stmt.c: statements ---- */
+
+int tpl_exec(tpl_rs *rs, const tpl_node *n);
+/* Runs the for loop N over the value IT at DEPTH (loop(...) of a
+ * recursive loop). */
+int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth);
+/* Runs the template T as a unit in ENV (the scope already current). */
+int tpl_run(tpl_rs *rs, const struct cc_tpl *t);
+/* Runs level LEVEL of CHAIN (a block, or super()). */
+int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level);
+/* Renders the root template. */
+int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t);
+
+/* ---- template.c: the loader ---- */
+
+/* The template NAME as the current template's loader finds it (compiled
+ * when the template was, or now); CC_ENOTFOUND when there is none (no
+ * error recorded), else errors at AT. */
+int tpl_load(tpl_rs *rs, const tpl_node *at, const char *name, const struct cc_tpl **out);
+/* Switches the render to template T's name and autoescape. */
+void tpl_use(tpl_rs *rs, const struct cc_tpl *t);
 
 #endif

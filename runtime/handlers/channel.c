@@ -43,8 +43,19 @@ int rt_channel_compile(cc_tpl **out, const rt_channel *ch, const char *name, con
   cc_tpl_opts_default(&opts);
   opts.autoescape = autoescape;
   opts.strict = ch->strict;
+  if (ch->src.base) { /* include, import, extends: from the template's folder */
+    opts.load = rt_source_load_part;
+    opts.load_data = (void *)&ch->src;
+  }
   cc_diags_init(&d);
   int rc = cc_tpl_compile(out, name, text, len, &opts, &d);
+  /* A template it names that is missing or broken fails now, at init,
+   * not on every message. */
+  if (rc == CC_OK && cc_tpl_check_refs(*out, 0, &d)) {
+    cc_tpl_free(*out);
+    *out = NULL;
+    rc = CC_EINVAL;
+  }
   if (rc != CC_OK) S_diag_text(err, &d);
   cc_diags_free(&d);
   return rc;
@@ -160,7 +171,6 @@ static int S_is_html(const char *name) {
 
 /* The settings every channel shares, and its template. */
 static int S_init(rt_channel *ch, cc_buf *err) {
-  rt_source src;
   char why[1024];
   const char *vars = getenv("CLOUDCRON_VARS");
   const char *strict = getenv("CLOUDCRON_STRICT");
@@ -195,16 +205,16 @@ static int S_init(rt_channel *ch, cc_buf *err) {
     return CC_EINVAL;
   }
   ch->strict = strict && strcmp(strict, "1") == 0;
-  rc = rt_source_load(&src, why, sizeof why);
+  rc = rt_source_load(&ch->src, why, sizeof why);
   if (rc != CC_OK) {
     cc_buf_puts(err, why);
     return rc;
   }
-  ch->html = S_is_html(src.name);
-  rc = rt_channel_compile(&ch->tpl, ch, src.name, src.text, src.len, CC_TPL_AUTOESCAPE_BY_NAME,
-                          err);
-  rt_source_free(&src);
-  return rc;
+  ch->html = S_is_html(ch->src.name);
+  /* The source stays: templates named by expressions load when a render
+   * reaches them. */
+  return rt_channel_compile(&ch->tpl, ch, ch->src.name, ch->src.text, ch->src.len, CC_TPL_AUTOESCAPE_BY_NAME,
+                            err);
 }
 
 /* The handler's state and AWS client, then its own setup. */
@@ -243,6 +253,7 @@ int rt_channel_main(const rt_channel_ops *ops) {
   free(ch.user);
   rt_curl_transport_free(&ch.curl);
   cc_tpl_free(ch.tpl);
+  rt_source_free(&ch.src);
   json_decref(ch.vars);
   cc_buf_free(&err);
   rt_curl_cleanup();

@@ -152,9 +152,20 @@ with tempfile.TemporaryDirectory() as tmp:
         s3.create_bucket(Bucket="cloudcron-templates")
         s3.put_object(Bucket="cloudcron-templates", Key="alerts/disk full é.html", Body=HTML.encode())
         s3.put_object(Bucket="cloudcron-templates", Key="plain.txt", Body=HTML.encode())
+        # A template that extends and includes others beside it, as generate uploads them.
+        s3.put_object(Bucket="cloudcron-templates", Key="mail/order.html",
+                      Body=b'{% extends "parts/base.html" %}{% block b %}{{ subject }}{% endblock %}')
+        s3.put_object(Bucket="cloudcron-templates", Key="mail/parts/base.html",
+                      Body=b'<h1>{% block b %}{% endblock %}</h1>{% include "parts/host.txt" %}')
+        s3.put_object(Bucket="cloudcron-templates", Key="mail/parts/host.txt", Body=b"{{ host }}")
+        s3.put_object(Bucket="cloudcron-templates", Key="mail/broken.html", Body=b'{% include "parts/nope.txt" %}')
         aws = {"AWS_ENDPOINT_URL": moto.url}
         ok("s3 key needing encoding, .html",
            dict(aws, CLOUDCRON_TEMPLATE_URL="s3://cloudcron-templates/alerts/disk full é.html"), ESCAPED)
+        ok("s3 extends and include from the template's folder",
+           dict(aws, CLOUDCRON_TEMPLATE_URL="s3://cloudcron-templates/mail/order.html"), ESCAPED)
+        init_error("s3 include of a missing template", dict(aws, CLOUDCRON_TEMPLATE_URL="s3://cloudcron-templates/mail/broken.html"),
+                   "template 'parts/nope.txt' not found")
         ok("s3 AWS_ENDPOINT_URL_S3", {"AWS_ENDPOINT_URL_S3": moto.url, "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
                                       "CLOUDCRON_TEMPLATE_URL": "s3://cloudcron-templates/plain.txt"}, RAW)
         init_error("s3 NoSuchKey", dict(aws, CLOUDCRON_TEMPLATE_URL="s3://cloudcron-templates/nope.txt"),

@@ -1,16 +1,19 @@
 /* Template sources: URL parsing (kinds, names, every refusal), inline and
- * file:// loading with names and limits, and S3 error bodies. */
+ * file:// loading with names and limits, the templates a file template
+ * reaches loaded from its folder, and S3 error bodies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cc/err.h"
+#include "cc/template.h"
 #include "s3.h"
 #include "source.h"
 
@@ -138,6 +141,72 @@ static void test_load_file(void **state) {
   rmdir(dir);
 }
 
+/* The templates a file template includes come from its folder; with a
+ * loader over the source, the engine compiles them with it. */
+static void test_load_parts(void **state) {
+  (void)state;
+  char dir[] = "/tmp/test_source_XXXXXX", path[160], url[200], err[512];
+  rt_source s;
+  char *text;
+  size_t len;
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/parts", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  const char *files[][2] = {{"main.txt", "{% extends 'parts/base.txt' %}{% block b %}{% include './parts/row.txt' %}{% endblock %}"},
+                            {"parts/base.txt", "<{% block b %}{% endblock %}>"},
+                            {"parts/row.txt", "row {{ x }}"}};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i][0]);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(files[i][1], f);
+    fclose(f);
+  }
+  S_clear_env();
+  snprintf(url, sizeof url, "file://%s/main.txt", dir);
+  setenv("CLOUDCRON_TEMPLATE_URL", url, 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_OK);
+  assert_int_equal(rt_source_load_part(&s, "parts//./row.txt", &text, &len), CC_OK);
+  assert_string_equal(text, "row {{ x }}");
+  assert_int_equal(len, 11);
+  free(text);
+  assert_int_equal(rt_source_load_part(&s, "../main.txt", &text, &len), CC_ENOTFOUND);
+  assert_int_not_equal(rt_source_load_part(&s, "parts/nope.txt", &text, &len), CC_OK);
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.load = rt_source_load_part;
+  o.load_data = &s;
+  cc_tpl *t = NULL;
+  cc_diags d;
+  cc_diags_init(&d);
+  cc_buf out = CC_BUF_INIT;
+  json_t *ctx = json_pack("{si}", "x", 7);
+  assert_int_equal(cc_tpl_compile(&t, s.name, s.text, s.len, &o, &d), CC_OK);
+  assert_int_equal(cc_tpl_check_refs(t, 1, &d), 0);
+  assert_int_equal(cc_tpl_render(t, ctx, &out, &d), CC_OK);
+  assert_string_equal(out.ptr, "<row 7>");
+  cc_tpl_free(t);
+  cc_buf_free(&out);
+  cc_diags_free(&d);
+  json_decref(ctx);
+  rt_source_free(&s);
+  /* An inline template has no folder. */
+  S_clear_env();
+  setenv("CLOUDCRON_TEMPLATE", "x", 1);
+  assert_int_equal(rt_source_load(&s, err, sizeof err), CC_OK);
+  assert_null(s.base);
+  assert_int_equal(rt_source_load_part(&s, "parts/row.txt", &text, &len), CC_ENOTFOUND);
+  rt_source_free(&s);
+  S_clear_env();
+  for (int i = 2; i >= 0; i--) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i][0]);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/parts", dir);
+  rmdir(path);
+  rmdir(dir);
+}
+
 static void test_s3_error(void **state) {
   (void)state;
   char code[16], msg[16];
@@ -156,7 +225,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_url_kinds),   cmocka_unit_test(test_url_refused),
       cmocka_unit_test(test_load_inline), cmocka_unit_test(test_load_file),
-      cmocka_unit_test(test_s3_error),
+      cmocka_unit_test(test_load_parts),  cmocka_unit_test(test_s3_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,10 +2,15 @@
 """Differential test: every case of cases*.txt through Python's Jinja2 (the
 reference, computed live) and through our engine (one driver process for
 all cases). Output must be byte-identical, and the engine must fail on
-exactly the cases where Jinja2 raises.
+exactly the cases where Jinja2 raises, in the same phase: "compile" when
+Jinja2's get_template raises (TemplateSyntaxError, TemplateAssertionError),
+"render" when render() does.
 
-cases.txt: blocks that start with `=== NAME [strict]`; the template is the
+cases*.txt: blocks that start with `=== NAME [strict]`; the template is the
 text up to an optional `--- vars` line, which is followed by a JSON object.
+More templates of the case (for include, import, extends) follow as
+`--- file FILENAME` sections, before `--- vars`; every case has a loader
+that finds them by name (Jinja2: a DictLoader; ours: a callback).
 The newline that ends a block's template is not part of it; write `\\n` at
 the very end of a template as `⏎` to keep a trailing newline. NAME is the
 template name (its extension picks autoescape, as in select_autoescape)."""
@@ -21,39 +26,44 @@ def parse(path):
     for line in open(path, encoding="utf-8").read().split("\n"):
         if line.startswith("=== "):
             words = line[4:].split()
-            cur = {"name": words[0], "strict": "strict" in words[1:], "tpl": [], "vars": []}
+            cur = {"name": words[0], "strict": "strict" in words[1:], "tpl": [], "vars": [], "files": {}}
             cases.append(cur)
-            part = "tpl"
+            part = cur["tpl"]
         elif line == "--- vars" and cur is not None:
-            part = "vars"
+            part = cur["vars"]
+        elif line.startswith("--- file ") and cur is not None:
+            part = cur["files"].setdefault(line[len("--- file "):].strip(), [])
         elif cur is not None:
-            cur[part].append(line)
+            part.append(line)
     out = []
     for c in cases:
-        lines = c["tpl"]
-        while lines and lines[-1] == "" and len(lines) > 1 and lines[-2] == "":
-            lines.pop()
-        if lines and lines[-1] == "":
-            lines.pop()
-        tpl = "\n".join(lines).replace("⏎", "\n")
         vs = "\n".join(c["vars"]).strip()
-        out.append({"name": c["name"], "strict": c["strict"], "tpl": tpl, "vars": json.loads(vs) if vs else {}})
+        out.append({"name": c["name"], "strict": c["strict"], "tpl": _text(c["tpl"]),
+                    "files": {k: _text(v) for k, v in c["files"].items()}, "vars": json.loads(vs) if vs else {}})
     return out
+
+
+def _text(lines):
+    while lines and lines[-1] == "" and len(lines) > 1 and lines[-2] == "":
+        lines.pop()
+    if lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines).replace("⏎", "\n")
 
 
 def reference(c):
     env = jinja2.Environment(
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False, default=False),
         undefined=jinja2.StrictUndefined if c["strict"] else jinja2.Undefined)
+    env.loader = jinja2.DictLoader(dict(c["files"], **{c["name"]: c["tpl"]}))
     try:
-        return True, _render(env, c)
+        t = env.get_template(c["name"])
     except Exception as e:  # any raise is an expected error
-        return False, "%s: %s" % (type(e).__name__, e)
-
-
-def _render(env, c):
-    env.loader = jinja2.DictLoader({c["name"]: c["tpl"]})
-    return env.get_template(c["name"]).render(c["vars"])
+        return False, "compile", "%s: %s" % (type(e).__name__, e)
+    try:
+        return True, None, t.render(c["vars"])
+    except Exception as e:
+        return False, "render", "%s: %s" % (type(e).__name__, e)
 
 
 def main():
@@ -73,12 +83,13 @@ def main():
         return 1
     bad = 0
     for c, g in zip(cases, got):
-        ok, ref = reference(c)
-        if ok != g["ok"] or (ok and ref != g["out"]):
+        ok, phase, ref = reference(c)
+        if ok != g["ok"] or (ok and ref != g["out"]) or (not ok and phase != g["phase"]):
             bad += 1
             print("MISMATCH %s%s\n  template: %r\n  vars: %s\n  jinja2: %s %r\n  ours:   %s %r" % (
                 c["name"], " (strict)" if c["strict"] else "", c["tpl"], json.dumps(c["vars"]),
-                "ok" if ok else "raises", ref, "ok" if g["ok"] else "error", g.get("out", g.get("err"))))
+                "ok" if ok else "raises at " + phase, ref,
+                "ok" if g["ok"] else "error at " + g["phase"], g.get("out", g.get("err"))))
     print("%d cases, %d mismatches" % (len(cases), bad))
     return 1 if bad else 0
 

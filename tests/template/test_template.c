@@ -180,7 +180,7 @@ static void compile_errors_carry_name_line_col(void **state) {
   S_run(&r, "b.txt", "{{ name ", NULL, "{}");
   S_expect_error(&r, CC_EINVAL, "b.txt", 1, 9, "expected '}}'");
   S_run(&r, "c.txt", "ok\n\n   {% endfor %}", NULL, "{}");
-  S_expect_error(&r, CC_EINVAL, "c.txt", 3, 7, "unexpected tag 'endfor'");
+  S_expect_error(&r, CC_EINVAL, "c.txt", 3, 7, "Encountered unknown tag 'endfor'.");
   S_run(&r, "d.txt", "{% for %}{% endfor %}", NULL, "{}");
   S_expect_error(&r, CC_EINVAL, "d.txt", 1, 8, "expected a name");
   /* Columns count code points, as the other diagnostics do. */

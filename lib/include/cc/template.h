@@ -35,12 +35,29 @@ typedef struct cc_tpl_filter {
 
 enum { CC_TPL_AUTOESCAPE_BY_NAME = -1, CC_TPL_AUTOESCAPE_OFF = 0, CC_TPL_AUTOESCAPE_ON = 1 };
 
+/* A loader callback: the source of the template NAME (as written in an
+ * include, import, from or extends tag) into *SRC (malloc'd; the engine
+ * frees it) and *LEN. Returns CC_OK; CC_ENOTFOUND when there is no such
+ * template; another code on a failure (reported as not loadable). */
+typedef int (*cc_tpl_load_fn)(void *data, const char *name, char **src, size_t *len);
+
 typedef struct cc_tpl_opts {
   int autoescape;        /* CC_TPL_AUTOESCAPE_*; BY_NAME: on for .html .htm .xml (any case) */
   int strict;            /* nonzero: any use of an undefined value is an error */
   size_t max_output;     /* bytes; 0 = 16 MiB */
   size_t max_iterations; /* loop iterations per render, all loops; 0 = 1,000,000 */
   int max_depth;         /* nesting of blocks and expressions; 0 = 64 */
+  /* The loader of include/import/from/extends. With neither set the
+   * template has none and such a tag is a compile error (templates given
+   * inline have no folder). ROOT: a folder, NAME is read from ROOT/NAME
+   * (a name with a ".." part is not found, as with Jinja2's
+   * FileSystemLoader); borrowed, copied by cc_tpl_compile. LOAD: a
+   * callback, used instead of ROOT when set; LOAD_DATA is borrowed and
+   * must outlive the template (a name that is not a literal is loaded
+   * when the render reaches it). */
+  const char *root;
+  cc_tpl_load_fn load;
+  void *load_data;
   /* The embedder's filters, found before the built-ins of the same name.
    * Borrowed: the array and what it points to must outlive every template
    * compiled with these options. */
@@ -52,7 +69,11 @@ typedef struct cc_tpl_opts {
  * filters). */
 void cc_tpl_opts_default(cc_tpl_opts *opts);
 
-/* Compiles SRC (LEN bytes, UTF-8) into *OUT. NAME names the template in
+/* Compiles SRC (LEN bytes, UTF-8) into *OUT. With a loader, the templates
+ * it names by literal strings (include 'x', import, from, extends) are
+ * loaded and compiled too, recursively; one that is missing or has a
+ * syntax error is an error only when a render reaches it, as in Jinja2
+ * (cc_tpl_check_refs reports them at once). NAME names the template in
  * diagnostics and picks autoescape; OPTS may be NULL for the defaults.
  * Returns CC_OK; or CC_EINVAL with every syntax error added to DIAGS
  * (NAME:LINE:COL; an unknown filter or test outside a conditional branch
@@ -68,6 +89,17 @@ int cc_tpl_compile(cc_tpl **out, const char *name, const char *src, size_t len,
  * may hold a partial result, which the caller discards. */
 int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *diags);
 
+/* Adds to DIAGS an error for each problem of the templates T reaches:
+ * a missing template (at the tag that names it; not for an include that
+ * ignores missing templates or names a list of them), a template that does not
+ * compile (its own errors), and, with NONLITERAL_IS_ERROR, a name that is
+ * not a literal string (at the expression: such templates can't be found
+ * statically). Returns the number of errors added. */
+int cc_tpl_check_refs(const cc_tpl *t, int nonliteral_is_error, cc_diags *diags);
+/* Calls FN(DATA, NAME) for every template T reaches by a literal name
+ * (found and compiled), in the order they were first named; stops at and
+ * returns FN's first nonzero result. */
+int cc_tpl_each_ref(const cc_tpl *t, int (*fn)(void *data, const char *name), void *data);
 /* Frees T. cc_tpl_free(NULL) is a no-op. */
 void cc_tpl_free(cc_tpl *t);
 

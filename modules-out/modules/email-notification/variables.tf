@@ -177,7 +177,7 @@ variable "template" {
 }
 
 variable "template_url" {
-  description = "Where the handler reads the template: s3://BUCKET/KEY (read access is granted on that object only) or https://URL."
+  description = "Where the handler reads the template: s3://BUCKET/KEY (read access is granted on that object, and on the template_parts beside it, only) or https://URL."
   type        = string
   default     = null
 
@@ -195,6 +195,17 @@ variable "template_name" {
   validation {
     condition     = var.template_name == null || can(regex("^[^/\\\\]{1,255}$", var.template_name))
     error_message = "template_name must be a file name (no directories), at most 255 characters."
+  }
+}
+
+variable "template_parts" {
+  description = "The templates the template includes, imports or extends, named relative to its folder (parts/row.html): with an s3:// template_url the handler may read these objects beside it too, and no others."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.template_parts : can(regex("^[^/]+(/[^/]+)*$", p)) && !contains(split("/", p), "..") && !contains(split("/", p), ".")])
+    error_message = "Each of template_parts must be a relative path without . or .. parts."
   }
 }
 

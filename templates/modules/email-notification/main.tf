@@ -10,6 +10,12 @@ locals {
   template_object_arn = (local.template_s3 == null ? null :
     local.template_s3.bucket == null ? null :
   "arn:${data.aws_partition.current.partition}:s3:::${local.template_s3.bucket}/${local.template_s3.key}")
+  # The templates it includes, imports or extends: objects beside it, in
+  # the key's folder ("a/b/t.html" -> "a/b/", "t.html" -> "").
+  template_key_parts = local.template_object_arn == null ? [] : split("/", local.template_s3.key)
+  template_dir = (local.template_object_arn == null ? null :
+  "arn:${data.aws_partition.current.partition}:s3:::${local.template_s3.bucket}/${join("/", concat(slice(local.template_key_parts, 0, length(local.template_key_parts) - 1), [""]))}")
+  template_part_arns = local.template_dir == null ? [] : [for p in var.template_parts : "${local.template_dir}${p}"]
 
   sender_identity = coalesce(var.sender_identity, var.sender)
   identity_arns = concat(
@@ -76,7 +82,7 @@ data "aws_iam_policy_document" "this" {
     content {
       sid       = "ReadOwnTemplate"
       actions   = ["s3:GetObject"]
-      resources = [local.template_object_arn]
+      resources = concat([local.template_object_arn], local.template_part_arns)
     }
   }
 

@@ -116,6 +116,35 @@ run "s3_template" {
   }
 }
 
+run "s3_template_with_parts" {
+  command = apply
+
+  variables {
+    template       = null
+    template_url   = "s3://acme-templates/debug/print.txt"
+    template_parts = ["parts/row.txt", "layout.txt"]
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : [s.actions, s.resources] if contains(s.actions, "s3:GetObject")] == [
+      [toset(["s3:GetObject"]), toset(["arn:aws:s3:::acme-templates/debug/print.txt", "arn:aws:s3:::acme-templates/debug/parts/row.txt", "arn:aws:s3:::acme-templates/debug/layout.txt"])]
+    ]
+    error_message = "s3:GetObject on the template object and the templates it names beside it, no others"
+  }
+}
+
+run "rejects_part_outside_folder" {
+  command = plan
+
+  variables {
+    template       = null
+    template_url   = "s3://acme-templates/debug/print.txt"
+    template_parts = ["../other/secret.txt"]
+  }
+
+  expect_failures = [var.template_parts]
+}
+
 run "rejects_missing_template" {
   command = plan
 

@@ -74,6 +74,36 @@ resource "aws_s3_object" "template_big_orders" {
   depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]
 }
 
+resource "aws_s3_object" "tpl_part_big_orders_1" {
+  bucket                 = aws_s3_bucket.templates.bucket
+  key                    = "big-orders/parts/layout.html"
+  source                 = "${path.module}/templates/big-orders/parts/layout.html"
+  etag                   = filemd5("${path.module}/templates/big-orders/parts/layout.html")
+  server_side_encryption = "AES256"
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]
+}
+
+resource "aws_s3_object" "tpl_part_big_orders_2" {
+  bucket                 = aws_s3_bucket.templates.bucket
+  key                    = "big-orders/parts/macros.html"
+  source                 = "${path.module}/templates/big-orders/parts/macros.html"
+  etag                   = filemd5("${path.module}/templates/big-orders/parts/macros.html")
+  server_side_encryption = "AES256"
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]
+}
+
+resource "aws_s3_object" "tpl_part_big_orders_3" {
+  bucket                 = aws_s3_bucket.templates.bucket
+  key                    = "big-orders/parts/footer.html"
+  source                 = "${path.module}/templates/big-orders/parts/footer.html"
+  etag                   = filemd5("${path.module}/templates/big-orders/parts/footer.html")
+  server_side_encryption = "AES256"
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]
+}
+
 resource "aws_s3_object" "template_metrics_log" {
   bucket                 = aws_s3_bucket.templates.bucket
   key                    = "metrics-log/metric.txt"
@@ -97,11 +127,12 @@ module "notify_big_orders" {
   log_retention_days     = var.log_retention_days
   filter_policy          = jsonencode({ amount = [{ numeric = [">=", 1000] }], region = [{ prefix = "eu-" }] })
 
-  template_url  = "s3://${aws_s3_object.template_big_orders.bucket}/${aws_s3_object.template_big_orders.key}"
-  template_name = "order.html"
-  subject       = "Order {{ message.vars.id }} | {{ subject }}"
-  sender        = "alerts@shop.example.com"
-  recipients    = ["sales@shop.example.com"]
+  template_url   = "s3://${aws_s3_object.template_big_orders.bucket}/${aws_s3_object.template_big_orders.key}"
+  template_name  = "order.html"
+  template_parts = ["parts/layout.html", "parts/macros.html", "parts/footer.html"]
+  subject        = "Order {{ message.vars.id }} | {{ subject }}"
+  sender         = "alerts@shop.example.com"
+  recipients     = ["sales@shop.example.com"]
 }
 
 module "notify_metrics_log" {

@@ -1,0 +1,645 @@
+/* eval_stmt.c: runs statements: output, if, for (with loop filters,
+ * else, recursive loops), set (also block set, set ns.attr), with,
+ * macro and call blocks, filter blocks, include, import, from, extends
+ * and block, print, autoescape; and a template run as a unit (its blocks
+ * and the parents it extends). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/err.h"
+#include "eval.h"
+#include "tpl_int.h"
+
+static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
+  if (n->nnames == 1) return tpl_bind(rs, n->names[0], tpl_dup(v));
+  if (!v->j) {
+    if (rs->strict) return tpl_fail_undef(rs, n, v);
+    return tpl_fail(rs, n, CC_EINVAL, "not enough values to unpack (expected %d, got 0)", n->nnames);
+  }
+  /* A reference of our own: binding a target may release V (set a, b = a). */
+  json_t *arr = v->j, *tmp = json_incref(v->j);
+  if (json_is_string(arr)) {
+    json_decref(tmp);
+    const char *s = json_string_value(arr);
+    size_t l = json_string_length(arr);
+    if (!(tmp = json_array())) return CC_ENOMEM;
+    for (size_t i = 0; i < l;) {
+      size_t j = i + 1;
+      while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+      if (json_array_append_new(tmp, json_stringn(s + i, j - i))) {
+        json_decref(tmp);
+        return CC_ENOMEM;
+      }
+      i = j;
+    }
+    arr = tmp;
+  } else if (json_is_object(arr)) {
+    const char *k;
+    json_t *x;
+    json_decref(tmp);
+    if (!(tmp = json_array())) return CC_ENOMEM;
+    json_object_foreach(v->j, k, x) if (json_array_append_new(tmp, json_string(k))) {
+      json_decref(tmp);
+      return CC_ENOMEM;
+    }
+    arr = tmp;
+  } else if (!json_is_array(arr)) {
+    json_decref(tmp);
+    return tpl_fail(rs, n, CC_EINVAL, "cannot unpack non-iterable %s object", tpl_type_name(arr));
+  }
+  int rc = CC_OK;
+  size_t got = json_array_size(arr);
+  if (got != (size_t)n->nnames) {
+    rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)n->nnames ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", n->nnames, got);
+  } else {
+    for (int i = 0; i < n->nnames && rc == CC_OK; i++)
+      rc = tpl_bind(rs, n->names[i], tpl_borrow(json_array_get(arr, (size_t)i)));
+  }
+  json_decref(tmp);
+  return rc;
+}
+
+int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
+  *out = NULL;
+  if (!v->j) {
+    if (rs->strict) return tpl_fail_undef(rs, n, v);
+    return (*out = json_array()) ? CC_OK : CC_ENOMEM;
+  }
+  if (json_is_array(v->j)) {
+    *out = json_incref(v->j);
+    return CC_OK;
+  }
+  json_t *a = json_array();
+  if (!a) return CC_ENOMEM;
+  if (json_is_object(v->j)) {
+    const char *k;
+    json_t *x;
+    json_object_foreach(v->j, k, x) if (json_array_append_new(a, json_string(k))) goto nomem;
+  } else if (json_is_string(v->j)) {
+    const char *s = json_string_value(v->j);
+    size_t l = json_string_length(v->j);
+    for (size_t i = 0; i < l;) {
+      size_t j = i + 1;
+      while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+      if (json_array_append_new(a, json_stringn(s + i, j - i))) goto nomem;
+      i = j;
+    }
+  } else {
+    json_decref(a);
+    return tpl_fail(rs, n, CC_EINVAL, "'%s' object is not iterable", tpl_type_name(v->j));
+  }
+  *out = a;
+  return CC_OK;
+nomem:
+  json_decref(a);
+  return CC_ENOMEM;
+}
+
+int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
+  json_t *items = NULL, *kept = NULL;
+  tpl_loop loop = {0, 0, NULL, n, depth, NULL};
+  size_t base = rs->nvars, oldframe = rs->frame;
+  int oldtop = rs->at_top;
+  int rc = tpl_items(rs, n->a, it, &items);
+  if (rc) goto out;
+  rs->frame = base;
+  rs->at_top = 0;
+  if (n->c) {
+    /* The loop filter runs before the loop, so loop.length counts only
+     * the kept items. */
+    if (!(kept = json_array())) {
+      rc = CC_ENOMEM;
+      goto out;
+    }
+    for (size_t i = 0; i < json_array_size(items); i++) {
+      tpl_val c;
+      if (++rs->iters > rs->max_iter) {
+        rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
+        goto out;
+      }
+      tpl_val item = tpl_ref(json_array_get(items, i));
+      rc = S_assign(rs, n, &item);
+      if (rc || (rc = tpl_eval(rs, n->c, &c))) goto out;
+      if (!c.j && rs->strict) {
+        rc = tpl_fail_undef(rs, n->c, &c);
+        goto out;
+      }
+      if (tpl_truthy(&c) && json_array_append(kept, json_array_get(items, i))) rc = CC_ENOMEM;
+      tpl_val_drop(&c);
+      tpl_pop_to(rs, base);
+      if (rc) goto out;
+    }
+    json_decref(items);
+    items = kept;
+    kept = NULL;
+  }
+  size_t len = json_array_size(items);
+  loop.len = len;
+  loop.items = items;
+  for (size_t i = 0; i < len; i++) {
+    if (++rs->iters > rs->max_iter) {
+      rc = tpl_fail(rs, n, CC_ELIMIT, "loop iterations exceed the limit of %zu", rs->max_iter);
+      goto out;
+    }
+    tpl_pop_to(rs, base);
+    /* `loop` is bound lazily: its object is built only when the template
+     * uses it whole (a fresh one per iteration, as a template may keep
+     * one); loop.index and loop.cycle() read LOOP directly. */
+    loop.i = i;
+    if (rs->nvars < rs->capvars) { /* the frame is empty: no binding to replace */
+      tpl_var *l = &rs->vars[rs->nvars++];
+      l->name = tpl_name_loop;
+      l->v.j = NULL;
+      l->v.hint = l->v.owner = NULL;
+      l->v.safe = l->v.own = 0;
+      rc = CC_OK;
+    } else {
+      rc = tpl_bind(rs, tpl_name_loop, tpl_undef(NULL));
+    }
+    if (rc == CC_OK) {
+      rs->vars[rs->nvars - 1].loop = &loop;
+      tpl_val item = tpl_ref(json_array_get(items, i));
+      if (n->nnames == 1 && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
+        /* The frame holds only `loop`: the target goes on top. */
+        tpl_var *t = &rs->vars[rs->nvars++];
+        t->name = n->names[0];
+        t->loop = NULL;
+        t->v = item;
+      } else {
+        rc = S_assign(rs, n, &item);
+      }
+    }
+    if (rc || (rc = tpl_exec(rs, n->b))) goto out;
+  }
+  tpl_pop_to(rs, base);
+  if (len == 0 && n->n == 1) rc = tpl_exec(rs, n->kids[0]);
+out:
+  tpl_pop_to(rs, base);
+  rs->frame = oldframe;
+  rs->at_top = oldtop;
+  json_decref(items);
+  json_decref(kept);
+  json_decref(loop.changed);
+  return rc;
+}
+
+
+/* A new scope for a block of statements (with, include, import, block). */
+typedef struct S_frame {
+  tpl_env *env;
+  size_t base, frame;
+  int at_top;
+} S_frame;
+
+static void S_push(tpl_rs *rs, S_frame *f, tpl_env *env, int at_top) {
+  f->env = rs->env;
+  f->base = rs->nvars;
+  f->frame = rs->frame;
+  f->at_top = rs->at_top;
+  if (env) rs->env = env;
+  rs->frame = rs->nvars;
+  rs->at_top = at_top;
+}
+
+static void S_pop(tpl_rs *rs, const S_frame *f) {
+  tpl_pop_to(rs, f->base);
+  rs->env = f->env;
+  rs->frame = f->frame;
+  rs->at_top = f->at_top;
+}
+
+static int S_nomem_env(tpl_env *e) { return e ? CC_OK : CC_ENOMEM; }
+
+/* Whether the value J holds the object O (a namespace must not hold
+ * itself: printing it would not end). */
+static int S_holds(const json_t *j, const json_t *o, int depth) {
+  if (j == o) return 1;
+  if (depth > 64) return 1;
+  if (json_is_array(j)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(j, i, x) if (S_holds(x, o, depth + 1)) return 1;
+  } else if (json_is_object(j)) {
+    const char *k;
+    json_t *x;
+    json_object_foreach((json_t *)j, k, x) if (S_holds(x, o, depth + 1)) return 1;
+  }
+  return 0;
+}
+
+static int S_setattr(tpl_rs *rs, const tpl_node *n) {
+  tpl_var *var;
+  json_t *j;
+  tpl_val v;
+  int rc;
+  tpl_find_var(rs, n->s, &var, &j);
+  tpl_obj *o = tpl_obj_of(rs, var ? var->v.j : j);
+  if (!o || o->kind != TPL_OBJ_NAMESPACE)
+    return tpl_fail(rs, n, CC_EINVAL, "cannot assign attribute on non-namespace object");
+  if ((rc = tpl_eval(rs, n->a, &v))) return rc;
+  if (!v.j) rc = rs->strict ? tpl_fail_undef(rs, n->a, &v) : tpl_fail(rs, n->a, CC_EINVAL, "an undefined value cannot be stored in a namespace");
+  else if (S_holds(v.j, o->j, 0)) rc = tpl_fail(rs, n, CC_EINVAL, "a namespace cannot hold itself");
+  else if (json_object_set(o->j, n->ops[0], v.j)) rc = CC_ENOMEM;
+  tpl_val_drop(&v);
+  return rc;
+}
+
+static int S_macro_def(tpl_rs *rs, const tpl_node *n, int kind, tpl_obj **out) {
+  json_t *j = json_object();
+  if (!j || json_object_set_new(j, "name", json_string(kind == TPL_OBJ_MACRO ? n->s : "caller"))) {
+    json_decref(j);
+    return CC_ENOMEM;
+  }
+  tpl_obj *o = tpl_obj_new(rs, j, kind);
+  if (!o) return CC_ENOMEM;
+  o->node = n;
+  o->tpl = rs->tpl;
+  o->env = kind == TPL_OBJ_MACRO && rs->at_top ? rs->env : tpl_env_snapshot(rs);
+  if (!o->env) return CC_ENOMEM;
+  *out = o;
+  return kind == TPL_OBJ_MACRO ? tpl_bind(rs, n->s, tpl_ref(j)) : CC_OK;
+}
+
+static int S_callblock(tpl_rs *rs, const tpl_node *n) {
+  const tpl_node *call = n->a;
+  tpl_obj *caller, *m;
+  tpl_val f, args[32], res;
+  int rc;
+  if (call->n > 32) return tpl_fail(rs, call, CC_EINVAL, "too many arguments");
+  if ((rc = S_macro_def(rs, n, TPL_OBJ_CALLER, &caller))) return rc;
+  if ((rc = tpl_eval(rs, call->a, &f))) return rc;
+  if (!(m = tpl_obj_of(rs, f.j)) || (m->kind != TPL_OBJ_MACRO && m->kind != TPL_OBJ_CALLER)) {
+    rc = f.j ? tpl_fail(rs, call, CC_EINVAL, "'%s' object is not callable", tpl_type_name(f.j)) : tpl_fail_undef(rs, call, &f);
+    tpl_val_drop(&f);
+    return rc;
+  }
+  if ((rc = tpl_eval_args(rs, call, args)) == CC_OK) {
+    rc = tpl_call_macro(rs, call, m, args, caller, &res);
+    tpl_drop_args(args, call->n);
+    if (rc == CC_OK) rc = tpl_emit(rs, n, &res);
+    tpl_val_drop(&res);
+  }
+  caller->env->dead = 1;
+  tpl_val_drop(&f);
+  return rc;
+}
+
+/* Captures BODY and applies the filter chain F (over an E_SLOT) to it. */
+static int S_filtered(tpl_rs *rs, const tpl_node *body, const tpl_node *f, tpl_val *out) {
+  tpl_val b;
+  int rc = tpl_capture(rs, body, &b);
+  if (rc || !f) {
+    *out = b;
+    return rc;
+  }
+  const tpl_val *saved = rs->slot;
+  rs->slot = &b;
+  rc = tpl_eval(rs, f, out);
+  rs->slot = saved;
+  tpl_val_drop(&b);
+  return rc;
+}
+
+static int S_with(tpl_rs *rs, const tpl_node *n) {
+  tpl_val v[64];
+  S_frame f;
+  int rc = CC_OK, k = 0;
+  /* The values are computed in the outer scope, then bound. */
+  for (; k < n->n && rc == CC_OK; k++)
+    if ((rc = tpl_eval(rs, n->kids[k], &v[k]))) break;
+  if (rc) {
+    while (k-- > 0) tpl_val_drop(&v[k]);
+    return rc;
+  }
+  S_push(rs, &f, NULL, 0);
+  for (int i = 0; i < n->n; i++) {
+    if (rc == CC_OK) rc = tpl_bind(rs, n->names[i], v[i]);
+    else tpl_val_drop(&v[i]);
+  }
+  if (rc == CC_OK) rc = tpl_exec(rs, n->b);
+  S_pop(rs, &f);
+  return rc;
+}
+
+/* The template named by the value of N->a (a name, or a list of names:
+ * the first that exists). *T is NULL when none exists (no error yet). */
+static int S_find(tpl_rs *rs, const tpl_node *n, const struct cc_tpl **t, tpl_val *name) {
+  int rc = tpl_eval(rs, n->a, name);
+  *t = NULL;
+  if (rc) return rc;
+  if (name->j && json_is_string(name->j)) {
+    rc = tpl_load(rs, n->a, json_string_value(name->j), t);
+    return rc == CC_ENOTFOUND ? CC_OK : rc;
+  }
+  if (name->j && json_is_array(name->j)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(name->j, i, x) {
+      if (!json_is_string(x)) continue;
+      rc = tpl_load(rs, n->a, json_string_value(x), t);
+      if (rc != CC_ENOTFOUND) return rc;
+    }
+    return CC_OK;
+  }
+  if (!name->j) return tpl_fail_undef(rs, n->a, name);
+  return tpl_fail(rs, n->a, CC_EINVAL, "a template name must be a string, not %s", tpl_type_name(name->j));
+}
+
+static int S_not_found(tpl_rs *rs, const tpl_node *n, const tpl_val *name) {
+  if (json_is_string(name->j)) return tpl_fail(rs, n->a, CC_EINVAL, "template '%s' not found", json_string_value(name->j));
+  return tpl_fail(rs, n->a, CC_EINVAL, "none of the templates given were found");
+}
+
+static int S_include(tpl_rs *rs, const tpl_node *n) {
+  const struct cc_tpl *t;
+  tpl_val name;
+  S_frame f;
+  int rc = S_find(rs, n, &t, &name);
+  if (rc == CC_OK && !t && !(n->flags & TPL_F_IGNORE_MISSING)) rc = S_not_found(rs, n, &name);
+  tpl_val_drop(&name);
+  if (rc || !t) return rc;
+  int with = (n->flags & TPL_F_CONTEXT) != 0;
+  tpl_env *outer = with ? tpl_env_snapshot(rs) : NULL, *e;
+  if ((with && !outer) || (rc = S_nomem_env(e = tpl_env_new(rs, rs->nvars, outer, with ? rs->env->ctx : 0)))) return CC_ENOMEM;
+  e->noloop = 1;
+  S_push(rs, &f, e, 1);
+  rc = tpl_run(rs, t);
+  S_pop(rs, &f);
+  e->dead = 1;
+  if (outer) outer->dead = 1;
+  return rc;
+}
+
+/* Runs the template of N as a module; *OUT is its exports. */
+static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
+  const struct cc_tpl *t;
+  tpl_val name;
+  S_frame f;
+  int rc = S_find(rs, n, &t, &name);
+  if (rc == CC_OK && !t) rc = S_not_found(rs, n, &name);
+  tpl_val_drop(&name);
+  if (rc) return rc;
+  int with = (n->flags & TPL_F_CONTEXT) != 0;
+  tpl_env *outer = with ? tpl_env_snapshot(rs) : NULL, *e;
+  if ((with && !outer) || !(e = tpl_env_new(rs, rs->nvars, outer, with ? rs->env->ctx : 0))) return CC_ENOMEM;
+  cc_buf discard = CC_BUF_INIT, *saved = rs->out;
+  S_push(rs, &f, e, 1);
+  rs->out = &discard;
+  rc = tpl_run(rs, t);
+  rs->out = saved;
+  cc_buf_free(&discard);
+  json_t *ex = rc ? NULL : json_object();
+  if (!rc && !ex) rc = CC_ENOMEM;
+  for (size_t i = e->lo; i < rs->nvars && rc == CC_OK; i++) {
+    const tpl_var *v = &rs->vars[i];
+    if (v->name[0] != '_' && v->v.j && json_object_set(ex, v->name, v->v.j)) rc = CC_ENOMEM;
+  }
+  S_pop(rs, &f);
+  if (outer) outer->dead = 1;
+  if (rc) {
+    json_decref(ex);
+    return rc;
+  }
+  if (!(*out = tpl_obj_new(rs, ex, TPL_OBJ_MODULE))) return CC_ENOMEM;
+  e->obj = ex;
+  e->dead = 1;
+  return CC_OK;
+}
+
+static int S_import(tpl_rs *rs, const tpl_node *n) {
+  tpl_obj *m;
+  int rc = S_module(rs, n, &m);
+  if (rc) return rc;
+  if (n->kind == N_IMPORT) return tpl_bind(rs, n->s, tpl_ref(m->j));
+  for (int i = 0; i < n->nnames && rc == CC_OK; i++) {
+    json_t *v = json_object_get(m->j, n->ops[i]);
+    /* Jinja2 binds an Undefined that says what is missing. */
+    rc = tpl_bind(rs, n->names[i], v ? tpl_ref(v) : tpl_undef(n->names[i]));
+  }
+  return rc;
+}
+
+static int S_extends(tpl_rs *rs, const tpl_node *n) {
+  const struct cc_tpl *t;
+  tpl_val name;
+  tpl_unit *u = rs->unit;
+  if (u->parent || u->saved_out) return tpl_fail(rs, n, CC_EINVAL, "extended multiple times");
+  int rc = S_find(rs, n, &t, &name);
+  if (rc == CC_OK && !t) rc = S_not_found(rs, n, &name);
+  tpl_val_drop(&name);
+  if (rc) return rc;
+  u->parent = t;
+  u->saved_out = rs->out;
+  rs->out = &u->discard;
+  return CC_OK;
+}
+
+static tpl_chain *S_chain(tpl_unit *u, const char *name) {
+  for (int i = 0; i < u->nblocks; i++)
+    if (!strcmp(u->blocks[i].name, name)) return &u->blocks[i];
+  return NULL;
+}
+
+/* Adds T's blocks to the end of U's chains. */
+static int S_add_blocks(tpl_rs *rs, tpl_unit *u, const struct cc_tpl *t) {
+  for (int i = 0; i < t->ast.nblocks; i++) {
+    const tpl_node *b = t->ast.blocks[i];
+    tpl_chain *c = S_chain(u, b->s);
+    if (!c) {
+      tpl_chain *v = realloc(u->blocks, (size_t)(u->nblocks + 1) * sizeof *v);
+      if (!v) return CC_ENOMEM;
+      u->blocks = v;
+      c = &u->blocks[u->nblocks++];
+      c->name = b->s;
+      c->n = 0;
+    }
+    if (c->n == (int)(sizeof c->v / sizeof *c->v)) return tpl_fail(rs, b, CC_ELIMIT, "templates extend each other too deeply");
+    c->v[c->n].node = b;
+    c->v[c->n++].tpl = t;
+  }
+  return CC_OK;
+}
+
+int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level) {
+  const tpl_node *b = chain->v[level].node;
+  const struct cc_tpl *t = chain->v[level].tpl, *oldt = rs->tpl;
+  const tpl_chain *oldc = rs->chain;
+  int oldl = rs->level, rc;
+  S_frame f;
+  if (b->flags & TPL_F_REQUIRED) return tpl_fail(rs, at, CC_EINVAL, "Required block '%s' not found.", b->s);
+  tpl_env *outer = (b->flags & TPL_F_SCOPED) ? tpl_env_snapshot(rs) : rs->unit->env, *e;
+  if (!outer || !(e = tpl_env_new(rs, rs->nvars, outer, rs->unit->env->ctx))) return CC_ENOMEM;
+  S_push(rs, &f, e, 0);
+  tpl_use(rs, t);
+  rs->chain = chain;
+  rs->level = level;
+  rc = tpl_exec(rs, b->b);
+  S_pop(rs, &f);
+  e->dead = 1;
+  if (b->flags & TPL_F_SCOPED) outer->dead = 1;
+  tpl_use(rs, oldt);
+  rs->chain = oldc;
+  rs->level = oldl;
+  return rc;
+}
+
+static int S_block(tpl_rs *rs, const tpl_node *n) {
+  tpl_unit *u = rs->unit;
+  if (u->saved_out) return CC_OK; /* after extends: the parent places it */
+  tpl_chain *c = S_chain(u, n->s), one;
+  if (!c) { /* a block of another template's macro */
+    one.name = n->s;
+    one.n = 1;
+    one.v[0].node = n;
+    one.v[0].tpl = rs->tpl;
+    c = &one;
+  }
+  return tpl_run_block(rs, n, c, 0);
+}
+
+int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
+  tpl_unit u, *oldu = rs->unit;
+  const struct cc_tpl *oldt = rs->tpl;
+  const tpl_chain *oldc = rs->chain;
+  int oldl = rs->level, rc;
+  memset(&u, 0, sizeof u);
+  cc_buf fresh = CC_BUF_INIT;
+  u.discard = fresh;
+  u.env = rs->env;
+  rs->unit = &u;
+  rs->chain = NULL;
+  tpl_use(rs, t);
+  rc = S_add_blocks(rs, &u, t);
+  if (rc == CC_OK) rc = tpl_exec(rs, t->ast.root);
+  while (rc == CC_OK && u.parent) {
+    const struct cc_tpl *p = u.parent;
+    u.parent = NULL;
+    rs->out = u.saved_out;
+    u.saved_out = NULL;
+    tpl_use(rs, p);
+    if ((rc = S_add_blocks(rs, &u, p)) == CC_OK) rc = tpl_exec(rs, p->ast.root);
+  }
+  if (u.saved_out) rs->out = u.saved_out;
+  free(u.blocks);
+  cc_buf_free(&u.discard);
+  rs->unit = oldu;
+  tpl_use(rs, oldt);
+  rs->chain = oldc;
+  rs->level = oldl;
+  return rc;
+}
+
+static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
+  int rc = CC_OK;
+  tpl_val v;
+  switch (n->kind) {
+  case N_BODY:
+    for (int i = 0; i < n->n && rc == CC_OK; i++) {
+      const tpl_node *k = n->kids[i];
+      /* Text inline (tpl_exec's checks kept), the rest through tpl_exec. */
+      if (k->kind != N_TEXT || rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR) {
+        rc = tpl_exec(rs, k);
+      } else if (tpl_buf_add(rs->out, k->s, k->slen) || rs->out->len > rs->max_out) {
+        rc = tpl_fail(rs, k, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+      }
+      /* After extends the output is dropped as it comes. */
+      if (rs->unit && rs->out == &rs->unit->discard) cc_buf_truncate(rs->out, 0);
+    }
+    return rc;
+  case N_TEXT:
+    if (tpl_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)
+      return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+    return CC_OK;
+  case N_OUT:
+    return tpl_out(rs, n->a);
+  case N_PRINT:
+    for (int i = 0; i < n->n && rc == CC_OK; i++) rc = tpl_out(rs, n->kids[i]);
+    return rc;
+  case N_IF:
+    for (const tpl_node *c = n; c; c = c->c) {
+      if (c->kind != N_IF) return tpl_exec(rs, c);
+      if ((rc = tpl_eval(rs, c->a, &v))) return rc;
+      if (!v.j && rs->strict) {
+        rc = tpl_fail_undef(rs, c->a, &v);
+        return rc;
+      }
+      int t = tpl_truthy(&v);
+      tpl_val_drop(&v);
+      if (t) return tpl_exec(rs, c->b);
+    }
+    return CC_OK;
+  case N_FOR:
+    if ((rc = tpl_eval(rs, n->a, &v))) return rc;
+    rc = tpl_for_run(rs, n, &v, 1);
+    tpl_val_drop(&v);
+    return rc;
+  case N_SET:
+    if ((rc = tpl_eval(rs, n->a, &v))) return rc;
+    rc = S_assign(rs, n, &v);
+    tpl_val_drop(&v);
+    return rc;
+  case N_SETBLOCK:
+    if ((rc = S_filtered(rs, n->b, n->a, &v))) return rc;
+    rc = S_assign(rs, n, &v);
+    tpl_val_drop(&v);
+    return rc;
+  case N_FILTERBLOCK:
+    if ((rc = S_filtered(rs, n->b, n->a, &v))) return rc;
+    rc = tpl_emit(rs, n, &v);
+    tpl_val_drop(&v);
+    return rc;
+  case N_SETATTR:
+    return S_setattr(rs, n);
+  case N_WITH:
+    return S_with(rs, n);
+  case N_MACRO: {
+    tpl_obj *o;
+    return S_macro_def(rs, n, TPL_OBJ_MACRO, &o);
+  }
+  case N_CALLBLOCK:
+    return S_callblock(rs, n);
+  case N_INCLUDE:
+    return S_include(rs, n);
+  case N_IMPORT:
+  case N_FROMIMPORT:
+    return S_import(rs, n);
+  case N_EXTENDS:
+    return S_extends(rs, n);
+  case N_BLOCK:
+    return S_block(rs, n);
+  case N_AUTOESCAPE: {
+    int old = rs->autoescape;
+    if ((rc = tpl_eval(rs, n->a, &v))) return rc;
+    rs->autoescape = tpl_truthy(&v);
+    tpl_val_drop(&v);
+    rc = tpl_exec(rs, n->b);
+    rs->autoescape = old;
+    return rc;
+  }
+  default:
+    return tpl_fail(rs, n, CC_EINVAL, "not a statement");
+  }
+}
+
+int tpl_exec(tpl_rs *rs, const tpl_node *n) {
+  if (rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR)
+    return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+  rs->depth++;
+  int rc = S_exec_inner(rs, n);
+  rs->depth--;
+  return rc;
+}
+
+int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t) {
+  int rc = CC_ENOMEM;
+  if ((rs->arena = cc_arena_new()) && (rs->env = tpl_env_new(rs, 0, NULL, 1))) {
+    rs->at_top = 1;
+    rc = tpl_run(rs, t);
+  }
+  tpl_pop_to(rs, 0);
+  if (rs->vars != rs->inl) free(rs->vars);
+  rs->vars = NULL;
+  rs->capvars = 0;
+  tpl_scope_free(rs);
+  return rc;
+}
