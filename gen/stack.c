@@ -413,17 +413,8 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   switch (n->channel) {
   case GEN_CHANNEL_EMAIL:
     if (n->subject) S_str_attr(b, "subject", n->subject);
+    /* "Name <addr>" as is: the module grants and conditions on the address */
     S_str_attr(b, "sender", n->sender);
-    {
-      /* "Name <addr>": ses:SendEmail is granted on the address */
-      const char *lt = strrchr(n->sender, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-      if (lt && gt) {
-        cc_buf addr = CC_BUF_INIT;
-        cc_buf_add(&addr, lt + 1, (size_t)(gt - lt - 1));
-        S_str_attr(b, "sender_identity", cc_buf_str(&addr));
-        cc_buf_free(&addr);
-      }
-    }
     S_list_attr(b, "recipients", &n->recipients);
     if (n->reply_to.n) S_list_attr(b, "reply_to", &n->reply_to);
     if (n->configuration_set) S_str_attr(b, "configuration_set", n->configuration_set);

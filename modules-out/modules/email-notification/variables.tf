@@ -221,17 +221,17 @@ variable "subject" {
 }
 
 variable "sender" {
-  description = "Sender address; it must be verified in SES, as itself or through its domain."
+  description = "Sender: an address (`cron@example.com`) or a display name and an address (`Cron <cron@example.com>`); the address must be verified in SES, as itself or through its domain."
   type        = string
 
   validation {
-    condition     = can(regex("^[^@[:space:],]+@[^@[:space:],]+\\.[^@[:space:],]+$", var.sender))
-    error_message = "sender must be an e-mail address."
+    condition     = can(regex("^([^<>\\r\\n]*<[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+>|[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+)$", var.sender))
+    error_message = "sender must be an e-mail address or Display Name <address>."
   }
 }
 
 variable "sender_identity" {
-  description = "SES identity the sender belongs to (the address or its domain); null means the sender address. ses:SendEmail is granted on this identity only."
+  description = "SES identity the sender belongs to (the address or its domain); null means the sender's address (without its display name). ses:SendEmail is granted on this identity only."
   type        = string
   default     = null
 

@@ -181,6 +181,44 @@ run "domain_identity_configuration_set_and_s3_template" {
   }
 }
 
+run "display_name_sender" {
+  command = apply
+
+  variables {
+    sender = "Acme Cron <cron@example.com>"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["CLOUDCRON_SENDER"] == "Acme Cron <cron@example.com>"
+    error_message = "the handler gets the sender with its display name"
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.resources if contains(s.actions, "ses:SendEmail")] == [
+      toset(["arn:aws:ses:us-west-2:123456789012:identity/cron@example.com"])
+    ]
+    error_message = "ses:SendEmail on the address's identity, not on the display name"
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.this.statement : [for c in s.condition : [c.test, c.variable, c.values]]
+      if contains(s.actions, "ses:SendEmail")
+    ] == [[["StringEquals", "ses:FromAddress", tolist(["cron@example.com"])]]]
+    error_message = "ses:FromAddress is the bare address (what SES compares), not the display form"
+  }
+}
+
+run "rejects_bad_sender" {
+  command = plan
+
+  variables {
+    sender = "Acme Cron <not-an-address>"
+  }
+
+  expect_failures = [var.sender]
+}
+
 run "https_template_needs_no_grant" {
   command = apply
 

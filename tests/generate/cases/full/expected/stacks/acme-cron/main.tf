@@ -184,7 +184,7 @@ module "notify_ops_email" {
   template_name     = "alert.html"
   vars_json         = jsonencode({ env = "prod" })
   subject           = "[{{ env }}] {{ subject }}"
-  sender            = "cron@example.com"
+  sender            = "Acme Cron <cron@example.com>"
   recipients        = ["alice@example.com", "bob@example.com"]
   reply_to          = ["ops@example.com"]
   configuration_set = "cron-tracking"
