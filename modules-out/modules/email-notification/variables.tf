@@ -242,12 +242,17 @@ variable "sender_identity" {
 }
 
 variable "recipients" {
-  description = "Recipient addresses."
+  description = "Recipient addresses (each may have a display name, `Name <addr>`); at most 50, SES's limit for one message."
   type        = list(string)
 
   validation {
-    condition     = length(var.recipients) >= 1 && alltrue([for r in var.recipients : can(regex("^[^@[:space:],]+@[^@[:space:],]+\\.[^@[:space:],]+$", r))])
-    error_message = "recipients must be one or more e-mail addresses."
+    condition     = length(var.recipients) >= 1 && alltrue([for r in var.recipients : can(regex("^([^<>\\r\\n,]*<[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+>|[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+)$", r))])
+    error_message = "recipients must be one or more e-mail addresses (optionally Name <address>)."
+  }
+
+  validation {
+    condition     = length(var.recipients) <= 50
+    error_message = "recipients may list at most 50 addresses (SES refuses a message to more)."
   }
 }
 
@@ -257,8 +262,8 @@ variable "reply_to" {
   default     = []
 
   validation {
-    condition     = alltrue([for r in var.reply_to : can(regex("^[^@[:space:],]+@[^@[:space:],]+\\.[^@[:space:],]+$", r))])
-    error_message = "reply_to must be e-mail addresses."
+    condition     = alltrue([for r in var.reply_to : can(regex("^([^<>\\r\\n,]*<[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+>|[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+)$", r))])
+    error_message = "reply_to must be e-mail addresses (optionally Name <address>)."
   }
 }
 

@@ -261,6 +261,30 @@ run "rejects_bad_recipient" {
   expect_failures = [var.recipients]
 }
 
+run "named_recipients_up_to_fifty" {
+  command = plan
+
+  variables {
+    recipients = concat(["Alice Example <alice@example.com>"], [for i in range(49) : "u${i}@example.com"])
+    reply_to   = ["Ops <ops@example.com>"]
+  }
+
+  assert {
+    condition     = length(split(",", aws_lambda_function.this.environment[0].variables["CLOUDCRON_RECIPIENTS"])) == 50
+    error_message = "50 recipients, display names included, reach the handler"
+  }
+}
+
+run "rejects_fifty_one_recipients" {
+  command = plan
+
+  variables {
+    recipients = [for i in range(51) : "u${i}@example.com"]
+  }
+
+  expect_failures = [var.recipients]
+}
+
 run "rejects_short_visibility_timeout" {
   command = plan
 
