@@ -268,7 +268,14 @@ static void S_template_bucket(S_ctx *c, cc_buf *b) {
                  "rule {\nobject_ownership = \"BucketOwnerEnforced\"\n}\n}\n\n"
                  "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"templates\" {\n"
                  "bucket = aws_s3_bucket.templates.id\n\nrule {\napply_server_side_encryption_by_default {\n"
-                 "sse_algorithm = \"AES256\"\n}\n}\n}\n\n");
+                 "sse_algorithm = \"AES256\"\n}\n}\n}\n\n"
+                 "# TLS only: any request over plain HTTP is denied, whoever makes it.\n"
+                 "resource \"aws_s3_bucket_policy\" \"templates\" {\nbucket = aws_s3_bucket.templates.id\n"
+                 "policy = jsonencode({\nVersion = \"2012-10-17\"\nStatement = [{\nSid = \"DenyInsecureTransport\"\n"
+                 "Effect = \"Deny\"\nPrincipal = \"*\"\nAction = \"s3:*\"\n"
+                 "Resource = [aws_s3_bucket.templates.arn, \"${aws_s3_bucket.templates.arn}/*\"]\n"
+                 "Condition = { Bool = { \"aws:SecureTransport\" = \"false\" } }\n}]\n})\n\n"
+                 "depends_on = [aws_s3_bucket_public_access_block.templates]\n}\n\n");
   for (size_t i = 0; i < s->nnotifications; i++) {
     const gen_notification *n = &s->notifications[i];
     if (n->template_kind != GEN_TEMPLATE_FILE || !S_wired(n)) continue;
