@@ -503,10 +503,18 @@ static void S_read_template(S_reader *r, gen_notification *c, const gen_node *n)
 static void S_recipients(S_reader *r, const gen_node *n, gen_notification *c) {
   S_string_list(r, n, "`recipients`", &c->recipients);
   if (c->recipients.n == 0 && n->kind == GEN_NODE_SEQ) S_err(r, n, "`recipients` must list at least one recipient");
+  /* SES refuses a message to more than 50 recipients (To, Cc and Bcc together) */
+  if (c->channel == GEN_CHANNEL_EMAIL && c->recipients.n > 50)
+    S_err(r, n, "`recipients` lists %zu addresses; SES sends a message to at most 50, so every message would fail",
+          c->recipients.n);
   for (size_t i = 0; i < c->recipients.n; i++) {
     const char *s = c->recipients.items[i];
     bool ok = c->channel == GEN_CHANNEL_EMAIL ? gen_is_email_named(s) : gen_is_e164(s);
-    if (!ok) {
+    if (ok && c->channel == GEN_CHANNEL_EMAIL && strchr(s, ',')) {
+      /* the channel gets its recipients as one comma-separated list */
+      gen_node at = {.span = c->recipients.spans[i]};
+      S_err(r, &at, "`%s`: a recipient's display name may not contain a comma", s);
+    } else if (!ok) {
       gen_node at = {.span = c->recipients.spans[i]};
       if (c->channel == GEN_CHANNEL_EMAIL) S_err(r, &at, "`%s` is not a valid e-mail address", s);
       else S_err(r, &at, "`%s` is not an E.164 phone number (like +15551234567)", s);

@@ -268,7 +268,14 @@ static void S_template_bucket(S_ctx *c, cc_buf *b) {
                  "rule {\nobject_ownership = \"BucketOwnerEnforced\"\n}\n}\n\n"
                  "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"templates\" {\n"
                  "bucket = aws_s3_bucket.templates.id\n\nrule {\napply_server_side_encryption_by_default {\n"
-                 "sse_algorithm = \"AES256\"\n}\n}\n}\n\n");
+                 "sse_algorithm = \"AES256\"\n}\n}\n}\n\n"
+                 "# TLS only: any request over plain HTTP is denied, whoever makes it.\n"
+                 "resource \"aws_s3_bucket_policy\" \"templates\" {\nbucket = aws_s3_bucket.templates.id\n"
+                 "policy = jsonencode({\nVersion = \"2012-10-17\"\nStatement = [{\nSid = \"DenyInsecureTransport\"\n"
+                 "Effect = \"Deny\"\nPrincipal = \"*\"\nAction = \"s3:*\"\n"
+                 "Resource = [aws_s3_bucket.templates.arn, \"${aws_s3_bucket.templates.arn}/*\"]\n"
+                 "Condition = { Bool = { \"aws:SecureTransport\" = \"false\" } }\n}]\n})\n\n"
+                 "depends_on = [aws_s3_bucket_public_access_block.templates]\n}\n\n");
   for (size_t i = 0; i < s->nnotifications; i++) {
     const gen_notification *n = &s->notifications[i];
     if (n->template_kind != GEN_TEMPLATE_FILE || !S_wired(n)) continue;
@@ -433,17 +440,8 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   switch (n->channel) {
   case GEN_CHANNEL_EMAIL:
     if (n->subject) S_str_attr(b, "subject", n->subject);
+    /* "Name <addr>" as is: the module grants and conditions on the address */
     S_str_attr(b, "sender", n->sender);
-    {
-      /* "Name <addr>": ses:SendEmail is granted on the address */
-      const char *lt = strrchr(n->sender, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-      if (lt && gt) {
-        cc_buf addr = CC_BUF_INIT;
-        cc_buf_add(&addr, lt + 1, (size_t)(gt - lt - 1));
-        S_str_attr(b, "sender_identity", cc_buf_str(&addr));
-        cc_buf_free(&addr);
-      }
-    }
     S_list_attr(b, "recipients", &n->recipients);
     if (n->reply_to.n) S_list_attr(b, "reply_to", &n->reply_to);
     if (n->configuration_set) S_str_attr(b, "configuration_set", n->configuration_set);

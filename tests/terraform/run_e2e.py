@@ -12,7 +12,8 @@ print channels on FIFO and standard topics), checked value by value.
 What every module promises, read back from moto for each resource in the
 state: roles trust only their service acting for this account
 (aws:SourceAccount); role policies allow named actions on named resources
-(no wildcard action, no "*" resource); schedules exist in their time zone; one-time schedules were created
+(no wildcard action in an Allow, no "*" resource); the template bucket
+denies every request without TLS; schedules exist in their time zone; one-time schedules were created
 with ActionAfterCompletion DELETE; subscriptions deliver raw; channel queue
 policies admit only their topic (aws:SourceArn); event source mappings
 report batch item failures."""
@@ -109,7 +110,7 @@ def state_resources(stack, env):
 class Aws:
     def __init__(self, url):
         kw = dict(endpoint_url=url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-        for name in ("scheduler", "sqs", "sns", "lambda", "events", "iam"):
+        for name in ("scheduler", "sqs", "sns", "lambda", "events", "iam", "s3"):
             setattr(self, name.replace("lambda", "lambda_"), boto3.client(name, **kw))
 
     def schedule(self, group, name):
@@ -168,6 +169,14 @@ def check_promises(label, aws, resources):
                 any("*" in a for a in listed(x.get("Action", []))) or not x.get("Resource")
                 or any(r == "*" for r in listed(x["Resource"])))]
             check(f"{label}: {addr} allows named actions on named resources only", not bad, json.dumps(bad))
+        elif rtype == "aws_s3_bucket_policy":
+            doc = json.loads(aws.s3.get_bucket_policy(Bucket=v["bucket"])["Policy"])
+            st = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+            deny = [x for x in st if x.get("Effect") == "Deny" and x.get("Action") == "s3:*"
+                    and x.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"]
+            check(f"{label}: {addr} denies every request without TLS", len(deny) == 1 and
+                  sorted(deny[0]["Resource"]) == sorted([f"arn:aws:s3:::{v['bucket']}", f"arn:aws:s3:::{v['bucket']}/*"])
+                  and not [x for x in st if x.get("Effect") == "Allow"], json.dumps(doc))
         elif rtype == "aws_lambda_event_source_mapping":
             m = aws.lambda_.get_event_source_mapping(UUID=v["uuid"])
             check(f"{label}: {addr} reports batch item failures",

@@ -3,8 +3,10 @@
 docker-registry serving TLS on a free port (its certificate trusted through
 SSL_CERT_FILE, as an ECR endpoint's would be), buildah building the
 generated lambda-image-build fixture and pushing it, skopeo republishing it
-with the generated lambda-container script. Checks what Lambda relies on:
-a single image manifest (not an index) of the requested platform, the digest
+with the generated lambda-container script (also out of a multi-platform
+index, and twice under the same tag), and the script's docker path against
+a stand-in `docker` that records its arguments. Checks what Lambda relies
+on: a single image manifest (not an index) of the requested platform, the digest
 the script reports equal to the registry's, values passed as data (never run
 by the shell), and loud failures."""
 import glob
@@ -24,6 +26,7 @@ BIN = os.path.abspath(os.path.join(os.environ.get("CC_BIN", os.path.join(SRC, "b
 passed = failed = 0
 DOCKER_V2 = "application/vnd.docker.distribution.manifest.v2+json"
 OCI = "application/vnd.oci.image.manifest.v1+json"
+INDEXES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]
 
 
 def check(name, ok, detail=""):
@@ -71,7 +74,7 @@ class Registry:
     def manifest(self, repo, ref):
         """(media type, Docker-Content-Digest, body) of REPO:REF."""
         req = urllib.request.Request(f"https://{self.host}/v2/{repo}/manifests/{ref}",
-                                     headers={"Accept": ", ".join([DOCKER_V2, OCI])})
+                                     headers={"Accept": ", ".join([DOCKER_V2, OCI, *INDEXES])})
         with urllib.request.urlopen(req, context=self.ctx, timeout=10) as r:
             return r.headers["Content-Type"], r.headers["Docker-Content-Digest"], json.loads(r.read())
 
@@ -86,6 +89,35 @@ class Registry:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+
+# A stand-in for `docker` (buildx imagetools only), for the copy script's
+# docker path: FAKE_DOCKER_INDEX is the source index as the registry serves
+# it; every call is appended to FAKE_DOCKER_CALLS as a JSON array.
+FAKE_DOCKER = r"""#!/usr/bin/env python3
+import json, os, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_DOCKER_CALLS"], "a") as f:
+    f.write(json.dumps(args) + "\n")
+index = json.loads(os.environ["FAKE_DOCKER_INDEX"])
+if args[:3] == ["buildx", "imagetools", "inspect"]:
+    ref = args[3]
+    fmt = args[args.index("--format") + 1] if "--format" in args else None
+    if "--raw" in args:
+        print('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}')
+    elif fmt == "{{.Manifest.MediaType}}":
+        print(index["mediaType"] if "@" not in ref else "application/vnd.oci.image.manifest.v1+json")
+    elif fmt and fmt.startswith("{{range .Manifest.Manifests}}"):
+        os_, arch = fmt.split('eq .Platform.OS "')[1].split('"')[0], fmt.split('eq .Platform.Architecture "')[1].split('"')[0]
+        print("".join(m["digest"] + " " for m in index["manifests"]
+                      if m["platform"]["os"] == os_ and m["platform"]["architecture"] == arch))
+    else:
+        sys.exit("fake docker: unexpected inspect " + json.dumps(args))
+elif args[:3] == ["buildx", "imagetools", "create"]:
+    pass
+else:
+    sys.exit("fake docker: unexpected " + json.dumps(args))
+"""
 
 
 def run_script(script, env, extra):
@@ -167,6 +199,81 @@ def main():
                     ctype, d2, _ = reg.manifest("mirror/runtime", tag)
                     check(f"the copy of {src.split('/', 1)[1]} keeps the digest and the report says so",
                           d2 == digest and ctype == DOCKER_V2 and f"{dest} is {digest}" in p.stdout, p.stdout + d2)
+
+            # 3b. From a multi-platform index, skopeo writes the one manifest of
+            # the platform asked for (Lambda refuses an index).
+            idx = f"{reg.host}/acme-report:multi"
+            steps = [["buildah", "manifest", "create", "localhost/cc-multi"]]
+            steps += [["buildah", "manifest", "add", "localhost/cc-multi", f"docker://{reg.host}/acme-report:{t}"]
+                      for t in ("docker", "oci")]
+            steps.append(["buildah", "manifest", "push", "--all", "localhost/cc-multi", f"docker://{idx}"])
+            out_ = ""
+            for cmd in steps:
+                q = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+                out_ += q.stdout + q.stderr
+                if q.returncode:
+                    break
+            ctype, _, body = reg.manifest("acme-report", "multi") if not q.returncode else ("", "", {})
+            check("fixture: acme-report:multi is an index of linux/amd64 and linux/arm64",
+                  "manifests" in body and len(body["manifests"]) == 2, out_ + ctype)
+            for platform in ("linux/arm64", "linux/amd64"):
+                dest = f"{reg.host}/mirror/multi:{platform.split('/')[1]}"
+                p = run_script(copy, env, dict(CLOUDCRON_TOOL="skopeo", CLOUDCRON_SOURCE=idx, CLOUDCRON_DESTINATION=dest,
+                                               CLOUDCRON_PLATFORM=platform, CLOUDCRON_ECR_LOGIN="true"))
+                ok = p.returncode == 0
+                check(f"skopeo copies {platform} out of the index", ok, p.stdout + p.stderr)
+                if ok:
+                    ctype, d2, body = reg.manifest("mirror/multi", platform.split("/")[1])
+                    cfg = reg.blob("mirror/multi", body["config"]["digest"]) if "config" in body else {}
+                    check(f"the {platform} copy is a single image manifest of that platform, digest reported",
+                          ctype in (DOCKER_V2, OCI) and "layers" in body
+                          and f"{cfg.get('os')}/{cfg.get('architecture')}" == platform and f"{dest} is {d2}" in p.stdout,
+                          ctype + p.stdout + str(cfg)[:200])
+
+            # 3c. A second copy under the same tag (a new source behind the
+            # same source tag) replaces it: the modules' repositories have
+            # mutable tags, and the script reports the new digest.
+            dest = f"{reg.host}/mirror/again:v1"
+            digests = []
+            for src in (f"{reg.host}/acme-report:docker", f"{reg.host}/args:one"):
+                p = run_script(copy, env, dict(CLOUDCRON_TOOL="skopeo", CLOUDCRON_SOURCE=src, CLOUDCRON_DESTINATION=dest,
+                                               CLOUDCRON_PLATFORM="linux/amd64", CLOUDCRON_ECR_LOGIN="true"))
+                digests.append(reg.manifest("mirror/again", "v1")[1] if p.returncode == 0 else None)
+                check(f"copy of {src.split('/', 1)[1]} to mirror/again:v1", p.returncode == 0, p.stdout + p.stderr)
+            check("the second push of the same tag moves it to the new image, and says so",
+                  None not in digests and digests[0] != digests[1] and f"{dest} is {digests[1]}" in p.stdout,
+                  str(digests) + p.stdout)
+
+            # 3d. docker: no docker daemon here, so a stand-in `docker` on the
+            # PATH answers imagetools inspect from the loopback registry's
+            # index and records every call; the script must copy the
+            # platform's own manifest by digest without --platform (which
+            # writes an index) and with --prefer-index=false.
+            _, _, body = reg.manifest("acme-report", "multi")
+            arm = [m["digest"] for m in body.get("manifests", []) if m.get("platform", {}).get("architecture") == "arm64"]
+            fake = os.path.join(tmp, "fakebin")
+            os.makedirs(fake, exist_ok=True)
+            calls = os.path.join(tmp, "docker-calls")
+            with open(os.path.join(fake, "docker"), "w") as f:
+                f.write(FAKE_DOCKER)
+            os.chmod(os.path.join(fake, "docker"), 0o755)
+            for src, want_src in ((idx, f"{reg.host}/acme-report@{arm[0] if arm else '?'}"),
+                                  (f"{reg.host}/acme-report@{arm[0] if arm else '?'}", f"{reg.host}/acme-report@{arm[0] if arm else '?'}")):
+                if os.path.exists(calls):
+                    os.remove(calls)
+                dest = f"{reg.host}/mirror/docker:v1"
+                p = run_script(copy, dict(env, PATH=fake + os.pathsep + env["PATH"], FAKE_DOCKER_CALLS=calls,
+                                          FAKE_DOCKER_INDEX=json.dumps(body)),
+                               dict(CLOUDCRON_TOOL="docker", CLOUDCRON_SOURCE=src, CLOUDCRON_DESTINATION=dest,
+                                    CLOUDCRON_PLATFORM="linux/arm64", CLOUDCRON_ECR_LOGIN="true"))
+                with open(calls) if os.path.exists(calls) else open(os.devnull) as f:
+                    made = [json.loads(line) for line in f if line.strip()]
+                creates = [c for c in made if c[:3] == ["buildx", "imagetools", "create"]]
+                check(f"docker copies {src.split('/', 1)[1]} as one manifest: imagetools create --prefer-index=false "
+                      f"of the arm64 manifest by digest, no --platform",
+                      p.returncode == 0 and bool(arm) and creates == [["buildx", "imagetools", "create", "--prefer-index=false",
+                                                                       "--tag", dest, want_src]],
+                      p.stdout + p.stderr + json.dumps(made))
 
             # 4. Failures stop the apply, with a message.
             cases = [

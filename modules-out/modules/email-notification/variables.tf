@@ -232,17 +232,17 @@ variable "subject" {
 }
 
 variable "sender" {
-  description = "Sender address; it must be verified in SES, as itself or through its domain."
+  description = "Sender: an address (`cron@example.com`) or a display name and an address (`Cron <cron@example.com>`); the address must be verified in SES, as itself or through its domain."
   type        = string
 
   validation {
-    condition     = can(regex("^[^@[:space:],]+@[^@[:space:],]+\\.[^@[:space:],]+$", var.sender))
-    error_message = "sender must be an e-mail address."
+    condition     = can(regex("^([^<>\\r\\n]*<[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+>|[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+)$", var.sender))
+    error_message = "sender must be an e-mail address or Display Name <address>."
   }
 }
 
 variable "sender_identity" {
-  description = "SES identity the sender belongs to (the address or its domain); null means the sender address. ses:SendEmail is granted on this identity only."
+  description = "SES identity the sender belongs to (the address or its domain); null means the sender's address (without its display name). ses:SendEmail is granted on this identity only."
   type        = string
   default     = null
 
@@ -253,12 +253,17 @@ variable "sender_identity" {
 }
 
 variable "recipients" {
-  description = "Recipient addresses."
+  description = "Recipient addresses (each may have a display name, `Name <addr>`); at most 50, SES's limit for one message."
   type        = list(string)
 
   validation {
-    condition     = length(var.recipients) >= 1 && alltrue([for r in var.recipients : can(regex("^[^@[:space:],]+@[^@[:space:],]+\\.[^@[:space:],]+$", r))])
-    error_message = "recipients must be one or more e-mail addresses."
+    condition     = length(var.recipients) >= 1 && alltrue([for r in var.recipients : can(regex("^([^<>\\r\\n,]*<[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+>|[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+)$", r))])
+    error_message = "recipients must be one or more e-mail addresses (optionally Name <address>)."
+  }
+
+  validation {
+    condition     = length(var.recipients) <= 50
+    error_message = "recipients may list at most 50 addresses (SES refuses a message to more)."
   }
 }
 
@@ -268,8 +273,8 @@ variable "reply_to" {
   default     = []
 
   validation {
-    condition     = alltrue([for r in var.reply_to : can(regex("^[^@[:space:],]+@[^@[:space:],]+\\.[^@[:space:],]+$", r))])
-    error_message = "reply_to must be e-mail addresses."
+    condition     = alltrue([for r in var.reply_to : can(regex("^([^<>\\r\\n,]*<[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+>|[^@[:space:],<>]+@[^@[:space:],<>]+\\.[^@[:space:],<>]+)$", r))])
+    error_message = "reply_to must be e-mail addresses (optionally Name <address>)."
   }
 }
 

@@ -64,9 +64,9 @@ variable "platform" {
 }
 
 variable "image_tag_mutability" {
-  description = "Whether tags can be moved to another image (MUTABLE) or not (IMMUTABLE)."
+  description = "Whether tags can be moved to another image (MUTABLE) or not (IMMUTABLE). IMMUTABLE refuses a second copy under the same source tag."
   type        = string
-  default     = "IMMUTABLE"
+  default     = "MUTABLE"
 
   validation {
     condition     = contains(["MUTABLE", "IMMUTABLE"], var.image_tag_mutability)

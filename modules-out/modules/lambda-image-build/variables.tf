@@ -82,9 +82,9 @@ variable "push_format" {
 }
 
 variable "image_tag_mutability" {
-  description = "Whether tags can be moved to another image (MUTABLE) or not (IMMUTABLE)."
+  description = "Whether tags can be moved to another image (MUTABLE) or not (IMMUTABLE). IMMUTABLE refuses a rebuild under a fixed image_tag."
   type        = string
-  default     = "IMMUTABLE"
+  default     = "MUTABLE"
 
   validation {
     condition     = contains(["MUTABLE", "IMMUTABLE"], var.image_tag_mutability)

@@ -72,6 +72,24 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "templates" {
   }
 }
 
+# TLS only: any request over plain HTTP is denied, whoever makes it.
+resource "aws_s3_bucket_policy" "templates" {
+  bucket = aws_s3_bucket.templates.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [aws_s3_bucket.templates.arn, "${aws_s3_bucket.templates.arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.templates]
+}
+
 resource "aws_s3_object" "template_ops_email" {
   bucket                 = aws_s3_bucket.templates.bucket
   key                    = "ops-email/alert.html"

@@ -17,7 +17,10 @@ locals {
   "arn:${data.aws_partition.current.partition}:s3:::${local.template_s3.bucket}/${join("/", concat(slice(local.template_key_parts, 0, length(local.template_key_parts) - 1), [""]))}")
   template_part_arns = local.template_dir == null ? [] : [for p in var.template_parts : "${local.template_dir}${p}"]
 
-  sender_identity = coalesce(var.sender_identity, var.sender)
+  # "Name <addr>" -> addr: the address SES checks (ses:FromAddress) and, by
+  # default, the identity ses:SendEmail is granted on.
+  sender_address  = can(regex("<([^>]+)>$", var.sender)) ? regex("<([^>]+)>$", var.sender)[0] : var.sender
+  sender_identity = coalesce(var.sender_identity, local.sender_address)
   identity_arns = concat(
     ["arn:${data.aws_partition.current.partition}:ses:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:identity/${local.sender_identity}"],
     var.configuration_set == null ? [] : ["arn:${data.aws_partition.current.partition}:ses:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:configuration-set/${var.configuration_set}"],
@@ -95,7 +98,7 @@ data "aws_iam_policy_document" "this" {
     condition {
       test     = "StringEquals"
       variable = "ses:FromAddress"
-      values   = [var.sender]
+      values   = [local.sender_address]
     }
   }
 }

@@ -40,8 +40,23 @@ case "$CLOUDCRON_TOOL" in
     digest=$(skopeo inspect --raw "docker://$CLOUDCRON_DESTINATION" | sha256sum | cut -d' ' -f1)
     ;;
   docker)
-    docker buildx imagetools create --platform "$CLOUDCRON_PLATFORM" \
-      --tag "$CLOUDCRON_DESTINATION" "$CLOUDCRON_SOURCE"
+    # `imagetools create --platform` writes an image index, which Lambda
+    # refuses: pick the platform's own manifest out of a source index, then
+    # copy that one manifest as it is (--prefer-index=false, buildx >= 0.13).
+    src=$CLOUDCRON_SOURCE
+    type=$(docker buildx imagetools inspect "$src" --format '{{.Manifest.MediaType}}')
+    case "$type" in
+      *image.index*|*manifest.list*)
+        pick=$(docker buildx imagetools inspect "$src" --format \
+          "{{range .Manifest.Manifests}}{{if and (eq .Platform.OS \"$os\") (eq .Platform.Architecture \"$arch\")}}{{.Digest}} {{end}}{{end}}")
+        pick=${pick%% *}
+        [[ "$pick" == sha256:* ]] || { echo "cloudcron: $src has no $CLOUDCRON_PLATFORM image" >&2; exit 1; }
+        repo=${src%@*}
+        [[ "$repo" == "$src" && "${repo##*/}" == *:* ]] && repo=${repo%:*}
+        src="$repo@$pick"
+        ;;
+    esac
+    docker buildx imagetools create --prefer-index=false --tag "$CLOUDCRON_DESTINATION" "$src"
     digest=$(docker buildx imagetools inspect --raw "$CLOUDCRON_DESTINATION" | sha256sum | cut -d' ' -f1)
     ;;
   crane)

@@ -26,10 +26,10 @@ run "defaults" {
 
   assert {
     condition = (
-      aws_ecr_repository.this.image_tag_mutability == "IMMUTABLE" && aws_ecr_repository.this.image_scanning_configuration[0].scan_on_push &&
+      aws_ecr_repository.this.image_tag_mutability == "MUTABLE" && aws_ecr_repository.this.image_scanning_configuration[0].scan_on_push &&
       aws_ecr_repository.this.encryption_configuration[0].encryption_type == "AES256" && !aws_ecr_repository.this.force_delete
     )
-    error_message = "the repository scans on push, has immutable tags, is encrypted and is not force-deleted by default"
+    error_message = "the repository scans on push, has mutable tags (a copy under the same source tag can be pushed again), is encrypted and is not force-deleted by default"
   }
 
   assert {

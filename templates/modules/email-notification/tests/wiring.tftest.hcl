@@ -179,6 +179,44 @@ run "domain_identity_configuration_set_and_s3_template" {
   }
 }
 
+run "display_name_sender" {
+  command = apply
+
+  variables {
+    sender = "Acme Cron <cron@example.com>"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["CLOUDCRON_SENDER"] == "Acme Cron <cron@example.com>"
+    error_message = "the handler gets the sender with its display name"
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.resources if contains(s.actions, "ses:SendEmail")] == [
+      toset(["arn:aws:ses:us-west-2:123456789012:identity/cron@example.com"])
+    ]
+    error_message = "ses:SendEmail on the address's identity, not on the display name"
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.this.statement : [for c in s.condition : [c.test, c.variable, c.values]]
+      if contains(s.actions, "ses:SendEmail")
+    ] == [[["StringEquals", "ses:FromAddress", tolist(["cron@example.com"])]]]
+    error_message = "ses:FromAddress is the bare address (what SES compares), not the display form"
+  }
+}
+
+run "rejects_bad_sender" {
+  command = plan
+
+  variables {
+    sender = "Acme Cron <not-an-address>"
+  }
+
+  expect_failures = [var.sender]
+}
+
 run "https_template_needs_no_grant" {
   command = apply
 
@@ -218,6 +256,30 @@ run "rejects_bad_recipient" {
 
   variables {
     recipients = ["not-an-address"]
+  }
+
+  expect_failures = [var.recipients]
+}
+
+run "named_recipients_up_to_fifty" {
+  command = plan
+
+  variables {
+    recipients = concat(["Alice Example <alice@example.com>"], [for i in range(49) : "u${i}@example.com"])
+    reply_to   = ["Ops <ops@example.com>"]
+  }
+
+  assert {
+    condition     = length(split(",", aws_lambda_function.this.environment[0].variables["CLOUDCRON_RECIPIENTS"])) == 50
+    error_message = "50 recipients, display names included, reach the handler"
+  }
+}
+
+run "rejects_fifty_one_recipients" {
+  command = plan
+
+  variables {
+    recipients = [for i in range(51) : "u${i}@example.com"]
   }
 
   expect_failures = [var.recipients]

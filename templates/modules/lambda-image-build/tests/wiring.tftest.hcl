@@ -35,8 +35,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = aws_ecr_repository.this.image_tag_mutability == "IMMUTABLE" && aws_ecr_repository.this.image_scanning_configuration[0].scan_on_push
-    error_message = "the repository scans on push and has immutable tags"
+    condition     = aws_ecr_repository.this.image_tag_mutability == "MUTABLE" && aws_ecr_repository.this.image_scanning_configuration[0].scan_on_push
+    error_message = "the repository scans on push and has mutable tags (a fixed image_tag can be pushed again)"
   }
 
   assert {
