@@ -40,7 +40,7 @@ static const char S_CLAIM[] =
     "SELECT id, schedule, timezone, next_run_at IS NULL, "
     "floor(extract(epoch FROM now()))::bigint FROM cloudcron_workflows "
     "WHERE enabled AND schedule_error IS NULL "
-    "AND COALESCE(next_run_at, '-infinity'::timestamptz) <= now() "
+    "AND COALESCE(next_run_at, '-infinity'::timestamptz) <= LEAST(now(), to_timestamp($2::float8)) "
     "ORDER BY COALESCE(next_run_at, '-infinity'::timestamptz) LIMIT $1 FOR UPDATE SKIP LOCKED";
 
 static const char S_RECORD[] =
@@ -151,6 +151,7 @@ typedef struct S_run {
   long long deadline_ms;
   const char *rid;
   char lease[32];  /* lease_until in epoch ms, as a parameter */
+  char cutoff[40]; /* the run's start on the database's clock (epoch s) */
   int queue_down;  /* a whole call failed after its retries: send no more */
   rt_dispatch_counts *counts;
   char *err;
@@ -191,81 +192,94 @@ static int S_mark(S_run *r, const char **sent, size_t n_sent, const char **unsen
   return rc;
 }
 
-/* Sends up to 10 rows of res from row `from`: the entries SQS lists as
- * Failed (not the sender's fault) are sent again, up to S_ENTRY_ROUNDS
- * times, with backoff. ok[i] is set for each row sent; why[i] (static
- * storage in whys) for each that is not. */
-static void S_send_chunk(S_run *r, PGresult *res, int from, int n, int *ok, char (*whys)[256]) {
+/* Sends entries rows[0..n-1] of res (up to 10) in one call; per row: ok,
+ * or why not and whether retrying may help. */
+static void S_send_call(S_run *r, PGresult *res, const int *rows, int n, int *ok, int *retry,
+                        char (*whys)[256]) {
   rt_sqs_entry e[RT_SQS_BATCH_MAX];
   rt_sqs_result out[RT_SQS_BATCH_MAX];
-  int idx[RT_SQS_BATCH_MAX], pending[RT_SQS_BATCH_MAX], np = n;
   char err[512];
-  for (int i = 0; i < n; i++) {
-    pending[i] = i;
-    ok[i] = 0;
-    snprintf(whys[i], 256, "not sent: the queue is unavailable");
+  for (int k = 0; k < n; k++) {
+    e[k].body = PQgetvalue(res, rows[k], 2);
+    e[k].group_id = r->cfg->fifo ? PQgetvalue(res, rows[k], 1) : NULL;
+    e[k].dedup_id = r->cfg->fifo ? PQgetvalue(res, rows[k], 0) : NULL;
   }
-  for (int round = 0; np > 0 && round < S_ENTRY_ROUNDS && !r->queue_down; round++) {
-    if (round > 0) {
-      long cap = 50L << round;
-      rt_sleep_ms((long)((unsigned long)rand() % (unsigned long)(cap + 1)));
-      if (!S_time_left(r)) break;
-    }
-    for (int k = 0; k < np; k++) {
-      int row = from + pending[k];
-      idx[k] = pending[k];
-      e[k].body = PQgetvalue(res, row, 2);
-      e[k].group_id = r->cfg->fifo ? PQgetvalue(res, row, 1) : NULL;
-      e[k].dedup_id = r->cfg->fifo ? PQgetvalue(res, row, 0) : NULL;
-    }
-    int rc = rt_sqs_send_batch(r->aws, r->cfg->queue_url, e, (size_t)np, out, err, sizeof err);
-    if (rc != CC_OK) {
-      r->queue_down = 1;
-      S_log(r, RT_LOG_ERROR, err, json_pack("{s:i}", "entries", np));
-    }
-    int left = 0;
-    for (int k = 0; k < np; k++) {
-      int i = idx[k];
-      if (out[k].ok) {
-        ok[i] = 1;
-        continue;
-      }
+  int rc = rt_sqs_send_batch(r->aws, r->cfg->queue_url, e, (size_t)n, out, err, sizeof err);
+  if (rc != CC_OK) {
+    /* the call failed after its own retries: the queue is down */
+    r->queue_down = 1;
+    S_log(r, RT_LOG_ERROR, err, json_pack("{s:i}", "entries", n));
+  }
+  for (int k = 0; k < n; k++) {
+    int i = rows[k];
+    ok[i] = out[k].ok;
+    retry[i] = !out[k].ok && !out[k].sender_fault && rc == CC_OK;
+    if (!ok[i])
       snprintf(whys[i], 256, "%s%s%s", out[k].code, out[k].message[0] ? ": " : "",
                out[k].message);
-      if (!out[k].sender_fault) pending[left++] = i;
-    }
-    np = left;
   }
 }
 
-/* Sends every row of res (id, workflow_id, message) and marks them;
- * *n_ok gets how many SQS accepted. */
+/* Sends every row of res (id, workflow_id, message) in calls of 10; the
+ * entries SQS lists as Failed, not by the sender's fault, are sent again
+ * together, up to S_ENTRY_ROUNDS times, after a backoff. Then marks them
+ * (sent, or unsent with why) and adds the sent to *n_ok. */
 static int S_send_rows(S_run *r, PGresult *res, long *n_ok) {
-  int rows = PQntuples(res), rc = CC_OK;
+  int n = PQntuples(res), rc = CC_OK;
+  int *ok = calloc((size_t)n, sizeof *ok), *retry = calloc((size_t)n, sizeof *retry);
+  int *todo = calloc((size_t)n, sizeof *todo);
+  char(*whys)[256] = calloc((size_t)n, sizeof *whys);
+  const char **sent = calloc((size_t)n, sizeof *sent), **unsent = calloc((size_t)n, sizeof *unsent);
+  const char **why = calloc((size_t)n, sizeof *why);
+  size_t ns = 0, nu = 0;
   *n_ok = 0;
-  for (int from = 0; from < rows && rc == CC_OK; from += RT_SQS_BATCH_MAX) {
-    int n = rows - from < RT_SQS_BATCH_MAX ? rows - from : RT_SQS_BATCH_MAX;
-    int ok[RT_SQS_BATCH_MAX];
-    char whys[RT_SQS_BATCH_MAX][256];
-    const char *sent[RT_SQS_BATCH_MAX], *unsent[RT_SQS_BATCH_MAX], *why[RT_SQS_BATCH_MAX];
-    size_t ns = 0, nu = 0;
-    S_send_chunk(r, res, from, n, ok, whys);
-    for (int i = 0; i < n; i++) {
-      const char *id = PQgetvalue(res, from + i, 0);
-      if (ok[i]) {
-        sent[ns++] = id;
-        continue;
-      }
-      unsent[nu] = id;
-      why[nu++] = whys[i];
-      S_log(r, RT_LOG_ERROR, "execution not sent; the next run sends it",
-            json_pack("{s:s,s:s,s:s}", "execution_id", id, "workflow_id",
-                      PQgetvalue(res, from + i, 1), "error", whys[i]));
-    }
-    rc = S_mark(r, sent, ns, unsent, why, nu);
-    *n_ok += (long)ns;
-    r->counts->failed += (long)nu;
+  if (!ok || !retry || !todo || !whys || !sent || !unsent || !why) {
+    rc = CC_ENOMEM;
+    snprintf(r->err, r->errcap, "%s", cc_strerror(rc));
+    goto out;
   }
+  int nt = n;
+  for (int i = 0; i < n; i++) {
+    todo[i] = i;
+    snprintf(whys[i], 256, "not sent: the queue was failing");
+  }
+  for (int round = 0; nt > 0 && round < S_ENTRY_ROUNDS && !r->queue_down; round++) {
+    if (round > 0) {
+      long cap = 50L << round; /* 100, 200, 400, 800 ms */
+      rt_sleep_ms((long)((unsigned long)rand() % (unsigned long)(cap + 1)));
+      if (!S_time_left(r)) break;
+    }
+    for (int k = 0; k < nt && !r->queue_down; k += RT_SQS_BATCH_MAX)
+      S_send_call(r, res, todo + k, nt - k < RT_SQS_BATCH_MAX ? nt - k : RT_SQS_BATCH_MAX, ok,
+                  retry, whys);
+    int left = 0;
+    for (int k = 0; k < nt; k++)
+      if (!ok[todo[k]] && retry[todo[k]]) todo[left++] = todo[k];
+    nt = left;
+  }
+  for (int i = 0; i < n; i++) {
+    const char *id = PQgetvalue(res, i, 0);
+    if (ok[i]) {
+      sent[ns++] = id;
+      continue;
+    }
+    unsent[nu] = id;
+    why[nu++] = whys[i];
+    S_log(r, RT_LOG_ERROR, "execution not sent; the next run sends it",
+          json_pack("{s:s,s:s,s:s}", "execution_id", id, "workflow_id", PQgetvalue(res, i, 1),
+                    "error", whys[i]));
+  }
+  rc = S_mark(r, sent, ns, unsent, why, nu);
+  *n_ok = (long)ns;
+  r->counts->failed += (long)nu;
+out:
+  free(ok);
+  free(retry);
+  free(todo);
+  free(whys);
+  free(sent);
+  free(unsent);
+  free(why);
   return rc;
 }
 
@@ -379,10 +393,10 @@ static int S_claim(S_run *r, PGresult **recorded, int *rows) {
   *recorded = NULL;
   *rows = 0;
   snprintf(lim, sizeof lim, "%d", r->cfg->batch);
-  const char *p[] = {lim};
+  const char *p[] = {lim, r->cutoff};
   rc = rt_db_exec(NULL, r->db, "BEGIN", "BEGIN", 0, NULL, r->err, r->errcap);
   if (rc == CC_OK)
-    rc = rt_db_exec(&due, r->db, "claiming due workflows", S_CLAIM, 1, p, r->err, r->errcap);
+    rc = rt_db_exec(&due, r->db, "claiming due workflows", S_CLAIM, 2, p, r->err, r->errcap);
   if (rc != CC_OK) goto out;
   int n = *rows = PQntuples(due);
   if (n == 0) goto commit;
@@ -478,7 +492,14 @@ int rt_dispatch_run(rt_dispatch_counts *out, PGconn *db, rt_aws_client *aws,
   snprintf(r.lease, sizeof r.lease, "%lld", lease);
   /* SQS retries end where the run stops starting batches */
   aws->retry.deadline_ms = deadline_ms ? deadline_ms - cfg->margin_ms / 2 : 0;
-  rc = S_resend(&r);
+  /* what falls due while this run works is the next run's: a run never
+   * fires a workflow twice, however fast its schedule */
+  PGresult *t = NULL;
+  rc = rt_db_exec(&t, db, "reading the clock", "SELECT extract(epoch FROM clock_timestamp())",
+                  0, NULL, err, errcap);
+  if (rc == CC_OK) snprintf(r.cutoff, sizeof r.cutoff, "%s", PQgetvalue(t, 0, 0));
+  PQclear(t);
+  if (rc == CC_OK) rc = S_resend(&r);
   while (rc == CC_OK && !r.queue_down) {
     PGresult *recorded = NULL;
     int rows = 0;

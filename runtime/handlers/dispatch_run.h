@@ -6,8 +6,9 @@
  *      (an earlier run crashed or its send failed) are leased to this run
  *      (lease_until = its deadline, attempts + 1) and sent;
  *   2. claim, in transactions of cfg->batch workflows: the due rows
- *      (enabled, no schedule_error, next_run_at NULL or <= now()) FOR
- *      UPDATE SKIP LOCKED, so concurrent runs take disjoint rows; each due
+ *      (enabled, no schedule_error, next_run_at NULL or no later than the
+ *      run's start, so a run never fires a workflow twice) FOR UPDATE SKIP
+ *      LOCKED, so concurrent runs take disjoint rows; each due
  *      row gets one execution for its next_run_at (unique per workflow and
  *      time) and next_run_at becomes its schedule's first fire time after
  *      the transaction's now() in its zone (lib/schedule: missed runs are

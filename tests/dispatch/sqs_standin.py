@@ -47,6 +47,7 @@ class StandIn:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else each answer waits for a delayed ACK
 
             def log_message(self, *a):
                 pass
@@ -59,8 +60,11 @@ class StandIn:
                 if error_type:
                     self.send_header("x-amzn-query-error", f"{error_type};Sender")
                 self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the client is gone (the kill test kills it)
 
             def _refuse(self, status, error_type, message):
                 with standin.lock:
