@@ -215,7 +215,7 @@ static void S_send_call(S_run *r, PGresult *res, const int *rows, int n, int *ok
     ok[i] = out[k].ok;
     retry[i] = !out[k].ok && !out[k].sender_fault && rc == CC_OK;
     if (!ok[i])
-      snprintf(whys[i], 256, "%s%s%s", out[k].code, out[k].message[0] ? ": " : "",
+      snprintf(whys[i], 256, "%.120s%s%.120s", out[k].code, out[k].message[0] ? ": " : "",
                out[k].message);
   }
 }
