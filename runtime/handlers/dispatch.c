@@ -1,0 +1,253 @@
+/* cloudcron-dispatch: the database-driven dispatcher's bootstrap. Each
+ * invocation (an EventBridge schedule, every minute by default) fires the
+ * workflows due in PostgreSQL exactly once: dispatch_run.h says how.
+ *
+ * Environment: CLOUDCRON_DB_SECRET (the ARN or name of a Secrets Manager
+ * secret in RDS's shape: host, port, dbname, username, password; read at
+ * each new connection, so a rotated password is picked up), CLOUDCRON_QUEUE_URL
+ * (the requests queue; FIFO when it ends in .fifo), CLOUDCRON_DISPATCH_BATCH
+ * (workflows per transaction, 1 to 1000, default 100), CLOUDCRON_DB_SSLMODE
+ * (overrides the secret's sslmode; default require), CLOUDCRON_DB_SSLROOTCERT
+ * (a CA bundle for verify-ca and verify-full), CLOUDCRON_DEADLINE_MARGIN_MS
+ * (default 3000: no batch starts this close to the deadline); the function's
+ * AWS credentials and AWS_ENDPOINT_URL[_SQS|_SECRETS_MANAGER] as every
+ * handler. The password is never logged, never in an error, never in the
+ * environment.
+ *
+ * Response: {"dispatched": N, "resent": N, "failed": N}. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "calls.h"
+#include "cc/err.h"
+#include "dispatch_db.h"
+#include "dispatch_run.h"
+#include "dl.h"
+#include "http.h"
+#include "lambda.h"
+#include "log.h"
+
+typedef struct S_state {
+  rt_aws_client aws;
+  rt_transport curl;
+  int have_curl;
+  rt_dispatch_cfg cfg;
+  const char *secret_id;
+  PGconn *db;
+  rt_zone_cache *zones;
+  char emsg[1024];
+} S_state;
+
+/* Reads the secret and connects; the secret's text is wiped at once. */
+static int S_connect(S_state *s) {
+  char why[512];
+  char *value = NULL;
+  rt_db_conf conf;
+  int rc = rt_get_secret_value(&s->aws, s->secret_id, &value, why, sizeof why);
+  if (rc != CC_OK) {
+    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DB_SECRET %s: %s", s->secret_id, why);
+    return rc;
+  }
+  rc = rt_db_conf_from_secret(&conf, value, strlen(value), getenv("CLOUDCRON_DB_SSLMODE"),
+                              getenv("CLOUDCRON_DB_SSLROOTCERT"), why, sizeof why);
+  memset(value, 0, strlen(value));
+  free(value);
+  if (rc != CC_OK) {
+    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DB_SECRET %s: %s", s->secret_id, why);
+    return rc;
+  }
+  rc = rt_db_connect(&s->db, &conf, why, sizeof why);
+  rt_db_conf_free(&conf);
+  if (rc != CC_OK) snprintf(s->emsg, sizeof s->emsg, "%s", why);
+  return rc;
+}
+
+/* One dispatch; the connection is kept for the next invocation, and made
+ * again (secret read again) when it broke. */
+static int S_dispatch(S_state *s, json_t **result, const char *rid, long long deadline_ms) {
+  rt_dispatch_counts c;
+  int rc = CC_OK;
+  *result = NULL;
+  if (s->db && PQstatus(s->db) != CONNECTION_OK) PQreset(s->db);
+  if (s->db && PQstatus(s->db) != CONNECTION_OK) {
+    PQfinish(s->db);
+    s->db = NULL;
+  }
+  if (!s->db && (rc = S_connect(s)) != CC_OK) return rc;
+  rc = rt_dispatch_run(&c, s->db, &s->aws, &s->cfg, s->zones, deadline_ms, rid, s->emsg,
+                       sizeof s->emsg);
+  json_t *f = json_pack("{s:i,s:i,s:i,s:i,s:b}", "dispatched", (int)c.dispatched, "resent",
+                        (int)c.resent, "failed", (int)c.failed, "initialized",
+                        (int)c.initialized, "stopped_by_deadline", c.stopped);
+  rt_log(rc == CC_OK ? RT_LOG_INFO : RT_LOG_ERROR, rid, f, "dispatch done");
+  json_decref(f);
+  if (rc != CC_OK) {
+    /* a broken statement may leave the session in a transaction */
+    if (PQstatus(s->db) != CONNECTION_OK || PQtransactionStatus(s->db) != PQTRANS_IDLE) {
+      PQfinish(s->db);
+      s->db = NULL;
+    }
+    return rc;
+  }
+  *result = json_pack("{s:i,s:i,s:i}", "dispatched", (int)c.dispatched, "resent",
+                      (int)c.resent, "failed", (int)c.failed);
+  return *result ? CC_OK : CC_ENOMEM;
+}
+
+static int S_handle(json_t **response, const char **emsg, const char **etype,
+                    const rt_event *ev, const rt_invocation *inv, void *user) {
+  S_state *s = user;
+  (void)ev; /* the schedule's event carries nothing the run needs */
+  int rc = S_dispatch(s, response, inv->request_id, inv->deadline_ms);
+  if (rc != CC_OK) {
+    *emsg = s->emsg[0] ? s->emsg : cc_strerror(rc);
+    *etype = "cloudcron.DispatchError";
+  }
+  return rc;
+}
+
+/* Reads the settings; a failure names the variable in s->emsg. */
+static int S_setup(S_state *s) {
+  const char *b = getenv("CLOUDCRON_DISPATCH_BATCH");
+  const char *m = getenv("CLOUDCRON_DEADLINE_MARGIN_MS");
+  char *end;
+  s->secret_id = getenv("CLOUDCRON_DB_SECRET");
+  s->cfg.queue_url = getenv("CLOUDCRON_QUEUE_URL");
+  s->cfg.batch = 100;
+  s->cfg.margin_ms = 3000;
+  if (!s->secret_id || !*s->secret_id) {
+    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DB_SECRET must name the Secrets Manager secret "
+                                      "holding the database's connection (as RDS writes it)");
+    return CC_EINVAL;
+  }
+  if (!s->cfg.queue_url || strncmp(s->cfg.queue_url, "http", 4) != 0) {
+    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_QUEUE_URL must be the requests queue's URL");
+    return CC_EINVAL;
+  }
+  size_t ql = strlen(s->cfg.queue_url);
+  s->cfg.fifo = ql > 5 && strcmp(s->cfg.queue_url + ql - 5, ".fifo") == 0;
+  if (b && *b) {
+    errno = 0;
+    long v = strtol(b, &end, 10);
+    if (errno || *end || v < 1 || v > 1000) {
+      snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DISPATCH_BATCH must be 1 to 1000, not \"%s\"",
+               b);
+      return CC_EINVAL;
+    }
+    s->cfg.batch = (int)v;
+  }
+  if (m && *m) {
+    errno = 0;
+    long long v = strtoll(m, &end, 10);
+    if (errno || *end || v < 0 || v > 900000) {
+      snprintf(s->emsg, sizeof s->emsg,
+               "CLOUDCRON_DEADLINE_MARGIN_MS must be 0 to 900000, not \"%s\"", m);
+      return CC_EINVAL;
+    }
+    s->cfg.margin_ms = v;
+  }
+  char why[256];
+  int rc = rt_aws_client_from_env(&s->aws, why, sizeof why);
+  if (rc != CC_OK) {
+    snprintf(s->emsg, sizeof s->emsg, "%s", why);
+    return rc;
+  }
+  s->have_curl = rt_curl_transport_init(&s->curl) == CC_OK;
+  s->aws.transport = s->have_curl ? &s->curl : NULL;
+  if (!(s->zones = rt_zone_cache_new())) {
+    snprintf(s->emsg, sizeof s->emsg, "%s", cc_strerror(CC_ENOMEM));
+    return CC_ENOMEM;
+  }
+  return CC_OK;
+}
+
+static int S_usage(const char *prog, FILE *f) {
+  fprintf(f,
+          "usage: %s                     (as a Lambda bootstrap: AWS_LAMBDA_RUNTIME_API)\n"
+          "       %s --event FILE|- [--timeout SECONDS]   (one dispatch, here)\n"
+          "\n"
+          "Fires the workflows due in PostgreSQL (schemas/dispatcher.sql) once each and\n"
+          "sends one SQS message per execution; prints {\"dispatched\",\"resent\",\"failed\"}.\n"
+          "Environment: CLOUDCRON_DB_SECRET, CLOUDCRON_QUEUE_URL, CLOUDCRON_DISPATCH_BATCH,\n"
+          "CLOUDCRON_DB_SSLMODE, CLOUDCRON_DB_SSLROOTCERT, CLOUDCRON_DEADLINE_MARGIN_MS, the\n"
+          "AWS credentials and region, AWS_ENDPOINT_URL[_SQS|_SECRETS_MANAGER].\n",
+          prog, prog);
+  return 2;
+}
+
+/* One local run: the event is read (and must be JSON) but not used. */
+static int S_local(S_state *s, const char *path, long timeout_s) {
+  json_error_t je;
+  json_t *ev = strcmp(path, "-") == 0 ? json_loadf(stdin, JSON_DECODE_ANY, &je)
+                                      : json_load_file(path, JSON_DECODE_ANY, &je);
+  if (!ev) {
+    fprintf(stderr, "%s:%d:%d: error: %s\n", strcmp(path, "-") == 0 ? "<stdin>" : path, je.line,
+            je.column, je.text);
+    return 1;
+  }
+  json_decref(ev);
+  json_t *result = NULL;
+  int rc = S_dispatch(s, &result, "local", rt_now_ms() + timeout_s * 1000);
+  if (rc == CC_OK) {
+    char *t = json_dumps(result, JSON_COMPACT);
+    if (t) printf("%s\n", t);
+    free(t);
+  } else {
+    rt_log(RT_LOG_ERROR, "local", NULL, s->emsg[0] ? s->emsg : cc_strerror(rc));
+  }
+  json_decref(result);
+  return rc == CC_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  static S_state s;
+  const char *prog = argc > 0 ? argv[0] : "cloudcron-dispatch";
+  const char *event = NULL;
+  long timeout_s = 60;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      S_usage(prog, stdout);
+      return 0;
+    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
+      event = argv[++i];
+    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+      char *end;
+      timeout_s = strtol(argv[++i], &end, 10);
+      if (*end || timeout_s < 1 || timeout_s > 900) {
+        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", prog);
+        return 2;
+      }
+    } else {
+      fprintf(stderr, "%s: unknown argument \"%s\"\n", prog, argv[i]);
+      return S_usage(prog, stderr);
+    }
+  }
+  if (!event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
+    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, "
+                    "under a local Runtime API, or with --event FILE\n", prog);
+    return 2;
+  }
+  int status = 1;
+  int rc = S_setup(&s);
+  if (rc != CC_OK) {
+    rt_log(RT_LOG_ERROR, event ? "local" : NULL, NULL, s.emsg);
+    if (!event) rt_lambda_init_error(s.emsg, "Runtime.InitError");
+  } else if (event) {
+    status = S_local(&s, event, timeout_s);
+  } else {
+    rc = rt_lambda_run(S_handle, &s);
+    status = rc == CC_EREMOTE ? 0 : 1;
+    if (rc != CC_EREMOTE)
+      rt_log(RT_LOG_ERROR, NULL, NULL,
+             rc == CC_ENET ? "the Runtime API cannot be reached" : cc_strerror(rc));
+  }
+  if (s.db) PQfinish(s.db);
+  rt_zone_cache_free(s.zones);
+  if (s.have_curl) rt_curl_transport_free(&s.curl);
+  rt_curl_cleanup();
+  return status;
+}
