@@ -222,5 +222,8 @@ size_t gen_lint_werror(cc_diags *d) {
     d->nerrors++;
     n++;
   }
+  d->nerrors += d->warnings_dropped; /* printed as "(N more errors not shown)" */
+  n += d->warnings_dropped;
+  d->warnings_dropped = 0;
   return n;
 }
