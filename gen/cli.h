@@ -12,6 +12,7 @@ int gen_cmd_validate(int argc, char **argv);
 int gen_cmd_generate(int argc, char **argv);
 int gen_cmd_next(int argc, char **argv);
 int gen_cmd_render(int argc, char **argv);
+int gen_cmd_import(int argc, char **argv);
 
 /* Prints "cloudcron CMD: MESSAGE" and a hint to stderr; returns GEN_EXIT_USAGE. */
 int gen_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

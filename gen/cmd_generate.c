@@ -5,12 +5,13 @@
 #include "cc/diag.h"
 #include "cc/err.h"
 #include "cli.h"
+#include "lint.h"
 #include "spec.h"
 #include "stack.h"
 #include "tree.h"
 
 static const char S_help[] =
-    "usage: cloudcron generate SPEC -o DIR [--check]\n"
+    "usage: cloudcron generate SPEC -o DIR [--check] [--werror]\n"
     "\n"
     "Checks SPEC and writes its Terraform under DIR: DIR/modules/<module>/ and\n"
     "DIR/stacks/<project>/. Everything is built in memory first: when there is\n"
@@ -21,12 +22,13 @@ static const char S_help[] =
     "  -o, --output DIR  where to write (required)\n"
     "  --check           write nothing; list the files that differ from DIR and\n"
     "                    exit 1 when any does\n"
+    "  --werror          treat warnings (see cloudcron validate --help) as errors\n"
     "\n"
     "Exit status: 0 success (or up to date), 1 errors (or differences), 2 usage.\n";
 
 int gen_cmd_generate(int argc, char **argv) {
   const char *spec_path = NULL, *out = NULL;
-  int check = 0;
+  int check = 0, werror = 0;
   for (int i = 1; i < argc; i++) {
     if (gen_is_help(argv[i])) {
       fputs(S_help, stdout);
@@ -36,6 +38,8 @@ int gen_cmd_generate(int argc, char **argv) {
       out = argv[i];
     } else if (!strcmp(argv[i], "--check")) {
       check = 1;
+    } else if (!strcmp(argv[i], "--werror")) {
+      werror = 1;
     } else if (argv[i][0] == '-' && argv[i][1]) {
       return gen_usage_error("generate", "unknown option '%s'", argv[i]);
     } else if (spec_path) {
@@ -55,6 +59,7 @@ int gen_cmd_generate(int argc, char **argv) {
   int status = GEN_EXIT_OK;
   int rc = gen_spec_load(&spec, spec_path, &d);
   if (!rc) rc = gen_stack_build(&tree, spec, out, &d);
+  if (werror && gen_lint_werror(&d) && !rc) rc = CC_EINVAL;
   if (!rc && !check) rc = gen_tree_write(&tree, out, &d);
   cc_diags_sort(&d);
   cc_diags_print(&d, stderr);

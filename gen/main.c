@@ -18,6 +18,7 @@ static const struct {
     {"generate", gen_cmd_generate, "write the Terraform modules and stack for a spec"},
     {"next", gen_cmd_next, "print the next fire times of a schedule or a spec's tasks"},
     {"render", gen_cmd_render, "render a notification template with variables"},
+    {"import", gen_cmd_import, "convert a crontab into a spec (import crontab FILE --image URI)"},
 };
 
 static void S_usage(FILE *out) {

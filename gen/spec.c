@@ -9,6 +9,7 @@
 #include "cc/file.h"
 #include "check.h"
 #include "doc.h"
+#include "lint.h"
 #include "spec_read.h"
 
 #define S_MAX_SPEC ((size_t)64 << 20)
@@ -99,6 +100,10 @@ int gen_spec_parse(gen_spec **out, const char *path, const char *text, size_t le
   }
   /* Check even after reading errors, so one run reports everything. */
   rc = gen_check(spec, text, len, diags);
+  if (rc != CC_ENOMEM) {
+    int lint_rc = gen_lint(spec, diags);
+    if (!rc || lint_rc == CC_ENOMEM) rc = lint_rc;
+  }
   if (!rc) rc = read_rc;
   if (rc) goto fail;
   *out = spec;

@@ -89,6 +89,7 @@ typedef struct gen_task {
   int flexible_window;  /* minutes; 0 = off (default) */
   bool dead_letter;     /* default false */
   bool enabled;         /* default true */
+  gen_strs ignore_warnings; /* warning kinds silenced for this task (gen/lint.h) */
   /* derived AWS names */
   const char *function_name; /* "<project>-<key>" */
   const char *schedule_name; /* "<project>-<key>" */

@@ -386,7 +386,8 @@ static void S_read_topic(S_reader *r, gen_topic *t, const gen_node *k, const gen
 }
 
 static const char *const S_task_keys[] = {"image",  "schedule", "timezone", "publishes",       "env",         "timeout",
-                                          "memory", "input",    "retry",    "flexible_window", "dead_letter", "enabled"};
+                                          "memory", "input",    "retry",    "flexible_window", "dead_letter", "enabled",
+                                          "ignore_warnings"};
 static const char *const S_retry_keys[] = {"attempts", "max_age"};
 
 static const char *S_check_env_key(const char *key) {
@@ -463,6 +464,7 @@ static void S_read_task(S_reader *r, gen_task *t, const gen_node *k, const gen_n
   }
   if ((n = gen_node_get(v, "dead_letter"))) S_bool(r, n, "`dead_letter`", &t->dead_letter);
   if ((n = gen_node_get(v, "enabled"))) S_bool(r, n, "`enabled`", &t->enabled);
+  if ((n = gen_node_get(v, "ignore_warnings"))) S_string_list(r, n, "`ignore_warnings`", &t->ignore_warnings);
 }
 
 static const char *const S_common_keys[] = {"channel", "topic", "image", "template", "vars", "filter"};

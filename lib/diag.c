@@ -64,7 +64,10 @@ void cc_diags_vadd(cc_diags *d, cc_diag_level level, const char *file, int line,
                    const char *fmt, va_list ap) {
   if (level == CC_DIAG_ERROR) d->nerrors++;
   size_t max = d->max ? d->max : 1000;
-  if (d->n >= max) return;
+  if (d->n >= max) {
+    if (level == CC_DIAG_WARNING) d->warnings_dropped++;
+    return;
+  }
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 16;
     cc_diag *items = realloc(d->items, cap * sizeof *items);
@@ -145,14 +148,30 @@ static const cc_diag_source *S_find_source(const cc_diags *d, const char *file) 
   return NULL;
 }
 
+/* Where the previous excerpt's line started: diagnostics come sorted, so
+ * the next line is found from there rather than from the file's start. */
+typedef struct S_cursor {
+  const cc_diag_source *src;
+  const char *p;
+  int line;
+} S_cursor;
+
 /* Prints line LINE of SRC and a caret under code point COL. */
-static void S_print_excerpt(FILE *out, const cc_diag_source *src, int line, int col) {
+static void S_print_excerpt(FILE *out, const cc_diag_source *src, int line, int col, S_cursor *cur) {
   const char *p = src->text, *end = src->text + src->len;
-  for (int l = 1; l < line && p < end; l++) {
+  int l = 1;
+  if (cur->src == src && cur->line <= line) {
+    p = cur->p;
+    l = cur->line;
+  }
+  for (; l < line && p < end; l++) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     if (!nl) return;
     p = nl + 1;
   }
+  cur->src = src;
+  cur->p = p;
+  cur->line = line;
   if (p > end) return;
   const char *eol = memchr(p, '\n', (size_t)(end - p));
   if (!eol) eol = end;
@@ -170,6 +189,7 @@ static void S_print_excerpt(FILE *out, const cc_diag_source *src, int line, int 
 
 void cc_diags_print(const cc_diags *d, FILE *out) {
   static const char *const names[] = {"error", "warning", "note"};
+  S_cursor cur = {NULL, NULL, 0};
   for (size_t i = 0; i < d->n; i++) {
     const cc_diag *g = &d->items[i];
     if (g->line > 0)
@@ -177,10 +197,11 @@ void cc_diags_print(const cc_diags *d, FILE *out) {
     else
       fprintf(out, "%s: %s: %s\n", g->file, names[g->level], g->msg);
     const cc_diag_source *src = g->line > 0 ? S_find_source(d, g->file) : NULL;
-    if (src) S_print_excerpt(out, src, g->line, g->col);
+    if (src) S_print_excerpt(out, src, g->line, g->col, &cur);
   }
   size_t dropped = d->nerrors;
   for (size_t i = 0; i < d->n; i++)
     if (d->items[i].level == CC_DIAG_ERROR) dropped--;
   if (dropped) fprintf(out, "(%zu more errors not shown)\n", dropped);
+  if (d->warnings_dropped) fprintf(out, "(%zu more warnings not shown)\n", d->warnings_dropped);
 }

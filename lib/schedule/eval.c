@@ -112,6 +112,11 @@ static int S_next_cron(const cc_sched *s, const cc_tz *tz, int64_t after, int64_
   }
 }
 
+int cc_sched_date_matches(const cc_sched *s, int64_t y, int m, int d, int64_t day) {
+  if (y < 1970 || y > 2199 || !S_bit(s->years, (int)(y - 1970)) || !S_bit(s->months, m - 1)) return 0;
+  return S_day_matches(s, y, m, d, day);
+}
+
 int cc_sched_next(const cc_sched *s, const cc_tz *tz, int64_t after, int64_t *next) {
   switch (s->kind) {
   case CC_SCHED_RATE:

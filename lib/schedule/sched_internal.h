@@ -27,4 +27,8 @@ struct cc_sched {
 /* Days in MONTH (1-12) of YEAR, with Gregorian leap years. */
 int cc_sched_days_in_month(int year, int month);
 
+/* Whether S's year, month and day fields accept the civil day Y-M-D, whose
+ * number (days since 1970-01-01) is DAY. */
+int cc_sched_date_matches(const cc_sched *s, int64_t y, int m, int d, int64_t day);
+
 #endif

@@ -94,6 +94,15 @@ def main():
         check("a bad spec leaves the folder as it was", snapshot(a) == before)
         r = run("generate", bad, "-o", os.path.join(tmp, "new"))
         check("a bad spec creates no folder", r.returncode == 1 and not os.path.exists(os.path.join(tmp, "new")))
+        # Warnings do not change the exit status; --werror makes them errors.
+        if "warning:" in r1.stderr:
+            check("warnings leave generate's status 0", r1.returncode == 0 and "[dst-skipped]" in r1.stderr, r1.stderr)
+            before = snapshot(a)
+            r = run("generate", spec, "-o", a, "--werror")
+            check("--werror fails on a warning and writes nothing", r.returncode == 1 and "error:" in r.stderr
+                  and "[dst-skipped]" in r.stderr and "nothing written" in r.stderr and snapshot(a) == before, r.stderr)
+        else:
+            check(f"{spec} warns (its 02:00 Europe/Rome run)", False, r1.stderr)
         check("usage errors exit 2", run("generate", spec).returncode == 2 and run("generate").returncode == 2)
 
     # modules-out/ never drifts from the generator.

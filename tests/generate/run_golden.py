@@ -25,6 +25,7 @@ SRC = os.environ.get("CC_SRC", os.path.join(os.path.dirname(os.path.abspath(__fi
 BIN = os.path.abspath(os.path.join(os.environ.get("CC_BIN", os.path.join(SRC, "build/bin")), "cloudcron"))
 WRAP = shlex.split(os.environ.get("CC_WRAP", ""))
 CASES = os.path.join(SRC, "tests/generate/cases")
+os.environ.setdefault("CLOUDCRON_NOW", "2026-06-01T00:00:00Z")  # the schedule warnings do not age
 
 
 def tree(folder):

@@ -35,6 +35,7 @@ BEYOND_SCHEMA = {
     "template-file-missing": "template files must exist",
     "schedule-cron-errors": "cron fields follow EventBridge's rules",
     "timezone-errors": "time zones must exist in the tz database",
+    "lint-never": "schedules must be able to fire",
     "template-syntax-errors": "templates must parse",
     "yaml-alias-bomb": "aliases may not expand past the loader's budget",
     "yaml-too-deep": "values may not nest deeper than 64 levels",

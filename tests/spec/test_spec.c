@@ -13,6 +13,7 @@
 #include "cc/err.h"
 #include "doc.h"
 #include "formats.h"
+#include "lint.h"
 #include "spec.h"
 
 typedef struct {
@@ -159,6 +160,34 @@ static void parse_reads_only_len_bytes(void **state) {
   free(exact);
 }
 
+/* CLOUDCRON_NOW sets the lint's now; malformed values are errors. */
+static void lint_now_from_the_environment(void **state) {
+  (void)state;
+  int64_t now = 0;
+  setenv("CLOUDCRON_NOW", "2026-06-01T00:00:00Z", 1);
+  assert_int_equal(gen_lint_now(&now), CC_OK);
+  assert_int_equal(now, 1780272000);
+  const char *bad[] = {"2026-06-01", "2026-06-01T00:00:00", "2026-13-01T00:00:00Z", "2026-06-01T00:00:00Z+", "now"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    setenv("CLOUDCRON_NOW", bad[i], 1);
+    assert_int_equal(gen_lint_now(&now), CC_EINVAL);
+  }
+  const char *text = "version: 1\nproject: p1\nimages:\n  app: { uri: 123456789012.dkr.ecr.us-west-2.amazonaws.com/app:1.0 }\n"
+                     "tasks:\n  t:\n    image: app\n    schedule: cron(0 0 * * ? *)\n";
+  cc_diags d;
+  cc_diags_init(&d);
+  gen_spec *spec = NULL;
+  assert_int_equal(gen_spec_parse(&spec, "spec.yaml", text, strlen(text), &d), CC_EINVAL);
+  assert_int_equal(d.nerrors, 1);
+  assert_string_equal(d.items[d.n - 1].file, "CLOUDCRON_NOW");
+  cc_diags_free(&d);
+  unsetenv("CLOUDCRON_NOW");
+  cc_diags_init(&d);
+  assert_int_equal(gen_spec_parse(&spec, "spec.yaml", text, strlen(text), &d), CC_OK); /* the clock */
+  gen_spec_free(spec);
+  cc_diags_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(scalars_resolve_with_the_yaml_1_2_core_schema, setup, teardown),
@@ -168,6 +197,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(json_is_checked_by_jansson_then_positioned, setup, teardown),
       cmocka_unit_test(formats),
       cmocka_unit_test(parse_reads_only_len_bytes),
+      cmocka_unit_test(lint_now_from_the_environment),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

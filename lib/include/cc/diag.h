@@ -36,6 +36,7 @@ typedef struct cc_diags {
   size_t nsources;
   size_t nerrors;
   size_t max; /* stop recording after this many (0 = 1000) */
+  size_t warnings_dropped; /* warnings past MAX, counted for the summary */
 } cc_diags;
 
 void cc_diags_init(cc_diags *d);

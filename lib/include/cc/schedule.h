@@ -48,4 +48,48 @@ cc_sched_kind cc_sched_kind_of(const cc_sched *s);
 /* Frees S. cc_sched_free(NULL) is a no-op. */
 void cc_sched_free(cc_sched *s);
 
+/* ---- schedule insight (lib/schedule/lint.c) ---- */
+
+/* How far ahead the lint looks for daylight-saving changes: two years. */
+#define CC_SCHED_LINT_HORIZON ((int64_t)731 * 86400)
+
+/* A change of a zone's offset from UTC at instant AT. */
+typedef struct cc_tz_change {
+  int64_t at;
+  int32_t before, after; /* offsets, seconds east of UTC */
+} cc_tz_change;
+
+/* The changes of TZ's offset at instants in (FROM, TO], ascending, into a
+ * malloc'ed *OUT (the caller frees it) of *N entries. Zones change their
+ * offset at most once in six hours, which the scan relies on. Returns CC_OK
+ * or CC_ENOMEM. */
+int cc_tz_changes(const cc_tz *tz, int64_t from, int64_t to, cc_tz_change **out, size_t *n);
+
+/* What the lint found in a schedule. Wall times are local seconds (the wall
+ * clock read as if it were UTC), so cc's calendar functions print them. */
+typedef struct cc_sched_insight {
+  int never;     /* cron or at(): no fire time after NOW (an at() whose time has
+                    passed reports at_passed instead) */
+  int at_passed; /* at(): its wall time is at or before NOW */
+  int skipped;   /* a wall time it fires at does not exist (spring forward) */
+  int64_t skipped_wall;
+  cc_tz_change skipped_change;
+  int repeated;  /* a wall time it fires at happens twice (fall back); only
+                    for schedules that do not fire every hour */
+  int64_t repeated_wall;
+  cc_tz_change repeated_change;
+  int short_day;          /* the earliest day-of-month, when it is 29-31 (no L) and
+                             some chosen month lacks it; 0 = none */
+  unsigned short_months;  /* bit m-1: the chosen months without a run (FEB: in common years) */
+} cc_sched_insight;
+
+/* Lints S in zone TZ as of instant NOW, with CHANGES (N entries) the zone's
+ * offset changes in (NOW, NOW + CC_SCHED_LINT_HORIZON] from cc_tz_changes:
+ * the first run daylight saving skips, the first that falls in a repeated
+ * hour, whether it can fire at all, and months that a day-of-month of
+ * 29-31 (without L) leaves without a run. rate()
+ * schedules have nothing to report. Fills *OUT; returns CC_OK. */
+int cc_sched_lint(const cc_sched *s, const cc_tz *tz, const cc_tz_change *changes, size_t n, int64_t now,
+                  cc_sched_insight *out);
+
 #endif
