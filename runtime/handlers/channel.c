@@ -11,6 +11,7 @@
 
 #include "cc/diag.h"
 #include "cc/err.h"
+#include "cc/file.h"
 #include "dl.h"
 #include "http.h"
 #include "source.h"
@@ -223,17 +224,131 @@ static int S_setup(rt_channel *ch, int *set_up, cc_buf *err) {
   return ops->setup ? ops->setup(ch, err) : CC_OK;
 }
 
-int rt_channel_main(const rt_channel_ops *ops) {
+/* The variables every channel reads, for --help. */
+static const char S_common_help[] =
+    "  CLOUDCRON_TEMPLATE            the template itself (Jinja2 syntax)\n"
+    "  CLOUDCRON_TEMPLATE_URL        or where it is: file://PATH, https://..., s3://BUCKET/KEY\n"
+    "  CLOUDCRON_TEMPLATE_NAME       its name in diagnostics; picks autoescape (.html .htm .xml)\n"
+    "  CLOUDCRON_TEMPLATE_MAX_BYTES  the template's size limit (default 1 MiB)\n"
+    "  CLOUDCRON_TEMPLATE_TIMEOUT_MS the fetch's time limit (default 10000)\n"
+    "  CLOUDCRON_VARS                the channel's variables, a JSON object\n"
+    "  CLOUDCRON_STRICT              1: an undefined variable fails the record\n"
+    "  CLOUDCRON_DEADLINE_MARGIN_MS  records not started this close to the deadline (default 500)\n"
+    "  CLOUDCRON_LOG_LEVEL           DEBUG, INFO, WARN or ERROR (default INFO)\n"
+    "  AWS_CA_BUNDLE                 a CA bundle for https://\n";
+
+static void S_usage(const rt_channel_ops *ops, FILE *f) {
+  fprintf(f,
+          "usage: %s                     (as a Lambda bootstrap: AWS_LAMBDA_RUNTIME_API)\n"
+          "       %s --event FILE|- [--timeout SECONDS]   (one local invocation)\n",
+          ops->name, ops->name);
+}
+
+static void S_help(const rt_channel_ops *ops) {
+  S_usage(ops, stdout);
+  fputs("\nWith --event, the handler runs once on the event in FILE (- for stdin), an\n"
+        "SQS batch as Lambda delivers it: the response JSON (batchItemFailures) on\n"
+        "stdout, the log lines on stderr; exit status 0 when the handler returned\n"
+        "(even with failed records), 1 when the init or the invocation failed.\n\n",
+        stdout);
+  if (ops->help) printf("%s\n", ops->help);
+  printf("Every channel reads:\n%s", S_common_help);
+}
+
+typedef struct S_args {
+  const char *event;  /* --event: FILE or "-"; NULL: the Runtime API */
+  long timeout_s;     /* --timeout */
+} S_args;
+
+/* Reads the command line; returns -1 to go on, else an exit status. */
+static int S_parse_args(S_args *a, const rt_channel_ops *ops, int argc, char **argv) {
+  a->event = NULL;
+  a->timeout_s = 60;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      S_help(ops);
+      return 0;
+    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
+      a->event = argv[++i];
+    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+      char *end;
+      errno = 0;
+      a->timeout_s = strtol(argv[++i], &end, 10);
+      if (errno || *end || a->timeout_s < 1 || a->timeout_s > 900) {
+        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", ops->name);
+        return 2;
+      }
+    } else {
+      fprintf(stderr, "%s: unknown argument \"%s\"\n", ops->name, argv[i]);
+      S_usage(ops, stderr);
+      return 2;
+    }
+  }
+  if (!a->event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
+    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, under a "
+                    "local Runtime API, or with --event FILE (--help)\n", ops->name);
+    return 2;
+  }
+  return -1;
+}
+
+/* One local invocation on the event in path ("-": stdin), as the Runtime
+ * API loop would run it; the response on stdout. */
+static int S_local(rt_channel *ch, const char *path, long timeout_s) {
+  char *text = NULL;
+  size_t len = 0;
+  rt_event ev;
+  const char *why = NULL, *emsg = NULL, *etype = NULL;
+  const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  json_t *resp = NULL;
+  int status = 1;
+  /* Lambda's synchronous payload limit */
+  int rc = cc_file_read(&text, &len, path, (size_t)6 << 20);
+  if (rc != CC_OK) {
+    fprintf(stderr, "%s: cannot read the event %s: %s\n", ch->ops->name, shown, cc_strerror(rc));
+    goto out;
+  }
+  rt_invocation inv = {"local", "", "", rt_now_ms() + timeout_s * 1000};
+  rc = rt_event_parse(&ev, &why, text, len);
+  if (rc != CC_OK) {
+    fprintf(stderr, "%s: %s: %s\n", ch->ops->name, shown, why ? why : cc_strerror(rc));
+    goto out;
+  }
+  rc = S_handle(&resp, &emsg, &etype, &ev, &inv, ch);
+  rt_event_free(&ev);
+  if (rc != CC_OK) {
+    json_t *f = json_pack("{s:s}", "error_type", etype ? etype : "Handler.Error");
+    rt_log(RT_LOG_ERROR, inv.request_id, f, emsg ? emsg : cc_strerror(rc));
+    json_decref(f);
+    goto out;
+  }
+  char *s = rt_json_dumps(resp ? resp : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+  if (s) {
+    printf("%s\n", s);
+    status = fflush(stdout) == 0 ? 0 : 1;
+  }
+  free(s);
+out:
+  json_decref(resp);
+  free(text);
+  return status;
+}
+
+int rt_channel_main(const rt_channel_ops *ops, int argc, char **argv) {
   rt_channel ch = {.ops = ops};
   cc_buf err = CC_BUF_INIT;
-  int status = 0, set_up = 0;
+  S_args args;
+  int status = S_parse_args(&args, ops, argc, argv), set_up = 0;
+  if (status >= 0) return status;
   int rc = S_init(&ch, &err);
   if (rc == CC_OK) rc = S_setup(&ch, &set_up, &err);
   if (rc != CC_OK) {
     const char *msg = err.len ? cc_buf_str(&err) : cc_strerror(rc);
     rt_channel_log(RT_LOG_ERROR, NULL, NULL, msg, NULL);
-    rt_lambda_init_error(msg, "Runtime.InitError");
+    if (!args.event) rt_lambda_init_error(msg, "Runtime.InitError");
     status = 1;
+  } else if (args.event) {
+    status = S_local(&ch, args.event, args.timeout_s);
   } else {
     rc = rt_lambda_run(S_handle, &ch);
     /* the loop returns only when the Runtime API stops answering */

@@ -25,6 +25,10 @@ typedef struct rt_channel rt_channel;
 
 typedef struct rt_channel_ops {
   const char *name; /* "cloudcron-print": in messages */
+  /* --help: what the handler does and its own variables (one
+   * "  NAME  meaning" a line), printed after the usage and before the
+   * variables every channel reads */
+  const char *help;
   size_t user_size; /* ch->user: this many zeroed bytes, freed after cleanup */
   int aws;          /* set up ch->aws: the function's credentials (calls.h) */
   /* After the shared settings, the template and ch->aws: the handler's own
@@ -53,11 +57,14 @@ struct rt_channel {
   char emsg[160];      /* an invocation error's message */
 };
 
-/* Runs a channel handler: reads the settings, loads and compiles the
- * template, runs ops->setup, then the Runtime API loop until it ends. An
- * init failure is logged, posted to .../init/error and gives 1. Returns
- * the process's exit status. */
-int rt_channel_main(const rt_channel_ops *ops);
+/* Runs a channel handler: reads the command line, the settings, loads and
+ * compiles the template, runs ops->setup, then either the Runtime API loop
+ * until it ends or, with --event FILE|-, one local invocation on that
+ * event (its response JSON on stdout, logs on stderr). An init failure is
+ * logged (and, under a Runtime API, posted to .../init/error) and gives 1.
+ * Returns the process's exit status: 0, 1 (init failed, the invocation
+ * failed, the event is not JSON), 2 (usage). */
+int rt_channel_main(const rt_channel_ops *ops, int argc, char **argv);
 
 /* Compiles a template as the channel's are (strict from the channel;
  * autoescape on, off or by name: CC_TPL_AUTOESCAPE_*). On failure err gets

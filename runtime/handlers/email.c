@@ -119,9 +119,23 @@ out:
   return rc;
 }
 
-int main(void) {
-  static const rt_channel_ops ops = {.name = "cloudcron-email", .user_size = sizeof(S_email),
+static const char S_help[] =
+    "cloudcron-email: the e-mail channel. Renders the subject and the body for each\n"
+    "SQS record and sends one e-mail to every recipient with SES v2 SendEmail.\n\n"
+    "Its variables:\n"
+    "  CLOUDCRON_SENDER              FromEmailAddress: ADDR or Name <ADDR> (required)\n"
+    "  CLOUDCRON_RECIPIENTS          ToAddresses, comma separated, 1 to 50 (required)\n"
+    "  CLOUDCRON_REPLY_TO            ReplyToAddresses, comma separated\n"
+    "  CLOUDCRON_CONFIGURATION_SET   ConfigurationSetName\n"
+    "  CLOUDCRON_SUBJECT             the subject template (default: the message's subject)\n"
+    "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION\n"
+    "                                the function's credentials and region\n"
+    "  AWS_ENDPOINT_URL_SESV2, AWS_ENDPOINT_URL   another SES endpoint";
+
+int main(int argc, char **argv) {
+  static const rt_channel_ops ops = {.name = "cloudcron-email", .help = S_help,
+                                     .user_size = sizeof(S_email),
                                      .aws = 1, .setup = S_setup, .deliver = S_deliver,
                                      .cleanup = S_cleanup};
-  return rt_channel_main(&ops);
+  return rt_channel_main(&ops, argc, argv);
 }

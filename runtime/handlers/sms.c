@@ -166,8 +166,23 @@ static void S_cleanup(rt_channel *ch) {
   rt_list_free(&s->to);
 }
 
-int main(void) {
-  static const rt_channel_ops ops = {.name = "cloudcron-sms", .user_size = sizeof(S_sms), .aws = 1,
+static const char S_help[] =
+    "cloudcron-sms: the SMS channel. Renders the template for each SQS record and\n"
+    "sends it with Twilio's Messages API, one request per recipient.\n\n"
+    "Its variables:\n"
+    "  CLOUDCRON_FROM                the Twilio number, E.164 (required)\n"
+    "  CLOUDCRON_RECIPIENTS          E.164 numbers, comma separated\n"
+    "  CLOUDCRON_ALLOW_OVERRIDE      true: a message's \"to\" replaces the recipients\n"
+    "  CLOUDCRON_TWILIO_SECRET       Secrets Manager ARN or SSM parameter holding\n"
+    "                                {\"account_sid\", \"auth_token\"} (required)\n"
+    "  CLOUDCRON_TWILIO_URL          another https:// base than https://api.twilio.com\n"
+    "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION\n"
+    "                                the function's credentials, to read the secret\n"
+    "  AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL";
+
+int main(int argc, char **argv) {
+  static const rt_channel_ops ops = {.name = "cloudcron-sms", .help = S_help,
+                                     .user_size = sizeof(S_sms), .aws = 1,
                                      .setup = S_setup, .deliver = S_deliver, .cleanup = S_cleanup};
-  return rt_channel_main(&ops);
+  return rt_channel_main(&ops, argc, argv);
 }
