@@ -18,6 +18,7 @@ struct cc_tpl {
   tpl_ast ast;
   cc_tpl_opts opts;
   int autoescape; /* resolved */
+  int md_escape;  /* CC_TPL_AUTOESCAPE_MARKDOWN */
 };
 
 void cc_tpl_opts_default(cc_tpl_opts *opts) {
@@ -52,6 +53,8 @@ int cc_tpl_compile(cc_tpl **out, const char *name, const char *src, size_t len,
   if (t->opts.max_depth <= 0) t->opts.max_depth = 64;
   if (t->opts.autoescape == CC_TPL_AUTOESCAPE_BY_NAME)
     t->autoescape = S_ends_with(name, ".html") || S_ends_with(name, ".htm") || S_ends_with(name, ".xml");
+  else if (t->opts.autoescape == CC_TPL_AUTOESCAPE_MARKDOWN)
+    t->md_escape = 1;
   else
     t->autoescape = t->opts.autoescape != 0;
   if ((rc = tpl_lex(&toks, name, t->src, len, diags))) goto out;
@@ -72,6 +75,7 @@ int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *dia
   memset(&rs, 0, sizeof rs);
   rs.name = t->name;
   rs.autoescape = t->autoescape;
+  rs.md_escape = t->md_escape;
   rs.strict = t->opts.strict;
   rs.max_out = t->opts.max_output;
   rs.max_iter = t->opts.max_iterations;

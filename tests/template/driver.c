@@ -2,7 +2,7 @@
  * in one process (so the valgrind pass stays fast).
  *
  * Input, one object a line: {"tpl": "...", "vars": {...}, "name": "x.txt",
- * "strict": bool}. Output, one object a line: {"ok": true, "out": "..."}
+ * "strict": bool, "markdown": bool (CC_TPL_AUTOESCAPE_MARKDOWN)}. Output, one object a line: {"ok": true, "out": "..."}
  * or {"ok": false, "err": "NAME:LINE:COL: message"}. */
 #include <jansson.h>
 #include <stdio.h>
@@ -32,6 +32,7 @@ int main(void) {
     cc_tpl_opts opts;
     cc_tpl_opts_default(&opts);
     opts.strict = json_is_true(json_object_get(c, "strict"));
+    if (json_is_true(json_object_get(c, "markdown"))) opts.autoescape = CC_TPL_AUTOESCAPE_MARKDOWN;
     cc_diags d;
     cc_diags_init(&d);
     cc_buf out = CC_BUF_INIT;

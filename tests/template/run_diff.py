@@ -8,10 +8,14 @@ cases.txt: blocks that start with `=== NAME [strict]`; the template is the
 text up to an optional `--- vars` line, which is followed by a JSON object.
 The newline that ends a block's template is not part of it; write `\\n` at
 the very end of a template as `⏎` to keep a trailing newline. NAME is the
-template name (its extension picks autoescape, as in select_autoescape)."""
+template name (its extension picks autoescape, as in select_autoescape);
+`markdown` after it renders with CC_TPL_AUTOESCAPE_MARKDOWN, whose reference
+is Jinja2 without autoescape and with a finalize that backslash-escapes
+CommonMark's ASCII punctuation in every printed value not marked safe."""
 import json, os, shlex, subprocess, sys
 
 import jinja2
+import markupsafe
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -21,7 +25,8 @@ def parse(path):
     for line in open(path, encoding="utf-8").read().split("\n"):
         if line.startswith("=== "):
             words = line[4:].split()
-            cur = {"name": words[0], "strict": "strict" in words[1:], "tpl": [], "vars": []}
+            cur = {"name": words[0], "strict": "strict" in words[1:], "markdown": "markdown" in words[1:],
+                   "tpl": [], "vars": []}
             cases.append(cur)
             part = "tpl"
         elif line == "--- vars" and cur is not None:
@@ -37,14 +42,24 @@ def parse(path):
             lines.pop()
         tpl = "\n".join(lines).replace("⏎", "\n")
         vs = "\n".join(c["vars"]).strip()
-        out.append({"name": c["name"], "strict": c["strict"], "tpl": tpl, "vars": json.loads(vs) if vs else {}})
+        out.append({"name": c["name"], "strict": c["strict"], "markdown": c["markdown"], "tpl": tpl, "vars": json.loads(vs) if vs else {}})
     return out
 
 
+MD_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def md_finalize(v):
+    """Every printed value not marked safe, as literal CommonMark text."""
+    if v is None or isinstance(v, (markupsafe.Markup, jinja2.Undefined)):
+        return v
+    return "".join("\\" + ch if ch in MD_PUNCT else ch for ch in str(v))
+
+
 def reference(c):
-    env = jinja2.Environment(
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False, default=False),
-        undefined=jinja2.StrictUndefined if c["strict"] else jinja2.Undefined)
+    extra = {"autoescape": False, "finalize": md_finalize} if c["markdown"] else {
+        "autoescape": jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False, default=False)}
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined if c["strict"] else jinja2.Undefined, **extra)
     try:
         return True, _render(env, c)
     except Exception as e:  # any raise is an expected error
