@@ -161,7 +161,7 @@ static int S_is_html(const char *name) {
 
 /* The settings every channel shares, and its template. */
 static int S_init(rt_channel *ch, cc_buf *err) {
-  rt_source src;
+  rt_source *src = &ch->src;
   char why[1024];
   const char *vars = getenv("CLOUDCRON_VARS");
   const char *strict = getenv("CLOUDCRON_STRICT");
@@ -196,16 +196,14 @@ static int S_init(rt_channel *ch, cc_buf *err) {
     return CC_EINVAL;
   }
   ch->strict = strict && strcmp(strict, "1") == 0;
-  rc = rt_source_load(&src, why, sizeof why);
+  rc = rt_source_load(src, why, sizeof why);
   if (rc != CC_OK) {
     cc_buf_puts(err, why);
     return rc;
   }
-  ch->html = S_is_html(src.name);
-  rc = rt_channel_compile(&ch->tpl, ch, src.name, src.text, src.len, CC_TPL_AUTOESCAPE_BY_NAME,
-                          err);
-  rt_source_free(&src);
-  return rc;
+  ch->html = S_is_html(src->name);
+  return rt_channel_compile(&ch->tpl, ch, src->name, src->text, src->len,
+                            CC_TPL_AUTOESCAPE_BY_NAME, err);
 }
 
 /* The handler's state and AWS client, then its own setup. */
@@ -358,6 +356,7 @@ int rt_channel_main(const rt_channel_ops *ops, int argc, char **argv) {
   free(ch.user);
   rt_curl_transport_free(&ch.curl);
   cc_tpl_free(ch.tpl);
+  rt_source_free(&ch.src);
   json_decref(ch.vars);
   cc_buf_free(&err);
   rt_curl_cleanup();

@@ -20,6 +20,7 @@
 #include "cc/template.h"
 #include "lambda.h"
 #include "log.h"
+#include "source.h"
 
 typedef struct rt_channel rt_channel;
 
@@ -47,6 +48,8 @@ typedef struct rt_channel_ops {
 struct rt_channel {
   const rt_channel_ops *ops;
   cc_tpl *tpl;         /* the channel's template (owned) */
+  rt_source src;       /* its text and name, for handlers that compile it
+                          once more (owned) */
   int html;            /* the template's name ends in .html, .htm or .xml */
   int strict;          /* CLOUDCRON_STRICT=1 */
   json_t *vars;        /* the channel's vars: an object (owned) */
