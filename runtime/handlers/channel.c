@@ -206,15 +206,109 @@ static int S_init(rt_channel *ch, cc_buf *err) {
                             CC_TPL_AUTOESCAPE_BY_NAME, err);
 }
 
+const char *rt_channel_message_key(const rt_record *r) {
+  const char *dedup = json_string_value(json_object_get(r->message, "dedup_id"));
+  return dedup ? dedup : r->message_id;
+}
+
+int rt_channel_deliver_once(rt_channel *ch, const rt_invocation *inv, const rt_record *r,
+                            const char *recipient, rt_channel_send_fn send, void *arg,
+                            int *skipped) {
+  const char *key = rt_channel_message_key(r);
+  char result[256] = "", err[1024];
+  rt_idem_state st = RT_IDEM_CLAIMED;
+  int rc;
+  *skipped = 0;
+  if (ch->idem.table) {
+    long long until = inv->deadline_ms > 0 ? inv->deadline_ms : rt_now_ms() + 900000;
+    rc = rt_idem_claim(&ch->idem, &ch->aws, key, recipient, inv->request_id, until, &st, err,
+                       sizeof err);
+    if (rc != CC_OK) {
+      /* nothing sent: a redelivery tries again */
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+                     json_pack("{s:s}", "to", recipient));
+      return rc;
+    }
+    if (st == RT_IDEM_DONE) {
+      *skipped = 1;
+      rt_channel_log(RT_LOG_INFO, inv->request_id, r->message_id, "already delivered; skipped",
+                     json_pack("{s:s,s:b}", "to", recipient, "skipped", 1));
+      return CC_OK;
+    }
+    if (st == RT_IDEM_BUSY) {
+      rt_channel_log(RT_LOG_WARN, inv->request_id, r->message_id,
+                     "another invocation is delivering it; left for a redelivery",
+                     json_pack("{s:s}", "to", recipient));
+      return CC_EREMOTE;
+    }
+  }
+  ch->aws.maybe_sent = 0;
+  rc = send(ch, arg, result, sizeof result);
+  int maybe = ch->aws.maybe_sent;
+  if (maybe)
+    rt_idem_ambiguous(&ch->idem, inv->request_id, r->message_id, recipient, maybe,
+                      rc == CC_OK ? "ambiguous delivery: an attempt got no answer after its "
+                                    "request left, then a retry was sent; it may have arrived twice"
+                                  : "ambiguous delivery: no answer after the request left; it may "
+                                    "have arrived, and a redelivery sends it again");
+  if (ch->idem.table && rc != CC_ENOMEM) {
+    int frc = rt_idem_finish(&ch->idem, &ch->aws, key, recipient, rc == CC_OK, result, err,
+                             sizeof err);
+    if (frc != CC_OK && rc == CC_OK)
+      rt_idem_ambiguous(&ch->idem, inv->request_id, r->message_id, recipient, 0,
+                        "sent, but its idempotency record could not be marked done: once the "
+                        "claim's deadline passes, a redelivery may send it again");
+    if (frc != CC_OK)
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+                     json_pack("{s:s}", "to", recipient));
+  }
+  return rc;
+}
+
+/* CLOUDCRON_RETRY_BASE_MS and CLOUDCRON_RETRY_CAP_MS: the backoff of the
+ * AWS and provider calls (http.h; defaults 50 and 2000). */
+static int S_retry_env(rt_retry *r, cc_buf *err) {
+  static const char *const var[] = {"CLOUDCRON_RETRY_BASE_MS", "CLOUDCRON_RETRY_CAP_MS"};
+  long *field[] = {&r->base_ms, &r->cap_ms};
+  for (int i = 0; i < 2; i++) {
+    const char *v = getenv(var[i]);
+    char *end;
+    if (!v || !*v) continue;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    if (errno || *end || ms < 1 || ms > 60000) {
+      cc_buf_printf(err, "%s must be milliseconds from 1 to 60000, not \"%s\"", var[i], v);
+      return CC_EINVAL;
+    }
+    *field[i] = ms;
+  }
+  return CC_OK;
+}
+
 /* The handler's state and AWS client, then its own setup. */
 static int S_setup(rt_channel *ch, int *set_up, cc_buf *err) {
   const rt_channel_ops *ops = ch->ops;
+  const char *timeout = getenv("CLOUDCRON_SEND_TIMEOUT_MS");
   char why[256];
   int rc = CC_OK;
   if (ops->aws && (rc = rt_aws_client_from_env(&ch->aws, why, sizeof why)) != CC_OK) {
     cc_buf_puts(err, why);
     return rc;
   }
+  if (ops->aws && timeout && *timeout) {
+    char *end;
+    errno = 0;
+    long ms = strtol(timeout, &end, 10);
+    if (errno || *end || ms < 100 || ms > 900000) {
+      cc_buf_printf(err, "CLOUDCRON_SEND_TIMEOUT_MS must be milliseconds from 100 to 900000, not "
+                         "\"%s\"", timeout);
+      return CC_EINVAL;
+    }
+    ch->aws.retry.total_timeout_ms = ms;
+    if (ch->aws.retry.connect_timeout_ms > ms) ch->aws.retry.connect_timeout_ms = ms;
+  }
+  if (ops->aws && (rc = S_retry_env(&ch->aws.retry, err)) != CC_OK) return rc;
+  if (ops->aws && (rc = rt_idem_init(&ch->idem, ops->name, err)) != CC_OK) return rc;
   if (ops->aws && (rc = rt_curl_transport_init(&ch->curl)) != CC_OK) return rc;
   if (ops->aws) ch->aws.transport = &ch->curl;
   if (ops->user_size && !(ch->user = calloc(1, ops->user_size))) return CC_ENOMEM;

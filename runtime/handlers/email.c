@@ -154,10 +154,31 @@ static int S_body(cc_buf *text, cc_buf *html, rt_channel *ch, const rt_invocatio
   return rc;
 }
 
+/* The e-mail of a record (rt_channel_send_fn). */
+typedef struct S_one {
+  const rt_invocation *inv;
+  const rt_record *r;
+  const rt_ses_email_in *in;
+} S_one;
+
+static int S_send_one(rt_channel *ch, void *arg, char *result, size_t rcap) {
+  S_email *e = ch->user;
+  S_one *o = arg;
+  char err[1024];
+  int rc = rt_ses_send_email(&ch->aws, o->in, result, rcap, err, sizeof err);
+  if (rc == CC_OK) {
+    rt_channel_log(RT_LOG_INFO, o->inv->request_id, o->r->message_id, "sent",
+                   json_pack("{s:s,s:i,s:s}", "ses_message_id", result, "recipients", (int)e->to.n,
+                             "parts", o->in->html ? "text+html" : "text"));
+  } else if (rc != CC_ENOMEM) {
+    rc = S_failed(o->inv, o->r, err, rc);
+  }
+  return rc;
+}
+
 static int S_deliver(rt_channel *ch, const rt_invocation *inv, const rt_record *r) {
   S_email *e = ch->user;
   cc_buf subject = CC_BUF_INIT, text = CC_BUF_INIT, html = CC_BUF_INIT;
-  char id[256], err[1024];
   int rc = CC_OK;
   if (e->subject)
     rc = S_render(&subject, ch, e->subject, inv, r);
@@ -178,14 +199,10 @@ static int S_deliver(rt_channel *ch, const rt_invocation *inv, const rt_record *
                         .html = e->kind == S_TEXT ? NULL : cc_buf_str(&html)};
   /* retries stop where the batch loop stops starting records */
   ch->aws.retry.deadline_ms = inv->deadline_ms > 0 ? inv->deadline_ms - ch->margin_ms : 0;
-  rc = rt_ses_send_email(&ch->aws, &in, id, sizeof id, err, sizeof err);
-  if (rc == CC_OK) {
-    rt_channel_log(RT_LOG_INFO, inv->request_id, r->message_id, "sent",
-                   json_pack("{s:s,s:i,s:s}", "ses_message_id", id, "recipients", (int)e->to.n,
-                             "parts", in.html ? "text+html" : "text"));
-  } else if (rc != CC_ENOMEM) {
-    rc = S_failed(inv, r, err, rc);
-  }
+  /* one e-mail to every recipient: one delivery, recipient "all" */
+  S_one one = {inv, r, &in};
+  int skipped;
+  rc = rt_channel_deliver_once(ch, inv, r, "all", S_send_one, &one, &skipped);
 out:
   cc_buf_free(&subject);
   cc_buf_free(&text);

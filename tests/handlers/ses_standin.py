@@ -29,6 +29,7 @@ class SesStandin:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK wait per answer
 
             def log_message(self, *a):
                 pass
