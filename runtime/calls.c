@@ -26,6 +26,7 @@ static int S_send(rt_aws_client *c, rt_http_resp *resp, const rt_http_req *req,
                   const char *what, char *err, size_t errcap) {
   int rc = rt_http_send_via(resp, req, &c->retry, c->transport);
   const char *s = resp->attempts == 1 ? "" : "s";
+  c->maybe_sent = resp->maybe_sent;
   switch (rc) {
   case CC_OK:
     break;
@@ -59,6 +60,7 @@ static int S_call_id(rt_aws_client *c, int build_rc, const char *why, rt_http_re
                      const char *what, void (*read_id)(char *, size_t, const char *, size_t),
                      char *id, size_t idcap, char *err, size_t errcap) {
   rt_http_resp resp;
+  c->maybe_sent = 0;
   if (id && idcap) id[0] = '\0';
   if (build_rc != CC_OK) {
     snprintf(err, errcap, "%s: %s", what, why ? why : cc_strerror(build_rc));
@@ -173,6 +175,7 @@ int rt_twilio_send(rt_aws_client *c, const rt_twilio_sms_in *in, rt_twilio_answe
   rt_http_req req;
   rt_http_resp resp;
   const char *why = NULL;
+  c->maybe_sent = 0;
   memset(ans, 0, sizeof *ans);
   int rc = rt_twilio_sms_build(&req, in, &why);
   if (rc != CC_OK) {

@@ -20,6 +20,7 @@ typedef struct rt_aws_client {
   rt_retry retry;
   const rt_transport *transport; /* borrowed; NULL: a libcurl handle per call */
   const char *fixed_date;        /* X-Amz-Date for tests; NULL: the clock */
+  int maybe_sent;                /* the last call's rt_http_resp.maybe_sent */
 } rt_aws_client;
 
 /* Credentials and region from the environment, the default retry policy,

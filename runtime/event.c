@@ -47,12 +47,42 @@ const char *rt_notification_check(const json_t *msg) {
   return NULL;
 }
 
+int rt_is_alarm(const json_t *msg) {
+  return json_is_object(msg) && json_is_string(json_object_get(msg, "AlarmName")) &&
+         json_is_string(json_object_get(msg, "NewStateValue")) && !json_object_get(msg, "subject");
+}
+
+/* The notification a CloudWatch alarm's message (taken) stands for: the
+ * SNS Subject (sns_subject, may be NULL), else the subject CloudWatch
+ * writes ("ALARM: \"NAME\" in REGION"), and the alarm's fields as vars.
+ * NULL when out of memory. */
+static json_t *S_alarm_notification(json_t *alarm, const char *sns_subject) {
+  json_t *n = json_object(), *subject;
+  if (sns_subject && *sns_subject) {
+    subject = json_string(sns_subject);
+  } else {
+    const char *region = json_string_value(json_object_get(alarm, "Region"));
+    subject = json_sprintf("%s: \"%s\"%s%s", json_string_value(json_object_get(alarm, "NewStateValue")),
+                           json_string_value(json_object_get(alarm, "AlarmName")),
+                           region ? " in " : "", region ? region : "");
+  }
+  if (!n || json_object_set_new(n, "subject", subject) != 0 ||
+      json_object_set_new(n, "vars", alarm) != 0) {
+    json_decref(n);
+    return NULL;
+  }
+  return n;
+}
+
 /* The notification inside one SQS body: raw delivery puts it there as is;
- * otherwise the SNS envelope carries it as the string "Message". */
+ * otherwise the SNS envelope carries it as the string "Message". A
+ * CloudWatch alarm's message (rt_is_alarm), either way, becomes a
+ * notification (S_alarm_notification). */
 static void S_unwrap(rt_record *r, const char *body) {
   json_error_t jerr;
   json_t *outer = json_loads(body, JSON_REJECT_DUPLICATES, &jerr);
   json_t *msg = NULL;
+  const char *sns_subject = NULL;
   if (!outer) {
     r->error = "the record's body is not JSON";
     return;
@@ -61,14 +91,22 @@ static void S_unwrap(rt_record *r, const char *body) {
       json_is_string(json_object_get(outer, "Message"))) {
     const char *inner = json_string_value(json_object_get(outer, "Message"));
     msg = json_loads(inner, JSON_REJECT_DUPLICATES, &jerr);
-    json_decref(outer);
     if (!msg) {
+      json_decref(outer);
       r->error = "the SNS message is not JSON";
       return;
     }
+    sns_subject = json_string_value(json_object_get(outer, "Subject"));
   } else {
-    msg = outer;
+    msg = json_incref(outer);
   }
+  if (rt_is_alarm(msg)) {
+    r->alarm = 1;
+    msg = S_alarm_notification(msg, sns_subject);
+    if (!msg) r->error = "out of memory reading a CloudWatch alarm";
+  }
+  json_decref(outer);
+  if (!msg) return;
   r->error = rt_notification_check(msg);
   if (r->error)
     json_decref(msg);

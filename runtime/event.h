@@ -1,7 +1,8 @@
 /* event.h: the events a handler is invoked with (rt_ internal API).
  *
- * SQS batches whose bodies are cloudcron notifications, either raw (SNS
- * raw message delivery) or inside the SNS JSON envelope; EventBridge
+ * SQS batches whose bodies are cloudcron notifications (or CloudWatch
+ * alarm notifications), either raw (SNS raw message delivery) or inside
+ * the SNS JSON envelope; EventBridge
  * scheduled events; EventBridge Scheduler inputs (any JSON object). A
  * malformed record is marked with an error, never fails the batch. */
 #ifndef RT_EVENT_H
@@ -20,6 +21,7 @@ typedef struct rt_record {
   const char *message_id; /* borrowed from the event; NULL when absent */
   json_t *message;        /* the notification object (owned); NULL on error */
   const char *error;      /* static text when the record is malformed */
+  int alarm;              /* message stands for a CloudWatch alarm notification */
 } rt_record;
 
 typedef struct rt_event {
@@ -36,6 +38,15 @@ typedef struct rt_event {
 int rt_event_parse(rt_event *out, const char **why, const char *json,
                    size_t len);
 void rt_event_free(rt_event *ev);
+
+/* Whether msg is the message a CloudWatch alarm publishes to SNS: an
+ * object with the strings AlarmName and NewStateValue and no "subject".
+ * Such a record's message is the notification {"subject": the SNS
+ * Subject (else "STATE: \"NAME\" in REGION", as CloudWatch writes it),
+ * "vars": the alarm's fields as they are (AlarmName, AlarmDescription,
+ * AWSAccountId, NewStateValue, NewStateReason, StateChangeTime, Region,
+ * AlarmArn, OldStateValue, Trigger, ...)}. */
+int rt_is_alarm(const json_t *msg);
 
 /* Checks one notification against schemas/notification.schema.json.
  * Returns NULL when valid, else static text naming the problem. */

@@ -131,7 +131,12 @@ void rt_sleep_ms(long ms) {
 
 typedef struct S_curl {
   CURL *h;
+  int wrote; /* the last attempt wrote some of its request */
 } S_curl;
+
+static int S_curl_wrote(void *user) {
+  return ((S_curl *)user)->wrote;
+}
 
 static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
   return cc_buf_add(ud, p, size * n) == CC_OK ? size * n : 0;
@@ -226,6 +231,9 @@ static int S_curl_send(void *user, long *status, cc_buf *body, char *why, size_t
   cu->easy_setopt(h, CURLOPT_HEADERFUNCTION, S_on_header);
   cu->easy_setopt(h, CURLOPT_HEADERDATA, &et);
   CURLcode cc = cu->easy_perform(h);
+  long request_size = 0;
+  cu->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+  c->wrote = request_size > 0;
   if (cc == CURLE_OK) {
     cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
   } else {
@@ -245,6 +253,7 @@ int rt_curl_transport_init(rt_transport *t) {
   memset(t, 0, sizeof *t);
   if (!c) return CC_ENOMEM;
   t->send = S_curl_send;
+  t->wrote = S_curl_wrote;
   t->user = c;
   return CC_OK;
 }
@@ -304,7 +313,10 @@ int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *
                  policy->connect_timeout_ms < total ? policy->connect_timeout_ms : total,
                  total);
     if (rc == CC_ENOMEM || rc == CC_ERR) break; /* local and lasting: no retry */
-    if (rc != CC_OK) continue;
+    if (rc != CC_OK) {
+      if (!t->wrote || t->wrote(t->user)) out->maybe_sent++;
+      continue;
+    }
     if (out->status >= 200 && out->status < 300) break;
     rc = CC_EREMOTE;
     rt_aws_error_code(out->code, sizeof out->code, out->body.ptr, out->body.len);

@@ -31,6 +31,10 @@ typedef struct rt_http_resp {
   cc_buf body;        /* owned; cc_buf_free when done */
   char code[128];     /* AWS error code, "" when none */
   int attempts;
+  int maybe_sent;     /* attempts that got no answer after their request may
+                         have reached the service: for a call that is not
+                         idempotent (an SMS, an e-mail), each may have taken
+                         effect unseen */
   char detail[256];   /* the error's message (remote), or why the transfer
                          failed (network); "" when none */
 } rt_http_resp;
@@ -52,6 +56,10 @@ typedef struct rt_transport {
   void (*sleep_ms)(void *user, long ms);
   unsigned long (*random)(void *user);
   long long (*now_ms)(void *user);
+  /* Optional: after an attempt without an answer, whether any of its
+   * request was written (0: it failed before, e.g. connecting). NULL:
+   * assume it was. */
+  int (*wrote)(void *user);
 } rt_transport;
 
 /* The libcurl transport. Keeps one handle (and so its connections) across

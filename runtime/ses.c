@@ -48,9 +48,23 @@ int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
   if (!why) why = &dummy;
   *why = NULL;
   memset(out, 0, sizeof *out);
-  if (!in->from || !*in->from || !in->n_to || !in->to || !in->subject || !in->body ||
-      (in->n_reply_to && !in->reply_to)) {
+  if (!in->from || !*in->from || !in->n_to || !in->to || !in->subject ||
+      (!in->text && !in->html) || (in->n_reply_to && !in->reply_to)) {
     *why = "a sender, at least one recipient, a subject and a body are required";
+    return CC_EINVAL;
+  }
+  /* the last line of defence against header injection: SES writes these
+   * into headers, where a line break would start one of the caller's own */
+  if (strpbrk(in->subject, "\r\n")) {
+    *why = "the subject holds a line break (CR or LF)";
+    return CC_EINVAL;
+  }
+  int broken = strpbrk(in->from, "\r\n") != NULL;
+  for (size_t i = 0; i < in->n_to; i++) broken |= !in->to[i] || strpbrk(in->to[i], "\r\n");
+  for (size_t i = 0; i < in->n_reply_to; i++)
+    broken |= !in->reply_to[i] || strpbrk(in->reply_to[i], "\r\n");
+  if (broken) {
+    *why = "an address holds a line break (CR or LF)";
     return CC_EINVAL;
   }
   /* the members in the order of botocore's SendEmailRequest shape */
@@ -59,7 +73,8 @@ int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
   int ok = 1;
   S_put(dest, "ToAddresses", S_strings(in->to, in->n_to), &ok);
   S_put(simple, "Subject", S_content(in->subject), &ok);
-  S_put(text, in->html ? "Html" : "Text", S_content(in->body), &ok);
+  if (in->text) S_put(text, "Text", S_content(in->text), &ok);
+  if (in->html) S_put(text, "Html", S_content(in->html), &ok);
   S_put(simple, "Body", text, &ok);
   S_put(content, "Simple", simple, &ok);
   S_put(body, "FromEmailAddress", json_string(in->from), &ok);

@@ -3,8 +3,9 @@
  *
  * POST /v2/email/outbound-emails (REST-JSON, signing name "ses") on
  * AWS_ENDPOINT_URL_SESV2, else AWS_ENDPOINT_URL, else
- * https://email.REGION.amazonaws.com. One simple message: the body as
- * Html or Text, subject and body in UTF-8. */
+ * https://email.REGION.amazonaws.com. One simple message: a text part, an
+ * HTML part or both (Body.Text and Body.Html, which SES sends as
+ * multipart/alternative), subject and body in UTF-8. */
 #ifndef RT_SES_H
 #define RT_SES_H
 #include <stddef.h>
@@ -19,12 +20,14 @@ typedef struct rt_ses_email_in {
   size_t n_reply_to;
   const char *configuration_set;  /* ConfigurationSetName, NULL: none */
   const char *subject;            /* Content.Simple.Subject.Data */
-  const char *body;               /* Content.Simple.Body.Html.Data or .Text.Data */
-  int html;                       /* nonzero: the body is HTML */
+  const char *text;               /* Content.Simple.Body.Text.Data, NULL: none */
+  const char *html;               /* Content.Simple.Body.Html.Data, NULL: none */
 } rt_ses_email_in;
 
 /* Builds the request. CC_EINVAL, with a static reason in *why, for a
- * missing sender, recipient, subject or body, or text that is not UTF-8;
+ * missing sender, recipient, subject or body (neither text nor html), a
+ * CR or LF in the subject, the sender, a recipient or a Reply-To address
+ * (each would start a header of its own), or text that is not UTF-8;
  * CC_ENOMEM. Nothing to free on error. */
 int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                             const rt_ses_email_in *in, const char **why);

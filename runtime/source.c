@@ -338,9 +338,20 @@ static int S_fetch_url(cc_buf *body, char *err, size_t errcap, const char *url,
 }
 
 int rt_source_load(rt_source *out, char *err, size_t errcap) {
-  const char *inline_text = getenv("CLOUDCRON_TEMPLATE");
-  const char *url = getenv("CLOUDCRON_TEMPLATE_URL");
-  const char *name = getenv("CLOUDCRON_TEMPLATE_NAME");
+  int rc = rt_source_load_var(out, "CLOUDCRON_TEMPLATE", err, errcap);
+  if (rc == CC_ENOTFOUND)
+    S_err(err, errcap, "no template: set CLOUDCRON_TEMPLATE (the template itself) or "
+                       "CLOUDCRON_TEMPLATE_URL (file://, https:// or s3://)");
+  return rc == CC_ENOTFOUND ? CC_EINVAL : rc;
+}
+
+int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap) {
+  char url_var[64], name_var[64];
+  snprintf(url_var, sizeof url_var, "%s_URL", var);
+  snprintf(name_var, sizeof name_var, "%s_NAME", var);
+  const char *inline_text = getenv(var);
+  const char *url = getenv(url_var);
+  const char *name = getenv(name_var);
   cc_buf body = CC_BUF_INIT;
   rt_fetch_opts o;
   long long max, timeout;
@@ -352,13 +363,12 @@ int rt_source_load(rt_source *out, char *err, size_t errcap) {
   if (inline_text && !*inline_text) inline_text = NULL;
   if (url && !*url) url = NULL;
   if (inline_text && url) {
-    S_err(err, errcap, "both CLOUDCRON_TEMPLATE and CLOUDCRON_TEMPLATE_URL are set; set one");
+    S_err(err, errcap, "both %s and %s are set; set one", var, url_var);
     return CC_EINVAL;
   }
   if (!inline_text && !url) {
-    S_err(err, errcap, "no template: set CLOUDCRON_TEMPLATE (the template itself) or "
-                       "CLOUDCRON_TEMPLATE_URL (file://, https:// or s3://)");
-    return CC_EINVAL;
+    S_err(err, errcap, "neither %s nor %s is set", var, url_var);
+    return CC_ENOTFOUND;
   }
   rc = S_env_num(&max, err, errcap, "CLOUDCRON_TEMPLATE_MAX_BYTES", RT_SOURCE_MAX_BYTES,
                  (long long)64 << 20);
@@ -371,21 +381,21 @@ int rt_source_load(rt_source *out, char *err, size_t errcap) {
   cc_buf_init(&body, o.max_bytes + 1);
   if (inline_text) {
     if (strlen(inline_text) > o.max_bytes) {
-      S_err(err, errcap, "CLOUDCRON_TEMPLATE is larger than the limit of %zu bytes", o.max_bytes);
+      S_err(err, errcap, "%s is larger than the limit of %zu bytes", var, o.max_bytes);
       return CC_ETOOBIG;
     }
     rc = cc_buf_puts(&body, inline_text);
-    if (!name || !*name) name = "CLOUDCRON_TEMPLATE";
+    if (!name || !*name) name = var;
   } else {
     const char *bad;
     S_shown(shown, sizeof shown, url);
     if (rt_url_parse(&u, &bad, url) != CC_OK) {
-      S_err(err, errcap, "CLOUDCRON_TEMPLATE_URL %s: %s", shown, bad);
+      S_err(err, errcap, "%s %s: %s", url_var, shown, bad);
       return CC_EINVAL;
     }
     rc = S_fetch_url(&body, why, sizeof why, url, &u, &o);
     if (rc != CC_OK) {
-      S_err(err, errcap, "CLOUDCRON_TEMPLATE_URL %s: %s", shown, why[0] ? why : cc_strerror(rc));
+      S_err(err, errcap, "%s %s: %s", url_var, shown, why[0] ? why : cc_strerror(rc));
       cc_buf_free(&body);
       return rc;
     }

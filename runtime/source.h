@@ -69,6 +69,11 @@ typedef struct rt_source {
  * CC_OK (free with rt_source_free), or a negative code with err (errcap
  * bytes) naming the variable or URL and the problem. */
 int rt_source_load(rt_source *out, char *err, size_t errcap);
+
+/* The same for another template the environment may name: VAR itself,
+ * VAR_URL and VAR_NAME (CLOUDCRON_TEXT_TEMPLATE, ...), with the same
+ * limits. CC_ENOTFOUND when neither VAR nor VAR_URL is set. */
+int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap);
 void rt_source_free(rt_source *s);
 
 /* A template loader (cc_tpl_load_fn) over DATA, a loaded rt_source, which

@@ -86,9 +86,28 @@ static int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
   return rc;
 }
 
+/* Appends the number NUM, else the value V, as Python prints it, escaped
+ * for CommonMark. */
+static int S_emit_md(tpl_rs *rs, const tpl_node *n, const tpl_val *v, const S_num *x) {
+  cc_buf t = CC_BUF_INIT;
+  size_t before = rs->out->len;
+  int rc;
+  if (x)
+    rc = x->real ? tpl_fmt_float(&t, x->d) : tpl_fmt_int(&t, x->i);
+  else if (json_is_string(v->j))
+    rc = tpl_buf_add(&t, json_string_value(v->j), json_string_length(v->j));
+  else
+    rc = tpl_str(&t, v->j);
+  if (rc == CC_OK) rc = tpl_md_escape(rs->out, t.ptr ? t.ptr : "", t.len);
+  if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
+  cc_buf_free(&t);
+  return S_emitted(rs, n, before, rc);
+}
+
 int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   int rc;
   size_t before = rs->out->len;
+  if (rs->md_escape && !v->safe && v->j && !json_is_null(v->j)) return S_emit_md(rs, n, v, NULL);
   if (rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) {
     if (json_is_string(v->j)) {
       rc = tpl_escape(rs->out, json_string_value(v->j), json_string_length(v->j));
@@ -107,6 +126,7 @@ int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
 
 /* Prints the number NUM. */
 static int S_emit_num(tpl_rs *rs, const tpl_node *n, const S_num *num) {
+  if (rs->md_escape) return S_emit_md(rs, n, NULL, num);
   size_t before = rs->out->len;
   int rc = num->real ? tpl_fmt_float(rs->out, num->d) : tpl_fmt_int(rs->out, num->i);
   return S_emitted(rs, n, before, rc);
@@ -911,7 +931,7 @@ static int S_out_case(tpl_rs *rs, const tpl_node *e) {
   int rc;
   rs->depth++;
   rc = tpl_eval(rs, e->a, &in);
-  if (rc == CC_OK && in.j && json_is_string(in.j) && (!rs->autoescape || in.safe)) {
+  if (rc == CC_OK && in.j && json_is_string(in.j) && ((!rs->autoescape && !rs->md_escape) || in.safe)) {
     size_t before = rs->out->len;
     rc = tpl_case_map(rs->out, json_string_value(in.j), json_string_length(in.j), mode);
     rc = S_emitted(rs, e, before, rc);

@@ -83,6 +83,7 @@ typedef struct tpl_var {
 typedef struct tpl_rs {
   const char *name;
   int autoescape, strict;
+  int md_escape; /* printed values escaped for CommonMark (autoescape is 0) */
   size_t max_out, max_iter, iters;
   int max_depth, depth;
   cc_buf *out;

@@ -55,6 +55,8 @@ static int S_compile1(cc_tpl **out, const char *name, const char *src, size_t le
   if (t->opts.max_depth <= 0) t->opts.max_depth = 64;
   if (t->opts.autoescape == CC_TPL_AUTOESCAPE_BY_NAME)
     t->autoescape = S_ends_with(name, ".html") || S_ends_with(name, ".htm") || S_ends_with(name, ".xml");
+  else if (t->opts.autoescape == CC_TPL_AUTOESCAPE_MARKDOWN)
+    t->md_escape = 1;
   else
     t->autoescape = t->opts.autoescape != 0;
   if ((rc = tpl_lex(&toks, name, t->src, len, diags))) goto out;
@@ -298,6 +300,7 @@ void tpl_use(tpl_rs *rs, const cc_tpl *t) {
   rs->tpl = t;
   rs->name = t->name;
   rs->autoescape = t->autoescape;
+  rs->md_escape = t->md_escape;
 }
 
 int tpl_load(tpl_rs *rs, const tpl_node *at, const char *name, const cc_tpl **out) {

@@ -40,6 +40,7 @@ struct cc_tpl {
   tpl_ast ast;
   cc_tpl_opts opts;
   int autoescape; /* resolved */
+  int md_escape;  /* CC_TPL_AUTOESCAPE_MARKDOWN */
   tpl_lib *lib;   /* the loader's templates, or NULL (no loader) */
   int owns_lib;   /* the root template frees LIB */
 };

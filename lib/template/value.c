@@ -298,6 +298,18 @@ int tpl_escape(cc_buf *b, const char *s, size_t len) {
   return tpl_buf_add(b, s + start, len - start);
 }
 
+int tpl_md_escape(cc_buf *b, const char *s, size_t len) {
+  size_t start = 0;
+  for (size_t i = 0; i < len; i++) {
+    /* CommonMark's ASCII punctuation, whatever the locale */
+    if (!strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i]) || !s[i]) continue;
+    int rc;
+    if ((rc = tpl_buf_add(b, s + start, i - start)) || (rc = tpl_buf_add(b, "\\", 1))) return rc;
+    start = i; /* the character itself follows the backslash */
+  }
+  return tpl_buf_add(b, s + start, len - start);
+}
+
 int tpl_equal(const json_t *a, const json_t *b) {
   if (tpl_is_num(a) && tpl_is_num(b)) {
     if (json_is_integer(a) && json_is_integer(b)) return json_integer_value(a) == json_integer_value(b);

@@ -117,6 +117,9 @@ int tpl_str(cc_buf *b, const json_t *j);
 int tpl_repr(cc_buf *b, const json_t *j);
 /* Appends S (LEN bytes) HTML-escaped as MarkupSafe escapes. */
 int tpl_escape(cc_buf *b, const char *s, size_t len);
+/* Appends S (LEN bytes) with a backslash before every ASCII punctuation
+ * character: literal text in CommonMark. */
+int tpl_md_escape(cc_buf *b, const char *s, size_t len);
 /* Python's type name of J ("str", "int", "dict", ...). */
 const char *tpl_type_name(const json_t *j);
 /* Python equality (1 == 1.0 == True; containers deep). */

@@ -11,6 +11,7 @@
 
 #include "cc/diag.h"
 #include "cc/err.h"
+#include "cc/file.h"
 #include "dl.h"
 #include "http.h"
 #include "source.h"
@@ -217,15 +218,109 @@ static int S_init(rt_channel *ch, cc_buf *err) {
                             err);
 }
 
+const char *rt_channel_message_key(const rt_record *r) {
+  const char *dedup = json_string_value(json_object_get(r->message, "dedup_id"));
+  return dedup ? dedup : r->message_id;
+}
+
+int rt_channel_deliver_once(rt_channel *ch, const rt_invocation *inv, const rt_record *r,
+                            const char *recipient, rt_channel_send_fn send, void *arg,
+                            int *skipped) {
+  const char *key = rt_channel_message_key(r);
+  char result[256] = "", err[1024];
+  rt_idem_state st = RT_IDEM_CLAIMED;
+  int rc;
+  *skipped = 0;
+  if (ch->idem.table) {
+    long long until = inv->deadline_ms > 0 ? inv->deadline_ms : rt_now_ms() + 900000;
+    rc = rt_idem_claim(&ch->idem, &ch->aws, key, recipient, inv->request_id, until, &st, err,
+                       sizeof err);
+    if (rc != CC_OK) {
+      /* nothing sent: a redelivery tries again */
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+                     json_pack("{s:s}", "to", recipient));
+      return rc;
+    }
+    if (st == RT_IDEM_DONE) {
+      *skipped = 1;
+      rt_channel_log(RT_LOG_INFO, inv->request_id, r->message_id, "already delivered; skipped",
+                     json_pack("{s:s,s:b}", "to", recipient, "skipped", 1));
+      return CC_OK;
+    }
+    if (st == RT_IDEM_BUSY) {
+      rt_channel_log(RT_LOG_WARN, inv->request_id, r->message_id,
+                     "another invocation is delivering it; left for a redelivery",
+                     json_pack("{s:s}", "to", recipient));
+      return CC_EREMOTE;
+    }
+  }
+  ch->aws.maybe_sent = 0;
+  rc = send(ch, arg, result, sizeof result);
+  int maybe = ch->aws.maybe_sent;
+  if (maybe)
+    rt_idem_ambiguous(&ch->idem, inv->request_id, r->message_id, recipient, maybe,
+                      rc == CC_OK ? "ambiguous delivery: an attempt got no answer after its "
+                                    "request left, then a retry was sent; it may have arrived twice"
+                                  : "ambiguous delivery: no answer after the request left; it may "
+                                    "have arrived, and a redelivery sends it again");
+  if (ch->idem.table && rc != CC_ENOMEM) {
+    int frc = rt_idem_finish(&ch->idem, &ch->aws, key, recipient, rc == CC_OK, result, err,
+                             sizeof err);
+    if (frc != CC_OK && rc == CC_OK)
+      rt_idem_ambiguous(&ch->idem, inv->request_id, r->message_id, recipient, 0,
+                        "sent, but its idempotency record could not be marked done: once the "
+                        "claim's deadline passes, a redelivery may send it again");
+    if (frc != CC_OK)
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+                     json_pack("{s:s}", "to", recipient));
+  }
+  return rc;
+}
+
+/* CLOUDCRON_RETRY_BASE_MS and CLOUDCRON_RETRY_CAP_MS: the backoff of the
+ * AWS and provider calls (http.h; defaults 50 and 2000). */
+static int S_retry_env(rt_retry *r, cc_buf *err) {
+  static const char *const var[] = {"CLOUDCRON_RETRY_BASE_MS", "CLOUDCRON_RETRY_CAP_MS"};
+  long *field[] = {&r->base_ms, &r->cap_ms};
+  for (int i = 0; i < 2; i++) {
+    const char *v = getenv(var[i]);
+    char *end;
+    if (!v || !*v) continue;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    if (errno || *end || ms < 1 || ms > 60000) {
+      cc_buf_printf(err, "%s must be milliseconds from 1 to 60000, not \"%s\"", var[i], v);
+      return CC_EINVAL;
+    }
+    *field[i] = ms;
+  }
+  return CC_OK;
+}
+
 /* The handler's state and AWS client, then its own setup. */
 static int S_setup(rt_channel *ch, int *set_up, cc_buf *err) {
   const rt_channel_ops *ops = ch->ops;
+  const char *timeout = getenv("CLOUDCRON_SEND_TIMEOUT_MS");
   char why[256];
   int rc = CC_OK;
   if (ops->aws && (rc = rt_aws_client_from_env(&ch->aws, why, sizeof why)) != CC_OK) {
     cc_buf_puts(err, why);
     return rc;
   }
+  if (ops->aws && timeout && *timeout) {
+    char *end;
+    errno = 0;
+    long ms = strtol(timeout, &end, 10);
+    if (errno || *end || ms < 100 || ms > 900000) {
+      cc_buf_printf(err, "CLOUDCRON_SEND_TIMEOUT_MS must be milliseconds from 100 to 900000, not "
+                         "\"%s\"", timeout);
+      return CC_EINVAL;
+    }
+    ch->aws.retry.total_timeout_ms = ms;
+    if (ch->aws.retry.connect_timeout_ms > ms) ch->aws.retry.connect_timeout_ms = ms;
+  }
+  if (ops->aws && (rc = S_retry_env(&ch->aws.retry, err)) != CC_OK) return rc;
+  if (ops->aws && (rc = rt_idem_init(&ch->idem, ops->name, err)) != CC_OK) return rc;
   if (ops->aws && (rc = rt_curl_transport_init(&ch->curl)) != CC_OK) return rc;
   if (ops->aws) ch->aws.transport = &ch->curl;
   if (ops->user_size && !(ch->user = calloc(1, ops->user_size))) return CC_ENOMEM;
@@ -233,17 +328,131 @@ static int S_setup(rt_channel *ch, int *set_up, cc_buf *err) {
   return ops->setup ? ops->setup(ch, err) : CC_OK;
 }
 
-int rt_channel_main(const rt_channel_ops *ops) {
+/* The variables every channel reads, for --help. */
+static const char S_common_help[] =
+    "  CLOUDCRON_TEMPLATE            the template itself (Jinja2 syntax)\n"
+    "  CLOUDCRON_TEMPLATE_URL        or where it is: file://PATH, https://..., s3://BUCKET/KEY\n"
+    "  CLOUDCRON_TEMPLATE_NAME       its name in diagnostics; picks autoescape (.html .htm .xml)\n"
+    "  CLOUDCRON_TEMPLATE_MAX_BYTES  the template's size limit (default 1 MiB)\n"
+    "  CLOUDCRON_TEMPLATE_TIMEOUT_MS the fetch's time limit (default 10000)\n"
+    "  CLOUDCRON_VARS                the channel's variables, a JSON object\n"
+    "  CLOUDCRON_STRICT              1: an undefined variable fails the record\n"
+    "  CLOUDCRON_DEADLINE_MARGIN_MS  records not started this close to the deadline (default 500)\n"
+    "  CLOUDCRON_LOG_LEVEL           DEBUG, INFO, WARN or ERROR (default INFO)\n"
+    "  AWS_CA_BUNDLE                 a CA bundle for https://\n";
+
+static void S_usage(const rt_channel_ops *ops, FILE *f) {
+  fprintf(f,
+          "usage: %s                     (as a Lambda bootstrap: AWS_LAMBDA_RUNTIME_API)\n"
+          "       %s --event FILE|- [--timeout SECONDS]   (one local invocation)\n",
+          ops->name, ops->name);
+}
+
+static void S_help(const rt_channel_ops *ops) {
+  S_usage(ops, stdout);
+  fputs("\nWith --event, the handler runs once on the event in FILE (- for stdin), an\n"
+        "SQS batch as Lambda delivers it: the response JSON (batchItemFailures) on\n"
+        "stdout, the log lines on stderr; exit status 0 when the handler returned\n"
+        "(even with failed records), 1 when the init or the invocation failed.\n\n",
+        stdout);
+  if (ops->help) printf("%s\n", ops->help);
+  printf("Every channel reads:\n%s", S_common_help);
+}
+
+typedef struct S_args {
+  const char *event;  /* --event: FILE or "-"; NULL: the Runtime API */
+  long timeout_s;     /* --timeout */
+} S_args;
+
+/* Reads the command line; returns -1 to go on, else an exit status. */
+static int S_parse_args(S_args *a, const rt_channel_ops *ops, int argc, char **argv) {
+  a->event = NULL;
+  a->timeout_s = 60;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      S_help(ops);
+      return 0;
+    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
+      a->event = argv[++i];
+    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+      char *end;
+      errno = 0;
+      a->timeout_s = strtol(argv[++i], &end, 10);
+      if (errno || *end || a->timeout_s < 1 || a->timeout_s > 900) {
+        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", ops->name);
+        return 2;
+      }
+    } else {
+      fprintf(stderr, "%s: unknown argument \"%s\"\n", ops->name, argv[i]);
+      S_usage(ops, stderr);
+      return 2;
+    }
+  }
+  if (!a->event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
+    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, under a "
+                    "local Runtime API, or with --event FILE (--help)\n", ops->name);
+    return 2;
+  }
+  return -1;
+}
+
+/* One local invocation on the event in path ("-": stdin), as the Runtime
+ * API loop would run it; the response on stdout. */
+static int S_local(rt_channel *ch, const char *path, long timeout_s) {
+  char *text = NULL;
+  size_t len = 0;
+  rt_event ev;
+  const char *why = NULL, *emsg = NULL, *etype = NULL;
+  const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  json_t *resp = NULL;
+  int status = 1;
+  /* Lambda's synchronous payload limit */
+  int rc = cc_file_read(&text, &len, path, (size_t)6 << 20);
+  if (rc != CC_OK) {
+    fprintf(stderr, "%s: cannot read the event %s: %s\n", ch->ops->name, shown, cc_strerror(rc));
+    goto out;
+  }
+  rt_invocation inv = {"local", "", "", rt_now_ms() + timeout_s * 1000};
+  rc = rt_event_parse(&ev, &why, text, len);
+  if (rc != CC_OK) {
+    fprintf(stderr, "%s: %s: %s\n", ch->ops->name, shown, why ? why : cc_strerror(rc));
+    goto out;
+  }
+  rc = S_handle(&resp, &emsg, &etype, &ev, &inv, ch);
+  rt_event_free(&ev);
+  if (rc != CC_OK) {
+    json_t *f = json_pack("{s:s}", "error_type", etype ? etype : "Handler.Error");
+    rt_log(RT_LOG_ERROR, inv.request_id, f, emsg ? emsg : cc_strerror(rc));
+    json_decref(f);
+    goto out;
+  }
+  char *s = rt_json_dumps(resp ? resp : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+  if (s) {
+    printf("%s\n", s);
+    status = fflush(stdout) == 0 ? 0 : 1;
+  }
+  free(s);
+out:
+  json_decref(resp);
+  free(text);
+  return status;
+}
+
+int rt_channel_main(const rt_channel_ops *ops, int argc, char **argv) {
   rt_channel ch = {.ops = ops};
   cc_buf err = CC_BUF_INIT;
-  int status = 0, set_up = 0;
+  S_args args;
+  int status = S_parse_args(&args, ops, argc, argv), set_up = 0;
+  if (status >= 0) return status;
   int rc = S_init(&ch, &err);
   if (rc == CC_OK) rc = S_setup(&ch, &set_up, &err);
   if (rc != CC_OK) {
     const char *msg = err.len ? cc_buf_str(&err) : cc_strerror(rc);
     rt_channel_log(RT_LOG_ERROR, NULL, NULL, msg, NULL);
-    rt_lambda_init_error(msg, "Runtime.InitError");
+    if (!args.event) rt_lambda_init_error(msg, "Runtime.InitError");
     status = 1;
+  } else if (args.event) {
+    status = S_local(&ch, args.event, args.timeout_s);
   } else {
     rc = rt_lambda_run(S_handle, &ch);
     /* the loop returns only when the Runtime API stops answering */

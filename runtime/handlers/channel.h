@@ -19,6 +19,7 @@
 #include "cc/buf.h"
 #include "cc/template.h"
 #include "lambda.h"
+#include "idem.h"
 #include "log.h"
 #include "source.h"
 
@@ -26,6 +27,10 @@ typedef struct rt_channel rt_channel;
 
 typedef struct rt_channel_ops {
   const char *name; /* "cloudcron-print": in messages */
+  /* --help: what the handler does and its own variables (one
+   * "  NAME  meaning" a line), printed after the usage and before the
+   * variables every channel reads */
+  const char *help;
   size_t user_size; /* ch->user: this many zeroed bytes, freed after cleanup */
   int aws;          /* set up ch->aws: the function's credentials (calls.h) */
   /* After the shared settings, the template and ch->aws: the handler's own
@@ -51,15 +56,19 @@ struct rt_channel {
   long long margin_ms; /* records are not started this close to the deadline */
   rt_aws_client aws;   /* with ops->aws: credentials, region, retries */
   rt_transport curl;   /* its transport: one libcurl handle, connections reused */
+  rt_idem idem;        /* with ops->aws: the idempotency records (idem.h) */
   void *user;          /* the handler's own state (ops->user_size bytes) */
   char emsg[160];      /* an invocation error's message */
 };
 
-/* Runs a channel handler: reads the settings, loads and compiles the
- * template, runs ops->setup, then the Runtime API loop until it ends. An
- * init failure is logged, posted to .../init/error and gives 1. Returns
- * the process's exit status. */
-int rt_channel_main(const rt_channel_ops *ops);
+/* Runs a channel handler: reads the command line, the settings, loads and
+ * compiles the template, runs ops->setup, then either the Runtime API loop
+ * until it ends or, with --event FILE|-, one local invocation on that
+ * event (its response JSON on stdout, logs on stderr). An init failure is
+ * logged (and, under a Runtime API, posted to .../init/error) and gives 1.
+ * Returns the process's exit status: 0, 1 (init failed, the invocation
+ * failed, the event is not JSON), 2 (usage). */
+int rt_channel_main(const rt_channel_ops *ops, int argc, char **argv);
 
 /* Compiles a template as the channel's are (strict from the channel;
  * autoescape on, off or by name: CC_TPL_AUTOESCAPE_*). On failure err gets
@@ -76,6 +85,27 @@ int rt_channel_render(cc_buf *out, const rt_channel *ch, const cc_tpl *tpl, json
  * members of fields, which it takes (a new reference or NULL). */
 void rt_channel_log(rt_log_level level, const char *request_id, const char *message_id,
                     const char *message, json_t *fields);
+
+/* The key of a record's deliveries: the message's dedup_id, else its SQS
+ * messageId (borrowed). */
+const char *rt_channel_message_key(const rt_record *r);
+
+/* One send of a delivery: writes the provider's id into result (rcap
+ * bytes) on success; logs its own outcome (rt_channel_log). Returns CC_OK
+ * when sent, CC_ENOMEM, any other code when not. */
+typedef int (*rt_channel_send_fn)(rt_channel *ch, void *arg, char *result, size_t rcap);
+
+/* Delivers record r to recipient (a name: a number, "all") once: with an
+ * idempotency table, claims (key, recipient) first, skips it when it was
+ * delivered before (*skipped set, an INFO line), leaves it when another
+ * invocation holds it (a WARN line, CC_EAGAIN-like CC_EREMOTE), then calls
+ * send and marks the delivery done or failed. Without a table it just
+ * calls send. Either way a send that may have reached the provider unseen
+ * (ch->aws.maybe_sent) is logged and counted as ambiguous. Returns CC_OK
+ * when delivered (now or before), CC_ENOMEM, another code when not. */
+int rt_channel_deliver_once(rt_channel *ch, const rt_invocation *inv, const rt_record *r,
+                            const char *recipient, rt_channel_send_fn send, void *arg,
+                            int *skipped);
 
 /* A comma-separated list from the environment, each item trimmed of
  * spaces; an empty or unset variable is an empty list. */

@@ -27,7 +27,12 @@ static int S_deliver(rt_channel *ch, const rt_invocation *inv, const rt_record *
   return rc;
 }
 
-int main(void) {
-  static const rt_channel_ops ops = {.name = "cloudcron-print", .deliver = S_deliver};
-  return rt_channel_main(&ops);
+static const char S_help[] =
+    "cloudcron-print: the print channel. Renders the channel's template for each\n"
+    "SQS record and logs the text as one JSON line; it reads no variables of its own.";
+
+int main(int argc, char **argv) {
+  static const rt_channel_ops ops = {.name = "cloudcron-print", .help = S_help,
+                                     .deliver = S_deliver};
+  return rt_channel_main(&ops, argc, argv);
 }

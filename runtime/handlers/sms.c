@@ -54,8 +54,35 @@ static const char **S_recipients(const S_sms *s, json_t *msg, size_t *n, const c
   return out;
 }
 
-static int S_deliver(rt_channel *ch, const rt_invocation *inv, const rt_record *r) {
+/* One SMS of a record (rt_channel_send_fn). */
+typedef struct S_one {
+  const rt_invocation *inv;
+  const rt_record *r;
+  const char *to, *body;
+} S_one;
+
+static int S_send_one(rt_channel *ch, void *arg, char *result, size_t rcap) {
   S_sms *s = ch->user;
+  S_one *o = arg;
+  rt_twilio_sms_in in = {.base_url = s->base_url, .creds = &s->creds, .to = o->to,
+                         .from = s->from, .body = o->body};
+  rt_twilio_answer ans;
+  char err[1024];
+  int rc = rt_twilio_send(&ch->aws, &in, &ans, err, sizeof err);
+  if (rc == CC_OK) {
+    snprintf(result, rcap, "%s", ans.sid);
+    rt_channel_log(RT_LOG_INFO, o->inv->request_id, o->r->message_id, "sent",
+                   json_pack("{s:s,s:s}", "twilio_sid", ans.sid, "to", o->to));
+  } else if (rc != CC_ENOMEM) {
+    json_t *f = json_pack("{s:s}", "to", o->to);
+    if (f && ans.code) json_object_set_new(f, "twilio_code", json_integer(ans.code));
+    rt_channel_log(RT_LOG_ERROR, o->inv->request_id, o->r->message_id, err, f);
+  }
+  return rc;
+}
+
+static int S_deliver(rt_channel *ch, const rt_invocation *inv, const rt_record *r) {
+  const S_sms *s = ch->user;
   cc_buf text = CC_BUF_INIT;
   const char *why;
   size_t n = 0, n_failed = 0;
@@ -73,26 +100,17 @@ static int S_deliver(rt_channel *ch, const rt_invocation *inv, const rt_record *
   }
   /* retries stop where the batch loop stops starting records */
   ch->aws.retry.deadline_ms = inv->deadline_ms > 0 ? inv->deadline_ms - ch->margin_ms : 0;
-  /* every recipient is tried; the record fails if one send did */
+  /* every recipient is tried, each once (idem.h) when there is a table;
+   * the record fails if one send did */
   for (size_t i = 0; i < n; i++) {
-    rt_twilio_sms_in in = {.base_url = s->base_url, .creds = &s->creds, .to = to[i],
-                           .from = s->from, .body = cc_buf_str(&text)};
-    rt_twilio_answer ans;
-    char err[1024];
-    int src = rt_twilio_send(&ch->aws, &in, &ans, err, sizeof err);
+    S_one one = {inv, r, to[i], cc_buf_str(&text)};
+    int skipped;
+    int src = rt_channel_deliver_once(ch, inv, r, to[i], S_send_one, &one, &skipped);
     if (src == CC_ENOMEM) {
       rc = src;
       goto out;
     }
-    if (src == CC_OK) {
-      rt_channel_log(RT_LOG_INFO, inv->request_id, r->message_id, "sent",
-                     json_pack("{s:s,s:s}", "twilio_sid", ans.sid, "to", to[i]));
-    } else {
-      json_t *f = json_pack("{s:s}", "to", to[i]);
-      if (f && ans.code) json_object_set_new(f, "twilio_code", json_integer(ans.code));
-      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err, f);
-      n_failed++;
-    }
+    if (src != CC_OK) n_failed++;
   }
   rc = n_failed ? CC_EREMOTE : CC_OK;
 out:
@@ -166,8 +184,23 @@ static void S_cleanup(rt_channel *ch) {
   rt_list_free(&s->to);
 }
 
-int main(void) {
-  static const rt_channel_ops ops = {.name = "cloudcron-sms", .user_size = sizeof(S_sms), .aws = 1,
+static const char S_help[] =
+    "cloudcron-sms: the SMS channel. Renders the template for each SQS record and\n"
+    "sends it with Twilio's Messages API, one request per recipient.\n\n"
+    "Its variables:\n"
+    "  CLOUDCRON_FROM                the Twilio number, E.164 (required)\n"
+    "  CLOUDCRON_RECIPIENTS          E.164 numbers, comma separated\n"
+    "  CLOUDCRON_ALLOW_OVERRIDE      true: a message's \"to\" replaces the recipients\n"
+    "  CLOUDCRON_TWILIO_SECRET       Secrets Manager ARN or SSM parameter holding\n"
+    "                                {\"account_sid\", \"auth_token\"} (required)\n"
+    "  CLOUDCRON_TWILIO_URL          another https:// base than https://api.twilio.com\n"
+    "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION\n"
+    "                                the function's credentials, to read the secret\n"
+    "  AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL";
+
+int main(int argc, char **argv) {
+  static const rt_channel_ops ops = {.name = "cloudcron-sms", .help = S_help,
+                                     .user_size = sizeof(S_sms), .aws = 1,
                                      .setup = S_setup, .deliver = S_deliver, .cleanup = S_cleanup};
-  return rt_channel_main(&ops);
+  return rt_channel_main(&ops, argc, argv);
 }

@@ -43,7 +43,7 @@ static void S_answers(const uint8_t *data, size_t size) {
   if (rt_get_secret_value(&c, "s", &value, err, sizeof err) == CC_OK) free(value);
   if (rt_get_parameter(&c, "p", &value, err, sizeof err) == CC_OK) free(value);
   static const char *const to[] = {"a@example.com"};
-  rt_ses_email_in mail = {.from = "f@example.com", .to = to, .n_to = 1, .subject = "s", .body = "b"};
+  rt_ses_email_in mail = {.from = "f@example.com", .to = to, .n_to = 1, .subject = "s", .text = "b"};
   rt_ses_send_email(&c, &mail, id, sizeof id, err, sizeof err);
   rt_twilio_creds creds = {"AC01", "t0k"};
   rt_twilio_sms_in sms = {.creds = &creds, .to = "+15551234567", .from = "+15005550006", .body = "b"};

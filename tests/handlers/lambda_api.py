@@ -19,10 +19,13 @@ FAR_DEADLINE = "4102444800000"  # 2100-01-01
 
 class Event:
     def __init__(self, request_id, body, deadline_ms=None,
-                 arn="arn:aws:lambda:us-east-1:123456789012:function:print"):
+                 arn="arn:aws:lambda:us-east-1:123456789012:function:print", timeout_ms=None):
+        """timeout_ms: the deadline is that long after the event is served,
+        as Lambda's is (instead of the fixed deadline_ms)."""
         self.request_id = request_id
         self.body = body.encode() if isinstance(body, str) else body
         self.deadline_ms = deadline_ms
+        self.timeout_ms = timeout_ms
         self.arn = arn
 
 
@@ -72,6 +75,8 @@ class RuntimeApi:
                 else:
                     body = ev.body
                     deadline = ev.deadline_ms or FAR_DEADLINE
+                    if ev.timeout_ms:
+                        deadline = str(int(time.time() * 1000) + ev.timeout_ms)
                     self.send_response(200)
                     self.send_header("Lambda-Runtime-Aws-Request-Id", ev.request_id)
                     self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline))

@@ -4,11 +4,13 @@
  *   rt_aws_request DATE publish TOPIC MESSAGE SUBJECT|- GROUP|- DEDUP|- [NAME TYPE VALUE]...
  *   rt_aws_request DATE secret ID
  *   rt_aws_request DATE parameter NAME
+ *   rt_aws_request DATE ddb OPERATION JSON
  * Output: the URL, a newline, then the head and body as sent. */
 #include <stdio.h>
 #include <string.h>
 
 #include "aws.h"
+#include "ddb.h"
 #include "cc/err.h"
 
 static const char *S_opt(const char *s) { return strcmp(s, "-") == 0 ? NULL : s; }
@@ -36,6 +38,10 @@ int main(int argc, char **argv) {
     rc = rt_secret_value_build(&req, &cfg, argv[1], argv[3]);
   } else if (strcmp(argv[2], "parameter") == 0 && argc == 4) {
     rc = rt_ssm_parameter_build(&req, &cfg, argv[1], argv[3]);
+  } else if (strcmp(argv[2], "ddb") == 0 && argc == 5) {
+    json_t *body = json_loads(argv[4], 0, NULL);
+    rc = body ? rt_ddb_build(&req, &cfg, argv[1], argv[3], body) : CC_EINVAL;
+    json_decref(body);
   } else {
     return 2;
   }

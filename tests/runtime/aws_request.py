@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The AWS requests the runtime builds (SNS Publish, Secrets Manager
-GetSecretValue, SSM GetParameter), checked three ways: the exact bytes
+GetSecretValue, SSM GetParameter, DynamoDB GetItem/PutItem/UpdateItem for
+the idempotency records), checked three ways: the exact bytes
 (request line, headers in order, body); the body against what botocore's
 own serializer makes of the same parameters (the same fields in the same
 order, the same values; JSON bodies equal as JSON); and the Authorization
@@ -150,6 +151,25 @@ refused("attribute type", {}, ["publish", TOPIC, MSG, "-", "-", "-", "a", "Binar
         "String, Number or String.Array")
 refused("Number attribute", {}, ["publish", TOPIC, MSG, "-", "-", "-", "a", "Number", "12abc"],
         "is not a number")
+# DynamoDB (JSON 1.0): the idempotency records' three operations, as idem.c writes them
+PUT = {"ConditionExpression": "attribute_not_exists(id) OR #s = :failed",
+       "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": {":failed": {"S": "FAILED"}},
+       "Item": {"expires_at": {"N": "1765000000"}, "id": {"S": "soak-sms#q00001#+15551230001"},
+                "status": {"S": "INPROGRESS"}}, "TableName": "cloudcron-idempotency"}
+GET = {"ConsistentRead": True, "Key": {"id": {"S": "email#dedup-é#all"}}, "TableName": "cloudcron-idempotency"}
+UPD = {"ExpressionAttributeNames": {"#r": "result", "#s": "status"},
+       "ExpressionAttributeValues": {":r": {"S": "SM0123"}, ":st": {"S": "COMPLETED"}},
+       "Key": {"id": {"S": "x"}}, "TableName": "t", "UpdateExpression": "SET #s = :st, #r = :r"}
+for op, params in [("PutItem", PUT), ("GetItem", GET), ("UpdateItem", UPD)]:
+    check(f"dynamodb {op}", {}, ["ddb", op, json.dumps(params, separators=(",", ":"), sort_keys=True,
+                                                      ensure_ascii=False)],
+          "dynamodb", "dynamodb", op, params, "https://dynamodb.eu-south-1.amazonaws.com/",
+          "dynamodb.eu-south-1.amazonaws.com")
+check("dynamodb: AWS_ENDPOINT_URL_DYNAMODB", {"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000",
+                                              "AWS_ENDPOINT_URL": "http://127.0.0.1:9"},
+      ["ddb", "GetItem", json.dumps(GET, separators=(",", ":"), sort_keys=True, ensure_ascii=False)],
+      "dynamodb", "dynamodb", "GetItem", GET, "http://127.0.0.1:8000/", "127.0.0.1:8000")
+refused("dynamodb: an operation the runtime does not make", {}, ["ddb", "DeleteItem", "{}"], "invalid input")
 refused("empty secret id", {}, ["secret", ""], "invalid input")
 refused("bad endpoint", {"AWS_ENDPOINT_URL_SSM": "localhost:5000"}, ["parameter", "p"], "invalid input")
 refused("endpoint with a query", {"AWS_ENDPOINT_URL_SSM": "http://h?x=1"}, ["parameter", "p"], "invalid input")

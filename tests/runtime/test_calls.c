@@ -498,7 +498,7 @@ static const rt_ses_email_in EMAIL = {.from = "cron@example.com", .to = SES_TO, 
                                       .reply_to = SES_REPLY, .n_reply_to = 1,
                                       .configuration_set = "cron-tracking",
                                       .subject = "[prod] Disk 90% \xc3\xa9",
-                                      .body = "<p>Disk &amp; \"quotes\"</p>\n", .html = 1};
+                                      .html = "<p>Disk &amp; \"quotes\"</p>\n"};
 #define SES_OK "{\"MessageId\":\"0100018c-ses-0001\"}"
 
 static void test_ses_bytes(void **state) {
@@ -542,7 +542,7 @@ static void test_ses_text_retried(void **state) {
                        {CC_OK, 200, SES_OK}},
            .n_answers = 3, .rands = {30, 77}, .n_rands = 2};
   rt_ses_email_in in = {.from = "cron@example.com", .to = SES_TO, .n_to = 1,
-                        .subject = "s", .body = "line 1\nline 2"};
+                        .subject = "s", .text = "line 1\nline 2"};
   rt_aws_client c;
   rt_transport t;
   char id[128], err[512] = "";
@@ -627,7 +627,47 @@ static void test_ses_refused(void **state) {
   assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
   assert_string_equal(err, "ses SendEmail: a sender, at least one recipient, a subject and a "
                            "body are required");
+  /* a line break in the subject or an address never reaches SES */
+  static const char *const crlf_to[] = {"alice@example.com", "bob@example.com\r\nBcc: x@evil.example"};
+  in = EMAIL;
+  in.subject = "Disk full\r\nBcc: x@evil.example";
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_string_equal(err, "ses SendEmail: the subject holds a line break (CR or LF)");
+  in.subject = "only\nLF";
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  in = EMAIL;
+  in.from = "Cron\r\n <cron@example.com>";
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_string_equal(err, "ses SendEmail: an address holds a line break (CR or LF)");
+  in = EMAIL;
+  in.to = crlf_to;
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  in = EMAIL;
+  in.reply_to = crlf_to + 1;
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
   assert_int_equal(r.sent, 0);
+}
+
+/* Both parts: Body.Text then Body.Html (botocore's member order), and a
+ * display name in the sender as SES takes it. */
+static void test_ses_two_parts(void **state) {
+  (void)state;
+  rec r = {.answers = {{CC_OK, 200, SES_OK}}, .n_answers = 1};
+  rt_aws_client c;
+  rt_transport t;
+  char id[128], err[512] = "";
+  rt_ses_email_in in = {.from = "\"Cron, Ops\" <cron@example.com>", .to = SES_TO, .n_to = 1,
+                        .subject = "s", .text = "# Hi", .html = "<h1>Hi</h1>\n"};
+  client(&c, &t, &r, NULL);
+  assert_int_equal(rt_ses_send_email(&c, &in, id, sizeof id, err, sizeof err), CC_OK);
+  assert_string_equal(
+      r.bodies[0],
+      "{\"FromEmailAddress\":\"\\\"Cron, Ops\\\" <cron@example.com>\","
+      "\"Destination\":{\"ToAddresses\":[\"alice@example.com\"]},"
+      "\"Content\":{\"Simple\":{\"Subject\":{\"Data\":\"s\",\"Charset\":\"UTF-8\"},"
+      "\"Body\":{\"Text\":{\"Data\":\"# Hi\",\"Charset\":\"UTF-8\"},"
+      "\"Html\":{\"Data\":\"<h1>Hi</h1>\\n\",\"Charset\":\"UTF-8\"}}}}}");
+  rec_free(&r);
 }
 
 /* Twilio: one SMS, basic auth, form body; 429 retried, 400 not. */
@@ -760,6 +800,7 @@ int main(void) {
       cmocka_unit_test(test_refused_before_sending), cmocka_unit_test(test_error_bodies),
       cmocka_unit_test(test_ses_bytes),           cmocka_unit_test(test_ses_text_retried),
       cmocka_unit_test(test_ses_rejected),        cmocka_unit_test(test_ses_refused),
+      cmocka_unit_test(test_ses_two_parts),
       cmocka_unit_test(test_twilio_bytes),        cmocka_unit_test(test_twilio_errors),
       cmocka_unit_test(test_twilio_creds),
   };

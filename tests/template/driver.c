@@ -2,7 +2,8 @@
  * in one process (so the valgrind pass stays fast).
  *
  * Input, one object a line: {"tpl": "...", "vars": {...}, "name": "x.txt",
- * "strict": bool, "files": {"NAME": "source", ...}}; the files are what
+ * "strict": bool, "markdown": bool
+ * (CC_TPL_AUTOESCAPE_MARKDOWN), "files": {"NAME": "source", ...}}; the files are what
  * the case's loader finds (include, import, extends). Output, one object a
  * line: {"ok": true, "out": "..."} or {"ok": false, "phase": "compile" or
  * "render", "err": "NAME:LINE:COL: message"}. */
@@ -48,6 +49,7 @@ int main(void) {
     if (!json_is_object(files)) files = NULL;
     opts.load = S_load;
     opts.load_data = files; /* NULL: nothing to find */
+    if (json_is_true(json_object_get(c, "markdown"))) opts.autoescape = CC_TPL_AUTOESCAPE_MARKDOWN;
     cc_diags d;
     cc_diags_init(&d);
     cc_buf out = CC_BUF_INIT;

@@ -13,10 +13,14 @@ More templates of the case (for include, import, extends) follow as
 that finds them by name (Jinja2: a DictLoader; ours: a callback).
 The newline that ends a block's template is not part of it; write `\\n` at
 the very end of a template as `⏎` to keep a trailing newline. NAME is the
-template name (its extension picks autoescape, as in select_autoescape)."""
+template name (its extension picks autoescape, as in select_autoescape);
+`markdown` after it renders with CC_TPL_AUTOESCAPE_MARKDOWN, whose reference
+is Jinja2 without autoescape and with a finalize that backslash-escapes
+CommonMark's ASCII punctuation in every printed value not marked safe."""
 import glob, json, os, shlex, subprocess, sys
 
 import jinja2
+import markupsafe
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -26,7 +30,8 @@ def parse(path):
     for line in open(path, encoding="utf-8").read().split("\n"):
         if line.startswith("=== "):
             words = line[4:].split()
-            cur = {"name": words[0], "strict": "strict" in words[1:], "tpl": [], "vars": [], "files": {}}
+            cur = {"name": words[0], "strict": "strict" in words[1:], "markdown": "markdown" in words[1:],
+                   "tpl": [], "vars": [], "files": {}}
             cases.append(cur)
             part = cur["tpl"]
         elif line == "--- vars" and cur is not None:
@@ -38,7 +43,7 @@ def parse(path):
     out = []
     for c in cases:
         vs = "\n".join(c["vars"]).strip()
-        out.append({"name": c["name"], "strict": c["strict"], "tpl": _text(c["tpl"]),
+        out.append({"name": c["name"], "strict": c["strict"], "markdown": c["markdown"], "tpl": _text(c["tpl"]),
                     "files": {k: _text(v) for k, v in c["files"].items()}, "vars": json.loads(vs) if vs else {}})
     return out
 
@@ -51,10 +56,20 @@ def _text(lines):
     return "\n".join(lines).replace("⏎", "\n")
 
 
+MD_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def md_finalize(v):
+    """Every printed value not marked safe, as literal CommonMark text."""
+    if v is None or isinstance(v, (markupsafe.Markup, jinja2.Undefined)):
+        return v
+    return "".join("\\" + ch if ch in MD_PUNCT else ch for ch in str(v))
+
+
 def reference(c):
-    env = jinja2.Environment(
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False, default=False),
-        undefined=jinja2.StrictUndefined if c["strict"] else jinja2.Undefined)
+    extra = {"autoescape": False, "finalize": md_finalize} if c["markdown"] else {
+        "autoescape": jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False, default=False)}
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined if c["strict"] else jinja2.Undefined, **extra)
     env.loader = jinja2.DictLoader(dict(c["files"], **{c["name"]: c["tpl"]}))
     try:
         t = env.get_template(c["name"])

@@ -353,6 +353,21 @@ static void autoescape_by_name_and_forced(void **state) {
   S_expect_ok(&r, "&amp;&amp;");
 }
 
+/* Markdown autoescape: printed values become literal CommonMark text
+ * (punctuation backslash-escaped), the template's own text and safe values
+ * are left alone, and nothing is HTML-escaped. */
+static void autoescape_markdown(void **state) {
+  (void)state;
+  cc_tpl_opts o;
+  S_res r;
+  cc_tpl_opts_default(&o);
+  o.autoescape = CC_TPL_AUTOESCAPE_MARKDOWN;
+  S_run(&r, "mail.html", "**{{ s }}** {{ s|safe }} {{ n }} {{ 2.5 * 2 }} {{ u }}|{{ nil }}", &o,
+        "{\"s\": \"<b>*x*</b> & [a](b)\", \"n\": -1, \"nil\": null}");
+  S_expect_ok(&r, "**\\<b\\>\\*x\\*\\<\\/b\\> \\& \\[a\\]\\(b\\)** <b>*x*</b> & [a](b) \\-1 "
+                  "5\\.0 |None");
+}
+
 /* ---- reuse ---- */
 
 static void one_template_renders_many_times(void **state) {
@@ -474,6 +489,7 @@ int main(void) {
       cmocka_unit_test(depth_limit_is_elimit),
       cmocka_unit_test(strict_mode_makes_undefined_an_error),
       cmocka_unit_test(autoescape_by_name_and_forced),
+      cmocka_unit_test(autoescape_markdown),
       cmocka_unit_test(one_template_renders_many_times),
       cmocka_unit_test(compiled_template_is_shared_by_threads),
       cmocka_unit_test(null_context_and_free),

@@ -33,7 +33,17 @@ typedef struct cc_tpl_filter {
   void *ud;
 } cc_tpl_filter;
 
-enum { CC_TPL_AUTOESCAPE_BY_NAME = -1, CC_TPL_AUTOESCAPE_OFF = 0, CC_TPL_AUTOESCAPE_ON = 1 };
+
+/* MARKDOWN: every printed value that is not marked safe (|safe, Markup) is
+ * escaped for CommonMark instead of HTML: a backslash before each ASCII
+ * punctuation character, so the value reads as literal text once the
+ * Markdown is rendered (Jinja2 with finalize doing the same). */
+enum {
+  CC_TPL_AUTOESCAPE_BY_NAME = -1,
+  CC_TPL_AUTOESCAPE_OFF = 0,
+  CC_TPL_AUTOESCAPE_ON = 1,
+  CC_TPL_AUTOESCAPE_MARKDOWN = 2
+};
 
 /* A loader callback: the source of the template NAME (as written in an
  * include, import, from or extends tag) into *SRC (malloc'd; the engine
