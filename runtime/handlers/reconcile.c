@@ -321,6 +321,9 @@ static int S_check(int argc, char **argv) {
       if (cfg.e[i].error) {
         fprintf(stderr, "%s: error: %s\n", path, cfg.e[i].error);
         bad++;
+      } else if (cfg.e[i].expired) {
+        printf("%s: note: entry \"%s\": its at() has passed; it is not created again\n", path,
+               cfg.e[i].id);
       }
     printf("%zu entries, %d invalid\n", cfg.n, bad);
   }

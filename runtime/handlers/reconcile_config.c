@@ -69,7 +69,7 @@ static int S_entry(rc_entry *e, json_t *v, const rc_settings *st, long long now,
   char why[512];
   const char *part = NULL;
   if (!rt_sched_name_ok(e->name)) {
-    S_fail(e, NULL, "the schedule name \"%s\" is not valid (1 to 64 of 0-9 A-Z a-z . _ -)",
+    S_fail(e, "id", "the schedule name \"%s\" is not valid (1 to 64 of 0-9 A-Z a-z . _ -)",
            e->name);
     return CC_OK;
   }
