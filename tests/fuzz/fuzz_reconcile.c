@@ -46,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   rc_plan p;
   size_t c[RC_KINDS];
-  if (rc_plan_make(&p, &cfg, json_object()) == CC_OK) {
+  json_t *empty = json_object();
+  if (rc_plan_make(&p, &cfg, empty) == CC_OK) {
     rc_plan_counts(&p, c);
     if (c[RC_CREATE] + c[RC_FAILED] + c[RC_UNCHANGED] != cfg.n || c[RC_DELETE]) abort();
     rc_plan_free(&p);
@@ -56,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (c[RC_CREATE] || c[RC_UPDATE] || c[RC_DELETE]) abort();
     rc_plan_free(&p);
   }
+  json_decref(empty);
   json_decref(cur);
   rc_config_free(&cfg);
   return 0;
