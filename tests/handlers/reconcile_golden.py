@@ -6,10 +6,12 @@ stderr) and exit status must equal NAME/expected byte for byte. Every error
 names the entry id and the field. A case's `collection` file names
 CLOUDCRON_RECONCILE_COLLECTION. Valid cases must also validate against
 schemas/reconcile.schema.json (Python's jsonschema), and each entry the
-reader refuses for its shape must be refused by the schema too.
+reader refuses for its shape must be refused by the schema too. The
+examples' queries.json files must pass both.
 
   reconcile_golden.py            compare
   reconcile_golden.py --update   rewrite every expected"""
+import glob
 import json
 import os
 import re
@@ -59,6 +61,13 @@ for name in sorted(os.listdir(CASES)):
             shape_ok = jsonschema.Draft202012Validator({**entry_schema, "$defs": schema["$defs"]}).is_valid(e)
             if not refused and not shape_ok:
                 fails.append(f"{name}: entry {eid}: the reader accepts it, the schema does not")
+# the examples' config files are valid as shipped
+for path in sorted(glob.glob(os.path.join(SRC, "examples/*/queries.json"))):
+    p = subprocess.run(WRAP + [BIN, "--check", path, "--collection", "queries"], capture_output=True, timeout=60)
+    if p.returncode != 0 or not jsonschema.Draft202012Validator(
+            {**schema, "properties": {"queries": schema["properties"]["schedules"]}, "required": ["queries"]}).is_valid(
+            json.load(open(path))):
+        fails.append(f"{path}: exit {p.returncode}: {p.stderr.decode()}")
 for f in fails:
     print("FAIL", f)
 print(f"{len(os.listdir(CASES))} cases, {len(fails)} failures")
