@@ -291,11 +291,12 @@ int rt_sched_list_all(rt_aws_client *c, const char *group, const char *prefix, i
         json_array_append(all, s);
     }
     const char *next = json_string_value(json_object_get(page, "NextToken"));
+    int more = next && *next;
     free(token);
-    token = next && *next ? strdup(next) : NULL;
-    json_decref(page);
+    token = more ? strdup(next) : NULL;
+    json_decref(page); /* next points into page: not used past here */
     page = NULL;
-    if (!next || !*next) break;
+    if (!more) break;
     if (!token) rc = CC_ENOMEM;
   }
   free(token);
