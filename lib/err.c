@@ -13,6 +13,9 @@ const char *cc_strerror(int code) {
   case CC_ETIMEOUT: return "timed out";
   case CC_ENET: return "network error";
   case CC_EREMOTE: return "remote service error";
+  case CC_ECONFLICT: return "conflict";
+  case CC_ETHROTTLED: return "throttled";
+  case CC_EQUOTA: return "quota exceeded";
   default: return "unknown error";
   }
 }

@@ -9,43 +9,14 @@
 #include "cc/buf.h"
 #include "cc/err.h"
 #include "dl.h"
+#include "envkey.h"
 #include "event.h"
 #include "log.h"
 #include "sdk_ctx.h"
 #include "sigv4.h"
 
-extern char **environ;
-
-#define S_PREFIX "CLOUDCRON_TOPIC_"
-
 int cloudcron_topic_arn(const char **arn, char *err, size_t errcap, const char *key) {
-  char var[256];
-  size_t n = strlen(key);
-  cc_buf known = CC_BUF_INIT;
-  *arn = NULL;
-  if (n == 0 || n + sizeof S_PREFIX > sizeof var) {
-    snprintf(err, errcap, "invalid topic key \"%s\"", key);
-    return CC_EINVAL;
-  }
-  memcpy(var, S_PREFIX, sizeof S_PREFIX - 1);
-  for (size_t i = 0; i <= n; i++)
-    var[sizeof S_PREFIX - 1 + i] = key[i] == '-' ? '_' : (char)toupper((unsigned char)key[i]);
-  const char *v = getenv(var);
-  if (v && *v) {
-    *arn = v;
-    return CC_OK;
-  }
-  for (char **e = environ; *e; e++) {
-    if (strncmp(*e, S_PREFIX, sizeof S_PREFIX - 1) != 0) continue;
-    const char *k = *e + sizeof S_PREFIX - 1;
-    if (known.len) cc_buf_puts(&known, ", ");
-    for (; *k && *k != '='; k++)
-      cc_buf_putc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
-  }
-  snprintf(err, errcap, "unknown topic key \"%s\" (%s is not set); known keys: %s", key,
-           var, known.len ? cc_buf_str(&known) : "none");
-  cc_buf_free(&known);
-  return CC_ENOTFOUND;
+  return rt_env_by_key(arn, err, errcap, "CLOUDCRON_TOPIC_", "topic", key);
 }
 
 int cloudcron_message_ex(char **out, const char **why, const char *subject,
@@ -215,3 +186,5 @@ void cloudcron_secret_free(char *value) {
   while (*p) *p++ = '\0';
   free(value);
 }
+
+rt_aws_client *rt_sdk_client(cloudcron_ctx *ctx, const char *what) { return S_client(ctx, what); }

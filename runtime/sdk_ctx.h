@@ -38,6 +38,11 @@ void rt_sdk_state_init(rt_sdk_state *st, const char *argv0);
 void rt_sdk_ctx_init(cloudcron_ctx *ctx, rt_sdk_state *st, const char *request_id,
                      const char *function_arn, const char *trace_id, long long deadline_ms,
                      const json_t *event);
+/* The invocation's AWS client (read from the environment at the first
+ * call), its retries bounded by the deadline; NULL with ctx->error set
+ * ("WHAT: ...") when the environment lacks credentials. */
+rt_aws_client *rt_sdk_client(cloudcron_ctx *ctx, const char *what);
+
 /* Drops the result, if the context still holds one. */
 void rt_sdk_ctx_done(cloudcron_ctx *ctx);
 #endif

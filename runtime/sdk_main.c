@@ -104,7 +104,7 @@ static int S_run(S_main *m, json_t **result, const char *request_id, const char 
   if (rc != CC_OK) {
     if (ctx.error[0])
       snprintf(m->error, sizeof m->error, "%s", ctx.error);
-    else if (rc < 0 && rc >= CC_EREMOTE)
+    else if (rc < 0 && rc >= CC_EQUOTA)
       snprintf(m->error, sizeof m->error, "the task failed: %s", cc_strerror(rc));
     else
       snprintf(m->error, sizeof m->error, "the task failed with code %d", rc);

@@ -462,3 +462,18 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
   cc_buf_free(&body);
   return rc;
 }
+
+int rt_source_fetch(cc_buf *body, char *err, size_t errcap, const char *url,
+                    const rt_fetch_opts *o) {
+  rt_url u;
+  const char *bad;
+  char why[512] = "", shown[512];
+  S_shown(shown, sizeof shown, url ? url : "");
+  if (!url || rt_url_parse(&u, &bad, url) != CC_OK) {
+    S_err(err, errcap, "%s: %s", shown, url ? bad : "no URL");
+    return CC_EINVAL;
+  }
+  int rc = S_fetch_url(body, why, sizeof why, url, &u, o);
+  if (rc != CC_OK) S_err(err, errcap, "%s: %s", shown, why[0] ? why : cc_strerror(rc));
+  return rc;
+}

@@ -53,6 +53,14 @@ void rt_fetch_opts_default(rt_fetch_opts *o);
 int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *url,
              const char *head, const rt_fetch_opts *o);
 
+/* Fetches any document at URL (file://, https://, s3:// as above) into
+ * body, within o's limits (body's own ceiling is left as it is). Returns
+ * CC_OK, or a negative code with err naming the URL (its query and
+) and the problem; an https:// answer other than 200
+ * is CC_EREMOTE. */
+int rt_source_fetch(cc_buf *body, char *err, size_t errcap, const char *url,
+                    const rt_fetch_opts *o);
+
 /* A loaded template: its text and the name that picks autoescape. */
 typedef struct rt_source {
   char *text; /* owned, NUL-terminated */

@@ -151,6 +151,68 @@ int cloudcron_parameter(cloudcron_ctx *ctx, const char *name, char **value);
 /* Overwrites and frees a value; NULL is a no-op. */
 void cloudcron_secret_free(char *value);
 
+/* ---- schedules created at run time (EventBridge Scheduler) ----
+ *
+ * A spec's schedule group has a key; the stack gives a task that may
+ * create schedules in it CLOUDCRON_SCHEDULE_GROUP_<KEY> (the group's name),
+ * CLOUDCRON_SCHEDULE_ROLE_<KEY> (the scheduler role's ARN),
+ * CLOUDCRON_SCHEDULE_TARGET_<KEY> (the worker function's ARN) and,
+ * optionally, CLOUDCRON_SCHEDULE_DLQ_<KEY> (a dead-letter queue's ARN),
+ * KEY upper-cased with '-' as '_'. Task code names the key, never an ARN.
+ *
+ * Every call checks the expression and zone with cloudcron's own
+ * evaluator before any request, and returns CC_OK; CC_EINVAL for a bad
+ * name (1-64 of [0-9A-Za-z._-]), expression, zone, an at() in the past or
+ * a refused request (ValidationException); CC_ENOTFOUND for an unknown key
+ * or schedule; CC_ECONFLICT when a different schedule of that name exists;
+ * CC_ETHROTTLED when Scheduler kept throttling through the retries;
+ * CC_EQUOTA when the account's quota is reached; CC_EREMOTE for another
+ * refusal; CC_ENET or CC_ETIMEOUT when Scheduler could not be reached in
+ * time. cloudcron_last_error then names the schedule and the reason. */
+
+#define CLOUDCRON_NO_RETRY (-1)
+
+typedef struct cloudcron_schedule {
+  const char *expression;  /* "at(2026-12-01T09:00:00)", "cron(0 9 * * ? *)",
+                              "rate(5 minutes)" */
+  const char *timezone;    /* IANA zone of the expression; NULL: UTC */
+  const json_t *payload;   /* the worker's event; NULL: none */
+  const char *description; /* NULL: none */
+  int flexible_window_minutes; /* 1-1440; 0: exact time (OFF) */
+  int retry_attempts;      /* 1-185; 0: Scheduler's default (185);
+                              CLOUDCRON_NO_RETRY: none */
+  int max_event_age_seconds; /* 60-86400; 0: Scheduler's default (86400) */
+  const char *dead_letter_arn; /* NULL: CLOUDCRON_SCHEDULE_DLQ_<KEY>, if set */
+  int disabled;            /* create it in state DISABLED */
+} cloudcron_schedule;
+
+/* Creates schedule name in the group of group_key. An at() schedule is
+ * created with ActionAfterCompletion DELETE: Scheduler deletes it after
+ * it runs. Idempotent: the request carries a ClientToken derived from it,
+ * so a retried create cannot create twice, and a create that finds the
+ * very same schedule already there succeeds. */
+int cloudcron_schedule_create(cloudcron_ctx *ctx, const char *group_key, const char *name,
+                              const cloudcron_schedule *s);
+/* Replaces schedule name's whole definition with s. */
+int cloudcron_schedule_update(cloudcron_ctx *ctx, const char *group_key, const char *name,
+                              const cloudcron_schedule *s);
+/* Deletes schedule name; CC_ENOTFOUND when there is none. */
+int cloudcron_schedule_delete(cloudcron_ctx *ctx, const char *group_key, const char *name);
+/* GetSchedule: *out gets the answer in the API's shape (Name,
+ * ScheduleExpression, Target, State, ...): a new reference, the caller
+ * json_decref's it. */
+int cloudcron_schedule_get(cloudcron_ctx *ctx, const char *group_key, const char *name,
+                           json_t **out);
+/* One ListSchedules page of the group's schedules whose names start with
+ * prefix (NULL: all): *page gets {"Schedules": [summary...], "NextToken"}
+ * (a new reference); pass its NextToken as next_token (NULL for the first
+ * page). max_results 1-100, 0: Scheduler's default. */
+int cloudcron_schedule_list_page(cloudcron_ctx *ctx, const char *group_key, const char *prefix,
+                                 const char *next_token, int max_results, json_t **page);
+/* Every page: *out gets an array of the summaries (a new reference). */
+int cloudcron_schedule_list(cloudcron_ctx *ctx, const char *group_key, const char *prefix,
+                            json_t **out);
+
 /* ---- logging ---- */
 
 typedef enum cloudcron_level {

@@ -1,0 +1,43 @@
+/* envkey.c: PREFIX<KEY> environment variables, and the keys they know. */
+#include "envkey.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/buf.h"
+#include "cc/err.h"
+
+extern char **environ;
+
+int rt_env_by_key(const char **val, char *err, size_t errcap, const char *prefix,
+                  const char *noun, const char *key) {
+  char var[256];
+  size_t n = strlen(key), p = strlen(prefix);
+  cc_buf known = CC_BUF_INIT;
+  *val = NULL;
+  if (n == 0 || n + p + 1 > sizeof var) {
+    snprintf(err, errcap, "invalid %s key \"%s\"", noun, key);
+    return CC_EINVAL;
+  }
+  memcpy(var, prefix, p);
+  for (size_t i = 0; i <= n; i++)
+    var[p + i] = key[i] == '-' ? '_' : (char)toupper((unsigned char)key[i]);
+  const char *v = getenv(var);
+  if (v && *v) {
+    *val = v;
+    return CC_OK;
+  }
+  for (char **e = environ; *e; e++) {
+    if (strncmp(*e, prefix, p) != 0) continue;
+    const char *k = *e + p;
+    if (known.len) cc_buf_puts(&known, ", ");
+    for (; *k && *k != '='; k++)
+      cc_buf_putc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
+  }
+  snprintf(err, errcap, "unknown %s key \"%s\" (%s is not set); known keys: %s", noun, key, var,
+           known.len ? cc_buf_str(&known) : "none");
+  cc_buf_free(&known);
+  return CC_ENOTFOUND;
+}

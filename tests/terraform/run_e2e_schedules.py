@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""The schedule-group and schedule-reconciler modules end to end on
+loopback: tests/terraform/e2e_schedules/main.tf (a worker, a creating API,
+the group with its scheduler role and creators' policy, a config object in
+S3, the reconciler on its own schedule) is applied against moto_server and
+checked against what the modules promise (run_e2e.py's checks, plus: the
+scheduler role trusts only this group's schedules, the creators' policy
+passes only that role to Scheduler, and is attached to the API's role);
+then the real cloudcron-reconcile runs with the environment Terraform gave
+the deployed function (read back from moto's Lambda), fetches the config
+from S3 and creates the config's schedules in the group with the group's
+role and target; a second run changes nothing; then destroy."""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "handlers"))
+import run_e2e as e2e  # noqa: E402
+import lambda_api as la  # noqa: E402
+
+SRC = e2e.SRC
+RECONCILE = os.path.join(os.environ.get("CC_BIN", os.path.join(SRC, "build/bin")), "cloudcron-reconcile")
+check = e2e.check
+
+
+def after_apply(url):
+    def run(aws, resources, out):
+        g = out["group"]["value"]
+        role = aws.iam.get_role(RoleName="e2e-queries-sched")["Role"]
+        doc = role["AssumeRolePolicyDocument"]
+        doc = json.loads(doc) if isinstance(doc, str) else doc
+        cond = doc["Statement"][0]["Condition"]
+        check("group: the scheduler role trusts only this group's schedules",
+              cond.get("ArnLike", {}).get("aws:SourceArn") == g["schedules_arn"]
+              and g["schedules_arn"].endswith(":schedule/e2e-queries/*"), json.dumps(doc))
+        pol = aws.iam.get_policy(PolicyArn=g["policy_arn"])["Policy"]
+        ver = aws.iam.get_policy_version(PolicyArn=g["policy_arn"], VersionId=pol["DefaultVersionId"])
+        pdoc = ver["PolicyVersion"]["Document"]
+        pdoc = json.loads(pdoc) if isinstance(pdoc, str) else pdoc
+        st = pdoc["Statement"]
+        passes = [s for s in st if "iam:PassRole" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+        check("group: the creators' policy passes only the scheduler role, only to Scheduler",
+              len(passes) == 1 and passes[0]["Resource"] == g["role_arn"]
+              and passes[0]["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+              json.dumps(st))
+        check("group: no wildcard action in the creators' policy",
+              all("*" not in a for s in st for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])),
+              json.dumps(st))
+        att = aws.iam.list_attached_role_policies(RoleName="e2e-reminders-api-exec")["AttachedPolicies"]
+        check("group: the creators' policy is attached to the API's role",
+              [a["PolicyArn"] for a in att] == [g["policy_arn"]], str(att))
+
+        # the deployed reconciler's own environment, as Terraform set it
+        cfg = aws.lambda_.get_function_configuration(FunctionName="e2e-queries-reconciler")
+        fenv = cfg["Environment"]["Variables"]
+        check("reconciler: its environment names the group, prefix, role, target and S3 config",
+              fenv.get("CLOUDCRON_SCHEDULE_GROUP") == "e2e-queries" and fenv.get("CLOUDCRON_SCHEDULE_PREFIX") == "pn-"
+              and fenv.get("CLOUDCRON_SCHEDULER_ROLE_ARN") == g["role_arn"]
+              and fenv.get("CLOUDCRON_RECONCILE_CONFIG_URL") == "s3://e2e-queries-config/athena/queries.json",
+              json.dumps(fenv))
+        worker = aws.lambda_.get_function_configuration(FunctionName="e2e-query-executor")["FunctionArn"]
+        env = la.base_env(AWS_ENDPOINT_URL=url, AWS_REGION=e2e.REGION, **fenv)
+        for n, want in ((1, {"created": 2, "updated": 0, "deleted": 0, "unchanged": 0, "failed": 0}),
+                        (2, {"created": 0, "updated": 0, "deleted": 0, "unchanged": 2, "failed": 0})):
+            api, proc = la.run([RECONCILE], env, [la.Event(f"r{n}", "{}")])
+            check(f"reconciler: run {n} answers {want}", la.response(api, f"r{n}") == want,
+                  f"{api.posts} {proc.stderr.decode()[-2000:]}")
+        s = aws.schedule("e2e-queries", "pn-daily-notifications-report")
+        check("reconciler: the schedule runs in the default zone with the group's role and target",
+              s is not None and s["ScheduleExpression"] == "cron(0 2 * * ? *)"
+              and s["ScheduleExpressionTimezone"] == "Europe/Rome" and s["Target"]["RoleArn"] == g["role_arn"]
+              and s["Target"]["Arn"] == worker
+              and json.loads(s["Target"]["Input"])["id"] == "daily-notifications-report", str(s))
+        s = aws.schedule("e2e-queries", "pn-high-volume-alert")
+        check("reconciler: the seed's cron spelling and window", s is not None
+              and s["FlexibleTimeWindow"] == {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5}, str(s))
+        # what destroy cannot know about: schedules made at run time
+        for name in ("pn-daily-notifications-report", "pn-high-volume-alert"):
+            aws.scheduler.delete_schedule(GroupName="e2e-queries", Name=name)
+    return run
+
+
+def main():
+    mirror = e2e.find_mirror()
+    if not mirror:
+        print("no hashicorp/aws provider mirror on this machine")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out")
+        wrap = shlex.split(os.environ.get("CC_WRAP", ""))
+        r = subprocess.run([*wrap, e2e.BIN, "generate", os.path.join(SRC, "examples/basic/cloudcron.yaml"), "-o", out],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f"FAIL generate\n{r.stdout}{r.stderr}")
+            return 1
+        stack = os.path.join(out, "stacks/e2e-schedules")
+        shutil.copytree(os.path.join(SRC, "tests/terraform/e2e_schedules"), stack)
+        port = e2e.free_port()
+        url = f"http://127.0.0.1:{port}"
+        e2e.write_override(stack, url)
+        env = dict(e2e.offline_env(tmp, mirror), AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                   AWS_ENDPOINT_URL=url, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+        env.pop("AWS_PROFILE", None)
+        log = open(os.path.join(tmp, "moto.log"), "w")
+        moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
+        try:
+            if not e2e.wait_up(url, moto):
+                print("FAIL moto_server did not start")
+                return 1
+            e2e.apply_check_destroy("schedules", stack, env, e2e.Aws(url), after_apply(url))
+        finally:
+            moto.terminate()
+            try:
+                moto.wait(10)
+            except subprocess.TimeoutExpired:
+                moto.kill()
+            log.close()
+    print(f"{e2e.passed} passed, {e2e.failed} failed")
+    return 1 if e2e.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
