@@ -136,7 +136,9 @@ int cloudcron_topic_arn(const char **arn, char *err, size_t errcap, const char *
 int cloudcron_message(char **out, const char *subject, const json_t *vars,
                       const char *dedup_id);
 /* The same with recipients (NULL-terminated, NULL: none); on CC_EINVAL,
- * *why (when given) names the problem (static text). */
+ * *why (when given) names the offending field, as the channels do
+ * ("\"subject\" must be one line"; valid until the next call from this
+ * thread). */
 int cloudcron_message_ex(char **out, const char **why, const char *subject,
                          const json_t *vars, const char *const *to, const char *dedup_id);
 
