@@ -15,7 +15,7 @@
  * docs/HOWTO-write-a-task.md walks through writing, testing and deploying
  * one; examples/task-c/ is a complete task.
  *
- * Return codes are the CC_* codes of cc/err.h: 0 (CC_OK) success, negative
+ * Return codes are the CC_* codes below: 0 (CC_OK) success, negative
  * failure. A failing SDK call also leaves a one-line message in the context
  * (cloudcron_last_error) naming what failed and why.
  *
@@ -31,7 +31,28 @@
 
 #include <jansson.h>
 
-#include "cc/err.h" /* CC_OK and the CC_E* codes */
+/* The return codes, the same as lib/include/cc/err.h's (the same include
+ * guard, so either header may come first; tests/runtime/sdk_install.py checks
+ * that the two agree). Written out here so the installed header needs no
+ * other header of this project. */
+#ifndef CC_ERR_H
+#define CC_ERR_H
+enum {
+  CC_OK = 0,
+  CC_ERR = -1,       /* generic failure */
+  CC_ENOMEM = -2,    /* allocation failed */
+  CC_ETOOBIG = -3,   /* a hard size ceiling was reached */
+  CC_EINVAL = -4,    /* invalid input */
+  CC_EIO = -5,       /* reading or writing a file failed (errno is kept) */
+  CC_ENOTFOUND = -6, /* a named thing does not exist */
+  CC_ELIMIT = -7,    /* a configured limit was exceeded */
+  CC_ETIMEOUT = -8,  /* a deadline passed */
+  CC_ENET = -9,      /* a network transfer failed */
+  CC_EREMOTE = -10   /* a remote service answered with an error */
+};
+/* A static, human-readable description of code; never NULL. */
+const char *cc_strerror(int code);
+#endif
 
 typedef struct cloudcron_ctx cloudcron_ctx;
 
