@@ -70,10 +70,19 @@ typedef int (*cloudcron_task)(cloudcron_ctx *ctx, const json_t *event);
  * or is less than 250 ms away, fails with Runtime.DeadlineExceeded without
  * calling task.
  *
+ * A failed invocation's errorType (and its ERROR log line's error_type) is
+ * "cloudcron.TaskError" for cloudcron_fail or a bare code, else the type
+ * of the SDK call that set the message ("cloudcron.UnknownTopic",
+ * "cloudcron.InvalidMessage", "cloudcron.ConfigError",
+ * "cloudcron.PublishError", "cloudcron.SecretError").
+ *
  * Outside Lambda, `PROGRAM --event FILE [--timeout SECONDS]` runs the task
  * once on the JSON in FILE ("-" for stdin) with the given time limit
  * (default 60), prints its result on stdout and returns 0, or 1 when the
- * task failed. `--help` prints the usage. */
+ * task failed (the same ERROR line, request id "local"). Credentials and
+ * region may then also come from AWS_DEFAULT_REGION and the shared AWS
+ * files (AWS_PROFILE; docs/HOWTO-write-a-task.md says what is supported).
+ * `--help` prints the usage. */
 int cloudcron_main(int argc, char **argv, cloudcron_task task);
 
 /* ---- the invocation ---- */
