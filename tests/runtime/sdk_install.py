@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The installed C SDK, used from outside this repository:
+"""The installed C SDK, used from outside this repository: a runtime-only
+build of the SDK (as docs/HOWTO-write-a-task.md builds it) and
 `cmake --install BUILD --component sdk` into a temporary prefix; the public
 header compiles on its own (only the prefix and jansson on the include
 path, -std=c11 -pedantic -Werror) and its return codes are cc/err.h's; a
@@ -8,8 +9,8 @@ only pkg-config (`pkg-config --cflags --libs --static cloudcron`), and a
 copy of examples/task-c with CMake's find_package(cloudcron); each is run
 with --event against moto_server, and the message read back from an SQS
 queue subscribed to the topic (raw delivery): body, group, dedup id,
-attributes. Then the shared variant: a runtime-only build with
--DCC_SDK_SHARED=ON installed into a second prefix exports exactly the
+attributes. Then the shared variant: the same build with -DCC_SDK_SHARED=ON
+installed into a second prefix exports exactly the
 functions cloudcron.h declares, and a task linked to cloudcron::shared runs
 and publishes the same way."""
 import json
@@ -25,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from moto_util import Moto  # noqa: E402
 
-SRC, BUILD = os.environ["CC_SRC"], os.environ["CC_BUILD"]
+SRC = os.environ["CC_SRC"]
 WRAP = shlex.split(os.environ.get("CC_WRAP", ""))
 fails = []
 
@@ -62,8 +63,14 @@ int main(int argc, char **argv) { return cloudcron_main(argc, argv, task); }
 '''
 
 with tempfile.TemporaryDirectory() as tmp:
-    prefix = os.path.join(tmp, "prefix")
-    run(["cmake", "--install", BUILD, "--prefix", prefix, "--component", "sdk"])
+    # the SDK built as the HOWTO says (runtime only, Release), not this test's
+    # build tree, whose sanitizer flags an outside project would not have;
+    # the same tree then adds the shared library for the second prefix
+    sdk_build, prefix = os.path.join(tmp, "sdk-build"), os.path.join(tmp, "prefix")
+    run(["cmake", "-S", SRC, "-B", sdk_build, "-DCC_RUNTIME_ONLY=ON", "-DBUILD_TESTING=OFF", "-DCC_WERROR=ON",
+         "-DCMAKE_BUILD_TYPE=Release"])
+    run(["cmake", "--build", sdk_build, "--target", "cloudcron_sdk", "-j2"])
+    run(["cmake", "--install", sdk_build, "--prefix", prefix, "--component", "sdk"])
     installed = sorted(os.path.relpath(os.path.join(d, f), prefix) for d, _, fs in os.walk(prefix) for f in fs)
     for want in ("include/cloudcron.h", "lib/libcloudcron.a", "lib/pkgconfig/cloudcron.pc",
                  "lib/cmake/cloudcron/cloudcronConfig.cmake", "lib/cmake/cloudcron/cloudcronConfigVersion.cmake"):
@@ -106,9 +113,8 @@ with tempfile.TemporaryDirectory() as tmp:
            re.findall(r"cloudcron_DIR.*", cache))
 
     # the shared variant, from a runtime-only build of its own
-    sh_build, sh_prefix = os.path.join(tmp, "shared-build"), os.path.join(tmp, "shared-prefix")
-    run(["cmake", "-S", SRC, "-B", sh_build, "-DCC_RUNTIME_ONLY=ON", "-DBUILD_TESTING=OFF", "-DCC_SDK_SHARED=ON",
-         "-DCC_WERROR=ON", "-DCMAKE_BUILD_TYPE=Release"])
+    sh_build, sh_prefix = sdk_build, os.path.join(tmp, "shared-prefix")
+    run(["cmake", "-S", SRC, "-B", sh_build, "-DCC_SDK_SHARED=ON"])
     run(["cmake", "--build", sh_build, "--target", "cloudcron_sdk", "cloudcron_sdk_shared", "-j2"])
     run(["cmake", "--install", sh_build, "--prefix", sh_prefix, "--component", "sdk"])
     so = os.path.join(sh_prefix, "lib", "libcloudcron.so")
