@@ -102,7 +102,8 @@ static int S_get(S_files *f, const char *key, char *out, size_t cap, int cred_to
       r = rt_ini_get(f->conf, f->conf_len, "default", key, out, cap);
     where = f->conf_path;
   }
-  if (r < 0) snprintf(err, errcap, "AWS profile \"%s\": %s in %s is too long", f->profile, key, where);
+  if (r < 0)
+    snprintf(err, errcap, "AWS profile \"%s\": %s in %s is too long", f->profile, key, where);
   return r;
 }
 
@@ -118,7 +119,8 @@ static int S_process(const S_files *f, const char *cmd, char *err, size_t errcap
   fflush(stdout);
   pipe = popen(cmd, "r");
   if (!pipe) {
-    snprintf(err, errcap, "AWS profile \"%s\": credential_process could not be started", f->profile);
+    snprintf(err, errcap, "AWS profile \"%s\": credential_process could not be started",
+             f->profile);
     free(buf);
     return CC_EINVAL;
   }
@@ -141,7 +143,8 @@ static int S_process(const S_files *f, const char *cmd, char *err, size_t errcap
   }
   if (strlen(ak) >= sizeof S_store.access_key || strlen(sk) >= sizeof S_store.secret_key ||
       (tk && strlen(tk) >= sizeof S_store.token)) {
-    snprintf(err, errcap, "AWS profile \"%s\": credential_process printed a value too long", f->profile);
+    snprintf(err, errcap, "AWS profile \"%s\": credential_process printed a value too long",
+             f->profile);
     goto out;
   }
   snprintf(S_store.access_key, sizeof S_store.access_key, "%s", ak);
@@ -174,7 +177,8 @@ static const char *S_unsupported(S_files *f) {
 /* The profile's credentials: its keys, else its credential_process. */
 static int S_creds(rt_aws_cfg *cfg, S_files *f, char *err, size_t errcap) {
   int r;
-  int ra = S_get(f, "aws_access_key_id", S_store.access_key, sizeof S_store.access_key, 1, err, errcap);
+  int ra = S_get(f, "aws_access_key_id", S_store.access_key, sizeof S_store.access_key, 1, err,
+                 errcap);
   int rs = S_get(f, "aws_secret_access_key", S_store.secret_key, sizeof S_store.secret_key, 1, err,
                  errcap);
   if (ra < 0 || rs < 0) return CC_EINVAL;

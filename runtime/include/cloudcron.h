@@ -12,8 +12,11 @@
  *   int main(int argc, char **argv) { return cloudcron_main(argc, argv, my_task); }
  *
  * cloudcron_main owns the Lambda Runtime API loop, HTTP, JSON and logging.
- * docs/HOWTO-write-a-task.md walks through writing, testing and deploying
- * one; examples/task-c/ is a complete task.
+ * docs/HOWTO-write-a-task.md walks through writing, building (this header
+ * and libcloudcron, installed with `cmake --install BUILD --component sdk`:
+ * `pkg-config cloudcron` or find_package(cloudcron)), testing and deploying
+ * one; examples/task-c/ is a complete task; docs/message-contract.md states
+ * what a publish sends, for any language.
  *
  * Return codes are the CC_* codes below: 0 (CC_OK) success, negative
  * failure. A failing SDK call also leaves a one-line message in the context

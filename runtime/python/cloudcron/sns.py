@@ -134,11 +134,12 @@ def prepare(topic_key, subject, vars=None, *, dedup_id=None, to=None, attributes
         raise UnknownTopicError(f"{where}: {e}") from None
     try:
         msg = contract.message(subject, vars, to, dedup_id)
+    except MessageError as e:
+        raise MessageError(f"{where}: the message does not match the schema: {e}") from None
+    try:
         attrs = message_attributes(attributes)
     except MessageError as e:
-        raise MessageError(f"{where}: the message does not match the schema: {e}"
-                           if not str(e).startswith(("attribute", "SNS allows"))
-                           else f"{where}: {e}") from None
+        raise MessageError(f"{where}: {e}") from None
     text = contract.body(msg)
     req = {"TopicArn": arn, "Message": text}
     if attrs:
