@@ -8,14 +8,15 @@
 
 #include <jansson.h>
 
+#include "aws_profile.h"
 #include "cc/err.h"
 
 int rt_aws_client_from_env(rt_aws_client *c, char *err, size_t errcap) {
-  const char *missing;
+  char why[768];
   memset(c, 0, sizeof *c);
   rt_retry_default(&c->retry);
-  if (rt_aws_cfg_from_env(&c->cfg, &missing) != CC_OK) {
-    snprintf(err, errcap, "AWS configuration: %s is not set", missing);
+  if (rt_aws_cfg_resolve(&c->cfg, why, sizeof why) != CC_OK) {
+    snprintf(err, errcap, "AWS configuration: %s", why);
     return CC_EINVAL;
   }
   return CC_OK;

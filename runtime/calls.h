@@ -23,8 +23,10 @@ typedef struct rt_aws_client {
   int maybe_sent;                /* the last call's rt_http_resp.maybe_sent */
 } rt_aws_client;
 
-/* Credentials and region from the environment, the default retry policy,
- * no transport. CC_EINVAL naming the missing variable in err. */
+/* Credentials and region from the environment, else the shared config and
+ * credentials files (aws_profile.h: AWS_DEFAULT_REGION, AWS_PROFILE,
+ * credential_process), the default retry policy, no transport. CC_EINVAL
+ * saying what is missing in err. */
 int rt_aws_client_from_env(rt_aws_client *c, char *err, size_t errcap);
 
 /* SNS Publish; the MessageId of the answer into message_id (idcap bytes;

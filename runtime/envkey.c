@@ -31,13 +31,18 @@ int rt_env_by_key(const char **val, char *err, size_t errcap, const char *prefix
   }
   for (char **e = environ; *e; e++) {
     if (strncmp(*e, prefix, p) != 0) continue;
-    const char *k = *e + p;
+    const char *k = *e + p, *eq = strchr(k, '=');
+    if (!eq || !eq[1]) continue; /* an empty variable names nothing */
     if (known.len) cc_buf_puts(&known, ", ");
-    for (; *k && *k != '='; k++)
+    for (; k < eq; k++)
       cc_buf_putc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
   }
-  snprintf(err, errcap, "unknown %s key \"%s\" (%s is not set); known keys: %s", noun, key, var,
-           known.len ? cc_buf_str(&known) : "none");
+  if (v)
+    snprintf(err, errcap, "%s key \"%s\": %s is set but empty; known keys: %s", noun, key, var,
+             known.len ? cc_buf_str(&known) : "none");
+  else
+    snprintf(err, errcap, "unknown %s key \"%s\" (%s is not set); known keys: %s", noun, key, var,
+             known.len ? cc_buf_str(&known) : "none");
   cc_buf_free(&known);
   return CC_ENOTFOUND;
 }

@@ -1,10 +1,12 @@
 /* event.c: classify an invocation event and unwrap SQS/SNS notifications. */
 #include "event.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cc/err.h"
+#include "cc/suggest.h"
 
 #define RT_DEDUP_MAX 128
 
@@ -13,37 +15,55 @@ static int S_str_is(const json_t *obj, const char *key, const char *want) {
   return s && strcmp(s, want) == 0;
 }
 
-const char *rt_notification_check(const json_t *msg) {
+/* The schema's keys, in the order they are checked. */
+static const char *const S_keys[] = {"subject", "vars", "to", "dedup_id"};
+
+static const char *S_unknown_key(const char *key, char *buf, size_t cap) {
+  const char *near = cc_suggest(key, S_keys, sizeof S_keys / sizeof *S_keys);
+  if (near)
+    snprintf(buf, cap, "unknown key \"%s\" (did you mean \"%s\"?)", key, near);
+  else
+    snprintf(buf, cap, "unknown key \"%s\" (the keys are subject, vars, to, dedup_id)", key);
+  return buf;
+}
+
+const char *rt_notification_why(const json_t *msg, char *buf, size_t cap) {
   const char *key;
-  json_t *v;
+  json_t *v, *t;
+  size_t i;
   if (!json_is_object(msg)) return "the message is not a JSON object";
   json_object_foreach((json_t *)msg, key, v) {
-    if (strcmp(key, "subject") == 0) {
-      if (!json_is_string(v) || json_string_length(v) == 0)
-        return "\"subject\" must be a non-empty string";
-    } else if (strcmp(key, "vars") == 0) {
-      if (!json_is_object(v)) return "\"vars\" must be an object";
-    } else if (strcmp(key, "to") == 0) {
-      size_t i;
-      json_t *t;
-      if (!json_is_array(v) || json_array_size(v) == 0)
-        return "\"to\" must be a non-empty array of strings";
-      json_array_foreach(v, i, t) {
-        if (!json_is_string(t) || json_string_length(t) == 0)
-          return "\"to\" must be a non-empty array of strings";
+    size_t k = 0;
+    while (k < sizeof S_keys / sizeof *S_keys && strcmp(key, S_keys[k]) != 0) k++;
+    if (k == sizeof S_keys / sizeof *S_keys) return S_unknown_key(key, buf, cap);
+  }
+  v = json_object_get(msg, "subject");
+  if (!v) return "the message has no \"subject\"";
+  if (!json_is_string(v) || json_string_length(v) == 0)
+    return "\"subject\" must be a non-empty string";
+  if (strpbrk(json_string_value(v), "\r\n")) return "\"subject\" must be one line";
+  v = json_object_get(msg, "vars");
+  if (v && !json_is_object(v)) return "\"vars\" must be an object";
+  v = json_object_get(msg, "to");
+  if (v) {
+    if (!json_is_array(v) || json_array_size(v) == 0)
+      return "\"to\" must be a non-empty array of strings";
+    json_array_foreach(v, i, t) {
+      if (!json_is_string(t) || json_string_length(t) == 0) {
+        snprintf(buf, cap, "\"to[%zu]\" must be a non-empty string", i);
+        return buf;
       }
-    } else if (strcmp(key, "dedup_id") == 0) {
-      size_t n = json_string_length(v);
-      if (!json_is_string(v) || n == 0 || n > RT_DEDUP_MAX)
-        return "\"dedup_id\" must be a string of 1 to 128 characters";
-      for (const char *c = json_string_value(v); *c; c++)
-        if (*c < '!' || *c > '~')
-          return "\"dedup_id\" may hold only printable ASCII without spaces";
-    } else {
-      return "the message has a key the schema does not allow";
     }
   }
-  if (!json_object_get(msg, "subject")) return "the message has no \"subject\"";
+  v = json_object_get(msg, "dedup_id");
+  if (v) {
+    size_t n = json_string_length(v);
+    if (!json_is_string(v) || n == 0 || n > RT_DEDUP_MAX)
+      return "\"dedup_id\" must be a string of 1 to 128 characters";
+    for (const char *c = json_string_value(v); *c; c++)
+      if (*c < '!' || *c > '~')
+        return "\"dedup_id\" may hold only printable ASCII without spaces";
+  }
   return NULL;
 }
 
@@ -72,6 +92,11 @@ static json_t *S_alarm_notification(json_t *alarm, const char *sns_subject) {
     return NULL;
   }
   return n;
+}
+
+const char *rt_notification_check(const json_t *msg) {
+  static _Thread_local char buf[RT_WHY_MAX];
+  return rt_notification_why(msg, buf, sizeof buf);
 }
 
 /* The notification inside one SQS body: raw delivery puts it there as is;
@@ -107,7 +132,7 @@ static void S_unwrap(rt_record *r, const char *body) {
   }
   json_decref(outer);
   if (!msg) return;
-  r->error = rt_notification_check(msg);
+  r->error = rt_notification_why(msg, r->why, sizeof r->why);
   if (r->error)
     json_decref(msg);
   else

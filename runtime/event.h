@@ -11,6 +11,10 @@
 
 #include <jansson.h>
 
+/* Room for a message naming a key ("unknown key ... (did you mean ...?)");
+ * longer keys are cut. */
+#define RT_WHY_MAX 192
+
 typedef enum rt_event_kind {
   RT_EVENT_SQS,       /* Records[] from aws:sqs */
   RT_EVENT_SCHEDULED, /* EventBridge "Scheduled Event" */
@@ -20,7 +24,8 @@ typedef enum rt_event_kind {
 typedef struct rt_record {
   const char *message_id; /* borrowed from the event; NULL when absent */
   json_t *message;        /* the notification object (owned); NULL on error */
-  const char *error;      /* static text when the record is malformed */
+  const char *error;      /* static text, or why, when the record is malformed */
+  char why[RT_WHY_MAX];   /* the schema check's message when it names a key */
   int alarm;              /* message stands for a CloudWatch alarm notification */
 } rt_record;
 
@@ -49,7 +54,13 @@ void rt_event_free(rt_event *ev);
 int rt_is_alarm(const json_t *msg);
 
 /* Checks one notification against schemas/notification.schema.json.
- * Returns NULL when valid, else static text naming the problem. */
+ * Returns NULL when valid, else a message naming the offending key or
+ * field (docs/message-contract.md lists them; tests/contract/ holds the
+ * cases): static text, or buf (cap bytes) when it quotes a key.
+ * Checked in this order: unknown keys (in the message's order, with the
+ * nearest allowed key suggested), then subject, vars, to, dedup_id. */
+const char *rt_notification_why(const json_t *msg, char *buf, size_t cap);
+/* The same into a per-thread buffer, valid until the next call. */
 const char *rt_notification_check(const json_t *msg);
 
 /* The SQS partial-batch response for the records whose failed[i] is set:

@@ -72,6 +72,7 @@ static rt_aws_client *S_client(cloudcron_ctx *ctx, const char *what) {
     char err[256];
     if (rt_aws_client_from_env(&st->client, err, sizeof err) != CC_OK) {
       snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, err);
+      ctx->error_type = RT_ETYPE_CONFIG;
       return NULL;
     }
     st->client.transport = st->transport;
@@ -97,17 +98,20 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
   rc = cloudcron_topic_arn(&arn, err, sizeof err, topic_key ? topic_key : "");
   if (rc != CC_OK) {
     snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, err);
+    ctx->error_type = RT_ETYPE_TOPIC;
     return rc;
   }
   rc = cloudcron_message_ex(&msg, &why, subject, vars, opts->to, dedup_id);
   if (rc != CC_OK) {
     snprintf(ctx->error, sizeof ctx->error, "%s: the message does not match the schema: %s",
              what, why ? why : cc_strerror(rc));
+    ctx->error_type = RT_ETYPE_MESSAGE;
     return rc;
   }
   if (opts->n_attrs > 10) {
     snprintf(ctx->error, sizeof ctx->error, "%s: SNS allows at most 10 message attributes",
              what);
+    ctx->error_type = RT_ETYPE_MESSAGE;
     free(msg);
     return CC_EINVAL;
   }
@@ -121,6 +125,7 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
     in.group_id = opts->group_id ? opts->group_id : ctx->state->task_name;
     if (!dedup_id && rt_sha256_hex(hash, msg, strlen(msg)) != CC_OK) {
       snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, rt_dl_error());
+      ctx->error_type = RT_ETYPE_CONFIG;
       free(msg);
       return CC_ERR;
     }
@@ -135,6 +140,7 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
   rc = rt_sns_publish(c, &in, id, sizeof id, err, sizeof err);
   if (rc != CC_OK) {
     snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, err);
+    ctx->error_type = rc == CC_EINVAL ? RT_ETYPE_MESSAGE : RT_ETYPE_PUBLISH;
   } else {
     memcpy(ctx->message_id, id, sizeof id);
     ctx->published++;
@@ -165,6 +171,7 @@ int cloudcron_secret(cloudcron_ctx *ctx, const char *secret_id, char **value) {
   if (rc != CC_OK)
     snprintf(ctx->error, sizeof ctx->error, "secret \"%s\": %s", secret_id ? secret_id : "",
              err);
+  if (rc != CC_OK) ctx->error_type = RT_ETYPE_SECRET;
   return rc;
 }
 
@@ -177,6 +184,7 @@ int cloudcron_parameter(cloudcron_ctx *ctx, const char *name, char **value) {
   int rc = rt_get_parameter(c, name, value, err, sizeof err);
   if (rc != CC_OK)
     snprintf(ctx->error, sizeof ctx->error, "parameter \"%s\": %s", name ? name : "", err);
+  if (rc != CC_OK) ctx->error_type = RT_ETYPE_SECRET;
   return rc;
 }
 

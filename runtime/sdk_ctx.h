@@ -27,8 +27,19 @@ struct cloudcron_ctx {
   json_t *result;      /* owned; NULL: {"published": N} */
   int published;
   char error[1024];
+  const char *error_type; /* static; set with error: one of RT_ETYPE_* */
   char message_id[128];
 };
+
+/* The error types a failed invocation reports (Lambda's errorType, the
+ * ERROR log line's error_type), as the Python package names them: what
+ * failed last, with the message in error. */
+#define RT_ETYPE_TASK "cloudcron.TaskError"         /* cloudcron_fail, or a bare code */
+#define RT_ETYPE_TOPIC "cloudcron.UnknownTopic"     /* no CLOUDCRON_TOPIC_<KEY> */
+#define RT_ETYPE_MESSAGE "cloudcron.InvalidMessage" /* the contract refused the message */
+#define RT_ETYPE_CONFIG "cloudcron.ConfigError"     /* no credentials or region, ... */
+#define RT_ETYPE_PUBLISH "cloudcron.PublishError"   /* SNS refused it or was not reached */
+#define RT_ETYPE_SECRET "cloudcron.SecretError"     /* a secret or parameter not read */
 
 /* The task name from CLOUDCRON_TASK_NAME, AWS_LAMBDA_FUNCTION_NAME or
  * argv0's base name, into st (with everything else zero). */

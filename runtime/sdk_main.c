@@ -1,5 +1,6 @@
 /* sdk_main.c: the task context, its logging, and cloudcron_main (the
  * Runtime API loop, or one local run). */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,6 +61,7 @@ int cloudcron_fail(cloudcron_ctx *ctx, int code, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(ctx->error, sizeof ctx->error, fmt, ap);
   va_end(ap);
+  ctx->error_type = RT_ETYPE_TASK;
   return code;
 }
 
@@ -85,8 +87,10 @@ void cloudcron_log_fields(const cloudcron_ctx *ctx, cloudcron_level level,
 
 typedef struct S_main {
   cloudcron_task task;
+  const char *prog;
   rt_sdk_state state;
   char error[1024]; /* the failed invocation's message, until it is posted */
+  const char *etype; /* and its error type (RT_ETYPE_*) */
 } S_main;
 
 /* Runs the task once; on failure fills m->error. */
@@ -102,6 +106,8 @@ static int S_run(S_main *m, json_t **result, const char *request_id, const char 
     if (!*result) rc = CC_ENOMEM;
   }
   if (rc != CC_OK) {
+    /* the type of what set the message, when the message is the SDK's */
+    m->etype = ctx.error[0] && ctx.error_type ? ctx.error_type : RT_ETYPE_TASK;
     if (ctx.error[0])
       snprintf(m->error, sizeof m->error, "%s", ctx.error);
     else if (rc < 0 && rc >= CC_EQUOTA)
@@ -127,7 +133,7 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
                  inv->deadline_ms, ev->root);
   if (rc != CC_OK) {
     *emsg = m->error;
-    *etype = "cloudcron.TaskError";
+    *etype = m->etype;
     return rc < 0 ? rc : CC_ERR;
   }
   return CC_OK;
@@ -144,11 +150,17 @@ static int S_usage(const char *prog, FILE *f) {
 /* One local run on the JSON in path: the result on stdout. */
 static int S_local(S_main *m, const char *path, long timeout_s) {
   json_error_t je;
-  json_t *ev = strcmp(path, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &je)
-                                      : json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  int is_stdin = strcmp(path, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "%s: --event %s: %s\n", m->prog, path, strerror(errno));
+    return 1;
+  }
+  json_t *ev = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+  if (!is_stdin) fclose(f);
   if (!ev) {
-    fprintf(stderr, "%s:%d:%d: error: %s\n", strcmp(path, "-") == 0 ? "<stdin>" : path,
-            je.line, je.column, je.text);
+    fprintf(stderr, "%s:%d:%d: error: %s\n", is_stdin ? "<stdin>" : path, je.line, je.column,
+            je.text);
     return 1;
   }
   json_t *result = NULL;
@@ -158,7 +170,10 @@ static int S_local(S_main *m, const char *path, long timeout_s) {
     if (s) printf("%s\n", s);
     free(s);
   } else {
-    rt_log(RT_LOG_ERROR, "local", NULL, m->error);
+    /* the line Lambda's loop writes for a failed invocation (lambda.c) */
+    json_t *fields = json_pack("{s:s}", "error_type", m->etype);
+    rt_log(RT_LOG_ERROR, "local", fields, m->error);
+    json_decref(fields);
   }
   json_decref(result);
   json_decref(ev);
@@ -190,6 +205,7 @@ int cloudcron_main(int argc, char **argv, cloudcron_task task) {
   }
   memset(&m, 0, sizeof m);
   m.task = task;
+  m.prog = prog;
   rt_sdk_state_init(&m.state, prog);
   if (!event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
     fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, "

@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(cmake pkg-config gcc clang make libyaml-dev libjansson-dev libcmark-dev libcmocka-dev
       libcurl4-openssl-dev libssl-dev libpq-dev valgrind buildah skopeo docker-registry
-      python3-croniter)  # python3-croniter: the oracle of tests/import/run_diff.py
+      python3-croniter nodejs)  # python3-croniter: the oracle of tests/import/run_diff.py
 if [ "${1:-}" = "--bench" ]; then pkgs+=(hyperfine); fi
 if [ "${1:-}" = "--fuzz" ]; then pkgs+=(clang libclang-rt-14-dev); fi
 
@@ -32,3 +32,5 @@ for tool in python3 terraform moto_server; do
 done
 python3 -c 'import jinja2, jsonschema' 2>/dev/null ||
   { echo "deps: python3 needs the jinja2 and jsonschema modules for the differential tests" >&2; exit 1; }
+python3 -c 'import boto3, moto' 2>/dev/null ||
+  { echo "deps: python3 needs boto3 and moto for the Python task SDK's tests (tests/python)" >&2; exit 1; }

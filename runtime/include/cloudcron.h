@@ -12,10 +12,13 @@
  *   int main(int argc, char **argv) { return cloudcron_main(argc, argv, my_task); }
  *
  * cloudcron_main owns the Lambda Runtime API loop, HTTP, JSON and logging.
- * docs/HOWTO-write-a-task.md walks through writing, testing and deploying
- * one; examples/task-c/ is a complete task.
+ * docs/HOWTO-write-a-task.md walks through writing, building (this header
+ * and libcloudcron, installed with `cmake --install BUILD --component sdk`:
+ * `pkg-config cloudcron` or find_package(cloudcron)), testing and deploying
+ * one; examples/task-c/ is a complete task; docs/message-contract.md states
+ * what a publish sends, for any language.
  *
- * Return codes are the CC_* codes of cc/err.h: 0 (CC_OK) success, negative
+ * Return codes are the CC_* codes below: 0 (CC_OK) success, negative
  * failure. A failing SDK call also leaves a one-line message in the context
  * (cloudcron_last_error) naming what failed and why.
  *
@@ -31,7 +34,28 @@
 
 #include <jansson.h>
 
-#include "cc/err.h" /* CC_OK and the CC_E* codes */
+/* The return codes, the same as lib/include/cc/err.h's (the same include
+ * guard, so either header may come first; tests/runtime/sdk_install.py checks
+ * that the two agree). Written out here so the installed header needs no
+ * other header of this project. */
+#ifndef CC_ERR_H
+#define CC_ERR_H
+enum {
+  CC_OK = 0,
+  CC_ERR = -1,       /* generic failure */
+  CC_ENOMEM = -2,    /* allocation failed */
+  CC_ETOOBIG = -3,   /* a hard size ceiling was reached */
+  CC_EINVAL = -4,    /* invalid input */
+  CC_EIO = -5,       /* reading or writing a file failed (errno is kept) */
+  CC_ENOTFOUND = -6, /* a named thing does not exist */
+  CC_ELIMIT = -7,    /* a configured limit was exceeded */
+  CC_ETIMEOUT = -8,  /* a deadline passed */
+  CC_ENET = -9,      /* a network transfer failed */
+  CC_EREMOTE = -10   /* a remote service answered with an error */
+};
+/* A static, human-readable description of code; never NULL. */
+const char *cc_strerror(int code);
+#endif
 
 typedef struct cloudcron_ctx cloudcron_ctx;
 
@@ -49,10 +73,19 @@ typedef int (*cloudcron_task)(cloudcron_ctx *ctx, const json_t *event);
  * or is less than 250 ms away, fails with Runtime.DeadlineExceeded without
  * calling task.
  *
+ * A failed invocation's errorType (and its ERROR log line's error_type) is
+ * "cloudcron.TaskError" for cloudcron_fail or a bare code, else the type
+ * of the SDK call that set the message ("cloudcron.UnknownTopic",
+ * "cloudcron.InvalidMessage", "cloudcron.ConfigError",
+ * "cloudcron.PublishError", "cloudcron.SecretError").
+ *
  * Outside Lambda, `PROGRAM --event FILE [--timeout SECONDS]` runs the task
  * once on the JSON in FILE ("-" for stdin) with the given time limit
  * (default 60), prints its result on stdout and returns 0, or 1 when the
- * task failed. `--help` prints the usage. */
+ * task failed (the same ERROR line, request id "local"). Credentials and
+ * region may then also come from AWS_DEFAULT_REGION and the shared AWS
+ * files (AWS_PROFILE; docs/HOWTO-write-a-task.md says what is supported).
+ * `--help` prints the usage. */
 int cloudcron_main(int argc, char **argv, cloudcron_task task);
 
 /* ---- the invocation ---- */
@@ -136,7 +169,9 @@ int cloudcron_topic_arn(const char **arn, char *err, size_t errcap, const char *
 int cloudcron_message(char **out, const char *subject, const json_t *vars,
                       const char *dedup_id);
 /* The same with recipients (NULL-terminated, NULL: none); on CC_EINVAL,
- * *why (when given) names the problem (static text). */
+ * *why (when given) names the offending field, as the channels do
+ * ("\"subject\" must be one line"; valid until the next call from this
+ * thread). */
 int cloudcron_message_ex(char **out, const char **why, const char *subject,
                          const json_t *vars, const char *const *to, const char *dedup_id);
 

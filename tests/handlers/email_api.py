@@ -225,7 +225,9 @@ init_cases = [
      "CLOUDCRON_REPLY_TO: \"ops at example.com\" is not an e-mail address"),
     ("subject syntax", {"CLOUDCRON_SUBJECT": "{{ subject"}, "CLOUDCRON_SUBJECT:1:"),
     ("body syntax", {"CLOUDCRON_TEMPLATE": "{% if %}", "CLOUDCRON_TEMPLATE_NAME": "alert.html"}, "alert.html:1:"),
-    ("no region", {"AWS_REGION": ""}, "AWS configuration: AWS_REGION is not set"),
+    ("no region", {"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_CONFIG_FILE": "/nonexistent/config"},
+     "AWS configuration: no AWS region: set AWS_REGION or AWS_DEFAULT_REGION, or region in profile "
+     "\"default\" of /nonexistent/config"),
 ]
 for name, env, want in init_cases:
     api, logs, proc = invoke(name, dict(base, **env), [la.Event("r1", batch(STD, [json.dumps(good1)]))])

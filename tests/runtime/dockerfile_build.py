@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """The example task's Dockerfile, as far as this machine can go without a
 Docker engine: its build stage's COPY lines are applied to an empty
-directory, its cmake steps run there as written (so a file the build needs
-but the Dockerfile forgets to copy fails here), and the result is checked
-to be the bootstrap the final stage copies, runnable. Its library
-bundle is checked to hold every library outside glibc. The base images are
-not exercised."""
+directory standing for the image's /cc (ARG defaults substituted), its
+cmake steps run there as written (so a file the build needs but the
+Dockerfile forgets to copy fails here), and the result is checked to be
+the bootstrap the final stage copies, runnable. Its library bundle is
+checked to hold every library outside glibc. Then the same build stage
+with TASK_DIR naming another task directory (a one-file task made here):
+the Dockerfile builds any task directory. The base images are not
+exercised."""
+import json
 import os
 import re
 import shlex
@@ -43,31 +47,51 @@ if final[0] != "FROM public.ecr.aws/lambda/provided:al2023":
 copy_out = [l for l in final if l.startswith("COPY --from=build ") and l.endswith(" ${LAMBDA_RUNTIME_DIR}/bootstrap")]
 if len(copy_out) != 1:
     fails.append(f"the final stage must copy the binary to ${{LAMBDA_RUNTIME_DIR}}/bootstrap: {final}")
-if "COPY --from=build /build/lib/ ${LAMBDA_RUNTIME_DIR}/lib/" not in final:
+if "COPY --from=build /cc/build/lib/ ${LAMBDA_RUNTIME_DIR}/lib/" not in final:
     fails.append(f"the final stage must copy the bundled libraries to ${{LAMBDA_RUNTIME_DIR}}/lib/: {final}")
 if any(l.startswith("RUN ") for l in final):
     fails.append("the final stage runs commands; it should only copy")
 
-with tempfile.TemporaryDirectory() as tmp:
-    ctx, out = os.path.join(tmp, "src"), os.path.join(tmp, "build")
-    os.makedirs(ctx)
+
+
+def replay(root, args, context):
+    """Runs the build stage's COPY and RUN lines with /cc/ as root/;
+    returns the failures."""
+    out = []
     for l in build:
+        for k, v in args.items():
+            l = l.replace("${" + k + "}", v)
+        if l.startswith("ARG "):
+            continue
         if l.startswith("COPY "):
             *srcs, dst = shlex.split(l)[1:]
-            for s in srcs:
-                if os.path.isdir(os.path.join(SRC, s)):
-                    shutil.copytree(os.path.join(SRC, s), os.path.join(ctx, dst.rstrip("/")), dirs_exist_ok=True)
-                else:
-                    shutil.copy(os.path.join(SRC, s), os.path.join(ctx, dst if dst != "./" else os.path.basename(s)))
+            dst = dst.replace("/cc/", root + "/") if dst.startswith("/cc/") else os.path.join(root, "src", dst)
+            for s_ in srcs:
+                src_path = os.path.join(context, s_)
+                if os.path.isdir(src_path):
+                    shutil.copytree(src_path, dst.rstrip("/"), dirs_exist_ok=True)
+                else:  # COPY file ./ : into the work directory
+                    shutil.copy(src_path, os.path.join(dst, os.path.basename(s_)))
         elif l.startswith("RUN ") and not l.startswith("RUN dnf "):
-            cmd = l[4:].replace("/build", out).replace('"$(nproc)"', "2")
-            p = subprocess.run(cmd, shell=True, cwd=ctx, capture_output=True, text=True)
+            cmd = l[4:].replace("/cc/", root + "/").replace('"$(nproc)"', "2")
+            p = subprocess.run(cmd, shell=True, cwd=os.path.join(root, "src"), capture_output=True, text=True)
             if p.returncode != 0:
-                fails.append(f"{cmd}\n{p.stdout[-3000:]}{p.stderr[-3000:]}")
+                out.append(f"{cmd}\n{p.stdout[-3000:]}{p.stderr[-3000:]}")
                 break
+    return out
+
+
+defaults = dict(re.findall(r"^ARG (\w+)=(\S+)$", "\n".join(build), re.M))
+if defaults.get("TASK_DIR") != "examples/task-c":
+    fails.append(f"ARG TASK_DIR should default to examples/task-c: {defaults}")
+with tempfile.TemporaryDirectory() as tmp:
+    root = os.path.join(tmp, "cc")
+    os.makedirs(os.path.join(root, "src"))
+    out = os.path.join(root, "build")
+    fails += replay(root, defaults, SRC)
     if not fails:
         binary = shlex.split(copy_out[0])[2]
-        path = binary.replace("/build", out)
+        path = binary.replace("/cc/", root + "/")
         if not os.path.isfile(path):
             fails.append(f"the final stage copies {binary}, which the build stage did not make")
         else:
@@ -114,6 +138,31 @@ with tempfile.TemporaryDirectory() as tmp:
             if "cannot load" in p.stderr or "publish to" not in p.stderr or p.returncode == 0:
                 fails.append(f"the publish must fail on the network, not on loading: exit {p.returncode}: "
                              f"{p.stderr[-2000:]}")
+# any task directory: a context holding the SDK's sources and another task
+OTHER = """#include <cloudcron.h>
+static int t(cloudcron_ctx *ctx, const json_t *e) { (void)e; cloudcron_set_result(ctx, json_pack("{s:s}", "hello", cloudcron_task_name(ctx))); return CC_OK; }
+int main(int argc, char **argv) { return cloudcron_main(argc, argv, t); }
+"""
+with tempfile.TemporaryDirectory() as tmp:
+    context = os.path.join(tmp, "context")
+    os.makedirs(context)
+    for part in ("CMakeLists.txt", "cmake", "lib", "runtime"):
+        (shutil.copytree if os.path.isdir(os.path.join(SRC, part)) else shutil.copy)(
+            os.path.join(SRC, part), os.path.join(context, part))
+    os.makedirs(os.path.join(context, "tasks", "hello"))
+    open(os.path.join(context, "tasks", "hello", "hello.c"), "w").write(OTHER)
+    open(os.path.join(context, "tasks", "hello", "CMakeLists.txt"), "w").write(
+        "cmake_minimum_required(VERSION 3.20)\nproject(hello C)\nfind_package(cloudcron REQUIRED)\n"
+        "add_executable(hello hello.c)\ntarget_link_libraries(hello PRIVATE cloudcron::cloudcron)\n")
+    root = os.path.join(tmp, "cc")
+    os.makedirs(os.path.join(root, "src"))
+    errs = replay(root, dict(defaults, TASK_DIR="tasks/hello"), context)
+    fails += [f"TASK_DIR=tasks/hello: {e}" for e in errs]
+    if not errs:
+        p = subprocess.run([os.path.join(root, "build", "bootstrap"), "--event", "-"], input="{}",
+                           env=dict(os.environ, CLOUDCRON_TASK_NAME="hello-task"), capture_output=True, text=True)
+        if p.returncode != 0 or json.loads(p.stdout or "{}") != {"hello": "hello-task"}:
+            fails.append(f"TASK_DIR=tasks/hello: the bootstrap ran: exit {p.returncode} {p.stdout} {p.stderr}")
 for f in fails:
     print("FAIL", f)
 print(f"Dockerfile build stage: {len(fails)} failures")

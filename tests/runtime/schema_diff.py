@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""Differential test: schemas/notification.schema.json run by Python's
-jsonschema and the runtime's own check (rt_notification_check) must agree
-on every message below, valid and invalid."""
+"""The message contract, C side (tests/contract/notification_cases.json,
+which the Python package's test reads too):
+- every message's validity by Python's jsonschema on
+  schemas/notification.schema.json, by the runtime's check
+  (rt_notification_check, what every channel runs) and by the cases file
+  agree, and the check's rejection message is the one the file gives
+  (golden: the channels name the offending key or field);
+- the task SDK's message builder (cloudcron_message_ex) gives each publish
+  case's exact body, or its error."""
 import json
 import os
 import shlex
@@ -11,41 +17,43 @@ import sys
 import jsonschema
 
 src = os.environ["CC_SRC"]
-tool = os.path.join(os.environ["CC_BUILD"], "tests", "rt_notification_check")
+tool = shlex.split(os.environ.get("CC_WRAP", "")) + [
+    os.path.join(os.environ["CC_BUILD"], "tests", "rt_notification_check")]
 schema = json.load(open(os.path.join(src, "schemas", "notification.schema.json")))
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
+cases = json.load(open(os.path.join(src, "tests", "contract", "notification_cases.json")))
 
-base = {"subject": "Disk usage above 90%", "vars": {"host": "db-1", "pct": 93.4},
-        "to": ["+15551234567"], "dedup_id": "db-1-2026-11-22"}
-cases = [base, {"subject": "x"}, {}, [], "s", 1, None, {"subject": ""},
-         {"subject": 1}, {"subject": "x", "extra": 1}, {"subject": "x", "varz": {}}]
-for key, bad in [("vars", []), ("vars", "a"), ("vars", None), ("to", []), ("to", [1]),
-                 ("to", [""]), ("to", "a"), ("dedup_id", ""), ("dedup_id", "a b"),
-                 ("dedup_id", "x" * 129), ("dedup_id", 5), ("dedup_id", "é")]:
-    m = dict(base)
-    m[key] = bad
-    cases.append(m)
-for key, good in [("vars", {}), ("vars", {"a": {"b": [1]}}), ("to", ["a", "b"]),
-                  ("dedup_id", "x" * 128), ("dedup_id", "!~")]:
-    m = dict(base)
-    m[key] = good
-    cases.append(m)
-for key in ("vars", "to", "dedup_id"):
-    m = dict(base)
-    del m[key]
-    cases.append(m)
 
-lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
-cmd = shlex.split(os.environ.get("CC_WRAP", "")) + [tool]
-out = subprocess.run(cmd, input=lines.encode(), capture_output=True, check=True).stdout.decode()
-got = out.splitlines()
-assert len(got) == len(cases), (len(got), len(cases))
+def run(args, docs):
+    lines = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
+    out = subprocess.run(tool + args, input=lines.encode(), capture_output=True, check=True)
+    got = out.stdout.decode().split("\n")[:-1]  # bodies may hold U+2028
+    assert len(got) == len(docs), (len(got), len(docs))
+    return got
+
+
 bad = 0
-for case, answer in zip(cases, got):
-    want_ok = validator.is_valid(case)
-    if want_ok != (answer == "ok"):
-        print(f"disagree on {json.dumps(case)}: jsonschema {'valid' if want_ok else 'invalid'}, C {answer}")
+msgs = cases["messages"]
+for case, answer in zip(msgs, run([], [c["message"] for c in msgs])):
+    m, want = case["message"], case["error"]
+    js_ok = validator.is_valid(m)
+    if js_ok != (want is None):
+        print(f"the cases file and jsonschema disagree on {json.dumps(m)}: "
+              f"jsonschema {'valid' if js_ok else 'invalid'}, file {want!r}")
         bad += 1
-print(f"{len(cases)} messages, {bad} disagreements")
+    expect = "ok" if want is None else f"error: {want}"
+    if answer != expect:
+        print(f"rt_notification_check on {json.dumps(m)}: {answer!r}, want {expect!r}")
+        bad += 1
+pubs = cases["publish"]
+for case, answer in zip(pubs, run(["--build"], [c["args"] for c in pubs])):
+    expect = f"error: {case['error']}" if "error" in case else case["body"]
+    if answer != expect:
+        print(f"cloudcron_message_ex on {json.dumps(case['args'])}: {answer!r}, want {expect!r}")
+        bad += 1
+    elif "body" in case and not validator.is_valid(json.loads(answer)):
+        print(f"the body built for {json.dumps(case['args'])} fails the schema")
+        bad += 1
+print(f"{len(msgs)} messages, {len(pubs)} publish cases, {bad} disagreements")
 sys.exit(1 if bad else 0)

@@ -10,6 +10,7 @@ start), and the JSON log lines."""
 import json
 import os
 import shlex
+import subprocess
 import sys
 import tempfile
 
@@ -97,9 +98,29 @@ with tempfile.TemporaryDirectory() as tmp:
         env2 = dict(env)
         del env2["CLOUDCRON_TOPIC_ALERTS"]
         posts, proc = invoke(TASK, [run], env2)
-        expect("unknown key", len(posts) == 1 and posts[0][1] == "error" and posts[0][2]["errorMessage"] ==
-               'publish to "alerts": unknown topic key "alerts" (CLOUDCRON_TOPIC_ALERTS is not set); known keys: reports',
-               posts)
+        expect("unknown key", len(posts) == 1 and posts[0][1] == "error" and posts[0][2] ==
+               {"errorMessage": 'publish to "alerts": unknown topic key "alerts" (CLOUDCRON_TOPIC_ALERTS is not set); '
+                                'known keys: reports', "errorType": "cloudcron.UnknownTopic"}, posts)
+        # the same in a local run: the ERROR line has the error_type too
+        p = subprocess.run(TASK + ["--event", "-"], input=run.encode(), env=env2, capture_output=True)
+        last = (logs(p) or [{}])[-1]
+        expect("--event: error_type", p.returncode == 1 and last.get("level") == "ERROR"
+               and last.get("request_id") == "local" and last.get("error_type") == "cloudcron.UnknownTopic"
+               and last.get("message", "").startswith('publish to "alerts": unknown topic key'), (p.returncode, last))
+        p = subprocess.run(TASK + ["--event", "-"], input=json.dumps({"paths": ["/no/such/dir"]}).encode(), env=env,
+                           capture_output=True)
+        last = (logs(p) or [{}])[-1]
+        expect("--event: the task's own failure", p.returncode == 1 and last.get("error_type") == "cloudcron.TaskError"
+               and last.get("message") == "1 of 1 paths could not be checked", last)
+        p = subprocess.run(TASK + ["--event", "/missing.json"], env=env, capture_output=True)
+        expect("--event: a missing file", p.returncode == 1 and p.stderr.decode() ==
+               f"{TASK[-1]}: --event /missing.json: No such file or directory\n", p.stderr)
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as bad:
+            bad.write('{"paths": [\n  "/tmp",\n}')
+            bad.flush()
+            p = subprocess.run(TASK + ["--event", bad.name], env=env, capture_output=True)
+            expect("--event: bad JSON at its line and column", p.returncode == 1
+                   and p.stderr.decode().startswith(f"{bad.name}:3:1: error: "), p.stderr)
         posts, proc = invoke(TASK, [run], env, deadlines=[1500])
         expect("deadline", len(posts) == 1 and posts[0][1] == "error" and
                posts[0][2]["errorMessage"].startswith("stopped early: ") and

@@ -182,6 +182,16 @@ static void test_publish_errors(void **state) {
   assert_string_equal(cloudcron_last_error(&ctx),
                       "publish to \"alert\": unknown topic key \"alert\" (CLOUDCRON_TOPIC_ALERT is "
                       "not set); known keys: alerts, reports");
+  /* set but empty: said so, and not listed as known */
+  setenv("CLOUDCRON_TOPIC_PAGER", "", 1);
+  assert_int_equal(cloudcron_publish(&ctx, "pager", "s", NULL, NULL), CC_ENOTFOUND);
+  assert_string_equal(cloudcron_last_error(&ctx),
+                      "publish to \"pager\": topic key \"pager\": CLOUDCRON_TOPIC_PAGER is set but "
+                      "empty; known keys: alerts, reports");
+  unsetenv("CLOUDCRON_TOPIC_PAGER");
+  assert_int_equal(cloudcron_publish(&ctx, "alerts", "two\nlines", NULL, NULL), CC_EINVAL);
+  assert_string_equal(cloudcron_last_error(&ctx), "publish to \"alerts\": the message does not "
+                                                  "match the schema: \"subject\" must be one line");
   assert_int_equal(cloudcron_publish(&ctx, "alerts", "", NULL, NULL), CC_EINVAL);
   assert_string_equal(cloudcron_last_error(&ctx), "publish to \"alerts\": the message does not "
                                                   "match the schema: \"subject\" must be a "
@@ -197,11 +207,16 @@ static void test_publish_errors(void **state) {
   rec_free(&r);
   /* no region: nothing sent, the variable named */
   unsetenv("AWS_REGION");
+  unsetenv("AWS_DEFAULT_REGION");
+  setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
   rec r2 = {.n = 0};
   ctx_on(&ctx, &st, &t, &r2, 0);
   assert_int_equal(cloudcron_publish(&ctx, "alerts", "s", NULL, NULL), CC_EINVAL);
   assert_string_equal(cloudcron_last_error(&ctx),
-                      "publish to \"alerts\": AWS configuration: AWS_REGION is not set");
+                      "publish to \"alerts\": AWS configuration: no AWS region: set AWS_REGION or "
+                      "AWS_DEFAULT_REGION, or region in profile \"default\" of /nonexistent/config");
+  assert_int_equal(r2.sent, 0);
+  unsetenv("AWS_CONFIG_FILE");
   setup_env();
 }
 
