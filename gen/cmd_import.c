@@ -87,30 +87,46 @@ static int S_task(cc_buf *b, const char *file, const gen_crontab_entry *e, const
   return 0;
 }
 
-/* Checks the generated spec; its warnings move to the crontab's lines. */
+/* The task whose generated lines hold LINE, or NULL (MAP is in order). */
+static const S_map *S_find(const S_map *map, size_t n, int line) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (map[mid].last < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && map[lo].first <= line && line <= map[lo].last ? &map[lo] : NULL;
+}
+
+/* Checks the generated spec. What it finds in a task (the schedule warnings,
+ * a schedule that never fires) moves to the crontab's line; anything else
+ * (--image, --project) is printed at the generated text and counted in
+ * *NERRORS. */
 static int S_validate(const cc_buf *b, const S_map *map, size_t nmap, const char *file, cc_diags *d,
                       size_t *nerrors) {
-  cc_diags v;
+  cc_diags v, rest;
   cc_diags_init(&v);
+  cc_diags_init(&rest);
   gen_spec *spec = NULL;
   int rc = gen_spec_parse(&spec, S_GENERATED, cc_buf_str(b), b->len, &v);
   gen_spec_free(spec);
+  cc_diags_source(&rest, S_GENERATED, cc_buf_str(b), b->len);
   for (size_t i = 0; i < v.n; i++) {
     const cc_diag *g = &v.items[i];
-    if (g->level != CC_DIAG_WARNING) continue;
-    for (size_t j = 0; j < nmap; j++)
-      if (g->line >= map[j].first && g->line <= map[j].last) {
-        cc_diags_add(d, CC_DIAG_WARNING, file, map[j].line, 1, "%s", g->msg);
-        break;
-      }
+    const S_map *m = g->line > 0 ? S_find(map, nmap, g->line) : NULL;
+    if (m) cc_diags_add(d, g->level, file, m->line, 1, "%s", g->msg);
+    else cc_diags_add(&rest, g->level, g->file, g->line, g->col, "%s", g->msg);
   }
-  if (rc) {
-    cc_diags_sort(&v);
-    cc_diags_print(&v, stderr);
+  if (rest.nerrors) {
+    cc_diags_sort(&rest);
+    cc_diags_print(&rest, stderr);
     fprintf(stderr, "cloudcron import: the generated spec does not validate (check --image and --project)\n");
-    *nerrors = v.nerrors ? v.nerrors : 1;
+    *nerrors = rest.nerrors;
+  } else if (rc && !v.nerrors) {
+    *nerrors = 1; /* out of memory */
   }
   cc_diags_free(&v);
+  cc_diags_free(&rest);
   return rc;
 }
 
