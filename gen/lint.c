@@ -137,6 +137,7 @@ static void S_month_list(cc_buf *b, unsigned months, int day) {
 
 static void S_lint_task(S_linter *l, const gen_task *t) {
   unsigned ignored = S_ignored(l, t);
+  if (!t->enabled) ignored = ~0u; /* it never runs: only errors matter */
   if (!t->schedule || !t->timezone) return;
   cc_sched *s = NULL;
   if (cc_sched_parse(&s, t->schedule, NULL)) return; /* gen/check.c reports it */

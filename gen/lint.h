@@ -9,6 +9,7 @@
  *   at-passed     an at() whose time has passed
  *   short-months  a day-of-month of 29-31 (without L) that some chosen
  *                 months lack, so they see no run
+ * A disabled task (`enabled: false`) gets none of them.
  * Errors: a cron() or at() that can never fire.
  *
  * "Now" is the clock, or $CLOUDCRON_NOW (YYYY-MM-DDTHH:MM:SSZ) for tests and
