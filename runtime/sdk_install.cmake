@@ -2,7 +2,7 @@
 #   cmake --install BUILD --prefix PREFIX --component sdk
 # puts there
 #   include/cloudcron.h                      the public header (self-contained)
-#   lib/libcloudcron.a                       the SDK: cc_runtime and cc_lib in one archive
+#   lib/libcloudcron.a                       the SDK: cc_runtime, cc_schedule and cc_lib in one archive
 #   lib/libcloudcron.so*                     with -DCC_SDK_SHARED=ON, the same as a shared library
 #                                            exporting only cloudcron_* and cc_strerror
 #   lib/pkgconfig/cloudcron.pc               for pkg-config
@@ -14,10 +14,11 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 option(CC_SDK_SHARED "Also build and install the task SDK as a shared library" OFF)
 
-# One archive from the objects already built for cc_runtime and cc_lib, so
+# One archive from the objects already built for cc_runtime, cc_schedule (the
+# SDK checks schedule expressions before any call) and cc_lib, so
 # what is installed is exactly what the in-tree tasks and tests link.
-set_target_properties(cc_runtime cc_lib PROPERTIES POSITION_INDEPENDENT_CODE ON)
-add_library(cloudcron_sdk STATIC $<TARGET_OBJECTS:cc_runtime> $<TARGET_OBJECTS:cc_lib>)
+set_target_properties(cc_runtime cc_schedule cc_lib PROPERTIES POSITION_INDEPENDENT_CODE ON)
+add_library(cloudcron_sdk STATIC $<TARGET_OBJECTS:cc_runtime> $<TARGET_OBJECTS:cc_schedule> $<TARGET_OBJECTS:cc_lib>)
 set_target_properties(cloudcron_sdk PROPERTIES OUTPUT_NAME cloudcron EXPORT_NAME cloudcron
   PUBLIC_HEADER ${CMAKE_CURRENT_SOURCE_DIR}/include/cloudcron.h)
 target_include_directories(cloudcron_sdk PUBLIC
@@ -28,7 +29,7 @@ add_library(cloudcron::cloudcron ALIAS cloudcron_sdk)
 set(_cc_sdk_targets cloudcron_sdk)
 
 if(CC_SDK_SHARED)
-  add_library(cloudcron_sdk_shared SHARED $<TARGET_OBJECTS:cc_runtime> $<TARGET_OBJECTS:cc_lib>)
+  add_library(cloudcron_sdk_shared SHARED $<TARGET_OBJECTS:cc_runtime> $<TARGET_OBJECTS:cc_schedule> $<TARGET_OBJECTS:cc_lib>)
   set_target_properties(cloudcron_sdk_shared PROPERTIES OUTPUT_NAME cloudcron EXPORT_NAME shared
     VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}
     LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib)
