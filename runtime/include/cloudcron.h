@@ -51,7 +51,10 @@ enum {
   CC_ELIMIT = -7,    /* a configured limit was exceeded */
   CC_ETIMEOUT = -8,  /* a deadline passed */
   CC_ENET = -9,      /* a network transfer failed */
-  CC_EREMOTE = -10   /* a remote service answered with an error */
+  CC_EREMOTE = -10,  /* a remote service answered with an error */
+  CC_ECONFLICT = -11, /* the thing exists already, or changed under us */
+  CC_ETHROTTLED = -12, /* a service kept refusing for throttling, retries included */
+  CC_EQUOTA = -13    /* a service quota was reached */
 };
 /* A static, human-readable description of code; never NULL. */
 const char *cc_strerror(int code);
