@@ -631,15 +631,17 @@ int tpl_exec(tpl_rs *rs, const tpl_node *n) {
 }
 
 int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t) {
-  int rc = CC_ENOMEM;
-  if ((rs->arena = cc_arena_new()) && (rs->env = tpl_env_new(rs, 0, NULL, 1))) {
-    rs->at_top = 1;
-    rc = tpl_run(rs, t);
-  }
+  tpl_env root;
+  memset(&root, 0, sizeof root);
+  root.ctx = 1;
+  rs->env = &root;
+  rs->at_top = 1;
+  int rc = tpl_run(rs, t);
   tpl_pop_to(rs, 0);
   if (rs->vars != rs->inl) free(rs->vars);
   rs->vars = NULL;
   rs->capvars = 0;
+  rs->env = NULL;
   tpl_scope_free(rs);
   return rc;
 }
