@@ -98,8 +98,9 @@ typedef struct tpl_rs {
   tpl_obj **objs;           /* the registry: open addressing by J */
   size_t nobjs, capobjs;
   tpl_unit *unit;
-  const tpl_chain *chain;   /* the block running (super()), and its level */
+  const tpl_chain *chain;   /* the block running (super()), its level and */
   int level;
+  tpl_env *blk_outer;       /* the scope it sees */
   const tpl_val *slot;      /* E_SLOT's value */
   int at_top;               /* running a template's top level: binds grow its env */
   struct cc_tpl **loaded;   /* templates compiled during this render */
@@ -193,8 +194,9 @@ int tpl_exec(tpl_rs *rs, const tpl_node *n);
 int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth);
 /* Runs the template T as a unit in ENV (the scope already current). */
 int tpl_run(tpl_rs *rs, const struct cc_tpl *t);
-/* Runs level LEVEL of CHAIN (a block, or super()). */
-int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level);
+/* Runs level LEVEL of CHAIN (a block, or super()) in a scope whose outer
+ * scope is OUTER. */
+int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level, tpl_env *outer);
 /* Renders the root template. */
 int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t);
 

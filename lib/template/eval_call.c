@@ -69,7 +69,7 @@ static int S_enter(tpl_rs *rs, const tpl_node *n) {
 int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out) {
   const tpl_node *m = obj->node;
   const char *mname = obj->kind == TPL_OBJ_MACRO ? m->s : "caller";
-  int np = m->nnames, npos = 0, rc;
+  int np = m->nnames, npos = 0, rc, caller_arg = 0;
   json_t *varargs = NULL, *kwargs = NULL;
   int given[64] = {0}; /* the argument that fills each parameter, +1 */
   *out = tpl_undef(NULL);
@@ -81,7 +81,10 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
     }
     int k = 0;
     while (k < np && strcmp(m->names[k], n->kw[i])) k++;
-    if (k < np) {
+    if (k == np && !caller && (m->flags & TPL_F_CALLER) && !strcmp(n->kw[i], "caller")) {
+      /* caller=... given by hand: it is the caller. */
+      caller_arg = i + 1;
+    } else if (k < np) {
       if (given[k]) return tpl_fail(rs, n, CC_EINVAL, "macro '%s' got multiple values for argument '%s'", mname, n->kw[i]);
       given[k] = i + 1;
     } else if (!(m->flags & TPL_F_KWARGS)) {
@@ -96,6 +99,20 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
         json_decref(kwargs);
         return CC_ENOMEM;
       }
+    }
+  }
+  /* A call block's caller for a macro that doesn't use one: a keyword
+   * argument like any other (Jinja2 passes it so). */
+  if (caller && !(m->flags & TPL_F_CALLER)) {
+    if (!(m->flags & TPL_F_KWARGS)) {
+      json_decref(kwargs);
+      return tpl_fail(rs, n, CC_EINVAL,
+                      "macro '%s' was invoked with two values for the special caller argument. This is most likely a bug.",
+                      mname);
+    }
+    if ((!kwargs && !(kwargs = json_object())) || json_object_set(kwargs, "caller", caller->j)) {
+      json_decref(kwargs);
+      return CC_ENOMEM;
     }
   }
   if (npos > np) {
@@ -154,7 +171,8 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
     kwargs = NULL;
   }
   if (rc == CC_OK && (m->flags & TPL_F_CALLER))
-    rc = tpl_bind(rs, tpl_name_caller, caller ? tpl_ref(caller->j) : tpl_undef("No caller defined"));
+    rc = tpl_bind(rs, tpl_name_caller,
+                  caller ? tpl_ref(caller->j) : caller_arg ? tpl_dup(&args[caller_arg - 1]) : tpl_undef("No caller defined"));
   if (rc == CC_OK) rc = tpl_capture(rs, m->b, out);
   me->dead = 1;
 out:
@@ -248,7 +266,7 @@ static int S_global(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *ou
       return tpl_fail(rs, n, CC_EINVAL, "there is no parent block called '%s'.", rs->chain->name);
     cc_buf buf = CC_BUF_INIT, *saved = rs->out;
     rs->out = &buf;
-    rc = tpl_run_block(rs, n, rs->chain, rs->level + 1);
+    rc = tpl_run_block(rs, n, rs->chain, rs->level + 1, rs->blk_outer);
     rs->out = saved;
     if (rc == CC_OK) {
       *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
@@ -402,7 +420,13 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   } else if (f->kind == E_ATTR && f->a->kind == E_NAME) {
     if (!tpl_find_var(rs, f->a->s, &var, &j)) return 1;
     if (var && var->loop) return S_loop_method(rs, n, (tpl_loop *)var->loop, out);
-    if (!(o = tpl_obj_of(rs, var ? var->v.j : j))) return 1;
+    json_t *base = var ? var->v.j : j;
+    if (!(o = tpl_obj_of(rs, base))) {
+      /* A macro kept in a dict (kwargs.caller()). */
+      json_t *mj = json_is_object(base) ? json_object_get(base, f->s) : NULL;
+      if (!mj || !(o = tpl_obj_of(rs, mj)) || (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER)) return 1;
+      goto call;
+    }
     if (o->kind == TPL_OBJ_CYCLER) {
       size_t len = json_array_size(o->items);
       if (!strcmp(f->s, "next")) {
@@ -428,6 +452,7 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   } else {
     return 1;
   }
+call:
   if ((rc = tpl_eval_args(rs, n, args))) return rc;
   rc = tpl_call_macro(rs, n, o, args, NULL, out);
   tpl_drop_args(args, n->n);

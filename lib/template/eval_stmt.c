@@ -287,7 +287,11 @@ static int S_callblock(tpl_rs *rs, const tpl_node *n) {
 /* Captures BODY and applies the filter chain F (over an E_SLOT) to it. */
 static int S_filtered(tpl_rs *rs, const tpl_node *body, const tpl_node *f, tpl_val *out) {
   tpl_val b;
+  S_frame fr;
+  /* The body is a scope of its own: what it sets stays there. */
+  S_push(rs, &fr, NULL, 0);
   int rc = tpl_capture(rs, body, &b);
+  S_pop(rs, &fr);
   if (rc || !f) {
     *out = b;
     return rc;
@@ -460,26 +464,27 @@ static int S_add_blocks(tpl_rs *rs, tpl_unit *u, const struct cc_tpl *t) {
   return CC_OK;
 }
 
-int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level) {
+int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level, tpl_env *outer) {
   const tpl_node *b = chain->v[level].node;
   const struct cc_tpl *t = chain->v[level].tpl, *oldt = rs->tpl;
   const tpl_chain *oldc = rs->chain;
+  tpl_env *oldo = rs->blk_outer, *e;
   int oldl = rs->level, rc;
   S_frame f;
   if (b->flags & TPL_F_REQUIRED) return tpl_fail(rs, at, CC_EINVAL, "Required block '%s' not found.", b->s);
-  tpl_env *outer = (b->flags & TPL_F_SCOPED) ? tpl_env_snapshot(rs) : rs->unit->env, *e;
-  if (!outer || !(e = tpl_env_new(rs, rs->nvars, outer, rs->unit->env->ctx))) return CC_ENOMEM;
+  if (!(e = tpl_env_new(rs, rs->nvars, outer, rs->unit->env->ctx))) return CC_ENOMEM;
   S_push(rs, &f, e, 0);
   tpl_use(rs, t);
   rs->chain = chain;
   rs->level = level;
+  rs->blk_outer = outer;
   rc = tpl_exec(rs, b->b);
   S_pop(rs, &f);
   e->dead = 1;
-  if (b->flags & TPL_F_SCOPED) outer->dead = 1;
   tpl_use(rs, oldt);
   rs->chain = oldc;
   rs->level = oldl;
+  rs->blk_outer = oldo;
   return rc;
 }
 
@@ -494,7 +499,14 @@ static int S_block(tpl_rs *rs, const tpl_node *n) {
     one.v[0].tpl = rs->tpl;
     c = &one;
   }
-  return tpl_run_block(rs, n, c, 0);
+  /* The placing tag decides what the block sees: with `scoped`, the
+   * scope around it (whichever template's definition runs). */
+  if (!(n->flags & TPL_F_SCOPED)) return tpl_run_block(rs, n, c, 0, rs->unit->env);
+  tpl_env *outer = tpl_env_snapshot(rs);
+  if (!outer) return CC_ENOMEM;
+  int rc = tpl_run_block(rs, n, c, 0, outer);
+  outer->dead = 1;
+  return rc;
 }
 
 int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
