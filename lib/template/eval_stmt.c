@@ -232,6 +232,7 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
   json_t *j;
   tpl_val v;
   int rc;
+  if (n->b) return tpl_fail(rs, n, CC_EINVAL, "a block set cannot assign a namespace attribute");
   tpl_find_var(rs, n->s, &var, &j);
   tpl_obj *o = tpl_obj_of(rs, var ? var->v.j : j);
   if (!o || o->kind != TPL_OBJ_NAMESPACE)
