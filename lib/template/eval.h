@@ -16,6 +16,8 @@
  * budget is max_depth times this; a macro call costs TPL_CALL_DEPTH. */
 #define TPL_EXPR_DEPTH_FACTOR 16
 #define TPL_CALL_DEPTH 16
+/* Capture buffers a render keeps (tpl_capture's first levels). */
+#define TPL_CAPS 4
 
 /* A for loop's position, behind its lazy `loop` variable. */
 typedef struct tpl_loop {
@@ -103,6 +105,8 @@ typedef struct tpl_rs {
   tpl_env *blk_outer;       /* the scope it sees */
   const tpl_val *slot;      /* E_SLOT's value */
   int at_top;               /* running a template's top level: binds grow its env */
+  cc_buf caps[TPL_CAPS];    /* tpl_capture's buffers (max 0: not made yet) */
+  int ncaps;                /* captures running */
   struct cc_tpl **loaded;   /* templates compiled during this render */
   size_t nloaded;
   tpl_names names;          /* their names (the parent: the root's) */

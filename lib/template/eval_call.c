@@ -16,17 +16,26 @@ static long long S_int(const json_t *j) {
 }
 
 int tpl_capture(tpl_rs *rs, const tpl_node *body, tpl_val *out) {
-  cc_buf buf = CC_BUF_INIT, *saved = rs->out;
-  rs->out = &buf;
+  /* The buffers of the first levels of nesting are kept for the render
+   * (a macro called per row allocates no buffer). */
+  int lvl = rs->ncaps++;
+  cc_buf own = CC_BUF_INIT, *buf = lvl < TPL_CAPS ? &rs->caps[lvl] : &own, *saved = rs->out;
+  if (lvl < TPL_CAPS && !buf->max) {
+    cc_buf fresh = CC_BUF_INIT;
+    *buf = fresh;
+  }
+  cc_buf_truncate(buf, 0);
+  rs->out = buf;
   int rc = tpl_exec(rs, body);
   rs->out = saved;
+  rs->ncaps--;
   *out = tpl_undef(NULL);
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+    *out = tpl_own(json_stringn(buf->ptr ? buf->ptr : "", buf->len));
     out->safe = (unsigned char)rs->autoescape;
     if (!out->j) rc = CC_ENOMEM;
   }
-  cc_buf_free(&buf);
+  cc_buf_free(&own);
   return rc;
 }
 

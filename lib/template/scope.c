@@ -178,6 +178,7 @@ void tpl_scope_free(tpl_rs *rs) {
     }
   free(rs->objs);
   rs->objs = NULL;
+  for (int i = 0; i < TPL_CAPS; i++) cc_buf_free(&rs->caps[i]);
   rs->nobjs = rs->capobjs = 0;
   cc_arena_free(rs->arena);
   rs->arena = NULL;
