@@ -409,6 +409,28 @@ static int S_loop_method(tpl_rs *rs, const tpl_node *n, tpl_loop *l, tpl_val *ou
   return rc;
 }
 
+/* self.NAME(): the block NAME rendered again (its most derived
+ * definition), as a string. */
+static int S_self_block(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *out) {
+  const tpl_chain *c = NULL;
+  int rc;
+  for (int i = 0; rs->unit && i < rs->unit->nblocks; i++)
+    if (!strcmp(rs->unit->blocks[i].name, name)) c = &rs->unit->blocks[i];
+  if (!c) return tpl_fail(rs, n, CC_EINVAL, "'TemplateReference' object has no attribute '%s'", name);
+  if (n->n) return tpl_fail(rs, n, CC_EINVAL, "a block takes no arguments");
+  cc_buf buf = CC_BUF_INIT, *saved = rs->out;
+  rs->out = &buf;
+  rc = tpl_run_block(rs, n, c, 0, rs->unit->env);
+  rs->out = saved;
+  if (rc == CC_OK) {
+    *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+    out->safe = (unsigned char)rs->autoescape;
+    if (!out->j) rc = CC_ENOMEM;
+  }
+  cc_buf_free(&buf);
+  return rc;
+}
+
 int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   const tpl_node *f = n->a;
   tpl_var *var;
@@ -427,7 +449,7 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     }
     if (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER) return 1;
   } else if (f->kind == E_ATTR && f->a->kind == E_NAME) {
-    if (!tpl_find_var(rs, f->a->s, &var, &j)) return 1;
+    if (!tpl_find_var(rs, f->a->s, &var, &j)) return strcmp(f->a->s, "self") ? 1 : S_self_block(rs, n, f->s, out);
     if (var && var->loop) return S_loop_method(rs, n, (tpl_loop *)var->loop, out);
     json_t *base = var ? var->v.j : j;
     if (!(o = tpl_obj_of(rs, base))) {
