@@ -89,13 +89,15 @@ static int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
 int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   int rc;
   size_t before = rs->out->len;
-  if (rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) {
+  int obj = v->j && json_is_object(v->j) && rs->nobjs; /* maybe a macro or namespace */
+  if ((rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) || obj) {
     if (json_is_string(v->j)) {
       rc = tpl_escape(rs->out, json_string_value(v->j), json_string_length(v->j));
     } else {
       cc_buf t = CC_BUF_INIT;
-      rc = tpl_str(&t, v->j);
-      if (rc == CC_OK) rc = tpl_escape(rs->out, t.ptr ? t.ptr : "", t.len);
+      if ((rc = obj ? tpl_obj_str(rs, v->j, &t) : 1) == 1) rc = tpl_str(&t, v->j);
+      if (rc == CC_OK && (!rs->autoescape || v->safe)) rc = cc_buf_add(rs->out, t.ptr ? t.ptr : "", t.len);
+      else if (rc == CC_OK) rc = tpl_escape(rs->out, t.ptr ? t.ptr : "", t.len);
       cc_buf_free(&t);
     }
     if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;

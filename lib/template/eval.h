@@ -173,6 +173,9 @@ tpl_env *tpl_env_snapshot(tpl_rs *rs);
 tpl_obj *tpl_obj_new(tpl_rs *rs, json_t *j, int kind);
 /* The registered object J is, or NULL. */
 tpl_obj *tpl_obj_of(const tpl_rs *rs, const json_t *j);
+/* Appends str(J) when J is a macro (<Macro 'name'>) or a namespace
+ * (<Namespace {...}>), as Jinja2 prints them; 1 for anything else. */
+int tpl_obj_str(const tpl_rs *rs, const json_t *j, cc_buf *b);
 /* Releases the render's scopes and objects. */
 void tpl_scope_free(tpl_rs *rs);
 

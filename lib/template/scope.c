@@ -183,3 +183,14 @@ void tpl_scope_free(tpl_rs *rs) {
   cc_arena_free(rs->arena);
   rs->arena = NULL;
 }
+
+int tpl_obj_str(const tpl_rs *rs, const json_t *j, cc_buf *b) {
+  const tpl_obj *o = tpl_obj_of(rs, j);
+  if (!o || (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER && o->kind != TPL_OBJ_NAMESPACE)) return 1;
+  if (o->kind == TPL_OBJ_NAMESPACE) {
+    int rc = cc_buf_puts(b, "<Namespace ");
+    if (rc == CC_OK) rc = tpl_str(b, j);
+    return rc ? rc : cc_buf_putc(b, '>');
+  }
+  return cc_buf_printf(b, "<Macro '%s'>", json_string_value(json_object_get(j, "name")));
+}
