@@ -150,7 +150,7 @@ int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tp
 
 int tpl_filter(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
   *out = tpl_undef(NULL);
-  if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No filter named '%s'.", n->s);
+  if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No filter named '%s' found.", n->s); /* as Jinja2 at render time */
   return tpl_filter_call(rs, n->def, n, in, args, out);
 }
 
@@ -220,7 +220,10 @@ int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
 
 json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
   json_t *k = item;
-  if (attr) {
+  if (attr && json_is_object(k) && !strchr(attr, '.')) {
+    /* The common case, one name: no copy of the path. */
+    if (!(k = json_object_get(k, attr))) return NULL;
+  } else if (attr) {
     /* Dotted paths and integer parts, as make_attrgetter splits them. */
     char part[256];
     const char *p = attr;

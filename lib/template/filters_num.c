@@ -22,7 +22,6 @@ TPL_FILTER(tpl_f_default) {
     return CC_OK;
   }
   if (!a[0]) return tpl_f_strout(out, "", 0, 0);
-  if (!a[0]->j && rs->strict) return tpl_fail_undef(rs, n, a[0]);
   *out = tpl_dup(a[0]);
   return CC_OK;
 }
@@ -54,7 +53,6 @@ TPL_FILTER(tpl_f_format) {
     }
     if (kw ? json_object_set_new(arg, n->kw[i], v) : json_array_append_new(arg, v)) rc = CC_ENOMEM;
   }
-  if (rc == CC_OK && !kw) rc = tpl_tuple_mark(arg, TPL_TUPLE);
   if (rc == CC_OK) {
     tpl_val av = tpl_ref(arg);
     rc = tpl_format(rs, n, &fmt, &av, !kw, out);

@@ -23,7 +23,7 @@ TPL_FILTER(tpl_f_map) {
   json_t *items, *r;
   int rc, nomem = 0;
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if ((rc = tpl_items(rs, n, in, &items))) return rc;
   if (!(r = json_array())) {
     json_decref(items);
     return CC_ENOMEM;
@@ -98,7 +98,7 @@ static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *a
     sub = S_sub(n, tname, skip + 1);
   }
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if ((rc = tpl_items(rs, n, in, &items))) return rc;
   if (!(r = json_array())) {
     json_decref(items);
     return CC_ENOMEM;
@@ -163,7 +163,7 @@ TPL_FILTER(tpl_f_groupby) {
   const json_t *dflt = a[1] && a[1]->j && !json_is_null(a[1]->j) ? a[1]->j : NULL;
   int lower = !tpl_f_truthy(a[2], 0);
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if ((rc = tpl_items(rs, n, in, &items))) return rc;
   /* Each item paired with its key (the default filled in), then sorted
    * on the key: ("key", item) pairs sort on item 0. */
   if (!(keyed = json_array())) rc = CC_ENOMEM;

@@ -10,11 +10,11 @@
 
 #define UNUSED (void)a, (void)args
 
-/* The input's items as a new array of our own; strict mode refuses an
- * undefined input. */
+/* The input's items (shared with the input when it is a list: read
+ * only); strict mode refuses an undefined input. */
 static int S_items(tpl_rs *rs, const tpl_node *n, const tpl_val *in, json_t **items) {
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  return tpl_f_items(rs, n, in, items);
+  return tpl_items(rs, n, in, items);
 }
 
 static int S_first_last(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out, int last) {
@@ -40,7 +40,7 @@ TPL_FILTER(tpl_f_last) {
 TPL_FILTER(tpl_f_list) {
   UNUSED;
   json_t *items;
-  int rc = S_items(rs, n, in, &items);
+  int rc = !in->j && rs->strict ? tpl_fail_undef(rs, n, in) : tpl_f_items(rs, n, in, &items); /* a new list */
   if (rc == CC_OK) *out = tpl_own(items);
   return rc;
 }
@@ -229,7 +229,7 @@ TPL_FILTER(tpl_f_join) {
   char abuf[32];
   const char *attr = NULL;
   int rc = tpl_f_attr(rs, n, a[1], abuf, sizeof abuf, &attr), nomem = 0;
-  if (rc || (rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if (rc || (rc = tpl_items(rs, n, in, &items))) return rc;
   tpl_val d = a[0] ? *a[0] : tpl_undef(NULL);
   cc_buf b = CC_BUF_INIT, ds = CC_BUF_INIT;
   if (a[0] && (rc = tpl_to_buf(rs, n, &d, &ds))) goto out;

@@ -475,8 +475,8 @@ static size_t S_prefix(const char *s, size_t len, size_t k) {
   return i;
 }
 
-/* Appends textwrap.wrap(LINE) joined by WRAP; *ANY set once a line was
- * written (the caller joins paragraphs by WRAP too). */
+/* Appends textwrap.wrap(LINE, WIDTH) joined by WRAP (the caller joins
+ * the paragraphs by WRAP too). */
 static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw, int hy, const char *wrap, size_t wl) {
   S_chunk *c;
   size_t nc, top = 0, nlines = 0;
@@ -488,7 +488,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
     cc_buf_truncate(&cur, 0);
     /* Whitespace opening a line is dropped, but at the very start. */
     if (c[top].ws && nlines) top++;
-    size_t first = top, last_ws = 0, ncur = 0;
+    size_t last_ws = 0, ncur = 0;
     while (top < nc && curlen + c[top].cps <= width) {
       if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
       curlen += c[top].cps;
@@ -516,7 +516,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         size_t eb = S_prefix(c[top].s, c[top].len, end);
         if ((rc = cc_buf_add(&cur, c[top].s, eb))) break;
         if (eb) {
-          last_ws = 0;
+          last_ws = c[top].ws;
           ncur++;
         }
         c[top].s += eb;
@@ -529,7 +529,6 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         top++;
       }
     }
-    (void)first;
     /* Whitespace closing a line is dropped. */
     if (ncur && last_ws) {
       size_t k = cur.len;

@@ -28,7 +28,9 @@ static int S_parse_spec(const char *s, size_t l, S_fs *f, char *err, size_t el) 
   f->fl = 1;
   f->width = -1;
   size_t k = l ? tpl_utf8_seq(s, l) : 0;
+  int fill_given = 0;
   if (k && k < l && strchr("<>=^", s[k])) {
+    fill_given = 1;
     f->fill = s;
     f->fl = k;
     f->align = s[k];
@@ -63,11 +65,12 @@ static int S_parse_spec(const char *s, size_t l, S_fs *f, char *err, size_t el) 
     snprintf(err, el, "Invalid format specifier '%.*s'", (int)l, s);
     return CC_EINVAL;
   }
-  if (f->zero && !f->align) {
-    f->align = '=';
+  /* 0: zeros fill (unless a fill was given), after the sign by default. */
+  if (f->zero && !fill_given) {
     f->fill = "0";
     f->fl = 1;
   }
+  if (f->zero && !f->align) f->align = '=';
   return CC_OK;
 }
 
@@ -160,16 +163,42 @@ static int S_fmt_float(cc_buf *b, const S_fs *f, double v, char *err, size_t el)
     rc = cc_buf_puts(&d, isnan(a) ? "nan" : "inf");
   } else if (t == 0 && !f->prec_set) {
     rc = tpl_fmt_float(&d, a);
+  } else if (t == 0) {
+    /* Like 'g', but scientific from exponent p - 1 on, and fixed
+     * notation keeps a digit after the point. */
+    long long p = prec ? prec : 1;
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", (int)(p - 1), a);
+    int x = atoi(strchr(tmp, 'e') + 1);
+    if (x >= -4 && x < p - 1) {
+      int nn = snprintf(NULL, 0, "%.*f", (int)(p - 1 - x), a);
+      char *fx = malloc((size_t)nn + 1);
+      if (!fx) return CC_ENOMEM;
+      snprintf(fx, (size_t)nn + 1, "%.*f", (int)(p - 1 - x), a);
+      size_t fl = strlen(fx);
+      if (strchr(fx, '.') && !f->alt)
+        while (fl > 1 && fx[fl - 1] == '0') fl--;
+      if (fx[fl - 1] == '.') fl++; /* keep one digit: the 0 */
+      rc = cc_buf_add(&d, fx, fl);
+      free(fx);
+    } else {
+      char *e = strchr(tmp, 'e');
+      size_t ml = (size_t)(e - tmp);
+      if (memchr(tmp, '.', ml) && !f->alt) {
+        while (ml > 1 && tmp[ml - 1] == '0') ml--;
+        if (tmp[ml - 1] == '.') ml--;
+      }
+      rc = cc_buf_add(&d, tmp, ml);
+      if (rc == CC_OK) rc = cc_buf_puts(&d, e);
+    }
   } else {
-    char fmt[48], conv = t == 0 || t == 'n' ? 'g' : pct ? 'f' : t;
-    snprintf(fmt, sizeof fmt, "%%%s.%lld%c", f->alt ? "#" : "", t == 0 && prec == 0 ? 1LL : prec, conv);
+    char fmt[48], conv = t == 'n' ? 'g' : pct ? 'f' : t;
+    snprintf(fmt, sizeof fmt, "%%%s.%lld%c", f->alt ? "#" : "", prec, conv);
     int nn = snprintf(NULL, 0, fmt, a);
     char *tmp = malloc((size_t)nn + 1);
     if (!tmp) return CC_ENOMEM;
     snprintf(tmp, (size_t)nn + 1, fmt, a);
     rc = cc_buf_add(&d, tmp, (size_t)nn);
-    /* No type: fixed notation keeps one digit after the point. */
-    if (rc == CC_OK && t == 0 && !strchr(tmp, '.') && !strchr(tmp, 'e')) rc = cc_buf_puts(&d, ".0");
     free(tmp);
   }
   if (rc == CC_OK && pct) rc = cc_buf_putc(&d, '%');

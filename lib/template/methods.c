@@ -127,12 +127,8 @@ static int S_split(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_v
         while (i < l && S_pyws(s + i, l - i, &k)) i += k;
         if (i >= l) break;
         if (maxsplit >= 0 && done >= maxsplit) {
-          size_t e = l;
-          while (e > i) {
-            /* trailing whitespace stays, as in Python */
-            break;
-          }
-          rc = S_append_str(a, s + i, e - i);
+          /* The rest, trailing whitespace included, as in Python. */
+          rc = S_append_str(a, s + i, l - i);
           break;
         }
         size_t j = i;

@@ -91,8 +91,47 @@ static int S_unquote(const tpl_tok *t, char **out, size_t *olen) {
       case '\\': b[o++] = '\\'; break;
       case '\'': b[o++] = '\''; break;
       case '"': b[o++] = '"'; break;
-      case '0': b[o++] = '\0'; break;
+      case 'a': b[o++] = '\a'; break;
+      case 'b': b[o++] = '\b'; break;
+      case 'f': b[o++] = '\f'; break;
+      case 'v': b[o++] = '\v'; break;
       case '\n': break;
+      case 'x': case 'u': case 'U': case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+        /* Python's unicode-escape: \ooo, \xhh, \uhhhh, \Uhhhhhhhh. */
+        int oct = e >= '0' && e <= '7', want = oct ? 3 : e == 'x' ? 2 : e == 'u' ? 4 : 8, got = 0;
+        unsigned long cp = oct ? (unsigned long)(e - '0') : 0;
+        if (oct) got = 1;
+        while (got < want && i + 2 < t->len) {
+          char h = t->s[i + 1];
+          int v = oct ? (h >= '0' && h <= '7' ? h - '0' : -1)
+                      : (h >= '0' && h <= '9') ? h - '0' : ((h | 32) >= 'a' && (h | 32) <= 'f') ? (h | 32) - 'a' + 10 : -1;
+          if (v < 0) break;
+          cp = cp * (oct ? 8 : 16) + (unsigned long)v;
+          got++;
+          i++;
+        }
+        if (!oct && got < want) { /* malformed: kept as written */
+          b[o++] = '\\';
+          b[o++] = e;
+          break;
+        }
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) cp = 0xFFFD;
+        if (cp < 0x80) b[o++] = (char)cp;
+        else if (cp < 0x800) {
+          b[o++] = (char)(0xC0 | (cp >> 6));
+          b[o++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+          b[o++] = (char)(0xE0 | (cp >> 12));
+          b[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+          b[o++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+          b[o++] = (char)(0xF0 | (cp >> 18));
+          b[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+          b[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+          b[o++] = (char)(0x80 | (cp & 0x3F));
+        }
+        break;
+      }
       default: b[o++] = '\\'; b[o++] = e; break;
       }
     } else {

@@ -326,6 +326,6 @@ int tpl_test_call(tpl_rs *rs, const tpl_tdef *def, const tpl_node *n, const tpl_
 
 int tpl_test(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, int *res) {
   *res = 0;
-  if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No test named '%s'.", n->s);
+  if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No test named '%s' found.", n->s); /* as Jinja2 at render time */
   return tpl_test_call(rs, n->def, n, in, args, res);
 }

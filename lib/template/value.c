@@ -183,29 +183,14 @@ static int S_fmt_float_fast(cc_buf *b, double d) {
 }
 
 int tpl_fmt_float(cc_buf *b, double d) {
-  char tmp[64];
   if (isnan(d)) return cc_buf_puts(b, "nan");
   if (isinf(d)) return cc_buf_puts(b, d < 0 ? "-inf" : "inf");
   int f = S_fmt_float_fast(b, d);
   if (f) return f < 0 ? f : CC_OK;
-  /* Shortest digits that read back to D, as Python's repr does. Any
-   * decimal of up to 15 digits that reads back to D is what rounding D to
-   * 15 digits gives (doubles carry more than 15), so trying 15, 16 and 17
-   * digits and dropping trailing zeros finds the shortest. */
-  int prec;
-  /* Subnormals carry fewer digits: search them from 1. */
-  for (prec = fabs(d) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
-    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-    if (strtod(tmp, NULL) == d) break;
-  }
-  /* tmp is d.ddde[+-]XX; split mantissa digits and exponent. */
+  /* Shortest digits that read back to D, as Python's repr does. */
   char digits[32];
-  int nd = 0, neg = tmp[0] == '-';
-  const char *q = tmp + neg;
-  for (; *q && *q != 'e'; q++)
-    if (*q >= '0' && *q <= '9') digits[nd++] = *q;
-  int exp = atoi(q + 1);
-  while (nd > 1 && digits[nd - 1] == '0') nd--;
+  int exp, neg = signbit(d) != 0;
+  int nd = d == 0 ? (digits[0] = '0', exp = 0, 1) : tpl_shortest(d, digits, &exp);
   cc_buf o = CC_BUF_INIT;
   int rc = CC_OK;
   if (neg) rc |= cc_buf_putc(&o, '-');

@@ -105,6 +105,10 @@ double tpl_num(const json_t *j);
 
 /* Appends Python's repr of the double D ("2.0", "1e+16", "inf"). */
 int tpl_fmt_float(cc_buf *b, double d);
+/* The shortest decimal digits of the finite nonzero D (its sign aside)
+ * that read back to D (dtoa.c): the digit count (at most 17) in DIGITS,
+ * and the decimal exponent of the first digit in *EXP10 (d.ddd x 10^E). */
+int tpl_shortest(double d, char *digits, int *exp10);
 /* Appends the integer V in decimal. */
 int tpl_fmt_int(cc_buf *b, long long v);
 /* Appends str(J) as Python prints it (strings raw, containers as repr). */
