@@ -72,6 +72,7 @@ typedef struct tpl_unit {
   int nblocks;
   tpl_env *env;                 /* its top-level scope */
   const struct cc_tpl *parent;  /* set by extends */
+  const tpl_node *ext_at;       /* the extends tag */
   cc_buf *saved_out;            /* the output while extends discards */
   cc_buf discard;
 } tpl_unit;

@@ -434,6 +434,7 @@ static int S_extends(tpl_rs *rs, const tpl_node *n) {
   tpl_val_drop(&name);
   if (rc) return rc;
   u->parent = t;
+  u->ext_at = n;
   u->saved_out = rs->out;
   rs->out = &u->discard;
   return CC_OK;
@@ -524,8 +525,15 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   tpl_use(rs, t);
   rc = S_add_blocks(rs, &u, t);
   if (rc == CC_OK) rc = tpl_exec(rs, t->ast.root);
-  while (rc == CC_OK && u.parent) {
+  for (int hops = 0; rc == CC_OK && u.parent; hops++) {
     const struct cc_tpl *p = u.parent;
+    /* A template that extends itself, directly or not, never ends. */
+    if (hops == (int)(sizeof u.blocks->v / sizeof u.blocks->v[0])) {
+      rs->out = u.saved_out;
+      u.saved_out = NULL;
+      rc = tpl_fail(rs, u.ext_at, CC_ELIMIT, "templates extend each other more than %d deep", hops);
+      break;
+    }
     u.parent = NULL;
     rs->out = u.saved_out;
     u.saved_out = NULL;
