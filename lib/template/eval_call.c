@@ -71,6 +71,10 @@ static void S_restore(tpl_rs *rs, const S_saved *s) {
 static int S_enter(tpl_rs *rs, const tpl_node *n) {
   if (rs->depth + TPL_CALL_DEPTH >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+  /* Calls count as iterations: a macro calling itself twice per level
+   * would otherwise run for ever within the depth limit. */
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, n, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   rs->depth += TPL_CALL_DEPTH;
   return CC_OK;
 }

@@ -359,6 +359,8 @@ static int S_include(tpl_rs *rs, const tpl_node *n) {
   const struct cc_tpl *t;
   tpl_val name;
   S_frame f;
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, n, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   int rc = S_find(rs, n, &t, &name);
   if (rc == CC_OK && !t && !(n->flags & TPL_F_IGNORE_MISSING)) rc = S_not_found(rs, n, &name);
   tpl_val_drop(&name);
@@ -380,6 +382,8 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
   const struct cc_tpl *t;
   tpl_val name;
   S_frame f;
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, n, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   int rc = S_find(rs, n, &t, &name);
   if (rc == CC_OK && !t) rc = S_not_found(rs, n, &name);
   tpl_val_drop(&name);
@@ -412,7 +416,7 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
 }
 
 static int S_import(tpl_rs *rs, const tpl_node *n) {
-  tpl_obj *m;
+  tpl_obj *m = NULL;
   int rc = S_module(rs, n, &m);
   if (rc) return rc;
   if (n->kind == N_IMPORT) return tpl_bind(rs, n->s, tpl_ref(m->j));
@@ -468,6 +472,8 @@ static int S_add_blocks(tpl_rs *rs, tpl_unit *u, const struct cc_tpl *t) {
 
 int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level, tpl_env *outer) {
   const tpl_node *b = chain->v[level].node;
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, at, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   const struct cc_tpl *t = chain->v[level].tpl, *oldt = rs->tpl;
   const tpl_chain *oldc = rs->chain;
   tpl_env *oldo = rs->blk_outer, *e;

@@ -265,6 +265,12 @@ static void iteration_limit_is_elimit(void **state) {
   S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 21, "loop iterations exceed the limit of 10");
   S_run(&r, "i.txt", "{{ range(11)|list }}", &o, "{}");
   S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 9, "range exceeds the iteration limit of 10");
+  /* Macro calls count too: a macro calling itself twice per level would
+   * otherwise run for ever within the depth limit. */
+  S_run(&r, "i.txt", "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(2) }}", &o, "{}");
+  S_expect_ok(&r, "");
+  S_run(&r, "i.txt", "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}", NULL, "{}");
+  S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 31, "loop iterations and calls exceed the limit of 1000000");
   /* The default is 1,000,000: range(10**9) stops quickly. */
   S_run(&r, "i.txt", "{% for i in range(1000000000) %}{% endfor %}", NULL, "{}");
   S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 18, "iteration limit of 1000000");

@@ -45,7 +45,8 @@ typedef struct cc_tpl_opts {
   int autoescape;        /* CC_TPL_AUTOESCAPE_*; BY_NAME: on for .html .htm .xml (any case) */
   int strict;            /* nonzero: any use of an undefined value is an error */
   size_t max_output;     /* bytes; 0 = 16 MiB */
-  size_t max_iterations; /* loop iterations per render, all loops; 0 = 1,000,000 */
+  size_t max_iterations; /* loop iterations, macro calls, includes, imports and
+                            blocks per render, all together; 0 = 1,000,000 */
   int max_depth;         /* nesting of blocks and expressions; 0 = 64 */
   /* The loader of include/import/from/extends. With neither set the
    * template has none and such a tag is a compile error (templates given
