@@ -47,7 +47,8 @@ struct tpl_env {
  * joiners and imported modules are JSON objects known to the render's
  * object registry (which holds a reference to each until the render
  * ends), so they travel as ordinary values. */
-enum { TPL_OBJ_MACRO = 1, TPL_OBJ_CALLER, TPL_OBJ_NAMESPACE, TPL_OBJ_CYCLER, TPL_OBJ_JOINER, TPL_OBJ_MODULE };
+enum { TPL_OBJ_MACRO = 1, TPL_OBJ_CALLER, TPL_OBJ_NAMESPACE, TPL_OBJ_CYCLER, TPL_OBJ_JOINER, TPL_OBJ_MODULE,
+       TPL_OBJ_SCOPE /* a finished module's top-level names (never a value) */ };
 typedef struct tpl_obj {
   json_t *j;
   int kind;

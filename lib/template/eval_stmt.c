@@ -397,20 +397,28 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
   rc = tpl_run(rs, t);
   rs->out = saved;
   cc_buf_free(&discard);
-  json_t *ex = rc ? NULL : json_object();
-  if (!rc && !ex) rc = CC_ENOMEM;
+  /* Its top-level names: all of them stay the scope of its macros; those
+   * not starting with '_' are the module's exports. */
+  json_t *glob = rc ? NULL : json_object(), *ex = rc ? NULL : json_object();
+  if (!rc && (!glob || !ex)) rc = CC_ENOMEM;
   for (size_t i = e->lo; i < rs->nvars && rc == CC_OK; i++) {
     const tpl_var *v = &rs->vars[i];
-    if (v->name[0] != '_' && v->v.j && json_object_set(ex, v->name, v->v.j)) rc = CC_ENOMEM;
+    if (v->v.j && (json_object_set(glob, v->name, v->v.j) || (v->name[0] != '_' && json_object_set(ex, v->name, v->v.j))))
+      rc = CC_ENOMEM;
   }
   S_pop(rs, &f);
   if (outer) outer->dead = 1;
   if (rc) {
+    json_decref(glob);
     json_decref(ex);
     return rc;
   }
+  if (!tpl_obj_new(rs, glob, TPL_OBJ_SCOPE)) {
+    json_decref(ex);
+    return CC_ENOMEM;
+  }
   if (!(*out = tpl_obj_new(rs, ex, TPL_OBJ_MODULE))) return CC_ENOMEM;
-  e->obj = ex;
+  e->obj = glob;
   e->dead = 1;
   return CC_OK;
 }
