@@ -55,7 +55,8 @@ typedef struct cc_tpl_opts {
    * FileSystemLoader); borrowed, copied by cc_tpl_compile. LOAD: a
    * callback, used instead of ROOT when set; LOAD_DATA is borrowed and
    * must outlive the template (a name that is not a literal is loaded
-   * when the render reaches it). */
+   * when the render reaches it, on the rendering thread: renders that
+   * share a template may call LOAD at the same time). */
   const char *root;
   cc_tpl_load_fn load;
   void *load_data;
