@@ -36,6 +36,8 @@ BEYOND_SCHEMA = {
     "schedule-cron-errors": "cron fields follow EventBridge's rules",
     "timezone-errors": "time zones must exist in the tz database",
     "template-syntax-errors": "templates must parse",
+    "template-loader-errors": "templates must parse and the templates they include must exist",
+    "template-unknown-filter-test": "templates' filter and test names must exist",
     "yaml-alias-bomb": "aliases may not expand past the loader's budget",
     "yaml-too-deep": "values may not nest deeper than 64 levels",
 }
