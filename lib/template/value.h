@@ -80,7 +80,8 @@ static inline int tpl_buf_add(cc_buf *b, const char *s, size_t len) {
 /* Tuples. JSON has no tuple, so a tuple is a JSON array that the running
  * render registered as one (a registry per thread, between
  * tpl_tuples_begin and tpl_tuples_end, holding a reference to each so no
- * address is reused while it is known). Tuples print as Python prints
+ * address is reused while it is known; tuples nothing else holds are
+ * dropped when it grows). Tuples print as Python prints
  * them: ('a', 1), (1,). A group of groupby is a tuple (grouper, list)
  * whose items are also its attributes .grouper and .list. */
 enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
