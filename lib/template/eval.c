@@ -519,6 +519,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
     if (v) {
       /* A part of a borrowed value lives as long as the value. */
       *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+      tpl_val_fix_safe(out);
       return CC_OK;
     }
   } else if (attr && json_is_array(o) && tpl_tuple_kind(o) == TPL_GROUP && (!strcmp(attr, "grouper") || !strcmp(attr, "list"))) {
@@ -533,6 +534,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
       if (i >= 0 && i < len) {
         json_t *v = json_array_get(o, (size_t)i);
         *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+        tpl_val_fix_safe(out);
         return CC_OK;
       }
     } else {
@@ -739,7 +741,7 @@ static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       else rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "an undefined value cannot be stored in a list");
       break;
     }
-    if (json_array_append_new(a, tpl_val_take(&v))) rc = CC_ENOMEM;
+    if (json_array_append_new(a, tpl_val_store(&v))) rc = CC_ENOMEM;
   }
   if (rc) {
     json_decref(a);
@@ -766,7 +768,7 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       break;
     }
     if (!v.j) rc = tpl_fail(rs, n->kids[i + 1], CC_EINVAL, "an undefined value cannot be stored in a dict");
-    else if (json_object_set_new(o, json_string_value(k.j), tpl_val_take(&v))) rc = CC_ENOMEM;
+    else if (json_object_set_new(o, json_string_value(k.j), tpl_val_store(&v))) rc = CC_ENOMEM;
     tpl_val_drop(&k);
   }
   if (rc) {
@@ -1030,8 +1032,11 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   if (got != (size_t)n->nnames) {
     rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)n->nnames ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", n->nnames, got);
   } else {
-    for (int i = 0; i < n->nnames && rc == CC_OK; i++)
-      rc = S_bind(rs, n->names[i], tpl_borrow(json_array_get(arr, (size_t)i)));
+    for (int i = 0; i < n->nnames && rc == CC_OK; i++) {
+      tpl_val x = tpl_borrow(json_array_get(arr, (size_t)i));
+      tpl_val_fix_safe(&x);
+      rc = S_bind(rs, n->names[i], x);
+    }
   }
   json_decref(tmp);
   return rc;
@@ -1098,6 +1103,7 @@ static int S_for(tpl_rs *rs, const tpl_node *n) {
         goto out;
       }
       tpl_val item = tpl_ref(json_array_get(items, i));
+      tpl_val_fix_safe(&item);
       rc = S_assign(rs, n, &item);
       if (rc || (rc = S_eval(rs, n->c, &c))) goto out;
       if (!c.j && rs->strict) {
@@ -1138,6 +1144,7 @@ static int S_for(tpl_rs *rs, const tpl_node *n) {
     if (rc == CC_OK) {
       rs->vars[rs->nvars - 1].loop = &loop;
       tpl_val item = tpl_ref(json_array_get(items, i));
+      tpl_val_fix_safe(&item);
       if (n->nnames == 1 && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
         /* The frame holds only `loop`: the target goes on top. */
         tpl_var *t = &rs->vars[rs->nvars++];

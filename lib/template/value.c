@@ -84,7 +84,7 @@ int tpl_tuple_mark(json_t *a, int kind) {
 }
 
 int tpl_tuple_kind(const json_t *j) {
-  if (!S_tup.n || !json_is_array(j)) return TPL_LIST;
+  if (!S_tup.n || !j || !(json_is_array(j) || json_is_string(j))) return TPL_LIST;
   for (size_t h = S_ptr_hash(j) & (S_tup.cap - 1); S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
     if (S_tup.keys[h] == j) return S_tup.kinds[h];
   return TPL_LIST;
@@ -102,6 +102,19 @@ json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
     return NULL;
   }
   return a;
+}
+
+json_t *tpl_val_store(tpl_val *v) {
+  if (v->safe && v->j && json_is_string(v->j) && S_tup.depth > 0) {
+    json_t *c = json_stringn_nocheck(json_string_value(v->j), json_string_length(v->j));
+    tpl_val_drop(v);
+    if (c && tpl_tuple_mark(c, TPL_MARKUP)) {
+      json_decref(c);
+      c = NULL;
+    }
+    return c;
+  }
+  return tpl_val_take(v);
 }
 
 int tpl_truthy(const tpl_val *v) {
@@ -352,7 +365,7 @@ const char *tpl_type_name(const json_t *j) {
   case JSON_REAL: return "float";
   case JSON_STRING: return "str";
   case JSON_ARRAY: {
-    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values"};
+    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values", "list"};
     return names[tpl_tuple_kind(j)];
   }
   case JSON_OBJECT: return "dict";
