@@ -580,59 +580,6 @@ TPL_FILTER(tpl_f_wordwrap) {
 
 /* ---- striptags: Markup.striptags ---- */
 
-static const struct {
-  const char *name, *utf8;
-} S_entities[] = {{"amp", "&"},        {"lt", "<"},           {"gt", ">"},          {"quot", "\""},
-                  {"apos", "'"},       {"nbsp", "\xc2\xa0"},  {"copy", "\xc2\xa9"}, {"reg", "\xc2\xae"},
-                  {"laquo", "\xc2\xab"}, {"raquo", "\xc2\xbb"}, {"mdash", "\xe2\x80\x94"}, {"ndash", "\xe2\x80\x93"},
-                  {"hellip", "\xe2\x80\xa6"}, {"trade", "\xe2\x84\xa2"}, {"euro", "\xe2\x82\xac"}, {"middot", "\xc2\xb7"},
-                  {"bull", "\xe2\x80\xa2"}, {"deg", "\xc2\xb0"}};
-
-/* html.unescape for numeric references and the common named ones. */
-static int S_unescape(cc_buf *b, const char *s, size_t l) {
-  int rc = CC_OK;
-  for (size_t i = 0; i < l && rc == CC_OK;) {
-    if (s[i] != '&') {
-      rc = cc_buf_putc(b, s[i++]);
-      continue;
-    }
-    size_t j = i + 1;
-    if (j < l && s[j] == '#') {
-      int hex = j + 1 < l && (s[j + 1] == 'x' || s[j + 1] == 'X');
-      size_t k = j + 1 + hex;
-      unsigned long cp = 0;
-      size_t d0 = k;
-      while (k < l && k - d0 < 8 &&
-             ((s[k] >= '0' && s[k] <= '9') || (hex && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'f')))) {
-        cp = cp * (hex ? 16 : 10) + (unsigned long)(s[k] <= '9' ? s[k] - '0' : (s[k] | 32) - 'a' + 10);
-        k++;
-      }
-      if (k > d0) {
-        if (k < l && s[k] == ';') k++;
-        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) cp = 0xFFFD;
-        rc = tpl_utf8_put(b, (unsigned)cp);
-        i = k;
-        continue;
-      }
-    } else {
-      size_t k = j;
-      while (k < l && k - j < 8 && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z')) k++;
-      if (k < l && s[k] == ';') {
-        size_t e;
-        for (e = 0; e < sizeof S_entities / sizeof *S_entities; e++)
-          if (strlen(S_entities[e].name) == k - j && !memcmp(S_entities[e].name, s + j, k - j)) break;
-        if (e < sizeof S_entities / sizeof *S_entities) {
-          rc = cc_buf_puts(b, S_entities[e].utf8);
-          i = k + 1;
-          continue;
-        }
-      }
-    }
-    rc = cc_buf_putc(b, s[i++]);
-  }
-  return rc;
-}
-
 /* Removes [START, END) markers pairs (comments, then tags) in place. */
 static size_t S_strip(char *v, size_t len, const char *open, const char *close) {
   size_t ol = strlen(open), cl = strlen(close), from = 0;
@@ -693,7 +640,7 @@ TPL_FILTER(tpl_f_striptags) {
     i = j;
   }
   free(v);
-  if (rc == CC_OK) rc = S_unescape(&b, sp.ptr ? sp.ptr : "", sp.len);
+  if (rc == CC_OK) rc = tpl_html_unescape(&b, sp.ptr ? sp.ptr : "", sp.len);
   cc_buf_free(&sp);
   if (rc) {
     cc_buf_free(&b);
