@@ -462,6 +462,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
     if (v) {
       /* A part of a borrowed value lives as long as the value. */
       *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+      tpl_val_fix_safe(out);
       return CC_OK;
     }
   } else if (attr && json_is_array(o) && tpl_tuple_kind(o) == TPL_GROUP && (!strcmp(attr, "grouper") || !strcmp(attr, "list"))) {
@@ -476,6 +477,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
       if (i >= 0 && i < len) {
         json_t *v = json_array_get(o, (size_t)i);
         *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+        tpl_val_fix_safe(out);
         return CC_OK;
       }
     } else {
@@ -698,7 +700,7 @@ static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       else rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "an undefined value cannot be stored in a list");
       break;
     }
-    if (json_array_append_new(a, tpl_val_take(&v))) rc = CC_ENOMEM;
+    if (json_array_append_new(a, tpl_val_store(&v))) rc = CC_ENOMEM;
   }
   if (rc) {
     json_decref(a);
@@ -725,7 +727,7 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       break;
     }
     if (!v.j) rc = tpl_fail(rs, n->kids[i + 1], CC_EINVAL, "an undefined value cannot be stored in a dict");
-    else if (json_object_set_new(o, json_string_value(k.j), tpl_val_take(&v))) rc = CC_ENOMEM;
+    else if (json_object_set_new(o, json_string_value(k.j), tpl_val_store(&v))) rc = CC_ENOMEM;
     tpl_val_drop(&k);
   }
   if (rc) {

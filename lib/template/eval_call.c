@@ -108,7 +108,8 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
         json_decref(kwargs);
         return tpl_fail(rs, n, CC_EINVAL, "an undefined value cannot be stored in a dict");
       }
-      if (json_object_set(kwargs, n->kw[i], args[i].j)) {
+      tpl_val x = tpl_dup(&args[i]); /* Markup stays Markup in the dict */
+      if (json_object_set_new(kwargs, n->kw[i], tpl_val_store(&x))) {
         json_decref(kwargs);
         return CC_ENOMEM;
       }
@@ -134,12 +135,15 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
       return tpl_fail(rs, n, CC_EINVAL, "macro '%s' takes not more than %d argument(s)", mname, np);
     }
     if (!(varargs = json_array())) rc = CC_ENOMEM;
-    for (int i = np; i < n->n && varargs; i++)
-      if ((!n->kw || !n->kw[i]) && (!args[i].j || json_array_append(varargs, args[i].j))) {
+    for (int i = np; i < n->n && varargs; i++) {
+      tpl_val x = tpl_dup(&args[i]);
+      if ((!n->kw || !n->kw[i]) && (!args[i].j || json_array_append_new(varargs, tpl_val_store(&x)))) {
         json_decref(varargs);
         json_decref(kwargs);
         return args[i].j ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "an undefined value cannot be stored in a list");
       }
+      tpl_val_drop(&x);
+    }
     if (!varargs) {
       json_decref(kwargs);
       return CC_ENOMEM;
@@ -238,7 +242,10 @@ static int S_dict(tpl_rs *rs, const tpl_node *n, tpl_val *args, json_t **out) {
     const char *kw = n->kw ? n->kw[i] : NULL;
     int rc = CC_OK;
     if (!args[i].j) rc = tpl_fail_undef(rs, n->kids[i], &args[i]);
-    else if (kw) rc = json_object_set(o, kw, args[i].j) ? CC_ENOMEM : CC_OK;
+    else if (kw) {
+      tpl_val x = tpl_dup(&args[i]); /* Markup stays Markup */
+      rc = json_object_set_new(o, kw, tpl_val_store(&x)) ? CC_ENOMEM : CC_OK;
+    }
     else if (++npos > 1) rc = tpl_fail(rs, n, CC_EINVAL, "dict expected at most 1 argument, got %d", npos);
     else if (json_is_object(args[i].j)) rc = json_object_update(o, args[i].j) ? CC_ENOMEM : CC_OK;
     else if (json_is_array(args[i].j)) {

@@ -52,8 +52,11 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   if (got != (size_t)n->nnames) {
     rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)n->nnames ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", n->nnames, got);
   } else {
-    for (int i = 0; i < n->nnames && rc == CC_OK; i++)
-      rc = tpl_bind(rs, n->names[i], tpl_borrow(json_array_get(arr, (size_t)i)));
+    for (int i = 0; i < n->nnames && rc == CC_OK; i++) {
+      tpl_val x = tpl_borrow(json_array_get(arr, (size_t)i));
+      tpl_val_fix_safe(&x);
+      rc = tpl_bind(rs, n->names[i], x);
+    }
   }
   json_decref(tmp);
   return rc;
@@ -118,6 +121,7 @@ int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
         goto out;
       }
       tpl_val item = tpl_ref(json_array_get(items, i));
+      tpl_val_fix_safe(&item);
       rc = S_assign(rs, n, &item);
       if (rc || (rc = tpl_eval(rs, n->c, &c))) goto out;
       if (!c.j && rs->strict) {
@@ -159,6 +163,7 @@ int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
     if (rc == CC_OK) {
       rs->vars[rs->nvars - 1].loop = &loop;
       tpl_val item = tpl_ref(json_array_get(items, i));
+      tpl_val_fix_safe(&item);
       if (n->nnames == 1 && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
         /* The frame holds only `loop`: the target goes on top. */
         tpl_var *t = &rs->vars[rs->nvars++];
@@ -240,7 +245,7 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
   if ((rc = tpl_eval(rs, n->a, &v))) return rc;
   if (!v.j) rc = rs->strict ? tpl_fail_undef(rs, n->a, &v) : tpl_fail(rs, n->a, CC_EINVAL, "an undefined value cannot be stored in a namespace");
   else if (S_holds(v.j, o->j, 0)) rc = tpl_fail(rs, n, CC_EINVAL, "a namespace cannot hold itself");
-  else if (json_object_set(o->j, n->ops[0], v.j)) rc = CC_ENOMEM;
+  else if (json_object_set_new(o->j, n->ops[0], tpl_val_store(&v))) rc = CC_ENOMEM;
   tpl_val_drop(&v);
   return rc;
 }

@@ -55,11 +55,12 @@ TPL_FILTER(tpl_f_map) {
     if (!def) rc = tpl_fail(rs, n, CC_EINVAL, "No filter named '%s'.", fname);
     for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
       tpl_val it = tpl_borrow(json_array_get(items, i)), o;
+      tpl_val_fix_safe(&it);
       rc = tpl_filter_call(rs, def, &sub, &it, args + 1, &o);
       tpl_val_drop(&it);
       if (rc) break;
       if (!o.j) rc = tpl_fail(rs, n, CC_EINVAL, "map(): the filter returned an undefined value");
-      else if (json_array_append_new(r, tpl_val_take(&o))) rc = CC_ENOMEM;
+      else if (json_array_append_new(r, tpl_val_store(&o))) rc = CC_ENOMEM;
     }
   } else {
     rc = tpl_fail(rs, n, CC_EINVAL, "map requires a filter argument");

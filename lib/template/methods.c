@@ -528,6 +528,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
       if (v) *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
       else if (n->n == 2) *out = tpl_dup(&args[1]);
       else *out = tpl_ref(json_null());
+      tpl_val_fix_safe(out);
       return CC_OK;
     }
   } else if (json_is_string(j)) {
