@@ -242,7 +242,18 @@ static int S_part(void *data, const char *name) {
   cc_buf_free(&norm);
   char *text = NULL;
   size_t len = 0;
-  if (cc_file_read(&text, &len, path, S_MAX_TEMPLATE_FILE)) return 0; /* compiled, so readable: a race */
+  int rc = cc_file_read(&text, &len, path, S_MAX_TEMPLATE_FILE);
+  if (rc) {
+    /* It compiled (the engine reads up to 16 MiB), so it is too big to ship. */
+    S_err(p->c, n->template_span, "template file `%s` (reached from `%s`) %s", path, n->template_value,
+          rc == CC_ETOOBIG ? "is larger than 1 MiB" : "cannot be read");
+    return 0;
+  }
+  if (strlen(text) != len) {
+    S_err(p->c, n->template_span, "template file `%s` (reached from `%s`) contains a NUL byte", path, n->template_value);
+    free(text);
+    return 0;
+  }
   if (n->ntemplate_parts == p->cap) {
     size_t cap = p->cap ? 2 * p->cap : 8;
     const char **v = cc_arena_alloc(p->c->spec->arena, cap * sizeof *v);

@@ -107,14 +107,16 @@ static int S_emit_md(tpl_rs *rs, const tpl_node *n, const tpl_val *v, const S_nu
 int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   int rc;
   size_t before = rs->out->len;
-  if (rs->md_escape && !v->safe && v->j && !json_is_null(v->j)) return S_emit_md(rs, n, v, NULL);
-  if (rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) {
+  int obj = v->j && json_is_object(v->j) && rs->nobjs; /* maybe a macro or namespace */
+  if (rs->md_escape && !obj && !v->safe && v->j && !json_is_null(v->j)) return S_emit_md(rs, n, v, NULL);
+  if ((rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) || obj) {
     if (json_is_string(v->j)) {
       rc = tpl_escape(rs->out, json_string_value(v->j), json_string_length(v->j));
     } else {
       cc_buf t = CC_BUF_INIT;
-      rc = tpl_str(&t, v->j);
-      if (rc == CC_OK) rc = tpl_escape(rs->out, t.ptr ? t.ptr : "", t.len);
+      if ((rc = obj ? tpl_obj_str(rs, v->j, &t) : 1) == 1) rc = tpl_str(&t, v->j);
+      if (rc == CC_OK && (!rs->autoescape || v->safe)) rc = cc_buf_add(rs->out, t.ptr ? t.ptr : "", t.len);
+      else if (rc == CC_OK) rc = tpl_escape(rs->out, t.ptr ? t.ptr : "", t.len);
       cc_buf_free(&t);
     }
     if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
@@ -480,6 +482,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
     if (v) {
       /* A part of a borrowed value lives as long as the value. */
       *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+      tpl_val_fix_safe(out);
       return CC_OK;
     }
   } else if (attr && json_is_array(o) && tpl_tuple_kind(o) == TPL_GROUP && (!strcmp(attr, "grouper") || !strcmp(attr, "list"))) {
@@ -494,6 +497,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
       if (i >= 0 && i < len) {
         json_t *v = json_array_get(o, (size_t)i);
         *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
+        tpl_val_fix_safe(out);
         return CC_OK;
       }
     } else {
@@ -716,7 +720,7 @@ static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       else rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "an undefined value cannot be stored in a list");
       break;
     }
-    if (json_array_append_new(a, tpl_val_take(&v))) rc = CC_ENOMEM;
+    if (json_array_append_new(a, tpl_val_store(&v))) rc = CC_ENOMEM;
   }
   if (rc) {
     json_decref(a);
@@ -743,7 +747,7 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       break;
     }
     if (!v.j) rc = tpl_fail(rs, n->kids[i + 1], CC_EINVAL, "an undefined value cannot be stored in a dict");
-    else if (json_object_set_new(o, json_string_value(k.j), tpl_val_take(&v))) rc = CC_ENOMEM;
+    else if (json_object_set_new(o, json_string_value(k.j), tpl_val_store(&v))) rc = CC_ENOMEM;
     tpl_val_drop(&k);
   }
   if (rc) {

@@ -16,6 +16,8 @@
  * budget is max_depth times this; a macro call costs TPL_CALL_DEPTH. */
 #define TPL_EXPR_DEPTH_FACTOR 16
 #define TPL_CALL_DEPTH 16
+/* Capture buffers a render keeps (tpl_capture's first levels). */
+#define TPL_CAPS 4
 
 /* A for loop's position, behind its lazy `loop` variable. */
 typedef struct tpl_loop {
@@ -45,7 +47,8 @@ struct tpl_env {
  * joiners and imported modules are JSON objects known to the render's
  * object registry (which holds a reference to each until the render
  * ends), so they travel as ordinary values. */
-enum { TPL_OBJ_MACRO = 1, TPL_OBJ_CALLER, TPL_OBJ_NAMESPACE, TPL_OBJ_CYCLER, TPL_OBJ_JOINER, TPL_OBJ_MODULE };
+enum { TPL_OBJ_MACRO = 1, TPL_OBJ_CALLER, TPL_OBJ_NAMESPACE, TPL_OBJ_CYCLER, TPL_OBJ_JOINER, TPL_OBJ_MODULE,
+       TPL_OBJ_SCOPE /* a finished module's top-level names (never a value) */ };
 typedef struct tpl_obj {
   json_t *j;
   int kind;
@@ -70,6 +73,7 @@ typedef struct tpl_unit {
   int nblocks;
   tpl_env *env;                 /* its top-level scope */
   const struct cc_tpl *parent;  /* set by extends */
+  const tpl_node *ext_at;       /* the extends tag */
   cc_buf *saved_out;            /* the output while extends discards */
   cc_buf discard;
 } tpl_unit;
@@ -99,10 +103,13 @@ typedef struct tpl_rs {
   tpl_obj **objs;           /* the registry: open addressing by J */
   size_t nobjs, capobjs;
   tpl_unit *unit;
-  const tpl_chain *chain;   /* the block running (super()), and its level */
+  const tpl_chain *chain;   /* the block running (super()), its level and */
   int level;
+  tpl_env *blk_outer;       /* the scope it sees */
   const tpl_val *slot;      /* E_SLOT's value */
   int at_top;               /* running a template's top level: binds grow its env */
+  cc_buf caps[TPL_CAPS];    /* tpl_capture's buffers (max 0: not made yet) */
+  int ncaps;                /* captures running */
   struct cc_tpl **loaded;   /* templates compiled during this render */
   size_t nloaded;
   tpl_names names;          /* their names (the parent: the root's) */
@@ -169,6 +176,9 @@ tpl_env *tpl_env_snapshot(tpl_rs *rs);
 tpl_obj *tpl_obj_new(tpl_rs *rs, json_t *j, int kind);
 /* The registered object J is, or NULL. */
 tpl_obj *tpl_obj_of(const tpl_rs *rs, const json_t *j);
+/* Appends str(J) when J is a macro (<Macro 'name'>) or a namespace
+ * (<Namespace {...}>), as Jinja2 prints them; 1 for anything else. */
+int tpl_obj_str(const tpl_rs *rs, const json_t *j, cc_buf *b);
 /* Releases the render's scopes and objects. */
 void tpl_scope_free(tpl_rs *rs);
 
@@ -194,8 +204,9 @@ int tpl_exec(tpl_rs *rs, const tpl_node *n);
 int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth);
 /* Runs the template T as a unit in ENV (the scope already current). */
 int tpl_run(tpl_rs *rs, const struct cc_tpl *t);
-/* Runs level LEVEL of CHAIN (a block, or super()). */
-int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level);
+/* Runs level LEVEL of CHAIN (a block, or super()) in a scope whose outer
+ * scope is OUTER. */
+int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level, tpl_env *outer);
 /* Renders the root template. */
 int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t);
 

@@ -16,17 +16,26 @@ static long long S_int(const json_t *j) {
 }
 
 int tpl_capture(tpl_rs *rs, const tpl_node *body, tpl_val *out) {
-  cc_buf buf = CC_BUF_INIT, *saved = rs->out;
-  rs->out = &buf;
+  /* The buffers of the first levels of nesting are kept for the render
+   * (a macro called per row allocates no buffer). */
+  int lvl = rs->ncaps++;
+  cc_buf own = CC_BUF_INIT, *buf = lvl < TPL_CAPS ? &rs->caps[lvl] : &own, *saved = rs->out;
+  if (lvl < TPL_CAPS && !buf->max) {
+    cc_buf fresh = CC_BUF_INIT;
+    *buf = fresh;
+  }
+  cc_buf_truncate(buf, 0);
+  rs->out = buf;
   int rc = tpl_exec(rs, body);
   rs->out = saved;
+  rs->ncaps--;
   *out = tpl_undef(NULL);
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+    *out = tpl_own(json_stringn(buf->ptr ? buf->ptr : "", buf->len));
     out->safe = (unsigned char)rs->autoescape;
     if (!out->j) rc = CC_ENOMEM;
   }
-  cc_buf_free(&buf);
+  cc_buf_free(&own);
   return rc;
 }
 
@@ -62,6 +71,10 @@ static void S_restore(tpl_rs *rs, const S_saved *s) {
 static int S_enter(tpl_rs *rs, const tpl_node *n) {
   if (rs->depth + TPL_CALL_DEPTH >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+  /* Calls count as iterations: a macro calling itself twice per level
+   * would otherwise run for ever within the depth limit. */
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, n, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   rs->depth += TPL_CALL_DEPTH;
   return CC_OK;
 }
@@ -69,7 +82,7 @@ static int S_enter(tpl_rs *rs, const tpl_node *n) {
 int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out) {
   const tpl_node *m = obj->node;
   const char *mname = obj->kind == TPL_OBJ_MACRO ? m->s : "caller";
-  int np = m->nnames, npos = 0, rc;
+  int np = m->nnames, npos = 0, rc, caller_arg = 0;
   json_t *varargs = NULL, *kwargs = NULL;
   int given[64] = {0}; /* the argument that fills each parameter, +1 */
   *out = tpl_undef(NULL);
@@ -81,7 +94,10 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
     }
     int k = 0;
     while (k < np && strcmp(m->names[k], n->kw[i])) k++;
-    if (k < np) {
+    if (k == np && !caller && (m->flags & TPL_F_CALLER) && !strcmp(n->kw[i], "caller")) {
+      /* caller=... given by hand: it is the caller. */
+      caller_arg = i + 1;
+    } else if (k < np) {
       if (given[k]) return tpl_fail(rs, n, CC_EINVAL, "macro '%s' got multiple values for argument '%s'", mname, n->kw[i]);
       given[k] = i + 1;
     } else if (!(m->flags & TPL_F_KWARGS)) {
@@ -92,10 +108,25 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
         json_decref(kwargs);
         return tpl_fail(rs, n, CC_EINVAL, "an undefined value cannot be stored in a dict");
       }
-      if (json_object_set(kwargs, n->kw[i], args[i].j)) {
+      tpl_val x = tpl_dup(&args[i]); /* Markup stays Markup in the dict */
+      if (json_object_set_new(kwargs, n->kw[i], tpl_val_store(&x))) {
         json_decref(kwargs);
         return CC_ENOMEM;
       }
+    }
+  }
+  /* A call block's caller for a macro that doesn't use one: a keyword
+   * argument like any other (Jinja2 passes it so). */
+  if (caller && !(m->flags & TPL_F_CALLER)) {
+    if (!(m->flags & TPL_F_KWARGS)) {
+      json_decref(kwargs);
+      return tpl_fail(rs, n, CC_EINVAL,
+                      "macro '%s' was invoked with two values for the special caller argument. This is most likely a bug.",
+                      mname);
+    }
+    if ((!kwargs && !(kwargs = json_object())) || json_object_set(kwargs, "caller", caller->j)) {
+      json_decref(kwargs);
+      return CC_ENOMEM;
     }
   }
   if (npos > np) {
@@ -104,12 +135,15 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
       return tpl_fail(rs, n, CC_EINVAL, "macro '%s' takes not more than %d argument(s)", mname, np);
     }
     if (!(varargs = json_array())) rc = CC_ENOMEM;
-    for (int i = np; i < n->n && varargs; i++)
-      if ((!n->kw || !n->kw[i]) && (!args[i].j || json_array_append(varargs, args[i].j))) {
+    for (int i = np; i < n->n && varargs; i++) {
+      tpl_val x = tpl_dup(&args[i]);
+      if ((!n->kw || !n->kw[i]) && (!args[i].j || json_array_append_new(varargs, tpl_val_store(&x)))) {
         json_decref(varargs);
         json_decref(kwargs);
         return args[i].j ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "an undefined value cannot be stored in a list");
       }
+      tpl_val_drop(&x);
+    }
     if (!varargs) {
       json_decref(kwargs);
       return CC_ENOMEM;
@@ -154,7 +188,8 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
     kwargs = NULL;
   }
   if (rc == CC_OK && (m->flags & TPL_F_CALLER))
-    rc = tpl_bind(rs, tpl_name_caller, caller ? tpl_ref(caller->j) : tpl_undef("No caller defined"));
+    rc = tpl_bind(rs, tpl_name_caller,
+                  caller ? tpl_ref(caller->j) : caller_arg ? tpl_dup(&args[caller_arg - 1]) : tpl_undef("No caller defined"));
   if (rc == CC_OK) rc = tpl_capture(rs, m->b, out);
   me->dead = 1;
 out:
@@ -207,7 +242,10 @@ static int S_dict(tpl_rs *rs, const tpl_node *n, tpl_val *args, json_t **out) {
     const char *kw = n->kw ? n->kw[i] : NULL;
     int rc = CC_OK;
     if (!args[i].j) rc = tpl_fail_undef(rs, n->kids[i], &args[i]);
-    else if (kw) rc = json_object_set(o, kw, args[i].j) ? CC_ENOMEM : CC_OK;
+    else if (kw) {
+      tpl_val x = tpl_dup(&args[i]); /* Markup stays Markup */
+      rc = json_object_set_new(o, kw, tpl_val_store(&x)) ? CC_ENOMEM : CC_OK;
+    }
     else if (++npos > 1) rc = tpl_fail(rs, n, CC_EINVAL, "dict expected at most 1 argument, got %d", npos);
     else if (json_is_object(args[i].j)) rc = json_object_update(o, args[i].j) ? CC_ENOMEM : CC_OK;
     else if (json_is_array(args[i].j)) {
@@ -248,7 +286,7 @@ static int S_global(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *ou
       return tpl_fail(rs, n, CC_EINVAL, "there is no parent block called '%s'.", rs->chain->name);
     cc_buf buf = CC_BUF_INIT, *saved = rs->out;
     rs->out = &buf;
-    rc = tpl_run_block(rs, n, rs->chain, rs->level + 1);
+    rc = tpl_run_block(rs, n, rs->chain, rs->level + 1, rs->blk_outer);
     rs->out = saved;
     if (rc == CC_OK) {
       *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
@@ -382,6 +420,28 @@ static int S_loop_method(tpl_rs *rs, const tpl_node *n, tpl_loop *l, tpl_val *ou
   return rc;
 }
 
+/* self.NAME(): the block NAME rendered again (its most derived
+ * definition), as a string. */
+static int S_self_block(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *out) {
+  const tpl_chain *c = NULL;
+  int rc;
+  for (int i = 0; rs->unit && i < rs->unit->nblocks; i++)
+    if (!strcmp(rs->unit->blocks[i].name, name)) c = &rs->unit->blocks[i];
+  if (!c) return tpl_fail(rs, n, CC_EINVAL, "'TemplateReference' object has no attribute '%s'", name);
+  if (n->n) return tpl_fail(rs, n, CC_EINVAL, "a block takes no arguments");
+  cc_buf buf = CC_BUF_INIT, *saved = rs->out;
+  rs->out = &buf;
+  rc = tpl_run_block(rs, n, c, 0, rs->unit->env);
+  rs->out = saved;
+  if (rc == CC_OK) {
+    *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+    out->safe = (unsigned char)rs->autoescape;
+    if (!out->j) rc = CC_ENOMEM;
+  }
+  cc_buf_free(&buf);
+  return rc;
+}
+
 int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   const tpl_node *f = n->a;
   tpl_var *var;
@@ -400,9 +460,15 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     }
     if (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER) return 1;
   } else if (f->kind == E_ATTR && f->a->kind == E_NAME) {
-    if (!tpl_find_var(rs, f->a->s, &var, &j)) return 1;
+    if (!tpl_find_var(rs, f->a->s, &var, &j)) return strcmp(f->a->s, "self") ? 1 : S_self_block(rs, n, f->s, out);
     if (var && var->loop) return S_loop_method(rs, n, (tpl_loop *)var->loop, out);
-    if (!(o = tpl_obj_of(rs, var ? var->v.j : j))) return 1;
+    json_t *base = var ? var->v.j : j;
+    if (!(o = tpl_obj_of(rs, base))) {
+      /* A macro kept in a dict (kwargs.caller()). */
+      json_t *mj = json_is_object(base) ? json_object_get(base, f->s) : NULL;
+      if (!mj || !(o = tpl_obj_of(rs, mj)) || (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER)) return 1;
+      goto call;
+    }
     if (o->kind == TPL_OBJ_CYCLER) {
       size_t len = json_array_size(o->items);
       if (!strcmp(f->s, "next")) {
@@ -428,6 +494,7 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   } else {
     return 1;
   }
+call:
   if ((rc = tpl_eval_args(rs, n, args))) return rc;
   rc = tpl_call_macro(rs, n, o, args, NULL, out);
   tpl_drop_args(args, n->n);

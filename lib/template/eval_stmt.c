@@ -52,8 +52,11 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   if (got != (size_t)n->nnames) {
     rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)n->nnames ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", n->nnames, got);
   } else {
-    for (int i = 0; i < n->nnames && rc == CC_OK; i++)
-      rc = tpl_bind(rs, n->names[i], tpl_borrow(json_array_get(arr, (size_t)i)));
+    for (int i = 0; i < n->nnames && rc == CC_OK; i++) {
+      tpl_val x = tpl_borrow(json_array_get(arr, (size_t)i));
+      tpl_val_fix_safe(&x);
+      rc = tpl_bind(rs, n->names[i], x);
+    }
   }
   json_decref(tmp);
   return rc;
@@ -118,6 +121,7 @@ int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
         goto out;
       }
       tpl_val item = tpl_ref(json_array_get(items, i));
+      tpl_val_fix_safe(&item);
       rc = S_assign(rs, n, &item);
       if (rc || (rc = tpl_eval(rs, n->c, &c))) goto out;
       if (!c.j && rs->strict) {
@@ -159,6 +163,7 @@ int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
     if (rc == CC_OK) {
       rs->vars[rs->nvars - 1].loop = &loop;
       tpl_val item = tpl_ref(json_array_get(items, i));
+      tpl_val_fix_safe(&item);
       if (n->nnames == 1 && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
         /* The frame holds only `loop`: the target goes on top. */
         tpl_var *t = &rs->vars[rs->nvars++];
@@ -232,6 +237,7 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
   json_t *j;
   tpl_val v;
   int rc;
+  if (n->b) return tpl_fail(rs, n, CC_EINVAL, "a block set cannot assign a namespace attribute");
   tpl_find_var(rs, n->s, &var, &j);
   tpl_obj *o = tpl_obj_of(rs, var ? var->v.j : j);
   if (!o || o->kind != TPL_OBJ_NAMESPACE)
@@ -239,7 +245,7 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
   if ((rc = tpl_eval(rs, n->a, &v))) return rc;
   if (!v.j) rc = rs->strict ? tpl_fail_undef(rs, n->a, &v) : tpl_fail(rs, n->a, CC_EINVAL, "an undefined value cannot be stored in a namespace");
   else if (S_holds(v.j, o->j, 0)) rc = tpl_fail(rs, n, CC_EINVAL, "a namespace cannot hold itself");
-  else if (json_object_set(o->j, n->ops[0], v.j)) rc = CC_ENOMEM;
+  else if (json_object_set_new(o->j, n->ops[0], tpl_val_store(&v))) rc = CC_ENOMEM;
   tpl_val_drop(&v);
   return rc;
 }
@@ -287,7 +293,11 @@ static int S_callblock(tpl_rs *rs, const tpl_node *n) {
 /* Captures BODY and applies the filter chain F (over an E_SLOT) to it. */
 static int S_filtered(tpl_rs *rs, const tpl_node *body, const tpl_node *f, tpl_val *out) {
   tpl_val b;
+  S_frame fr;
+  /* The body is a scope of its own: what it sets stays there. */
+  S_push(rs, &fr, NULL, 0);
   int rc = tpl_capture(rs, body, &b);
+  S_pop(rs, &fr);
   if (rc || !f) {
     *out = b;
     return rc;
@@ -354,6 +364,8 @@ static int S_include(tpl_rs *rs, const tpl_node *n) {
   const struct cc_tpl *t;
   tpl_val name;
   S_frame f;
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, n, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   int rc = S_find(rs, n, &t, &name);
   if (rc == CC_OK && !t && !(n->flags & TPL_F_IGNORE_MISSING)) rc = S_not_found(rs, n, &name);
   tpl_val_drop(&name);
@@ -375,6 +387,8 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
   const struct cc_tpl *t;
   tpl_val name;
   S_frame f;
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, n, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   int rc = S_find(rs, n, &t, &name);
   if (rc == CC_OK && !t) rc = S_not_found(rs, n, &name);
   tpl_val_drop(&name);
@@ -388,26 +402,34 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
   rc = tpl_run(rs, t);
   rs->out = saved;
   cc_buf_free(&discard);
-  json_t *ex = rc ? NULL : json_object();
-  if (!rc && !ex) rc = CC_ENOMEM;
+  /* Its top-level names: all of them stay the scope of its macros; those
+   * not starting with '_' are the module's exports. */
+  json_t *glob = rc ? NULL : json_object(), *ex = rc ? NULL : json_object();
+  if (!rc && (!glob || !ex)) rc = CC_ENOMEM;
   for (size_t i = e->lo; i < rs->nvars && rc == CC_OK; i++) {
     const tpl_var *v = &rs->vars[i];
-    if (v->name[0] != '_' && v->v.j && json_object_set(ex, v->name, v->v.j)) rc = CC_ENOMEM;
+    if (v->v.j && (json_object_set(glob, v->name, v->v.j) || (v->name[0] != '_' && json_object_set(ex, v->name, v->v.j))))
+      rc = CC_ENOMEM;
   }
   S_pop(rs, &f);
   if (outer) outer->dead = 1;
   if (rc) {
+    json_decref(glob);
     json_decref(ex);
     return rc;
   }
+  if (!tpl_obj_new(rs, glob, TPL_OBJ_SCOPE)) {
+    json_decref(ex);
+    return CC_ENOMEM;
+  }
   if (!(*out = tpl_obj_new(rs, ex, TPL_OBJ_MODULE))) return CC_ENOMEM;
-  e->obj = ex;
+  e->obj = glob;
   e->dead = 1;
   return CC_OK;
 }
 
 static int S_import(tpl_rs *rs, const tpl_node *n) {
-  tpl_obj *m;
+  tpl_obj *m = NULL;
   int rc = S_module(rs, n, &m);
   if (rc) return rc;
   if (n->kind == N_IMPORT) return tpl_bind(rs, n->s, tpl_ref(m->j));
@@ -429,6 +451,7 @@ static int S_extends(tpl_rs *rs, const tpl_node *n) {
   tpl_val_drop(&name);
   if (rc) return rc;
   u->parent = t;
+  u->ext_at = n;
   u->saved_out = rs->out;
   rs->out = &u->discard;
   return CC_OK;
@@ -460,26 +483,29 @@ static int S_add_blocks(tpl_rs *rs, tpl_unit *u, const struct cc_tpl *t) {
   return CC_OK;
 }
 
-int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level) {
+int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int level, tpl_env *outer) {
   const tpl_node *b = chain->v[level].node;
+  if (++rs->iters > rs->max_iter)
+    return tpl_fail(rs, at, CC_ELIMIT, "loop iterations and calls exceed the limit of %zu", rs->max_iter);
   const struct cc_tpl *t = chain->v[level].tpl, *oldt = rs->tpl;
   const tpl_chain *oldc = rs->chain;
+  tpl_env *oldo = rs->blk_outer, *e;
   int oldl = rs->level, rc;
   S_frame f;
   if (b->flags & TPL_F_REQUIRED) return tpl_fail(rs, at, CC_EINVAL, "Required block '%s' not found.", b->s);
-  tpl_env *outer = (b->flags & TPL_F_SCOPED) ? tpl_env_snapshot(rs) : rs->unit->env, *e;
-  if (!outer || !(e = tpl_env_new(rs, rs->nvars, outer, rs->unit->env->ctx))) return CC_ENOMEM;
+  if (!(e = tpl_env_new(rs, rs->nvars, outer, rs->unit->env->ctx))) return CC_ENOMEM;
   S_push(rs, &f, e, 0);
   tpl_use(rs, t);
   rs->chain = chain;
   rs->level = level;
+  rs->blk_outer = outer;
   rc = tpl_exec(rs, b->b);
   S_pop(rs, &f);
   e->dead = 1;
-  if (b->flags & TPL_F_SCOPED) outer->dead = 1;
   tpl_use(rs, oldt);
   rs->chain = oldc;
   rs->level = oldl;
+  rs->blk_outer = oldo;
   return rc;
 }
 
@@ -494,7 +520,14 @@ static int S_block(tpl_rs *rs, const tpl_node *n) {
     one.v[0].tpl = rs->tpl;
     c = &one;
   }
-  return tpl_run_block(rs, n, c, 0);
+  /* The placing tag decides what the block sees: with `scoped`, the
+   * scope around it (whichever template's definition runs). */
+  if (!(n->flags & TPL_F_SCOPED)) return tpl_run_block(rs, n, c, 0, rs->unit->env);
+  tpl_env *outer = tpl_env_snapshot(rs);
+  if (!outer) return CC_ENOMEM;
+  int rc = tpl_run_block(rs, n, c, 0, outer);
+  outer->dead = 1;
+  return rc;
 }
 
 int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
@@ -511,8 +544,15 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   tpl_use(rs, t);
   rc = S_add_blocks(rs, &u, t);
   if (rc == CC_OK) rc = tpl_exec(rs, t->ast.root);
-  while (rc == CC_OK && u.parent) {
+  for (int hops = 0; rc == CC_OK && u.parent; hops++) {
     const struct cc_tpl *p = u.parent;
+    /* A template that extends itself, directly or not, never ends. */
+    if (hops == (int)(sizeof u.blocks->v / sizeof u.blocks->v[0])) {
+      rs->out = u.saved_out;
+      u.saved_out = NULL;
+      rc = tpl_fail(rs, u.ext_at, CC_ELIMIT, "templates extend each other more than %d deep", hops);
+      break;
+    }
     u.parent = NULL;
     rs->out = u.saved_out;
     u.saved_out = NULL;
@@ -631,15 +671,17 @@ int tpl_exec(tpl_rs *rs, const tpl_node *n) {
 }
 
 int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t) {
-  int rc = CC_ENOMEM;
-  if ((rs->arena = cc_arena_new()) && (rs->env = tpl_env_new(rs, 0, NULL, 1))) {
-    rs->at_top = 1;
-    rc = tpl_run(rs, t);
-  }
+  tpl_env root;
+  memset(&root, 0, sizeof root);
+  root.ctx = 1;
+  rs->env = &root;
+  rs->at_top = 1;
+  int rc = tpl_run(rs, t);
   tpl_pop_to(rs, 0);
   if (rs->vars != rs->inl) free(rs->vars);
   rs->vars = NULL;
   rs->capvars = 0;
+  rs->env = NULL;
   tpl_scope_free(rs);
   return rc;
 }

@@ -34,6 +34,12 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
  * (\n \r \r\n \v \f \x1c-\x1e U+0085 U+2028 U+2029): its bytes
  * [*START, *END); returns 0 when there is none. */
 int tpl_f_line(const char *s, size_t len, size_t *pos, size_t *start, size_t *end);
+/* Whether the code point of the UTF-8 sequence S (K bytes, as
+ * tpl_utf8_seq measures it) is matched by \w / \d (wordchars.c). */
+int tpl_f_word(const char *s, size_t k);
+int tpl_f_digit(const char *s, size_t k);
+/* Appends html.unescape(S) (unescape.c). */
+int tpl_html_unescape(cc_buf *b, const char *s, size_t len);
 /* A Python whitespace byte (ASCII). */
 int tpl_f_isws(char c);
 

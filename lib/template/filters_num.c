@@ -53,7 +53,6 @@ TPL_FILTER(tpl_f_format) {
     }
     if (kw ? json_object_set_new(arg, n->kw[i], v) : json_array_append_new(arg, v)) rc = CC_ENOMEM;
   }
-  if (rc == CC_OK && !kw) rc = tpl_tuple_mark(arg, TPL_TUPLE);
   if (rc == CC_OK) {
     tpl_val av = tpl_ref(arg);
     rc = tpl_format(rs, n, &fmt, &av, !kw, out);

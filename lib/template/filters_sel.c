@@ -23,7 +23,7 @@ TPL_FILTER(tpl_f_map) {
   json_t *items, *r;
   int rc, nomem = 0;
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if ((rc = tpl_items(rs, n, in, &items))) return rc;
   if (!(r = json_array())) {
     json_decref(items);
     return CC_ENOMEM;
@@ -55,11 +55,12 @@ TPL_FILTER(tpl_f_map) {
     if (!def) rc = tpl_fail(rs, n, CC_EINVAL, "No filter named '%s'.", fname);
     for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
       tpl_val it = tpl_borrow(json_array_get(items, i)), o;
+      tpl_val_fix_safe(&it);
       rc = tpl_filter_call(rs, def, &sub, &it, args + 1, &o);
       tpl_val_drop(&it);
       if (rc) break;
       if (!o.j) rc = tpl_fail(rs, n, CC_EINVAL, "map(): the filter returned an undefined value");
-      else if (json_array_append_new(r, tpl_val_take(&o))) rc = CC_ENOMEM;
+      else if (json_array_append_new(r, tpl_val_store(&o))) rc = CC_ENOMEM;
     }
   } else {
     rc = tpl_fail(rs, n, CC_EINVAL, "map requires a filter argument");
@@ -98,7 +99,7 @@ static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *a
     sub = S_sub(n, tname, skip + 1);
   }
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if ((rc = tpl_items(rs, n, in, &items))) return rc;
   if (!(r = json_array())) {
     json_decref(items);
     return CC_ENOMEM;
@@ -163,7 +164,7 @@ TPL_FILTER(tpl_f_groupby) {
   const json_t *dflt = a[1] && a[1]->j && !json_is_null(a[1]->j) ? a[1]->j : NULL;
   int lower = !tpl_f_truthy(a[2], 0);
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  if ((rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if ((rc = tpl_items(rs, n, in, &items))) return rc;
   /* Each item paired with its key (the default filled in), then sorted
    * on the key: ("key", item) pairs sort on item 0. */
   if (!(keyed = json_array())) rc = CC_ENOMEM;

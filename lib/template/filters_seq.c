@@ -10,11 +10,11 @@
 
 #define UNUSED (void)a, (void)args
 
-/* The input's items as a new array of our own; strict mode refuses an
- * undefined input. */
+/* The input's items (shared with the input when it is a list: read
+ * only); strict mode refuses an undefined input. */
 static int S_items(tpl_rs *rs, const tpl_node *n, const tpl_val *in, json_t **items) {
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
-  return tpl_f_items(rs, n, in, items);
+  return tpl_items(rs, n, in, items);
 }
 
 static int S_first_last(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out, int last) {
@@ -24,6 +24,7 @@ static int S_first_last(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_va
   size_t cnt = json_array_size(items);
   if (cnt == 0) *out = tpl_undef(last ? "No last item, sequence was empty." : "No first item, sequence was empty.");
   else *out = tpl_borrow(json_array_get(items, last ? cnt - 1 : 0));
+  tpl_val_fix_safe(out);
   json_decref(items);
   return CC_OK;
 }
@@ -40,7 +41,7 @@ TPL_FILTER(tpl_f_last) {
 TPL_FILTER(tpl_f_list) {
   UNUSED;
   json_t *items;
-  int rc = S_items(rs, n, in, &items);
+  int rc = !in->j && rs->strict ? tpl_fail_undef(rs, n, in) : tpl_f_items(rs, n, in, &items); /* a new list */
   if (rc == CC_OK) *out = tpl_own(items);
   return rc;
 }
@@ -171,6 +172,7 @@ static int S_minmax(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_
     }
   }
   if (rc == CC_OK) *out = best ? tpl_borrow(best) : tpl_undef("No aggregated item, sequence was empty.");
+  if (rc == CC_OK) tpl_val_fix_safe(out);
   json_decref(bestk);
   json_decref(items);
   return rc;
@@ -223,45 +225,59 @@ TPL_FILTER(tpl_f_sum) {
   return CC_OK;
 }
 
+/* join, as do_join: under autoescape the result is Markup when the
+ * delimiter or an item is, with the other parts escaped. */
 TPL_FILTER(tpl_f_join) {
   (void)args;
   json_t *items;
   char abuf[32];
   const char *attr = NULL;
   int rc = tpl_f_attr(rs, n, a[1], abuf, sizeof abuf, &attr), nomem = 0;
-  if (rc || (rc = tpl_f_items(rs, n, in, &items))) return rc;
+  if (rc || (rc = tpl_items(rs, n, in, &items))) return rc;
   tpl_val d = a[0] ? *a[0] : tpl_undef(NULL);
   cc_buf b = CC_BUF_INIT, ds = CC_BUF_INIT;
-  if (a[0] && (rc = tpl_to_buf(rs, n, &d, &ds))) goto out;
-  /* Item safety is lost in JSON, so only the delimiter's counts: a safe
-   * delimiter under autoescape escapes the items. */
-  int markup = rs->autoescape && d.safe;
-  for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
-    json_t *it = json_array_get(items, i), *k = NULL;
-    if (attr) {
-      if (!(k = tpl_f_key(it, attr, 0, &nomem))) {
-        rc = nomem ? CC_ENOMEM : rs->strict ? tpl_fail(rs, n, CC_EINVAL, "join(): an item has no attribute '%s'", attr) : CC_OK;
-        if (i && rc == CC_OK) rc = cc_buf_add(&b, ds.ptr ? ds.ptr : "", ds.len);
-        continue;
-      }
-      it = k;
+  size_t cnt = json_array_size(items);
+  json_t **parts = calloc(cnt ? cnt : 1, sizeof *parts);
+  if (!parts) rc = CC_ENOMEM;
+  /* The parts: the items or their attribute (NULL: missing). */
+  for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
+    json_t *it = json_array_get(items, i);
+    parts[i] = attr ? tpl_f_key(it, attr, 0, &nomem) : json_incref(it);
+    if (nomem) rc = CC_ENOMEM;
+    else if (!parts[i] && rs->strict) rc = tpl_fail(rs, n, CC_EINVAL, "join(): an item has no attribute '%s'", attr);
+  }
+  int markup = 0;
+  if (rc == CC_OK && rs->autoescape) {
+    markup = d.safe;
+    for (size_t i = 0; i < cnt && !markup; i++) markup = parts[i] && tpl_tuple_kind(parts[i]) == TPL_MARKUP;
+  }
+  if (rc == CC_OK && a[0]) {
+    if (markup && !d.safe) {
+      cc_buf t = CC_BUF_INIT;
+      rc = tpl_to_buf(rs, n, &d, &t);
+      if (rc == CC_OK && tpl_escape(&ds, t.ptr ? t.ptr : "", t.len)) rc = CC_ENOMEM;
+      cc_buf_free(&t);
+    } else {
+      rc = tpl_to_buf(rs, n, &d, &ds);
     }
+  }
+  for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
     if (i) rc = cc_buf_add(&b, ds.ptr ? ds.ptr : "", ds.len);
-    if (rc == CC_OK) {
-      if (markup) {
+    if (rc == CC_OK && parts[i]) {
+      if (markup && tpl_tuple_kind(parts[i]) != TPL_MARKUP) {
         cc_buf t = CC_BUF_INIT;
-        rc = tpl_str(&t, it);
+        rc = tpl_str(&t, parts[i]);
         if (rc == CC_OK) rc = tpl_escape(&b, t.ptr ? t.ptr : "", t.len);
         cc_buf_free(&t);
       } else {
-        rc = tpl_str(&b, it);
+        rc = tpl_str(&b, parts[i]);
       }
     }
-    json_decref(k);
-    if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
+    if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
   }
   if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
-out:
+  for (size_t i = 0; parts && i < cnt; i++) json_decref(parts[i]);
+  free(parts);
   cc_buf_free(&b);
   cc_buf_free(&ds);
   json_decref(items);

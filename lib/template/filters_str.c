@@ -370,25 +370,6 @@ TPL_FILTER(tpl_f_indent) {
   return tpl_f_bufout(out, &b, safe);
 }
 
-/* \w as Python's re matches it, approximated: ASCII letters, digits, _ and
- * every non-ASCII code point but the common spaces and punctuation. */
-static int S_word(const char *s, size_t n) {
-  unsigned char c = (unsigned char)s[0];
-  if (n == 1) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  if (S_title_sep(s, n)) return 0;
-  /* U+2010..U+2027 (dashes, quotes, bullets), U+00A1..U+00BF but the
-   * letters-like ª (AA) µ (B5) º (BA) and ²³¹ (B2 B3 B9) */
-  if (n == 3 && c == 0xE2 && (unsigned char)s[1] == 0x80) return 0;
-  if (n == 2 && c == 0xC2) {
-    unsigned char d = (unsigned char)s[1];
-    return d == 0xAA || d == 0xB5 || d == 0xBA || d == 0xB2 || d == 0xB3 || d == 0xB9 || d == 0xBC || d == 0xBD ||
-           d == 0xBE;
-  }
-  if (n == 2 && c == 0xC3) return (unsigned char)s[1] != 0x97 && (unsigned char)s[1] != 0xB7; /* × ÷ */
-  if (n == 3 && c == 0xE2) return 0; /* U+2000..U+2FFF: symbols, arrows, marks */
-  return 1;
-}
-
 TPL_FILTER(tpl_f_wordcount) {
   UNUSED;
   const char *s;
@@ -400,7 +381,7 @@ TPL_FILTER(tpl_f_wordcount) {
   int inword = 0;
   for (size_t i = 0; i < l;) {
     size_t k = tpl_utf8_seq(s + i, l - i);
-    int w = S_word(s + i, k);
+    int w = tpl_f_word(s + i, k);
     if (w && !inword) words++;
     inword = w;
     i += k;
@@ -420,10 +401,38 @@ typedef struct {
 } S_chunk;
 
 static int S_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+/* textwrap's letter, [^\d\W], at byte I (a code point's first byte). */
 static int S_letter(const char *s, size_t i, size_t l) {
   if (i >= l) return 0;
-  unsigned char c = (unsigned char)s[i];
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+  size_t k = tpl_utf8_seq(s + i, l - i);
+  return tpl_f_word(s + i, k) && !tpl_f_digit(s + i, k);
+}
+
+/* The start of the code point before byte I (not before FROM). */
+static size_t S_prev(const char *s, size_t from, size_t i) {
+  if (i <= from) return (size_t)-1;
+  i--;
+  while (i > from && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+  return i;
+}
+
+/* Whether textwrap splits after the hyphen at byte J of the word that
+ * starts at I: two letters before it, or letter-hyphen-letter, and a
+ * letter after it, then a letter or a hyphen and a letter. */
+static int S_hyphen_break(const char *s, size_t i, size_t j, size_t l) {
+  size_t p1 = S_prev(s, i, j), p2 = p1 == (size_t)-1 ? p1 : S_prev(s, i, p1);
+  if (p2 == (size_t)-1 || !S_letter(s, p1, l)) return 0;
+  int before = S_letter(s, p2, l);
+  if (!before && s[p2] == '-') {
+    size_t p3 = S_prev(s, i, p2);
+    before = p3 != (size_t)-1 && S_letter(s, p3, l);
+  }
+  if (!before) return 0;
+  size_t n1 = j + 1;
+  if (!S_letter(s, n1, l)) return 0;
+  size_t n2 = n1 + tpl_utf8_seq(s + n1, l - n1);
+  if (S_letter(s, n2, l)) return 1;
+  return n2 < l && s[n2] == '-' && S_letter(s, n2 + 1, l);
 }
 
 /* textwrap's chunks: whitespace runs, and words (split after a hyphen
@@ -439,8 +448,7 @@ static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout
       while (j < l && S_ws(s[j])) j++;
     } else {
       while (j < l && !S_ws(s[j])) {
-        if (hy && s[j] == '-' && j >= i + 2 && S_letter(s, j - 1, l) && S_letter(s, j - 2, l) && S_letter(s, j + 1, l) &&
-            (S_letter(s, j + 2, l) || (j + 3 < l && s[j + 2] == '-' && S_letter(s, j + 3, l)))) {
+        if (hy && s[j] == '-' && S_hyphen_break(s, i, j, l)) {
           j++;
           break;
         }
@@ -475,8 +483,8 @@ static size_t S_prefix(const char *s, size_t len, size_t k) {
   return i;
 }
 
-/* Appends textwrap.wrap(LINE) joined by WRAP; *ANY set once a line was
- * written (the caller joins paragraphs by WRAP too). */
+/* Appends textwrap.wrap(LINE, WIDTH) joined by WRAP (the caller joins
+ * the paragraphs by WRAP too). */
 static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw, int hy, const char *wrap, size_t wl) {
   S_chunk *c;
   size_t nc, top = 0, nlines = 0;
@@ -488,7 +496,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
     cc_buf_truncate(&cur, 0);
     /* Whitespace opening a line is dropped, but at the very start. */
     if (c[top].ws && nlines) top++;
-    size_t first = top, last_ws = 0, ncur = 0;
+    size_t last_ws = 0, ncur = 0;
     while (top < nc && curlen + c[top].cps <= width) {
       if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
       curlen += c[top].cps;
@@ -529,7 +537,6 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         top++;
       }
     }
-    (void)first;
     /* Whitespace closing a line is dropped. */
     if (ncur && last_ws) {
       size_t k = cur.len;
@@ -580,59 +587,6 @@ TPL_FILTER(tpl_f_wordwrap) {
 }
 
 /* ---- striptags: Markup.striptags ---- */
-
-static const struct {
-  const char *name, *utf8;
-} S_entities[] = {{"amp", "&"},        {"lt", "<"},           {"gt", ">"},          {"quot", "\""},
-                  {"apos", "'"},       {"nbsp", "\xc2\xa0"},  {"copy", "\xc2\xa9"}, {"reg", "\xc2\xae"},
-                  {"laquo", "\xc2\xab"}, {"raquo", "\xc2\xbb"}, {"mdash", "\xe2\x80\x94"}, {"ndash", "\xe2\x80\x93"},
-                  {"hellip", "\xe2\x80\xa6"}, {"trade", "\xe2\x84\xa2"}, {"euro", "\xe2\x82\xac"}, {"middot", "\xc2\xb7"},
-                  {"bull", "\xe2\x80\xa2"}, {"deg", "\xc2\xb0"}};
-
-/* html.unescape for numeric references and the common named ones. */
-static int S_unescape(cc_buf *b, const char *s, size_t l) {
-  int rc = CC_OK;
-  for (size_t i = 0; i < l && rc == CC_OK;) {
-    if (s[i] != '&') {
-      rc = cc_buf_putc(b, s[i++]);
-      continue;
-    }
-    size_t j = i + 1;
-    if (j < l && s[j] == '#') {
-      int hex = j + 1 < l && (s[j + 1] == 'x' || s[j + 1] == 'X');
-      size_t k = j + 1 + hex;
-      unsigned long cp = 0;
-      size_t d0 = k;
-      while (k < l && k - d0 < 8 &&
-             ((s[k] >= '0' && s[k] <= '9') || (hex && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'f')))) {
-        cp = cp * (hex ? 16 : 10) + (unsigned long)(s[k] <= '9' ? s[k] - '0' : (s[k] | 32) - 'a' + 10);
-        k++;
-      }
-      if (k > d0) {
-        if (k < l && s[k] == ';') k++;
-        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) cp = 0xFFFD;
-        rc = tpl_utf8_put(b, (unsigned)cp);
-        i = k;
-        continue;
-      }
-    } else {
-      size_t k = j;
-      while (k < l && k - j < 8 && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z')) k++;
-      if (k < l && s[k] == ';') {
-        size_t e;
-        for (e = 0; e < sizeof S_entities / sizeof *S_entities; e++)
-          if (strlen(S_entities[e].name) == k - j && !memcmp(S_entities[e].name, s + j, k - j)) break;
-        if (e < sizeof S_entities / sizeof *S_entities) {
-          rc = cc_buf_puts(b, S_entities[e].utf8);
-          i = k + 1;
-          continue;
-        }
-      }
-    }
-    rc = cc_buf_putc(b, s[i++]);
-  }
-  return rc;
-}
 
 /* Removes [START, END) markers pairs (comments, then tags) in place. */
 static size_t S_strip(char *v, size_t len, const char *open, const char *close) {
@@ -694,7 +648,7 @@ TPL_FILTER(tpl_f_striptags) {
     i = j;
   }
   free(v);
-  if (rc == CC_OK) rc = S_unescape(&b, sp.ptr ? sp.ptr : "", sp.len);
+  if (rc == CC_OK) rc = tpl_html_unescape(&b, sp.ptr ? sp.ptr : "", sp.len);
   cc_buf_free(&sp);
   if (rc) {
     cc_buf_free(&b);

@@ -509,10 +509,8 @@ static int S_urlize_word(cc_buf *b, const char *w, size_t l, const S_uopts *o) {
   int rc = cc_buf_add(b, w, hs);
   if (S_http(m, ml)) {
     int has = S_starts(m, ml, "https://") || S_starts(m, ml, "http://");
+    /* Without a scheme the link gets https://; the text stays the word. */
     rc |= S_link(b, has ? "" : "https://", m, ml, o, 1, 1);
-    if (!has) {
-      /* the shown text is the word, not https://word */
-    }
   } else if (S_starts(m, ml, "mailto:") && S_email(m + 7, ml - 7)) {
     rc |= cc_buf_puts(b, "<a href=\"");
     rc |= cc_buf_add(b, m, ml);

@@ -127,12 +127,8 @@ static int S_split(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_v
         while (i < l && S_pyws(s + i, l - i, &k)) i += k;
         if (i >= l) break;
         if (maxsplit >= 0 && done >= maxsplit) {
-          size_t e = l;
-          while (e > i) {
-            /* trailing whitespace stays, as in Python */
-            break;
-          }
-          rc = S_append_str(a, s + i, e - i);
+          /* The rest, trailing whitespace included, as in Python. */
+          rc = S_append_str(a, s + i, l - i);
           break;
         }
         size_t j = i;
@@ -532,6 +528,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
       if (v) *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
       else if (n->n == 2) *out = tpl_dup(&args[1]);
       else *out = tpl_ref(json_null());
+      tpl_val_fix_safe(out);
       return CC_OK;
     }
   } else if (json_is_string(j)) {

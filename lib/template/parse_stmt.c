@@ -124,7 +124,13 @@ static int S_signature(S_p *p, tpl_node *n) {
       S_next(p);
     }
     const tpl_tok *t = S_name(p);
-    if (!t || S_push_name(p, &v, &k, t)) return -1;
+    if (!t) return -1;
+    for (int i = 0; i < k; i++)
+      if (strlen(v[i]) == t->len && !memcmp(v[i], t->s, t->len)) {
+        S_err(p, t, "duplicate argument '%s' in the signature", v[i]);
+        return -1;
+      }
+    if (S_push_name(p, &v, &k, t)) return -1;
     defs[k - 1] = NULL;
     if (S_op(p, "=")) {
       S_next(p);
@@ -274,8 +280,11 @@ static tpl_node *S_stmt_set(S_p *p, const tpl_tok *t, const tpl_tok *open) {
     const tpl_tok *attr = S_name(p);
     if (!attr || !(n->ops = cc_arena_alloc(p->ast->arena, sizeof *n->ops)) || !(n->ops[0] = S_str(p, attr))) return NULL;
     if (!S_op(p, "=")) {
-      S_err(p, S_peek(p), "expected token '=', got %s", S_tokdesc(S_peek(p)));
-      return NULL;
+      /* A block set on a namespace attribute: Jinja2 3.1 compiles it and
+       * fails when it runs; N->b set marks it. */
+      if (S_op(p, "|") && !(n->a = S_filter_chain(p, t, 1))) return NULL;
+      if (S_end_block(p) || !(n->b = S_body_to(p, "endset", open, "set"))) return NULL;
+      return S_end_block(p) ? NULL : n;
     }
     S_next(p);
     if (!(n->a = tpl_p_expr(p))) return NULL;
@@ -426,17 +435,20 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
       return NULL;
     }
     S_next(p);
+    /* As Jinja2's parse_from. */
     for (;;) {
       if (k) {
-        if (!S_op(p, ",")) break;
+        if (!S_op(p, ",")) {
+          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+          return NULL;
+        }
         S_next(p);
       }
-      if (S_context(p, &with)) break;
       if (S_peek(p)->kind != TK_NAME) {
-        if (k) break;
         S_err(p, S_peek(p), "expected token 'name', got %s", S_tokdesc(S_peek(p)));
         return NULL;
       }
+      if (S_context(p, &with)) break;
       const tpl_tok *name = S_next(p);
       if (name->s[0] == '_') {
         S_err(p, name, "%s", "names starting with an underline can not be imported");
@@ -448,7 +460,7 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
         if (!(name = S_name(p))) return NULL;
       }
       if (S_push_name(p, &as, &k2, name)) return NULL;
-      if (S_context(p, &with)) break;
+      if (S_context(p, &with) || !S_op(p, ",")) break;
     }
     n->ops = from;
     n->names = as;

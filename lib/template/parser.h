@@ -19,7 +19,7 @@ typedef enum {
   N_FILTERBLOCK, /* a the filter chain over an E_SLOT, b body */
   N_WITH,       /* names = kids values, b body */
   N_SETBLOCK,   /* names targets, a the filter chain over an E_SLOT or NULL, b body */
-  N_SETATTR,    /* s namespace name, ops[0] attribute, a value */
+  N_SETATTR,    /* s namespace name, ops[0] attribute, a value (b: a block set, an error when run) */
   N_INCLUDE,    /* a template name (flags: IGNORE_MISSING, CONTEXT) */
   N_IMPORT,     /* a template name, s target (flags: CONTEXT) */
   N_FROMIMPORT, /* a template name, ops imported names, names their bindings */

@@ -95,8 +95,14 @@ void tpl_pop_to(tpl_rs *rs, size_t n) {
   while (rs->nvars > n) tpl_val_drop(&rs->vars[--rs->nvars].v);
 }
 
+/* The render's arena, made when first needed (most renders need none). */
+static void *S_alloc(tpl_rs *rs, size_t size) {
+  if (!rs->arena && !(rs->arena = cc_arena_new())) return NULL;
+  return cc_arena_alloc(rs->arena, size);
+}
+
 tpl_env *tpl_env_new(tpl_rs *rs, size_t lo, tpl_env *outer, int ctx) {
-  tpl_env *e = cc_arena_alloc(rs->arena, sizeof *e);
+  tpl_env *e = S_alloc(rs, sizeof *e);
   if (!e) return NULL;
   memset(e, 0, sizeof *e);
   e->lo = e->hi = lo;
@@ -127,7 +133,7 @@ tpl_obj *tpl_obj_of(const tpl_rs *rs, const json_t *j) {
 }
 
 tpl_obj *tpl_obj_new(tpl_rs *rs, json_t *j, int kind) {
-  tpl_obj *o = j ? cc_arena_alloc(rs->arena, sizeof *o) : NULL;
+  tpl_obj *o = j ? S_alloc(rs, sizeof *o) : NULL;
   if (!o) {
     json_decref(j);
     return NULL;
@@ -172,7 +178,19 @@ void tpl_scope_free(tpl_rs *rs) {
     }
   free(rs->objs);
   rs->objs = NULL;
+  for (int i = 0; i < TPL_CAPS; i++) cc_buf_free(&rs->caps[i]);
   rs->nobjs = rs->capobjs = 0;
   cc_arena_free(rs->arena);
   rs->arena = NULL;
+}
+
+int tpl_obj_str(const tpl_rs *rs, const json_t *j, cc_buf *b) {
+  const tpl_obj *o = tpl_obj_of(rs, j);
+  if (!o || (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER && o->kind != TPL_OBJ_NAMESPACE)) return 1;
+  if (o->kind == TPL_OBJ_NAMESPACE) {
+    int rc = cc_buf_puts(b, "<Namespace ");
+    if (rc == CC_OK) rc = tpl_str(b, j);
+    return rc ? rc : cc_buf_putc(b, '>');
+  }
+  return cc_buf_printf(b, "<Macro '%s'>", json_string_value(json_object_get(j, "name")));
 }

@@ -41,7 +41,13 @@ static size_t S_ptr_hash(const void *p) {
 int tpl_tuple_mark(json_t *a, int kind) {
   if (S_tup.depth <= 0) return CC_OK; /* outside a render: a list */
   if (2 * (S_tup.n + 1) > S_tup.cap) {
-    size_t cap = S_tup.cap ? 2 * S_tup.cap : 64;
+    /* Rebuilt without the tuples only the registry still holds (they are
+     * gone for the template), so a loop making tuples stays bounded. */
+    size_t live = 0;
+    for (size_t i = 0; i < S_tup.cap; i++)
+      if (S_tup.keys[i] && S_tup.keys[i]->refcount > 1) live++;
+    size_t cap = 64;
+    while (cap < 4 * (live + 1)) cap *= 2;
     json_t **k = calloc(cap, sizeof *k);
     unsigned char *t = calloc(cap, 1);
     if (!k || !t) {
@@ -50,7 +56,9 @@ int tpl_tuple_mark(json_t *a, int kind) {
       return CC_ENOMEM;
     }
     for (size_t i = 0; i < S_tup.cap; i++)
-      if (S_tup.keys[i]) {
+      if (S_tup.keys[i] && S_tup.keys[i]->refcount <= 1) {
+        json_decref(S_tup.keys[i]);
+      } else if (S_tup.keys[i]) {
         size_t h = S_ptr_hash(S_tup.keys[i]) & (cap - 1);
         while (k[h]) h = (h + 1) & (cap - 1);
         k[h] = S_tup.keys[i];
@@ -61,6 +69,7 @@ int tpl_tuple_mark(json_t *a, int kind) {
     S_tup.keys = k;
     S_tup.kinds = t;
     S_tup.cap = cap;
+    S_tup.n = live;
   }
   size_t h = S_ptr_hash(a) & (S_tup.cap - 1);
   for (; S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
@@ -75,7 +84,7 @@ int tpl_tuple_mark(json_t *a, int kind) {
 }
 
 int tpl_tuple_kind(const json_t *j) {
-  if (!S_tup.n || !json_is_array(j)) return TPL_LIST;
+  if (!S_tup.n || !j || !(json_is_array(j) || json_is_string(j))) return TPL_LIST;
   for (size_t h = S_ptr_hash(j) & (S_tup.cap - 1); S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
     if (S_tup.keys[h] == j) return S_tup.kinds[h];
   return TPL_LIST;
@@ -93,6 +102,19 @@ json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
     return NULL;
   }
   return a;
+}
+
+json_t *tpl_val_store(tpl_val *v) {
+  if (v->safe && v->j && json_is_string(v->j) && S_tup.depth > 0) {
+    json_t *c = json_stringn_nocheck(json_string_value(v->j), json_string_length(v->j));
+    tpl_val_drop(v);
+    if (c && tpl_tuple_mark(c, TPL_MARKUP)) {
+      json_decref(c);
+      c = NULL;
+    }
+    return c;
+  }
+  return tpl_val_take(v);
 }
 
 int tpl_truthy(const tpl_val *v) {
@@ -355,7 +377,7 @@ const char *tpl_type_name(const json_t *j) {
   case JSON_REAL: return "float";
   case JSON_STRING: return "str";
   case JSON_ARRAY: {
-    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values"};
+    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values", "list"};
     return names[tpl_tuple_kind(j)];
   }
   case JSON_OBJECT: return "dict";

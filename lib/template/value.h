@@ -80,12 +80,15 @@ static inline int tpl_buf_add(cc_buf *b, const char *s, size_t len) {
 /* Tuples. JSON has no tuple, so a tuple is a JSON array that the running
  * render registered as one (a registry per thread, between
  * tpl_tuples_begin and tpl_tuples_end, holding a reference to each so no
- * address is reused while it is known). Tuples print as Python prints
+ * address is reused while it is known; tuples nothing else holds are
+ * dropped when it grows). Tuples print as Python prints
  * them: ('a', 1), (1,). A group of groupby is a tuple (grouper, list)
  * whose items are also its attributes .grouper and .list. */
 enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
        /* dict.items() / keys() / values(): print as dict_items([...]) */
-       TPL_ITEMS = 3, TPL_KEYS = 4, TPL_VALUES = 5 };
+       TPL_ITEMS = 3, TPL_KEYS = 4, TPL_VALUES = 5,
+       /* a string kept in a list or dict that is Markup */
+       TPL_MARKUP = 6 };
 /* Starts / ends a render's registry (nested calls share the outer one). */
 void tpl_tuples_begin(void);
 void tpl_tuples_end(void);
@@ -95,6 +98,15 @@ int tpl_tuple_mark(json_t *a, int kind);
 int tpl_tuple_kind(const json_t *j);
 /* A new tuple of the N values V (borrowed), or NULL. */
 json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind);
+
+/* V as a new reference to store in a list or dict. A safe string (Markup)
+ * is stored as a fresh copy registered as TPL_MARKUP (the original may be
+ * shared with the context, which must stay plain), so it stays Markup when
+ * read back. V is left undefined. NULL when out of memory. */
+json_t *tpl_val_store(tpl_val *v);
+/* Sets V's safe flag when V is a string stored as Markup (an item read
+ * from a list or dict). */
+static inline void tpl_val_fix_safe(tpl_val *v);
 
 /* Python's truth value. */
 int tpl_truthy(const tpl_val *v);
@@ -126,5 +138,9 @@ const char *tpl_type_name(const json_t *j);
 int tpl_equal(const json_t *a, const json_t *b);
 /* Code points in the UTF-8 string S. */
 size_t tpl_utf8_len(const char *s, size_t len);
+
+static inline void tpl_val_fix_safe(tpl_val *v) {
+  if (v->j && json_is_string(v->j) && tpl_tuple_kind(v->j) == TPL_MARKUP) v->safe = 1;
+}
 
 #endif

@@ -37,8 +37,8 @@ BEYOND_SCHEMA = {
     "timezone-errors": "time zones must exist in the tz database",
     "lint-never": "schedules must be able to fire",
     "template-syntax-errors": "templates must parse",
-    "template-unknown-filter-test": "templates may name only known filters and tests",
-    "template-loader-errors": "templates a file template reaches must exist and be named literally",
+    "template-loader-errors": "templates must parse and the templates they include must exist",
+    "template-unknown-filter-test": "templates' filter and test names must exist",
     "yaml-alias-bomb": "aliases may not expand past the loader's budget",
     "yaml-too-deep": "values may not nest deeper than 64 levels",
 }

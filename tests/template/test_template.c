@@ -1,7 +1,8 @@
 /* Unit tests of the template API contract (cc/template.h): diagnostics with
  * positions, the limits, strict mode, autoescape by name and forced,
  * compiled templates reused many times and from several threads, the NULL
- * cases. What the engine renders is the differential test's job
+ * cases, the loader (a folder or a callback; what cc_tpl_check_refs and
+ * cc_tpl_each_ref report; inline templates have none). What the engine renders is the differential test's job
  * (run_diff.py against Jinja2); these check what callers rely on. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cc/buf.h"
 #include "cc/diag.h"
@@ -262,6 +265,12 @@ static void iteration_limit_is_elimit(void **state) {
   S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 21, "loop iterations exceed the limit of 10");
   S_run(&r, "i.txt", "{{ range(11)|list }}", &o, "{}");
   S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 9, "range exceeds the iteration limit of 10");
+  /* Macro calls count too: a macro calling itself twice per level would
+   * otherwise run for ever within the depth limit. */
+  S_run(&r, "i.txt", "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(2) }}", &o, "{}");
+  S_expect_ok(&r, "");
+  S_run(&r, "i.txt", "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}", NULL, "{}");
+  S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 31, "loop iterations and calls exceed the limit of 1000000");
   /* The default is 1,000,000: range(10**9) stops quickly. */
   S_run(&r, "i.txt", "{% for i in range(1000000000) %}{% endfor %}", NULL, "{}");
   S_expect_error(&r, CC_ELIMIT, "i.txt", 1, 18, "iteration limit of 1000000");
@@ -453,6 +462,217 @@ static void compiled_template_is_shared_by_threads(void **state) {
   cc_diags_free(&d);
 }
 
+/* ---- the loader ---- */
+
+/* A callback loader over NAME=SOURCE pairs; counts its calls. */
+typedef struct {
+  const char *const *files; /* name, source, name, source, ..., NULL */
+  int calls;
+} S_files;
+
+static int S_load(void *data, const char *name, char **src, size_t *len) {
+  S_files *f = data;
+  f->calls++;
+  for (const char *const *p = f->files; *p; p += 2)
+    if (!strcmp(*p, name)) {
+      *len = strlen(p[1]);
+      *src = strdup(p[1]);
+      return *src ? CC_OK : CC_ENOMEM;
+    }
+  return CC_ENOTFOUND;
+}
+
+static int S_collect(void *data, const char *name) {
+  cc_buf *b = data;
+  cc_buf_printf(b, "%s;", name);
+  return 0;
+}
+
+/* Literal names are loaded once, when the template compiles (renders load
+ * nothing more); missing and broken ones are reported by check_refs at the
+ * tag that names them, or in their own file, and fail a render only when
+ * it reaches them, as in Jinja2. */
+static void loader_callback_compiles_literal_names_once(void **state) {
+  (void)state;
+  static const char *const files[] = {
+      "base.txt", "<{% block b %}{% endblock %}>{% include 'foot.txt' %}",
+      "foot.txt", "[{{ x }}]",
+      "m.txt", "{% macro hi(n) %}hi {{ n }}{% endmacro %}",
+      "bad.txt", "ok\n  {{ 1 + }}",
+      NULL};
+  S_files f = {files, 0};
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.load = S_load;
+  o.load_data = &f;
+  const char *src = "{% extends 'base.txt' %}{% from 'm.txt' import hi %}{% block b %}{{ hi(x) }}"
+                    "{% if x == 0 %}{% include 'bad.txt' %}{% include 'gone.txt' %}{% endif %}"
+                    "{% include 'opt.txt' ignore missing %}{% endblock %}";
+  cc_tpl *t = NULL;
+  cc_diags d;
+  cc_diags_init(&d);
+  assert_int_equal(cc_tpl_compile(&t, "main.txt", src, strlen(src), &o, &d), CC_OK);
+  int loads = f.calls;
+  assert_int_equal(loads, 6); /* base, m, bad, gone, opt, foot: once each */
+  cc_buf names = CC_BUF_INIT;
+  assert_int_equal(cc_tpl_each_ref(t, S_collect, &names), 0);
+  assert_string_equal(cc_buf_str(&names), "base.txt;m.txt;foot.txt;");
+  cc_buf_free(&names);
+  json_t *ctx = json_pack("{si}", "x", 7);
+  for (int i = 0; i < 3; i++) {
+    cc_buf out = CC_BUF_INIT;
+    assert_int_equal(cc_tpl_render(t, ctx, &out, &d), CC_OK);
+    assert_string_equal(cc_buf_str(&out), "<hi 7>[7]");
+    cc_buf_free(&out);
+  }
+  assert_int_equal(f.calls, loads);
+  assert_int_equal(d.n, 0);
+  /* Reached: the broken include fails the render in its own file. */
+  json_object_set_new(ctx, "x", json_integer(0));
+  cc_buf out = CC_BUF_INIT;
+  assert_int_equal(cc_tpl_render(t, ctx, &out, &d), CC_EINVAL);
+  assert_int_equal(d.n, 1);
+  assert_string_equal(d.items[0].file, "bad.txt");
+  assert_int_equal(d.items[0].line, 2);
+  cc_buf_free(&out);
+  cc_diags_free(&d);
+  /* check_refs: the missing one at its name, the broken one in its file;
+   * the optional one is not an error. */
+  cc_diags_init(&d);
+  assert_int_equal(cc_tpl_check_refs(t, 1, &d), 2);
+  cc_diags_sort(&d);
+  assert_string_equal(d.items[0].file, "bad.txt");
+  assert_string_equal(d.items[1].file, "main.txt");
+  assert_int_equal(d.items[1].line, 1);
+  assert_int_equal(d.items[1].col, (int)(strstr(src, "'gone.txt'") - src) + 1);
+  assert_non_null(strstr(d.items[1].msg, "template 'gone.txt' not found"));
+  cc_diags_free(&d);
+  json_decref(ctx);
+  cc_tpl_free(t);
+}
+
+/* A name that is an expression loads when a render reaches it (each
+ * render on its own); check_refs reports it only when asked to. */
+static void loader_expression_names_load_at_render(void **state) {
+  (void)state;
+  static const char *const files[] = {"a.txt", "A{{ v }}", NULL};
+  S_files f = {files, 0};
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.load = S_load;
+  o.load_data = &f;
+  const char *src = "{% include which %}";
+  cc_tpl *t = NULL;
+  cc_diags d;
+  cc_diags_init(&d);
+  assert_int_equal(cc_tpl_compile(&t, "main.txt", src, strlen(src), &o, &d), CC_OK);
+  assert_int_equal(f.calls, 0);
+  assert_int_equal(cc_tpl_check_refs(t, 0, &d), 0);
+  assert_int_equal(cc_tpl_check_refs(t, 1, &d), 1);
+  assert_int_equal(d.items[0].col, 12);
+  cc_diags_free(&d);
+  cc_diags_init(&d);
+  json_t *ctx = json_pack("{sssi}", "which", "a.txt", "v", 5);
+  for (int i = 0; i < 2; i++) {
+    cc_buf out = CC_BUF_INIT;
+    assert_int_equal(cc_tpl_render(t, ctx, &out, &d), CC_OK);
+    assert_string_equal(cc_buf_str(&out), "A5");
+    cc_buf_free(&out);
+  }
+  assert_int_equal(f.calls, 2);
+  json_object_set_new(ctx, "which", json_string("zz.txt"));
+  cc_buf out = CC_BUF_INIT;
+  assert_int_equal(cc_tpl_render(t, ctx, &out, &d), CC_EINVAL);
+  assert_non_null(strstr(d.items[0].msg, "template 'zz.txt' not found"));
+  cc_buf_free(&out);
+  cc_diags_free(&d);
+  json_decref(ctx);
+  cc_tpl_free(t);
+}
+
+/* ROOT: files under a folder; a name with a ".." part is never read. */
+static void loader_folder(void **state) {
+  (void)state;
+  char dir[] = "/tmp/test_template_XXXXXX", path[200];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/parts", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  snprintf(path, sizeof path, "%s/parts/row.html", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs("<td>{{ v }}</td>", fp);
+  fclose(fp);
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.root = dir;
+  S_res r;
+  S_run(&r, "t.html", "{% include 'parts/row.html' %}{% include './parts//row.html' %}", &o, "{\"v\": \"<\"}");
+  S_expect_ok(&r, "<td>&lt;</td><td>&lt;</td>");
+  S_run(&r, "t.html", "{% include '../x' %}", &o, "{}");
+  S_expect_error(&r, CC_EINVAL, "t.html", 1, 12, "template '../x' not found");
+  unlink(path);
+  snprintf(path, sizeof path, "%s/parts", dir);
+  rmdir(path);
+  rmdir(dir);
+}
+
+/* Without a loader (an inline template) such a tag is a compile error. */
+static void loader_none_is_a_compile_error(void **state) {
+  (void)state;
+  S_res r;
+  S_run(&r, "i.txt", "x\n {% import 'm.txt' as m %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "i.txt", 2, 5, "`import` needs a folder");
+}
+
+/* Templates with macros, includes and imports shared by threads: a
+ * render's scopes and loaded templates are its own. */
+static void *S_thread_loader(void *arg) {
+  S_thread *th = arg;
+  char vars[128], want[128];
+  snprintf(vars, sizeof vars, "{\"n\": %d, \"which\": \"p.txt\"}", th->id);
+  snprintf(want, sizeof want, "(%d)[%d]{%d}", th->id, th->id, th->id);
+  json_t *ctx = json_loads(vars, 0, NULL);
+  cc_diags d;
+  cc_diags_init(&d);
+  for (int i = 0; i < 500 && ctx; i++) {
+    cc_buf out = CC_BUF_INIT;
+    if (cc_tpl_render(th->t, ctx, &out, &d) != CC_OK || strcmp(cc_buf_str(&out), want) != 0) th->failures++;
+    cc_buf_free(&out);
+  }
+  if (!ctx) th->failures++;
+  json_decref(ctx);
+  cc_diags_free(&d);
+  return NULL;
+}
+
+static void loader_templates_shared_by_threads(void **state) {
+  (void)state;
+  static const char *const files[] = {"m.txt", "{% macro w(x) %}({{ x }}){% endmacro %}", "p.txt", "{{ '{' }}{{ n }}}",
+                                      "i.txt", "[{{ n }}]", NULL};
+  S_files f = {files, 0};
+  cc_tpl_opts o;
+  cc_tpl_opts_default(&o);
+  o.load = S_load;
+  o.load_data = &f;
+  const char *src = "{% import 'm.txt' as m %}{{ m.w(n) }}{% include 'i.txt' %}{% include which %}";
+  cc_tpl *t = NULL;
+  cc_diags d;
+  cc_diags_init(&d);
+  assert_int_equal(cc_tpl_compile(&t, "main.txt", src, strlen(src), &o, &d), CC_OK);
+  S_thread th[4];
+  pthread_t tid[4];
+  for (int i = 0; i < 4; i++) {
+    th[i] = (S_thread){t, i, 0};
+    assert_int_equal(pthread_create(&tid[i], NULL, S_thread_loader, &th[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(pthread_join(tid[i], NULL), 0);
+    assert_int_equal(th[i].failures, 0);
+  }
+  cc_tpl_free(t);
+  cc_diags_free(&d);
+}
+
 /* ---- NULL cases and defaults ---- */
 
 static void null_context_and_free(void **state) {
@@ -493,6 +713,11 @@ int main(void) {
       cmocka_unit_test(one_template_renders_many_times),
       cmocka_unit_test(compiled_template_is_shared_by_threads),
       cmocka_unit_test(null_context_and_free),
+      cmocka_unit_test(loader_callback_compiles_literal_names_once),
+      cmocka_unit_test(loader_expression_names_load_at_render),
+      cmocka_unit_test(loader_folder),
+      cmocka_unit_test(loader_none_is_a_compile_error),
+      cmocka_unit_test(loader_templates_shared_by_threads),
       cmocka_unit_test(filter_and_test_tables),
       cmocka_unit_test(embedder_filters),
   };

@@ -55,7 +55,8 @@ typedef struct cc_tpl_opts {
   int autoescape;        /* CC_TPL_AUTOESCAPE_*; BY_NAME: on for .html .htm .xml (any case) */
   int strict;            /* nonzero: any use of an undefined value is an error */
   size_t max_output;     /* bytes; 0 = 16 MiB */
-  size_t max_iterations; /* loop iterations per render, all loops; 0 = 1,000,000 */
+  size_t max_iterations; /* loop iterations, macro calls, includes, imports and
+                            blocks per render, all together; 0 = 1,000,000 */
   int max_depth;         /* nesting of blocks and expressions; 0 = 64 */
   /* The loader of include/import/from/extends. With neither set the
    * template has none and such a tag is a compile error (templates given
@@ -64,7 +65,8 @@ typedef struct cc_tpl_opts {
    * FileSystemLoader); borrowed, copied by cc_tpl_compile. LOAD: a
    * callback, used instead of ROOT when set; LOAD_DATA is borrowed and
    * must outlive the template (a name that is not a literal is loaded
-   * when the render reaches it). */
+   * when the render reaches it, on the rendering thread: renders that
+   * share a template may call LOAD at the same time). */
   const char *root;
   cc_tpl_load_fn load;
   void *load_data;

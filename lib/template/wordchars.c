@@ -1,0 +1,45 @@
+/* wordchars.c: Python's re classes \w and \d on str, for the filters that
+ * split words (wordcount, wordwrap's hyphens, urlize), from tables
+ * generated out of Python's unicodedata (gen_wordchars.py). */
+#include <stddef.h>
+
+#include "casemap.h"
+#include "filters_int.h"
+
+typedef struct {
+  unsigned lo, hi;
+} S_range;
+
+#include "wordchars_data.h"
+
+static int S_in(const S_range *r, size_t n, unsigned cp) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cp < r[mid].lo) hi = mid;
+    else if (cp > r[mid].hi) lo = mid + 1;
+    else return 1;
+  }
+  return 0;
+}
+
+/* The code point of the UTF-8 sequence S (K bytes, from tpl_utf8_seq). */
+static unsigned S_cp(const char *s, size_t k) {
+  unsigned char c = (unsigned char)s[0];
+  if (k == 1) return c;
+  unsigned cp = c & (0xFF >> (k + 1));
+  for (size_t i = 1; i < k; i++) cp = (cp << 6) | ((unsigned char)s[i] & 0x3F);
+  return cp;
+}
+
+int tpl_f_word(const char *s, size_t k) {
+  unsigned cp = S_cp(s, k);
+  if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+  return S_in(S_word_ranges, sizeof S_word_ranges / sizeof *S_word_ranges, cp);
+}
+
+int tpl_f_digit(const char *s, size_t k) {
+  unsigned cp = S_cp(s, k);
+  if (cp < 0x80) return cp >= '0' && cp <= '9';
+  return S_in(S_digit_ranges, sizeof S_digit_ranges / sizeof *S_digit_ranges, cp);
+}
