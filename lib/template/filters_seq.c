@@ -395,8 +395,7 @@ TPL_FILTER(tpl_f_items_) {
   UNUSED;
   json_t *pairs;
   int rc;
-  if (!in->j) {
-    if (rs->strict) return tpl_fail_undef(rs, n, in);
+  if (!in->j) { /* even StrictUndefined: do_items checks it without using it */
     *out = tpl_own(json_array());
     return out->j ? CC_OK : CC_ENOMEM;
   }

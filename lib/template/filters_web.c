@@ -160,13 +160,122 @@ static int S_srepr(cc_buf *b, const json_t *j) {
   return tpl_repr(b, j);
 }
 
-static int S_pformat(cc_buf *b, const json_t *j, size_t indent, size_t allowance) {
+/* \s in a str: the byte length of the whitespace code point at S, or 0. */
+static size_t S_space(const char *s, size_t l) {
+  size_t k = tpl_utf8_seq(s, l);
+  unsigned char c = (unsigned char)s[0];
+  if (k == 1) return (tpl_f_isws(s[0]) || (c >= 0x1c && c <= 0x1f)) ? 1 : 0;
+  static const char *const ws[] = {"\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\xa8", "\xe2\x80\xa9",
+                                   "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80"};
+  for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
+    if (strlen(ws[i]) == k && !memcmp(s, ws[i], k)) return k;
+  return k == 3 && c == 0xE2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] <= 0x8A ? 3 : 0;
+}
+
+/* Code points of repr(S[0, L)). */
+static size_t S_repr_len(const char *s, size_t l, int *rc) {
+  json_t *j = json_stringn_nocheck(s, l);
+  cc_buf r = CC_BUF_INIT;
+  if (!j || tpl_repr(&r, j)) *rc = CC_ENOMEM;
+  size_t n = tpl_utf8_len(r.ptr ? r.ptr : "", r.len);
+  json_decref(j);
+  cc_buf_free(&r);
+  return n;
+}
+
+static int S_put_repr(cc_buf *b, const char *s, size_t l) {
+  json_t *j = json_stringn_nocheck(s, l);
+  int rc = j ? tpl_repr(b, j) : CC_ENOMEM;
+  json_decref(j);
+  return rc;
+}
+
+/* pprint's _pprint_str: a long string as the reprs of its lines, and of
+ * runs of words of a too long line, one per line (in parentheses at the
+ * top level). */
+static int S_pstr(cc_buf *b, const char *s, size_t l, size_t indent, size_t allowance, int level) {
+  int rc = CC_OK;
+  if (level == 1) indent++, allowance++;
+  long long maxw = 80 - (long long)indent, maxw1 = maxw;
+  /* chunks as [start, end) byte spans */
+  size_t cap = 16, nc = 0, (*ch)[2] = malloc(cap * sizeof *ch);
+  if (!ch) return CC_ENOMEM;
+  size_t pos = 0, lastl = 0, laste = 0;
+#define CHUNK(a_, e_)                                                   \
+  do {                                                                  \
+    if (nc == cap) {                                                    \
+      size_t(*n_)[2] = realloc(ch, 2 * cap * sizeof *ch);               \
+      if (!n_) {                                                        \
+        rc = CC_ENOMEM;                                                 \
+        goto out;                                                       \
+      }                                                                 \
+      ch = n_;                                                          \
+      cap *= 2;                                                         \
+    }                                                                   \
+    ch[nc][0] = (a_);                                                   \
+    ch[nc++][1] = (e_);                                                 \
+  } while (0)
+  while (pos < l) {
+    /* splitlines(True): the line with its end */
+    size_t ls, le, p2 = pos;
+    tpl_f_line(s, l, &p2, &ls, &le);
+    size_t end = p2;
+    pos = p2;
+    lastl = ls;
+    laste = end;
+    int last = pos >= l;
+    if (last) maxw1 -= (long long)allowance;
+    if ((long long)S_repr_len(s + ls, end - ls, &rc) <= maxw1) {
+      CHUNK(ls, end);
+      continue;
+    }
+    /* \S*\s* parts, packed while their repr fits */
+    long long maxw2 = maxw;
+    size_t cur = ls, i = ls;
+    while (i < end && rc == CC_OK) {
+      size_t j = i, k;
+      while (j < end && !S_space(s + j, end - j)) j += tpl_utf8_seq(s + j, end - j);
+      while (j < end && (k = S_space(s + j, end - j))) j += k;
+      if (j >= end && last) maxw2 -= (long long)allowance;
+      if ((long long)S_repr_len(s + cur, j - cur, &rc) > maxw2) {
+        if (i > cur) CHUNK(cur, i);
+        cur = i;
+      }
+      i = j;
+    }
+    if (end > cur) CHUNK(cur, end);
+  }
+  if (rc) goto out;
+  if (nc == 1) {
+    rc = S_put_repr(b, s + lastl, laste - lastl); /* pprint writes the last line's repr */
+    goto out;
+  }
+  if (level == 1) rc = cc_buf_putc(b, '(');
+  for (size_t i = 0; i < nc && rc == CC_OK; i++) {
+    if (i) {
+      rc = cc_buf_putc(b, '\n');
+      for (size_t k = 0; k < indent && rc == CC_OK; k++) rc = cc_buf_putc(b, ' ');
+    }
+    if (rc == CC_OK) rc = S_put_repr(b, s + ch[i][0], ch[i][1] - ch[i][0]);
+  }
+  if (rc == CC_OK && level == 1) rc = cc_buf_putc(b, ')');
+#undef CHUNK
+out:
+  free(ch);
+  return rc;
+}
+
+static int S_pformat(cc_buf *b, const json_t *j, size_t indent, size_t allowance, int level) {
   cc_buf r = CC_BUF_INIT;
   int rc = S_srepr(&r, j);
   size_t width = tpl_utf8_len(r.ptr ? r.ptr : "", r.len);
   size_t maxw = 80 > indent + allowance ? 80 - indent - allowance : 0;
   int container = (json_is_array(j) && json_array_size(j) && tpl_tuple_kind(j) < TPL_ITEMS) ||
                   (json_is_object(j) && json_object_size(j));
+  if (rc == CC_OK && width > maxw && json_is_string(j) && json_string_length(j)) {
+    cc_buf_free(&r);
+    return S_pstr(b, json_string_value(j), json_string_length(j), indent, allowance, level + 1);
+  }
   if (rc || width <= maxw || !container) {
     if (rc == CC_OK) rc = cc_buf_add(b, r.ptr ? r.ptr : "", r.len);
     cc_buf_free(&r);
@@ -186,7 +295,7 @@ static int S_pformat(cc_buf *b, const json_t *j, size_t indent, size_t allowance
       size_t kl = tpl_utf8_len(b->ptr + before, b->len - before);
       if (rc == CC_OK) rc = cc_buf_puts(b, ": ");
       if (rc == CC_OK)
-        rc = S_pformat(b, json_object_get(j, keys[i]), indent + 1 + kl + 2, i + 1 == cnt ? allowance + 1 : 1);
+        rc = S_pformat(b, json_object_get(j, keys[i]), indent + 1 + kl + 2, i + 1 == cnt ? allowance + 1 : 1, level + 1);
       if (rc == CC_OK && i + 1 < cnt) {
         rc = cc_buf_puts(b, ",\n");
         for (size_t s = 0; s < indent + 1 && rc == CC_OK; s++) rc = cc_buf_putc(b, ' ');
@@ -204,7 +313,7 @@ static int S_pformat(cc_buf *b, const json_t *j, size_t indent, size_t allowance
       rc = cc_buf_puts(b, ",\n");
       for (size_t s = 0; s < indent + 1 && rc == CC_OK; s++) rc = cc_buf_putc(b, ' ');
     }
-    if (rc == CC_OK) rc = S_pformat(b, json_array_get(j, i), indent + 1, i + 1 == cnt ? allowance + endw : 1);
+    if (rc == CC_OK) rc = S_pformat(b, json_array_get(j, i), indent + 1, i + 1 == cnt ? allowance + endw : 1, level + 1);
   }
   if (rc == CC_OK && tup && cnt == 1) rc = cc_buf_putc(b, ',');
   return rc ? rc : cc_buf_putc(b, tup ? ')' : ']');
@@ -218,7 +327,7 @@ TPL_FILTER(tpl_f_pprint) {
     if (rs->strict) return tpl_fail_undef(rs, n, in);
     rc = cc_buf_puts(&b, "Undefined");
   } else {
-    rc = S_pformat(&b, in->j, 0, 0);
+    rc = S_pformat(&b, in->j, 0, 0, 0);
   }
   if (rc) {
     cc_buf_free(&b);
