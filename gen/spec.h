@@ -135,6 +135,10 @@ typedef struct gen_notification {
   const char *from;
   bool allow_override;        /* default false */
   const char *twilio_secret;  /* Secrets Manager ARN or SSM parameter name */
+  /* email, sms: deliveries recorded in the stack's idempotency table (the
+   * channel's `idempotency`, else the spec's) */
+  bool idempotency;
+  bool idempotency_set;       /* the channel says it itself */
   /* derived AWS names */
   const char *function_name;  /* "<project>-<key>" */
   const char *role_name;      /* "<project>-<key>-exec" */
@@ -149,6 +153,7 @@ typedef struct gen_spec {
   const char *project;
   const char *region;   /* NULL: the provider's */
   gen_kvs tags;
+  bool idempotency;     /* `idempotency`: the default of email and sms channels */
   gen_image *images;
   size_t nimages;
   gen_topic *topics;

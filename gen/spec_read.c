@@ -469,11 +469,14 @@ static void S_read_task(S_reader *r, gen_task *t, const gen_node *k, const gen_n
 
 static const char *const S_common_keys[] = {"channel", "topic", "image", "template", "vars", "filter"};
 static const char *const S_email_keys[] = {"channel", "topic",      "image",    "template",          "vars",          "filter",
-                                           "subject", "sender",     "recipients", "reply_to", "configuration_set", "allow_override"};
+                                           "subject", "sender",     "recipients", "reply_to", "configuration_set", "allow_override",
+                                           "idempotency"};
 static const char *const S_sms_keys[] = {"channel", "topic", "image",      "template",       "vars",
-                                         "filter",  "from",  "recipients", "allow_override", "twilio_secret"};
+                                         "filter",  "from",  "recipients", "allow_override", "twilio_secret",
+                                         "idempotency"};
 static const char *const S_all_channel_keys[] = {"subject",           "sender",         "recipients", "reply_to",
-                                                 "configuration_set", "allow_override", "from",       "twilio_secret"};
+                                                 "configuration_set", "allow_override", "from",       "twilio_secret",
+                                                 "idempotency"};
 static const char *const S_template_keys[] = {"file", "inline", "url", "s3"};
 
 static void S_read_template(S_reader *r, gen_notification *c, const gen_node *n) {
@@ -575,6 +578,7 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
     S_filter(r, n);
   }
   if ((n = gen_node_get(v, "allow_override"))) S_bool(r, n, "`allow_override`", &c->allow_override);
+  if ((n = gen_node_get(v, "idempotency"))) c->idempotency_set = S_bool(r, n, "`idempotency`", &c->idempotency);
   if (c->channel == GEN_CHANNEL_EMAIL) {
     if ((n = S_require(r, v, k, "sender", what)) && S_nonempty(r, n, "`sender`", &c->sender) && !gen_is_email_named(c->sender))
       S_err(r, n, "`%s` is not a valid e-mail address", c->sender);
@@ -604,7 +608,8 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
   }
 }
 
-static const char *const S_top_keys[] = {"version", "project", "region", "tags", "images", "topics", "tasks", "notifications", "$schema"};
+static const char *const S_top_keys[] = {"version", "project", "region", "tags", "idempotency", "images", "topics",
+                                         "tasks", "notifications", "$schema"};
 
 static const char *S_check_tag_key(const char *key) {
   if (!strncmp(key, "aws:", 4)) return "is reserved: tag keys may not start with aws:";
@@ -659,8 +664,14 @@ int gen_spec_read(gen_spec *spec, const gen_node *root, cc_diags *diags) {
   S_READ_SECTION(&r, root, "images", "image", spec->images, spec->nimages, S_read_image);
   S_READ_SECTION(&r, root, "topics", "topic", spec->topics, spec->ntopics, S_read_topic);
   S_READ_SECTION(&r, root, "tasks", "task", spec->tasks, spec->ntasks, S_read_task);
+  if ((n = gen_node_get(root, "idempotency"))) S_bool(&r, n, "`idempotency`", &spec->idempotency);
   S_READ_SECTION(&r, root, "notifications", "notification", spec->notifications, spec->nnotifications,
                  S_read_notification);
+  /* the spec's `idempotency` is the default of the channels that record deliveries */
+  for (size_t i = 0; i < spec->nnotifications; i++) {
+    gen_notification *c = &spec->notifications[i];
+    if (!c->idempotency_set && c->channel != GEN_CHANNEL_PRINT) c->idempotency = spec->idempotency;
+  }
   if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications"))
     S_err(&r, root, "the spec has no `tasks` and no `notifications`: nothing to generate");
   if (r.oom) return CC_ENOMEM;

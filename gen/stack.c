@@ -150,6 +150,7 @@ typedef struct S_ctx {
   const char *out_dir;
   cc_buf dir; /* "stacks/<project>" */
   bool any_file_template, any_build, any_republish;
+  bool any_idempotency; /* a wired channel records its deliveries */
   int rc;
 } S_ctx;
 
@@ -253,6 +254,19 @@ static void S_topics(S_ctx *c, cc_buf *b) {
 }
 
 /* The private bucket holding the channels' file templates. */
+/* The channels' idempotency records: one table for the stack. */
+static void S_idempotency_table(S_ctx *c, cc_buf *b) {
+  cc_buf_puts(b, "# The idempotency records of the channels with `idempotency` (one item per\n"
+                 "# delivery, claimed before sending and marked done after, so a redelivered\n"
+                 "# message reaches each recipient once); DynamoDB's TTL deletes them once\n"
+                 "# expires_at has passed.\nresource \"aws_dynamodb_table\" \"idempotency\" {\n");
+  cc_buf_printf(b, "name = \"%s-idempotency\"\n", c->spec->project);
+  cc_buf_puts(b, "billing_mode = \"PAY_PER_REQUEST\"\nhash_key = \"id\"\n\n"
+                 "attribute {\nname = \"id\"\ntype = \"S\"\n}\n\n"
+                 "ttl {\nattribute_name = \"expires_at\"\nenabled = true\n}\n\n"
+                 "server_side_encryption {\nenabled = true\n}\n}\n\n");
+}
+
 static void S_template_bucket(S_ctx *c, cc_buf *b) {
   const gen_spec *s = c->spec;
   cc_buf id = CC_BUF_INIT;
@@ -454,6 +468,8 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
     break;
   case GEN_CHANNEL_PRINT: break;
   }
+  if (n->idempotency && n->channel != GEN_CHANNEL_PRINT)
+    S_raw_attr(b, "idempotency_table_arn", "aws_dynamodb_table.idempotency.arn");
   cc_buf_puts(b, "}\n\n");
   cc_buf_free(&id);
 }
@@ -465,6 +481,7 @@ static void S_main(S_ctx *c) {
   S_locals(c, &b);
   S_topics(c, &b);
   if (c->any_file_template) S_template_bucket(c, &b);
+  if (c->any_idempotency) S_idempotency_table(c, &b);
   S_images(c, &b);
   for (size_t i = 0; i < s->ntasks; i++) S_task(c, &b, &s->tasks[i]);
   for (size_t i = 0; i < s->nnotifications; i++)
@@ -510,6 +527,9 @@ static void S_outputs(S_ctx *c) {
   }
   cc_buf_puts(&b, "output \"image_uris\" {\ndescription = \"URI of every image, by key (digest URIs for images built or "
                   "republished here).\"\nvalue = local.image_uris\n}\n");
+  if (c->any_idempotency)
+    cc_buf_puts(&b, "\noutput \"idempotency_table_name\" {\ndescription = \"Name of the DynamoDB table holding the "
+                    "channels' idempotency records.\"\nvalue = aws_dynamodb_table.idempotency.name\n}\n");
   if (c->any_file_template)
     cc_buf_puts(&b, "\noutput \"template_bucket\" {\ndescription = \"Name of the private bucket holding the channels' "
                     "file templates.\"\nvalue = aws_s3_bucket.templates.bucket\n}\n");
@@ -558,6 +578,7 @@ int gen_stack_build(gen_tree *tree, const gen_spec *spec, const char *out_dir, c
                    S_channel_module[n->channel]);
     else if (n->template_kind == GEN_TEMPLATE_FILE)
       c.any_file_template = true;
+    if (S_wired(n) && n->idempotency && n->channel != GEN_CHANNEL_PRINT) c.any_idempotency = true;
   }
   for (size_t i = 0; i < spec->nimages; i++) {
     const gen_image *img = &spec->images[i];

@@ -31,7 +31,7 @@ void rt_http_req_free(rt_http_req *r);
 
 /* Appends a service's base URL to url, without a trailing slash, and
  * copies its host[:port] into host. The URL is AWS_ENDPOINT_URL_<ENV_ID>
- * (the AWS SDKs' service id: SNS, SECRETS_MANAGER, SSM, S3), else
+ * (the AWS SDKs' service id: SNS, SECRETS_MANAGER, SSM, S3, SESV2, DYNAMODB), else
  * AWS_ENDPOINT_URL, else https://HOST_PREFIX.REGION.amazonaws.com.
  * CC_EINVAL for a URL without "scheme://host". */
 int rt_aws_endpoint(cc_buf *url, char *host, size_t hcap, const char *env_id,

@@ -26,6 +26,7 @@ def credentials():
 class FakeTwilio(http.server.BaseHTTPRequestHandler):
     """Twilio's Messages resource as documented, for one account."""
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall per answer
     lock = threading.Lock()
     sent = []          # (to, from, body, sid) of every message accepted
     requests = []      # (to, status) of every request

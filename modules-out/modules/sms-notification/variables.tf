@@ -273,6 +273,17 @@ variable "secret_kms_key_arn" {
   }
 }
 
+variable "idempotency_table_arn" {
+  description = "ARN of the DynamoDB table (partition key id, a string; TTL on expires_at) where the handler records each delivery so a redelivered message reaches each recipient once, or null to record nothing; the role may GetItem, PutItem and UpdateItem on it and nothing else."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.idempotency_table_arn == null || can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.idempotency_table_arn))
+    error_message = "idempotency_table_arn must be a DynamoDB table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME)."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every taggable resource."
   type        = map(string)

@@ -37,6 +37,7 @@ locals {
     CLOUDCRON_RECIPIENTS        = join(",", var.recipients)
     CLOUDCRON_REPLY_TO          = length(var.reply_to) > 0 ? join(",", var.reply_to) : null
     CLOUDCRON_CONFIGURATION_SET = var.configuration_set
+    CLOUDCRON_IDEMPOTENCY_TABLE = var.idempotency_table_arn == null ? null : split("/", var.idempotency_table_arn)[1]
   } : k => v if v != null }
 }
 
@@ -99,6 +100,16 @@ data "aws_iam_policy_document" "this" {
       test     = "StringEquals"
       variable = "ses:FromAddress"
       values   = [local.sender_address]
+    }
+  }
+
+  # The idempotency records: read, claim and mark done, nothing else.
+  dynamic "statement" {
+    for_each = var.idempotency_table_arn == null ? [] : [1]
+    content {
+      sid       = "RecordDeliveries"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      resources = [var.idempotency_table_arn]
     }
   }
 }

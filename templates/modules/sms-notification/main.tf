@@ -26,14 +26,15 @@ locals {
 
   # Settings reach the handler as CLOUDCRON_* variables; unset ones are left out.
   environment = { for k, v in {
-    CLOUDCRON_TEMPLATE       = var.template
-    CLOUDCRON_TEMPLATE_URL   = var.template_url
-    CLOUDCRON_TEMPLATE_NAME  = var.template_name
-    CLOUDCRON_VARS           = var.vars_json
-    CLOUDCRON_FROM           = var.from
-    CLOUDCRON_RECIPIENTS     = length(var.recipients) > 0 ? join(",", var.recipients) : null
-    CLOUDCRON_ALLOW_OVERRIDE = var.allow_override ? "true" : "false"
-    CLOUDCRON_TWILIO_SECRET  = var.twilio_secret
+    CLOUDCRON_TEMPLATE          = var.template
+    CLOUDCRON_TEMPLATE_URL      = var.template_url
+    CLOUDCRON_TEMPLATE_NAME     = var.template_name
+    CLOUDCRON_VARS              = var.vars_json
+    CLOUDCRON_FROM              = var.from
+    CLOUDCRON_RECIPIENTS        = length(var.recipients) > 0 ? join(",", var.recipients) : null
+    CLOUDCRON_ALLOW_OVERRIDE    = var.allow_override ? "true" : "false"
+    CLOUDCRON_TWILIO_SECRET     = var.twilio_secret
+    CLOUDCRON_IDEMPOTENCY_TABLE = var.idempotency_table_arn == null ? null : split("/", var.idempotency_table_arn)[1]
   } : k => v if v != null }
 }
 
@@ -117,6 +118,16 @@ data "aws_iam_policy_document" "this" {
         variable = "kms:ViaService"
         values   = ["${local.secret_is_secretsmanager ? "secretsmanager" : "ssm"}.${data.aws_region.current.name}.amazonaws.com"]
       }
+    }
+  }
+
+  # The idempotency records: read, claim and mark done, nothing else.
+  dynamic "statement" {
+    for_each = var.idempotency_table_arn == null ? [] : [1]
+    content {
+      sid       = "RecordDeliveries"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      resources = [var.idempotency_table_arn]
     }
   }
 }

@@ -106,6 +106,30 @@ resource "aws_s3_object" "template_ops_email" {
   depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]
 }
 
+# The idempotency records of the channels with `idempotency` (one item per
+# delivery, claimed before sending and marked done after, so a redelivered
+# message reaches each recipient once); DynamoDB's TTL deletes them once
+# expires_at has passed.
+resource "aws_dynamodb_table" "idempotency" {
+  name         = "acme-cron-idempotency"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+}
+
 module "image_report" {
   source = "../../modules/lambda-image-build"
 
@@ -220,12 +244,13 @@ module "notify_ops_sms" {
   dead_letter_queue_name = "acme-cron-ops-sms-dlq"
   log_retention_days     = var.log_retention_days
 
-  template       = "[{{ env|upper }}] {{ subject }}"
-  template_name  = "ops-sms.txt"
-  from           = "+15005550006"
-  recipients     = ["+15551234567"]
-  allow_override = true
-  twilio_secret  = "arn:aws:secretsmanager:us-west-2:123456789012:secret:twilio"
+  template              = "[{{ env|upper }}] {{ subject }}"
+  template_name         = "ops-sms.txt"
+  from                  = "+15005550006"
+  recipients            = ["+15551234567"]
+  allow_override        = true
+  twilio_secret         = "arn:aws:secretsmanager:us-west-2:123456789012:secret:twilio"
+  idempotency_table_arn = aws_dynamodb_table.idempotency.arn
 }
 
 module "notify_debug" {

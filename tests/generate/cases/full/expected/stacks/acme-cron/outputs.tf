@@ -58,6 +58,11 @@ output "image_uris" {
   value       = local.image_uris
 }
 
+output "idempotency_table_name" {
+  description = "Name of the DynamoDB table holding the channels' idempotency records."
+  value       = aws_dynamodb_table.idempotency.name
+}
+
 output "template_bucket" {
   description = "Name of the private bucket holding the channels' file templates."
   value       = aws_s3_bucket.templates.bucket
