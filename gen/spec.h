@@ -147,6 +147,9 @@ typedef struct gen_schedule_group {
   gen_strs creators;    /* task keys that may create schedules in it */
   const gen_task **creators_ref;
   bool dead_letter;     /* default false: an SQS queue for undeliverable events */
+  bool has_retry;       /* retry given: the default of the group's schedules */
+  int retry_attempts;   /* 0..185 */
+  int retry_max_age;    /* seconds, 60..86400 */
   /* derived AWS names */
   const char *group_name;          /* "<project>-<key>" */
   const char *scheduler_role_name; /* "<project>-<key>-schedules" */

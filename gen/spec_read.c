@@ -597,7 +597,7 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
 static const char *const S_top_keys[] = {"version", "project", "region", "tags", "images", "topics", "tasks", "notifications",
                                          "schedule_groups", "reconcilers", "$schema"};
 
-static const char *const S_group_keys[] = {"target", "creators", "dead_letter"};
+static const char *const S_group_keys[] = {"target", "creators", "dead_letter", "retry"};
 
 static void S_read_schedule_group(S_reader *r, gen_schedule_group *g, const gen_node *k, const gen_node *v) {
   char what[160];
@@ -611,6 +611,26 @@ static void S_read_schedule_group(S_reader *r, gen_schedule_group *g, const gen_
   }
   if ((n = gen_node_get(v, "creators"))) S_string_list(r, n, "`creators`", &g->creators);
   if ((n = gen_node_get(v, "dead_letter"))) S_bool(r, n, "`dead_letter`", &g->dead_letter);
+  g->retry_attempts = 185;
+  g->retry_max_age = 86400;
+  if ((n = gen_node_get(v, "retry")) && S_is_map(r, n, "`retry`")) {
+    g->has_retry = true;
+    S_keys(r, n, S_retry_keys, S_COUNT(S_retry_keys), "`retry`", NULL, 0, NULL);
+    const gen_node *x;
+    if ((x = gen_node_get(n, "attempts"))) S_int(r, x, "`retry.attempts`", 0, 185, NULL, &g->retry_attempts);
+    if ((x = gen_node_get(n, "max_age"))) {
+      const char *str;
+      long secs;
+      if (S_string(r, x, "`retry.max_age`", &str)) {
+        if (!gen_parse_duration(str, &secs))
+          S_err(r, x, "`retry.max_age` must be a duration like 90s, 15m or 2h, not `%s`", str);
+        else if (secs < 60 || secs > 86400)
+          S_err(r, x, "`retry.max_age` must be between 60s and 24h, not %s", str);
+        else
+          g->retry_max_age = (int)secs;
+      }
+    }
+  }
 }
 
 static const char *const S_reconciler_keys[] = {"group",    "image",    "config",      "prefix",  "collection",

@@ -476,6 +476,10 @@ static void S_task_environment(S_ctx *c, cc_buf *b, const gen_task *t) {
     if (!creator) continue;
     static const char *const what[][2] = {{"GROUP", "group_name"}, {"ROLE", "scheduler_role_arn"},
                                           {"TARGET", "target_function_arn"}, {"DLQ", NULL}};
+    if (g->has_retry) {
+      S_group_var(b, "RETRY", g->key);
+      cc_buf_printf(b, " = \"%d,%d\"\n", g->retry_attempts, g->retry_max_age);
+    }
     for (size_t w = 0; w < 4; w++) {
       if (!what[w][1] && !g->dead_letter) continue;
       S_group_var(b, what[w][0], g->key);
@@ -549,6 +553,9 @@ static void S_reconciler(S_ctx *c, cc_buf *b, const gen_reconciler *x) {
   S_str_attr(b, "managed_prefix", x->prefix);
   cc_buf_printf(b, "managed_scheduler_role_arn = module.%s.scheduler_role_arn\n", g);
   cc_buf_printf(b, "managed_target_arn = module.%s.target_function_arn\n", g);
+  if (x->group_ref && x->group_ref->has_retry)
+    cc_buf_printf(b, "schedule_retry = {\nattempts = %d\nmax_age_seconds = %d\n}\n", x->group_ref->retry_attempts,
+                  x->group_ref->retry_max_age);
   cc_buf_puts(b, "}\n\n");
   cc_buf_free(&id);
 }

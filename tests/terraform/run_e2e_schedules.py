@@ -106,13 +106,15 @@ def after_apply_stack(aws, resources, out):
           and fenv.get("CLOUDCRON_SCHEDULE_ROLE_REMINDERS") == g["scheduler_role_arn"]
           and fenv.get("CLOUDCRON_SCHEDULE_TARGET_REMINDERS") == worker
           and fenv.get("CLOUDCRON_SCHEDULE_DLQ_REMINDERS", "").endswith(":acme-cron-reminders-dlq")
+          and fenv.get("CLOUDCRON_SCHEDULE_RETRY_REMINDERS") == "3,3600"
           and fenv.get("MODE") == "api", json.dumps(fenv))
     check("stack: the target has no schedule of its own", aws.schedule("acme-cron", "acme-cron-send-reminder") is None)
     cfg = aws.lambda_.get_function_configuration(FunctionName="acme-cron-queries")["Environment"]["Variables"]
     check("stack: the reconciler manages group queries, prefix pn-",
           cfg.get("CLOUDCRON_SCHEDULE_GROUP") == "acme-cron-queries" and cfg.get("CLOUDCRON_SCHEDULE_PREFIX") == "pn-"
           and cfg.get("CLOUDCRON_RECONCILE_COLLECTION") == "queries"
-          and cfg.get("CLOUDCRON_SCHEDULE_TIMEZONE") == "Europe/Rome", json.dumps(cfg))
+          and cfg.get("CLOUDCRON_SCHEDULE_TIMEZONE") == "Europe/Rome"
+          and cfg.get("CLOUDCRON_SCHEDULE_RETRY") == "0,600", json.dumps(cfg))
     # the SDK, with the environment the creator task was given
     env = la.base_env(AWS_ENDPOINT_URL=URL[0], AWS_REGION=e2e.REGION, **fenv)
     ev = json.dumps({"action": "remind", "user": "u-1", "at": "2099-01-01T09:00:00", "timezone": "Europe/Rome",
@@ -124,7 +126,8 @@ def after_apply_stack(aws, resources, out):
     check("stack: the SDK creates a one-time schedule in the group with its role, target and DLQ",
           s is not None and s.get("ActionAfterCompletion") == "DELETE"
           and s["Target"]["RoleArn"] == g["scheduler_role_arn"] and s["Target"]["Arn"] == worker
-          and s["Target"].get("DeadLetterConfig", {}).get("Arn") == fenv.get("CLOUDCRON_SCHEDULE_DLQ_REMINDERS"),
+          and s["Target"].get("DeadLetterConfig", {}).get("Arn") == fenv.get("CLOUDCRON_SCHEDULE_DLQ_REMINDERS")
+          and s["Target"].get("RetryPolicy") == {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
           f"{p.stdout!r} {p.stderr.decode()[-1500:]} {s}")
     if name:
         aws.scheduler.delete_schedule(GroupName="acme-cron-reminders", Name=name)

@@ -52,6 +52,7 @@ module "task_reminders_api" {
 
   environment = {
     MODE                                = "api"
+    CLOUDCRON_SCHEDULE_RETRY_REMINDERS  = "3,3600"
     CLOUDCRON_SCHEDULE_GROUP_REMINDERS  = module.group_reminders.group_name
     CLOUDCRON_SCHEDULE_ROLE_REMINDERS   = module.group_reminders.scheduler_role_arn
     CLOUDCRON_SCHEDULE_TARGET_REMINDERS = module.group_reminders.target_function_arn
@@ -157,4 +158,8 @@ module "reconcile_queries" {
   managed_prefix             = "pn-"
   managed_scheduler_role_arn = module.group_queries.scheduler_role_arn
   managed_target_arn         = module.group_queries.target_function_arn
+  schedule_retry = {
+    attempts        = 0
+    max_age_seconds = 600
+  }
 }
