@@ -408,11 +408,121 @@ static void S_check_schedule(S_checker *c, const gen_task *t) {
   }
 }
 
+/* ---- schedule groups and reconcilers ---- */
+
+static const gen_task *S_task_ref(S_checker *c, const char *key, gen_span at) {
+  const gen_task *t = gen_spec_task(c->spec, key);
+  if (!t) S_unknown_key(c, at, "task", "tasks", key, c->spec->tasks, c->spec->ntasks, sizeof(gen_task));
+  return t;
+}
+
+/* Whether task T is some schedule group's target. */
+static bool S_is_target(const gen_spec *s, const gen_task *t) {
+  for (size_t i = 0; i < s->nschedule_groups; i++)
+    if (s->schedule_groups[i].target && !strcmp(s->schedule_groups[i].target, t->key)) return true;
+  return false;
+}
+
+/* Resolves and names the groups and reconcilers, adding their AWS names
+ * to NAMES (*NN of them so far); then requires a schedule of every task
+ * that is no group's target. */
+static void S_check_groups(S_checker *c, S_name *names, size_t *nn) {
+  gen_spec *spec = c->spec;
+  const char *p = spec->project ? spec->project : "";
+  for (size_t i = 0; i < spec->nschedule_groups; i++) {
+    gen_schedule_group *g = &spec->schedule_groups[i];
+    const char *owner = S_fmt(c, "schedule group `%s`", g->key);
+    if (g->target) g->target_ref = S_task_ref(c, g->target, g->target_span);
+    g->creators_ref = cc_arena_alloc(spec->arena, (g->creators.n + 1) * sizeof *g->creators_ref);
+    if (!g->creators_ref) c->oom = 1;
+    for (size_t j = 0; j < g->creators.n && g->creators_ref; j++) {
+      gen_span at = S_value_span(g->creators.spans, j, g->span);
+      g->creators_ref[j] = S_task_ref(c, g->creators.items[j], at);
+      if (g->target && !strcmp(g->creators.items[j], g->target))
+        S_err(c, at, "task `%s` is the target of schedule group `%s`: it cannot also create its schedules "
+                     "(its role would be passed to the schedules it invokes)", g->target, g->key);
+    }
+    g->group_name = S_fmt(c, "%s-%s", p, g->key);
+    g->scheduler_role_name = S_fmt(c, "%s-%s-schedules", p, g->key);
+    g->policy_name = S_fmt(c, "%s-%s-creators", p, g->key);
+    g->dlq_name = S_fmt(c, "%s-%s-dlq", p, g->key);
+    S_limit(c, "schedule group name", g->group_name, 64, owner, g->span);
+    S_limit(c, "IAM role name", g->scheduler_role_name, 64, owner, g->span);
+    names[(*nn)++] = (S_name){"schedule group", g->group_name, owner, g->span};
+    names[(*nn)++] = (S_name){"IAM role", g->scheduler_role_name, owner, g->span};
+    names[(*nn)++] = (S_name){"IAM policy", g->policy_name, owner, g->span};
+    if (g->dead_letter) names[(*nn)++] = (S_name){"SQS queue", g->dlq_name, owner, g->span};
+  }
+  for (size_t i = 0; i < spec->ntasks; i++) {
+    gen_task *t = &spec->tasks[i];
+    if (t->schedule) continue;
+    if (t->schedule_span.line) continue; /* present but not a string: reported when read */
+    if (!S_is_target(spec, t))
+      S_err(c, t->span, "task `%s` is missing the required key `schedule`", t->key);
+    else if (t->dead_letter)
+      S_err(c, t->span, "task `%s` has no `schedule` of its own, so no dead-letter queue of its own: set "
+                        "`dead_letter` on its schedule group", t->key);
+  }
+  for (size_t i = 0; i < spec->nreconcilers; i++) {
+    gen_reconciler *x = &spec->reconcilers[i];
+    const char *owner = S_fmt(c, "reconciler `%s`", x->key);
+    if (x->group) {
+      x->group_ref = NULL;
+      for (size_t j = 0; j < spec->nschedule_groups; j++)
+        if (!strcmp(spec->schedule_groups[j].key, x->group)) x->group_ref = &spec->schedule_groups[j];
+      if (!x->group_ref)
+        S_unknown_key(c, x->group_span, "schedule group", "schedule_groups", x->group, spec->schedule_groups,
+                      spec->nschedule_groups, sizeof(gen_schedule_group));
+    }
+    if (x->image) x->image_ref = S_image(c, x->image, x->image_span);
+    if (!x->prefix) x->prefix = S_fmt(c, "%s-", x->key);
+    for (size_t j = 0; j < i; j++) {
+      const gen_reconciler *y = &spec->reconcilers[j];
+      size_t a = strlen(x->prefix), b = strlen(y->prefix);
+      if (x->group && y->group && !strcmp(x->group, y->group) && !strncmp(x->prefix, y->prefix, a < b ? a : b))
+        S_err(c, x->span, "reconcilers `%s` and `%s` would both manage the schedules of group `%s` named `%s...`: "
+                          "give them prefixes where neither starts the other", y->key, x->key, x->group,
+              a < b ? x->prefix : y->prefix);
+    }
+    if (x->schedule && *x->schedule) {
+      cc_sched *sc = NULL;
+      cc_sched_err err;
+      memset(&err, 0, sizeof err);
+      int rc = cc_sched_parse(&sc, x->schedule, &err);
+      if (rc == CC_EINVAL) {
+        gen_span at = x->schedule_span;
+        at.col += err.col > 0 ? err.col - 1 : 0;
+        S_err(c, at, "%s", err.msg);
+      } else if (rc) {
+        c->oom = 1;
+      } else if (cc_sched_kind_of(sc) == CC_SCHED_AT) {
+        S_err(c, x->schedule_span, "a reconciler runs again and again: its `schedule` is a cron() or rate(), not at()");
+      }
+      cc_sched_free(sc);
+    }
+    int zrc = S_zone_lookup(c, x->timezone);
+    if (zrc == CC_ENOTFOUND)
+      S_err(c, x->timezone_span, "`%s` (the `timezone` of reconciler `%s`) is not an IANA time zone name (like Europe/Rome or UTC)",
+            x->timezone, x->key);
+    else if (zrc)
+      c->oom = 1;
+    x->function_name = S_fmt(c, "%s-%s", p, x->key);
+    x->role_name = S_fmt(c, "%s-%s-exec", p, x->key);
+    x->scheduler_role_name = S_fmt(c, "%s-%s-sched", p, x->key);
+    S_limit(c, "Lambda function name", x->function_name, 64, owner, x->span);
+    S_limit(c, "IAM role name", x->scheduler_role_name, 64, owner, x->span);
+    names[(*nn)++] = (S_name){"Lambda function", x->function_name, owner, x->span};
+    names[(*nn)++] = (S_name){"IAM role", x->role_name, owner, x->span};
+    names[(*nn)++] = (S_name){"IAM role", x->scheduler_role_name, owner, x->span};
+  }
+}
+
 int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
   S_checker c = {spec, diags, text, len, 0, NULL, 0, 0};
   size_t before = diags->nerrors;
   const char *p = spec->project ? spec->project : "";
-  size_t cap = 4 * spec->ntasks + 4 * spec->nnotifications + spec->ntopics + spec->nimages + 1;
+  size_t cap = 4 * spec->ntasks + 4 * spec->nnotifications + spec->ntopics + spec->nimages + 1 +
+               4 * spec->nschedule_groups + 3 * spec->nreconcilers;
   S_name *names = malloc(cap * sizeof *names);
   if (!names) return CC_ENOMEM;
   size_t nn = 0;
@@ -479,6 +589,7 @@ int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
     S_NAME("SQS queue", n->dlq_name, owner, n->span);
     S_check_templates(&c, n);
   }
+  S_check_groups(&c, names, &nn);
   S_unique_names(&c, names, nn);
   free(names);
   free(c.zones);

@@ -138,6 +138,10 @@ static int S_spec(const char *path, const char *task, int64_t after, long n) {
   for (size_t i = 0; !status && i < spec->ntasks; i++) {
     const gen_task *t = &spec->tasks[i];
     if (task && strcmp(task, t->key)) continue;
+    if (!t->schedule) { /* a schedule group's target: its schedules are made at run time */
+      printf("%s: no schedule of its own (a schedule group's target)\n", t->key);
+      continue;
+    }
     cc_sched *s = NULL;
     cc_tz *tz = NULL;
     cc_sched_err err;

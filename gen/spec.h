@@ -73,7 +73,8 @@ typedef struct gen_task {
   const char *image;
   gen_span image_span;
   const gen_image *image_ref;
-  const char *schedule; /* cron(...) | rate(...) | at(...) */
+  const char *schedule; /* cron(...) | rate(...) | at(...); NULL only for a
+                           schedule group's target (no schedule of its own) */
   gen_span schedule_span; /* where the expression's text starts (inside quotes) */
   const char *timezone; /* default "UTC" */
   gen_span timezone_span;
@@ -146,6 +147,50 @@ typedef struct gen_notification {
   const char *dlq_name;       /* "<project>-<key>-dlq[.fifo]" */
 } gen_notification;
 
+/* schedule_groups: a group for schedules created at run time. */
+typedef struct gen_schedule_group {
+  const char *key; /* first, as in gen_image */
+  gen_span span;
+  const char *target;   /* task key: what the group's schedules invoke */
+  gen_span target_span;
+  const gen_task *target_ref;
+  gen_strs creators;    /* task keys that may create schedules in it */
+  const gen_task **creators_ref;
+  bool dead_letter;     /* default false: an SQS queue for undeliverable events */
+  bool has_retry;       /* retry given: the default of the group's schedules */
+  int retry_attempts;   /* 0..185 */
+  int retry_max_age;    /* seconds, 60..86400 */
+  /* derived AWS names */
+  const char *group_name;          /* "<project>-<key>" */
+  const char *scheduler_role_name; /* "<project>-<key>-schedules" */
+  const char *policy_name;         /* "<project>-<key>-creators" */
+  const char *dlq_name;            /* "<project>-<key>-dlq" */
+} gen_schedule_group;
+
+/* reconcilers: cloudcron-reconcile keeping a group in step with a file. */
+typedef struct gen_reconciler {
+  const char *key;
+  gen_span span;
+  const char *group;    /* schedule_groups key */
+  gen_span group_span;
+  const gen_schedule_group *group_ref;
+  const char *image;    /* images key: the cloudcron runtime image */
+  gen_span image_span;
+  const gen_image *image_ref;
+  const char *config;   /* https:// or s3:// URL */
+  const char *prefix;   /* default "<key>-" */
+  const char *collection; /* default "schedules" */
+  const char *timezone; /* default "UTC" */
+  gen_span timezone_span;
+  const char *schedule; /* default "rate(5 minutes)" */
+  gen_span schedule_span;
+  bool allow_empty, dry_run, enabled; /* false, false, true */
+  /* derived AWS names */
+  const char *function_name;       /* "<project>-<key>" */
+  const char *role_name;           /* "<project>-<key>-exec" */
+  const char *scheduler_role_name; /* "<project>-<key>-sched" */
+} gen_reconciler;
+
 typedef struct gen_spec {
   const char *path;     /* as given */
   const char *dir;      /* the spec's folder, for relative paths */
@@ -162,6 +207,10 @@ typedef struct gen_spec {
   size_t ntasks;
   gen_notification *notifications;
   size_t nnotifications;
+  gen_schedule_group *schedule_groups;
+  size_t nschedule_groups;
+  gen_reconciler *reconcilers;
+  size_t nreconcilers;
   struct cc_arena *arena;
 } gen_spec;
 

@@ -414,7 +414,7 @@ static void S_read_task(S_reader *r, gen_task *t, const gen_node *k, const gen_n
     S_nonempty(r, n, "`image`", &t->image);
     t->image_span = n->span;
   }
-  if ((n = S_require(r, v, k, "schedule", what))) {
+  if ((n = gen_node_get(v, "schedule"))) {
     S_nonempty(r, n, "`schedule`", &t->schedule);
     t->schedule_span = n->span;
     if (n->style == GEN_STYLE_QUOTED) t->schedule_span.col++;
@@ -609,7 +609,92 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
 }
 
 static const char *const S_top_keys[] = {"version", "project", "region", "tags", "idempotency", "images", "topics",
-                                         "tasks", "notifications", "$schema"};
+                                         "tasks", "notifications", "schedule_groups", "reconcilers", "$schema"};
+
+static const char *const S_group_keys[] = {"target", "creators", "dead_letter", "retry"};
+
+static void S_read_schedule_group(S_reader *r, gen_schedule_group *g, const gen_node *k, const gen_node *v) {
+  char what[160];
+  snprintf(what, sizeof what, "schedule group `%s`", k->str);
+  if (!S_is_map(r, v, what)) return;
+  S_keys(r, v, S_group_keys, S_COUNT(S_group_keys), what, NULL, 0, NULL);
+  const gen_node *n;
+  if ((n = S_require(r, v, k, "target", what))) {
+    S_nonempty(r, n, "`target`", &g->target);
+    g->target_span = n->span;
+  }
+  if ((n = gen_node_get(v, "creators"))) S_string_list(r, n, "`creators`", &g->creators);
+  if ((n = gen_node_get(v, "dead_letter"))) S_bool(r, n, "`dead_letter`", &g->dead_letter);
+  g->retry_attempts = 185;
+  g->retry_max_age = 86400;
+  if ((n = gen_node_get(v, "retry")) && S_is_map(r, n, "`retry`")) {
+    g->has_retry = true;
+    S_keys(r, n, S_retry_keys, S_COUNT(S_retry_keys), "`retry`", NULL, 0, NULL);
+    const gen_node *x;
+    if ((x = gen_node_get(n, "attempts"))) S_int(r, x, "`retry.attempts`", 0, 185, NULL, &g->retry_attempts);
+    if ((x = gen_node_get(n, "max_age"))) {
+      const char *str;
+      long secs;
+      if (S_string(r, x, "`retry.max_age`", &str)) {
+        if (!gen_parse_duration(str, &secs))
+          S_err(r, x, "`retry.max_age` must be a duration like 90s, 15m or 2h, not `%s`", str);
+        else if (secs < 60 || secs > 86400)
+          S_err(r, x, "`retry.max_age` must be between 60s and 24h, not %s", str);
+        else
+          g->retry_max_age = (int)secs;
+      }
+    }
+  }
+}
+
+static const char *const S_reconciler_keys[] = {"group",    "image",    "config",      "prefix",  "collection",
+                                                "timezone", "schedule", "allow_empty", "dry_run", "enabled"};
+
+static void S_read_reconciler(S_reader *r, gen_reconciler *x, const gen_node *k, const gen_node *v) {
+  char what[160];
+  snprintf(what, sizeof what, "reconciler `%s`", k->str);
+  x->collection = "schedules";
+  x->timezone = "UTC";
+  x->schedule = "rate(5 minutes)";
+  x->enabled = true;
+  x->timezone_span = x->schedule_span = k->span;
+  if (!S_is_map(r, v, what)) return;
+  S_keys(r, v, S_reconciler_keys, S_COUNT(S_reconciler_keys), what, NULL, 0, NULL);
+  const gen_node *n;
+  if ((n = S_require(r, v, k, "group", what))) {
+    S_nonempty(r, n, "`group`", &x->group);
+    x->group_span = n->span;
+  }
+  if ((n = S_require(r, v, k, "image", what))) {
+    S_nonempty(r, n, "`image`", &x->image);
+    x->image_span = n->span;
+  }
+  if ((n = S_require(r, v, k, "config", what)) && S_nonempty(r, n, "`config`", &x->config)) {
+    bool https = !strncmp(x->config, "https://", 8) && x->config[8] && !strpbrk(x->config, " \t\r\n");
+    const char *slash = !strncmp(x->config, "s3://", 5) ? strchr(x->config + 5, '/') : NULL;
+    bool s3 = slash && slash > x->config + 5 && slash[1];
+    if (!https && !s3)
+      S_err(r, n, "`config` must be an https:// URL (pinned to a commit) or s3://BUCKET/KEY, not `%s`", x->config);
+  }
+  if ((n = gen_node_get(v, "prefix")) && S_nonempty(r, n, "`prefix`", &x->prefix)) {
+    size_t len = strlen(x->prefix);
+    if (len > 63 || strspn(x->prefix, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-") != len)
+      S_err(r, n, "`prefix` must be 1 to 63 letters, digits, '.', '_' or '-', not `%s`", x->prefix);
+  }
+  if ((n = gen_node_get(v, "collection"))) S_nonempty(r, n, "`collection`", &x->collection);
+  if ((n = gen_node_get(v, "timezone"))) {
+    S_nonempty(r, n, "`timezone`", &x->timezone);
+    x->timezone_span = n->span;
+  }
+  if ((n = gen_node_get(v, "schedule"))) {
+    S_nonempty(r, n, "`schedule`", &x->schedule);
+    x->schedule_span = n->span;
+    if (n->style == GEN_STYLE_QUOTED) x->schedule_span.col++;
+  }
+  if ((n = gen_node_get(v, "allow_empty"))) S_bool(r, n, "`allow_empty`", &x->allow_empty);
+  if ((n = gen_node_get(v, "dry_run"))) S_bool(r, n, "`dry_run`", &x->dry_run);
+  if ((n = gen_node_get(v, "enabled"))) S_bool(r, n, "`enabled`", &x->enabled);
+}
 
 static const char *S_check_tag_key(const char *key) {
   if (!strncmp(key, "aws:", 4)) return "is reserved: tag keys may not start with aws:";
@@ -672,6 +757,9 @@ int gen_spec_read(gen_spec *spec, const gen_node *root, cc_diags *diags) {
     gen_notification *c = &spec->notifications[i];
     if (!c->idempotency_set && c->channel != GEN_CHANNEL_PRINT) c->idempotency = spec->idempotency;
   }
+  S_READ_SECTION(&r, root, "schedule_groups", "schedule group", spec->schedule_groups, spec->nschedule_groups,
+                 S_read_schedule_group);
+  S_READ_SECTION(&r, root, "reconcilers", "reconciler", spec->reconcilers, spec->nreconcilers, S_read_reconciler);
   if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications"))
     S_err(&r, root, "the spec has no `tasks` and no `notifications`: nothing to generate");
   if (r.oom) return CC_ENOMEM;

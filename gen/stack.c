@@ -362,6 +362,8 @@ static void S_images(S_ctx *c, cc_buf *b) {
   cc_buf_free(&to);
 }
 
+static void S_task_environment(S_ctx *c, cc_buf *b, const gen_task *t);
+
 static void S_task(S_ctx *c, cc_buf *b, const gen_task *t) {
   cc_buf id = CC_BUF_INIT;
   cc_buf_printf(b, "module \"%s\" {\nsource = \"../../modules/scheduled-lambda\"\n\n", S_ident(&id, "task_", t->key));
@@ -370,7 +372,7 @@ static void S_task(S_ctx *c, cc_buf *b, const gen_task *t) {
   gen_hcl_str(b, t->image);
   cc_buf_puts(b, "]\n");
   S_str_attr(b, "architecture", t->image_ref->architecture);
-  S_str_attr(b, "schedule_expression", t->schedule);
+  if (t->schedule) S_str_attr(b, "schedule_expression", t->schedule);
   S_str_attr(b, "timezone", t->timezone);
   S_str_attr(b, "schedule_name", t->schedule_name);
   S_raw_attr(b, "schedule_group_name", "aws_scheduler_schedule_group.this.name");
@@ -396,10 +398,7 @@ static void S_task(S_ctx *c, cc_buf *b, const gen_task *t) {
     }
     cc_buf_puts(b, "}\n");
   }
-  if (t->env.n) {
-    cc_buf_putc(b, '\n');
-    S_map_attr(b, "environment", &t->env);
-  }
+  S_task_environment(c, b, t);
   cc_buf_puts(b, "}\n\n");
   cc_buf_free(&id);
 }
@@ -474,6 +473,145 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   cc_buf_free(&id);
 }
 
+/* ---- schedule groups and reconcilers ---- */
+
+/* "CLOUDCRON_SCHEDULE_<WHAT>_<KEY>": what the task SDK reads for a group key. */
+static void S_group_var(cc_buf *b, const char *what, const char *key) {
+  cc_buf_printf(b, "CLOUDCRON_SCHEDULE_%s_", what);
+  for (const char *k = key; *k; k++) cc_buf_putc(b, *k == '-' ? '_' : (char)(*k >= 'a' && *k <= 'z' ? *k - 32 : *k));
+}
+
+/* A task's environment: its own `env`, and for each schedule group it
+ * creates schedules in, the group's name, role, target and queue. */
+static void S_task_environment(S_ctx *c, cc_buf *b, const gen_task *t) {
+  const gen_spec *s = c->spec;
+  cc_buf id = CC_BUF_INIT;
+  size_t ng = 0;
+  for (size_t i = 0; i < s->nschedule_groups; i++)
+    for (size_t j = 0; j < s->schedule_groups[i].creators.n; j++)
+      ng += !strcmp(s->schedule_groups[i].creators.items[j], t->key);
+  if (!t->env.n && !ng) return;
+  cc_buf_putc(b, '\n');
+  if (!ng) {
+    S_map_attr(b, "environment", &t->env);
+    return;
+  }
+  cc_buf_puts(b, "environment = {\n");
+  for (size_t i = 0; i < t->env.n; i++) {
+    gen_hcl_key(b, t->env.items[i].key);
+    cc_buf_puts(b, " = ");
+    gen_hcl_str(b, t->env.items[i].value);
+    cc_buf_putc(b, '\n');
+  }
+  for (size_t i = 0; i < s->nschedule_groups; i++) {
+    const gen_schedule_group *g = &s->schedule_groups[i];
+    bool creator = false;
+    for (size_t j = 0; j < g->creators.n; j++) creator |= !strcmp(g->creators.items[j], t->key);
+    if (!creator) continue;
+    static const char *const what[][2] = {{"GROUP", "group_name"}, {"ROLE", "scheduler_role_arn"},
+                                          {"TARGET", "target_function_arn"}, {"DLQ", NULL}};
+    if (g->has_retry) {
+      S_group_var(b, "RETRY", g->key);
+      cc_buf_printf(b, " = \"%d,%d\"\n", g->retry_attempts, g->retry_max_age);
+    }
+    for (size_t w = 0; w < 4; w++) {
+      if (!what[w][1] && !g->dead_letter) continue;
+      S_group_var(b, what[w][0], g->key);
+      if (what[w][1])
+        cc_buf_printf(b, " = module.%s.%s\n", S_ident(&id, "group_", g->key), what[w][1]);
+      else
+        cc_buf_printf(b, " = aws_sqs_queue.%s.arn\n", S_ident(&id, "group_dlq_", g->key));
+    }
+  }
+  cc_buf_puts(b, "}\n");
+  cc_buf_free(&id);
+}
+
+/* A schedule group: the module, its optional dead-letter queue, and the
+ * creators' policy attached to each creating task's role. */
+static void S_schedule_group(S_ctx *c, cc_buf *b, const gen_schedule_group *g) {
+  cc_buf id = CC_BUF_INIT, q = CC_BUF_INIT;
+  if (g->dead_letter) {
+    cc_buf_printf(&q, "%s", S_ident(&id, "group_dlq_", g->key));
+    cc_buf_printf(b, "resource \"aws_sqs_queue\" \"%s\" {\n", cc_buf_str(&q));
+    S_str_attr(b, "name", g->dlq_name);
+    cc_buf_puts(b, "message_retention_seconds = 1209600\nsqs_managed_sse_enabled = true\n}\n\n");
+  }
+  cc_buf_printf(b, "module \"%s\" {\nsource = \"../../modules/schedule-group\"\n\n", S_ident(&id, "group_", g->key));
+  S_str_attr(b, "group_name", g->group_name);
+  cc_buf_printf(b, "target_function_arn = module.%s.function_arn\n", S_ident(&id, "task_", g->target));
+  S_str_attr(b, "scheduler_role_name", g->scheduler_role_name);
+  S_str_attr(b, "creators_policy_name", g->policy_name);
+  if (g->dead_letter) cc_buf_printf(b, "dead_letter_queue_arn = aws_sqs_queue.%s.arn\n", cc_buf_str(&q));
+  cc_buf_puts(b, "}\n\n");
+  for (size_t j = 0; j < g->creators.n; j++) {
+    const gen_task *t = g->creators_ref ? g->creators_ref[j] : NULL;
+    if (!t) continue;
+    cc_buf_printf(b, "# Task %s may create schedules in group %s.\n", t->key, g->key);
+    cc_buf_truncate(&q, 0);
+    gen_hcl_ident(&q, "group_", g->key);
+    gen_hcl_ident(&q, "_", t->key);
+    cc_buf_printf(b, "resource \"aws_iam_role_policy_attachment\" \"%s\" {\n", cc_buf_str(&q));
+    S_str_attr(b, "role", t->role_name);
+    cc_buf_printf(b, "policy_arn = module.%s.creators_policy_arn\n\n", S_ident(&id, "group_", g->key));
+    cc_buf_printf(b, "depends_on = [module.%s]\n}\n\n", S_ident(&id, "task_", t->key));
+  }
+  cc_buf_free(&id);
+  cc_buf_free(&q);
+}
+
+static void S_reconciler(S_ctx *c, cc_buf *b, const gen_reconciler *x) {
+  cc_buf id = CC_BUF_INIT;
+  (void)c;
+  cc_buf_printf(b, "module \"%s\" {\nsource = \"../../modules/schedule-reconciler\"\n\n", S_ident(&id, "reconcile_", x->key));
+  S_str_attr(b, "function_name", x->function_name);
+  S_str_attr(b, "role_name", x->role_name);
+  cc_buf_puts(b, "image_uri = local.image_uris[");
+  gen_hcl_str(b, x->image);
+  cc_buf_puts(b, "]\n");
+  S_str_attr(b, "architecture", x->image_ref->architecture);
+  S_str_attr(b, "schedule_name", x->function_name);
+  S_raw_attr(b, "schedule_group_name", "aws_scheduler_schedule_group.this.name");
+  S_str_attr(b, "schedule_expression", x->schedule);
+  S_str_attr(b, "scheduler_role_name", x->scheduler_role_name);
+  S_raw_attr(b, "enabled", "%s", x->enabled ? "true" : "false");
+  S_raw_attr(b, "log_retention_days", "var.log_retention_days");
+  cc_buf_putc(b, '\n');
+  S_str_attr(b, "config_url", x->config);
+  S_str_attr(b, "collection", x->collection);
+  S_str_attr(b, "default_timezone", x->timezone);
+  S_raw_attr(b, "allow_empty", "%s", x->allow_empty ? "true" : "false");
+  S_raw_attr(b, "dry_run", "%s", x->dry_run ? "true" : "false");
+  const char *g = S_ident(&id, "group_", x->group);
+  cc_buf_printf(b, "managed_group_name = module.%s.group_name\n", g);
+  S_str_attr(b, "managed_prefix", x->prefix);
+  cc_buf_printf(b, "managed_scheduler_role_arn = module.%s.scheduler_role_arn\n", g);
+  cc_buf_printf(b, "managed_target_arn = module.%s.target_function_arn\n", g);
+  if (x->group_ref && x->group_ref->has_retry)
+    cc_buf_printf(b, "schedule_retry = {\nattempts = %d\nmax_age_seconds = %d\n}\n", x->group_ref->retry_attempts,
+                  x->group_ref->retry_max_age);
+  cc_buf_puts(b, "}\n\n");
+  cc_buf_free(&id);
+}
+
+/* The groups' outputs, for code and roles outside the spec. */
+static void S_group_outputs(S_ctx *c, cc_buf *b) {
+  const gen_spec *s = c->spec;
+  cc_buf id = CC_BUF_INIT;
+  if (!s->nschedule_groups) return;
+  cc_buf_puts(b, "\noutput \"schedule_groups\" {\ndescription = \"Every schedule group by key: its name, the role its "
+                 "schedules assume, their target, and the managed policy that lets a role create schedules in it.\"\nvalue = {\n");
+  for (size_t i = 0; i < s->nschedule_groups; i++) {
+    const char *m = S_ident(&id, "group_", s->schedule_groups[i].key);
+    gen_hcl_key(b, s->schedule_groups[i].key);
+    cc_buf_printf(b, " = {\nname = module.%s.group_name\nscheduler_role_arn = module.%s.scheduler_role_arn\n"
+                     "target_function_arn = module.%s.target_function_arn\ncreators_policy_arn = module.%s.creators_policy_arn\n}\n",
+                  m, m, m, m);
+  }
+  cc_buf_puts(b, "}\n}\n");
+  cc_buf_free(&id);
+}
+
 static void S_main(S_ctx *c) {
   const gen_spec *s = c->spec;
   cc_buf b = CC_BUF_INIT;
@@ -486,6 +624,8 @@ static void S_main(S_ctx *c) {
   for (size_t i = 0; i < s->ntasks; i++) S_task(c, &b, &s->tasks[i]);
   for (size_t i = 0; i < s->nnotifications; i++)
     if (S_wired(&s->notifications[i])) S_notification(c, &b, &s->notifications[i]);
+  for (size_t i = 0; i < s->nschedule_groups; i++) S_schedule_group(c, &b, &s->schedule_groups[i]);
+  for (size_t i = 0; i < s->nreconcilers; i++) S_reconciler(c, &b, &s->reconcilers[i]);
   S_emit(c, "main.tf", &b);
 }
 
@@ -533,6 +673,7 @@ static void S_outputs(S_ctx *c) {
   if (c->any_file_template)
     cc_buf_puts(&b, "\noutput \"template_bucket\" {\ndescription = \"Name of the private bucket holding the channels' "
                     "file templates.\"\nvalue = aws_s3_bucket.templates.bucket\n}\n");
+  S_group_outputs(c, &b);
   cc_buf_free(&id);
   S_emit(c, "outputs.tf", &b);
 }

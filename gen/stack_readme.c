@@ -135,10 +135,15 @@ int gen_stack_readme(cc_buf *out, const gen_spec *s) {
     for (size_t i = 0; i < s->ntasks; i++) {
       const gen_task *k = &s->tasks[i];
       gen_readme_code(S_cell(&t), k->key);
-      gen_readme_code(S_cell(&t), k->schedule);
-      cc_buf_truncate(&x, 0);
-      S_when(&x, k->schedule, k->timezone);
-      gen_readme_text(S_cell(&t), cc_buf_str(&x));
+      if (k->schedule) {
+        gen_readme_code(S_cell(&t), k->schedule);
+        cc_buf_truncate(&x, 0);
+        S_when(&x, k->schedule, k->timezone);
+        gen_readme_text(S_cell(&t), cc_buf_str(&x));
+      } else {
+        gen_readme_text(S_cell(&t), "-");
+        gen_readme_text(S_cell(&t), "when its schedule group's schedules fire");
+      }
       gen_readme_code(S_cell(&t), k->image);
       S_code_list(S_cell(&t), &k->publishes);
       gen_readme_text(S_cell(&t), k->enabled ? "yes" : "no");

@@ -86,8 +86,7 @@ int rt_sched_update_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *a
     memset(out, 0, sizeof *out);
     return CC_EINVAL;
   }
-  /* UpdateSchedule takes no ActionAfterCompletion change of kind here:
-   * the body is the whole definition, as the API replaces it */
+  /* the whole definition: UpdateSchedule replaces it, it does not merge */
   return S_build(out, cfg, amz_date, "PUT", name, NULL, b);
 }
 

@@ -39,6 +39,18 @@ static int S_name(cloudcron_ctx *ctx, const char *what, const char *name) {
   return CC_EINVAL;
 }
 
+/* The group's retry policy, CLOUDCRON_SCHEDULE_RETRY_<KEY> = "ATTEMPTS,SECONDS"
+ * (the spec's `retry` of the group), into p; left as is when unset. */
+static void S_group_retry(rt_sched_parts *p, const char *key) {
+  const char *v;
+  char err[256];
+  int a, s, n = 0;
+  if (rt_env_by_key(&v, err, sizeof err, "CLOUDCRON_SCHEDULE_RETRY_", "retry", key) != CC_OK) return;
+  if (sscanf(v, "%d,%d%n", &a, &s, &n) != 2 || v[n]) return; /* set by the stack: not ours to refuse */
+  p->retry_attempts = a == 0 ? -1 : a;
+  p->max_event_age_s = s;
+}
+
 /* Create or update. */
 static int S_put(cloudcron_ctx *ctx, int create, const char *key, const char *name,
                  const cloudcron_schedule *s) {
@@ -59,6 +71,7 @@ static int S_put(cloudcron_ctx *ctx, int create, const char *key, const char *na
                       .max_event_age_s = s->max_event_age_seconds, .disabled = s->disabled,
                       .target_arn = target, .role_arn = role,
                       .dead_letter_arn = s->dead_letter_arn ? s->dead_letter_arn : dlq};
+  if (!s->retry_attempts && !s->max_event_age_seconds) S_group_retry(&p, key);
   rc = rt_sched_def_make(&def, &field, err, sizeof err, &p, (long long)time(NULL), NULL);
   if (rc == CC_ENOTFOUND) rc = CC_EINVAL; /* an at() in the past */
   if (rc != CC_OK) {

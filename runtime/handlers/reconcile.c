@@ -14,6 +14,7 @@
  *   CLOUDCRON_SCHEDULE_TARGET_ARN    the function the schedules invoke
  *   CLOUDCRON_SCHEDULE_TIMEZONE      default zone (UTC)
  *   CLOUDCRON_RECONCILE_COLLECTION   the key holding the entries (schedules)
+ *   CLOUDCRON_SCHEDULE_RETRY         the schedules' retry policy, "ATTEMPTS,SECONDS"
  *   CLOUDCRON_RECONCILE_ALLOW_EMPTY  true: an empty config deletes them all
  *   CLOUDCRON_RECONCILE_DRY_RUN      true: log the plan, change nothing
  *   CLOUDCRON_RECONCILE_CONCURRENCY  calls in flight (8; 1-64)
@@ -41,6 +42,7 @@
 typedef struct S_env {
   const char *url, *group, *prefix, *role, *target, *zone, *collection;
   int allow_empty, dry_run, workers;
+  int retry_attempts, max_event_age_s; /* CLOUDCRON_SCHEDULE_RETRY */
   long long max_bytes, timeout_ms;
 } S_env;
 
@@ -100,6 +102,15 @@ static int S_env_read(S_env *e, cloudcron_ctx *ctx) {
       S_num(&e->timeout_ms, ctx, "CLOUDCRON_RECONCILE_TIMEOUT_MS", 10000, 100, 900000) != CC_OK)
     return CC_EINVAL;
   e->workers = (int)w;
+  const char *r = S_get("CLOUDCRON_SCHEDULE_RETRY");
+  if (r) {
+    int a, s, n = 0;
+    if (sscanf(r, "%d,%d%n", &a, &s, &n) != 2 || r[n] || a < 0 || a > 185 || s < 60 || s > 86400)
+      return cloudcron_fail(ctx, CC_EINVAL,
+                            "CLOUDCRON_SCHEDULE_RETRY is \"%s\": use ATTEMPTS,SECONDS (0-185, 60-86400)", r);
+    e->retry_attempts = a == 0 ? -1 : a;
+    e->max_event_age_s = s;
+  }
   return CC_OK;
 }
 
@@ -212,7 +223,8 @@ static int S_reconcile(cloudcron_ctx *ctx, const json_t *event) {
     goto out;
   }
   rc_settings st = {.collection = e.collection, .prefix = e.prefix, .timezone = e.zone,
-                    .target_arn = e.target, .role_arn = e.role};
+                    .target_arn = e.target, .role_arn = e.role, .retry_attempts = e.retry_attempts,
+                    .max_event_age_s = e.max_event_age_s};
   rc = rc_config_read(&cfg, err, sizeof err, "config", body.ptr, body.len, &st,
                       (long long)time(NULL), &tzc);
   if (rc != CC_OK) {

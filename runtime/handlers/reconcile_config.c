@@ -128,7 +128,8 @@ static int S_entry(rc_entry *e, json_t *v, const rc_settings *st, long long now,
                       .description = json_string_value(json_object_get(v, "description")),
                       .input = input, .window_minutes = window,
                       .disabled = en && json_is_false(en), .target_arn = st->target_arn,
-                      .role_arn = st->role_arn};
+                      .role_arn = st->role_arn, .retry_attempts = st->retry_attempts,
+                      .max_event_age_s = st->max_event_age_s};
   int rc = rt_sched_def_make(&e->def, &part, why, sizeof why, &p, now, cache);
   json_decref(input);
   if (rc == CC_ENOMEM) return rc;

@@ -25,6 +25,7 @@ typedef struct rc_settings {
   const char *prefix;     /* schedule names are prefix + id */
   const char *timezone;   /* an entry's zone when it names none */
   const char *target_arn, *role_arn;
+  int retry_attempts, max_event_age_s; /* rt_sched_parts' meaning; 0, 0: Scheduler's default */
 } rc_settings;
 
 typedef struct rc_entry {

@@ -217,9 +217,11 @@ typedef struct cloudcron_schedule {
   const json_t *payload;   /* the worker's event; NULL: none */
   const char *description; /* NULL: none */
   int flexible_window_minutes; /* 1-1440; 0: exact time (OFF) */
-  int retry_attempts;      /* 1-185; 0: Scheduler's default (185);
-                              CLOUDCRON_NO_RETRY: none */
-  int max_event_age_seconds; /* 60-86400; 0: Scheduler's default (86400) */
+  int retry_attempts;      /* 1-185; CLOUDCRON_NO_RETRY: none; 0 (with
+                              max_event_age_seconds 0): the group's policy,
+                              CLOUDCRON_SCHEDULE_RETRY_<KEY> = "N,SECONDS"
+                              (the spec's `retry`), else Scheduler's (185) */
+  int max_event_age_seconds; /* 60-86400; 0: as above (86400) */
   const char *dead_letter_arn; /* NULL: CLOUDCRON_SCHEDULE_DLQ_<KEY>, if set */
   int disabled;            /* create it in state DISABLED */
 } cloudcron_schedule;

@@ -9,7 +9,9 @@ a second run reports everything unchanged; a schedule in the group without
 the prefix and one with the prefix in another group are never touched; an
 empty config, an unparsable one and an unreachable URL change nothing and
 fail the invocation; a dry run changes nothing; ALLOW_EMPTY=true deletes
-the managed ones only."""
+the managed ones only. The config comes from file:// and, once, from
+https:// (loopback TLS), where a 404 and a body over the size limit also
+change nothing."""
 import copy
 import json
 import os
@@ -18,7 +20,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime"))
+import http.server  # noqa: E402
+
 import lambda_api as la  # noqa: E402
+import tlsserver  # noqa: E402
 from moto_util import Moto  # noqa: E402
 
 BIN = os.path.join(os.environ["CC_BIN"], "cloudcron-reconcile")
@@ -247,6 +252,34 @@ with tempfile.TemporaryDirectory() as tmp:
         del cfg3["queries"][ids[300]]
         reconcile("dry run", cfg3, dict(counts(d=1, n=n_unch + n_upd + 15 - 1, f=5), dry_run=True),
                   extra_env={"CLOUDCRON_RECONCILE_DRY_RUN": "true"})
+        # over https (loopback TLS, trusted through AWS_CA_BUNDLE): the same
+        # config, nothing to do; a 404 and a config over the size limit
+        # change nothing and fail
+        body = json.dumps({"queries": {k: {x: y for x, y in v.items() if x != "_invalid"}
+                                       for k, v in cfg2["queries"].items()}}).encode()
+
+        class Site(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                ok = self.path == "/acme/infra/0123abc/queries.json"
+                self.send_response(200 if ok else 404)
+                self.send_header("Content-Length", str(len(body) if ok else 0))
+                self.end_headers()
+                if ok:
+                    self.wfile.write(body)
+
+        srv, base, cert = tlsserver.serve(Site, tmp)
+        try:
+            https = {"CLOUDCRON_RECONCILE_CONFIG_URL": base + "/acme/infra/0123abc/queries.json", "AWS_CA_BUNDLE": cert}
+            reconcile("https", cfg2, counts(n=n_unch + n_upd + 15, f=5), extra_env=https)
+            reconcile("https 404", cfg2, ("error", "HTTP 404"),
+                      extra_env=dict(https, CLOUDCRON_RECONCILE_CONFIG_URL=base + "/missing.json"))
+            reconcile("too big", cfg2, ("error", "Failed to fetch config"),
+                      extra_env=dict(https, CLOUDCRON_RECONCILE_MAX_BYTES="1000"))
+        finally:
+            srv.shutdown()
         if snapshot(sch, "queries") != snap:
             fail("nothing changes", "the group changed")
 

@@ -56,7 +56,8 @@ with tempfile.TemporaryDirectory() as tmp:
                        CLOUDCRON_SCHEDULE_GROUP_REMINDERS="reminders",
                        CLOUDCRON_SCHEDULE_ROLE_REMINDERS=role,
                        CLOUDCRON_SCHEDULE_TARGET_REMINDERS=worker,
-                       CLOUDCRON_SCHEDULE_DLQ_REMINDERS=dlq)
+                       CLOUDCRON_SCHEDULE_DLQ_REMINDERS=dlq,
+                       CLOUDCRON_SCHEDULE_RETRY_REMINDERS="2,600")
 
         # a one-time reminder in the user's zone: DELETE after completion
         payload = {"user": "u-42", "text": "call the dentist é"}
@@ -110,6 +111,10 @@ with tempfile.TemporaryDirectory() as tmp:
                    and len(posts[0]["ClientToken"]) == 64, posts)
         names = [s["Name"] for s in sch.list_schedules(GroupName="reminders")["Schedules"]]
         expect("lost answer no duplicate", names.count("lost-answer") == 1, names)
+        got = sch.get_schedule(GroupName="reminders", Name="lost-answer")
+        expect("the group's retry policy when the call gives none",
+               got["Target"].get("RetryPolicy") == {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 600},
+               got["Target"])
 
         # update: the whole definition replaced
         r = call(env, tmp, op="update", key="reminders", name="weekly-u-42",

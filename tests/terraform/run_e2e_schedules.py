@@ -9,7 +9,14 @@ passes only that role to Scheduler, and is attached to the API's role);
 then the real cloudcron-reconcile runs with the environment Terraform gave
 the deployed function (read back from moto's Lambda), fetches the config
 from S3 and creates the config's schedules in the group with the group's
-role and target; a second run changes nothing; then destroy."""
+role and target; a second run changes nothing; then destroy.
+
+`run_e2e_schedules.py stack`: the stack cloudcron generates for
+tests/generate/cases/schedule-groups (schedule_groups and reconcilers in
+the spec) is applied against moto_server and checked the same way; then
+examples/reminders-api runs with the environment Terraform gave the
+group's creator task and creates a one-time schedule in the group, with
+the group's role, target and dead-letter queue; then destroy."""
 import json
 import os
 import shlex
@@ -85,6 +92,51 @@ def after_apply(url):
     return run
 
 
+def after_apply_stack(aws, resources, out):
+    g = out["schedule_groups"]["value"]["reminders"]
+    att = aws.iam.list_attached_role_policies(RoleName="acme-cron-reminders-api-exec")["AttachedPolicies"]
+    check("stack: the creator task's role has the group's creators' policy",
+          [a["PolicyArn"] for a in att] == [g["creators_policy_arn"]], str(att))
+    att = aws.iam.list_attached_role_policies(RoleName="acme-cron-send-reminder-exec")["AttachedPolicies"]
+    check("stack: the target's role has no creators' policy", att == [], str(att))
+    fenv = aws.lambda_.get_function_configuration(FunctionName="acme-cron-reminders-api")["Environment"]["Variables"]
+    worker = aws.lambda_.get_function_configuration(FunctionName="acme-cron-send-reminder")["FunctionArn"]
+    check("stack: the creator gets the group by key",
+          fenv.get("CLOUDCRON_SCHEDULE_GROUP_REMINDERS") == "acme-cron-reminders"
+          and fenv.get("CLOUDCRON_SCHEDULE_ROLE_REMINDERS") == g["scheduler_role_arn"]
+          and fenv.get("CLOUDCRON_SCHEDULE_TARGET_REMINDERS") == worker
+          and fenv.get("CLOUDCRON_SCHEDULE_DLQ_REMINDERS", "").endswith(":acme-cron-reminders-dlq")
+          and fenv.get("CLOUDCRON_SCHEDULE_RETRY_REMINDERS") == "3,3600"
+          and fenv.get("MODE") == "api", json.dumps(fenv))
+    check("stack: the target has no schedule of its own", aws.schedule("acme-cron", "acme-cron-send-reminder") is None)
+    cfg = aws.lambda_.get_function_configuration(FunctionName="acme-cron-queries")["Environment"]["Variables"]
+    check("stack: the reconciler manages group queries, prefix pn-",
+          cfg.get("CLOUDCRON_SCHEDULE_GROUP") == "acme-cron-queries" and cfg.get("CLOUDCRON_SCHEDULE_PREFIX") == "pn-"
+          and cfg.get("CLOUDCRON_RECONCILE_COLLECTION") == "queries"
+          and cfg.get("CLOUDCRON_SCHEDULE_TIMEZONE") == "Europe/Rome"
+          and cfg.get("CLOUDCRON_SCHEDULE_RETRY") == "0,600", json.dumps(cfg))
+    # the SDK, with the environment the creator task was given
+    env = la.base_env(AWS_ENDPOINT_URL=URL[0], AWS_REGION=e2e.REGION, **fenv)
+    ev = json.dumps({"action": "remind", "user": "u-1", "at": "2099-01-01T09:00:00", "timezone": "Europe/Rome",
+                     "text": "hello"})
+    p = subprocess.run(shlex.split(os.environ.get("CC_WRAP", "")) + [REMINDERS, "--event", "-"], input=ev.encode(),
+                       env=env, capture_output=True, timeout=60)
+    name = json.loads(p.stdout or b"{}").get("name")
+    s = aws.schedule("acme-cron-reminders", name) if name else None
+    check("stack: the SDK creates a one-time schedule in the group with its role, target and DLQ",
+          s is not None and s.get("ActionAfterCompletion") == "DELETE"
+          and s["Target"]["RoleArn"] == g["scheduler_role_arn"] and s["Target"]["Arn"] == worker
+          and s["Target"].get("DeadLetterConfig", {}).get("Arn") == fenv.get("CLOUDCRON_SCHEDULE_DLQ_REMINDERS")
+          and s["Target"].get("RetryPolicy") == {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
+          f"{p.stdout!r} {p.stderr.decode()[-1500:]} {s}")
+    if name:
+        aws.scheduler.delete_schedule(GroupName="acme-cron-reminders", Name=name)
+
+
+URL = [None]
+REMINDERS = os.path.join(os.environ.get("CC_BIN", os.path.join(SRC, "build/bin")), "cloudcron-example-reminders")
+
+
 def main():
     mirror = e2e.find_mirror()
     if not mirror:
@@ -93,15 +145,20 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out")
         wrap = shlex.split(os.environ.get("CC_WRAP", ""))
-        r = subprocess.run([*wrap, e2e.BIN, "generate", os.path.join(SRC, "examples/basic/cloudcron.yaml"), "-o", out],
+        spec = "tests/generate/cases/schedule-groups/spec.yaml" if STACK else "examples/basic/cloudcron.yaml"
+        r = subprocess.run([*wrap, e2e.BIN, "generate", os.path.join(SRC, spec), "-o", out],
                            capture_output=True, text=True)
         if r.returncode != 0:
             print(f"FAIL generate\n{r.stdout}{r.stderr}")
             return 1
-        stack = os.path.join(out, "stacks/e2e-schedules")
-        shutil.copytree(os.path.join(SRC, "tests/terraform/e2e_schedules"), stack)
+        if STACK:
+            stack = os.path.join(out, "stacks/acme-cron")
+        else:
+            stack = os.path.join(out, "stacks/e2e-schedules")
+            shutil.copytree(os.path.join(SRC, "tests/terraform/e2e_schedules"), stack)
         port = e2e.free_port()
         url = f"http://127.0.0.1:{port}"
+        URL[0] = url
         e2e.write_override(stack, url)
         env = dict(e2e.offline_env(tmp, mirror), AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
                    AWS_ENDPOINT_URL=url, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
@@ -112,7 +169,10 @@ def main():
             if not e2e.wait_up(url, moto):
                 print("FAIL moto_server did not start")
                 return 1
-            e2e.apply_check_destroy("schedules", stack, env, e2e.Aws(url), after_apply(url))
+            if STACK:
+                e2e.apply_check_destroy("stack", stack, env, e2e.Aws(url), after_apply_stack)
+            else:
+                e2e.apply_check_destroy("schedules", stack, env, e2e.Aws(url), after_apply(url))
         finally:
             moto.terminate()
             try:
@@ -124,5 +184,10 @@ def main():
     return 1 if e2e.failed else 0
 
 
+STACK = sys.argv[1:] == ["stack"]
+
 if __name__ == "__main__":
+    if sys.argv[1:] not in ([], ["stack"]):
+        print("usage: run_e2e_schedules.py [stack]", file=sys.stderr)
+        sys.exit(2)
     sys.exit(main())

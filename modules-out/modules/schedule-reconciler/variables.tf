@@ -108,6 +108,17 @@ variable "dry_run" {
   default     = false
 }
 
+variable "schedule_retry" {
+  description = "Retry policy of the managed schedules (attempts 0-185, max_age_seconds 60-86400), or null for Scheduler's default."
+  type        = object({ attempts = number, max_age_seconds = number })
+  default     = null
+
+  validation {
+    condition     = var.schedule_retry == null || (try(var.schedule_retry.attempts >= 0 && var.schedule_retry.attempts <= 185 && var.schedule_retry.max_age_seconds >= 60 && var.schedule_retry.max_age_seconds <= 86400, false))
+    error_message = "schedule_retry.attempts must be 0 to 185 and max_age_seconds 60 to 86400."
+  }
+}
+
 variable "managed_group_name" {
   description = "The schedule group it keeps in step."
   type        = string

@@ -43,17 +43,23 @@ variable "architecture" {
 }
 
 variable "schedule_expression" {
-  description = "Schedule expression: cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss). An at() schedule runs once and is deleted after it has run (created through the AWS CLI, which must be on the PATH at apply time)."
+  description = "Schedule expression: cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss). An at() schedule runs once and is deleted after it has run (created through the AWS CLI, which must be on the PATH at apply time). null: no schedule of its own (a function invoked by a schedule group's schedules)."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^(cron\\(.+\\)|rate\\(.+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", var.schedule_expression))
-    error_message = "schedule_expression must be cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss)."
+    condition     = var.schedule_expression == null || can(regex("^(cron\\(.+\\)|rate\\(.+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss), or null."
   }
 
   validation {
-    condition     = !(var.use_eventbridge_rule && startswith(var.schedule_expression, "at("))
+    condition     = !(var.use_eventbridge_rule && startswith(coalesce(var.schedule_expression, "-"), "at("))
     error_message = "An EventBridge rule cannot run at(): one-time schedules need EventBridge Scheduler (use_eventbridge_rule = false)."
+  }
+
+  validation {
+    condition     = var.schedule_expression != null || !(var.use_eventbridge_rule || var.dead_letter)
+    error_message = "A function without a schedule (schedule_expression = null) has no EventBridge rule and no dead-letter queue of its own: the schedules that invoke it carry theirs."
   }
 }
 

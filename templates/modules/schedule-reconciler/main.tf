@@ -27,6 +27,7 @@ locals {
     CLOUDCRON_RECONCILE_COLLECTION  = var.collection
     CLOUDCRON_RECONCILE_ALLOW_EMPTY = var.allow_empty ? "true" : null
     CLOUDCRON_RECONCILE_DRY_RUN     = var.dry_run ? "true" : null
+    CLOUDCRON_SCHEDULE_RETRY        = var.schedule_retry == null ? null : "${var.schedule_retry.attempts},${var.schedule_retry.max_age_seconds}"
   } : k => v if v != null }
 }
 

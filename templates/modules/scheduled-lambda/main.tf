@@ -8,8 +8,11 @@ locals {
   # Each topic's ARN as CLOUDCRON_TOPIC_<KEY>, the name the task SDK reads.
   topic_env = { for key, arn in var.topic_arns : "CLOUDCRON_TOPIC_${upper(replace(key, "-", "_"))}" => arn }
 
-  one_time      = startswith(var.schedule_expression, "at(")
-  use_scheduler = !var.use_eventbridge_rule
+  # No expression: a function others invoke (a schedule group's target, whose
+  # schedules are created at run time), with no schedule of its own.
+  has_schedule  = var.schedule_expression != null
+  one_time      = local.has_schedule && startswith(coalesce(var.schedule_expression, "-"), "at(")
+  use_scheduler = local.has_schedule && !var.use_eventbridge_rule
   # hashicorp/aws 5.x has no action_after_completion on aws_scheduler_schedule,
   # so one-time at() schedules are created through the AWS CLI with
   # ActionAfterCompletion=DELETE (terraform_data below); the rest natively.

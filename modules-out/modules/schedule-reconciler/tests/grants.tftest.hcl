@@ -144,8 +144,14 @@ run "s3_config" {
   command = apply
 
   variables {
-    config_url  = "s3://acme-config/athena/queries.json"
-    allow_empty = true
+    config_url     = "s3://acme-config/athena/queries.json"
+    allow_empty    = true
+    schedule_retry = { attempts = 3, max_age_seconds = 3600 }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["CLOUDCRON_SCHEDULE_RETRY"] == "3,3600"
+    error_message = "the group's retry policy reaches the handler"
   }
 
   assert {

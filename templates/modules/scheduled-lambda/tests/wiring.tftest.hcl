@@ -166,6 +166,36 @@ run "dead_letter_and_window" {
   }
 }
 
+run "no_schedule_of_its_own" {
+  command = apply
+
+  variables {
+    schedule_expression = null
+  }
+
+  assert {
+    condition     = length(aws_scheduler_schedule.this) == 0 && length(aws_iam_role.scheduler) == 0 && length(terraform_data.one_time_schedule) == 0 && length(aws_cloudwatch_event_rule.this) == 0
+    error_message = "a schedule group's target has no schedule, scheduler role or rule of its own"
+  }
+
+  assert {
+    condition     = output.schedule_arn == null && output.scheduler_role_arn == null && aws_lambda_function.this.function_name == "acme-cron-nightly"
+    error_message = "the function exists; its schedule outputs are null"
+  }
+}
+
+run "rejects_dead_letter_without_schedule" {
+  command = plan
+
+  variables {
+    schedule_expression    = null
+    dead_letter            = true
+    dead_letter_queue_name = "acme-cron-nightly-dlq"
+  }
+
+  expect_failures = [var.schedule_expression]
+}
+
 run "rejects_bad_image_uri" {
   command = plan
 
