@@ -451,6 +451,7 @@ static void S_main(S_ctx *c) {
   for (size_t i = 0; i < s->ntasks; i++) S_task(c, &b, &s->tasks[i]);
   for (size_t i = 0; i < s->nnotifications; i++)
     if (S_wired(&s->notifications[i])) S_notification(c, &b, &s->notifications[i]);
+  gen_stack_dispatchers(&b, s);
   S_emit(c, "main.tf", &b);
 }
 
@@ -495,6 +496,7 @@ static void S_outputs(S_ctx *c) {
   if (c->any_file_template)
     cc_buf_puts(&b, "\noutput \"template_bucket\" {\ndescription = \"Name of the private bucket holding the channels' "
                     "file templates.\"\nvalue = aws_s3_bucket.templates.bucket\n}\n");
+  gen_stack_dispatcher_outputs(&b, s);
   cc_buf_free(&id);
   S_emit(c, "outputs.tf", &b);
 }
