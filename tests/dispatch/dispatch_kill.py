@@ -27,7 +27,7 @@ TIMEOUT = 10
 
 def scenario(name, queue):
     with harness.Env(queue=queue) as env:
-        harness.insert_workflows(env.pg, N, prefix="k")
+        harness.insert_workflows(env.pg, N, prefix="k", schedules=harness.SLOW_SCHEDULES)
         env.q.delay = 0.02
         t0 = time.time()
         p = env.start(timeout=TIMEOUT, CLOUDCRON_DISPATCH_BATCH="100",
