@@ -514,6 +514,48 @@ static void S_check_groups(S_checker *c, S_name *names, size_t *nn) {
     names[(*nn)++] = (S_name){"Lambda function", x->function_name, owner, x->span};
     names[(*nn)++] = (S_name){"IAM role", x->role_name, owner, x->span};
     names[(*nn)++] = (S_name){"IAM role", x->scheduler_role_name, owner, x->span};
+
+/* A dispatcher's schedule: cron() or rate(), evaluated in UTC. */
+static void S_check_dispatcher_schedule(S_checker *c, const gen_dispatcher *d) {
+  cc_sched *s = NULL;
+  cc_sched_err err;
+  memset(&err, 0, sizeof err);
+  int rc = cc_sched_parse(&s, d->schedule, &err);
+  if (rc == CC_EINVAL) {
+    gen_span at = d->schedule_span;
+    at.col += err.col > 0 ? err.col - 1 : 0;
+    S_err(c, at, "%s", err.msg);
+  } else if (rc) {
+    c->oom = 1;
+  } else if (cc_sched_kind_of(s) == CC_SCHED_AT) {
+    S_err(c, d->schedule_span, "a dispatcher runs again and again: its `schedule` is cron(...) or rate(...), not at()");
+  }
+  cc_sched_free(s);
+}
+
+/* Derived names, the image and the schedule of every dispatcher. */
+static void S_check_dispatchers(S_checker *c, S_name *names, size_t *nn, const char *p) {
+  for (size_t i = 0; i < c->spec->ndispatchers; i++) {
+    gen_dispatcher *d = &c->spec->dispatchers[i];
+    const char *owner = S_fmt(c, "dispatcher `%s`", d->key);
+    if (d->image) d->image_ref = S_image(c, d->image, d->image_span);
+    d->function_name = S_fmt(c, "%s-%s", p, d->key);
+    d->role_name = S_fmt(c, "%s-%s-exec", p, d->key);
+    d->scheduler_role_name = S_fmt(c, "%s-%s-sched", p, d->key);
+    d->queue_name = S_fmt(c, "%s-%s-requests", p, d->key);
+    d->dlq_name = S_fmt(c, "%s-%s-requests-dlq", p, d->key);
+    S_limit(c, "Lambda function name", d->function_name, 64, owner, d->span);
+    S_limit(c, "IAM role name", d->scheduler_role_name, 64, owner, d->span);
+    names[(*nn)++] = (S_name){"Lambda function", d->function_name, owner, d->span};
+    names[(*nn)++] = (S_name){"IAM role", d->role_name, owner, d->span};
+    names[(*nn)++] = (S_name){"IAM role", d->scheduler_role_name, owner, d->span};
+    if (!d->queue_arn) {
+      /* a FIFO name ends in .fifo, which counts against SQS's 80 */
+      S_limit(c, "SQS queue name", S_fmt(c, "%s%s", d->dlq_name, d->fifo ? ".fifo" : ""), 80, owner, d->span);
+      names[(*nn)++] = (S_name){"SQS queue", d->queue_name, owner, d->span};
+      names[(*nn)++] = (S_name){"SQS queue", d->dlq_name, owner, d->span};
+    }
+    S_check_dispatcher_schedule(c, d);
   }
 }
 
@@ -521,7 +563,7 @@ int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
   S_checker c = {spec, diags, text, len, 0, NULL, 0, 0};
   size_t before = diags->nerrors;
   const char *p = spec->project ? spec->project : "";
-  size_t cap = 4 * spec->ntasks + 4 * spec->nnotifications + spec->ntopics + spec->nimages + 1 +
+  size_t cap = 4 * spec->ntasks + 4 * spec->nnotifications + 5 * spec->ndispatchers + spec->ntopics + spec->nimages + 1 +
                4 * spec->nschedule_groups + 3 * spec->nreconcilers;
   S_name *names = malloc(cap * sizeof *names);
   if (!names) return CC_ENOMEM;
@@ -590,6 +632,7 @@ int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
     S_check_templates(&c, n);
   }
   S_check_groups(&c, names, &nn);
+  S_check_dispatchers(&c, names, &nn, p);
   S_unique_names(&c, names, nn);
   free(names);
   free(c.zones);

@@ -153,8 +153,9 @@ static const char *S_arn_rest(const char *s, const char *service, bool need_regi
 
 bool gen_is_secret_arn(const char *s) {
   const char *rest = S_arn_rest(s, "secretsmanager", true);
+  /* '!' too: RDS names the secrets it manages rds!db-... and rds!cluster-... */
   return rest && !strncmp(rest, "secret:", 7) &&
-         S_span_of(rest + 7, S_LOWER S_UPPER S_DIGIT "/_+=.@-", 1, 512);
+         S_span_of(rest + 7, S_LOWER S_UPPER S_DIGIT "/_+=.@!-", 1, 512);
 }
 
 bool gen_is_ssm_name(const char *s) {

@@ -191,6 +191,34 @@ typedef struct gen_reconciler {
   const char *scheduler_role_name; /* "<project>-<key>-sched" */
 } gen_reconciler;
 
+/* A database-driven dispatcher (SPEC.md `dispatchers`): cloudcron-dispatch
+ * on a schedule in a VPC, firing the workflows due in PostgreSQL. */
+typedef struct gen_dispatcher {
+  const char *key; /* first, as in gen_image */
+  gen_span span;
+  const char *image; /* the cloudcron runtime image's key */
+  gen_span image_span;
+  const gen_image *image_ref;
+  const char *database_secret; /* Secrets Manager ARN (RDS's shape) */
+  gen_strs subnets;
+  gen_strs security_groups;
+  const char *schedule; /* cron(...) | rate(...), in UTC; default rate(1 minute) */
+  gen_span schedule_span;
+  const char *queue_arn; /* an existing requests queue; NULL: created */
+  bool fifo;             /* a created queue is FIFO; default false */
+  int batch;             /* workflows per transaction, default 100 */
+  const char *sslmode;   /* default "require" */
+  int timeout;           /* seconds, default 60 */
+  int memory;            /* MB, default 256 */
+  bool enabled;          /* default true */
+  /* derived AWS names */
+  const char *function_name;       /* "<project>-<key>" */
+  const char *role_name;           /* "<project>-<key>-exec" */
+  const char *scheduler_role_name; /* "<project>-<key>-sched" */
+  const char *queue_name;          /* "<project>-<key>-requests" (no .fifo) */
+  const char *dlq_name;            /* "<project>-<key>-requests-dlq" (no .fifo) */
+} gen_dispatcher;
+
 typedef struct gen_spec {
   const char *path;     /* as given */
   const char *dir;      /* the spec's folder, for relative paths */
@@ -211,6 +239,8 @@ typedef struct gen_spec {
   size_t nschedule_groups;
   gen_reconciler *reconcilers;
   size_t nreconcilers;
+  gen_dispatcher *dispatchers;
+  size_t ndispatchers;
   struct cc_arena *arena;
 } gen_spec;
 

@@ -609,7 +609,7 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
 }
 
 static const char *const S_top_keys[] = {"version", "project", "region", "tags", "idempotency", "images", "topics",
-                                         "tasks", "notifications", "schedule_groups", "reconcilers", "$schema"};
+                                         "tasks", "notifications", "schedule_groups", "reconcilers", "dispatchers", "$schema"};
 
 static const char *const S_group_keys[] = {"target", "creators", "dead_letter", "retry"};
 
@@ -696,6 +696,79 @@ static void S_read_reconciler(S_reader *r, gen_reconciler *x, const gen_node *k,
   if ((n = gen_node_get(v, "enabled"))) S_bool(r, n, "`enabled`", &x->enabled);
 }
 
+static const char *const S_dispatcher_keys[] = {"image", "database_secret", "subnets", "security_groups", "schedule",
+                                                "queue", "batch", "sslmode", "timeout", "memory", "enabled"};
+static const char *const S_queue_keys[] = {"arn", "fifo"};
+
+/* A dispatcher (SPEC.md `dispatchers`); names, the image and the schedule's
+ * syntax are gen/check.c's. */
+static void S_read_dispatcher(S_reader *r, gen_dispatcher *d, const gen_node *k, const gen_node *v) {
+  static const char *const modes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+  char what[160];
+  const gen_node *n;
+  snprintf(what, sizeof what, "dispatcher `%s`", k->str);
+  d->schedule = "rate(1 minute)";
+  d->schedule_span = k->span;
+  d->batch = 100;
+  d->sslmode = "require";
+  d->timeout = 60;
+  d->memory = 256;
+  d->enabled = true;
+  if (!S_is_map(r, v, what)) return;
+  S_keys(r, v, S_dispatcher_keys, S_COUNT(S_dispatcher_keys), what, NULL, 0, NULL);
+  if ((n = S_require(r, v, k, "image", what))) {
+    S_nonempty(r, n, "`image`", &d->image);
+    d->image_span = n->span;
+  }
+  if ((n = S_require(r, v, k, "database_secret", what))) {
+    if (n->kind == GEN_NODE_MAP)
+      S_err(r, n, "secrets are never values in the spec: give `database_secret` the ARN of a Secrets Manager secret (as RDS writes it)");
+    else if (S_nonempty(r, n, "`database_secret`", &d->database_secret) && !gen_is_secret_arn(d->database_secret))
+      S_err(r, n, "`database_secret` must be a Secrets Manager ARN (arn:aws:secretsmanager:...) of a secret with host, port, dbname, username and password");
+  }
+  if ((n = S_require(r, v, k, "subnets", what))) {
+    S_string_list(r, n, "`subnets`", &d->subnets);
+    if (n->kind == GEN_NODE_SEQ && n->nitems == 0) S_err(r, n, "`subnets` must list at least one subnet of the database's VPC");
+    for (size_t i = 0; i < d->subnets.n; i++)
+      if (strncmp(d->subnets.items[i], "subnet-", 7) != 0) {
+        gen_node at = {.span = d->subnets.spans[i]};
+        S_err(r, &at, "`%s` is not a subnet id (subnet-...)", d->subnets.items[i]);
+      }
+  }
+  if ((n = S_require(r, v, k, "security_groups", what))) {
+    S_string_list(r, n, "`security_groups`", &d->security_groups);
+    if (n->kind == GEN_NODE_SEQ && n->nitems == 0) S_err(r, n, "`security_groups` must list at least one security group");
+    for (size_t i = 0; i < d->security_groups.n; i++)
+      if (strncmp(d->security_groups.items[i], "sg-", 3) != 0) {
+        gen_node at = {.span = d->security_groups.spans[i]};
+        S_err(r, &at, "`%s` is not a security group id (sg-...)", d->security_groups.items[i]);
+      }
+  }
+  if ((n = gen_node_get(v, "schedule")) && S_nonempty(r, n, "`schedule`", &d->schedule)) {
+    d->schedule_span = n->span;
+    if (n->style == GEN_STYLE_QUOTED) d->schedule_span.col++;
+  }
+  if ((n = gen_node_get(v, "queue")) && S_is_map(r, n, "`queue`")) {
+    snprintf(what, sizeof what, "`queue` of dispatcher `%s`", k->str);
+    S_keys(r, n, S_queue_keys, S_COUNT(S_queue_keys), what, NULL, 0, NULL);
+    const gen_node *a = gen_node_get(n, "arn"), *f = gen_node_get(n, "fifo");
+    if (a && f) S_err(r, f, "`fifo` applies to a queue cloudcron creates; an existing queue (`arn`) is FIFO when its name ends in .fifo");
+    if (a && S_nonempty(r, a, "`arn`", &d->queue_arn) &&
+        (strncmp(d->queue_arn, "arn:aws", 7) != 0 || !strstr(d->queue_arn, ":sqs:")))
+      S_err(r, a, "`arn` must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)");
+    if (f) S_bool(r, f, "`fifo`", &d->fifo);
+  }
+  if ((n = gen_node_get(v, "batch"))) S_int(r, n, "`batch`", 1, 1000, "workflows", &d->batch);
+  if ((n = gen_node_get(v, "sslmode")) && S_nonempty(r, n, "`sslmode`", &d->sslmode)) {
+    bool known = false;
+    for (size_t i = 0; i < S_COUNT(modes); i++) known = known || !strcmp(d->sslmode, modes[i]);
+    if (!known) S_err(r, n, "`sslmode` must be disable, allow, prefer, require, verify-ca or verify-full, not `%s`", d->sslmode);
+  }
+  if ((n = gen_node_get(v, "timeout"))) S_int(r, n, "`timeout`", 10, 900, "seconds", &d->timeout);
+  if ((n = gen_node_get(v, "memory"))) S_int(r, n, "`memory`", 128, 10240, "MB", &d->memory);
+  if ((n = gen_node_get(v, "enabled"))) S_bool(r, n, "`enabled`", &d->enabled);
+}
+
 static const char *S_check_tag_key(const char *key) {
   if (!strncmp(key, "aws:", 4)) return "is reserved: tag keys may not start with aws:";
   if (!*key || strlen(key) > 128) return "must be 1 to 128 characters";
@@ -760,8 +833,9 @@ int gen_spec_read(gen_spec *spec, const gen_node *root, cc_diags *diags) {
   S_READ_SECTION(&r, root, "schedule_groups", "schedule group", spec->schedule_groups, spec->nschedule_groups,
                  S_read_schedule_group);
   S_READ_SECTION(&r, root, "reconcilers", "reconciler", spec->reconcilers, spec->nreconcilers, S_read_reconciler);
-  if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications"))
-    S_err(&r, root, "the spec has no `tasks` and no `notifications`: nothing to generate");
+  S_READ_SECTION(&r, root, "dispatchers", "dispatcher", spec->dispatchers, spec->ndispatchers, S_read_dispatcher);
+  if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications") && !gen_node_get(root, "dispatchers"))
+    S_err(&r, root, "the spec has no `tasks`, `notifications` or `dispatchers`: nothing to generate");
   if (r.oom) return CC_ENOMEM;
   return diags->nerrors > before ? CC_EINVAL : CC_OK;
 }

@@ -626,6 +626,7 @@ static void S_main(S_ctx *c) {
     if (S_wired(&s->notifications[i])) S_notification(c, &b, &s->notifications[i]);
   for (size_t i = 0; i < s->nschedule_groups; i++) S_schedule_group(c, &b, &s->schedule_groups[i]);
   for (size_t i = 0; i < s->nreconcilers; i++) S_reconciler(c, &b, &s->reconcilers[i]);
+  gen_stack_dispatchers(&b, s);
   S_emit(c, "main.tf", &b);
 }
 
@@ -674,6 +675,7 @@ static void S_outputs(S_ctx *c) {
     cc_buf_puts(&b, "\noutput \"template_bucket\" {\ndescription = \"Name of the private bucket holding the channels' "
                     "file templates.\"\nvalue = aws_s3_bucket.templates.bucket\n}\n");
   S_group_outputs(c, &b);
+  gen_stack_dispatcher_outputs(&b, s);
   cc_buf_free(&id);
   S_emit(c, "outputs.tf", &b);
 }

@@ -30,6 +30,12 @@ int gen_stack_build(gen_tree *tree, const gen_spec *spec, const char *out_dir, c
  * stack holds, generated from SPEC, and how to apply it. */
 int gen_stack_readme(cc_buf *out, const gen_spec *spec);
 
+/* The `dispatchers` part of the stack (stack_dispatch.c): a
+ * workflow-dispatcher module per dispatcher into main.tf's text, and their
+ * outputs (nothing when there are none) after outputs.tf's. */
+void gen_stack_dispatchers(cc_buf *b, const gen_spec *s);
+void gen_stack_dispatcher_outputs(cc_buf *b, const gen_spec *s);
+
 /* The relative path from folder FROM to path TO (both relative to the
  * current directory or absolute; neither need exist), appended to OUT. */
 int gen_relpath(cc_buf *out, const char *from, const char *to);

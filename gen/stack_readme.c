@@ -192,6 +192,32 @@ int gen_stack_readme(cc_buf *out, const gen_spec *s) {
       S_end_row(&t);
     }
   }
+  if (s->ndispatchers) {
+    cc_buf_puts(out, "\n## Dispatchers\n\n");
+    static const char *const cols[] = {"Dispatcher", "Runs", "Database secret", "Requests queue", "Enabled"};
+    S_head(&t, cols, 5);
+    for (size_t i = 0; i < s->ndispatchers; i++) {
+      const gen_dispatcher *d = &s->dispatchers[i];
+      gen_readme_code(S_cell(&t), d->key);
+      gen_readme_code(S_cell(&t), d->schedule);
+      gen_readme_code(S_cell(&t), d->database_secret);
+      cc_buf *c = S_cell(&t);
+      if (d->queue_arn) {
+        gen_readme_code(c, d->queue_arn);
+        gen_readme_text(c, " (existing)");
+      } else {
+        cc_buf_truncate(&x, 0);
+        cc_buf_printf(&x, "%s%s", d->queue_name, d->fifo ? ".fifo" : "");
+        gen_readme_code(c, cc_buf_str(&x));
+        gen_readme_text(c, " (created, with a dead-letter queue)");
+      }
+      gen_readme_text(S_cell(&t), d->enabled ? "yes" : "no");
+      S_end_row(&t);
+    }
+    cc_buf_puts(out, "\nEach runs `cloudcron-dispatch` in the database's VPC: it fires the workflows due in the tables of "
+                     "`schemas/dispatcher.sql` (apply it to the database first) once each and sends one message per "
+                     "execution to its requests queue.\n");
+  }
   if (s->nimages) {
     cc_buf_puts(out, "\n## Images\n\n");
     static const char *const cols[] = {"Image", "Kind", "Source", "Architecture"};

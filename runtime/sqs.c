@@ -93,7 +93,8 @@ int rt_sqs_send_batch_parse(rt_sqs_result *res, size_t n, const char *body, size
     if (i < 0) continue;
     res[i].ok = 0;
     res[i].sender_fault = json_is_true(json_object_get(x, "SenderFault"));
-    snprintf(res[i].code, sizeof res[i].code, "%s", code ? code : "(no code)");
+    /* an empty Code (found by fuzz_dispatch) still names a failure */
+    snprintf(res[i].code, sizeof res[i].code, "%s", code && *code ? code : "(no code)");
     snprintf(res[i].message, sizeof res[i].message, "%s", msg ? msg : "");
   }
   json_decref(j);

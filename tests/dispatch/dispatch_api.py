@@ -33,7 +33,7 @@ c = harness.Checks("dispatch_api")
 BIN = harness.DISPATCH
 
 
-def invoke(env, events, name, **extra):
+def invoke(env, events, name, want_rc=0, **extra):
     e = la.base_env(**{k: v for k, v in env.env(**extra).items()
                        if k.startswith(("CLOUDCRON_", "AWS_"))})
     e = {k: v for k, v in e.items() if v is not None}
@@ -41,6 +41,11 @@ def invoke(env, events, name, **extra):
     out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
     if pg_util.PASSWORD in out or "superpw" in out:
         c.fail(f"{name}: the password appears in the output")
+    # 0 when the Runtime API ends the conversation, 1 after an init error;
+    # anything else (a sanitizer's or valgrind's exit code) is a failure
+    c.eq(f"{name}: exit status", proc.returncode, want_rc)
+    if proc.returncode != want_rc:
+        c.fail(f"{name}: {out[-3000:]}")
     return api, la.log_lines(proc.stderr), out
 
 
@@ -148,10 +153,10 @@ with harness.Env() as env:
          f"CLOUDCRON_DB_SECRET {env.secret_arn}: the database secret's \"host\" is missing")
 
     # init errors
-    api, logs, out = invoke(env, [ev("r7")], "nosecret", CLOUDCRON_DB_SECRET="")
+    api, logs, out = invoke(env, [ev("r7")], "nosecret", 1, CLOUDCRON_DB_SECRET="")
     if "CLOUDCRON_DB_SECRET" not in json.dumps(api.posts.get("init/error", [{}])[0]):
         c.fail(f"nosecret: init/error {api.posts}")
-    api, logs, out = invoke(env, [ev("r8")], "batch", CLOUDCRON_DISPATCH_BATCH="5000")
+    api, logs, out = invoke(env, [ev("r8")], "batch", 1, CLOUDCRON_DISPATCH_BATCH="5000")
     if "CLOUDCRON_DISPATCH_BATCH" not in json.dumps(api.posts.get("init/error", [{}])[0]):
         c.fail(f"batch: init/error {api.posts}")
     h = subprocess.run([BIN, "--help"], capture_output=True, text=True)

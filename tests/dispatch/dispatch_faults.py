@@ -30,7 +30,7 @@ def ids(prefix, n):
 
 # flaky
 with harness.Env() as env:
-    harness.insert_workflows(env.pg, 3000, prefix="f")
+    harness.insert_workflows(env.pg, 3000, prefix="f", schedules=harness.SLOW_SCHEDULES)
     env.q.fail_call = lambda n: (500, "InternalError") if n % 5 == 0 else \
         (400, "ThrottlingException") if n % 7 == 0 else None
     rnd = random.Random(16)  # each attempt of an entry fails with odds 1/8
@@ -48,7 +48,7 @@ with harness.Env() as env:
 
 # outage, then recovery
 with harness.Env() as env:
-    harness.insert_workflows(env.pg, 500, prefix="o")
+    harness.insert_workflows(env.pg, 500, prefix="o", schedules=harness.SLOW_SCHEDULES)
     env.q.fail_call = lambda n: (503, "ServiceUnavailable")
     r, rc, err = env.dispatch(CLOUDCRON_DISPATCH_BATCH="100")
     c.eq("outage: exit", rc, 0)
@@ -68,7 +68,7 @@ with harness.Env() as env:
 
 # entries refused as the sender's fault
 with harness.Env() as env:
-    harness.insert_workflows(env.pg, 40, prefix="s")
+    harness.insert_workflows(env.pg, 40, prefix="s", schedules=harness.SLOW_SCHEDULES)
     env.q.fail_entry = lambda i, e: ("InvalidMessageContents", True) if '"s-3"' in e["MessageBody"] else None
     r, rc, err = env.dispatch()
     c.eq("refused: result", r, {"dispatched": 39, "resent": 0, "failed": 1})
@@ -83,7 +83,7 @@ with harness.Env() as env:
 
 # FIFO
 with harness.Env(queue=harness.QUEUE + ".fifo") as env:
-    harness.insert_workflows(env.pg, 100, prefix="q")
+    harness.insert_workflows(env.pg, 100, prefix="q", schedules=harness.SLOW_SCHEDULES)
     r, rc, err = env.dispatch()
     c.eq("fifo: result", r, {"dispatched": 100, "resent": 0, "failed": 0})
     c.eq("fifo: protocol mistakes", env.q.errors, [])

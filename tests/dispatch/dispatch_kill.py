@@ -3,7 +3,7 @@
 run, against a real PostgreSQL, the secret in moto_server and the loopback
 SQS stand-in (slowed to 20 ms a call so the kill lands mid-send: after 650 messages,
 half-way through a batch of 100). The
-killed run has a 4-second deadline, so the executions it committed are
+killed run has a 10-second deadline, so the executions it committed are
 leased to it until then (plus a second); the next run starts after that.
 Checked, on a standard queue: every due workflow has exactly one
 execution, every execution reached the queue, a message was duplicated
@@ -22,12 +22,12 @@ import harness  # noqa: E402
 
 c = harness.Checks("dispatch_kill")
 N = 3000
-TIMEOUT = 4
+TIMEOUT = 10
 
 
 def scenario(name, queue):
     with harness.Env(queue=queue) as env:
-        harness.insert_workflows(env.pg, N, prefix="k")
+        harness.insert_workflows(env.pg, N, prefix="k", schedules=harness.SLOW_SCHEDULES)
         env.q.delay = 0.02
         t0 = time.time()
         p = env.start(timeout=TIMEOUT, CLOUDCRON_DISPATCH_BATCH="100",

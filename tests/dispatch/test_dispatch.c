@@ -112,6 +112,11 @@ static void batch_answers(void **state) {
   const char *f = "{\"Failed\":[{\"Id\":\"0\",\"SenderFault\":true,\"Code\":\"InvalidMessageContents\"}]}";
   assert_int_equal(rt_sqs_send_batch_parse(r, 1, f, strlen(f)), CC_OK);
   assert_true(r[0].sender_fault);
+  /* a Failed entry with an empty Code still says it failed (fuzz_dispatch) */
+  const char *e = "{\"Failed\":[{\"Id\":\"0\",\"Code\":\"\"}]}";
+  assert_int_equal(rt_sqs_send_batch_parse(r, 1, e, strlen(e)), CC_OK);
+  assert_false(r[0].ok);
+  assert_string_equal(r[0].code, "(no code)");
   assert_int_equal(rt_sqs_send_batch_parse(r, 1, "<xml/>", 6), CC_EREMOTE);
   assert_int_equal(rt_sqs_send_batch_parse(r, 1, NULL, 0), CC_EREMOTE);
 }

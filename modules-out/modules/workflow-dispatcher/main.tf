@@ -7,7 +7,8 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  create_queue = var.queue_arn == null
+  # Decided by queue_name, known at plan time (an ARN may not be yet).
+  create_queue = var.queue_name != null
   queue_arn    = local.create_queue ? aws_sqs_queue.this[0].arn : var.queue_arn
   queue_url    = local.create_queue ? aws_sqs_queue.this[0].url : data.aws_sqs_queue.existing[0].url
   suffix       = var.fifo ? ".fifo" : ""

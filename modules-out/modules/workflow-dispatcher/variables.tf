@@ -186,7 +186,7 @@ variable "batch_size" {
 }
 
 variable "queue_arn" {
-  description = "ARN of an existing requests queue, or null to create one (queue_name) with a dead-letter queue."
+  description = "ARN of an existing requests queue, when queue_name is null."
   type        = string
   default     = null
 
@@ -197,24 +197,29 @@ variable "queue_arn" {
 }
 
 variable "queue_name" {
-  description = "Name of the requests queue to create, without a .fifo suffix (added when fifo is true); unused with queue_arn."
+  description = "Name of the requests queue to create (with a dead-letter queue), without a .fifo suffix (added when fifo is true); null to use queue_arn."
   type        = string
   default     = null
 
   validation {
-    condition     = var.queue_arn != null || can(regex("^[A-Za-z0-9_-]{1,75}$", var.queue_name))
-    error_message = "queue_name (1 to 75 letters, digits, dashes or underscores) is needed when queue_arn is null."
+    condition     = (var.queue_name == null) != (var.queue_arn == null)
+    error_message = "Give exactly one of queue_name (a queue to create) and queue_arn (an existing queue)."
+  }
+
+  validation {
+    condition     = var.queue_name == null || can(regex("^[A-Za-z0-9_-]{1,75}$", var.queue_name))
+    error_message = "queue_name must be 1 to 75 letters, digits, dashes or underscores."
   }
 }
 
 variable "dead_letter_queue_name" {
-  description = "Name of the created queue's dead-letter queue, without a .fifo suffix; unused with queue_arn."
+  description = "Name of the created queue's dead-letter queue, without a .fifo suffix; needed with queue_name."
   type        = string
   default     = null
 
   validation {
-    condition     = var.queue_arn != null || can(regex("^[A-Za-z0-9_-]{1,75}$", var.dead_letter_queue_name))
-    error_message = "dead_letter_queue_name (1 to 75 letters, digits, dashes or underscores) is needed when queue_arn is null."
+    condition     = var.queue_name == null || can(regex("^[A-Za-z0-9_-]{1,75}$", var.dead_letter_queue_name))
+    error_message = "dead_letter_queue_name (1 to 75 letters, digits, dashes or underscores) is needed with queue_name."
   }
 }
 

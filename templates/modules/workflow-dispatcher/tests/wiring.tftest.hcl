@@ -218,6 +218,16 @@ run "rejects_no_queue" {
   expect_failures = [var.queue_name]
 }
 
+run "rejects_both_queues" {
+  command = plan
+
+  variables {
+    queue_arn = "arn:aws:sqs:us-west-2:123456789012:flows-jobs"
+  }
+
+  expect_failures = [var.queue_name]
+}
+
 run "rejects_a_secret_that_is_not_an_arn" {
   command = plan
 
