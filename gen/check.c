@@ -514,6 +514,8 @@ static void S_check_groups(S_checker *c, S_name *names, size_t *nn) {
     names[(*nn)++] = (S_name){"Lambda function", x->function_name, owner, x->span};
     names[(*nn)++] = (S_name){"IAM role", x->role_name, owner, x->span};
     names[(*nn)++] = (S_name){"IAM role", x->scheduler_role_name, owner, x->span};
+  }
+}
 
 /* A dispatcher's schedule: cron() or rate(), evaluated in UTC. */
 static void S_check_dispatcher_schedule(S_checker *c, const gen_dispatcher *d) {
