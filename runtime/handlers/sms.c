@@ -196,7 +196,11 @@ static const char S_help[] =
     "  CLOUDCRON_TWILIO_URL          another https:// base than https://api.twilio.com\n"
     "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION\n"
     "                                the function's credentials, to read the secret\n"
-    "  AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL";
+    "  AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL\n"
+    "  CLOUDCRON_IDEMPOTENCY_TABLE   a DynamoDB table recording each delivery (sent once)\n"
+    "  CLOUDCRON_IDEMPOTENCY_TTL_S   how long a record is kept (default 1209600)\n"
+    "  CLOUDCRON_SEND_TIMEOUT_MS     each attempt's time limit (default 10000)\n"
+    "  CLOUDCRON_RETRY_BASE_MS, CLOUDCRON_RETRY_CAP_MS   the backoff (default 50, 2000)";
 
 int main(int argc, char **argv) {
   static const rt_channel_ops ops = {.name = "cloudcron-sms", .help = S_help,

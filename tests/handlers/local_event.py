@@ -65,9 +65,11 @@ with tempfile.TemporaryDirectory() as tmp:
     # --help: usage, the handler's own variables and the shared ones; exit 0
     own = {"cloudcron-print": [], "cloudcron-email": ["CLOUDCRON_SENDER", "CLOUDCRON_RECIPIENTS",
                                                       "CLOUDCRON_REPLY_TO", "CLOUDCRON_SUBJECT",
-                                                      "AWS_ENDPOINT_URL_SESV2"],
+                                                      "AWS_ENDPOINT_URL_SESV2", "CLOUDCRON_IDEMPOTENCY_TABLE",
+                                                      "CLOUDCRON_TEXT_TEMPLATE"],
            "cloudcron-sms": ["CLOUDCRON_FROM", "CLOUDCRON_RECIPIENTS", "CLOUDCRON_ALLOW_OVERRIDE",
-                             "CLOUDCRON_TWILIO_SECRET", "CLOUDCRON_TWILIO_URL"]}
+                             "CLOUDCRON_TWILIO_SECRET", "CLOUDCRON_TWILIO_URL", "CLOUDCRON_IDEMPOTENCY_TABLE",
+                             "CLOUDCRON_SEND_TIMEOUT_MS"]}
     shared = ["CLOUDCRON_TEMPLATE", "CLOUDCRON_TEMPLATE_URL", "CLOUDCRON_VARS", "CLOUDCRON_STRICT",
               "CLOUDCRON_DEADLINE_MARGIN_MS", "--event FILE|-"]
     for h, names in own.items():

@@ -232,7 +232,8 @@ def soak_email(msgs, subject_of):
         rounds, logs, inv = deliver("email", [os.path.join(BIN, "cloudcron-email")], env, msgs, faults)
         srv.close()
     pairs = [(subject_of[s["Content"]["Simple"]["Subject"]["Data"]], "all") for s in srv.sent]
-    return lambda: check("cloudcron-email", msgs, pairs, ["all"], logs, faults, rounds, inv, time.time() - t0)
+    took = time.time() - t0
+    return lambda: check("cloudcron-email", msgs, pairs, ["all"], logs, faults, rounds, inv, took)
 
 
 def soak_sms(msgs, subject_of, tmp):
@@ -250,7 +251,8 @@ def soak_sms(msgs, subject_of, tmp):
         rounds, logs, inv = deliver("sms", [os.path.join(BIN, "cloudcron-sms")], env, msgs, faults)
         tw.shutdown()
     pairs = [(subject_of[body], to) for to, body in PolicyTwilio.sent]
-    return lambda: check("cloudcron-sms", msgs, pairs, PHONES, logs, faults, rounds, inv, time.time() - t0)
+    took = time.time() - t0
+    return lambda: check("cloudcron-sms", msgs, pairs, PHONES, logs, faults, rounds, inv, took)
 
 
 # the two channels side by side, each with its own moto_server

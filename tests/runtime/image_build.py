@@ -38,6 +38,13 @@ if os.geteuid() != 0:
     sys.exit(77)
 
 ARCH = {"x86_64": "amd64", "aarch64": "arm64"}[os.uname().machine]
+# a sanitizer build carries libasan and libubsan into the image: its size
+# says nothing of a release image's, and the sanitizers read their options
+# and run LeakSanitizer through /proc, which a bare chroot has not: such a
+# build runs in a mount namespace of its own with /proc mounted in the root
+# (gone when the process ends), as Lambda's has one
+SANITIZED = "libasan" in subprocess.run(["ldd", os.path.join(BIN, "cloudcron-print")],
+                                        capture_output=True, text=True).stdout
 STD = "arn:aws:sqs:us-east-1:123456789012:image"
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +98,9 @@ with tempfile.TemporaryDirectory() as tmp:
                 unpacked += sum(m.size for m in t.getmembers() if m.isfile())
         print(f"image {digest}: {compressed} bytes compressed ({compressed / 1e6:.2f} MB), "
               f"{unpacked} bytes unpacked ({unpacked / 1e6:.2f} MB), linux/{ARCH}")
-        if compressed >= 10_000_000:
+        if SANITIZED:
+            print("a sanitizer build: the 10 MB aim is not checked")
+        elif compressed >= 10_000_000:
             fails.append(f"the image is {compressed} bytes compressed, not under 10 MB")
 
         # it runs: the bootstrap from the unpacked root, under chroot
@@ -99,9 +108,13 @@ with tempfile.TemporaryDirectory() as tmp:
             full = dict(env_extra, PATH="/opt/cloudcron/bin")
             api = la.RuntimeApi(events)
             full["AWS_LAMBDA_RUNTIME_API"] = api.address
+            cmd = [shutil.which("chroot"), rootfs, "/var/runtime/bootstrap", name]
+            if SANITIZED:
+                os.makedirs(os.path.join(rootfs, "proc"), exist_ok=True)
+                cmd = [shutil.which("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c",
+                       '"$2" -t proc proc "$1/proc" && shift 2 && exec "$@"', "sh", rootfs, shutil.which("mount")] + cmd
             try:
-                proc = subprocess.run([shutil.which("chroot"), rootfs, "/var/runtime/bootstrap"] + ([name] if name else []),
-                                      env=full, capture_output=True, timeout=60)
+                proc = subprocess.run(cmd, env=full, capture_output=True, timeout=60)
             finally:
                 api.close()
             return api, proc

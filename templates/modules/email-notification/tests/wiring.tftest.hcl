@@ -231,6 +231,36 @@ run "https_template_needs_no_grant" {
   }
 }
 
+run "idempotency_table" {
+  command = apply
+
+  variables {
+    idempotency_table_arn = "arn:aws:dynamodb:us-west-2:123456789012:table/acme-cron-idempotency"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["CLOUDCRON_IDEMPOTENCY_TABLE"] == "acme-cron-idempotency"
+    error_message = "the table's name reaches the handler"
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : [s.actions, s.resources] if anytrue([for a in s.actions : startswith(a, "dynamodb:")])] == [
+      [toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]), toset(["arn:aws:dynamodb:us-west-2:123456789012:table/acme-cron-idempotency"])],
+    ]
+    error_message = "exactly GetItem, PutItem and UpdateItem on the one table"
+  }
+}
+
+run "rejects_bad_idempotency_table" {
+  command = plan
+
+  variables {
+    idempotency_table_arn = "arn:aws:dynamodb:us-west-2:123456789012:table/"
+  }
+
+  expect_failures = [var.idempotency_table_arn]
+}
+
 run "rejects_both_templates" {
   command = plan
 
