@@ -5,7 +5,8 @@
 set -euo pipefail
 
 pkgs=(cmake pkg-config gcc clang make libyaml-dev libjansson-dev libcmark-dev libcmocka-dev
-      libcurl4-openssl-dev libssl-dev libpq-dev valgrind buildah skopeo docker-registry)
+      libcurl4-openssl-dev libssl-dev libpq-dev valgrind buildah skopeo docker-registry
+      postgresql-15 postgresql-client-15)
 if [ "${1:-}" = "--bench" ]; then pkgs+=(python3-croniter hyperfine); fi
 if [ "${1:-}" = "--fuzz" ]; then pkgs+=(clang libclang-rt-14-dev); fi
 
