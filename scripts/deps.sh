@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(cmake pkg-config gcc clang make libyaml-dev libjansson-dev libcmark-dev libcmocka-dev
       libcurl4-openssl-dev libssl-dev libpq-dev valgrind buildah skopeo docker-registry
-      python3-croniter nodejs)  # python3-croniter: the oracle of tests/import/run_diff.py
+      python3-croniter nodejs postgresql-15 postgresql-client-15)  # python3-croniter: the oracle of tests/import/run_diff.py
 if [ "${1:-}" = "--bench" ]; then pkgs+=(hyperfine); fi
 if [ "${1:-}" = "--fuzz" ]; then pkgs+=(clang libclang-rt-14-dev); fi
 

@@ -66,33 +66,49 @@ static int S_connect(S_state *s) {
   return rc;
 }
 
+/* Drops the connection when it broke or a failed statement left it inside
+ * a transaction. */
+static void S_drop_if_broken(S_state *s) {
+  if (s->db && (PQstatus(s->db) != CONNECTION_OK || PQtransactionStatus(s->db) != PQTRANS_IDLE)) {
+    PQfinish(s->db);
+    s->db = NULL;
+  }
+}
+
 /* One dispatch; the connection is kept for the next invocation, and made
- * again (secret read again) when it broke. */
+ * again (secret read again) when it broke. A connection the server closed
+ * while idle (a restart, a failover, an idle timeout) shows only at the
+ * first statement: then the run starts once more on a new connection. */
 static int S_dispatch(S_state *s, json_t **result, const char *rid, long long deadline_ms) {
   rt_dispatch_counts c;
   int rc = CC_OK;
   *result = NULL;
-  if (s->db && PQstatus(s->db) != CONNECTION_OK) PQreset(s->db);
-  if (s->db && PQstatus(s->db) != CONNECTION_OK) {
-    PQfinish(s->db);
-    s->db = NULL;
+  memset(&c, 0, sizeof c);
+  /* this invocation's deadline for every AWS call, the secret's too */
+  s->aws.retry.deadline_ms = deadline_ms ? deadline_ms - s->cfg.margin_ms / 2 : 0;
+  if (deadline_ms && rt_now_ms() + s->cfg.margin_ms >= deadline_ms) {
+    /* too late to take any work: not even a connection is worth making */
+    c.stopped = 1;
+    goto done;
   }
-  if (!s->db && (rc = S_connect(s)) != CC_OK) return rc;
-  rc = rt_dispatch_run(&c, s->db, &s->aws, &s->cfg, s->zones, deadline_ms, rid, s->emsg,
-                       sizeof s->emsg);
+  for (int attempt = 0; attempt < 2; attempt++) {
+    int fresh = !s->db;
+    if (!s->db && (rc = S_connect(s)) != CC_OK) return rc;
+    rc = rt_dispatch_run(&c, s->db, &s->aws, &s->cfg, s->zones, deadline_ms, rid, s->emsg,
+                         sizeof s->emsg);
+    int lost = rc != CC_OK && PQstatus(s->db) != CONNECTION_OK;
+    int nothing_done = !c.dispatched && !c.resent && !c.failed && !c.initialized;
+    if (rc != CC_OK) S_drop_if_broken(s);
+    if (!(lost && nothing_done && !fresh)) break;
+    rt_log(RT_LOG_WARN, rid, NULL, "the database connection was closed; connecting again");
+  }
+done:;
   json_t *f = json_pack("{s:i,s:i,s:i,s:i,s:b}", "dispatched", (int)c.dispatched, "resent",
                         (int)c.resent, "failed", (int)c.failed, "initialized",
                         (int)c.initialized, "stopped_by_deadline", c.stopped);
   rt_log(rc == CC_OK ? RT_LOG_INFO : RT_LOG_ERROR, rid, f, "dispatch done");
   json_decref(f);
-  if (rc != CC_OK) {
-    /* a broken statement may leave the session in a transaction */
-    if (PQstatus(s->db) != CONNECTION_OK || PQtransactionStatus(s->db) != PQTRANS_IDLE) {
-      PQfinish(s->db);
-      s->db = NULL;
-    }
-    return rc;
-  }
+  if (rc != CC_OK) return rc;
   *result = json_pack("{s:i,s:i,s:i}", "dispatched", (int)c.dispatched, "resent",
                       (int)c.resent, "failed", (int)c.failed);
   return *result ? CC_OK : CC_ENOMEM;

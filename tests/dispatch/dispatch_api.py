@@ -15,6 +15,9 @@ ReceiveMessage) or the loopback stand-in. Checked:
   next_run_at = infinity; an at() already past never fires; a disabled
   workflow does not fire;
 - a deadline too near: nothing taken, the response still posted;
+- a database outage across invocations (connection closed, new ones
+  refused until after the failed invocation's deadline): the next
+  invocation connects again and dispatches;
 - the password in no output, also when the database refuses it; a secret
   without host; init errors (no CLOUDCRON_DB_SECRET, a bad
   CLOUDCRON_DISPATCH_BATCH) posted to init/error; --help."""
@@ -137,8 +140,56 @@ with harness.Env() as env:
     if not any(x.get("stopped_by_deadline") for x in logs):
         c.fail("deadline: no line says the deadline stopped the run")
 
-    # the database refuses the password; a secret without host
+    # a database outage across invocations: the server closes the
+    # connection and refuses new ones (here: the secret holds a wrong
+    # password) during r10, whose deadline then passes; when the database is
+    # back, r11 connects again, reading the secret within its own deadline
+    # (not r10's, long gone) and dispatches
     sm = env.moto.client("secretsmanager")
+    pg.sql("UPDATE cloudcron_workflows SET next_run_at = now() + interval '1 day'")
+    r10 = ev("r10")
+    d10 = []
+
+    def outage():
+        # r10's deadline, from when it is served (a slow build takes a while
+        # over r9): 8 seconds, past the margin
+        d10.append(int(time.time() * 1000) + 8000)
+        r10.deadline_ms = str(d10[0])
+        sm.put_secret_value(SecretId=env.secret_arn, SecretString=json.dumps(dict(pg.secret(), password="nope")))
+        pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+               "WHERE application_name = 'cloudcron-dispatch'", user="postgres", password="superpw")
+
+    def back():
+        time.sleep(max(0.0, d10[0] / 1000 + 0.5 - time.time()))
+        sm.put_secret_value(SecretId=env.secret_arn, SecretString=json.dumps(pg.secret()))
+        pg.sql("UPDATE cloudcron_workflows SET next_run_at = now() - interval '1 minute' "
+               "WHERE id IN ('a', 'b')")
+
+    class Hooked(list):
+        """The Runtime API's event list: a hook runs before r10 and r11."""
+        def pop(self, i=-1):
+            {2: outage, 1: back}.get(len(self), lambda: None)()
+            return super().pop(i)
+
+    e = la.base_env(**{k: v for k, v in env.env().items() if k.startswith(("CLOUDCRON_", "AWS_"))})
+    api = la.RuntimeApi([])
+    api.events = Hooked([ev("r9"), r10, ev("r11")])
+    try:
+        proc = subprocess.run(la.wrap() + [BIN], env=dict(e, AWS_LAMBDA_RUNTIME_API=api.address),
+                              capture_output=True, timeout=120)
+    finally:
+        api.close()
+    c.eq("outage: r9", api.posts.get("r9/response", [None])[0],
+         {"dispatched": 0, "resent": 0, "failed": 0})
+    if "password authentication failed" not in api.posts.get("r10/error", [{}])[0].get("errorMessage", ""):
+        c.fail(f"outage: r10 {api.posts.get('r10/error')}")
+    c.eq("outage: r11 once the database is back", api.posts.get("r11/response", [None])[0],
+         {"dispatched": 2, "resent": 0, "failed": 0})
+    c.eq("outage: exit status", proc.returncode, 0)
+    if pg_util.PASSWORD.encode() in proc.stderr + proc.stdout or b"nope" in proc.stderr + proc.stdout:
+        c.fail("outage: a password appears in the output")
+
+    # the database refuses the password; a secret without host
     wrong = dict(pg.secret(), password="superpw")
     sm.put_secret_value(SecretId=env.secret_arn, SecretString=json.dumps(wrong))
     api, logs, out = invoke(env, [ev("r5")], "refused")

@@ -4,6 +4,7 @@ refuses to run as root), started with `runuser` on a free loopback port,
 password authentication (scram-sha-256) for a `dispatcher` role, and
 stopped (its directory removed) on stop() or at the end of a with block.
 sql() runs statements through psql as that role."""
+import glob
 import os
 import shutil
 import socket
@@ -16,6 +17,17 @@ PASSWORD = "pg-Secret-7f3c91e2-not-in-logs"
 DBNAME = "flows"
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas",
                       "dispatcher.sql")
+
+
+def pg_bin(name):
+    """A server binary: on PATH, else Debian's /usr/lib/postgresql/N/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if os.access(os.path.join(d, name), os.X_OK):
+            return os.path.join(d, name)
+    raise RuntimeError(f"{name} is not installed (scripts/deps.sh installs postgresql-15)")
 
 
 def free_port():
@@ -38,9 +50,9 @@ class Postgres:
             f.write("superpw\n")
         shutil.chown(self.dir, run_as)
         shutil.chown(pwfile, run_as)
-        self._as(["initdb", "-D", self.data, "-U", "postgres", "-A", "scram-sha-256",
+        self._as([pg_bin("initdb"), "-D", self.data, "-U", "postgres", "-A", "scram-sha-256",
                   "--pwfile", pwfile, "-E", "UTF8", "--no-sync"])
-        self._as(["pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"), "-w", "-t", "60",
+        self._as([pg_bin("pg_ctl"), "-D", self.data, "-l", os.path.join(self.dir, "log"), "-w", "-t", "60",
                   "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
                   "-c fsync=off -c max_connections=50", "start"])
         self.started = True
@@ -82,7 +94,7 @@ class Postgres:
     def stop(self):
         if getattr(self, "started", False):
             try:
-                self._as(["pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"])
+                self._as([pg_bin("pg_ctl"), "-D", self.data, "-m", "immediate", "-w", "stop"])
             except subprocess.CalledProcessError:
                 pass
             self.started = False
