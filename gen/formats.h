@@ -20,7 +20,12 @@ bool gen_is_ssm_name(const char *s);      /* /path/name or arn:aws...:ssm:...:pa
 bool gen_is_sns_topic_arn(const char *s); /* arn:aws...:sns:<region>:<12 digits>:<name> */
 bool gen_is_https_url(const char *s);
 bool gen_is_s3_uri(const char *s);        /* s3://bucket/key */
-/* Whether an environment or vars key looks like it holds a secret. */
+/* Whether an environment or vars key looks like it holds a secret, by whole
+ * words of the name (split at _ - . and camelCase): a word secret(s),
+ * password(s), passwd, passphrase, token, auth, apikey, privatekey,
+ * credential(s), or one ending in secret/password/passwd/token (PGPASSWORD),
+ * or the words api key / private key in a row. Not substrings: AUTHOR,
+ * oauth_provider, MAX_TOKENS and secretary are not secrets. */
 bool gen_is_secretish_name(const char *s);
 /* Whether a value looks like a reference rather than a secret (ARN or SSM name). */
 bool gen_is_reference(const char *s);

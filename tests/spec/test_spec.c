@@ -139,6 +139,20 @@ static void formats(void **state) {
   assert_false(gen_parse_duration("m", &secs));
   assert_true(gen_is_secretish_name("DB_PASSWORD"));
   assert_false(gen_is_secretish_name("THRESHOLD"));
+  /* whole words, not substrings */
+  static const char *const secret[] = {"auth", "AUTH", "auth_token", "api_key", "API-KEY", "apiKey", "ApiKey", "APIKey",
+                                       "apikey", "client_secret", "clientSecret", "password", "passwd", "token",
+                                       "private_key", "privateKey", "slack.token", "PGPASSWORD", "GITHUB_TOKEN",
+                                       "AWS_SECRET_ACCESS_KEY", "db-credentials", "x_auth", "SECRETS"};
+  static const char *const plain[] = {"author", "AUTHOR", "AUTHORITY_URL", "oauth_provider", "max_tokens", "MAX_TOKENS",
+                                      "secretary", "Secretariat", "keyboard", "api_keyboard", "tokenizer", "authn_mode",
+                                      "private", "KEY_ID", "", "_"};
+  for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+    if (!gen_is_secretish_name(secret[i])) fail_msg("%s should look like a secret", secret[i]);
+  }
+  for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+    if (gen_is_secretish_name(plain[i])) fail_msg("%s should not look like a secret", plain[i]);
+  }
 }
 
 /* gen_spec_parse takes a length, not a C string: no byte past it is read
