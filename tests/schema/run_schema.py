@@ -39,6 +39,8 @@ BEYOND_SCHEMA = {
     "template-syntax-errors": "templates must parse",
     "template-unknown-filter-test": "templates may name only known filters and tests",
     "template-loader-errors": "templates a file template reaches must exist and be named literally",
+    "template-scalar-positions": "templates may name only known filters and tests",
+    "template-json-escapes": "templates may name only known filters and tests",
     "yaml-alias-bomb": "aliases may not expand past the loader's budget",
     "yaml-too-deep": "values may not nest deeper than 64 levels",
 }
