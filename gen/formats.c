@@ -135,6 +135,38 @@ bool gen_is_image_uri(const char *s) {
   return gen_is_ecr_repository(repo);
 }
 
+bool gen_image_uri_split(const char *s, size_t *host_len, const char **repo, size_t *repo_len) {
+  const char *slash = strchr(s, '/');
+  if (!slash || slash == s) return false;
+  const char *at = strchr(slash, '@'), *colon = strrchr(slash, ':');
+  const char *end = at ? at : colon;
+  if (!end) return false;
+  *host_len = (size_t)(slash - s);
+  *repo = slash + 1;
+  *repo_len = (size_t)(end - slash - 1);
+  return true;
+}
+
+bool gen_ecr_registry_region(const char *host, size_t len, char *region, size_t cap) {
+  static const char *const mids[] = {".dkr.ecr.", ".dkr.ecr-fips."};
+  if (len < 12 || strspn(host, S_DIGIT) < 12 || host[12] != '.') return false;
+  const char *p = NULL, *end = host + len;
+  for (size_t i = 0; i < sizeof mids / sizeof mids[0] && !p; i++) {
+    size_t m = strlen(mids[i]);
+    if (len > 12 + m && !strncmp(host + 12, mids[i], m)) p = host + 12 + m;
+  }
+  if (!p) return false;
+  const char *dot = memchr(p, '.', (size_t)(end - p));
+  if (!dot) return false;
+  size_t rest = (size_t)(end - dot), rl = (size_t)(dot - p);
+  if (!((rest == 14 && !strncmp(dot, ".amazonaws.com", 14)) || (rest == 17 && !strncmp(dot, ".amazonaws.com.cn", 17))))
+    return false;
+  if (rl == 0 || rl >= cap) return false;
+  memcpy(region, p, rl);
+  region[rl] = '\0';
+  return gen_is_region(region);
+}
+
 /* arn:PARTITION:SERVICE:REGION:ACCOUNT:REST */
 static const char *S_arn_rest(const char *s, const char *service, bool need_region) {
   if (strncmp(s, "arn:aws", 7)) return NULL;
