@@ -59,6 +59,15 @@ static void S_emit(S_scan *s, int line, int col) {
   s->vcol++;
 }
 
+/* The value has no more characters the source accounts for: a position
+ * not found yet is past its end, and maps to LINE:COL. */
+static void S_finish(S_scan *s, int line, int col) {
+  if (s->done) return;
+  s->done = true;
+  s->out.line = line;
+  s->out.col = col;
+}
+
 /* Skips blanks; true when they end the line (they are trailing). */
 static bool S_skip_blanks(S_scan *s) {
   while (s->p < s->end && S_blank(*s->p)) S_adv(s);
@@ -130,7 +139,7 @@ static void S_flow(S_scan *s, char quote) {
     S_emit(s, s->line, s->col);
     S_adv(s);
   }
-  S_emit(s, s->line, s->col); /* past the end: where the scalar ends */
+  S_finish(s, s->line, s->col); /* past the end: where the scalar ends */
 }
 
 /* The number of leading spaces of the line at P. */
@@ -187,6 +196,7 @@ static void S_block(S_scan *s) {
       S_adv(s);
       continue;
     }
+    if (S_lead(s->p, s->end) < indent) break; /* less indented: the next node */
     for (int i = 0; i < indent && s->p < s->end && *s->p == ' '; i++) S_adv(s);
     bool normal = s->p < s->end && !S_blank(*s->p);
     if (seen) {
@@ -209,7 +219,8 @@ static void S_block(S_scan *s) {
     pending = 1;
     S_adv(s);
   }
-  S_emit(s, bl ? bl : s->line, bl ? bc : s->col);
+  /* past the end: where the last content line ends */
+  S_finish(s, bl ? bl : s->line, bl ? bc : s->col);
 }
 
 gen_span gen_scalar_pos(const char *text, size_t len, gen_span at, const char *value, int vline, int vcol) {
