@@ -16,6 +16,7 @@
 #include "cc/suggest.h"
 #include "cc/template.h"
 #include "formats.h"
+#include "scalar_pos.h"
 
 #define S_MAX_TEMPLATE_FILE ((size_t)1 << 20)
 
@@ -171,35 +172,10 @@ static void S_check_build_context(S_checker *c, const gen_image *img) {
 
 /* ---- templates ---- */
 
-/* Maps a position inside a template that starts at AT in the spec. */
-static gen_span S_map_inline(const S_checker *c, gen_span at, int line, int col) {
-  gen_span s = at;
-  /* Find the byte offset of AT to see how the scalar is written. */
-  const char *p = c->text, *end = c->text + c->len;
-  for (int l = 1; l < at.line && p < end; l++) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    p = nl ? nl + 1 : end;
-  }
-  int cc = 1;
-  while (p < end && cc < at.col) {
-    if (((unsigned char)*p & 0xC0) != 0x80) cc++;
-    p++;
-    while (p < end && ((unsigned char)*p & 0xC0) == 0x80) p++;
-  }
-  if (p < end && (*p == '|' || *p == '>')) {
-    /* Block scalar: the text starts on the next line, at its indentation. */
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    int indent = 0;
-    if (nl)
-      for (const char *q = nl + 1; q < end && *q == ' '; q++) indent++;
-    s.line = at.line + line;
-    s.col = indent + col;
-    return s;
-  }
-  int quoted = p < end && (*p == '"' || *p == '\'');
-  s.line = at.line + line - 1;
-  s.col = line == 1 ? at.col + quoted + col - 1 : col;
-  return s;
+/* Maps a position inside an inline template (TEXT, the scalar's value)
+ * that starts at AT in the spec. */
+static gen_span S_map_inline(const S_checker *c, gen_span at, const char *text, int line, int col) {
+  return gen_scalar_pos(c->text, c->len, at, text, line, col);
 }
 
 static const char *S_basename(const char *s) {
@@ -328,7 +304,7 @@ static void S_compile(S_checker *c, const char *name, const char *text, gen_span
       s.line = g->line;
       s.col = g->col;
     } else {
-      s = S_map_inline(c, at, g->line, g->col);
+      s = S_map_inline(c, at, text, g->line, g->col);
     }
     S_err(c, s, "template: %s", g->msg);
   }

@@ -1,8 +1,10 @@
 /* cloudcron next: when a schedule fires. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cc/diag.h"
@@ -85,6 +87,19 @@ static void S_list(const cc_sched *s, const cc_tz *tz, int64_t after, long n, co
 
 static int S_is_expression(const char *s) {
   return !strncmp(s, "cron(", 5) || !strncmp(s, "rate(", 5) || !strncmp(s, "at(", 3);
+}
+
+/* Whether S, which names no file, looks like a file name (a folder part or
+ * a spec's extension) rather than an attempt at a schedule. */
+static int S_looks_like_file(const char *s) {
+  size_t n = strlen(s);
+  static const char *const ext[] = {".yaml", ".yml", ".json"};
+  if (strchr(s, '/')) return 1;
+  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+    size_t e = strlen(ext[i]);
+    if (n > e && !strcmp(s + n - e, ext[i])) return 1;
+  }
+  return 0;
 }
 
 static int S_expression(const char *expr, const char *zone, int64_t after, long n) {
@@ -193,5 +208,14 @@ int gen_cmd_next(int argc, char **argv) {
   if (!target) return gen_usage_error("next", "missing EXPR or SPEC");
   if (S_is_expression(target)) return S_expression(target, zone ? zone : "UTC", after, n);
   if (zone) return gen_usage_error("next", "--tz applies to an expression; a spec's tasks have their own zones");
+  struct stat st;
+  if (stat(target, &st) != 0 && errno == ENOENT && !S_looks_like_file(target)) {
+    fprintf(stderr,
+            "cloudcron next: `%s` is neither a spec file nor a schedule expression: a schedule is cron(...), "
+            "rate(...) or at(...), like 'cron(0 0 * * ? *)' (EventBridge's six fields for crontab's `0 0 * * *`), "
+            "'rate(1 hour)' or 'at(2030-01-01T09:00:00)'\n",
+            target);
+    return GEN_EXIT_FAIL;
+  }
   return S_spec(target, task, after, n);
 }

@@ -88,11 +88,11 @@ int gen_cmd_render(int argc, char **argv) {
   const char *tname = strcmp(tpath, "-") ? tpath : "<stdin>";
 
   if ((rc = S_read(tpath, &src, &slen))) {
-    fprintf(stderr, "cloudcron render: %s: %s\n", tname, cc_strerror(rc));
+    fprintf(stderr, "cloudcron render: %s: %s\n", tname, cc_file_strerror(rc));
     goto out;
   }
   if ((rc = S_read(vpath, &vars, &vlen))) {
-    fprintf(stderr, "cloudcron render: %s: %s\n", strcmp(vpath, "-") ? vpath : "<stdin>", cc_strerror(rc));
+    fprintf(stderr, "cloudcron render: %s: %s\n", strcmp(vpath, "-") ? vpath : "<stdin>", cc_file_strerror(rc));
     goto out;
   }
   json_error_t jerr;

@@ -48,6 +48,8 @@ typedef struct S_parser {
   const char *zone;
   gen_crontab_entry *entries;
   size_t n, cap;
+  gen_crontab_skipped *skipped;
+  size_t nskipped, capskipped;
 } S_parser;
 
 /* The 1-based column (in code points) of byte P of the current line. */
@@ -371,6 +373,16 @@ static void S_env_line(S_parser *p, const char *s, const char *name_end, const c
     else p->zone = value;
     return;
   }
+  if (!strcmp(name, "SHELL") || !strcmp(name, "PATH")) {
+    const char *text = S_dup(p, p->start, (size_t)(end - p->start));
+    if (!text) return;
+    if (cc_grow(&p->skipped, &p->capskipped, p->nskipped + 1, sizeof *p->skipped)) {
+      p->oom = 1;
+      return;
+    }
+    p->skipped[p->nskipped++] = (gen_crontab_skipped){p->line, text};
+    return;
+  }
   const char *why = S_check_env(name, value);
   if (why) {
     S_err(p, s, "`%s` %s", name, why);
@@ -450,6 +462,8 @@ int gen_crontab_parse(gen_crontab *out, const char *file, const char *text, size
   free(p.env);
   out->entries = p.entries;
   out->n = p.n;
+  out->skipped = p.skipped;
+  out->nskipped = p.nskipped;
   if (p.oom) return CC_ENOMEM;
   return p.errors ? CC_EINVAL : CC_OK;
 }
@@ -457,6 +471,7 @@ int gen_crontab_parse(gen_crontab *out, const char *file, const char *text, size
 void gen_crontab_free(gen_crontab *c) {
   if (!c) return;
   free(c->entries);
+  free(c->skipped);
   cc_arena_free(c->arena);
   memset(c, 0, sizeof *c);
 }

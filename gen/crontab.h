@@ -3,8 +3,9 @@
  *
  * Lines are five fields and a command; `@hourly`, `@daily`, `@midnight`,
  * `@weekly`, `@monthly`, `@yearly`, `@annually`; `CRON_TZ=ZONE` sets the
- * zone of the lines after it; other `NAME=value` lines set the environment
- * of the lines after them; blank lines and lines starting with `#` are
+ * zone of the lines after it; `SHELL=` and `PATH=` lines are skipped (and
+ * listed); other `NAME=value` lines set the environment of the lines after
+ * them; blank lines and lines starting with `#` are
  * skipped. Fields take numbers, names (JAN-DEC, SUN-SAT), `*`, ranges,
  * lists and steps; day-of-week 0-7, with 0 and 7 Sunday. As in cron, when
  * day-of-month and day-of-week are both restricted (neither starts with
@@ -36,9 +37,18 @@ typedef struct gen_crontab_entry {
   size_t nenv;
 } gen_crontab_entry;
 
+/* A SHELL= or PATH= line: not copied into any env, as the task's image
+ * decides the shell and the PATH its command runs with. */
+typedef struct gen_crontab_skipped {
+  int line;         /* 1-based */
+  const char *text; /* the source line, without its line end */
+} gen_crontab_skipped;
+
 typedef struct gen_crontab {
   gen_crontab_entry *entries;
   size_t n;
+  gen_crontab_skipped *skipped; /* in line order */
+  size_t nskipped;
   struct cc_arena *arena; /* owns everything above */
 } gen_crontab;
 

@@ -135,6 +135,38 @@ bool gen_is_image_uri(const char *s) {
   return gen_is_ecr_repository(repo);
 }
 
+bool gen_image_uri_split(const char *s, size_t *host_len, const char **repo, size_t *repo_len) {
+  const char *slash = strchr(s, '/');
+  if (!slash || slash == s) return false;
+  const char *at = strchr(slash, '@'), *colon = strrchr(slash, ':');
+  const char *end = at ? at : colon;
+  if (!end) return false;
+  *host_len = (size_t)(slash - s);
+  *repo = slash + 1;
+  *repo_len = (size_t)(end - slash - 1);
+  return true;
+}
+
+bool gen_ecr_registry_region(const char *host, size_t len, char *region, size_t cap) {
+  static const char *const mids[] = {".dkr.ecr.", ".dkr.ecr-fips."};
+  if (len < 12 || strspn(host, S_DIGIT) < 12 || host[12] != '.') return false;
+  const char *p = NULL, *end = host + len;
+  for (size_t i = 0; i < sizeof mids / sizeof mids[0] && !p; i++) {
+    size_t m = strlen(mids[i]);
+    if (len > 12 + m && !strncmp(host + 12, mids[i], m)) p = host + 12 + m;
+  }
+  if (!p) return false;
+  const char *dot = memchr(p, '.', (size_t)(end - p));
+  if (!dot) return false;
+  size_t rest = (size_t)(end - dot), rl = (size_t)(dot - p);
+  if (!((rest == 14 && !strncmp(dot, ".amazonaws.com", 14)) || (rest == 17 && !strncmp(dot, ".amazonaws.com.cn", 17))))
+    return false;
+  if (rl == 0 || rl >= cap) return false;
+  memcpy(region, p, rl);
+  region[rl] = '\0';
+  return gen_is_region(region);
+}
+
 /* arn:PARTITION:SERVICE:REGION:ACCOUNT:REST */
 static const char *S_arn_rest(const char *s, const char *service, bool need_region) {
   if (strncmp(s, "arn:aws", 7)) return NULL;
@@ -193,15 +225,54 @@ bool gen_is_s3_uri(const char *s) {
   return isalnum((unsigned char)b[0]) && isalnum((unsigned char)slash[-1]);
 }
 
+/* The words of a name, lower-cased: split at `_`, `-`, `.` and where the
+ * case changes (camelCase, and the last capital of an acronym that starts a
+ * word: APIKey is API Key). At most MAX words of at most 63 letters. */
+#define S_MAX_WORDS 32
+static size_t S_name_words(const char *s, char words[S_MAX_WORDS][64]) {
+  size_t n = 0, len = 0;
+  for (const char *p = s;; p++) {
+    unsigned char c = (unsigned char)*p;
+    bool sep = c == '\0' || c == '_' || c == '-' || c == '.';
+    bool boundary = !sep && len > 0 && isupper(c) &&
+                    (islower((unsigned char)p[-1]) || isdigit((unsigned char)p[-1]) ||
+                     (isupper((unsigned char)p[-1]) && islower((unsigned char)p[1])));
+    if ((sep || boundary) && len > 0) {
+      words[n][len < 63 ? len : 63] = '\0';
+      if (++n == S_MAX_WORDS) return n;
+      len = 0;
+    }
+    if (c == '\0') return n;
+    if (!sep) {
+      if (len < 63) words[n][len] = (char)tolower(c);
+      len++;
+    }
+  }
+}
+
+static bool S_ends_with(const char *s, const char *tail) {
+  size_t n = strlen(s), t = strlen(tail);
+  return n >= t && !strcmp(s + n - t, tail);
+}
+
 bool gen_is_secretish_name(const char *s) {
-  static const char *const words[] = {"secret", "password", "passwd", "token", "api_key", "apikey", "private_key", "auth"};
-  char low[256];
-  size_t n = strlen(s);
-  if (n >= sizeof low) n = sizeof low - 1;
-  for (size_t i = 0; i < n; i++) low[i] = (char)tolower((unsigned char)s[i]);
-  low[n] = '\0';
-  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-    if (strstr(low, words[i])) return true;
+  /* whole words: AUTHOR, oauth_provider, MAX_TOKENS and secretary are not
+   * secrets; AUTH, auth_token, client_secret, PGPASSWORD and ApiKey are */
+  static const char *const alone[] = {"secret", "secrets", "password", "passwords", "passwd", "passphrase", "token", "auth",
+                                      "apikey", "privatekey", "credential", "credentials"};
+  static const char *const tails[] = {"secret", "password", "passwd", "token"};
+  static const char *const pairs[][2] = {{"api", "key"}, {"private", "key"}};
+  char words[S_MAX_WORDS][64];
+  size_t n = S_name_words(s, words);
+  for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < sizeof alone / sizeof alone[0]; j++)
+      if (!strcmp(words[i], alone[j])) return true;
+    for (size_t j = 0; j < sizeof tails / sizeof tails[0]; j++)
+      if (S_ends_with(words[i], tails[j])) return true;
+    if (i + 1 < n)
+      for (size_t j = 0; j < sizeof pairs / sizeof pairs[0]; j++)
+        if (!strcmp(words[i], pairs[j][0]) && !strcmp(words[i + 1], pairs[j][1])) return true;
+  }
   return false;
 }
 

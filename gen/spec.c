@@ -40,8 +40,7 @@ int gen_spec_load(gen_spec **out, const char *path, cc_diags *diags) {
   int rc = cc_file_read(&text, &len, path, S_MAX_SPEC);
   if (rc) {
     if (rc == CC_ETOOBIG) cc_diags_error(diags, path, 0, 0, "the spec is larger than 64 MiB");
-    else if (rc == CC_EIO) cc_diags_error(diags, path, 0, 0, "cannot read the spec: %s", strerror(errno));
-    else cc_diags_error(diags, path, 0, 0, "cannot read the spec: %s", cc_strerror(rc));
+    else cc_diags_error(diags, path, 0, 0, "cannot read the spec: %s", cc_file_strerror(rc));
     return rc;
   }
   rc = gen_spec_parse(out, path, text, len, diags);

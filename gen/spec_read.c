@@ -300,6 +300,45 @@ static const char *const S_image_keys[] = {"build", "republish", "uri"};
 static const char *const S_build_keys[] = {"context", "dockerfile", "repository", "tag", "platform", "build_args"};
 static const char *const S_republish_keys[] = {"source", "tag"};
 
+/* An image `uri` Lambda can run: a reference with a tag or a digest, in a
+ * private ECR repository in the spec's region (when it names one; else
+ * the region is the provider's, known at apply). Anything else has to be
+ * copied there first, which `republish` does. */
+static void S_check_image_uri(S_reader *r, const gen_node *n, const char *uri) {
+  size_t hl, rl;
+  const char *repo;
+  if (!gen_image_uri_split(uri, &hl, &repo, &rl)) {
+    S_err(r, n, "`uri` must be an image reference with a tag or a digest, like ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:<64 hex digits>");
+    return;
+  }
+  if (rl < 2 || rl > 256) {
+    S_err(r, n, "the repository `%.*s` of `uri` is too %s: ECR repository names are 2 to 256 characters", (int)rl, repo,
+          rl < 2 ? "short" : "long");
+    return;
+  }
+  char name[257];
+  memcpy(name, repo, rl);
+  name[rl] = '\0';
+  if (!gen_is_ecr_repository(name)) {
+    S_err(r, n, "the repository `%s` of `uri` is not a valid ECR repository name (lowercase letters, digits, and . _ - / between them)",
+          name);
+    return;
+  }
+  if (!gen_is_image_uri(uri)) {
+    S_err(r, n, "`uri` must be an image reference with a tag or a digest, like ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:<64 hex digits>");
+    return;
+  }
+  const char *tag = repo[rl] == ':' ? repo + rl + 1 : "<your tag>";
+  char region[32];
+  if (!gen_ecr_registry_region(uri, hl, region, sizeof region)) {
+    S_err(r, n, "`%.*s` is not a private Amazon ECR registry, and Lambda runs images only from private ECR repositories in the function's region: copy the image there with `republish: { source: %.*s, tag: \"%s\" }` in place of `uri`",
+          (int)hl, uri, (int)(hl + 1 + rl), uri, tag);
+  } else if (r->spec->region && gen_is_region(r->spec->region) && strcmp(region, r->spec->region)) {
+    S_err(r, n, "`uri` is in ECR in %s, but the spec's region is %s, and Lambda runs images only from ECR in the function's region: copy the image there with `republish: { source: %.*s, tag: \"%s\" }` in place of `uri`",
+          region, r->spec->region, (int)(hl + 1 + rl), uri, tag);
+  }
+}
+
 static void S_read_image(S_reader *r, gen_image *img, const gen_node *k, const gen_node *v) {
   char what[160];
   snprintf(what, sizeof what, "image `%s`", k->str);
@@ -315,8 +354,7 @@ static void S_read_image(S_reader *r, gen_image *img, const gen_node *k, const g
   img->architecture = "x86_64";
   if ((n = gen_node_get(v, "uri"))) {
     img->kind = GEN_IMAGE_URI;
-    if (S_nonempty(r, n, "`uri`", &img->uri) && !gen_is_image_uri(img->uri))
-      S_err(r, n, "`uri` must be an image reference with a tag or a digest, like ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:<64 hex digits>");
+    if (S_nonempty(r, n, "`uri`", &img->uri)) S_check_image_uri(r, n, img->uri);
   } else if ((n = gen_node_get(v, "republish"))) {
     img->kind = GEN_IMAGE_REPUBLISH;
     snprintf(what, sizeof what, "`republish` of image `%s`", k->str);

@@ -108,27 +108,47 @@ typedef struct S_stale_ctx {
   const gen_tree *tree;
   FILE *report; /* check: print; write: NULL, remove */
   int count;
+  cc_buf removed; /* write: the removed paths, each NUL-terminated */
 } S_stale_ctx;
 
-/* Whether the tree writes a file in the folder of REL: only there can a
- * generated file be stale (other stacks may share the output folder). */
-static int S_same_folder(const gen_tree *t, const char *rel) {
+/* Whether REL lies in a folder the generator owns: one the tree writes a
+ * file in, or a folder below one (stacks/P/templates/KEY/ after
+ * notification KEY is gone). The output folder itself owns nothing below
+ * it, as other stacks may share it: stacks/OTHER/ is never in scope. */
+static int S_in_scope(const gen_tree *t, const char *rel) {
   const char *slash = strrchr(rel, '/');
   size_t n = slash ? (size_t)(slash - rel) : 0;
   for (size_t i = 0; i < t->n; i++) {
     const char *p = t->files[i].path, *ps = strrchr(p, '/');
     size_t m = ps ? (size_t)(ps - p) : 0;
-    if (m == n && !strncmp(p, rel, n)) return 1;
+    if (m == n && !strncmp(p, rel, n)) return 1;            /* the same folder */
+    if (m > 0 && m < n && !strncmp(p, rel, m) && rel[m] == '/') return 1; /* below it */
   }
   return 0;
 }
 
+/* Removes the folders of REL under DIR that the removal left empty, up to
+ * (not including) the first one that still holds anything. */
+static void S_prune(const char *dir, const char *rel) {
+  cc_buf path = CC_BUF_INIT;
+  cc_buf_printf(&path, "%s/%s", dir, rel);
+  size_t base = strlen(dir);
+  for (;;) {
+    char *slash = strrchr(path.ptr, '/');
+    if (!slash || (size_t)(slash - path.ptr) <= base) break;
+    *slash = '\0';
+    if (rmdir(path.ptr) != 0) break;
+  }
+  cc_buf_free(&path);
+}
+
 static int S_stale(const char *full, const char *rel, void *vctx) {
   S_stale_ctx *ctx = vctx;
-  if (S_find(ctx->tree, rel) || !S_same_folder(ctx->tree, rel) || !S_is_generated(full)) return 0;
+  if (S_find(ctx->tree, rel) || !S_in_scope(ctx->tree, rel) || !S_is_generated(full)) return 0;
   ctx->count++;
   if (ctx->report) fprintf(ctx->report, "stale: %s (generated earlier, no longer produced)\n", rel);
   else if (unlink(full) != 0) return -1;
+  else if (cc_buf_add(&ctx->removed, rel, strlen(rel) + 1)) return -1;
   return 0;
 }
 
@@ -149,12 +169,17 @@ int gen_tree_write(const gen_tree *t, const char *dir, cc_diags *diags) {
     }
     cc_buf_free(&path);
   }
-  S_stale_ctx ctx = {t, NULL, 0};
-  if (S_walk(dir, "", S_stale, &ctx) != 0) {
+  S_stale_ctx ctx = {t, NULL, 0, CC_BUF_INIT};
+  int rc = S_walk(dir, "", S_stale, &ctx);
+  if (rc != 0) {
     cc_diags_error(diags, dir, 0, 0, "cannot remove stale generated files: %s", strerror(errno));
-    return CC_EIO;
+  } else {
+    /* after the walk: its folders are no longer open */
+    for (size_t off = 0; off < ctx.removed.len; off += strlen(ctx.removed.ptr + off) + 1)
+      S_prune(dir, ctx.removed.ptr + off);
   }
-  return CC_OK;
+  cc_buf_free(&ctx.removed);
+  return rc ? CC_EIO : CC_OK;
 }
 
 int gen_tree_check(const gen_tree *t, const char *dir, FILE *report) {
@@ -176,7 +201,9 @@ int gen_tree_check(const gen_tree *t, const char *dir, FILE *report) {
     free(text);
     cc_buf_free(&path);
   }
-  S_stale_ctx ctx = {t, report, 0};
-  if (S_walk(dir, "", S_stale, &ctx) != 0) return -1;
+  S_stale_ctx ctx = {t, report, 0, CC_BUF_INIT};
+  int rc = S_walk(dir, "", S_stale, &ctx);
+  cc_buf_free(&ctx.removed);
+  if (rc != 0) return -1;
   return count + ctx.count;
 }

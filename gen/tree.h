@@ -2,9 +2,11 @@
  * when all of it succeeded.
  *
  * Writing puts each file in place with an atomic rename and removes, in the
- * folders the tree writes to, the files a previous run generated that are no
- * longer part of it (those that start with the do-not-edit line); other
- * files are left alone. Checking compares without writing anything. */
+ * folders the tree writes to and the folders below them, the files a
+ * previous run generated that are no longer part of it (those whose first
+ * line is the do-not-edit line, copied templates included), and then the
+ * folders that removal left empty; other files are left alone. Checking
+ * compares without writing anything. */
 #ifndef GEN_TREE_H
 #define GEN_TREE_H
 

@@ -39,6 +39,8 @@ int cc_file_read(char **out, size_t *len, const char *path, size_t max) {
   return *out ? CC_OK : CC_ENOMEM;
 }
 
+const char *cc_file_strerror(int rc) { return rc == CC_EIO && errno ? strerror(errno) : cc_strerror(rc); }
+
 int cc_file_write_atomic(const char *path, const void *data, size_t len) {
   cc_buf tmp = CC_BUF_INIT;
   if (cc_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) return CC_ENOMEM;

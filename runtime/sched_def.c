@@ -78,8 +78,16 @@ int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap
     int64_t next;
     rc = cc_sched_next(s, tz, (int64_t)now, &next);
     if (rc != CC_OK) {
+      /* Never: not even from long before it (its wall time falls in a
+       * daylight-saving gap); else its time is behind NOW. */
+      int64_t first;
+      int never = cc_sched_next(s, tz, -(int64_t)366 * 86400, &first) != CC_OK;
       *field = "expression";
-      snprintf(err, errcap, "%s in %s has passed (or never happens)", p->expression, zone);
+      if (never)
+        snprintf(err, errcap, "%s never happens in %s: its wall time does not exist there (daylight saving skips it)",
+                 p->expression, zone);
+      else
+        snprintf(err, errcap, "%s in %s has passed", p->expression, zone);
       rc = CC_ENOTFOUND;
     }
   }

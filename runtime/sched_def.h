@@ -41,7 +41,9 @@ typedef struct rt_sched_parts {
  * must be after. Returns CC_OK; CC_EINVAL with *field naming the part
  * ("expression", "timezone", "window", "retry", "age", "target", "role",
  * "input", "description") and err (errcap bytes) why; CC_ENOTFOUND with
- * *field "expression" for an at() whose time has passed; CC_ENOMEM. */
+ * *field "expression" for an at() whose time has passed or whose wall time
+ * never happens in its zone (a daylight-saving gap; err says which);
+ * CC_ENOMEM. */
 int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap,
                       const rt_sched_parts *p, long long now, rt_tz_cache *cache);
 #endif

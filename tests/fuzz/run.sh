@@ -26,6 +26,12 @@ seed_fuzz_schedule() {
       { printf '\x01\x00\x5a\x6e\x67\x00\x00\x00\x00'; printf '%s' "$e"; } > "$corpus/seed-$(printf '%s' "$e" | md5sum | cut -c1-12)"
     done
 }
+seed_fuzz_scalar_pos() {
+  local i=0
+  for f in tests/spec/cases/*/spec.yaml tests/spec/cases/*/spec.json examples/*/cloudcron.yaml; do
+    cp "$f" "$corpus/seed-scalar-$((i++))"
+  done
+}
 seed_fuzz_crontab() {
   local i=0
   for f in tests/import/cases/*/crontab; do cp "$f" "$corpus/seed-crontab-$((i++))"; done

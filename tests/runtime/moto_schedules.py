@@ -177,7 +177,9 @@ with tempfile.TemporaryDirectory() as tmp:
         # checked before any request
         n0 = len(proxy.requests)
         bad = [("cron(0 9 * * * *)", "UTC", "expression"), ("cron(0 9 * * ? *)", "Mars/Olympus", "timezone"),
-               ("at(2001-01-01T00:00:00)", "UTC", "has passed"), ("rate(0 minutes)", "UTC", "expression")]
+               ("at(2001-01-01T00:00:00)", "UTC", "has passed"), ("rate(0 minutes)", "UTC", "expression"),
+               # in the spring-forward gap: not "passed", and says why
+               ("at(2030-03-31T02:30:00)", "Europe/Rome", "never happens in Europe/Rome: its wall time does not exist")]
         for expr, tz, word in bad:
             r = call(env, tmp, op="create", key="reminders", name="bad", schedule={"expression": expr, "timezone": tz})
             expect(f"bad {expr} {tz}", r["rc"] == CODES["einval"] and word in r["error"], r)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`cloudcron next` as a user types it: exact stdout, stderr and exit status."""
+"""`cloudcron next` as a user types it: exact stdout, stderr and exit status;
+and a missing input file as every command reports it (errno's text)."""
 import os
 import shlex
 import subprocess
@@ -27,6 +28,21 @@ CASES = [
      "    1 | cron(0 2 * * MON *)\n      |              ^\n"),
     (["next", "rate(1 hour)", "--tz", "Mars/Olympus"], 1, "",
      "cloudcron next: error: `Mars/Olympus` is not an IANA time zone name (like Europe/Rome or UTC)\n"),
+    # a crontab line instead of an expression: not a file, so say what a schedule is
+    (["next", "0 0 * * *"], 1, "",
+     "cloudcron next: `0 0 * * *` is neither a spec file nor a schedule expression: a schedule is cron(...), "
+     "rate(...) or at(...), like 'cron(0 0 * * ? *)' (EventBridge's six fields for crontab's `0 0 * * *`), "
+     "'rate(1 hour)' or 'at(2030-01-01T09:00:00)'\n"),
+    # a missing file that looks like one: the file's error
+    (["next", "missing.yaml"], 1, "", "missing.yaml: error: cannot read the spec: No such file or directory\n"),
+    (["validate", "missing.yaml"], 1, "",
+     "missing.yaml: error: cannot read the spec: No such file or directory\nmissing.yaml: 1 error\n"),
+    (["render", "missing.txt", "--vars", "missing.json"], 1, "",
+     "cloudcron render: missing.txt: No such file or directory\n"),
+    (["render", "examples/basic/templates/alert.html", "--vars", "missing.json"], 1, "",
+     "cloudcron render: missing.json: No such file or directory\n"),
+    (["import", "crontab", "missing", "--image", "123456789012.dkr.ecr.us-west-2.amazonaws.com/jobs:1"], 1, "",
+     "missing: error: cannot read the crontab: No such file or directory\nmissing: 1 error; nothing written\n"),
     (["next", "rate(1 hour)", "--after", "yesterday"], 2, "",
      "cloudcron next: --after takes an RFC 3339 time like 2025-03-10T02:30:00Z, not 'yesterday'\n"
      "Try 'cloudcron next --help'.\n"),

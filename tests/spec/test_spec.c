@@ -137,8 +137,46 @@ static void formats(void **state) {
   assert_true(gen_parse_duration("15m", &secs) && secs == 900);
   assert_false(gen_parse_duration("1d", &secs));
   assert_false(gen_parse_duration("m", &secs));
+  char region[32];
+  assert_true(gen_ecr_registry_region("123456789012.dkr.ecr.eu-west-1.amazonaws.com", 44, region, sizeof region));
+  assert_string_equal(region, "eu-west-1");
+  static const char fips[] = "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com";
+  assert_true(gen_ecr_registry_region(fips, sizeof fips - 1, region, sizeof region));
+  assert_string_equal(region, "us-gov-west-1");
+  static const char cn[] = "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn";
+  assert_true(gen_ecr_registry_region(cn, sizeof cn - 1, region, sizeof region));
+  static const char *const not_ecr[] = {"ghcr.io", "public.ecr.aws", "12345678901.dkr.ecr.us-west-2.amazonaws.com",
+                                        "123456789012.dkr.ecr.us-west-2.amazonaws.com.evil.io",
+                                        "123456789012.dkr.ecr.westus.amazonaws.com", "123456789012.dkr.ecr..amazonaws.com"};
+  for (size_t i = 0; i < sizeof not_ecr / sizeof not_ecr[0]; i++)
+    if (gen_ecr_registry_region(not_ecr[i], strlen(not_ecr[i]), region, sizeof region)) fail_msg("%s is not ECR", not_ecr[i]);
+  /* the length bounds the host: the repository after it is not read */
+  assert_true(gen_ecr_registry_region("123456789012.dkr.ecr.us-west-2.amazonaws.com/app:1", 44, region, sizeof region));
+  size_t hl, rl;
+  const char *repo;
+  assert_true(gen_image_uri_split("reg:5000/team/app:1.0", &hl, &repo, &rl));
+  assert_int_equal(hl, 8);
+  assert_int_equal(rl, 8);
+  assert_memory_equal(repo, "team/app", 8);
+  assert_true(gen_image_uri_split("r/a@sha256:00", &hl, &repo, &rl) && rl == 1);
+  assert_false(gen_image_uri_split("r/app", &hl, &repo, &rl));
+  assert_false(gen_image_uri_split("app:1", &hl, &repo, &rl));
   assert_true(gen_is_secretish_name("DB_PASSWORD"));
   assert_false(gen_is_secretish_name("THRESHOLD"));
+  /* whole words, not substrings */
+  static const char *const secret[] = {"auth", "AUTH", "auth_token", "api_key", "API-KEY", "apiKey", "ApiKey", "APIKey",
+                                       "apikey", "client_secret", "clientSecret", "password", "passwd", "token",
+                                       "private_key", "privateKey", "slack.token", "PGPASSWORD", "GITHUB_TOKEN",
+                                       "AWS_SECRET_ACCESS_KEY", "db-credentials", "x_auth", "SECRETS"};
+  static const char *const plain[] = {"author", "AUTHOR", "AUTHORITY_URL", "oauth_provider", "max_tokens", "MAX_TOKENS",
+                                      "secretary", "Secretariat", "keyboard", "api_keyboard", "tokenizer", "authn_mode",
+                                      "private", "KEY_ID", "", "_"};
+  for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+    if (!gen_is_secretish_name(secret[i])) fail_msg("%s should look like a secret", secret[i]);
+  }
+  for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+    if (gen_is_secretish_name(plain[i])) fail_msg("%s should not look like a secret", plain[i]);
+  }
 }
 
 /* gen_spec_parse takes a length, not a C string: no byte past it is read

@@ -9,6 +9,11 @@
  * CC_ETOOBIG. Returns CC_OK, CC_EIO (errno set), CC_ENOMEM or CC_ETOOBIG. */
 int cc_file_read(char **out, size_t *len, const char *path, size_t max);
 
+/* Why a cc_file_* call failed with RC, for messages: errno's text for
+ * CC_EIO ("No such file or directory"; call it before anything else can
+ * change errno), else cc_strerror(RC). Static storage. */
+const char *cc_file_strerror(int rc);
+
 /* Writes DATA to PATH through a temporary file in the same directory and a
  * rename, so readers never see half a file. Returns CC_OK or CC_EIO. */
 int cc_file_write_atomic(const char *path, const void *data, size_t len);
