@@ -1,4 +1,5 @@
-/* eval.c: walks the AST, evaluating expressions and running statements.
+/* eval.c: evaluates expressions and prints them (statements run in
+ * eval_stmt.c, calls in eval_call.c).
  *
  * Semantics are Jinja2 3.1's with the default Undefined (or StrictUndefined
  * in strict mode); values are JSON with Python's rules for arithmetic,

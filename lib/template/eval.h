@@ -1,5 +1,9 @@
-/* eval.h (internal): the render state shared by the evaluator and the
- * filters. */
+/* eval.h (internal): the render state shared by the evaluator (eval.c:
+ * expressions and output), the statements (eval_stmt.c), calls
+ * (eval_call.c), scopes and special objects (scope.c) and the filters.
+ * A render owns everything in its tpl_rs: the variable stack, the arena
+ * holding its envs and objects, the object registry's references, the
+ * templates it loaded itself; the compiled templates stay read-only. */
 #ifndef TPL_EVAL_H
 #define TPL_EVAL_H
 
