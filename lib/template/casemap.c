@@ -20,6 +20,11 @@ typedef struct {
   uint32_t lo, hi;
 } S_span;
 
+typedef struct {
+  uint32_t cp;
+  const char *m; /* str.casefold() of CP as UTF-8, where it is not lower() */
+} S_fold;
+
 #include "casemap_data.h"
 
 size_t tpl_utf8_seq(const char *s, size_t len) {
@@ -112,6 +117,19 @@ static int S_map_cp(cc_buf *b, uint32_t cp, int mode) {
   return tpl_utf8_put(b, cp);
 }
 
+/* Appends str.casefold() of CP: its lower() but for the S_folds (no final
+ * sigma: casefold maps one code point at a time). */
+static int S_fold_cp(cc_buf *b, uint32_t cp) {
+  size_t lo = 0, hi = sizeof S_folds / sizeof *S_folds;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cp < S_folds[mid].cp) hi = mid;
+    else if (cp > S_folds[mid].cp) lo = mid + 1;
+    else return cc_buf_puts(b, S_folds[mid].m);
+  }
+  return S_map_cp(b, cp, TPL_LOWER);
+}
+
 /* Python's final sigma: U+03A3 at [I, I+N) of S lowers to U+03C2 when a
  * cased letter precedes it and none follows (case-ignorables skipped). */
 static int S_final_sigma(const char *s, size_t len, size_t i, size_t n) {
@@ -149,6 +167,7 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode) {
     unsigned char c = (unsigned char)s[i];
     /* capitalize: the first code point title-cased, the rest lowered */
     int m = mode == TPL_TITLE && i > 0 ? TPL_LOWER : mode;
+    int lower = mode == TPL_LOWER || mode == TPL_FOLD;
     if (c < 0x80) {
       /* An ASCII stretch: copied, then mapped in place. */
       size_t j = i, at = b->len;
@@ -157,7 +176,7 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode) {
       for (size_t k = at; k < b->len; k++) {
         int mk = k == at && i == 0 ? mode : mode == TPL_TITLE ? TPL_LOWER : mode;
         char ch = b->ptr[k];
-        if (mk == TPL_LOWER ? (ch >= 'A' && ch <= 'Z') : (ch >= 'a' && ch <= 'z')) b->ptr[k] = (char)(ch ^ 0x20);
+        if (mk == TPL_LOWER || lower ? (ch >= 'A' && ch <= 'Z') : (ch >= 'a' && ch <= 'z')) b->ptr[k] = (char)(ch ^ 0x20);
       }
       i = j;
       continue;
@@ -168,6 +187,7 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode) {
     } else {
       uint32_t cp = S_decode(s + i, n);
       if (cp == 0x3A3 && m == TPL_LOWER && S_final_sigma(s, len, i, n)) rc = tpl_utf8_put(b, 0x3C2);
+      else if (m == TPL_FOLD) rc = S_fold_cp(b, cp);
       else rc = S_map_cp(b, cp, m);
     }
     i += n;

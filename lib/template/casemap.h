@@ -8,11 +8,12 @@
 
 #include "cc/buf.h"
 
-enum { TPL_UPPER, TPL_LOWER, TPL_TITLE };
+enum { TPL_UPPER, TPL_LOWER, TPL_TITLE, TPL_FOLD };
 
 /* Appends S (LEN bytes of UTF-8) mapped as str.upper() (TPL_UPPER) or
  * str.lower() (TPL_LOWER) would map it; with TPL_TITLE, the first code
- * point title-cased and the rest lowered, as str.capitalize(). Bytes that
+ * point title-cased and the rest lowered, as str.capitalize(); with
+ * TPL_FOLD, as str.casefold() (ß -> ss, no final sigma). Bytes that
  * are not UTF-8 are copied as they are. */
 int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode);
 

@@ -1,5 +1,5 @@
-/* eval.c: evaluates expressions and prints them (statements run in
- * eval_stmt.c, calls in eval_call.c).
+/* eval.c: evaluates expressions and prints them (operators are in
+ * eval_ops.c, statements run in eval_stmt.c, calls in eval_call.c).
  *
  * Semantics are Jinja2 3.1's with the default Undefined (or StrictUndefined
  * in strict mode); values are JSON with Python's rules for arithmetic,
@@ -7,7 +7,6 @@
 #include "eval.h"
 
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,18 +15,11 @@
 #include "cc/err.h"
 #include "casemap.h"
 #include "filters.h"
-#include "format.h"
 
 /* Expressions nest far deeper than blocks in real templates (a ~ b ~ c ...
  * is a left-deep tree), so they get a larger share of the depth budget. */
 #define S_EXPR_DEPTH_FACTOR TPL_EXPR_DEPTH_FACTOR
 
-/* A number computed for printing only (no value is built). */
-typedef struct S_num {
-  int real;
-  long long i;
-  double d;
-} S_num;
 
 
 int tpl_fail(tpl_rs *rs, const tpl_node *n, int code, const char *fmt, ...) {
@@ -89,7 +81,7 @@ static int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
 
 /* Appends the number NUM, else the value V, as Python prints it, escaped
  * for CommonMark. */
-static int S_emit_md(tpl_rs *rs, const tpl_node *n, const tpl_val *v, const S_num *x) {
+static int S_emit_md(tpl_rs *rs, const tpl_node *n, const tpl_val *v, const tpl_pnum *x) {
   cc_buf t = CC_BUF_INIT;
   size_t before = rs->out->len;
   int rc;
@@ -128,331 +120,16 @@ int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
 }
 
 /* Prints the number NUM. */
-static int S_emit_num(tpl_rs *rs, const tpl_node *n, const S_num *num) {
+static int S_emit_num(tpl_rs *rs, const tpl_node *n, const tpl_pnum *num) {
   if (rs->md_escape) return S_emit_md(rs, n, NULL, num);
   size_t before = rs->out->len;
   int rc = num->real ? tpl_fmt_float(rs->out, num->d) : tpl_fmt_int(rs->out, num->i);
   return S_emitted(rs, n, before, rc);
 }
 
-/* ---- operators ---- */
-
-static int S_type_error(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b) {
-  if (!a->j) return tpl_fail_undef(rs, n, a);
-  if (b && !b->j) return tpl_fail_undef(rs, n, b);
-  if (b)
-    return tpl_fail(rs, n, CC_EINVAL, "unsupported operand type(s) for %s: '%s' and '%s'", op,
-                    tpl_type_name(a->j), tpl_type_name(b->j));
-  return tpl_fail(rs, n, CC_EINVAL, "bad operand type for %s: '%s'", op, tpl_type_name(a->j));
-}
-
 static int S_is_int(const json_t *j) { return json_is_integer(j) || json_is_boolean(j); }
 static long long S_int(const json_t *j) {
   return json_is_boolean(j) ? (json_is_true(j) ? 1 : 0) : (long long)json_integer_value(j);
-}
-
-static int S_overflow(tpl_rs *rs, const tpl_node *n) {
-  return tpl_fail(rs, n, CC_EINVAL, "integer result out of the 64-bit range");
-}
-
-/* An arithmetic result: into NUM when given, else a new value in OUT. */
-static int S_mkint(tpl_val *out, S_num *num, long long v) {
-  if (num) {
-    num->real = 0;
-    num->i = v;
-    return CC_OK;
-  }
-  *out = tpl_own(json_integer(v));
-  return out->j ? CC_OK : CC_ENOMEM;
-}
-/* JSON (and so jansson) has no inf or nan: such a result is a render
- * error here, where Python would print inf. */
-static int S_mkreal(tpl_val *out, S_num *num, double d) {
-  if (!isfinite(d)) return CC_ERR; /* S_eval_inner reports it */
-  if (num) {
-    num->real = 1;
-    num->d = d;
-    return CC_OK;
-  }
-  *out = tpl_own(json_real(d));
-  return out->j ? CC_OK : CC_ENOMEM;
-}
-
-/* Python's repetition: S * K. */
-static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k, tpl_val *out) {
-  if (k < 0) k = 0;
-  /* An empty operand repeats to empty at once, whatever K (the fuzzer
-   * found "" * 10**18 looping). */
-  if ((json_is_string(s) ? json_string_length(s) : json_array_size(s)) == 0) k = 0;
-  if (json_is_string(s)) {
-    size_t l = json_string_length(s);
-    if (l && (unsigned long long)k > rs->max_out / l)
-      return tpl_fail(rs, n, CC_ELIMIT, "repeated string exceeds the output limit");
-    cc_buf b = CC_BUF_INIT;
-    for (long long i = 0; i < k; i++)
-      if (cc_buf_add(&b, json_string_value(s), l)) {
-        cc_buf_free(&b);
-        return CC_ENOMEM;
-      }
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
-    cc_buf_free(&b);
-    return out->j ? CC_OK : CC_ENOMEM;
-  }
-  size_t l = json_array_size(s);
-  if (l && (unsigned long long)k > rs->max_iter / l)
-    return tpl_fail(rs, n, CC_ELIMIT, "repeated list exceeds the iteration limit");
-  json_t *a = json_array();
-  if (!a) return CC_ENOMEM;
-  for (long long i = 0; i < k; i++)
-    if (json_array_extend(a, (json_t *)s)) {
-      json_decref(a);
-      return CC_ENOMEM;
-    }
-  *out = tpl_own(a);
-  return CC_OK;
-}
-
-static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, int markup, tpl_val *out) {
-  cc_buf t = CC_BUF_INIT;
-  int rc = CC_OK;
-  const tpl_val *ops[2] = {a, b};
-  for (int i = 0; i < 2 && rc == CC_OK; i++) {
-    if (markup && !ops[i]->safe && ops[i]->j) {
-      cc_buf s = CC_BUF_INIT;
-      rc = tpl_str(&s, ops[i]->j);
-      if (rc == CC_OK) rc = tpl_escape(&t, s.ptr ? s.ptr : "", s.len);
-      cc_buf_free(&s);
-    } else {
-      rc = tpl_to_buf(rs, n, ops[i], &t);
-    }
-    if (t.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
-  }
-  if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(t.ptr ? t.ptr : "", t.len));
-    out->safe = (unsigned char)markup;
-    if (!out->j) rc = CC_ENOMEM;
-  }
-  cc_buf_free(&t);
-  return rc;
-}
-
-/* A op B into OUT; with NR (both operands numbers, OP not ~) a numeric
- * result goes into NR instead. */
-static int S_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out, S_num *nr) {
-  const char *op = n->s;
-  const json_t *x = a->j, *y = b->j;
-  if (op[0] == '~') {
-    /* markup_join under autoescape when either side is Markup. */
-    int markup = rs->autoescape && (a->safe || b->safe);
-    return S_concat_str(rs, n, a, b, markup, out);
-  }
-  /* str % args: printf-style formatting (a tuple literal spreads). */
-  if (op[0] == '%' && x && json_is_string(x) && !nr) return tpl_format(rs, n, a, b, n->b && n->b->kind == E_TUPLE, out);
-  if (!x || !y) return S_type_error(rs, n, op, a, b);
-  int num = tpl_is_num(x) && tpl_is_num(y), ints = num && S_is_int(x) && S_is_int(y);
-  long long r;
-  switch (op[0]) {
-  case '+':
-    if (ints) {
-      if (__builtin_add_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
-      return S_mkint(out, nr, r);
-    }
-    if (num) return S_mkreal(out, nr, tpl_num(x) + tpl_num(y));
-    if (json_is_string(x) && json_is_string(y))
-      return S_concat_str(rs, n, a, b, a->safe || b->safe, out);
-    if (json_is_array(x) && json_is_array(y)) {
-      json_t *c = json_copy((json_t *)x);
-      if (!c || json_array_extend(c, (json_t *)y)) {
-        json_decref(c);
-        return CC_ENOMEM;
-      }
-      *out = tpl_own(c);
-      /* tuple + tuple is a tuple */
-      if (tpl_tuple_kind(x) == TPL_TUPLE && tpl_tuple_kind(y) == TPL_TUPLE) return tpl_tuple_mark(c, TPL_TUPLE);
-      return CC_OK;
-    }
-    break;
-  case '-':
-    if (ints) {
-      if (__builtin_sub_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
-      return S_mkint(out, nr, r);
-    }
-    if (num) return S_mkreal(out, nr, tpl_num(x) - tpl_num(y));
-    break;
-  case '*':
-    if (op[1] == '*') {
-      if (ints && S_int(y) >= 0) {
-        long long base = S_int(x), e = S_int(y), acc = 1;
-        while (e > 0) {
-          if (e & 1 && __builtin_mul_overflow(acc, base, &acc)) return S_overflow(rs, n);
-          e >>= 1;
-          if (e && __builtin_mul_overflow(base, base, &base)) return S_overflow(rs, n);
-        }
-        return S_mkint(out, nr, acc);
-      }
-      if (num) {
-        double bx = tpl_num(x), ey = tpl_num(y);
-        if (bx == 0.0 && ey < 0) return tpl_fail(rs, n, CC_EINVAL, "zero cannot be raised to a negative power");
-        double v = pow(bx, ey);
-        if (bx < 0 && ey != floor(ey)) return tpl_fail(rs, n, CC_EINVAL, "complex result of a negative base to a fractional power");
-        if (isinf(v) && !isinf(bx)) return tpl_fail(rs, n, CC_EINVAL, "numerical result out of range");
-        return S_mkreal(out, nr, v);
-      }
-      break;
-    }
-    if (ints) {
-      if (__builtin_mul_overflow(S_int(x), S_int(y), &r)) return S_overflow(rs, n);
-      return S_mkint(out, nr, r);
-    }
-    if (num) return S_mkreal(out, nr, tpl_num(x) * tpl_num(y));
-    if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) return S_repeat(rs, n, x, S_int(y), out);
-    if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) return S_repeat(rs, n, y, S_int(x), out);
-    break;
-  case '/':
-    if (!num) break;
-    if (op[1] == '/') {
-      if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "integer division or modulo by zero");
-      if (ints) {
-        long long p = S_int(x), q = S_int(y);
-        if (p == LLONG_MIN && q == -1) return S_overflow(rs, n);
-        long long d = p / q;
-        if ((p % q != 0) && ((p < 0) != (q < 0))) d--;
-        return S_mkint(out, nr, d);
-      }
-      return S_mkreal(out, nr, floor(tpl_num(x) / tpl_num(y)));
-    }
-    if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "division by zero");
-    return S_mkreal(out, nr, tpl_num(x) / tpl_num(y));
-  case '%':
-    if (!num) break;
-    if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "integer division or modulo by zero");
-    if (ints) {
-      long long p = S_int(x), q = S_int(y);
-      if (q == -1) return S_mkint(out, nr, 0);
-      long long m = p % q;
-      if (m != 0 && ((m < 0) != (q < 0))) m += q;
-      return S_mkint(out, nr, m);
-    }
-    {
-      double p = tpl_num(x), q = tpl_num(y), m = fmod(p, q);
-      if (m != 0.0 && ((m < 0) != (q < 0))) m += q;
-      else if (m == 0.0) m = copysign(0.0, q);
-      return S_mkreal(out, nr, m);
-    }
-  default:
-    break;
-  }
-  return S_type_error(rs, n, op, a, b);
-}
-
-int tpl_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out) {
-  *out = tpl_undef(NULL);
-  int rc = S_binop(rs, n, a, b, out, NULL);
-  if (rc == CC_ERR) rc = tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
-  if (rc) tpl_val_drop(out);
-  return rc;
-}
-
-/* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when the
- * types don't order. */
-static int S_order(const json_t *x, const json_t *y, int *c) {
-  if (tpl_is_num(x) && tpl_is_num(y)) {
-    if (S_is_int(x) && S_is_int(y)) {
-      long long p = S_int(x), q = S_int(y);
-      *c = (p > q) - (p < q);
-    } else {
-      double p = tpl_num(x), q = tpl_num(y);
-      *c = (p > q) - (p < q);
-    }
-    return CC_OK;
-  }
-  if (json_is_string(x) && json_is_string(y)) {
-    size_t lx = json_string_length(x), ly = json_string_length(y);
-    int r = memcmp(json_string_value(x), json_string_value(y), lx < ly ? lx : ly);
-    *c = r ? (r > 0 ? 1 : -1) : (lx > ly) - (lx < ly);
-    return CC_OK;
-  }
-  if (json_is_array(x) && json_is_array(y)) {
-    size_t lx = json_array_size(x), ly = json_array_size(y);
-    for (size_t i = 0; i < lx && i < ly; i++) {
-      json_t *p = json_array_get(x, i), *q = json_array_get(y, i);
-      if (tpl_equal(p, q)) continue;
-      return S_order(p, q, c);
-    }
-    *c = (lx > ly) - (lx < ly);
-    return CC_OK;
-  }
-  return CC_EINVAL;
-}
-
-int tpl_compare(const json_t *x, const json_t *y, int *c) { return S_order(x, y, c); }
-
-static int S_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res) {
-  *res = 0;
-  if (!hay->j) return rs->strict ? tpl_fail_undef(rs, n, hay) : CC_OK;
-  if (!needle->j && rs->strict) return tpl_fail_undef(rs, n, needle);
-  const json_t *h = hay->j, *x = needle->j;
-  if (json_is_string(h)) {
-    if (!x || !json_is_string(x))
-      return tpl_fail(rs, n, CC_EINVAL, "'in <string>' requires string as left operand, not %s", tpl_type_name(x));
-    size_t hl = json_string_length(h), nl = json_string_length(x);
-    const char *hs = json_string_value(h), *ns = json_string_value(x);
-    if (nl == 0) {
-      *res = 1;
-      return CC_OK;
-    }
-    for (size_t i = 0; i + nl <= hl; i++)
-      if (memcmp(hs + i, ns, nl) == 0) {
-        *res = 1;
-        break;
-      }
-    return CC_OK;
-  }
-  if (json_is_array(h)) {
-    if (!x) return CC_OK;
-    for (size_t i = 0; i < json_array_size(h); i++)
-      if (tpl_equal(json_array_get(h, i), x)) {
-        *res = 1;
-        break;
-      }
-    return CC_OK;
-  }
-  if (json_is_object(h)) {
-    if (x && json_is_string(x)) *res = json_object_get(h, json_string_value(x)) != NULL;
-    else if (x && (json_is_array(x) || json_is_object(x)))
-      return tpl_fail(rs, n, CC_EINVAL, "unhashable type: '%s'", tpl_type_name(x));
-    return CC_OK;
-  }
-  return tpl_fail(rs, n, CC_EINVAL, "argument of type '%s' is not iterable", tpl_type_name(h));
-}
-
-int tpl_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res) {
-  return S_contains(rs, n, needle, hay, res);
-}
-
-static int S_cmp(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b, int *res) {
-  if (!strcmp(op, "in")) return S_contains(rs, n, a, b, res);
-  if (!strcmp(op, "notin")) {
-    int rc = S_contains(rs, n, a, b, res);
-    *res = !*res;
-    return rc;
-  }
-  if (op[0] == '=' || op[0] == '!') {
-    if (rs->strict && (!a->j || !b->j)) return tpl_fail_undef(rs, n, a->j ? b : a);
-    int eq = (!a->j || !b->j) ? (!a->j && !b->j) : tpl_equal(a->j, b->j);
-    *res = op[0] == '=' ? eq : !eq;
-    return CC_OK;
-  }
-  if (!a->j || !b->j) return tpl_fail_undef(rs, n, a->j ? b : a);
-  int c;
-  if (S_order(a->j, b->j, &c))
-    return tpl_fail(rs, n, CC_EINVAL, "'%s' not supported between instances of '%s' and '%s'", op,
-                    tpl_type_name(a->j), tpl_type_name(b->j));
-  if (!strcmp(op, "<")) *res = c < 0;
-  else if (!strcmp(op, ">")) *res = c > 0;
-  else if (!strcmp(op, "<=")) *res = c <= 0;
-  else *res = c >= 0;
-  return CC_OK;
 }
 
 /* ---- lookups ---- */
@@ -817,17 +494,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   case E_NEG:
   case E_POS:
     if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-    if (!a.j || !tpl_is_num(a.j)) {
-      rc = S_type_error(rs, n, n->kind == E_NEG ? "unary -" : "unary +", &a, NULL);
-    } else if (n->kind == E_POS) {
-      *out = S_is_int(a.j) ? tpl_own(json_integer(S_int(a.j))) : tpl_own(json_real(tpl_num(a.j)));
-      if (!out->j) rc = CC_ENOMEM;
-    } else if (S_is_int(a.j)) {
-      if (S_int(a.j) == LLONG_MIN) rc = S_overflow(rs, n);
-      else rc = S_mkint(out, NULL, -S_int(a.j));
-    } else {
-      rc = S_mkreal(out, NULL, -tpl_num(a.j));
-    }
+    rc = tpl_unary(rs, n, &a, out);
     break;
   case E_NOT:
     if ((rc = tpl_eval(rs, n->a, &a))) return rc;
@@ -862,14 +529,14 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   case E_BIN:
     if ((rc = tpl_eval(rs, n->a, &a))) return rc;
     if ((rc = tpl_eval(rs, n->b, &b))) break;
-    rc = S_binop(rs, n, &a, &b, out, NULL);
+    rc = tpl_binop_num(rs, n, &a, &b, out, NULL);
     break;
   case E_CMP: {
     if ((rc = tpl_eval(rs, n->a, &a))) return rc;
     int res = 1;
     for (int i = 0; i < n->n && res; i++) {
       if ((rc = tpl_eval(rs, n->kids[i], &b))) break;
-      if ((rc = S_cmp(rs, n, n->ops[i], &a, &b, &res))) break;
+      if ((rc = tpl_cmp(rs, n, n->ops[i], &a, &b, &res))) break;
       tpl_val_drop(&a);
       a = b;
       b = tpl_undef(NULL);
@@ -961,7 +628,7 @@ static int S_out_case(tpl_rs *rs, const tpl_node *e) {
  * and friends, and arithmetic on numbers. Returns 1 when E is something
  * else (nothing was evaluated). */
 static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
-  S_num num = {-1, 0, 0};
+  tpl_pnum num = {-1, 0, 0};
   if (e->kind == E_ATTR) {
     const tpl_loop *l = S_loop_of(rs, e);
     if (!l || !S_loop_int(l, e->s, &num.i)) return 1;
@@ -979,9 +646,9 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
   if ((rc = tpl_eval(rs, e->a, &a)) == CC_OK) {
     if ((rc = tpl_eval(rs, e->b, &b)) == CC_OK) {
       if (tpl_is_num(a.j) && tpl_is_num(b.j)) {
-        rc = S_binop(rs, e, &a, &b, NULL, &num);
+        rc = tpl_binop_num(rs, e, &a, &b, NULL, &num);
       } else {
-        rc = S_binop(rs, e, &a, &b, &v, NULL);
+        rc = tpl_binop_num(rs, e, &a, &b, &v, NULL);
       }
       tpl_val_drop(&b);
     }

@@ -1,5 +1,5 @@
 /* eval.h (internal): the render state shared by the evaluator (eval.c:
- * expressions and output), the statements (eval_stmt.c), calls
+ * expressions and output; eval_ops.c: operators), the statements (eval_stmt.c), calls
  * (eval_call.c), scopes and special objects (scope.c) and the filters.
  * A render owns everything in its tpl_rs: the variable stack, the arena
  * holding its envs and objects, the object registry's references, the
@@ -132,9 +132,28 @@ int tpl_to_buf(tpl_rs *rs, const tpl_node *n, const tpl_val *v, cc_buf *b);
 /* str(V) as a new string value in *OUT. */
 int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out);
 
+/* Operators (eval_ops.c). */
+
+/* A number computed for printing only (no value is built); REAL < 0 while
+ * unset. */
+typedef struct tpl_pnum {
+  int real;
+  long long i;
+  double d;
+} tpl_pnum;
+
 /* A N->s B (an operator of E_BIN: "+", "*", ...) into *OUT, as the
  * expression would compute it; errors are placed at N. */
 int tpl_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out);
+/* tpl_binop's worker: a numeric result goes into *NUM when NUM is given
+ * (then OUT is unused), else into *OUT. A float result that is not finite
+ * returns CC_ERR without a message (the caller words it). */
+int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out, tpl_pnum *num);
+/* One step A OP B of a comparison chain (==, !=, <, <=, >, >=, in, not
+ * in) into *RES. */
+int tpl_cmp(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b, int *res);
+/* -A or +A for N, an E_NEG or E_POS, into *OUT. */
+int tpl_unary(tpl_rs *rs, const tpl_node *n, const tpl_val *a, tpl_val *out);
 
 /* NEEDLE in HAY as the `in` operator computes it, into *RES. */
 int tpl_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl_val *hay, int *res);

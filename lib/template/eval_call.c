@@ -229,6 +229,10 @@ static int S_range(tpl_rs *rs, const tpl_node *n, tpl_val *args, tpl_val *out) {
     }
     if ((a[2] > 0 && v > LLONG_MAX - a[2]) || (a[2] < 0 && v < LLONG_MIN - a[2])) break;
   }
+  if (tpl_range_mark(arr, a)) {
+    json_decref(arr);
+    return CC_ENOMEM;
+  }
   *out = tpl_own(arr);
   return CC_OK;
 }

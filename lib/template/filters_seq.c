@@ -25,6 +25,9 @@ static int S_first_last(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_va
   if (cnt == 0) *out = tpl_undef(last ? "No last item, sequence was empty." : "No first item, sequence was empty.");
   else *out = tpl_borrow(json_array_get(items, last ? cnt - 1 : 0));
   tpl_val_fix_safe(out);
+  /* do_last takes reversed(), which indexes: a Markup's item is Markup;
+   * do_first iterates, which yields plain characters. */
+  if (cnt && last && in->safe && json_is_string(in->j)) out->safe = 1;
   json_decref(items);
   return CC_OK;
 }
@@ -78,7 +81,7 @@ TPL_FILTER(tpl_f_reverse) {
       cc_buf_free(&b);
       return CC_ENOMEM;
     }
-    return tpl_f_bufout(out, &b, 0);
+    return tpl_f_bufout(out, &b, in->safe); /* a Markup's [::-1] is Markup */
   }
   json_t *r = json_array();
   for (size_t i = cnt; r && i-- > 0;)

@@ -62,7 +62,9 @@ static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out
   if (rc == CC_OK) {
     /* Valid UTF-8 mapped code point by code point stays valid. */
     *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
-    out->safe = t.safe;
+    /* upper, lower and capitalize are Markup's methods; do_title joins the
+     * plain pieces of a re.split, so its result is never Markup. */
+    out->safe = mode != 3 && t.safe;
     rc = out->j ? CC_OK : CC_ENOMEM;
   } else {
     rc = CC_ENOMEM;
@@ -182,7 +184,8 @@ TPL_FILTER(tpl_f_replace) {
     tpl_val_drop(&to);
     return rc;
   }
-  int markup = ts.safe || (rs->autoescape && (to.safe || tn.safe));
+  /* Without autoescape do_replace works on str(s): a plain result. */
+  int markup = rs->autoescape && (ts.safe || to.safe || tn.safe);
   cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, ob = CC_BUF_INIT, nb = CC_BUF_INIT;
   /* Markup.replace escapes what is not Markup. */
   if (markup && !ts.safe) rc |= tpl_escape(&src, s, sl);
@@ -273,9 +276,13 @@ TPL_FILTER(tpl_f_truncate) {
           break;
         }
     }
+    /* A Markup's slice is Markup; the sum is Markup when either side is,
+     * the other side escaped (Markup's __add__ and __radd__). */
     cc_buf b = CC_BUF_INIT;
-    rc = cc_buf_add(&b, s, cut) | cc_buf_add(&b, end, el);
-    rc = rc ? CC_ENOMEM : tpl_f_bufout(out, &b, 0);
+    int safe = t.safe || te.safe;
+    rc = safe && !t.safe ? tpl_escape(&b, s, cut) : cc_buf_add(&b, s, cut);
+    if (rc == CC_OK) rc = safe && !te.safe ? tpl_escape(&b, end, el) : cc_buf_add(&b, end, el);
+    rc = rc ? CC_ENOMEM : tpl_f_bufout(out, &b, safe);
     cc_buf_free(&b);
   }
   tpl_val_drop(&t);
@@ -312,12 +319,13 @@ TPL_FILTER(tpl_f_center) {
   } else {
     rc = cc_buf_add(&b, s, l);
   }
+  int safe = t.safe; /* Markup.center is Markup */
   tpl_val_drop(&t);
   if (rc) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 0);
+  return tpl_f_bufout(out, &b, safe);
 }
 
 TPL_FILTER(tpl_f_indent) {

@@ -1,6 +1,7 @@
 /* lexer.c: template source to tokens, with Jinja2's whitespace control. */
 #include "lexer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,21 +72,33 @@ static int S_text(S_lx *lx, size_t a, size_t b, int lstrip, int rstrip) {
   return CC_OK;
 }
 
+/* Brackets open at once in one tag; the parser refuses deeper nesting. */
+#define S_MAX_BRACKETS 512
+
 /* Lexes the expression tokens of a tag from I up to its closer (CLOSE is
- * '}' or '%'). Sets *END past the closer and *STRIP when it was -X}. */
+ * '}' or '%'). Sets *END past the closer and *STRIP when it was -X}. As in
+ * Jinja2, the closer only counts while no bracket is open, so `}}` inside
+ * `{{ {'a': {'b': 1}} }}` closes two dicts; a block may also end `+%}`
+ * (lstrip_blocks is off: a no-op). */
 static int S_expr(S_lx *lx, size_t i, char close, size_t *end, int *strip) {
   const char *s = lx->src;
-  size_t n = lx->len;
+  size_t n = lx->len, depth = 0;
+  char open[S_MAX_BRACKETS];
   int rc;
   while (i < n) {
     char c = s[i];
     if (S_isspace(c)) { i++; continue; }
-    if (c == '-' && i + 2 < n && s[i + 1] == close && s[i + 2] == '}') {
+    if (!depth && c == '-' && i + 2 < n && s[i + 1] == close && s[i + 2] == '}') {
       *strip = 1;
       *end = i + 3;
       return CC_OK;
     }
-    if (c == close && i + 1 < n && s[i + 1] == '}') {
+    if (!depth && close == '%' && c == '+' && i + 2 < n && s[i + 1] == '%' && s[i + 2] == '}') {
+      *strip = 0;
+      *end = i + 3;
+      return CC_OK;
+    }
+    if (!depth && c == close && i + 1 < n && s[i + 1] == '}') {
       *strip = 0;
       *end = i + 2;
       return CC_OK;
@@ -136,6 +149,22 @@ static int S_expr(S_lx *lx, size_t i, char close, size_t *end, int *strip) {
         }
         l = 1;
       }
+      if (l == 1 && (c == '(' || c == '[' || c == '{')) {
+        if (depth == S_MAX_BRACKETS) {
+          S_err(lx, i, "brackets nested too deeply");
+          return CC_EINVAL;
+        }
+        open[depth++] = c == '(' ? ')' : c == '[' ? ']' : '}';
+      } else if (l == 1 && (c == ')' || c == ']' || c == '}')) {
+        if (!depth || open[depth - 1] != c) {
+          char msg[48];
+          if (!depth) snprintf(msg, sizeof msg, "unexpected '%c'", c);
+          else snprintf(msg, sizeof msg, "unexpected '%c', expected '%c'", c, open[depth - 1]);
+          S_err(lx, i, msg);
+          return CC_EINVAL;
+        }
+        depth--;
+      }
       if ((rc = S_push(lx, TK_OP, i, l))) return rc;
       i += l;
     }
@@ -144,12 +173,15 @@ static int S_expr(S_lx *lx, size_t i, char close, size_t *end, int *strip) {
   return CC_EINVAL;
 }
 
-/* Matches {%-? raw -?%} at I; sets *END, *LS and *RS. */
-static int S_is_tag_word(const char *s, size_t n, size_t i, const char *word, size_t *end, int *ls, int *rs) {
+/* Matches {%[-+]? WORD -?%} at I; sets *END, *LS and *RS. As in Jinja2's
+ * lexer, `+%}` ends an endraw tag but not a raw one (PLUS_END). */
+static int S_is_tag_word(const char *s, size_t n, size_t i, const char *word, int plus_end, size_t *end, int *ls,
+                         int *rs) {
   if (i + 2 > n || s[i] != '{' || s[i + 1] != '%') return 0;
   i += 2;
   *ls = 0;
   if (i < n && s[i] == '-') { *ls = 1; i++; }
+  else if (i < n && s[i] == '+') i++;
   while (i < n && S_isspace(s[i])) i++;
   size_t wl = strlen(word);
   if (i + wl > n || memcmp(s + i, word, wl) != 0) return 0;
@@ -158,6 +190,7 @@ static int S_is_tag_word(const char *s, size_t n, size_t i, const char *word, si
   while (i < n && S_isspace(s[i])) i++;
   *rs = 0;
   if (i < n && s[i] == '-') { *rs = 1; i++; }
+  else if (plus_end && i < n && s[i] == '+') i++;
   if (i + 1 < n && s[i] == '%' && s[i + 1] == '}') {
     *end = i + 2;
     return 1;
@@ -176,11 +209,13 @@ int tpl_lex(tpl_toks *out, const char *name, const char *src, size_t len, cc_dia
   while (i < len) {
     size_t t = S_next_tag(src, len, i);
     int rstrip = t + 2 < len && src[t + 2] == '-';
+    /* `{%+`, `{{+`, `{#+`: lstrip_blocks is off, so the marker is a no-op. */
+    int plus = t + 2 < len && src[t + 2] == '+';
     if ((rc = S_text(&lx, i, t, lstrip, rstrip))) goto out;
     lstrip = 0;
     if (t >= len) break;
     char k = src[t + 1];
-    size_t body = t + 2 + (size_t)rstrip, end;
+    size_t body = t + 2 + (size_t)(rstrip || plus), end;
     int ls, rs;
     if (k == '#') {
       size_t j = body;
@@ -194,11 +229,11 @@ int tpl_lex(tpl_toks *out, const char *name, const char *src, size_t len, cc_dia
       i = j + 2;
       continue;
     }
-    if (k == '%' && S_is_tag_word(src, len, t, "raw", &end, &ls, &rs)) {
+    if (k == '%' && S_is_tag_word(src, len, t, "raw", 0, &end, &ls, &rs)) {
       size_t j = end, e2 = 0;
       int ls2 = 0, rs2 = 0;
       for (; j < len; j++)
-        if (S_is_tag_word(src, len, j, "endraw", &e2, &ls2, &rs2)) break;
+        if (S_is_tag_word(src, len, j, "endraw", 1, &e2, &ls2, &rs2)) break;
       if (j >= len) {
         S_err(&lx, t, "missing end of raw directive");
         rc = CC_EINVAL;

@@ -360,7 +360,7 @@ static int S_case(const tpl_val *obj, const char *s, size_t l, int mode, tpl_val
     rc = tpl_case_map(&b, s, k, TPL_TITLE);
     if (rc == CC_OK) rc = tpl_case_map(&b, s + k, l - k, TPL_LOWER);
   } else {
-    rc = tpl_case_map(&b, s, l, mode == 'u' ? TPL_UPPER : TPL_LOWER);
+    rc = tpl_case_map(&b, s, l, mode == 'u' ? TPL_UPPER : mode == 'f' ? TPL_FOLD : TPL_LOWER);
   }
   if (rc) {
     cc_buf_free(&b);
@@ -389,9 +389,11 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     if ((rc = S_nargs(rs, n, m, 1, 3))) return rc;
     return S_startsends(rs, n, s, l, args, m[0] == 'e', out);
   }
-  if (!strcmp(m, "upper") || !strcmp(m, "lower") || !strcmp(m, "title") || !strcmp(m, "capitalize")) {
+  if (!strcmp(m, "upper") || !strcmp(m, "lower") || !strcmp(m, "title") || !strcmp(m, "capitalize") ||
+      !strcmp(m, "casefold")) {
     if ((rc = S_nargs(rs, n, m, 0, 0))) return rc;
-    return S_case(obj, s, l, m[0] == 'u' ? 'u' : m[0] == 'l' ? 'l' : m[0] == 't' ? 't' : 'c', out);
+    return S_case(obj, s, l, m[0] == 'u' ? 'u' : m[0] == 'l' ? 'l' : m[0] == 't' ? 't' : m[1] == 'a' && m[4] == 'f' ? 'f' : 'c',
+                  out);
   }
   if (!strcmp(m, "replace")) {
     if ((rc = S_nargs(rs, n, m, 2, 3))) return rc;

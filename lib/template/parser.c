@@ -401,12 +401,17 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
         if (S_args(p, x)) return NULL;
       } else {
         /* One bare argument, as in `is divisibleby 3`. */
+        /* Jinja2 takes any following name but else/or/and as the argument,
+         * so `x is odd if c else d` is a syntax error there, as here. */
         const tpl_tok *q = S_peek(p);
+        if (S_is(q, TK_NAME, "is")) {
+          S_err(p, q, "%s", "You cannot chain multiple tests with is");
+          return NULL;
+        }
         if (q->kind == TK_STR || q->kind == TK_INT || q->kind == TK_FLOAT || S_is(q, TK_OP, "[") ||
             S_is(q, TK_OP, "{") ||
             (q->kind == TK_NAME && !S_is(q, TK_NAME, "and") && !S_is(q, TK_NAME, "or") &&
-             !S_is(q, TK_NAME, "else") && !S_is(q, TK_NAME, "if") && !S_is(q, TK_NAME, "is") &&
-             !S_is(q, TK_NAME, "in") && !S_is(q, TK_NAME, "not"))) {
+             !S_is(q, TK_NAME, "else"))) {
           S_list l = {0};
           if (S_add(p, &l, S_postfix(p, S_primary(p)), NULL)) return NULL;
           x->kids = l.v;

@@ -45,7 +45,14 @@ static int S_compile1(cc_tpl **out, const char *name, const char *src, size_t le
     rc = CC_ENOMEM;
     goto out;
   }
-  if (len) memcpy(t->src, src, len);
+  /* Jinja2 normalizes every line break (\r\n, \r, \n) to newline_sequence,
+   * "\n" by default, before lexing: in text and in string literals alike. */
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (src[i] == '\r' && i + 1 < len && src[i + 1] == '\n') continue;
+    t->src[n++] = src[i] == '\r' ? '\n' : src[i];
+  }
+  len = n;
   t->src[len] = 0;
   t->len = len;
   if (opts) t->opts = *opts;

@@ -14,6 +14,7 @@
 typedef struct {
   json_t **keys; /* open addressing; each holds a reference */
   unsigned char *kinds;
+  long long (*rng)[3]; /* a TPL_RANGE's start, stop, step */
   size_t cap, n;
   int depth;
 } S_tuples;
@@ -27,6 +28,7 @@ void tpl_tuples_end(void) {
   for (size_t i = 0; i < S_tup.cap; i++) json_decref(S_tup.keys[i]);
   free(S_tup.keys);
   free(S_tup.kinds);
+  free(S_tup.rng);
   memset(&S_tup, 0, sizeof S_tup);
 }
 
@@ -38,7 +40,7 @@ static size_t S_ptr_hash(const void *p) {
   return (size_t)x;
 }
 
-int tpl_tuple_mark(json_t *a, int kind) {
+static int S_mark(json_t *a, int kind, const long long *rng) {
   if (S_tup.depth <= 0) return CC_OK; /* outside a render: a list */
   if (2 * (S_tup.n + 1) > S_tup.cap) {
     /* Rebuilt without the tuples only the registry still holds (they are
@@ -50,9 +52,11 @@ int tpl_tuple_mark(json_t *a, int kind) {
     while (cap < 4 * (live + 1)) cap *= 2;
     json_t **k = calloc(cap, sizeof *k);
     unsigned char *t = calloc(cap, 1);
-    if (!k || !t) {
+    long long(*r)[3] = calloc(cap, sizeof *r);
+    if (!k || !t || !r) {
       free(k);
       free(t);
+      free(r);
       return CC_ENOMEM;
     }
     for (size_t i = 0; i < S_tup.cap; i++)
@@ -63,24 +67,42 @@ int tpl_tuple_mark(json_t *a, int kind) {
         while (k[h]) h = (h + 1) & (cap - 1);
         k[h] = S_tup.keys[i];
         t[h] = S_tup.kinds[i];
+        memcpy(r[h], S_tup.rng[i], sizeof r[h]);
       }
     free(S_tup.keys);
     free(S_tup.kinds);
+    free(S_tup.rng);
     S_tup.keys = k;
     S_tup.kinds = t;
+    S_tup.rng = r;
     S_tup.cap = cap;
     S_tup.n = live;
   }
   size_t h = S_ptr_hash(a) & (S_tup.cap - 1);
   for (; S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
-    if (S_tup.keys[h] == a) {
-      S_tup.kinds[h] = (unsigned char)kind;
-      return CC_OK;
-    }
-  S_tup.keys[h] = json_incref(a);
+    if (S_tup.keys[h] == a) break;
+  if (!S_tup.keys[h]) {
+    S_tup.keys[h] = json_incref(a);
+    S_tup.n++;
+  }
   S_tup.kinds[h] = (unsigned char)kind;
-  S_tup.n++;
+  if (rng) memcpy(S_tup.rng[h], rng, sizeof S_tup.rng[h]);
   return CC_OK;
+}
+
+int tpl_tuple_mark(json_t *a, int kind) { return S_mark(a, kind, NULL); }
+
+int tpl_range_mark(json_t *a, const long long args[3]) { return S_mark(a, TPL_RANGE, args); }
+
+int tpl_range_args(const json_t *j, long long args[3]) {
+  if (!S_tup.n || !j || !json_is_array(j)) return 0;
+  for (size_t h = S_ptr_hash(j) & (S_tup.cap - 1); S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
+    if (S_tup.keys[h] == j) {
+      if (S_tup.kinds[h] != TPL_RANGE) return 0;
+      memcpy(args, S_tup.rng[h], sizeof S_tup.rng[h]);
+      return 1;
+    }
+  return 0;
 }
 
 int tpl_tuple_kind(const json_t *j) {
@@ -277,15 +299,21 @@ int tpl_str(cc_buf *b, const json_t *j) {
     json_t *x;
     int kind = tpl_tuple_kind(j), tup = kind == TPL_TUPLE || kind == TPL_GROUP;
     static const char *const views[] = {"dict_items(", "dict_keys(", "dict_values("};
-    if (kind >= TPL_ITEMS && (rc = cc_buf_puts(b, views[kind - TPL_ITEMS]))) return rc;
+    long long r[3];
+    if (kind == TPL_RANGE && tpl_range_args(j, r)) {
+      if (r[2] == 1) return cc_buf_printf(b, "range(%lld, %lld)", r[0], r[1]);
+      return cc_buf_printf(b, "range(%lld, %lld, %lld)", r[0], r[1], r[2]);
+    }
+    if (kind >= TPL_ITEMS && kind <= TPL_VALUES && (rc = cc_buf_puts(b, views[kind - TPL_ITEMS]))) return rc;
     rc = cc_buf_putc(b, tup ? '(' : '[');
     json_array_foreach(j, i, x) {
       if (rc == CC_OK && i) rc = cc_buf_puts(b, ", ");
       if (rc == CC_OK) rc = tpl_repr(b, x);
     }
     if (rc == CC_OK && tup && json_array_size(j) == 1) rc = cc_buf_putc(b, ',');
-    if (rc == CC_OK && kind >= TPL_ITEMS) rc = cc_buf_putc(b, ']');
-    return rc ? rc : cc_buf_putc(b, tup || kind >= TPL_ITEMS ? ')' : ']');
+    int view = kind >= TPL_ITEMS && kind <= TPL_VALUES;
+    if (rc == CC_OK && view) rc = cc_buf_putc(b, ']');
+    return rc ? rc : cc_buf_putc(b, tup || view ? ')' : ']');
   }
   case JSON_OBJECT: {
     const char *k;
@@ -339,9 +367,11 @@ int tpl_equal(const json_t *a, const json_t *b) {
   }
   if (json_typeof(a) != json_typeof(b)) return 0;
   if (json_is_array(a)) {
-    /* A tuple never equals a list. */
+    /* A tuple never equals a list, nor a range anything but a range. */
     int ka = tpl_tuple_kind(a), kb = tpl_tuple_kind(b);
-    if ((ka == TPL_LIST) != (kb == TPL_LIST) || (ka >= TPL_ITEMS) != (kb >= TPL_ITEMS)) return 0;
+    if ((ka == TPL_LIST) != (kb == TPL_LIST) || (ka >= TPL_ITEMS) != (kb >= TPL_ITEMS) ||
+        (ka == TPL_RANGE) != (kb == TPL_RANGE))
+      return 0;
     if (json_array_size(a) != json_array_size(b)) return 0;
     for (size_t i = 0; i < json_array_size(a); i++)
       if (!tpl_equal(json_array_get(a, i), json_array_get(b, i))) return 0;
@@ -377,7 +407,8 @@ const char *tpl_type_name(const json_t *j) {
   case JSON_REAL: return "float";
   case JSON_STRING: return "str";
   case JSON_ARRAY: {
-    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values", "list"};
+    static const char *const names[] = {"list", "tuple", "tuple", "dict_items", "dict_keys", "dict_values", "list",
+                                        "range"};
     return names[tpl_tuple_kind(j)];
   }
   case JSON_OBJECT: return "dict";

@@ -88,12 +88,18 @@ enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
        /* dict.items() / keys() / values(): print as dict_items([...]) */
        TPL_ITEMS = 3, TPL_KEYS = 4, TPL_VALUES = 5,
        /* a string kept in a list or dict that is Markup */
-       TPL_MARKUP = 6 };
+       TPL_MARKUP = 6,
+       /* range(): a list of its items that prints as range(start, stop[, step]) */
+       TPL_RANGE = 7 };
 /* Starts / ends a render's registry (nested calls share the outer one). */
 void tpl_tuples_begin(void);
 void tpl_tuples_end(void);
 /* Registers the array A as a tuple of KIND. Returns CC_OK or CC_ENOMEM. */
 int tpl_tuple_mark(json_t *a, int kind);
+/* Registers the array A (the items) as range(ARGS[0], ARGS[1], ARGS[2]). */
+int tpl_range_mark(json_t *a, const long long args[3]);
+/* 1 and ARGS set when J is a registered range, else 0. */
+int tpl_range_args(const json_t *j, long long args[3]);
 /* The kind of J: TPL_LIST for anything not registered. */
 int tpl_tuple_kind(const json_t *j);
 /* A new tuple of the N values V (borrowed), or NULL. */

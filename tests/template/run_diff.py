@@ -12,7 +12,8 @@ More templates of the case (for include, import, extends) follow as
 `--- file FILENAME` sections, before `--- vars`; every case has a loader
 that finds them by name (Jinja2: a DictLoader; ours: a callback).
 The newline that ends a block's template is not part of it; write `\\n` at
-the very end of a template as `⏎` to keep a trailing newline. NAME is the
+the very end of a template as `⏎` to keep a trailing newline, and a
+carriage return as `␍` (templates with CRLF or CR line breaks). NAME is the
 template name (its extension picks autoescape, as in select_autoescape);
 `markdown` after it renders with CC_TPL_AUTOESCAPE_MARKDOWN, whose reference
 is Jinja2 without autoescape and with a finalize that backslash-escapes
@@ -53,7 +54,7 @@ def _text(lines):
         lines.pop()
     if lines and lines[-1] == "":
         lines.pop()
-    return "\n".join(lines).replace("⏎", "\n")
+    return "\n".join(lines).replace("⏎", "\n").replace("␍", "\r")
 
 
 MD_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")

@@ -189,6 +189,14 @@ static void compile_errors_carry_name_line_col(void **state) {
   /* Columns count code points, as the other diagnostics do. */
   S_run(&r, "e.txt", "é✓ {{ ) }}", NULL, "{}");
   S_expect_error(&r, CC_EINVAL, "e.txt", 1, 7, "unexpected");
+  /* Brackets balance across '}}' as in Jinja2's lexer; a mismatch is an
+   * error at the closing bracket, on the line it is on. */
+  S_run(&r, "f.txt", "a\r\n{{ {'k': [1,\n 2)} }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "f.txt", 3, 3, "unexpected ')', expected ']'");
+  S_run(&r, "g.txt", "{{ x is odd if true else 0 }}", NULL, "{\"x\": 3}");
+  S_expect_error(&r, CC_EINVAL, "g.txt", 1, 16, "expected end of print statement");
+  S_run(&r, "h.txt", "{{ {'a': {'b': 1}}|tojson }}\r\n{%+ if 1 +%}\r\nx{% endif %}", NULL, "{}");
+  S_expect_ok(&r, "{\"a\": {\"b\": 1}}\n\nx");
   /* No name: "<template>" stands in. */
   S_run(&r, NULL, "{{", NULL, "{}");
   assert_int_equal(r.rc, CC_EINVAL);
