@@ -20,16 +20,28 @@ typedef struct S_scan {
 
 static bool S_blank(char c) { return c == ' ' || c == '\t'; }
 
-static bool S_at_break(const S_scan *s) {
-  return s->p < s->end && (*s->p == '\n' || (*s->p == '\r' && s->p + 1 < s->end && s->p[1] == '\n'));
+/* The length of the line break at P, 0 when there is none. Breaks are
+ * libyaml's, whose positions AT comes from: CR LF, LF, CR, NEL, LS, PS. */
+static size_t S_break_len(const char *p, const char *end) {
+  size_t n = (size_t)(end - p);
+  if (n == 0) return 0;
+  if (p[0] == '\n') return 1;
+  if (p[0] == '\r') return n > 1 && p[1] == '\n' ? 2 : 1;
+  if (n > 1 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0x85) return 2;
+  if (n > 2 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+      ((unsigned char)p[2] == 0xA8 || (unsigned char)p[2] == 0xA9))
+    return 3;
+  return 0;
 }
+
+static bool S_at_break(const S_scan *s) { return S_break_len(s->p, s->end) > 0; }
 
 /* One code point (or one line break) on in the source. */
 static void S_adv(S_scan *s) {
   if (s->p >= s->end) return;
-  if (*s->p == '\r' && s->p + 1 < s->end && s->p[1] == '\n') s->p++;
-  if (*s->p == '\n') {
-    s->p++;
+  size_t b = S_break_len(s->p, s->end);
+  if (b) {
+    s->p += b;
     s->line++;
     s->col = 1;
     return;

@@ -14,14 +14,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Lines as libyaml counts them: CR LF, LF, CR, NEL, LS and PS end one. */
 static int S_lines(const char *text, size_t len) {
   int n = 1;
-  for (size_t i = 0; i < len; i++) n += text[i] == '\n';
+  const unsigned char *s = (const unsigned char *)text;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n'))) n++;
+    else if (i + 1 < len && s[i] == 0xC2 && s[i + 1] == 0x85) n++;
+    else if (i + 2 < len && s[i] == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) n++;
+  }
   return n;
 }
 
-static void S_walk(const gen_node *n, const char *text, size_t len, int lines, int depth) {
-  if (!n || depth > 64) return;
+/* Aliases share nodes, so a walk can meet one node very many times (an
+ * alias bomb): BUDGET bounds the visits. */
+static void S_walk(const gen_node *n, const char *text, size_t len, int lines, int depth, long *budget) {
+  if (!n || depth > 64 || --*budget < 0) return;
   if (n->kind == GEN_NODE_SCALAR && n->type == GEN_SCALAR_STR) {
     int line = 1, col = 1;
     for (const char *v = n->str;; v++) {
@@ -38,10 +46,10 @@ static void S_walk(const gen_node *n, const char *text, size_t len, int lines, i
     }
   }
   for (size_t i = 0; i < n->npairs; i++) {
-    S_walk(n->pairs[i].key, text, len, lines, depth + 1);
-    S_walk(n->pairs[i].value, text, len, lines, depth + 1);
+    S_walk(n->pairs[i].key, text, len, lines, depth + 1, budget);
+    S_walk(n->pairs[i].value, text, len, lines, depth + 1, budget);
   }
-  for (size_t i = 0; i < n->nitems; i++) S_walk(n->items[i], text, len, lines, depth + 1);
+  for (size_t i = 0; i < n->nitems; i++) S_walk(n->items[i], text, len, lines, depth + 1, budget);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -52,8 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cc_diags_init(&d);
   gen_node *root = NULL;
   const char *text = (const char *)data;
+  long budget = 4096;
   if (gen_doc_load(&root, arena, "fuzz.yaml", text, size, GEN_DOC_YAML, &d) == 0 && root)
-    S_walk(root, text, size, S_lines(text, size), 0);
+    S_walk(root, text, size, S_lines(text, size), 0, &budget);
   cc_diags_free(&d);
   cc_arena_free(arena);
   return 0;
