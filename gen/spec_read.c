@@ -602,7 +602,32 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
   }
 }
 
-static const char *const S_top_keys[] = {"version", "project", "region", "tags", "images", "topics", "tasks", "notifications", "$schema"};
+static const char *const S_top_keys[] = {"version", "project", "region",        "tags",   "images",
+                                         "topics",  "tasks",   "notifications", "alarms", "$schema"};
+static const char *const S_alarm_keys[] = {"topic"};
+
+/* alarms: {topic: KEY}: a standard topic of the spec (CloudWatch alarm
+ * actions cannot publish to a FIFO topic). After the topics are read. */
+static void S_read_alarms(S_reader *r, gen_spec *spec, const gen_node *n) {
+  if (!S_is_map(r, n, "`alarms`")) return;
+  S_keys(r, n, S_alarm_keys, S_COUNT(S_alarm_keys), "`alarms`", NULL, 0, NULL);
+  const gen_node *t = S_require(r, n, n, "topic", "`alarms`");
+  if (!t || !S_nonempty(r, t, "`alarms.topic`", &spec->alarm_topic)) return;
+  spec->alarm_topic_span = t->span;
+  for (size_t i = 0; i < spec->ntopics; i++)
+    if (!strcmp(spec->topics[i].key, spec->alarm_topic)) spec->alarm_topic_ref = &spec->topics[i];
+  const gen_topic *ref = spec->alarm_topic_ref;
+  if (!ref) {
+    const char **keys = S_alloc(r, (spec->ntopics + 1) * sizeof *keys);
+    for (size_t i = 0; keys && i < spec->ntopics; i++) keys[i] = spec->topics[i].key;
+    const char *s = keys ? cc_suggest(spec->alarm_topic, keys, spec->ntopics) : NULL;
+    if (s) S_err(r, t, "`alarms.topic` names no topic of the spec: `%s`; did you mean `%s`?", spec->alarm_topic, s);
+    else S_err(r, t, "`alarms.topic` names no topic of the spec: `%s`", spec->alarm_topic);
+  } else if (ref->fifo) {
+    S_err(r, t, "`alarms.topic` must be a standard topic: CloudWatch alarms cannot publish to the FIFO topic `%s`",
+          spec->alarm_topic);
+  }
+}
 
 static const char *S_check_tag_key(const char *key) {
   if (!strncmp(key, "aws:", 4)) return "is reserved: tag keys may not start with aws:";
@@ -659,6 +684,7 @@ int gen_spec_read(gen_spec *spec, const gen_node *root, cc_diags *diags) {
   S_READ_SECTION(&r, root, "tasks", "task", spec->tasks, spec->ntasks, S_read_task);
   S_READ_SECTION(&r, root, "notifications", "notification", spec->notifications, spec->nnotifications,
                  S_read_notification);
+  if ((n = gen_node_get(root, "alarms"))) S_read_alarms(&r, spec, n);
   if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications"))
     S_err(&r, root, "the spec has no `tasks` and no `notifications`: nothing to generate");
   if (r.oom) return CC_ENOMEM;

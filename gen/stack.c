@@ -495,6 +495,7 @@ static void S_main(S_ctx *c) {
   for (size_t i = 0; i < s->ntasks; i++) S_task(c, &b, &s->tasks[i]);
   for (size_t i = 0; i < s->nnotifications; i++)
     if (S_wired(&s->notifications[i])) S_notification(c, &b, &s->notifications[i]);
+  gen_stack_alarms(&b, s);
   S_emit(c, "main.tf", &b);
 }
 

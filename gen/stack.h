@@ -30,6 +30,10 @@ int gen_stack_build(gen_tree *tree, const gen_spec *spec, const char *out_dir, c
  * stack holds, generated from SPEC, and how to apply it. */
 int gen_stack_readme(cc_buf *out, const gen_spec *spec);
 
+/* Appends the stack's CloudWatch alarms (gen/stack_alarms.c) when the spec
+ * has `alarms:`; nothing otherwise. */
+void gen_stack_alarms(cc_buf *b, const gen_spec *spec);
+
 /* The relative path from folder FROM to path TO (both relative to the
  * current directory or absolute; neither need exist), appended to OUT. */
 int gen_relpath(cc_buf *out, const char *from, const char *to);

@@ -214,6 +214,18 @@ def check_stack(aws, resources, out, spec):
             if arn.endswith(".fifo"):
                 kw["MessageGroupId"] = "e2e"
             aws.sns.publish(**kw)
+    if spec.get("alarms"):
+        # alarms: errors and throttles per task, a missed run per enabled rate()
+        # task, one per dead-letter queue, errors per channel; all to the topic.
+        tasks, notes = spec.get("tasks", {}), spec.get("notifications", {})
+        want = 2 * len(tasks) + sum(1 for t in tasks.values() if t["schedule"].startswith("rate(")
+                                    and t.get("enabled", True))
+        want += sum(1 for t in tasks.values() if t.get("dead_letter")) + 2 * len(notes)
+        alarms = aws.cloudwatch.describe_alarms()["MetricAlarms"]
+        target = topics[spec["alarms"]["topic"]]
+        check(f"stack: {want} alarms, each publishing to the alarms topic only",
+              len(alarms) == want and all(a["AlarmActions"] == [target] for a in alarms),
+              json.dumps([(a["AlarmName"], a["AlarmActions"]) for a in alarms]))
     queues = out["notification_queue_urls"]["value"]
     dlqs = out["notification_dead_letter_queue_urls"]["value"]
     for key, n in spec.get("notifications", {}).items():

@@ -104,6 +104,17 @@ resource "aws_lambda_function" "this" {
     variables = merge(var.environment, local.topic_env)
   }
 
+  # moto reads a function back with an image config of empty lists, which
+  # AWS leaves out: in the sandbox the module writes that, so a second plan
+  # is empty.
+  dynamic "image_config" {
+    for_each = var.aws_endpoint_url == null ? [] : [1]
+    content {
+      command     = []
+      entry_point = []
+    }
+  }
+
   depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
 }
 

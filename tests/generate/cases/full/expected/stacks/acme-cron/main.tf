@@ -281,3 +281,225 @@ module "notify_debug" {
   template      = "{{ subject }}: {{ message.vars|tojson }}"
   template_name = "debug.txt"
 }
+
+# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.
+
+resource "aws_cloudwatch_metric_alarm" "task_nightly_report_errors" {
+  alarm_name          = "acme-cron-nightly-report-errors"
+  alarm_description   = "Task nightly-report: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_nightly_report.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_nightly_report_throttles" {
+  alarm_name          = "acme-cron-nightly-report-throttles"
+  alarm_description   = "Task nightly-report: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_nightly_report.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_nightly_report_dead_letter" {
+  alarm_name          = "acme-cron-nightly-report-dlq"
+  alarm_description   = "Task nightly-report: a failed run or an undelivered event waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-nightly-report-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_migrate_once_errors" {
+  alarm_name          = "acme-cron-migrate-once-errors"
+  alarm_description   = "Task migrate-once: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_migrate_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_migrate_once_throttles" {
+  alarm_name          = "acme-cron-migrate-once-throttles"
+  alarm_description   = "Task migrate-once: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_migrate_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_email_errors" {
+  alarm_name          = "acme-cron-ops-email-errors"
+  alarm_description   = "Channel ops-email: its handler failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-ops-email"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_email_dead_letter" {
+  alarm_name          = "acme-cron-ops-email-dlq.fifo"
+  alarm_description   = "Channel ops-email: a message it could not deliver waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-ops-email-dlq.fifo"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_sms_errors" {
+  alarm_name          = "acme-cron-ops-sms-errors"
+  alarm_description   = "Channel ops-sms: its handler failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-ops-sms"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_sms_dead_letter" {
+  alarm_name          = "acme-cron-ops-sms-dlq.fifo"
+  alarm_description   = "Channel ops-sms: a message it could not deliver waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-ops-sms-dlq.fifo"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_debug_errors" {
+  alarm_name          = "acme-cron-debug-errors"
+  alarm_description   = "Channel debug: its handler failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-debug"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_debug_dead_letter" {
+  alarm_name          = "acme-cron-debug-dlq"
+  alarm_description   = "Channel debug: a message it could not deliver waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-debug-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}

@@ -175,3 +175,205 @@ module "task_paused" {
   log_retention_days             = var.log_retention_days
   aws_endpoint_url               = var.aws_endpoint_url
 }
+
+# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.
+
+resource "aws_cloudwatch_metric_alarm" "task_weekday_morning_errors" {
+  alarm_name          = "sched-weekday-morning-errors"
+  alarm_description   = "Task weekday-morning: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_weekday_morning.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_weekday_morning_throttles" {
+  alarm_name          = "sched-weekday-morning-throttles"
+  alarm_description   = "Task weekday-morning: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_weekday_morning.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_errors" {
+  alarm_name          = "sched-every-five-errors"
+  alarm_description   = "Task every-five: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_every_five.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_throttles" {
+  alarm_name          = "sched-every-five-throttles"
+  alarm_description   = "Task every-five: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_every_five.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_missed_run" {
+  alarm_name          = "sched-every-five-missed-run"
+  alarm_description   = "Task every-five: no run in two periods of its schedule, rate(5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Invocations"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+
+  dimensions = {
+    FunctionName = module.task_every_five.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_dead_letter" {
+  alarm_name          = "sched-every-five-dlq"
+  alarm_description   = "Task every-five: a failed run or an undelivered event waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "sched-every-five-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_launch_once_errors" {
+  alarm_name          = "sched-launch-once-errors"
+  alarm_description   = "Task launch-once: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_launch_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_launch_once_throttles" {
+  alarm_name          = "sched-launch-once-throttles"
+  alarm_description   = "Task launch-once: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_launch_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_paused_errors" {
+  alarm_name          = "sched-paused-errors"
+  alarm_description   = "Task paused: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_paused.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_paused_throttles" {
+  alarm_name          = "sched-paused-throttles"
+  alarm_description   = "Task paused: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_paused.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
