@@ -109,6 +109,7 @@ module "hourly_rule" {
   use_eventbridge_rule   = true
   dead_letter            = true
   dead_letter_queue_name = "e2e-hourly-dlq"
+  aws_endpoint_url       = var.aws_endpoint_url
 }
 
 module "email" {
