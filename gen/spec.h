@@ -241,6 +241,11 @@ typedef struct gen_spec {
   size_t nreconcilers;
   gen_dispatcher *dispatchers;
   size_t ndispatchers;
+  /* alarms: {topic: KEY}; NULL when absent. CloudWatch alarms of the stack
+   * (gen/stack_alarms.c) publish to that standard topic. */
+  const char *alarm_topic;
+  gen_span alarm_topic_span;
+  const gen_topic *alarm_topic_ref;
   struct cc_arena *arena;
 } gen_spec;
 

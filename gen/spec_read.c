@@ -647,7 +647,7 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
 }
 
 static const char *const S_top_keys[] = {"version", "project", "region", "tags", "idempotency", "images", "topics",
-                                         "tasks", "notifications", "schedule_groups", "reconcilers", "dispatchers", "$schema"};
+                                         "tasks", "notifications", "schedule_groups", "reconcilers", "dispatchers", "alarms", "$schema"};
 
 static const char *const S_group_keys[] = {"target", "creators", "dead_letter", "retry"};
 
@@ -807,6 +807,31 @@ static void S_read_dispatcher(S_reader *r, gen_dispatcher *d, const gen_node *k,
   if ((n = gen_node_get(v, "enabled"))) S_bool(r, n, "`enabled`", &d->enabled);
 }
 
+static const char *const S_alarm_keys[] = {"topic"};
+
+/* alarms: {topic: KEY}: a standard topic of the spec (CloudWatch alarm
+ * actions cannot publish to a FIFO topic). After the topics are read. */
+static void S_read_alarms(S_reader *r, gen_spec *spec, const gen_node *n) {
+  if (!S_is_map(r, n, "`alarms`")) return;
+  S_keys(r, n, S_alarm_keys, S_COUNT(S_alarm_keys), "`alarms`", NULL, 0, NULL);
+  const gen_node *t = S_require(r, n, n, "topic", "`alarms`");
+  if (!t || !S_nonempty(r, t, "`alarms.topic`", &spec->alarm_topic)) return;
+  spec->alarm_topic_span = t->span;
+  for (size_t i = 0; i < spec->ntopics; i++)
+    if (!strcmp(spec->topics[i].key, spec->alarm_topic)) spec->alarm_topic_ref = &spec->topics[i];
+  const gen_topic *ref = spec->alarm_topic_ref;
+  if (!ref) {
+    const char **keys = S_alloc(r, (spec->ntopics + 1) * sizeof *keys);
+    for (size_t i = 0; keys && i < spec->ntopics; i++) keys[i] = spec->topics[i].key;
+    const char *s = keys ? cc_suggest(spec->alarm_topic, keys, spec->ntopics) : NULL;
+    if (s) S_err(r, t, "`alarms.topic` names no topic of the spec: `%s`; did you mean `%s`?", spec->alarm_topic, s);
+    else S_err(r, t, "`alarms.topic` names no topic of the spec: `%s`", spec->alarm_topic);
+  } else if (ref->fifo) {
+    S_err(r, t, "`alarms.topic` must be a standard topic: CloudWatch alarms cannot publish to the FIFO topic `%s`",
+          spec->alarm_topic);
+  }
+}
+
 static const char *S_check_tag_key(const char *key) {
   if (!strncmp(key, "aws:", 4)) return "is reserved: tag keys may not start with aws:";
   if (!*key || strlen(key) > 128) return "must be 1 to 128 characters";
@@ -872,6 +897,7 @@ int gen_spec_read(gen_spec *spec, const gen_node *root, cc_diags *diags) {
                  S_read_schedule_group);
   S_READ_SECTION(&r, root, "reconcilers", "reconciler", spec->reconcilers, spec->nreconcilers, S_read_reconciler);
   S_READ_SECTION(&r, root, "dispatchers", "dispatcher", spec->dispatchers, spec->ndispatchers, S_read_dispatcher);
+  if ((n = gen_node_get(root, "alarms"))) S_read_alarms(&r, spec, n);
   if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications") && !gen_node_get(root, "dispatchers"))
     S_err(&r, root, "the spec has no `tasks`, `notifications` or `dispatchers`: nothing to generate");
   if (r.oom) return CC_ENOMEM;

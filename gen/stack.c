@@ -164,9 +164,44 @@ static void S_emit(S_ctx *c, const char *name, cc_buf *body) {
 
 static void S_versions(S_ctx *c) {
   cc_buf b = CC_BUF_INIT;
-  cc_buf_puts(&b, "terraform {\nrequired_version = \">= 1.5\"\n\nrequired_providers {\naws = {\n"
-                  "source = \"hashicorp/aws\"\nversion = \">= 5.80, < 6.0\"\n}\n}\n}\n");
+  /* one floor with the modules (1.9: validations referring to other
+   * variables); hashicorp/aws 5.x from 5.100 and 6.x */
+  cc_buf_puts(&b, "terraform {\nrequired_version = \">= 1.9\"\n\nrequired_providers {\naws = {\n"
+                  "source = \"hashicorp/aws\"\nversion = \">= 5.100, < 7.0\"\n}\n}\n}\n");
   S_emit(c, "versions.tf", &b);
+}
+
+/* ---- the sandbox: -var aws_endpoint_url=http://127.0.0.1:PORT ---- */
+
+/* AWS services the stack and its modules call, by the provider's endpoint
+ * names: every one goes to the sandbox's endpoint when it is set. */
+static const char *const S_sandbox_services[] = {"cloudwatch", "cloudwatchlogs", "ecr",       "events", "iam",
+                                                 "kms",        "lambda",         "scheduler", "s3",     "sns",
+                                                 "sqs",        "sts"};
+
+static void S_sandbox_variable(cc_buf *b) {
+  cc_buf_puts(b, "variable \"aws_endpoint_url\" {\ndescription = \"A local stand-in for AWS (moto_server), such as "
+                 "http://127.0.0.1:5000: every AWS call of the stack, the provider's and the AWS CLI's, goes there with "
+                 "fixed sandbox credentials, and what the stand-in cannot emulate is switched off (README). "
+                 "null (the default): AWS.\"\ntype = string\ndefault = null\n\nvalidation {\n"
+                 "condition = var.aws_endpoint_url == null || can(regex(\"^https?://[^/[:space:]]+/?$\", var.aws_endpoint_url))\n"
+                 "error_message = \"aws_endpoint_url must be http(s)://HOST[:PORT].\"\n}\n}\n\n");
+}
+
+/* Provider settings that apply only with aws_endpoint_url (null otherwise,
+ * which leaves the provider's defaults). */
+static void S_provider_sandbox(cc_buf *b) {
+  cc_buf_puts(b, "\n# Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed\n"
+                 "# credentials, no credential or account checks against AWS.\n"
+                 "access_key = var.aws_endpoint_url == null ? null : \"sandbox\"\n"
+                 "secret_key = var.aws_endpoint_url == null ? null : \"sandbox\"\n"
+                 "skip_credentials_validation = var.aws_endpoint_url != null\n"
+                 "skip_requesting_account_id = var.aws_endpoint_url != null\n"
+                 "skip_metadata_api_check = var.aws_endpoint_url != null\n"
+                 "s3_use_path_style = var.aws_endpoint_url != null\n\nendpoints {\n");
+  for (size_t i = 0; i < sizeof S_sandbox_services / sizeof *S_sandbox_services; i++)
+    cc_buf_printf(b, "%s = var.aws_endpoint_url\n", S_sandbox_services[i]);
+  cc_buf_puts(b, "}\n");
 }
 
 static void S_variables(S_ctx *c) {
@@ -181,6 +216,7 @@ static void S_variables(S_ctx *c) {
   cc_buf_puts(&b, "\n}\n\n");
   cc_buf_puts(&b, "variable \"tags\" {\ndescription = \"Tags added to every resource, after the spec's tags (same keys win here).\"\n"
                   "type = map(string)\ndefault = {}\n}\n\n");
+  S_sandbox_variable(&b);
   cc_buf_puts(&b, "variable \"log_retention_days\" {\ndescription = \"Retention of every function's log group, in days.\"\n"
                   "type = number\ndefault = 30\n}\n");
   if (c->any_build)
@@ -198,7 +234,9 @@ static void S_variables(S_ctx *c) {
 
 static void S_provider(S_ctx *c, cc_buf *b) {
   const gen_spec *s = c->spec;
-  cc_buf_puts(b, "provider \"aws\" {\nregion = var.region\n\ndefault_tags {\ntags = merge({\n");
+  cc_buf_puts(b, "provider \"aws\" {\nregion = var.region\n");
+  S_provider_sandbox(b);
+  cc_buf_puts(b, "\ndefault_tags {\ntags = merge({\n");
   S_str_attr(b, "cloudcron-project", s->project);
   for (size_t i = 0; i < s->tags.n; i++) {
     gen_hcl_key(b, s->tags.items[i].key);
@@ -284,7 +322,9 @@ static void S_template_bucket(S_ctx *c, cc_buf *b) {
                  "bucket = aws_s3_bucket.templates.id\n\nrule {\napply_server_side_encryption_by_default {\n"
                  "sse_algorithm = \"AES256\"\n}\n}\n}\n\n"
                  "# TLS only: any request over plain HTTP is denied, whoever makes it.\n"
-                 "resource \"aws_s3_bucket_policy\" \"templates\" {\nbucket = aws_s3_bucket.templates.id\n"
+                 "# Left out in the sandbox, which is plain HTTP (moto enforces the policy).\n"
+                 "resource \"aws_s3_bucket_policy\" \"templates\" {\ncount = var.aws_endpoint_url == null ? 1 : 0\n\n"
+                 "bucket = aws_s3_bucket.templates.id\n"
                  "policy = jsonencode({\nVersion = \"2012-10-17\"\nStatement = [{\nSid = \"DenyInsecureTransport\"\n"
                  "Effect = \"Deny\"\nPrincipal = \"*\"\nAction = \"s3:*\"\n"
                  "Resource = [aws_s3_bucket.templates.arn, \"${aws_s3_bucket.templates.arn}/*\"]\n"
@@ -345,14 +385,14 @@ static void S_images(S_ctx *c, cc_buf *b) {
       S_str_attr(b, "platform", img->build.platform);
       if (img->build.tag) S_str_attr(b, "image_tag", img->build.tag);
       if (img->build.build_args.n) S_map_attr(b, "build_args", &img->build.build_args);
-      cc_buf_puts(b, "tool = var.build_tool\n");
+      cc_buf_puts(b, "tool = var.build_tool\nsandbox = var.aws_endpoint_url != null\n");
     } else {
       cc_buf_puts(b, "source = \"../../modules/lambda-container\"\n\n");
       S_str_attr(b, "repository_name", img->republish.repository);
       S_str_attr(b, "source_image", img->republish.source);
       S_str_attr(b, "source_tag", img->republish.tag);
       S_str_attr(b, "platform", strcmp(img->architecture, "arm64") ? "linux/amd64" : "linux/arm64");
-      cc_buf_puts(b, "tool = var.republish_tool\n");
+      cc_buf_puts(b, "tool = var.republish_tool\nsandbox = var.aws_endpoint_url != null\n");
     }
     cc_buf_puts(b, "}\n\n");
   }
@@ -382,12 +422,17 @@ static void S_task(S_ctx *c, cc_buf *b, const gen_task *t) {
   S_raw_attr(b, "memory_size", "%d", t->memory);
   S_raw_attr(b, "retry_attempts", "%d", t->retry_attempts);
   S_raw_attr(b, "retry_max_age_seconds", "%d", t->retry_max_age);
+  /* the same retry for a run that fails in the function, within Lambda's
+   * limits for asynchronous invocations (2 retries, 6 hours) */
+  S_raw_attr(b, "function_retry_attempts", "%d", t->retry_attempts < 2 ? t->retry_attempts : 2);
+  S_raw_attr(b, "function_max_event_age_seconds", "%d", t->retry_max_age < 21600 ? t->retry_max_age : 21600);
   S_raw_attr(b, "flexible_window_minutes", "%d", t->flexible_window);
   S_raw_attr(b, "enabled", "%s", t->enabled ? "true" : "false");
   S_raw_attr(b, "dead_letter", "%s", t->dead_letter ? "true" : "false");
   if (t->dead_letter) S_str_attr(b, "dead_letter_queue_name", t->dlq_name);
   if (t->input) S_json_attr(b, "input_json", t->input);
   S_raw_attr(b, "log_retention_days", "var.log_retention_days");
+  S_raw_attr(b, "aws_endpoint_url", "var.aws_endpoint_url");
   if (t->publishes.n) {
     cc_buf_puts(b, "\ntopic_arns = {\n");
     for (size_t i = 0; i < t->publishes.n; i++) {
@@ -428,6 +473,7 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
   S_str_attr(b, "dead_letter_queue_name", cc_buf_str(&q));
   cc_buf_free(&q);
   S_raw_attr(b, "log_retention_days", "var.log_retention_days");
+  S_raw_attr(b, "sandbox", "var.aws_endpoint_url != null");
   if (n->filter) S_json_attr(b, "filter_policy", n->filter);
   cc_buf_putc(b, '\n');
   switch (n->template_kind) {
@@ -627,6 +673,7 @@ static void S_main(S_ctx *c) {
   for (size_t i = 0; i < s->nschedule_groups; i++) S_schedule_group(c, &b, &s->schedule_groups[i]);
   for (size_t i = 0; i < s->nreconcilers; i++) S_reconciler(c, &b, &s->reconcilers[i]);
   gen_stack_dispatchers(&b, s);
+  gen_stack_alarms(&b, s);
   S_emit(c, "main.tf", &b);
 }
 

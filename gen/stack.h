@@ -35,6 +35,9 @@ int gen_stack_readme(cc_buf *out, const gen_spec *spec);
  * outputs (nothing when there are none) after outputs.tf's. */
 void gen_stack_dispatchers(cc_buf *b, const gen_spec *s);
 void gen_stack_dispatcher_outputs(cc_buf *b, const gen_spec *s);
+/* Appends the stack's CloudWatch alarms (gen/stack_alarms.c) when the spec
+ * has `alarms:`; nothing otherwise. */
+void gen_stack_alarms(cc_buf *b, const gen_spec *spec);
 
 /* The relative path from folder FROM to path TO (both relative to the
  * current directory or absolute; neither need exist), appended to OUT. */

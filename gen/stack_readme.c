@@ -92,6 +92,33 @@ static void S_code_list(cc_buf *c, const gen_strs *l) {
 
 static const char *const S_channels[] = {"e-mail (SES)", "SMS (Twilio)", "print (CloudWatch Logs)"};
 
+/* The local sandbox: what -var aws_endpoint_url does and leaves out. */
+static void S_sandbox(cc_buf *out, bool images, bool files) {
+  cc_buf_puts(out, "\n## Sandbox\n\nApply the stack, as generated, to a local stand-in for AWS:\n\n```sh\n"
+                   "moto_server -H 127.0.0.1 -p 5000 &\nterraform init\n"
+                   "terraform apply -var aws_endpoint_url=http://127.0.0.1:5000\n```\n\n"
+                   "Every AWS call, the provider's and the AWS CLI's (one-time `at()` schedules), then goes to that "
+                   "endpoint with the fixed credentials `sandbox`, whatever your shell's AWS settings are. What the "
+                   "stand-in cannot emulate is left out in that mode only:\n\n"
+                   "- channel functions never run: their event source mappings are created disabled, so a message "
+                   "published to a topic stays in the queue of every channel whose filter policy admits it;\n"
+                   "- the channels' dead-letter queues have no redrive allow policy (moto cannot read one back);\n");
+  if (images)
+    cc_buf_puts(out, "- images are neither built nor copied: the repositories are created, and functions reference them "
+                     "with a digest derived from the image's inputs;\n");
+  if (files) cc_buf_puts(out, "- the template bucket has no TLS-only policy (the sandbox is plain HTTP);\n");
+  cc_buf_puts(out, "- schedules never fire and task functions never run.\n\n"
+                   "To run a channel's handler on what is in its queue, read the messages "
+                   "(`aws --endpoint-url http://127.0.0.1:5000 sqs receive-message --queue-url URL "
+                   "--max-number-of-messages 10`, the URL from `terraform output notification_queue_urls`), wrap them "
+                   "as an SQS event (`{\"Records\": [{\"messageId\": ..., \"body\": ..., \"eventSourceARN\": ...}]}`) "
+                   "and post it to the runtime image run locally with its handler as the command (`docker run -p 9000:8080 "
+                   "-e CLOUDCRON_TEMPLATE=... IMAGE cloudcron-print`, then `curl -d @event.json "
+                   "http://127.0.0.1:9000/2015-03-31/functions/function/invocations`; the Lambda base image's runtime "
+                   "interface emulator serves that URL). `cloudcron render TEMPLATE --vars FILE.json` renders one "
+                   "message's template as the channel would.\n");
+}
+
 int gen_stack_readme(cc_buf *out, const gen_spec *s) {
   S_t t = {.out = out};
   cc_buf x = CC_BUF_INIT;
@@ -116,7 +143,8 @@ int gen_stack_readme(cc_buf *out, const gen_spec *s) {
     gen_readme_code(out, s->region);
     cc_buf_puts(out, ")");
   }
-  cc_buf_puts(out, ", `tags` (added to every resource), `log_retention_days` (default 30)");
+  cc_buf_puts(out, ", `tags` (added to every resource), `log_retention_days` (default 30), `aws_endpoint_url` "
+                   "(the sandbox, below)");
   if (build) cc_buf_puts(out, ", `build_tool` (`docker` with buildx by default, or `buildah`)");
   if (republish) cc_buf_puts(out, ", `republish_tool` (`docker` by default, `skopeo` or `crane`)");
   cc_buf_puts(out, ".\n");
@@ -126,7 +154,10 @@ int gen_stack_readme(cc_buf *out, const gen_spec *s) {
                      "where the spec has it, relative to this folder; it is rebuilt when its content hash changes.\n");
   if (files)
     cc_buf_puts(out, "\nFile templates are copied into `templates/` here and uploaded to a private, encrypted bucket "
-                     "(public access blocked, TLS only); each channel may read only its own object.\n");
+                     "(public access blocked, TLS only: the bucket policy denies any request without it); each channel may "
+                     "read only its own object.\n");
+
+  S_sandbox(out, images, files);
 
   if (s->ntasks) {
     cc_buf_puts(out, "\n## Tasks\n\n");

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """End to end on loopback: moto_server stands in for AWS on a free port.
-A stack is applied against it and then destroyed, both of which must
-succeed and leave an empty state. `run_e2e.py basic` (label e2e, also run
-with the ASan build's generator): the stack cloudcron generates for
-examples/basic, checked against its spec (every task's schedule in its time
-zone) and against what every module promises (below). `run_e2e.py modules`
-(label terraform): tests/terraform/e2e/main.tf, every generated module used
+A stack is applied against it with `-var aws_endpoint_url=http://127.0.0.1:PORT`
+and nothing else (no override files, no credentials, the shell's AWS
+endpoint pointing nowhere), checked, planned again (no changes allowed),
+destroyed, and moto must then hold nothing. `run_e2e.py stack` (label e2e,
+also run with the ASan build's generator): the stack cloudcron generates for
+tests/generate/cases/full (every spec feature), checked against its spec
+(every task's schedule in its time zone; a message published to each topic
+lands in exactly the channel queues whose filter policies admit it) and
+against what every module promises (below). `run_e2e.py modules` (label
+terraform): the one-time schedule scripts against moto (endpoint and account
+checks), then tests/terraform/e2e/main.tf, every generated module used
 together (one-time at() schedules, an EventBridge rule, the e-mail, SMS and
 print channels on FIFO and standard topics), checked value by value.
 
@@ -76,18 +81,6 @@ def wait_up(url, proc, seconds=30):
     return False
 
 
-def write_override(stack, url):
-    # The provider block stays as generated; an override file (Terraform
-    # merges *_override.tf into it) points every service at moto.
-    with open(os.path.join(stack, "moto_override.tf"), "w") as f:
-        f.write('provider "aws" {\n  access_key                  = "testing"\n  secret_key                  = "testing"\n'
-                '  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n'
-                '  skip_metadata_api_check     = true\n\n  endpoints {\n')
-        for s in SERVICES:
-            f.write(f'    {s} = "{url}"\n')
-        f.write("  }\n}\n")
-
-
 def tf(stack, env, *args):
     return subprocess.run(["terraform", *args], cwd=stack, capture_output=True, text=True, env=env)
 
@@ -111,7 +104,7 @@ def state_resources(stack, env):
 class Aws:
     def __init__(self, url):
         kw = dict(endpoint_url=url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-        for name in ("scheduler", "sqs", "sns", "lambda", "events", "iam", "s3"):
+        for name in ("scheduler", "sqs", "sns", "lambda", "events", "iam", "s3", "logs", "ecr", "cloudwatch"):
             setattr(self, name.replace("lambda", "lambda_"), boto3.client(name, **kw))
 
     def schedule(self, group, name):
@@ -187,19 +180,85 @@ def check_promises(label, aws, resources):
                   m.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], str(m))
 
 
-def check_basic(aws, resources):
-    """examples/basic: what its spec asks for."""
-    with open(os.path.join(SRC, "examples/basic/cloudcron.yaml")) as f:
-        spec = yaml.safe_load(f)
+def filter_admits(policy, attrs):
+    """SNS's filter policy on message attributes, for the exact-value lists
+    the e2e spec uses (any other operator is a test error)."""
+    for key, allowed in (policy or {}).items():
+        if not all(isinstance(x, str) for x in allowed):
+            raise ValueError(f"the e2e oracle knows exact values only: {key}: {allowed}")
+        if attrs.get(key) not in allowed:
+            return False
+    return True
+
+
+# What the e2e publishes to every topic: (subject, message attributes).
+MESSAGES = [("critical one", {"severity": "critical"}), ("info one", {"severity": "info"}),
+            ("warning one", {"severity": "warning"}), ("no attributes", {})]
+
+
+def check_stack(aws, resources, out, spec):
+    """The spec's stack: every task's schedule in its time zone, and each
+    message published to a topic in exactly the channel queues whose
+    filters admit it."""
     zones = sorted(v["schedule_expression_timezone"] for _, t, v in resources if t == "aws_scheduler_schedule")
     zones += sorted(v["input"]["CLOUDCRON_SCHEDULE_TIMEZONE"] for a, t, v in resources
                     if t == "terraform_data" and a.endswith("one_time_schedule[0]"))
     want = sorted(t.get("timezone", "UTC") for t in spec.get("tasks", {}).values())
-    check("basic: one schedule per task, each in its task's time zone", sorted(zones) == want, f"{zones} != {want}")
-    # Channels: once the stack wires them, each notification of the spec has its subscription.
+    check("stack: one schedule per task, each in its task's time zone", sorted(zones) == want, f"{zones} != {want}")
     subs = [a for a, t, _ in resources if t == "aws_sns_topic_subscription"]
-    if any("-notification" in json.dumps(v) for _, t, v in resources if t == "aws_lambda_function") or subs:
-        check("basic: one subscription per notification", len(subs) == len(spec.get("notifications", {})), str(subs))
+    check("stack: one subscription per notification", len(subs) == len(spec.get("notifications", {})), str(subs))
+    topics = out["topic_arns"]["value"]
+    own = [k for k, t in spec.get("topics", {}).items() if not (t or {}).get("arn")]
+    for key in own:
+        arn = topics[key]
+        for i, (subject, attrs) in enumerate(MESSAGES):
+            kw = dict(TopicArn=arn, Subject=subject,
+                      Message=json.dumps({"subject": subject, "vars": {"n": i}}),
+                      MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attrs.items()})
+            if arn.endswith(".fifo"):
+                kw["MessageGroupId"] = "e2e"
+            aws.sns.publish(**kw)
+    if spec.get("alarms"):
+        # alarms: errors and throttles per task, a missed run per enabled rate()
+        # task, one per dead-letter queue, errors per channel; all to the topic.
+        tasks, notes = spec.get("tasks", {}), spec.get("notifications", {})
+        want = 2 * len(tasks) + sum(1 for t in tasks.values() if t["schedule"].startswith("rate(")
+                                    and t.get("enabled", True))
+        want += sum(1 for t in tasks.values() if t.get("dead_letter")) + 2 * len(notes)
+        alarms = aws.cloudwatch.describe_alarms()["MetricAlarms"]
+        target = topics[spec["alarms"]["topic"]]
+        check(f"stack: {want} alarms, each publishing to the alarms topic only",
+              len(alarms) == want and all(a["AlarmActions"] == [target] for a in alarms),
+              json.dumps([(a["AlarmName"], a["AlarmActions"]) for a in alarms]))
+    queues = out["notification_queue_urls"]["value"]
+    dlqs = out["notification_dead_letter_queue_urls"]["value"]
+    for key, n in spec.get("notifications", {}).items():
+        want = sum(1 for _, attrs in MESSAGES if filter_admits(n.get("filter"), attrs)) if n["topic"] in own else 0
+        a = aws.sqs.get_queue_attributes(QueueUrl=queues[key], AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        got = int(a["ApproximateNumberOfMessages"])
+        check(f"stack: {key} ({n['topic']}, filter {json.dumps(n.get('filter'))}) holds exactly the {want} messages it admits",
+              got == want, f"{got} != {want}")
+        a = aws.sqs.get_queue_attributes(QueueUrl=dlqs[key], AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        check(f"stack: {key}'s dead-letter queue is empty", a["ApproximateNumberOfMessages"] == "0", str(a))
+
+
+def moto_leftovers(aws):
+    """Everything moto still holds of the kinds a stack creates."""
+    left = []
+    left += [f["FunctionName"] for f in aws.lambda_.list_functions()["Functions"]]
+    left += [m["UUID"] for m in aws.lambda_.list_event_source_mappings()["EventSourceMappings"]]
+    left += aws.sqs.list_queues().get("QueueUrls", [])
+    left += [t["TopicArn"] for t in aws.sns.list_topics()["Topics"]]
+    left += [x["SubscriptionArn"] for x in aws.sns.list_subscriptions()["Subscriptions"]]
+    left += [r["RoleName"] for r in aws.iam.list_roles()["Roles"]]
+    left += [g["Name"] for g in aws.scheduler.list_schedule_groups()["ScheduleGroups"] if g["Name"] != "default"]
+    left += [x["Name"] for x in aws.scheduler.list_schedules()["Schedules"]]
+    left += [r["Name"] for r in aws.events.list_rules()["Rules"]]
+    left += [b["Name"] for b in aws.s3.list_buckets()["Buckets"]]
+    left += [g["logGroupName"] for g in aws.logs.describe_log_groups()["logGroups"]]
+    left += [r["repositoryName"] for r in aws.ecr.describe_repositories()["repositories"]]
+    left += [x["AlarmName"] for x in aws.cloudwatch.describe_alarms()["MetricAlarms"]]
+    return left
 
 
 def check_fixture(aws, out):
@@ -239,9 +298,56 @@ def check_fixture(aws, out):
           and env.get("CLOUDCRON_ALLOW_OVERRIDE") == "true", str(env))
 
 
-def apply_check_destroy(label, stack, env, aws, after_apply, before_destroy=None):
+def check_cli_steps(label, aws, modules, base_env, url):
+    """The one-time schedule scripts as terraform runs them (prelude, then
+    create or delete): with the sandbox endpoint they call it whatever the
+    shell says; without it, a CLI acting for another account than the
+    provider's stops before creating anything."""
+    folder = os.path.join(modules, "scheduled-lambda/scripts")
+
+    def script(name):
+        with open(os.path.join(folder, "aws-cli-env.sh")) as a, open(os.path.join(folder, name)) as b:
+            return a.read() + "\n" + b.read()
+
+    aws.scheduler.create_schedule_group(Name="cli-steps")
+    params = dict(CLOUDCRON_SCHEDULE_NAME="cli-once", CLOUDCRON_SCHEDULE_GROUP="cli-steps",
+                  CLOUDCRON_SCHEDULE_EXPRESSION="at(2030-01-01T09:00:00)", CLOUDCRON_SCHEDULE_TIMEZONE="UTC",
+                  CLOUDCRON_SCHEDULE_STATE="ENABLED", CLOUDCRON_SCHEDULE_REGION=REGION, CLOUDCRON_ACCOUNT_ID="123456789012",
+                  CLOUDCRON_SCHEDULE_WINDOW='{"Mode":"OFF"}',
+                  CLOUDCRON_SCHEDULE_TARGET=json.dumps({"Arn": f"arn:aws:lambda:{REGION}:123456789012:function:cli-once",
+                                                        "RoleArn": "arn:aws:iam::123456789012:role/cli-once", "Input": "{}"}))
+    # The shell points elsewhere (a dead endpoint, an unknown profile): the
+    # stack's endpoint wins.
+    shell = {k: v for k, v in base_env.items() if not k.startswith("AWS_")}
+    shell.update(AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_PROFILE="not-a-profile")
+    p = subprocess.run(["/bin/bash", "-c", script("create-one-time-schedule.sh")], env=dict(shell, **params, CLOUDCRON_ENDPOINT_URL=url),
+                       capture_output=True, text=True, timeout=120)
+    s = aws.schedule("cli-steps", "cli-once")
+    check(f"{label}: with aws_endpoint_url the CLI creates the one-time schedule there, whatever the shell has",
+          p.returncode == 0 and s is not None and s.get("ActionAfterCompletion") == "DELETE", p.stdout + p.stderr)
+    p = subprocess.run(["/bin/bash", "-c", script("delete-one-time-schedule.sh")], env=dict(shell, **params, CLOUDCRON_ENDPOINT_URL=url),
+                       capture_output=True, text=True, timeout=120)
+    check(f"{label}: ... and deletes it there", p.returncode == 0 and aws.schedule("cli-steps", "cli-once") is None,
+          p.stdout + p.stderr)
+    # Outside the sandbox the CLI must act for the provider's account.
+    other = dict(shell, AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                 AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    other.pop("AWS_PROFILE")
+    p = subprocess.run(["/bin/bash", "-c", script("create-one-time-schedule.sh")],
+                       env=dict(other, **dict(params, CLOUDCRON_ACCOUNT_ID="111111111111"), CLOUDCRON_ENDPOINT_URL=""),
+                       capture_output=True, text=True, timeout=120)
+    check(f"{label}: a CLI acting for another account than the provider's creates nothing and says why",
+          p.returncode != 0 and "acts for account 123456789012 but the provider for 111111111111" in p.stderr
+          and aws.schedule("cli-steps", "cli-once") is None, p.stdout + p.stderr)
+    aws.scheduler.delete_schedule_group(Name="cli-steps")
+
+
+def apply_check_destroy(label, stack, env, aws, url, after_apply, before_destroy=None):
+    """init, apply with -var aws_endpoint_url only, the checks, a second plan
+    that must find nothing to change, destroy, and moto left empty."""
+    var = f"-var=aws_endpoint_url={url}"
     ok = True
-    for cmd in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+    for cmd in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color", var]):
         p = tf(stack, env, *cmd)
         if not check(f"{label}: terraform {cmd[0]}", p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]):
             ok = False
@@ -253,14 +359,26 @@ def apply_check_destroy(label, stack, env, aws, after_apply, before_destroy=None
         try:
             check_promises(label, aws, resources)
             after_apply(aws, resources, out)
-            if before_destroy:
-                before_destroy(aws)
         except Exception as e:  # a check that cannot read moto is a failure, not a crash
             check(f"{label}: checks ran", False, repr(e))
-    p = tf(stack, env, "destroy", "-auto-approve", "-input=false", "-no-color")
+        p = tf(stack, env, "plan", "-detailed-exitcode", "-input=false", "-no-color", var)
+        changes = "\n".join(x for x in p.stdout.splitlines() if x.lstrip().startswith("#") or "->" in x or x.lstrip()[:2] in ("+ ", "- ", "~ "))
+        check(f"{label}: a second plan finds nothing to change", p.returncode == 0, changes[-6000:] + p.stderr[-2000:])
+        if before_destroy:
+            before_destroy(aws)
+    p = tf(stack, env, "destroy", "-auto-approve", "-input=false", "-no-color", var)
     check(f"{label}: terraform destroy", p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:])
     left = tf(stack, env, "state", "list").stdout.split()
     check(f"{label}: state empty after destroy", not left, str(left))
+    try:
+        left = moto_leftovers(aws)
+        check(f"{label}: moto holds nothing after destroy", not left, str(left))
+    except Exception as e:
+        check(f"{label}: moto could be listed after destroy", False, repr(e))
+
+
+# The stack the e2e applies: the golden case that uses every spec feature.
+STACK_CASE = os.path.join(SRC, "tests/generate/cases/full")
 
 
 def main(which):
@@ -269,34 +387,27 @@ def main(which):
         print("no hashicorp/aws provider mirror on this machine")
         return 1
     with tempfile.TemporaryDirectory() as tmp:
+        case = os.path.join(tmp, "case")
+        shutil.copytree(STACK_CASE, case, ignore=shutil.ignore_patterns("expected"))
         out = os.path.join(tmp, "out")
-        spec = os.path.join(SRC, "examples/basic/cloudcron.yaml")
         wrap = shlex.split(os.environ.get("CC_WRAP", ""))
-        r = subprocess.run([*wrap, BIN, "generate", spec, "-o", out], capture_output=True, text=True)
+        r = subprocess.run([*wrap, BIN, "generate", os.path.join(case, "spec.yaml"), "-o", out], capture_output=True, text=True)
         if r.returncode != 0:
             print(f"FAIL generate\n{r.stdout}{r.stderr}")
             return 1
-        stacks = sorted(glob.glob(os.path.join(out, "stacks/*")))
-        if len(stacks) != 1:
-            print(f"FAIL expected one stack, got {stacks}")
-            return 1
+        with open(os.path.join(case, "spec.yaml")) as f:
+            spec = yaml.safe_load(f)
+        stack = os.path.join(out, "stacks", spec["project"])
         fixture = os.path.join(out, "stacks/e2e-modules")
         os.makedirs(fixture)
         shutil.copy(os.path.join(SRC, "tests/terraform/e2e/main.tf"), fixture)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        for stack in (stacks[0], fixture):
-            write_override(stack, url)
-        # moto (5.2) drops an SQS queue's RedriveAllowPolicy (reading it back is
-        # InvalidAttributeName), so the provider would wait for it forever; here
-        # only, that one resource is overridden away. The module's terraform
-        # test asserts the policy (byQueue, this queue only).
-        with open(os.path.join(out, "modules/notification-plumbing/moto_override.tf"), "w") as f:
-            f.write('resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {\n  count = 0\n}\n')
-        # The AWS CLI that one-time schedules use reads its endpoint from AWS_ENDPOINT_URL.
-        env = dict(offline_env(tmp, mirror), AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                   AWS_ENDPOINT_URL=url, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-        env.pop("AWS_PROFILE", None)
+        # Nothing from the shell: no credentials, no profile, and an AWS
+        # endpoint that answers nothing. Only -var aws_endpoint_url reaches moto.
+        env = {k: v for k, v in offline_env(tmp, mirror).items() if not k.startswith("AWS_")}
+        env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+                   AWS_ENDPOINT_URL="http://127.0.0.1:9")
         log = open(os.path.join(tmp, "moto.log"), "w")
         moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
         try:
@@ -304,14 +415,16 @@ def main(which):
                 print("FAIL moto_server did not start")
                 return 1
             aws = Aws(url)
-            if which == "basic":
-                apply_check_destroy("basic", stacks[0], env, aws, lambda a, res, o: check_basic(a, res))
+            if which == "stack":
+                apply_check_destroy("stack", stack, env, aws, url, lambda a, res, o: check_stack(a, res, o, spec))
             else:
+                check_cli_steps("cli", aws, os.path.join(out, "modules"), env, url)
+
                 def ran(a):
                     # As Scheduler does after a one-time schedule has run.
                     a.scheduler.delete_schedule(GroupName="e2e", Name="e2e-once-ran")
 
-                apply_check_destroy("fixture", fixture, env, aws, lambda a, res, o: check_fixture(a, o), ran)
+                apply_check_destroy("fixture", fixture, env, aws, url, lambda a, res, o: check_fixture(a, o), ran)
                 check("fixture: destroy deleted the one-time schedule", aws.schedule("e2e", "e2e-once") is None)
         finally:
             moto.terminate()
@@ -325,7 +438,7 @@ def main(which):
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] not in (["basic"], ["modules"]):
-        print("usage: run_e2e.py basic|modules", file=sys.stderr)
+    if sys.argv[1:] not in (["stack"], ["modules"]):
+        print("usage: run_e2e.py stack|modules", file=sys.stderr)
         sys.exit(2)
     sys.exit(main(sys.argv[1]))

@@ -4,9 +4,11 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
+  # The region, read from an ARN of this module: hashicorp/aws 6.x deprecates
+  # data.aws_region's name (and id), and 5.x has no region attribute.
+  region = split(":", aws_cloudwatch_log_group.this.arn)[3]
+
   # s3://BUCKET/KEY -> the one object the handler may read.
   template_s3 = var.template_url == null ? null : regex("^(?:s3://(?P<bucket>[^/]+)/(?P<key>.+)|.*)$", var.template_url)
   template_object_arn = (local.template_s3 == null ? null :
@@ -24,8 +26,8 @@ locals {
   sender_address  = can(regex("<([^>]+)>$", var.sender)) ? regex("<([^>]+)>$", var.sender)[0] : var.sender
   sender_identity = coalesce(var.sender_identity, local.sender_address)
   identity_arns = concat(
-    ["arn:${data.aws_partition.current.partition}:ses:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:identity/${local.sender_identity}"],
-    var.configuration_set == null ? [] : ["arn:${data.aws_partition.current.partition}:ses:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:configuration-set/${var.configuration_set}"],
+    ["arn:${data.aws_partition.current.partition}:ses:${local.region}:${data.aws_caller_identity.current.account_id}:identity/${local.sender_identity}"],
+    var.configuration_set == null ? [] : ["arn:${data.aws_partition.current.partition}:ses:${local.region}:${data.aws_caller_identity.current.account_id}:configuration-set/${var.configuration_set}"],
   )
 
   # Settings reach the handler as CLOUDCRON_* variables; unset ones are left out.
@@ -136,6 +138,8 @@ resource "aws_lambda_function" "this" {
   # The runtime image holds every handler; this channel runs cloudcron-email.
   image_config {
     command = ["cloudcron-email"]
+    # moto reads an unset entry point back as [], AWS leaves it out.
+    entry_point = var.sandbox ? [] : null
   }
 
   environment {
@@ -163,5 +167,6 @@ module "plumbing" {
   batch_size                 = var.batch_size
   filter_policy              = var.filter_policy
   kms_key_arn                = var.queue_kms_key_arn
+  sandbox                    = var.sandbox
   tags                       = var.tags
 }

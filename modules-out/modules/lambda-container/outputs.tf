@@ -2,12 +2,12 @@
 
 output "image_uri" {
   description = "The image in the repository, pinned by digest (REPOSITORY_URL@sha256:...), for scheduled-lambda's or a channel's image_uri."
-  value       = "${aws_ecr_repository.this.repository_url}@${data.aws_ecr_image.this.image_digest}"
+  value       = "${aws_ecr_repository.this.repository_url}@${local.image_digest}"
 }
 
 output "image_digest" {
   description = "Digest of the image (sha256:...)."
-  value       = data.aws_ecr_image.this.image_digest
+  value       = local.image_digest
 }
 
 output "repository_url" {

@@ -119,3 +119,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "sandbox" {
+  description = "Whether the stack runs against a local stand-in for AWS (moto_server): the repository is created but nothing is pushed, and image_uri carries a digest derived from the inputs (moto does not check images)."
+  type        = bool
+  default     = false
+}

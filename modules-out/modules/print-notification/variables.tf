@@ -220,6 +220,12 @@ variable "vars_json" {
   }
 }
 
+variable "sandbox" {
+  description = "Whether the stack runs against a local stand-in for AWS (moto_server): the queue's redrive allow policy (which moto cannot read back) is left out and the event source mapping is created disabled, so messages stay in the queue for inspection instead of moto running the container function."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags added to every taggable resource."
   type        = map(string)

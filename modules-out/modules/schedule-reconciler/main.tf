@@ -4,10 +4,12 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
-  arn_prefix = "arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  # The region, read from an ARN of this module: hashicorp/aws 6.x deprecates
+  # data.aws_region's name (and id), and 5.x has no region attribute.
+  region = split(":", aws_cloudwatch_log_group.this.arn)[3]
+
+  arn_prefix = "arn:${data.aws_partition.current.partition}:scheduler:${local.region}:${data.aws_caller_identity.current.account_id}"
   # The schedules it manages: its group's, named with its prefix.
   managed_schedules_arn = "${local.arn_prefix}:schedule/${var.managed_group_name}/${var.managed_prefix}*"
   # Its own schedule, which runs it.

@@ -4,9 +4,11 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
+  # The region, read from an ARN of this module: hashicorp/aws 6.x deprecates
+  # data.aws_region's name (and id), and 5.x has no region attribute.
+  region = split(":", aws_lambda_function.this.arn)[3]
+
   # Each topic's ARN as CLOUDCRON_TOPIC_<KEY>, the name the task SDK reads.
   topic_env = { for key, arn in var.topic_arns : "CLOUDCRON_TOPIC_${upper(replace(key, "-", "_"))}" => arn }
 
@@ -73,6 +75,17 @@ data "aws_iam_policy_document" "this" {
       resources = values(var.topic_arns)
     }
   }
+
+  # Lambda sends the record of a run that failed after its retries (the
+  # on-failure destination below) with the function's own role.
+  dynamic "statement" {
+    for_each = var.dead_letter ? [1] : []
+    content {
+      sid       = "SendFailedRunsToOwnDeadLetterQueue"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.dead_letter[0].arn]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "this" {
@@ -96,11 +109,43 @@ resource "aws_lambda_function" "this" {
     variables = merge(var.environment, local.topic_env)
   }
 
+  # moto reads a function back with an image config of empty lists, which
+  # AWS leaves out: in the sandbox the module writes that, so a second plan
+  # is empty.
+  dynamic "image_config" {
+    for_each = var.aws_endpoint_url == null ? [] : [1]
+    content {
+      command     = []
+      entry_point = []
+    }
+  }
+
   depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
 }
 
+# Scheduler and EventBridge invoke the function asynchronously: a function
+# error is retried by Lambda (function_retry_attempts times, for at most
+# function_max_event_age_seconds) and then, with dead_letter, sent to the
+# dead-letter queue as an invocation record (request, response with the
+# error, condition) instead of being dropped.
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name                = aws_lambda_function.this.function_name
+  maximum_retry_attempts       = var.function_retry_attempts
+  maximum_event_age_in_seconds = var.function_max_event_age_seconds
+
+  dynamic "destination_config" {
+    for_each = var.dead_letter ? [1] : []
+    content {
+      on_failure {
+        destination = aws_sqs_queue.dead_letter[0].arn
+      }
+    }
+  }
+}
+
 ################################################################################
-# Dead-letter queue (failed invocations after the retries)
+# Dead-letter queue: events Scheduler (or the rule) could not deliver, and
+# runs that failed in the function after Lambda's retries
 ################################################################################
 
 resource "aws_sqs_queue" "dead_letter" {
@@ -262,7 +307,9 @@ locals {
     CLOUDCRON_SCHEDULE_EXPRESSION = var.schedule_expression
     CLOUDCRON_SCHEDULE_TIMEZONE   = var.timezone
     CLOUDCRON_SCHEDULE_STATE      = local.state
-    CLOUDCRON_SCHEDULE_REGION     = data.aws_region.current.name
+    CLOUDCRON_SCHEDULE_REGION     = local.region
+    CLOUDCRON_ACCOUNT_ID          = data.aws_caller_identity.current.account_id
+    CLOUDCRON_ENDPOINT_URL        = var.aws_endpoint_url == null ? "" : var.aws_endpoint_url
     CLOUDCRON_SCHEDULE_WINDOW = jsonencode(var.flexible_window_minutes > 0 ? {
       Mode = "FLEXIBLE", MaximumWindowInMinutes = var.flexible_window_minutes
       } : {
@@ -290,7 +337,7 @@ resource "terraform_data" "one_time_schedule" {
 
   provisioner "local-exec" {
     interpreter = ["/bin/bash", "-c"]
-    command     = file("${path.module}/scripts/create-one-time-schedule.sh")
+    command     = "${file("${path.module}/scripts/aws-cli-env.sh")}\n${file("${path.module}/scripts/create-one-time-schedule.sh")}"
     environment = self.input
   }
 
@@ -298,7 +345,7 @@ resource "terraform_data" "one_time_schedule" {
   provisioner "local-exec" {
     when        = destroy
     interpreter = ["/bin/bash", "-c"]
-    command     = file("${path.module}/scripts/delete-one-time-schedule.sh")
+    command     = "${file("${path.module}/scripts/aws-cli-env.sh")}\n${file("${path.module}/scripts/delete-one-time-schedule.sh")}"
     environment = self.input
   }
 

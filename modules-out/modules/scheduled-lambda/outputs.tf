@@ -22,7 +22,7 @@ output "log_group_name" {
 
 output "schedule_arn" {
   description = "ARN of the schedule (of the EventBridge rule with use_eventbridge_rule)."
-  value       = (!local.has_schedule ? null : var.use_eventbridge_rule ? aws_cloudwatch_event_rule.this[0].arn : local.one_time ? "arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:schedule/${var.schedule_group_name}/${var.schedule_name}" : aws_scheduler_schedule.this[0].arn)
+  value       = (!local.has_schedule ? null : var.use_eventbridge_rule ? aws_cloudwatch_event_rule.this[0].arn : local.one_time ? "arn:${data.aws_partition.current.partition}:scheduler:${local.region}:${data.aws_caller_identity.current.account_id}:schedule/${var.schedule_group_name}/${var.schedule_name}" : aws_scheduler_schedule.this[0].arn)
 }
 
 output "schedule_name" {

@@ -221,9 +221,31 @@ variable "flexible_window_minutes" {
 }
 
 variable "dead_letter" {
-  description = "Whether to send invocations that still fail after the retries to an SQS dead-letter queue."
+  description = "Whether to create an SQS dead-letter queue receiving (1) events the schedule could not deliver to the function after its retry policy, from Scheduler or the rule, and (2) every run that failed in the function after Lambda's retries: Lambda's on-failure destination, an invocation record with the request, the response (errorMessage, errorType) and the condition."
   type        = bool
   default     = false
+}
+
+variable "function_retry_attempts" {
+  description = "How many times Lambda retries a run that failed in the function (an asynchronous invocation), 0 to 2."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.function_retry_attempts >= 0 && var.function_retry_attempts <= 2
+    error_message = "function_retry_attempts must be between 0 and 2."
+  }
+}
+
+variable "function_max_event_age_seconds" {
+  description = "How long, in seconds, Lambda keeps retrying a run that failed in the function (60 to 21600)."
+  type        = number
+  default     = 21600
+
+  validation {
+    condition     = var.function_max_event_age_seconds >= 60 && var.function_max_event_age_seconds <= 21600
+    error_message = "function_max_event_age_seconds must be between 60 and 21600."
+  }
 }
 
 variable "dead_letter_queue_name" {
@@ -262,6 +284,17 @@ variable "log_kms_key_arn" {
   validation {
     condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.log_kms_key_arn))
     error_message = "log_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "aws_endpoint_url" {
+  description = "Sandbox only: the endpoint (http://127.0.0.1:PORT of moto_server) the AWS CLI steps of one-time at() schedules call, with fixed sandbox credentials; null calls AWS as the provider does."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.aws_endpoint_url == null || can(regex("^https?://[^/[:space:]]+/?$", var.aws_endpoint_url))
+    error_message = "aws_endpoint_url must be http(s)://HOST[:PORT]."
   }
 }
 

@@ -4,9 +4,11 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
+  # The region, read from an ARN of this module: hashicorp/aws 6.x deprecates
+  # data.aws_region's name (and id), and 5.x has no region attribute.
+  region = split(":", aws_cloudwatch_log_group.this.arn)[3]
+
   # s3://BUCKET/KEY -> the one object the handler may read.
   template_s3 = var.template_url == null ? null : regex("^(?:s3://(?P<bucket>[^/]+)/(?P<key>.+)|.*)$", var.template_url)
   template_object_arn = (local.template_s3 == null ? null :
@@ -24,7 +26,7 @@ locals {
   secret_arns = local.secret_is_secretsmanager ? [var.twilio_secret, "${var.twilio_secret}-??????"] : []
   parameter_arn = (local.secret_is_secretsmanager ? null :
     startswith(var.twilio_secret, "arn:") ? var.twilio_secret :
-  "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(var.twilio_secret, "/")}")
+  "arn:${data.aws_partition.current.partition}:ssm:${local.region}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(var.twilio_secret, "/")}")
 
   # Settings reach the handler as CLOUDCRON_* variables; unset ones are left out.
   environment = { for k, v in {
@@ -118,7 +120,7 @@ data "aws_iam_policy_document" "this" {
       condition {
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["${local.secret_is_secretsmanager ? "secretsmanager" : "ssm"}.${data.aws_region.current.name}.amazonaws.com"]
+        values   = ["${local.secret_is_secretsmanager ? "secretsmanager" : "ssm"}.${local.region}.amazonaws.com"]
       }
     }
   }
@@ -154,6 +156,8 @@ resource "aws_lambda_function" "this" {
   # The runtime image holds every handler; this channel runs cloudcron-sms.
   image_config {
     command = ["cloudcron-sms"]
+    # moto reads an unset entry point back as [], AWS leaves it out.
+    entry_point = var.sandbox ? [] : null
   }
 
   environment {
@@ -181,5 +185,6 @@ module "plumbing" {
   batch_size                 = var.batch_size
   filter_policy              = var.filter_policy
   kms_key_arn                = var.queue_kms_key_arn
+  sandbox                    = var.sandbox
   tags                       = var.tags
 }

@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "basic-cron"
@@ -73,7 +97,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "templates" {
 }
 
 # TLS only: any request over plain HTTP is denied, whoever makes it.
+# Left out in the sandbox, which is plain HTTP (moto enforces the policy).
 resource "aws_s3_bucket_policy" "templates" {
+  count = var.aws_endpoint_url == null ? 1 : 0
+
   bucket = aws_s3_bucket.templates.id
   policy = jsonencode({
     Version = "2012-10-17"
@@ -103,24 +130,27 @@ resource "aws_s3_object" "template_ops_email" {
 module "task_nightly_report" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "basic-cron-nightly-report"
-  image_uri               = local.image_uris["report"]
-  architecture            = "x86_64"
-  schedule_expression     = "cron(0 2 * * ? *)"
-  timezone                = "Europe/Rome"
-  schedule_name           = "basic-cron-nightly-report"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "basic-cron-nightly-report-exec"
-  scheduler_role_name     = "basic-cron-nightly-report-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 2
-  retry_max_age_seconds   = 3600
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  input_json              = jsonencode({ kind = "nightly" })
-  log_retention_days      = var.log_retention_days
+  function_name                  = "basic-cron-nightly-report"
+  image_uri                      = local.image_uris["report"]
+  architecture                   = "x86_64"
+  schedule_expression            = "cron(0 2 * * ? *)"
+  timezone                       = "Europe/Rome"
+  schedule_name                  = "basic-cron-nightly-report"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "basic-cron-nightly-report-exec"
+  scheduler_role_name            = "basic-cron-nightly-report-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 2
+  retry_max_age_seconds          = 3600
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 3600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  input_json                     = jsonencode({ kind = "nightly" })
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 
   topic_arns = {
     alerts = local.topic_arns["alerts"]
@@ -142,6 +172,7 @@ module "notify_ops_email" {
   queue_name             = "basic-cron-ops-email"
   dead_letter_queue_name = "basic-cron-ops-email-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
 
   template_url  = "s3://${aws_s3_object.template_ops_email.bucket}/${aws_s3_object.template_ops_email.key}"
   template_name = "alert.html"
@@ -163,6 +194,7 @@ module "notify_debug" {
   queue_name             = "basic-cron-debug"
   dead_letter_queue_name = "basic-cron-debug-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
 
   template      = "{{ subject }}: {{ message.vars|tojson }}"
   template_name = "debug.txt"

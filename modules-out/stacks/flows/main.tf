@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "flows"

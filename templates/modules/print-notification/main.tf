@@ -2,8 +2,6 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
   # s3://BUCKET/KEY -> the one object the handler may read.
   template_s3 = var.template_url == null ? null : regex("^(?:s3://(?P<bucket>[^/]+)/(?P<key>.+)|.*)$", var.template_url)
@@ -96,6 +94,8 @@ resource "aws_lambda_function" "this" {
   # The runtime image holds every handler; this channel runs cloudcron-print.
   image_config {
     command = ["cloudcron-print"]
+    # moto reads an unset entry point back as [], AWS leaves it out.
+    entry_point = var.sandbox ? [] : null
   }
 
   environment {
@@ -123,5 +123,6 @@ module "plumbing" {
   batch_size                 = var.batch_size
   filter_policy              = var.filter_policy
   kms_key_arn                = var.queue_kms_key_arn
+  sandbox                    = var.sandbox
   tags                       = var.tags
 }

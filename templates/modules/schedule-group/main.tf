@@ -2,11 +2,13 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
+  # The region, read from an ARN of this module: hashicorp/aws 6.x deprecates
+  # data.aws_region's name (and id), and 5.x has no region attribute.
+  region = split(":", aws_scheduler_schedule_group.this.arn)[3]
+
   # Every schedule of this group, and nothing else.
-  schedules_arn = "arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:schedule/${var.group_name}/*"
+  schedules_arn = "arn:${data.aws_partition.current.partition}:scheduler:${local.region}:${data.aws_caller_identity.current.account_id}:schedule/${var.group_name}/*"
 }
 
 resource "aws_scheduler_schedule_group" "this" {

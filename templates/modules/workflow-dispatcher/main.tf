@@ -2,9 +2,11 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
+  # The region, read from an ARN of this module: hashicorp/aws 6.x deprecates
+  # data.aws_region's name (and id), and 5.x has no region attribute.
+  region = split(":", aws_cloudwatch_log_group.this.arn)[3]
+
   # Decided by queue_name, known at plan time (an ARN may not be yet).
   create_queue = var.queue_name != null
   queue_arn    = local.create_queue ? aws_sqs_queue.this[0].arn : var.queue_arn
@@ -12,7 +14,7 @@ locals {
   suffix       = var.fifo ? ".fifo" : ""
 
   account = data.aws_caller_identity.current.account_id
-  ec2_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:${local.account}"
+  ec2_arn = "arn:${data.aws_partition.current.partition}:ec2:${local.region}:${local.account}"
 
   # The handler's settings; the database password stays in the secret.
   environment = {
@@ -130,7 +132,7 @@ data "aws_iam_policy_document" "this" {
       condition {
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"]
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
       }
     }
   }

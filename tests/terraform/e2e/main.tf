@@ -1,6 +1,8 @@
 # Every generated module applied together against moto_server by
 # run_e2e.py, which copies this file to stacks/e2e-modules/ of a freshly
-# generated tree (so ../../modules/ resolves) and adds the endpoints.
+# generated tree (so ../../modules/ resolves) and applies it with
+# -var aws_endpoint_url=... only: the provider settings below are the ones a
+# generated stack has, and the modules get the same sandbox switches.
 
 terraform {
   required_version = ">= 1.9"
@@ -8,13 +10,38 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.80, < 6.0"
+      version = ">= 5.100, < 7.0"
     }
   }
 }
 
+variable "aws_endpoint_url" {
+  type = string
+}
+
 provider "aws" {
-  region = "us-west-2"
+  region                      = "us-west-2"
+  access_key                  = "sandbox"
+  secret_key                  = "sandbox"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
 }
 
 locals {
@@ -47,6 +74,7 @@ module "once" {
   schedule_group_name    = aws_scheduler_schedule_group.this.name
   role_name              = "e2e-once-exec"
   scheduler_role_name    = "e2e-once-sched"
+  aws_endpoint_url       = var.aws_endpoint_url
   input_json             = "{\"note\":\"it's $(not) a `command`\"}"
   retry_attempts         = 3
   retry_max_age_seconds  = 600
@@ -67,6 +95,7 @@ module "once_ran" {
   schedule_group_name = aws_scheduler_schedule_group.this.name
   role_name           = "e2e-once-ran-exec"
   scheduler_role_name = "e2e-once-ran-sched"
+  aws_endpoint_url    = var.aws_endpoint_url
 }
 
 module "hourly_rule" {
@@ -80,6 +109,7 @@ module "hourly_rule" {
   use_eventbridge_rule   = true
   dead_letter            = true
   dead_letter_queue_name = "e2e-hourly-dlq"
+  aws_endpoint_url       = var.aws_endpoint_url
 }
 
 module "email" {
@@ -97,6 +127,7 @@ module "email" {
   configuration_set = "e2e-tracking"
   timeout           = 20
   max_receive_count = 4
+  sandbox           = true
 }
 
 module "sms" {
@@ -111,6 +142,7 @@ module "sms" {
   from           = "+15005550006"
   allow_override = true
   twilio_secret  = "/e2e/twilio"
+  sandbox        = true
 }
 
 module "print" {
@@ -123,6 +155,7 @@ module "print" {
   queue_name    = "e2e-print"
   template      = "{{ subject }}: {{ message.vars|tojson }}"
   filter_policy = jsonencode({ severity = ["critical", "warning"] })
+  sandbox       = true
 }
 
 output "topics" {

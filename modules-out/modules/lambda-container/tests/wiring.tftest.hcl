@@ -40,7 +40,7 @@ run "defaults" {
   }
 
   assert {
-    condition = terraform_data.copy.triggers_replace == {
+    condition = terraform_data.copy[0].triggers_replace == {
       source      = "123456789012.dkr.ecr.us-east-1.amazonaws.com/cloudcron-runtime:v1.0.0"
       destination = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-cron-runtime:v1.0.0"
       tool        = "docker"
@@ -50,7 +50,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = data.aws_ecr_image.this.image_tag == "v1.0.0" && data.aws_ecr_image.this.repository_name == aws_ecr_repository.this.name
+    condition     = data.aws_ecr_image.this[0].image_tag == "v1.0.0" && data.aws_ecr_image.this[0].repository_name == aws_ecr_repository.this.name
     error_message = "the digest is read back for the copied tag"
   }
 }
@@ -66,7 +66,7 @@ run "by_digest_with_kms" {
   }
 
   assert {
-    condition     = terraform_data.copy.triggers_replace.source == "123456789012.dkr.ecr.us-east-1.amazonaws.com/cloudcron-runtime@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    condition     = terraform_data.copy[0].triggers_replace.source == "123456789012.dkr.ecr.us-east-1.amazonaws.com/cloudcron-runtime@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
     error_message = "a pinned source digest is what gets copied"
   }
 
@@ -81,6 +81,23 @@ run "by_digest_with_kms" {
   }
 }
 
+run "sandbox" {
+  command = plan
+
+  variables {
+    sandbox = true
+  }
+
+  assert {
+    condition     = length(terraform_data.copy) == 0 && length(data.aws_ecr_image.this) == 0
+    error_message = "in the sandbox nothing is pushed and no digest is read back"
+  }
+
+  assert {
+    condition     = can(regex("^[^@]+@sha256:[0-9a-f]{64}$", output.image_uri)) && startswith(output.image_uri, "${aws_ecr_repository.this.repository_url}@")
+    error_message = "in the sandbox image_uri is still the repository pinned by a (derived) digest, as the functions' validation requires"
+  }
+}
 run "rejects_unknown_tool" {
   command = plan
 

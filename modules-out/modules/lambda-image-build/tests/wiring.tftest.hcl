@@ -24,14 +24,14 @@ run "defaults" {
   command = plan
 
   assert {
-    condition     = can(regex("^src-[0-9a-f]{16}$", output.image_tag)) && output.image_tag == "src-${substr(terraform_data.build.triggers_replace.context_hash, 0, 16)}"
+    condition     = can(regex("^src-[0-9a-f]{16}$", output.image_tag)) && output.image_tag == "src-${substr(terraform_data.build[0].triggers_replace.context_hash, 0, 16)}"
     error_message = "the default tag is derived from the context's content hash"
   }
 
   assert {
     condition = (
-      terraform_data.build.triggers_replace.tool == "docker" && terraform_data.build.triggers_replace.platform == "linux/amd64" &&
-      terraform_data.build.triggers_replace.destination == "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-report:${output.image_tag}"
+      terraform_data.build[0].triggers_replace.tool == "docker" && terraform_data.build[0].triggers_replace.platform == "linux/amd64" &&
+      terraform_data.build[0].triggers_replace.destination == "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-report:${output.image_tag}"
     )
     error_message = "docker buildx builds linux/amd64 into the module's repository by default"
   }
@@ -42,7 +42,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = data.aws_ecr_image.this.image_tag == output.image_tag
+    condition     = data.aws_ecr_image.this[0].image_tag == output.image_tag
     error_message = "the digest is read back for the pushed tag"
   }
 }
@@ -82,14 +82,31 @@ run "buildah_with_args" {
 
   assert {
     condition = (
-      terraform_data.build.triggers_replace.build_args == "CHANNEL=stable\nVERSION=1.4.0" &&
-      terraform_data.build.triggers_replace.tool == "buildah" && terraform_data.build.triggers_replace.push_format == "oci" &&
-      terraform_data.build.triggers_replace.platform == "linux/arm64" && output.image_tag == "1.4.0"
+      terraform_data.build[0].triggers_replace.build_args == "CHANNEL=stable\nVERSION=1.4.0" &&
+      terraform_data.build[0].triggers_replace.tool == "buildah" && terraform_data.build[0].triggers_replace.push_format == "oci" &&
+      terraform_data.build[0].triggers_replace.platform == "linux/arm64" && output.image_tag == "1.4.0"
     )
     error_message = "tool, format, platform, tag and build arguments reach the build"
   }
 }
 
+run "sandbox" {
+  command = plan
+
+  variables {
+    sandbox = true
+  }
+
+  assert {
+    condition     = length(terraform_data.build) == 0 && length(data.aws_ecr_image.this) == 0
+    error_message = "in the sandbox nothing is pushed and no digest is read back"
+  }
+
+  assert {
+    condition     = can(regex("^[^@]+@sha256:[0-9a-f]{64}$", output.image_uri)) && startswith(output.image_uri, "${aws_ecr_repository.this.repository_url}@")
+    error_message = "in the sandbox image_uri is still the repository pinned by a (derived) digest, as the functions' validation requires"
+  }
+}
 run "rejects_unknown_tool" {
   command = plan
 

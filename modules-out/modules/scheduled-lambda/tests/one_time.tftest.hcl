@@ -18,12 +18,6 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-west-2"
-    }
-  }
-
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
@@ -90,9 +84,11 @@ run "one_time_schedule" {
       terraform_data.one_time_schedule[0].input["CLOUDCRON_SCHEDULE_GROUP"] == "acme-cron" &&
       terraform_data.one_time_schedule[0].input["CLOUDCRON_SCHEDULE_REGION"] == "us-west-2" &&
       terraform_data.one_time_schedule[0].input["CLOUDCRON_SCHEDULE_STATE"] == "ENABLED" &&
+      terraform_data.one_time_schedule[0].input["CLOUDCRON_ACCOUNT_ID"] == "123456789012" &&
+      terraform_data.one_time_schedule[0].input["CLOUDCRON_ENDPOINT_URL"] == "" &&
       jsondecode(terraform_data.one_time_schedule[0].input["CLOUDCRON_SCHEDULE_WINDOW"]) == { Mode = "OFF" }
     )
-    error_message = "the one-time schedule must get the module's expression, zone, group, region, state and window"
+    error_message = "the one-time schedule must get the module's expression, zone, group, region, account, state and window, and no endpoint outside the sandbox"
   }
 
   assert {
@@ -115,6 +111,35 @@ run "one_time_schedule" {
     condition     = output.schedule_arn == "arn:aws:scheduler:us-west-2:123456789012:schedule/acme-cron/acme-cron-migrate"
     error_message = "schedule_arn names the one-time schedule"
   }
+}
+
+run "sandbox_endpoint" {
+  command = plan
+
+  variables {
+    aws_endpoint_url = "http://127.0.0.1:5000"
+  }
+
+  assert {
+    condition     = terraform_data.one_time_schedule[0].input["CLOUDCRON_ENDPOINT_URL"] == "http://127.0.0.1:5000"
+    error_message = "in the sandbox the AWS CLI steps get the stack's endpoint"
+  }
+
+  assert {
+    condition = alltrue([for f in ["AWS_ENDPOINT_URL=\"$CLOUDCRON_ENDPOINT_URL\"", "unset AWS_PROFILE", "sts get-caller-identity", "CLOUDCRON_ACCOUNT_ID"] :
+    strcontains(file("${path.module}/scripts/aws-cli-env.sh"), f)])
+    error_message = "the CLI steps use the endpoint over the shell's, and check the provider's account"
+  }
+}
+
+run "rejects_bad_endpoint" {
+  command = plan
+
+  variables {
+    aws_endpoint_url = "127.0.0.1:5000"
+  }
+
+  expect_failures = [var.aws_endpoint_url]
 }
 
 run "rejects_bad_at" {

@@ -1,11 +1,5 @@
 # Offline checks of the plumbing's wiring with a mocked AWS provider.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-west-2"
-    }
-  }
-
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
@@ -61,7 +55,7 @@ run "fifo_topic" {
   }
 
   assert {
-    condition = jsondecode(aws_sqs_queue.this.redrive_policy) == {
+    condition = jsondecode(aws_sqs_queue_redrive_policy.this.redrive_policy) == {
       deadLetterTargetArn = aws_sqs_queue.dead_letter.arn
       maxReceiveCount     = 5
     }
@@ -69,7 +63,7 @@ run "fifo_topic" {
   }
 
   assert {
-    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dead_letter.redrive_allow_policy) == {
+    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dead_letter[0].redrive_allow_policy) == {
       redrivePermission = "byQueue"
       sourceQueueArns   = [aws_sqs_queue.this.arn]
     }
@@ -150,7 +144,7 @@ run "standard_topic_with_filter_and_key" {
   }
 
   assert {
-    condition     = aws_sqs_queue.this.visibility_timeout_seconds == 600 && jsondecode(aws_sqs_queue.this.redrive_policy).maxReceiveCount == 3
+    condition     = aws_sqs_queue.this.visibility_timeout_seconds == 600 && jsondecode(aws_sqs_queue_redrive_policy.this.redrive_policy).maxReceiveCount == 3
     error_message = "visibility timeout and maxReceiveCount follow the variables"
   }
 
@@ -167,6 +161,30 @@ run "standard_topic_with_filter_and_key" {
       [toset([var.kms_key_arn]), [["StringEquals", "kms:ViaService", tolist(["sqs.us-west-2.amazonaws.com"])]]]
     ]
     error_message = "kms:Decrypt only on the queue's key and only through SQS"
+  }
+}
+
+run "sandbox" {
+  command = apply
+
+  variables {
+    sandbox = true
+  }
+
+  assert {
+    condition = length(aws_sqs_queue_redrive_allow_policy.dead_letter) == 0 && jsondecode(aws_sqs_queue_redrive_policy.this.redrive_policy) == {
+      deadLetterTargetArn = aws_sqs_queue.dead_letter.arn
+      maxReceiveCount     = 5
+    }
+    error_message = "in the sandbox only the redrive allow policy is left out; the queue still redrives to its dead-letter queue"
+  }
+
+  assert {
+    condition = (
+      !aws_lambda_event_source_mapping.this.enabled &&
+      aws_lambda_event_source_mapping.this.function_response_types == toset(["ReportBatchItemFailures"])
+    )
+    error_message = "in the sandbox the event source mapping exists but is disabled, so messages stay in the queue"
   }
 }
 

@@ -125,6 +125,21 @@ run "defaults" {
     condition     = length(aws_sqs_queue.dead_letter) == 0
     error_message = "no dead-letter queue unless asked for"
   }
+
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.this.function_name == aws_lambda_function.this.function_name &&
+      aws_lambda_function_event_invoke_config.this.maximum_retry_attempts == 2 &&
+      aws_lambda_function_event_invoke_config.this.maximum_event_age_in_seconds == 21600 &&
+      length(aws_lambda_function_event_invoke_config.this.destination_config) == 0
+    )
+    error_message = "every task function has an event invoke config (Lambda's retries of a failed run); no destination without a dead-letter queue"
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.this.statement : s if contains(s.actions, "sqs:SendMessage")]) == 0
+    error_message = "without a dead-letter queue the function may send to no queue"
+  }
 }
 
 run "dead_letter_and_window" {
@@ -148,6 +163,29 @@ run "dead_letter_and_window" {
   assert {
     condition     = data.aws_iam_policy_document.scheduler[0].statement[1].actions == toset(["sqs:SendMessage"]) && data.aws_iam_policy_document.scheduler[0].statement[1].resources == toset([aws_sqs_queue.dead_letter[0].arn])
     error_message = "the scheduler role may send only to its own dead-letter queue"
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.this.destination_config[0].on_failure[0].destination == aws_sqs_queue.dead_letter[0].arn &&
+      length(aws_lambda_function_event_invoke_config.this.destination_config[0].on_success) == 0
+    )
+    error_message = "a run that fails in the function after Lambda's retries goes to the task's own dead-letter queue"
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.this.statement : [s.sid, s.actions, s.resources] if contains(s.actions, "sqs:SendMessage")
+    ] == [["SendFailedRunsToOwnDeadLetterQueue", toset(["sqs:SendMessage"]), toset([aws_sqs_queue.dead_letter[0].arn])]]
+    error_message = "the function role may send to exactly its own dead-letter queue (Lambda's on-failure destination uses it)"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.this.statement :
+      alltrue([for a in s.actions : !strcontains(a, "*")]) && alltrue([for r in s.resources : r != "*"])
+    ])
+    error_message = "no wildcard action or resource in the function role"
   }
 
   assert {
@@ -261,6 +299,33 @@ run "dead_letter_queue_policy" {
     )
     error_message = "only the scheduler role may send to the dead-letter queue"
   }
+}
+
+run "function_retries" {
+  command = plan
+
+  variables {
+    function_retry_attempts        = 0
+    function_max_event_age_seconds = 3600
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.this.maximum_retry_attempts == 0 &&
+      aws_lambda_function_event_invoke_config.this.maximum_event_age_in_seconds == 3600
+    )
+    error_message = "Lambda's retries follow the variables"
+  }
+}
+
+run "rejects_three_function_retries" {
+  command = plan
+
+  variables {
+    function_retry_attempts = 3
+  }
+
+  expect_failures = [var.function_retry_attempts]
 }
 
 run "rejects_dead_letter_without_name" {

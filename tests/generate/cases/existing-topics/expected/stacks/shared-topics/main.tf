@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "shared-topics"
@@ -65,7 +89,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "templates" {
 }
 
 # TLS only: any request over plain HTTP is denied, whoever makes it.
+# Left out in the sandbox, which is plain HTTP (moto enforces the policy).
 resource "aws_s3_bucket_policy" "templates" {
+  count = var.aws_endpoint_url == null ? 1 : 0
+
   bucket = aws_s3_bucket.templates.id
   policy = jsonencode({
     Version = "2012-10-17"
@@ -143,6 +170,7 @@ module "notify_big_orders" {
   queue_name             = "shared-topics-big-orders"
   dead_letter_queue_name = "shared-topics-big-orders-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
   filter_policy          = jsonencode({ amount = [{ numeric = [">=", 1000] }], region = [{ prefix = "eu-" }] })
 
   template_url   = "s3://${aws_s3_object.template_big_orders.bucket}/${aws_s3_object.template_big_orders.key}"
@@ -164,6 +192,7 @@ module "notify_metrics_log" {
   queue_name             = "shared-topics-metrics-log"
   dead_letter_queue_name = "shared-topics-metrics-log-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
   filter_policy          = jsonencode({ kind = [{ anything-but = ["heartbeat"] }] })
 
   template_url  = "s3://${aws_s3_object.template_metrics_log.bucket}/${aws_s3_object.template_metrics_log.key}"

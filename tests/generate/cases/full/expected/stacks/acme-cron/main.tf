@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "acme-cron"
@@ -79,7 +103,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "templates" {
 }
 
 # TLS only: any request over plain HTTP is denied, whoever makes it.
+# Left out in the sandbox, which is plain HTTP (moto enforces the policy).
 resource "aws_s3_bucket_policy" "templates" {
+  count = var.aws_endpoint_url == null ? 1 : 0
+
   bucket = aws_s3_bucket.templates.id
   policy = jsonencode({
     Version = "2012-10-17"
@@ -141,7 +168,8 @@ module "image_report" {
   build_args = {
     VERSION = "1.4.0"
   }
-  tool = var.build_tool
+  tool    = var.build_tool
+  sandbox = var.aws_endpoint_url != null
 }
 
 module "image_notifier" {
@@ -152,30 +180,34 @@ module "image_notifier" {
   source_tag      = "v1.0.0"
   platform        = "linux/amd64"
   tool            = var.republish_tool
+  sandbox         = var.aws_endpoint_url != null
 }
 
 module "task_nightly_report" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "acme-cron-nightly-report"
-  image_uri               = local.image_uris["report"]
-  architecture            = "arm64"
-  schedule_expression     = "cron(0 2 * * ? *)"
-  timezone                = "Europe/Rome"
-  schedule_name           = "acme-cron-nightly-report"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "acme-cron-nightly-report-exec"
-  scheduler_role_name     = "acme-cron-nightly-report-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 2
-  retry_max_age_seconds   = 3600
-  flexible_window_minutes = 15
-  enabled                 = true
-  dead_letter             = true
-  dead_letter_queue_name  = "acme-cron-nightly-report-dlq"
-  input_json              = jsonencode({ kind = "nightly" })
-  log_retention_days      = var.log_retention_days
+  function_name                  = "acme-cron-nightly-report"
+  image_uri                      = local.image_uris["report"]
+  architecture                   = "arm64"
+  schedule_expression            = "cron(0 2 * * ? *)"
+  timezone                       = "Europe/Rome"
+  schedule_name                  = "acme-cron-nightly-report"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "acme-cron-nightly-report-exec"
+  scheduler_role_name            = "acme-cron-nightly-report-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 2
+  retry_max_age_seconds          = 3600
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 3600
+  flexible_window_minutes        = 15
+  enabled                        = true
+  dead_letter                    = true
+  dead_letter_queue_name         = "acme-cron-nightly-report-dlq"
+  input_json                     = jsonencode({ kind = "nightly" })
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 
   topic_arns = {
     reports = local.topic_arns["reports"]
@@ -190,23 +222,26 @@ module "task_nightly_report" {
 module "task_migrate_once" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "acme-cron-migrate-once"
-  image_uri               = local.image_uris["prebuilt"]
-  architecture            = "x86_64"
-  schedule_expression     = "at(2026-12-01T09:00:00)"
-  timezone                = "America/New_York"
-  schedule_name           = "acme-cron-migrate-once"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "acme-cron-migrate-once-exec"
-  scheduler_role_name     = "acme-cron-migrate-once-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "acme-cron-migrate-once"
+  image_uri                      = local.image_uris["prebuilt"]
+  architecture                   = "x86_64"
+  schedule_expression            = "at(2026-12-01T09:00:00)"
+  timezone                       = "America/New_York"
+  schedule_name                  = "acme-cron-migrate-once"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "acme-cron-migrate-once-exec"
+  scheduler_role_name            = "acme-cron-migrate-once-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 }
 
 module "notify_ops_email" {
@@ -220,6 +255,7 @@ module "notify_ops_email" {
   queue_name             = "acme-cron-ops-email"
   dead_letter_queue_name = "acme-cron-ops-email-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
   filter_policy          = jsonencode({ severity = ["critical", "warning"] })
 
   template_url      = "s3://${aws_s3_object.template_ops_email.bucket}/${aws_s3_object.template_ops_email.key}"
@@ -243,6 +279,7 @@ module "notify_ops_sms" {
   queue_name             = "acme-cron-ops-sms"
   dead_letter_queue_name = "acme-cron-ops-sms-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
 
   template              = "[{{ env|upper }}] {{ subject }}"
   template_name         = "ops-sms.txt"
@@ -264,7 +301,230 @@ module "notify_debug" {
   queue_name             = "acme-cron-debug"
   dead_letter_queue_name = "acme-cron-debug-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
 
   template      = "{{ subject }}: {{ message.vars|tojson }}"
   template_name = "debug.txt"
+}
+
+# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.
+
+resource "aws_cloudwatch_metric_alarm" "task_nightly_report_errors" {
+  alarm_name          = "acme-cron-nightly-report-errors"
+  alarm_description   = "Task nightly-report: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_nightly_report.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_nightly_report_throttles" {
+  alarm_name          = "acme-cron-nightly-report-throttles"
+  alarm_description   = "Task nightly-report: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_nightly_report.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_nightly_report_dead_letter" {
+  alarm_name          = "acme-cron-nightly-report-dlq"
+  alarm_description   = "Task nightly-report: a failed run or an undelivered event waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-nightly-report-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_migrate_once_errors" {
+  alarm_name          = "acme-cron-migrate-once-errors"
+  alarm_description   = "Task migrate-once: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_migrate_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_migrate_once_throttles" {
+  alarm_name          = "acme-cron-migrate-once-throttles"
+  alarm_description   = "Task migrate-once: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_migrate_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_email_errors" {
+  alarm_name          = "acme-cron-ops-email-errors"
+  alarm_description   = "Channel ops-email: its handler failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-ops-email"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_email_dead_letter" {
+  alarm_name          = "acme-cron-ops-email-dlq.fifo"
+  alarm_description   = "Channel ops-email: a message it could not deliver waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-ops-email-dlq.fifo"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_sms_errors" {
+  alarm_name          = "acme-cron-ops-sms-errors"
+  alarm_description   = "Channel ops-sms: its handler failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-ops-sms"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_ops_sms_dead_letter" {
+  alarm_name          = "acme-cron-ops-sms-dlq.fifo"
+  alarm_description   = "Channel ops-sms: a message it could not deliver waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-ops-sms-dlq.fifo"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_debug_errors" {
+  alarm_name          = "acme-cron-debug-errors"
+  alarm_description   = "Channel debug: its handler failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-debug"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "notify_debug_dead_letter" {
+  alarm_name          = "acme-cron-debug-dlq"
+  alarm_description   = "Channel debug: a message it could not deliver waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-debug-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["reports"]]
 }

@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "img-cron"
@@ -44,6 +68,7 @@ module "image_worker" {
   dockerfile      = "Dockerfile.lambda"
   platform        = "linux/arm64"
   tool            = var.build_tool
+  sandbox         = var.aws_endpoint_url != null
 }
 
 module "image_runtime" {
@@ -54,28 +79,32 @@ module "image_runtime" {
   source_tag      = "1.0.0"
   platform        = "linux/amd64"
   tool            = var.republish_tool
+  sandbox         = var.aws_endpoint_url != null
 }
 
 module "task_sweep" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "img-cron-sweep"
-  image_uri               = local.image_uris["worker"]
-  architecture            = "arm64"
-  schedule_expression     = "rate(15 minutes)"
-  timezone                = "UTC"
-  schedule_name           = "img-cron-sweep"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "img-cron-sweep-exec"
-  scheduler_role_name     = "img-cron-sweep-sched"
-  timeout                 = 300
-  memory_size             = 512
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "img-cron-sweep"
+  image_uri                      = local.image_uris["worker"]
+  architecture                   = "arm64"
+  schedule_expression            = "rate(15 minutes)"
+  timezone                       = "UTC"
+  schedule_name                  = "img-cron-sweep"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "img-cron-sweep-exec"
+  scheduler_role_name            = "img-cron-sweep-sched"
+  timeout                        = 300
+  memory_size                    = 512
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 
   topic_arns = {
     events = local.topic_arns["events"]
@@ -93,6 +122,7 @@ module "notify_pager" {
   queue_name             = "img-cron-pager"
   dead_letter_queue_name = "img-cron-pager-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
 
   template_url   = "s3://img-cron-config/templates/sms.txt"
   template_name  = "sms.txt"
@@ -113,6 +143,7 @@ module "notify_audit" {
   queue_name             = "img-cron-audit"
   dead_letter_queue_name = "img-cron-audit-dlq"
   log_retention_days     = var.log_retention_days
+  sandbox                = var.aws_endpoint_url != null
 
   template_url  = "https://templates.example.com/audit.txt"
   template_name = "audit.txt"

@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "tiny"
@@ -31,21 +55,24 @@ resource "aws_scheduler_schedule_group" "this" {
 module "task_hello" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "tiny-hello"
-  image_uri               = local.image_uris["app"]
-  architecture            = "x86_64"
-  schedule_expression     = "rate(1 day)"
-  timezone                = "UTC"
-  schedule_name           = "tiny-hello"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "tiny-hello-exec"
-  scheduler_role_name     = "tiny-hello-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "tiny-hello"
+  image_uri                      = local.image_uris["app"]
+  architecture                   = "x86_64"
+  schedule_expression            = "rate(1 day)"
+  timezone                       = "UTC"
+  schedule_name                  = "tiny-hello"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "tiny-hello-exec"
+  scheduler_role_name            = "tiny-hello-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 }

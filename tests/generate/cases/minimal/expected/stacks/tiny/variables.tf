@@ -12,6 +12,17 @@ variable "tags" {
   default     = {}
 }
 
+variable "aws_endpoint_url" {
+  description = "A local stand-in for AWS (moto_server), such as http://127.0.0.1:5000: every AWS call of the stack, the provider's and the AWS CLI's, goes there with fixed sandbox credentials, and what the stand-in cannot emulate is switched off (README). null (the default): AWS."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.aws_endpoint_url == null || can(regex("^https?://[^/[:space:]]+/?$", var.aws_endpoint_url))
+    error_message = "aws_endpoint_url must be http(s)://HOST[:PORT]."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of every function's log group, in days."
   type        = number

@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "acme-cron"
@@ -32,23 +56,26 @@ resource "aws_scheduler_schedule_group" "this" {
 module "task_reminders_api" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "acme-cron-reminders-api"
-  image_uri               = local.image_uris["app"]
-  architecture            = "x86_64"
-  schedule_expression     = "rate(1 hour)"
-  timezone                = "UTC"
-  schedule_name           = "acme-cron-reminders-api"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "acme-cron-reminders-api-exec"
-  scheduler_role_name     = "acme-cron-reminders-api-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "acme-cron-reminders-api"
+  image_uri                      = local.image_uris["app"]
+  architecture                   = "x86_64"
+  schedule_expression            = "rate(1 hour)"
+  timezone                       = "UTC"
+  schedule_name                  = "acme-cron-reminders-api"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "acme-cron-reminders-api-exec"
+  scheduler_role_name            = "acme-cron-reminders-api-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 
   environment = {
     MODE                                = "api"
@@ -63,43 +90,49 @@ module "task_reminders_api" {
 module "task_send_reminder" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "acme-cron-send-reminder"
-  image_uri               = local.image_uris["app"]
-  architecture            = "x86_64"
-  timezone                = "UTC"
-  schedule_name           = "acme-cron-send-reminder"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "acme-cron-send-reminder-exec"
-  scheduler_role_name     = "acme-cron-send-reminder-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "acme-cron-send-reminder"
+  image_uri                      = local.image_uris["app"]
+  architecture                   = "x86_64"
+  timezone                       = "UTC"
+  schedule_name                  = "acme-cron-send-reminder"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "acme-cron-send-reminder-exec"
+  scheduler_role_name            = "acme-cron-send-reminder-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 }
 
 module "task_query_executor" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "acme-cron-query-executor"
-  image_uri               = local.image_uris["app"]
-  architecture            = "x86_64"
-  timezone                = "UTC"
-  schedule_name           = "acme-cron-query-executor"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "acme-cron-query-executor-exec"
-  scheduler_role_name     = "acme-cron-query-executor-sched"
-  timeout                 = 300
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "acme-cron-query-executor"
+  image_uri                      = local.image_uris["app"]
+  architecture                   = "x86_64"
+  timezone                       = "UTC"
+  schedule_name                  = "acme-cron-query-executor"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "acme-cron-query-executor-exec"
+  scheduler_role_name            = "acme-cron-query-executor-sched"
+  timeout                        = 300
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 }
 
 resource "aws_sqs_queue" "group_dlq_reminders" {

@@ -3,6 +3,30 @@
 provider "aws" {
   region = var.region
 
+  # Sandbox (var.aws_endpoint_url): every service at that endpoint, fixed
+  # credentials, no credential or account checks against AWS.
+  access_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  secret_key                  = var.aws_endpoint_url == null ? null : "sandbox"
+  skip_credentials_validation = var.aws_endpoint_url != null
+  skip_requesting_account_id  = var.aws_endpoint_url != null
+  skip_metadata_api_check     = var.aws_endpoint_url != null
+  s3_use_path_style           = var.aws_endpoint_url != null
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
+
   default_tags {
     tags = merge({
       cloudcron-project = "sched"
@@ -39,23 +63,26 @@ resource "aws_sns_topic" "audit" {
 module "task_weekday_morning" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "sched-weekday-morning"
-  image_uri               = local.image_uris["job"]
-  architecture            = "x86_64"
-  schedule_expression     = "cron(30 7 ? * MON-FRI *)"
-  timezone                = "Europe/Berlin"
-  schedule_name           = "sched-weekday-morning"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "sched-weekday-morning-exec"
-  scheduler_role_name     = "sched-weekday-morning-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 0
-  retry_max_age_seconds   = 60
-  flexible_window_minutes = 10
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "sched-weekday-morning"
+  image_uri                      = local.image_uris["job"]
+  architecture                   = "x86_64"
+  schedule_expression            = "cron(30 7 ? * MON-FRI *)"
+  timezone                       = "Europe/Berlin"
+  schedule_name                  = "sched-weekday-morning"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "sched-weekday-morning-exec"
+  scheduler_role_name            = "sched-weekday-morning-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 0
+  retry_max_age_seconds          = 60
+  function_retry_attempts        = 0
+  function_max_event_age_seconds = 60
+  flexible_window_minutes        = 10
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 
   topic_arns = {
     done  = local.topic_arns["done"]
@@ -66,25 +93,28 @@ module "task_weekday_morning" {
 module "task_every_five" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "sched-every-five"
-  image_uri               = local.image_uris["job"]
-  architecture            = "x86_64"
-  schedule_expression     = "rate(5 minutes)"
-  timezone                = "UTC"
-  schedule_name           = "sched-every-five"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "sched-every-five-exec"
-  scheduler_role_name     = "sched-every-five-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = true
-  dead_letter_queue_name  = "sched-every-five-dlq"
-  input_json              = jsonencode({ mode = "poll", "quoted key" = "has $${dollar} and %%{percent}", depth = { n = 1 } })
-  log_retention_days      = var.log_retention_days
+  function_name                  = "sched-every-five"
+  image_uri                      = local.image_uris["job"]
+  architecture                   = "x86_64"
+  schedule_expression            = "rate(5 minutes)"
+  timezone                       = "UTC"
+  schedule_name                  = "sched-every-five"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "sched-every-five-exec"
+  scheduler_role_name            = "sched-every-five-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = true
+  dead_letter_queue_name         = "sched-every-five-dlq"
+  input_json                     = jsonencode({ mode = "poll", "quoted key" = "has $${dollar} and %%{percent}", depth = { n = 1 } })
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 
   environment = {
     LOG_LEVEL      = "debug"
@@ -95,23 +125,26 @@ module "task_every_five" {
 module "task_launch_once" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "sched-launch-once"
-  image_uri               = local.image_uris["job"]
-  architecture            = "x86_64"
-  schedule_expression     = "at(2027-01-15T09:30:00)"
-  timezone                = "America/New_York"
-  schedule_name           = "sched-launch-once"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "sched-launch-once-exec"
-  scheduler_role_name     = "sched-launch-once-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = true
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "sched-launch-once"
+  image_uri                      = local.image_uris["job"]
+  architecture                   = "x86_64"
+  schedule_expression            = "at(2027-01-15T09:30:00)"
+  timezone                       = "America/New_York"
+  schedule_name                  = "sched-launch-once"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "sched-launch-once-exec"
+  scheduler_role_name            = "sched-launch-once-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = true
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
 
   topic_arns = {
     audit = local.topic_arns["audit"]
@@ -121,21 +154,226 @@ module "task_launch_once" {
 module "task_paused" {
   source = "../../modules/scheduled-lambda"
 
-  function_name           = "sched-paused"
-  image_uri               = local.image_uris["job"]
-  architecture            = "x86_64"
-  schedule_expression     = "cron(0 0 1 * ? *)"
-  timezone                = "UTC"
-  schedule_name           = "sched-paused"
-  schedule_group_name     = aws_scheduler_schedule_group.this.name
-  role_name               = "sched-paused-exec"
-  scheduler_role_name     = "sched-paused-sched"
-  timeout                 = 60
-  memory_size             = 256
-  retry_attempts          = 185
-  retry_max_age_seconds   = 86400
-  flexible_window_minutes = 0
-  enabled                 = false
-  dead_letter             = false
-  log_retention_days      = var.log_retention_days
+  function_name                  = "sched-paused"
+  image_uri                      = local.image_uris["job"]
+  architecture                   = "x86_64"
+  schedule_expression            = "cron(0 0 1 * ? *)"
+  timezone                       = "UTC"
+  schedule_name                  = "sched-paused"
+  schedule_group_name            = aws_scheduler_schedule_group.this.name
+  role_name                      = "sched-paused-exec"
+  scheduler_role_name            = "sched-paused-sched"
+  timeout                        = 60
+  memory_size                    = 256
+  retry_attempts                 = 185
+  retry_max_age_seconds          = 86400
+  function_retry_attempts        = 2
+  function_max_event_age_seconds = 21600
+  flexible_window_minutes        = 0
+  enabled                        = false
+  dead_letter                    = false
+  log_retention_days             = var.log_retention_days
+  aws_endpoint_url               = var.aws_endpoint_url
+}
+
+# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.
+
+resource "aws_cloudwatch_metric_alarm" "task_weekday_morning_errors" {
+  alarm_name          = "sched-weekday-morning-errors"
+  alarm_description   = "Task weekday-morning: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_weekday_morning.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_weekday_morning_throttles" {
+  alarm_name          = "sched-weekday-morning-throttles"
+  alarm_description   = "Task weekday-morning: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_weekday_morning.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_errors" {
+  alarm_name          = "sched-every-five-errors"
+  alarm_description   = "Task every-five: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_every_five.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_throttles" {
+  alarm_name          = "sched-every-five-throttles"
+  alarm_description   = "Task every-five: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_every_five.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_missed_run" {
+  alarm_name          = "sched-every-five-missed-run"
+  alarm_description   = "Task every-five: no run in two periods of its schedule, rate(5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Invocations"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+
+  dimensions = {
+    FunctionName = module.task_every_five.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_every_five_dead_letter" {
+  alarm_name          = "sched-every-five-dlq"
+  alarm_description   = "Task every-five: a failed run or an undelivered event waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "sched-every-five-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_launch_once_errors" {
+  alarm_name          = "sched-launch-once-errors"
+  alarm_description   = "Task launch-once: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_launch_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_launch_once_throttles" {
+  alarm_name          = "sched-launch-once-throttles"
+  alarm_description   = "Task launch-once: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_launch_once.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_paused_errors" {
+  alarm_name          = "sched-paused-errors"
+  alarm_description   = "Task paused: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_paused.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_paused_throttles" {
+  alarm_name          = "sched-paused-throttles"
+  alarm_description   = "Task paused: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_paused.function_name
+  }
+
+  alarm_actions = [local.topic_arns["done"]]
 }
