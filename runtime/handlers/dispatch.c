@@ -188,9 +188,20 @@ static int S_usage(const char *prog, FILE *f) {
           "\n"
           "Fires the workflows due in PostgreSQL (schemas/dispatcher.sql) once each and\n"
           "sends one SQS message per execution; prints {\"dispatched\",\"resent\",\"failed\"}.\n"
-          "Environment: CLOUDCRON_DB_SECRET, CLOUDCRON_QUEUE_URL, CLOUDCRON_DISPATCH_BATCH,\n"
-          "CLOUDCRON_DB_SSLMODE, CLOUDCRON_DB_SSLROOTCERT, CLOUDCRON_DEADLINE_MARGIN_MS, the\n"
-          "AWS credentials and region, AWS_ENDPOINT_URL[_SQS|_SECRETS_MANAGER].\n",
+          "\n"
+          "Its variables:\n"
+          "  CLOUDCRON_DB_SECRET          Secrets Manager ARN of the database secret, in the\n"
+          "                               shape RDS writes: host, port, dbname, username,\n"
+          "                               password (required; the password is never logged)\n"
+          "  CLOUDCRON_QUEUE_URL          the SQS queue the executions go to (required)\n"
+          "  CLOUDCRON_DISPATCH_BATCH     workflows claimed per transaction (default 100)\n"
+          "  CLOUDCRON_DB_SSLMODE         libpq's sslmode (default require)\n"
+          "  CLOUDCRON_DB_SSLROOTCERT     a CA file for verify-ca / verify-full\n"
+          "  CLOUDCRON_DEADLINE_MARGIN_MS stop taking work this close to the deadline\n"
+          "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or\n"
+          "  AWS_DEFAULT_REGION, AWS_PROFILE)  credentials and region\n"
+          "  AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL\n"
+          "runtime/handlers/README.md#cloudcron-dispatch says more.\n",
           prog, prog);
   return 2;
 }

@@ -221,6 +221,8 @@ static const char S_help[] =
     "  CLOUDCRON_SUBJECT             the subject template (default: the message's subject)\n"
     "  CLOUDCRON_TEXT_TEMPLATE(_URL, _NAME)  the text part of an .html template\n"
     "                                (default: text derived from the HTML)\n"
+    "  (a .md template: the text part is the Markdown as rendered, the HTML part\n"
+    "   that Markdown through CommonMark, raw HTML dropped; no GFM tables)\n"
     "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION\n"
     "                                the function's credentials and region\n"
     "  AWS_ENDPOINT_URL_SESV2, AWS_ENDPOINT_URL   another SES endpoint\n"

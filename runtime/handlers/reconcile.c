@@ -344,7 +344,39 @@ static int S_check(int argc, char **argv) {
   return bad ? 1 : 0;
 }
 
+/* --help: how to run it, and the environment it reads. */
+static int S_help(const char *prog) {
+  printf("usage: %s                     (as a Lambda bootstrap: AWS_LAMBDA_RUNTIME_API)\n"
+         "       %s --event FILE|- [--timeout SECONDS]   (one local run)\n"
+         "       %s --check FILE [--collection KEY]      (check a config, change nothing)\n"
+         "\n"
+         "cloudcron-reconcile keeps the schedules named <prefix><id> of one EventBridge\n"
+         "Scheduler group in step with a config file; nothing else is ever touched.\n"
+         "The result {\"created\", \"updated\", \"deleted\", \"unchanged\", \"failed\"} is the\n"
+         "invocation's response (on stdout with --event).\n"
+         "\n"
+         "Its variables:\n"
+         "  CLOUDCRON_RECONCILE_CONFIG_URL  the config: https://..., s3://BUCKET/KEY or file://PATH (required)\n"
+         "  CLOUDCRON_SCHEDULE_GROUP        the group (required)\n"
+         "  CLOUDCRON_SCHEDULE_PREFIX       the managed schedules' name prefix (required, not empty)\n"
+         "  CLOUDCRON_SCHEDULER_ROLE_ARN    the role the schedules assume (required)\n"
+         "  CLOUDCRON_SCHEDULE_TARGET_ARN   the function they invoke (required)\n"
+         "  CLOUDCRON_SCHEDULE_TIMEZONE     the zone of entries that name none (default UTC)\n"
+         "  CLOUDCRON_RECONCILE_COLLECTION  the config's key holding the entries (default schedules)\n"
+         "  CLOUDCRON_SCHEDULE_RETRY        the schedules' retry policy, ATTEMPTS,SECONDS\n"
+         "  CLOUDCRON_RECONCILE_ALLOW_EMPTY true: a config without entries deletes every managed schedule\n"
+         "  CLOUDCRON_RECONCILE_DRY_RUN     true: log the plan, change nothing\n"
+         "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or\n"
+         "  AWS_DEFAULT_REGION, AWS_PROFILE)  credentials and region\n"
+         "  AWS_ENDPOINT_URL_SCHEDULER, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL   other endpoints\n"
+         "runtime/handlers/README.md#cloudcron-reconcile says more.\n",
+         prog, prog, prog);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+    return S_help(argv[0]);
   if (argc >= 2 && strcmp(argv[1], "--check") == 0) return S_check(argc, argv);
   return cloudcron_main(argc, argv, S_reconcile);
 }
