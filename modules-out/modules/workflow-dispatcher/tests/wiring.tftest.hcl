@@ -15,12 +15,6 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-west-2"
-    }
-  }
-
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"

@@ -13,9 +13,9 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_region" {
+  mock_resource "aws_scheduler_schedule_group" {
     defaults = {
-      name = "eu-south-1"
+      arn = "arn:aws:scheduler:eu-south-1:123456789012:schedule-group/acme-reminders"
     }
   }
 
