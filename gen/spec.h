@@ -89,6 +89,7 @@ typedef struct gen_task {
   int flexible_window;  /* minutes; 0 = off (default) */
   bool dead_letter;     /* default false */
   bool enabled;         /* default true */
+  int max_concurrency;  /* reserved concurrency (1 stops runs overlapping); 0 = unreserved (default) */
   /* derived AWS names */
   const char *function_name; /* "<project>-<key>" */
   const char *schedule_name; /* "<project>-<key>" */
