@@ -91,6 +91,7 @@ typedef struct gen_task {
   bool dead_letter;     /* default false */
   bool enabled;         /* default true */
   gen_strs ignore_warnings; /* warning kinds silenced for this task (gen/lint.h) */
+  int max_concurrency;  /* reserved concurrency (1 stops runs overlapping); 0 = unreserved (default) */
   /* derived AWS names */
   const char *function_name; /* "<project>-<key>" */
   const char *schedule_name; /* "<project>-<key>" */

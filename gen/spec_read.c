@@ -425,7 +425,7 @@ static void S_read_topic(S_reader *r, gen_topic *t, const gen_node *k, const gen
 
 static const char *const S_task_keys[] = {"image",  "schedule", "timezone", "publishes",       "env",         "timeout",
                                           "memory", "input",    "retry",    "flexible_window", "dead_letter", "enabled",
-                                          "ignore_warnings"};
+                                          "ignore_warnings", "max_concurrency"};
 static const char *const S_retry_keys[] = {"attempts", "max_age"};
 
 static const char *S_check_env_key(const char *key) {
@@ -466,6 +466,8 @@ static void S_read_task(S_reader *r, gen_task *t, const gen_node *k, const gen_n
   if ((n = gen_node_get(v, "env"))) S_string_map(r, n, "`env`", &t->env, S_check_env_key);
   if ((n = gen_node_get(v, "timeout"))) S_int(r, n, "`timeout`", 1, 900, "seconds", &t->timeout);
   if ((n = gen_node_get(v, "memory"))) S_int(r, n, "`memory`", 128, 10240, "MB", &t->memory);
+  if ((n = gen_node_get(v, "max_concurrency")))
+    S_int(r, n, "`max_concurrency`", 1, 1000, "concurrent runs", &t->max_concurrency);
   if ((n = gen_node_get(v, "input"))) {
     t->input = S_json(r, n, 0);
     S_secret_entries(r, n, "the input of a task");

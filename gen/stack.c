@@ -420,6 +420,7 @@ static void S_task(S_ctx *c, cc_buf *b, const gen_task *t) {
   S_str_attr(b, "scheduler_role_name", t->scheduler_role_name);
   S_raw_attr(b, "timeout", "%d", t->timeout);
   S_raw_attr(b, "memory_size", "%d", t->memory);
+  if (t->max_concurrency) S_raw_attr(b, "reserved_concurrency", "%d", t->max_concurrency);
   S_raw_attr(b, "retry_attempts", "%d", t->retry_attempts);
   S_raw_attr(b, "retry_max_age_seconds", "%d", t->retry_max_age);
   /* the same retry for a run that fails in the function, within Lambda's

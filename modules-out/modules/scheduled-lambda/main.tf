@@ -103,7 +103,10 @@ resource "aws_lambda_function" "this" {
   architectures = [var.architecture]
   timeout       = var.timeout
   memory_size   = var.memory_size
-  tags          = var.tags
+
+  # -1: unreserved (the account's pool)
+  reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
+  tags                           = var.tags
 
   environment {
     variables = merge(var.environment, local.topic_env)

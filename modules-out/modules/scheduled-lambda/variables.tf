@@ -171,6 +171,17 @@ variable "memory_size" {
   }
 }
 
+variable "reserved_concurrency" {
+  description = "Reserved concurrency of the function, 1 to 1000 (1 stops two runs overlapping; a run over the limit is throttled and retried); null leaves it unreserved."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrency == null ? true : var.reserved_concurrency >= 1 && var.reserved_concurrency <= 1000
+    error_message = "reserved_concurrency must be between 1 and 1000, or null."
+  }
+}
+
 variable "input_json" {
   description = "JSON passed to the function on every run."
   type        = string

@@ -101,6 +101,9 @@ resource "aws_lambda_function" "this" {
   architectures = [var.architecture]
   timeout       = var.timeout
   memory_size   = var.memory_size
+
+  # -1: unreserved (the account's pool)
+  reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
   tags          = var.tags
 
   environment {

@@ -131,7 +131,8 @@ run "defaults" {
       aws_lambda_function_event_invoke_config.this.function_name == aws_lambda_function.this.function_name &&
       aws_lambda_function_event_invoke_config.this.maximum_retry_attempts == 2 &&
       aws_lambda_function_event_invoke_config.this.maximum_event_age_in_seconds == 21600 &&
-      length(aws_lambda_function_event_invoke_config.this.destination_config) == 0
+      length(aws_lambda_function_event_invoke_config.this.destination_config) == 0 &&
+      aws_lambda_function.this.reserved_concurrent_executions == -1
     )
     error_message = "every task function has an event invoke config (Lambda's retries of a failed run); no destination without a dead-letter queue"
   }
@@ -316,6 +317,29 @@ run "function_retries" {
     )
     error_message = "Lambda's retries follow the variables"
   }
+}
+
+run "reserved_concurrency" {
+  command = plan
+
+  variables {
+    reserved_concurrency = 1
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 1
+    error_message = "reserved_concurrency = 1: at most one run at a time"
+  }
+}
+
+run "rejects_zero_concurrency" {
+  command = plan
+
+  variables {
+    reserved_concurrency = 0
+  }
+
+  expect_failures = [var.reserved_concurrency]
 }
 
 run "rejects_three_function_retries" {

@@ -197,6 +197,7 @@ module "task_nightly_report" {
   scheduler_role_name            = "acme-cron-nightly-report-sched"
   timeout                        = 60
   memory_size                    = 256
+  reserved_concurrency           = 1
   retry_attempts                 = 2
   retry_max_age_seconds          = 3600
   function_retry_attempts        = 2
