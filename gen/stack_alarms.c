@@ -10,6 +10,9 @@
  *   <queue>                 a message waits in a task's or a channel's
  *                           dead-letter queue (ApproximateNumberOfMessagesVisible
  *                           > 0); the alarm is named after the queue
+ * The same for the functions cloudcron runs itself: a reconciler's and a
+ * dispatcher's errors and missed runs, and the dead-letter queues of
+ * schedule groups and of the dispatchers' requests queues.
  * The layout is gen_hclfmt's job; values are quoted by gen/hcl. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +69,36 @@ static const char *S_fmt(cc_buf *scratch, const char *fmt, const char *a, const 
   return cc_buf_str(scratch);
 }
 
+/* Errors of function FN (WHAT KEY) and, for an enabled rate() SCHEDULE of
+ * 60 s to 12 h, a missed run. */
+static void S_function_alarms(cc_buf *b, const gen_spec *s, cc_buf *name, cc_buf *desc, cc_buf *dim,
+                              const char *prefix, const char *key, const char *what, const char *fn,
+                              const char *schedule) {
+  cc_buf_truncate(dim, 0);
+  gen_hcl_str(dim, fn);
+  S_alarm a = {prefix, key, "errors", NULL, NULL, "AWS/Lambda", "Errors", "Sum", "FunctionName",
+               cc_buf_str(dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
+  a.name = S_fmt(name, "%s-errors", fn, NULL);
+  cc_buf_truncate(desc, 0);
+  cc_buf_printf(desc, "%s %s: a run failed (Lambda Errors in 5 minutes).", what, key);
+  a.description = cc_buf_str(desc);
+  S_emit(b, s, &a);
+  long period = schedule ? S_rate_seconds(schedule) : 0;
+  if (period < 60 || period > 43200) return;
+  a.suffix = "missed_run";
+  a.metric = "Invocations";
+  a.period = period;
+  a.periods = 2;
+  a.comparison = "LessThanThreshold";
+  a.threshold = 1;
+  a.missing = "breaching";
+  a.name = S_fmt(name, "%s-missed-run", fn, NULL);
+  cc_buf_truncate(desc, 0);
+  cc_buf_printf(desc, "%s %s: no run in two periods of its schedule, %s.", what, key, schedule);
+  a.description = cc_buf_str(desc);
+  S_emit(b, s, &a);
+}
+
 void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
   if (!s->alarm_topic) return;
   cc_buf name = CC_BUF_INIT, desc = CC_BUF_INIT, dim = CC_BUF_INIT, id = CC_BUF_INIT;
@@ -86,7 +119,7 @@ void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
     a.name = S_fmt(&name, "%s-throttles", t->function_name, NULL);
     a.description = S_fmt(&desc, "Task %s: Lambda throttled a run (Throttles in 5 minutes).", t->key, NULL);
     S_emit(b, s, &a);
-    long period = S_rate_seconds(t->schedule);
+    long period = t->schedule ? S_rate_seconds(t->schedule) : 0; /* a group's target has none */
     if (t->enabled && period >= 60 && period <= 43200) {
       a.suffix = "missed_run";
       a.metric = "Invocations";
@@ -124,6 +157,38 @@ void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
                  "Maximum", "QueueName", cc_buf_str(&dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
     q.description = S_fmt(&desc, "Channel %s: a message it could not deliver waits in its dead-letter queue.", n->key,
                           NULL);
+    S_emit(b, s, &q);
+  }
+  for (size_t i = 0; i < s->nschedule_groups; i++) {
+    const gen_schedule_group *g = &s->schedule_groups[i];
+    if (!g->dead_letter) continue;
+    cc_buf_truncate(&dim, 0);
+    gen_hcl_str(&dim, g->dlq_name);
+    S_alarm q = {"group_", g->key, "dead_letter", g->dlq_name, NULL, "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                 "Maximum", "QueueName", cc_buf_str(&dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
+    q.description = S_fmt(&desc, "Schedule group %s: an event a schedule could not deliver waits in its dead-letter queue.",
+                          g->key, NULL);
+    S_emit(b, s, &q);
+  }
+  for (size_t i = 0; i < s->nreconcilers; i++) {
+    const gen_reconciler *x = &s->reconcilers[i];
+    S_function_alarms(b, s, &name, &desc, &dim, "reconciler_", x->key, "Reconciler", x->function_name,
+                      x->enabled ? x->schedule : NULL);
+  }
+  for (size_t i = 0; i < s->ndispatchers; i++) {
+    const gen_dispatcher *d = &s->dispatchers[i];
+    S_function_alarms(b, s, &name, &desc, &dim, "dispatcher_", d->key, "Dispatcher", d->function_name,
+                      d->enabled ? d->schedule : NULL);
+    if (d->queue_arn) continue; /* an existing queue's dead letters are its owner's */
+    cc_buf_truncate(&id, 0);
+    cc_buf_printf(&id, "%s%s", d->dlq_name, d->fifo ? ".fifo" : "");
+    cc_buf_truncate(&dim, 0);
+    gen_hcl_str(&dim, cc_buf_str(&id));
+    S_alarm q = {"dispatcher_", d->key, "dead_letter", cc_buf_str(&id), NULL, "AWS/SQS",
+                 "ApproximateNumberOfMessagesVisible", "Maximum", "QueueName", cc_buf_str(&dim), 300, 1,
+                 "GreaterThanThreshold", 0, "notBreaching"};
+    q.description = S_fmt(&desc, "Dispatcher %s: a request its worker could not take waits in the requests' dead-letter queue.",
+                          d->key, NULL);
     S_emit(b, s, &q);
   }
   cc_buf_free(&name);

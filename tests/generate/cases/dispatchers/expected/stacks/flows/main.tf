@@ -39,6 +39,7 @@ data "aws_caller_identity" "current" {}
 locals {
   # Every topic's ARN by key, created here or given as existing.
   topic_arns = {
+    ops = aws_sns_topic.ops.arn
   }
 
   # Every image's URI by key: pinned as given, or the digest URI of the image
@@ -50,6 +51,10 @@ locals {
 
 resource "aws_scheduler_schedule_group" "this" {
   name = "flows"
+}
+
+resource "aws_sns_topic" "ops" {
+  name = "flows-ops"
 }
 
 module "dispatch_workflows" {
@@ -98,4 +103,86 @@ module "dispatch_reports" {
   db_sslmode          = "verify-full"
   batch_size          = 500
   queue_arn           = "arn:aws:sqs:us-west-2:123456789012:report-jobs.fifo"
+}
+
+# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.
+
+resource "aws_cloudwatch_metric_alarm" "dispatcher_workflows_errors" {
+  alarm_name          = "flows-workflows-errors"
+  alarm_description   = "Dispatcher workflows: a run failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "flows-workflows"
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "dispatcher_workflows_missed_run" {
+  alarm_name          = "flows-workflows-missed-run"
+  alarm_description   = "Dispatcher workflows: no run in two periods of its schedule, rate(1 minute)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Invocations"
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+
+  dimensions = {
+    FunctionName = "flows-workflows"
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "dispatcher_workflows_dead_letter" {
+  alarm_name          = "flows-workflows-requests-dlq"
+  alarm_description   = "Dispatcher workflows: a request its worker could not take waits in the requests' dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "flows-workflows-requests-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "dispatcher_reports_errors" {
+  alarm_name          = "flows-reports-errors"
+  alarm_description   = "Dispatcher reports: a run failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "flows-reports"
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
 }

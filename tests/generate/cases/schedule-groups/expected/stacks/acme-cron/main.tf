@@ -39,6 +39,7 @@ data "aws_caller_identity" "current" {}
 locals {
   # Every topic's ARN by key, created here or given as existing.
   topic_arns = {
+    ops = aws_sns_topic.ops.arn
   }
 
   # Every image's URI by key: pinned as given, or the digest URI of the image
@@ -51,6 +52,10 @@ locals {
 
 resource "aws_scheduler_schedule_group" "this" {
   name = "acme-cron"
+}
+
+resource "aws_sns_topic" "ops" {
+  name = "acme-cron-ops"
 }
 
 module "task_reminders_api" {
@@ -195,4 +200,206 @@ module "reconcile_queries" {
     attempts        = 0
     max_age_seconds = 600
   }
+}
+
+# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.
+
+resource "aws_cloudwatch_metric_alarm" "task_reminders_api_errors" {
+  alarm_name          = "acme-cron-reminders-api-errors"
+  alarm_description   = "Task reminders-api: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_reminders_api.function_name
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_reminders_api_throttles" {
+  alarm_name          = "acme-cron-reminders-api-throttles"
+  alarm_description   = "Task reminders-api: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_reminders_api.function_name
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_reminders_api_missed_run" {
+  alarm_name          = "acme-cron-reminders-api-missed-run"
+  alarm_description   = "Task reminders-api: no run in two periods of its schedule, rate(1 hour)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Invocations"
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+
+  dimensions = {
+    FunctionName = module.task_reminders_api.function_name
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_send_reminder_errors" {
+  alarm_name          = "acme-cron-send-reminder-errors"
+  alarm_description   = "Task send-reminder: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_send_reminder.function_name
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_send_reminder_throttles" {
+  alarm_name          = "acme-cron-send-reminder-throttles"
+  alarm_description   = "Task send-reminder: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_send_reminder.function_name
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_query_executor_errors" {
+  alarm_name          = "acme-cron-query-executor-errors"
+  alarm_description   = "Task query-executor: a run failed in the function (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_query_executor.function_name
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "task_query_executor_throttles" {
+  alarm_name          = "acme-cron-query-executor-throttles"
+  alarm_description   = "Task query-executor: Lambda throttled a run (Throttles in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = module.task_query_executor.function_name
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "group_reminders_dead_letter" {
+  alarm_name          = "acme-cron-reminders-dlq"
+  alarm_description   = "Schedule group reminders: an event a schedule could not deliver waits in its dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    QueueName = "acme-cron-reminders-dlq"
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "reconciler_queries_errors" {
+  alarm_name          = "acme-cron-queries-errors"
+  alarm_description   = "Reconciler queries: a run failed (Lambda Errors in 5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-queries"
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
+}
+
+resource "aws_cloudwatch_metric_alarm" "reconciler_queries_missed_run" {
+  alarm_name          = "acme-cron-queries-missed-run"
+  alarm_description   = "Reconciler queries: no run in two periods of its schedule, rate(5 minutes)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Invocations"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+
+  dimensions = {
+    FunctionName = "acme-cron-queries"
+  }
+
+  alarm_actions = [local.topic_arns["ops"]]
 }
