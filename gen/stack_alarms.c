@@ -69,6 +69,18 @@ static const char *S_fmt(cc_buf *scratch, const char *fmt, const char *a, const 
   return cc_buf_str(scratch);
 }
 
+/* A message waits in dead-letter queue QUEUE (the alarm is named after it);
+ * DESC_FMT has one %s, the owner's KEY. */
+static void S_dlq_alarm(cc_buf *b, const gen_spec *s, cc_buf *desc, cc_buf *dim, const char *prefix, const char *key,
+                        const char *queue, const char *desc_fmt) {
+  cc_buf_truncate(dim, 0);
+  gen_hcl_str(dim, queue);
+  S_alarm q = {prefix, key, "dead_letter", queue, NULL, "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+               "Maximum", "QueueName", cc_buf_str(dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
+  q.description = S_fmt(desc, desc_fmt, key, NULL);
+  S_emit(b, s, &q);
+}
+
 /* Errors of function FN (WHAT KEY) and, for an enabled rate() SCHEDULE of
  * 60 s to 12 h, a missed run. */
 static void S_function_alarms(cc_buf *b, const gen_spec *s, cc_buf *name, cc_buf *desc, cc_buf *dim,
@@ -133,13 +145,8 @@ void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
       S_emit(b, s, &a);
     }
     if (t->dead_letter) {
-      cc_buf_truncate(&dim, 0);
-      gen_hcl_str(&dim, t->dlq_name);
-      S_alarm q = {"task_", t->key, "dead_letter", t->dlq_name, NULL, "AWS/SQS", "ApproximateNumberOfMessagesVisible",
-                   "Maximum", "QueueName", cc_buf_str(&dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
-      q.description = S_fmt(&desc, "Task %s: a failed run or an undelivered event waits in its dead-letter queue.",
-                            t->key, NULL);
-      S_emit(b, s, &q);
+      S_dlq_alarm(b, s, &desc, &dim, "task_", t->key, t->dlq_name,
+                  "Task %s: a failed run or an undelivered event waits in its dead-letter queue.");
     }
   }
   for (size_t i = 0; i < s->nnotifications; i++) {
@@ -151,24 +158,14 @@ void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
     a.name = S_fmt(&name, "%s-errors", n->function_name, NULL);
     a.description = S_fmt(&desc, "Channel %s: its handler failed (Lambda Errors in 5 minutes).", n->key, NULL);
     S_emit(b, s, &a);
-    cc_buf_truncate(&dim, 0);
-    gen_hcl_str(&dim, n->dlq_name);
-    S_alarm q = {"notify_", n->key, "dead_letter", n->dlq_name, NULL, "AWS/SQS", "ApproximateNumberOfMessagesVisible",
-                 "Maximum", "QueueName", cc_buf_str(&dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
-    q.description = S_fmt(&desc, "Channel %s: a message it could not deliver waits in its dead-letter queue.", n->key,
-                          NULL);
-    S_emit(b, s, &q);
+    S_dlq_alarm(b, s, &desc, &dim, "notify_", n->key, n->dlq_name,
+                "Channel %s: a message it could not deliver waits in its dead-letter queue.");
   }
   for (size_t i = 0; i < s->nschedule_groups; i++) {
     const gen_schedule_group *g = &s->schedule_groups[i];
     if (!g->dead_letter) continue;
-    cc_buf_truncate(&dim, 0);
-    gen_hcl_str(&dim, g->dlq_name);
-    S_alarm q = {"group_", g->key, "dead_letter", g->dlq_name, NULL, "AWS/SQS", "ApproximateNumberOfMessagesVisible",
-                 "Maximum", "QueueName", cc_buf_str(&dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
-    q.description = S_fmt(&desc, "Schedule group %s: an event a schedule could not deliver waits in its dead-letter queue.",
-                          g->key, NULL);
-    S_emit(b, s, &q);
+    S_dlq_alarm(b, s, &desc, &dim, "group_", g->key, g->dlq_name,
+                "Schedule group %s: an event a schedule could not deliver waits in its dead-letter queue.");
   }
   for (size_t i = 0; i < s->nreconcilers; i++) {
     const gen_reconciler *x = &s->reconcilers[i];
@@ -182,14 +179,8 @@ void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
     if (d->queue_arn) continue; /* an existing queue's dead letters are its owner's */
     cc_buf_truncate(&id, 0);
     cc_buf_printf(&id, "%s%s", d->dlq_name, d->fifo ? ".fifo" : "");
-    cc_buf_truncate(&dim, 0);
-    gen_hcl_str(&dim, cc_buf_str(&id));
-    S_alarm q = {"dispatcher_", d->key, "dead_letter", cc_buf_str(&id), NULL, "AWS/SQS",
-                 "ApproximateNumberOfMessagesVisible", "Maximum", "QueueName", cc_buf_str(&dim), 300, 1,
-                 "GreaterThanThreshold", 0, "notBreaching"};
-    q.description = S_fmt(&desc, "Dispatcher %s: a request its worker could not take waits in the requests' dead-letter queue.",
-                          d->key, NULL);
-    S_emit(b, s, &q);
+    S_dlq_alarm(b, s, &desc, &dim, "dispatcher_", d->key, cc_buf_str(&id),
+                "Dispatcher %s: a request its worker could not take waits in the requests' dead-letter queue.");
   }
   cc_buf_free(&name);
   cc_buf_free(&desc);
