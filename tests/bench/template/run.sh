@@ -70,6 +70,8 @@ for r in $(seq "$rounds"); do
     echo "process $n $ours $jin" >> "$work/rounds.txt"
   done
 done
+echo "per round (mode case ours/s jinja2/s):"
+sed 's/^/  /' "$work/rounds.txt"
 echo "load: $(uptime)"
 printf '%-8s %-7s %12s %12s %8s %10s   (best of %s rounds: %ss loops; %s processes)\n' \
   mode case ours/s jinja2/s ratio min-ratio "$rounds" "$secs" "$runs"
