@@ -224,7 +224,7 @@ static size_t S_cp_off(const char *s, size_t l, long long idx, size_t ncp) {
 
 static int S_range(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_val *args, int first, size_t *b, size_t *e) {
   size_t ncp = tpl_utf8_len(s, l);
-  long long v;
+  long long v = 0;
   int rc;
   *b = 0;
   *e = l;
@@ -258,8 +258,8 @@ static int S_startsends(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, 
 }
 
 static int S_find_count(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_val *args, int count, int rfind, tpl_val *out) {
-  const char *sub;
-  size_t sl, b, e;
+  const char *sub = "";
+  size_t sl = 0, b, e;
   int rc;
   if ((rc = S_strarg(rs, n, &args[0], "must be str", &sub, &sl)) || (rc = S_range(rs, n, s, l, args, 1, &b, &e))) return rc;
   long long res = count ? 0 : -1;
@@ -297,7 +297,7 @@ static int S_find_count(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, 
 
 static int S_pad(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const char *s, size_t l, tpl_val *args, int mode,
                  tpl_val *out) {
-  long long w;
+  long long w = 0;
   const char *fill = " ";
   size_t fl = 1;
   int rc;
@@ -539,7 +539,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
   } else if (json_is_array(j) && (!strcmp(m, "index") || !strcmp(m, "count"))) {
     if ((rc = S_nargs(rs, n, m, 1, m[0] == 'i' ? 3 : 1))) return rc;
     if (!args[0].j) return tpl_fail_undef(rs, n, &args[0]);
-    long long cnt = 0, idx = -1, lo = 0, hi = (long long)json_array_size(j), len = hi, v;
+    long long cnt = 0, idx = -1, lo = 0, hi = (long long)json_array_size(j), len = hi, v = 0;
     if (n->n > 1) {
       if ((rc = S_intarg(rs, n, &args[1], &v))) return rc;
       lo = v < 0 ? (v + len < 0 ? 0 : v + len) : v;
