@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the cloudcron runtime image with buildah from a build's binaries
 # and their shared-library closure, on `scratch` (no base image to pull),
-# and pushes it. What runtime/Dockerfile describes for a Docker engine and
-# the Lambda base image, made from this machine's build instead.
+# and pushes it: the channels' image (print, e-mail, SMS). What
+# runtime/Dockerfile describes for a Docker engine and the Lambda base image
+# (which also ships cloudcron-reconcile and cloudcron-dispatch), made from
+# this machine's build instead.
 #
 #   runtime/image.sh BUILD_DIR DEST [--tag-only]
 #
