@@ -175,9 +175,10 @@ static void S_versions(S_ctx *c) {
 
 /* AWS services the stack and its modules call, by the provider's endpoint
  * names: every one goes to the sandbox's endpoint when it is set. */
-static const char *const S_sandbox_services[] = {"cloudwatch", "cloudwatchlogs", "ecr",       "events", "iam",
-                                                 "kms",        "lambda",         "scheduler", "s3",     "sns",
-                                                 "sqs",        "sts"};
+static const char *const S_sandbox_services[] = {"cloudwatch", "cloudwatchlogs", "dynamodb",       "ec2",       "ecr",
+                                                 "events",     "iam",            "kms",            "lambda",    "scheduler",
+                                                 "s3",         "secretsmanager", "sns",            "sqs",       "ssm",
+                                                 "sts"};
 
 static void S_sandbox_variable(cc_buf *b) {
   cc_buf_puts(b, "variable \"aws_endpoint_url\" {\ndescription = \"A local stand-in for AWS (moto_server), such as "

@@ -159,10 +159,11 @@ def main():
         port = e2e.free_port()
         url = f"http://127.0.0.1:{port}"
         URL[0] = url
-        e2e.write_override(stack, url)
-        env = dict(e2e.offline_env(tmp, mirror), AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                   AWS_ENDPOINT_URL=url, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-        env.pop("AWS_PROFILE", None)
+        # Only -var aws_endpoint_url reaches moto: no credentials or profile
+        # from the shell, and an AWS endpoint that answers nothing.
+        env = {k: v for k, v in e2e.offline_env(tmp, mirror).items() if not k.startswith("AWS_")}
+        env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+                   AWS_ENDPOINT_URL="http://127.0.0.1:9")
         log = open(os.path.join(tmp, "moto.log"), "w")
         moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
         try:
@@ -170,9 +171,9 @@ def main():
                 print("FAIL moto_server did not start")
                 return 1
             if STACK:
-                e2e.apply_check_destroy("stack", stack, env, e2e.Aws(url), after_apply_stack)
+                e2e.apply_check_destroy("stack", stack, env, e2e.Aws(url), url, after_apply_stack)
             else:
-                e2e.apply_check_destroy("schedules", stack, env, e2e.Aws(url), after_apply(url))
+                e2e.apply_check_destroy("schedules", stack, env, e2e.Aws(url), url, after_apply(url))
         finally:
             moto.terminate()
             try:

@@ -14,8 +14,37 @@ terraform {
   }
 }
 
+variable "aws_endpoint_url" {
+  type = string
+}
+
 provider "aws" {
-  region = "us-west-2"
+  region                      = "us-west-2"
+  access_key                  = "sandbox"
+  secret_key                  = "sandbox"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+
+  endpoints {
+    cloudwatch     = var.aws_endpoint_url
+    cloudwatchlogs = var.aws_endpoint_url
+    dynamodb       = var.aws_endpoint_url
+    ec2            = var.aws_endpoint_url
+    ecr            = var.aws_endpoint_url
+    events         = var.aws_endpoint_url
+    iam            = var.aws_endpoint_url
+    kms            = var.aws_endpoint_url
+    lambda         = var.aws_endpoint_url
+    scheduler      = var.aws_endpoint_url
+    s3             = var.aws_endpoint_url
+    secretsmanager = var.aws_endpoint_url
+    sns            = var.aws_endpoint_url
+    sqs            = var.aws_endpoint_url
+    ssm            = var.aws_endpoint_url
+    sts            = var.aws_endpoint_url
+  }
 }
 
 locals {
