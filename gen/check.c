@@ -312,6 +312,77 @@ static void S_compile(S_checker *c, const char *name, const char *text, gen_span
   cc_diags_free(&tmp);
 }
 
+static bool S_ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* A file text template is uploaded alone: any template it reaches is an
+ * error at the text_template's position. */
+static int S_text_part(void *data, const char *name) {
+  S_parts *p = data;
+  S_err(p->c, p->n->text_span,
+        "text template file `%s` reaches `%s`: a text template may not include, import or extend other templates",
+        p->n->text_value, name);
+  return 0;
+}
+
+/* `text_template`: only beside an HTML template (.html, .htm, .xml, the
+ * names that turn on autoescaping); read and compiled as the template is,
+ * not autoescaped (its name gets no HTML extension). */
+static void S_check_text_template(S_checker *c, gen_notification *n) {
+  const char *t = n->template_name;
+  if (!t || !(S_ends_with(t, ".html") || S_ends_with(t, ".htm") || S_ends_with(t, ".xml"))) {
+    S_err(c, n->text_span, "`text_template` is the text part of an HTML template, but the template `%s` is not "
+          "HTML (.html, .htm or .xml)", t ? t : n->template_value);
+    return;
+  }
+  if (n->text_kind == GEN_TEMPLATE_FILE && *n->text_value) {
+    const char *path = S_path(c, n->text_value);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cc_file_read(&text, &len, path, S_MAX_TEMPLATE_FILE);
+    if (rc == CC_ETOOBIG) {
+      S_err(c, n->text_span, "text template file `%s` is larger than 1 MiB", n->text_value);
+    } else if (rc) {
+      S_err(c, n->text_span, "cannot read text template file `%s`: %s", n->text_value, strerror(errno));
+    } else if (strlen(text) != len) {
+      S_err(c, n->text_span, "text template file `%s` contains a NUL byte", n->text_value);
+    } else {
+      n->text_text = cc_arena_strndup(c->spec->arena, text, len);
+      if (!n->text_text) c->oom = 1;
+      else if (cc_diags_source(c->d, path, text, len)) c->oom = 1;
+    }
+    free(text);
+    n->text_name = S_basename(n->text_value);
+    if (n->text_text) {
+      S_compile(c, path, n->text_text, n->text_span, path, 0, NULL);
+      cc_diags tmp;
+      cc_diags_init(&tmp);
+      cc_tpl *tp = NULL;
+      cc_tpl_opts opts;
+      cc_tpl_opts_default(&opts);
+      const char *slash = strrchr(path, '/');
+      opts.root = slash ? S_fmt(c, "%.*s", (int)(slash - path) + (slash == path), path) : ".";
+      if (cc_tpl_compile(&tp, path, n->text_text, strlen(n->text_text), &opts, &tmp) == CC_ENOMEM) c->oom = 1;
+      if (tp) {
+        S_parts p = {c, n, NULL, 0};
+        cc_tpl_each_ref(tp, S_text_part, &p);
+      }
+      cc_tpl_free(tp);
+      cc_diags_free(&tmp);
+    }
+  } else if (n->text_kind == GEN_TEMPLATE_INLINE && n->text_text) {
+    n->text_name = S_fmt(c, "%s.text.txt", n->key);
+    S_compile(c, n->text_name, n->text_text, n->text_span, NULL, 0, NULL);
+  } else if (n->text_kind != GEN_TEMPLATE_INLINE) {
+    const char *v = n->text_value, *sep = strstr(v, "://");
+    const char *start = sep ? sep + 3 : v;
+    size_t len = strcspn(start, "?#");
+    n->text_name = S_basename(S_fmt(c, "%.*s", (int)len, start));
+  }
+}
+
 static void S_check_templates(S_checker *c, gen_notification *n) {
   if (n->template_kind == GEN_TEMPLATE_FILE && n->template_value && *n->template_value) {
     const char *path = S_path(c, n->template_value);
@@ -343,6 +414,7 @@ static void S_check_templates(S_checker *c, gen_notification *n) {
     n->template_name = S_basename(S_fmt(c, "%.*s", (int)len, start));
   }
   if (n->subject) S_compile(c, S_fmt(c, "%s.subject", n->key), n->subject, n->subject_span, NULL, 0, NULL);
+  if (n->text_value) S_check_text_template(c, n);
 }
 
 /* ---- schedules ---- */

@@ -123,6 +123,14 @@ typedef struct gen_notification {
   const char **template_parts;
   const char **template_part_texts;
   size_t ntemplate_parts;
+  /* email only: `text_template`, the text part of an HTML template, read
+   * as the template is (text_value NULL when absent; no parts: a file text
+   * template may not reach other templates) */
+  gen_template_kind text_kind;
+  const char *text_value;
+  const char *text_text;
+  const char *text_name;
+  gen_span text_span;
   const char *subject;        /* email only; NULL when absent */
   gen_span subject_span;      /* where the subject's text starts (inside quotes) */
   json_t *vars;               /* JSON object; empty object when absent */

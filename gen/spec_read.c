@@ -510,39 +510,45 @@ static void S_read_task(S_reader *r, gen_task *t, const gen_node *k, const gen_n
 static const char *const S_common_keys[] = {"channel", "topic", "image", "template", "vars", "filter"};
 static const char *const S_email_keys[] = {"channel", "topic",      "image",    "template",          "vars",          "filter",
                                            "subject", "sender",     "recipients", "reply_to", "configuration_set", "allow_override",
-                                           "idempotency"};
+                                           "idempotency", "text_template"};
 static const char *const S_sms_keys[] = {"channel", "topic", "image",      "template",       "vars",
                                          "filter",  "from",  "recipients", "allow_override", "twilio_secret",
                                          "idempotency"};
-static const char *const S_all_channel_keys[] = {"subject",           "sender",         "recipients", "reply_to",
+static const char *const S_all_channel_keys[] = {"text_template", "subject",           "sender",         "recipients", "reply_to",
                                                  "configuration_set", "allow_override", "from",       "twilio_secret",
                                                  "idempotency"};
 static const char *const S_template_keys[] = {"file", "inline", "url", "s3"};
 
-static void S_read_template(S_reader *r, gen_notification *c, const gen_node *n) {
-  if (!S_is_map(r, n, "`template`")) return;
-  S_keys(r, n, S_template_keys, S_COUNT(S_template_keys), "`template`", NULL, 0, NULL);
+/* A template source (`template` or `text_template`, named by WHAT) into
+ * its kind, value, text (inline) and span. */
+static void S_read_source(S_reader *r, const gen_node *n, const char *what, gen_template_kind *kind,
+                          const char **value, const char **text, gen_span *span) {
+  if (!S_is_map(r, n, what)) return;
+  S_keys(r, n, S_template_keys, S_COUNT(S_template_keys), what, NULL, 0, NULL);
   if (n->npairs != 1) {
-    S_err(r, n, "`template` needs exactly one of `file`, `inline`, `url` or `s3`");
+    S_err(r, n, "%s needs exactly one of `file`, `inline`, `url` or `s3`", what);
     return;
   }
   const gen_node *k = n->pairs[0].key, *v = n->pairs[0].value;
-  if (!S_string(r, v, "the template source", &c->template_value)) return;
-  c->template_span = v->span;
+  if (!S_string(r, v, "the template source", value)) return;
+  *span = v->span;
   if (!strcmp(k->str, "inline")) {
-    c->template_kind = GEN_TEMPLATE_INLINE;
-    c->template_text = c->template_value;
+    *kind = GEN_TEMPLATE_INLINE;
+    *text = *value;
   } else if (!strcmp(k->str, "file")) {
-    c->template_kind = GEN_TEMPLATE_FILE;
-    if (!*c->template_value) S_err(r, v, "`file` must not be empty");
+    *kind = GEN_TEMPLATE_FILE;
+    if (!**value) S_err(r, v, "`file` must not be empty");
   } else if (!strcmp(k->str, "url")) {
-    c->template_kind = GEN_TEMPLATE_URL;
-    if (!gen_is_https_url(c->template_value)) S_err(r, v, "`url` must be an https:// URL, not `%s`", c->template_value);
+    *kind = GEN_TEMPLATE_URL;
+    if (!gen_is_https_url(*value)) S_err(r, v, "`url` must be an https:// URL, not `%s`", *value);
   } else if (!strcmp(k->str, "s3")) {
-    c->template_kind = GEN_TEMPLATE_S3;
-    if (!gen_is_s3_uri(c->template_value))
-      S_err(r, v, "`s3` must be an s3://BUCKET/KEY URI, not `%s`", c->template_value);
+    *kind = GEN_TEMPLATE_S3;
+    if (!gen_is_s3_uri(*value)) S_err(r, v, "`s3` must be an s3://BUCKET/KEY URI, not `%s`", *value);
   }
+}
+
+static void S_read_template(S_reader *r, gen_notification *c, const gen_node *n) {
+  S_read_source(r, n, "`template`", &c->template_kind, &c->template_value, &c->template_text, &c->template_span);
 }
 
 static void S_recipients(S_reader *r, const gen_node *n, gen_notification *c) {
@@ -633,6 +639,8 @@ static void S_read_notification(S_reader *r, gen_notification *c, const gen_node
     }
     if ((n = gen_node_get(v, "configuration_set"))) S_nonempty(r, n, "`configuration_set`", &c->configuration_set);
     if ((n = gen_node_get(v, "subject")) && S_string(r, n, "`subject`", &c->subject)) c->subject_span = n->span;
+    if ((n = gen_node_get(v, "text_template")))
+      S_read_source(r, n, "`text_template`", &c->text_kind, &c->text_value, &c->text_text, &c->text_span);
   } else if (c->channel == GEN_CHANNEL_SMS) {
     if ((n = S_require(r, v, k, "from", what)) && S_nonempty(r, n, "`from`", &c->from) && !gen_is_e164(c->from))
       S_err(r, n, "`%s` is not an E.164 phone number (like +15005550006)", c->from);

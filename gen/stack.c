@@ -333,7 +333,20 @@ static void S_template_bucket(S_ctx *c, cc_buf *b) {
                  "depends_on = [aws_s3_bucket_public_access_block.templates]\n}\n\n");
   for (size_t i = 0; i < s->nnotifications; i++) {
     const gen_notification *n = &s->notifications[i];
-    if (n->template_kind != GEN_TEMPLATE_FILE || !S_wired(n)) continue;
+    if (!S_wired(n)) continue;
+    if (n->text_value && n->text_kind == GEN_TEMPLATE_FILE) {
+      /* The text part's template, under KEY.text/ (no clash with the
+       * template's parts: a notification key has no dot). */
+      const char *tname = S_base(n->text_value);
+      cc_buf_printf(b, "resource \"aws_s3_object\" \"%s\" {\n", S_ident(&id, "text_template_", n->key));
+      cc_buf_puts(b, "bucket = aws_s3_bucket.templates.bucket\n");
+      cc_buf_printf(b, "key = \"%s.text/%s\"\n", n->key, tname);
+      cc_buf_printf(b, "source = \"${path.module}/templates/%s.text/%s\"\n", n->key, tname);
+      cc_buf_printf(b, "etag = filemd5(\"${path.module}/templates/%s.text/%s\")\n", n->key, tname);
+      cc_buf_puts(b, "server_side_encryption = \"AES256\"\n\n"
+                     "depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]\n}\n\n");
+    }
+    if (n->template_kind != GEN_TEMPLATE_FILE) continue;
     const char *name = S_base(n->template_value);
     cc_buf_printf(b, "resource \"aws_s3_object\" \"%s\" {\n", S_ident(&id, "template_", n->key));
     cc_buf_puts(b, "bucket = aws_s3_bucket.templates.bucket\n");
@@ -496,6 +509,19 @@ static void S_notification(S_ctx *c, cc_buf *b, const gen_notification *n) {
       gen_hcl_str(b, n->template_parts[k]);
     }
     cc_buf_puts(b, "]\n");
+  }
+  if (n->text_value) {
+    switch (n->text_kind) {
+    case GEN_TEMPLATE_INLINE: S_str_attr(b, "text_template", n->text_value); break;
+    case GEN_TEMPLATE_FILE: {
+      const char *r = S_ident(&id, "text_template_", n->key);
+      cc_buf_printf(b, "text_template_url = \"s3://${aws_s3_object.%s.bucket}/${aws_s3_object.%s.key}\"\n", r, r);
+      break;
+    }
+    case GEN_TEMPLATE_URL:
+    case GEN_TEMPLATE_S3: S_str_attr(b, "text_template_url", n->text_value); break;
+    }
+    if (n->text_name) S_str_attr(b, "text_template_name", n->text_name);
   }
   if (json_object_size(n->vars)) S_json_attr(b, "vars_json", n->vars);
   switch (n->channel) {
@@ -735,8 +761,22 @@ static void S_template_files(S_ctx *c) {
   const gen_spec *s = c->spec;
   for (size_t i = 0; i < s->nnotifications; i++) {
     const gen_notification *n = &s->notifications[i];
-    if (n->template_kind != GEN_TEMPLATE_FILE || !n->template_text || !S_wired(n)) continue;
+    if (!S_wired(n)) continue;
     cc_buf b = CC_BUF_INIT, path = CC_BUF_INIT;
+    if (n->text_value && n->text_kind == GEN_TEMPLATE_FILE && n->text_text) {
+      cc_buf_printf(&b, "{# %s from %s (`%s` of notification %s); do not edit #}", GEN_DO_NOT_EDIT, s->path,
+                    n->text_value, n->key);
+      cc_buf_puts(&b, n->text_text);
+      cc_buf_printf(&path, "%s/templates/%s.text/%s", cc_buf_str(&c->dir), n->key, S_base(n->text_value));
+      if (!c->rc) c->rc = gen_tree_add(c->tree, cc_buf_str(&path), cc_buf_str(&b), b.len);
+      cc_buf_truncate(&b, 0);
+      cc_buf_truncate(&path, 0);
+    }
+    if (n->template_kind != GEN_TEMPLATE_FILE || !n->template_text) {
+      cc_buf_free(&b);
+      cc_buf_free(&path);
+      continue;
+    }
     cc_buf_printf(&b, "{# %s from %s (`%s` of notification %s); do not edit #}", GEN_DO_NOT_EDIT, s->path,
                   n->template_value, n->key);
     cc_buf_puts(&b, n->template_text);
@@ -768,7 +808,7 @@ int gen_stack_build(gen_tree *tree, const gen_spec *spec, const char *out_dir, c
       cc_diags_add(diags, CC_DIAG_WARNING, spec->path, n->span.line, n->span.col,
                    "notification `%s` is not generated: this build has no %s module", n->key,
                    S_channel_module[n->channel]);
-    else if (n->template_kind == GEN_TEMPLATE_FILE)
+    else if (n->template_kind == GEN_TEMPLATE_FILE || (n->text_value && n->text_kind == GEN_TEMPLATE_FILE))
       c.any_file_template = true;
     if (S_wired(n) && n->idempotency && n->channel != GEN_CHANNEL_PRINT) c.any_idempotency = true;
   }

@@ -35,6 +35,7 @@ BEYOND_SCHEMA = {
     "task-no-images-or-topics": "references must resolve",
     "task-unknown-references": "references must resolve",
     "template-file-missing": "template files must exist",
+    "text-template-errors": "a text_template only beside an HTML template, compiling, reaching no other templates",
     "image-ecr-other-region": "an ECR image must be in the spec's region",
     "schedule-cron-errors": "cron fields follow EventBridge's rules",
     "timezone-errors": "time zones must exist in the tz database",

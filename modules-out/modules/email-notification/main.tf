@@ -20,6 +20,12 @@ locals {
   template_dir = (local.template_object_arn == null ? null :
   "arn:${data.aws_partition.current.partition}:s3:::${local.template_s3.bucket}/${join("/", concat(slice(local.template_key_parts, 0, length(local.template_key_parts) - 1), [""]))}")
   template_part_arns = local.template_dir == null ? [] : [for p in var.template_parts : "${local.template_dir}${p}"]
+  # The text part's template: one more object, when it is on S3.
+  text_template_s3 = var.text_template_url == null ? null : regex("^(?:s3://(?P<bucket>[^/]+)/(?P<key>.+)|.*)$", var.text_template_url)
+  text_template_object_arns = (local.text_template_s3 == null ? [] :
+    local.text_template_s3.bucket == null ? [] :
+  ["arn:${data.aws_partition.current.partition}:s3:::${local.text_template_s3.bucket}/${local.text_template_s3.key}"])
+  template_read_arns = concat(local.template_object_arn == null ? [] : concat([local.template_object_arn], local.template_part_arns), local.text_template_object_arns)
 
   # "Name <addr>" -> addr: the address SES checks (ses:FromAddress) and, by
   # default, the identity ses:SendEmail is granted on.
@@ -32,16 +38,19 @@ locals {
 
   # Settings reach the handler as CLOUDCRON_* variables; unset ones are left out.
   environment = { for k, v in {
-    CLOUDCRON_TEMPLATE          = var.template
-    CLOUDCRON_TEMPLATE_URL      = var.template_url
-    CLOUDCRON_TEMPLATE_NAME     = var.template_name
-    CLOUDCRON_VARS              = var.vars_json
-    CLOUDCRON_SUBJECT           = var.subject
-    CLOUDCRON_SENDER            = var.sender
-    CLOUDCRON_RECIPIENTS        = join(",", var.recipients)
-    CLOUDCRON_REPLY_TO          = length(var.reply_to) > 0 ? join(",", var.reply_to) : null
-    CLOUDCRON_CONFIGURATION_SET = var.configuration_set
-    CLOUDCRON_IDEMPOTENCY_TABLE = var.idempotency_table_arn == null ? null : split("/", var.idempotency_table_arn)[1]
+    CLOUDCRON_TEMPLATE           = var.template
+    CLOUDCRON_TEMPLATE_URL       = var.template_url
+    CLOUDCRON_TEMPLATE_NAME      = var.template_name
+    CLOUDCRON_TEXT_TEMPLATE      = var.text_template
+    CLOUDCRON_TEXT_TEMPLATE_URL  = var.text_template_url
+    CLOUDCRON_TEXT_TEMPLATE_NAME = var.text_template_name
+    CLOUDCRON_VARS               = var.vars_json
+    CLOUDCRON_SUBJECT            = var.subject
+    CLOUDCRON_SENDER             = var.sender
+    CLOUDCRON_RECIPIENTS         = join(",", var.recipients)
+    CLOUDCRON_REPLY_TO           = length(var.reply_to) > 0 ? join(",", var.reply_to) : null
+    CLOUDCRON_CONFIGURATION_SET  = var.configuration_set
+    CLOUDCRON_IDEMPOTENCY_TABLE  = var.idempotency_table_arn == null ? null : split("/", var.idempotency_table_arn)[1]
   } : k => v if v != null }
 }
 
@@ -86,11 +95,11 @@ data "aws_iam_policy_document" "this" {
   }
 
   dynamic "statement" {
-    for_each = local.template_object_arn == null ? [] : [1]
+    for_each = length(local.template_read_arns) == 0 ? [] : [1]
     content {
       sid       = "ReadOwnTemplate"
       actions   = ["s3:GetObject"]
-      resources = concat([local.template_object_arn], local.template_part_arns)
+      resources = local.template_read_arns
     }
   }
 

@@ -220,6 +220,44 @@ variable "vars_json" {
   }
 }
 
+variable "text_template" {
+  description = "The text part of an HTML template (template_name .html, .htm or .xml), inline (Jinja2 syntax, not autoescaped); at most one of text_template and text_template_url. Null for both means text derived from the HTML."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.text_template == null || var.text_template_url == null
+    error_message = "Set at most one of text_template and text_template_url."
+  }
+
+  validation {
+    condition     = var.text_template == null || length(coalesce(var.text_template, " ")) <= 3072
+    error_message = "An inline text template is at most 3072 characters (Lambda's environment holds 4 KB): use text_template_url."
+  }
+}
+
+variable "text_template_url" {
+  description = "Where the handler reads the text part's template: s3://BUCKET/KEY (read access is granted on that object only) or https://URL."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.text_template_url == null || can(regex("^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+|https://[^[:space:]]+)$", var.text_template_url))
+    error_message = "text_template_url must be s3://BUCKET/KEY or https://..."
+  }
+}
+
+variable "text_template_name" {
+  description = "Name of the text part's template (its file name), for its error messages. Null means none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.text_template_name == null || can(regex("^[^/\\\\]{1,255}$", var.text_template_name))
+    error_message = "text_template_name must be a file name (no directories), at most 255 characters."
+  }
+}
+
 variable "subject" {
   description = "Subject line template (Jinja2 syntax)."
   type        = string

@@ -212,6 +212,60 @@ run "rejects_bad_sender" {
   expect_failures = [var.sender]
 }
 
+run "s3_text_template" {
+  command = apply
+
+  variables {
+    text_template_url  = "s3://acme-templates/mail/alert.txt"
+    text_template_name = "alert.txt"
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.resources if contains(s.actions, "s3:GetObject")] == [
+      toset(["arn:aws:s3:::acme-templates/mail/alert.txt"])
+    ]
+    error_message = "s3:GetObject on the one text template object"
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this.environment[0].variables["CLOUDCRON_TEXT_TEMPLATE_URL"] == "s3://acme-templates/mail/alert.txt" &&
+      aws_lambda_function.this.environment[0].variables["CLOUDCRON_TEXT_TEMPLATE_NAME"] == "alert.txt" &&
+      !contains(keys(aws_lambda_function.this.environment[0].variables), "CLOUDCRON_TEXT_TEMPLATE")
+    )
+    error_message = "the text template URL and name reach the handler"
+  }
+}
+
+run "inline_text_template" {
+  command = plan
+
+  variables {
+    text_template = "{{ subject }}"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["CLOUDCRON_TEXT_TEMPLATE"] == "{{ subject }}"
+    error_message = "the inline text template reaches the handler"
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.this.statement : s if contains(s.actions, "s3:GetObject")]) == 0
+    error_message = "an inline text template needs no S3 grant"
+  }
+}
+
+run "rejects_both_text_templates" {
+  command = plan
+
+  variables {
+    text_template     = "{{ subject }}"
+    text_template_url = "s3://acme-templates/mail/alert.txt"
+  }
+
+  expect_failures = [var.text_template]
+}
+
 run "https_template_needs_no_grant" {
   command = apply
 

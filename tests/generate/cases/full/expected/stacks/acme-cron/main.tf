@@ -123,6 +123,16 @@ resource "aws_s3_bucket_policy" "templates" {
   depends_on = [aws_s3_bucket_public_access_block.templates]
 }
 
+resource "aws_s3_object" "text_template_ops_email" {
+  bucket                 = aws_s3_bucket.templates.bucket
+  key                    = "ops-email.text/alert.txt"
+  source                 = "${path.module}/templates/ops-email.text/alert.txt"
+  etag                   = filemd5("${path.module}/templates/ops-email.text/alert.txt")
+  server_side_encryption = "AES256"
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.templates]
+}
+
 resource "aws_s3_object" "template_ops_email" {
   bucket                 = aws_s3_bucket.templates.bucket
   key                    = "ops-email/alert.html"
@@ -259,14 +269,16 @@ module "notify_ops_email" {
   sandbox                = var.aws_endpoint_url != null
   filter_policy          = jsonencode({ severity = ["critical", "warning"] })
 
-  template_url      = "s3://${aws_s3_object.template_ops_email.bucket}/${aws_s3_object.template_ops_email.key}"
-  template_name     = "alert.html"
-  vars_json         = jsonencode({ env = "prod" })
-  subject           = "[{{ env }}] {{ subject }}"
-  sender            = "Acme Cron <cron@example.com>"
-  recipients        = ["alice@example.com", "bob@example.com"]
-  reply_to          = ["ops@example.com"]
-  configuration_set = "cron-tracking"
+  template_url       = "s3://${aws_s3_object.template_ops_email.bucket}/${aws_s3_object.template_ops_email.key}"
+  template_name      = "alert.html"
+  text_template_url  = "s3://${aws_s3_object.text_template_ops_email.bucket}/${aws_s3_object.text_template_ops_email.key}"
+  text_template_name = "alert.txt"
+  vars_json          = jsonencode({ env = "prod" })
+  subject            = "[{{ env }}] {{ subject }}"
+  sender             = "Acme Cron <cron@example.com>"
+  recipients         = ["alice@example.com", "bob@example.com"]
+  reply_to           = ["ops@example.com"]
+  configuration_set  = "cron-tracking"
 }
 
 module "notify_ops_sms" {
