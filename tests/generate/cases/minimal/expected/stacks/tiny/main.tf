@@ -15,6 +15,8 @@ provider "aws" {
   endpoints {
     cloudwatch     = var.aws_endpoint_url
     cloudwatchlogs = var.aws_endpoint_url
+    dynamodb       = var.aws_endpoint_url
+    ec2            = var.aws_endpoint_url
     ecr            = var.aws_endpoint_url
     events         = var.aws_endpoint_url
     iam            = var.aws_endpoint_url
@@ -22,8 +24,10 @@ provider "aws" {
     lambda         = var.aws_endpoint_url
     scheduler      = var.aws_endpoint_url
     s3             = var.aws_endpoint_url
+    secretsmanager = var.aws_endpoint_url
     sns            = var.aws_endpoint_url
     sqs            = var.aws_endpoint_url
+    ssm            = var.aws_endpoint_url
     sts            = var.aws_endpoint_url
   }
 
