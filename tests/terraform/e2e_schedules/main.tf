@@ -63,6 +63,7 @@ module "worker" {
   scheduler_role_name  = "e2e-query-executor-sched"
   enabled              = false
   use_eventbridge_rule = false
+  aws_endpoint_url     = var.aws_endpoint_url
 }
 
 module "api" {
@@ -75,6 +76,7 @@ module "api" {
   role_name           = "e2e-reminders-api-exec"
   scheduler_role_name = "e2e-reminders-api-sched"
   enabled             = false
+  aws_endpoint_url    = var.aws_endpoint_url
 }
 
 resource "aws_sqs_queue" "dead_letter" {
