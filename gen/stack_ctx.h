@@ -11,7 +11,7 @@
  * schedule group's creators read, every CloudWatch alarm with its period
  * (gen/stack_ctx_alarms.c) and the README's plain-English schedules. The
  * templates only lay these values out; the shape of the context is
- * documented in templates/stack/README (the folder's notes). */
+ * listed at the top of gen/stack_ctx.c. */
 #ifndef GEN_STACK_CTX_H
 #define GEN_STACK_CTX_H
 
