@@ -116,11 +116,11 @@ static int S_module(gen_tree *tree, const char *name, size_t first, size_t last,
     snprintf(source, sizeof source, "templates/modules/%s/interface.yaml", name);
     cc_buf b = CC_BUF_INIT;
     snprintf(path, sizeof path, "modules/%s/variables.tf", name);
-    rc = gen_iface_variables_tf(iface, &b);
+    rc = gen_iface_variables_tf(iface, &b, diags);
     if (!rc) rc = gen_emit(tree, path, source, cc_buf_str(&b), b.len);
     cc_buf_truncate(&b, 0);
     snprintf(path, sizeof path, "modules/%s/outputs.tf", name);
-    if (!rc) rc = gen_iface_outputs_tf(iface, &b);
+    if (!rc) rc = gen_iface_outputs_tf(iface, &b, diags);
     if (!rc) rc = gen_emit(tree, path, source, cc_buf_str(&b), b.len);
     cc_buf_truncate(&b, 0);
     snprintf(path, sizeof path, "modules/%s/README.md", name);

@@ -4,63 +4,27 @@
 #include "stack.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cc/err.h"
-#include "cc/template.h"
 #include "embed.h"
 #include "modules.h"
 #include "paths.h"
+#include "render.h"
 #include "stack_ctx.h"
-#include "tpl_filters.h"
 
 #define S_DIR "stack/"
-#define S_PARTS "stack/parts/"
 
-static const gen_embedded *S_find(const char *path) {
-  for (size_t i = 0; i < gen_embedded_count; i++)
-    if (!strcmp(gen_embedded_files[i].path, path)) return &gen_embedded_files[i];
-  return NULL;
-}
-
-/* The loader of include tags: NAME under templates/stack/. */
-static int S_load(void *data, const char *name, char **src, size_t *len) {
-  (void)data;
-  char path[512];
-  if (snprintf(path, sizeof path, S_DIR "%s", name) >= (int)sizeof path) return CC_ENOTFOUND;
-  const gen_embedded *e = S_find(path);
-  if (!e) return CC_ENOTFOUND;
-  *src = malloc(e->len + 1);
-  if (!*src) return CC_ENOMEM;
-  memcpy(*src, e->data, e->len);
-  (*src)[e->len] = '\0';
-  *len = e->len;
-  return CC_OK;
-}
-
-/* Renders templates/stack/FILE with CTX and adds it to TREE under DIR. */
+/* Renders templates/stack/FILE (embedded E) with CTX and adds it to TREE
+ * under DIR. */
 static int S_render(gen_tree *tree, const gen_spec *spec, const char *dir, const gen_embedded *e, const json_t *ctx,
                     cc_diags *diags) {
-  char source[600], path[1024];
-  snprintf(source, sizeof source, "templates/%s", e->path);
-  const char *file = e->path + strlen(S_DIR);
-  if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) return CC_ETOOBIG;
-  cc_tpl_opts o;
-  cc_tpl_opts_default(&o);
-  o.autoescape = CC_TPL_AUTOESCAPE_OFF;
-  o.strict = 1;
-  o.load = S_load;
-  o.filters = gen_tpl_filters;
-  o.nfilters = gen_tpl_nfilters;
-  cc_tpl *t = NULL;
-  int rc = cc_tpl_compile(&t, source, e->data, e->len, &o, diags);
-  if (!rc && cc_tpl_check_refs(t, 1, diags)) rc = CC_EINVAL;
+  char path[1024];
+  if (snprintf(path, sizeof path, "%s/%s", dir, e->path + strlen(S_DIR)) >= (int)sizeof path) return CC_ETOOBIG;
   cc_buf body = CC_BUF_INIT;
-  if (!rc) rc = cc_tpl_render(t, ctx, &body, diags);
+  int rc = gen_render(e->path, ctx, &body, diags);
   if (!rc) rc = gen_emit(tree, path, spec->path, cc_buf_str(&body), body.len);
   cc_buf_free(&body);
-  cc_tpl_free(t);
   return rc;
 }
 

@@ -33,11 +33,7 @@ static int S_string(void *ud, const json_t *in, const json_t *const *args, size_
   case S_HCL: rc = gen_hcl_str(&b, s); break;
   case S_HCL_ESCAPE:
     rc = gen_hcl_str(&b, s);
-    if (!rc) {
-      /* the quoted string without its quotes */
-      cc_buf_truncate(&b, b.len - 1);
-      rc = cc_buf_puts(&b, "");
-    }
+    if (!rc) cc_buf_truncate(&b, b.len - 1); /* the closing quote; the opening one is skipped below */
     break;
   case S_HCL_KEY: rc = gen_hcl_key(&b, s); break;
   case S_MD_TEXT: rc = gen_readme_text(&b, s); break;
@@ -48,7 +44,7 @@ static int S_string(void *ud, const json_t *in, const json_t *const *args, size_
   if (!rc) *out = json_string(r);
   if (!rc && !*out) rc = CC_ENOMEM;
   cc_buf_free(&b);
-  if (rc) snprintf(err, errlen, "%s: out of memory", S_names[which]);
+  if (rc) snprintf(err, errlen, "%s: %s", S_names[which], rc == CC_ENOMEM ? "out of memory" : "value too long");
   return rc;
 }
 
