@@ -47,6 +47,9 @@ static const char S_spec[] =
     "    image: pinned\n"
     "    schedule: cron(30 4 * * ? *)\n"
     "    timezone: Europe/Rome\n"
+    "  sender: { image: pinned }\n"
+    "schedule_groups:\n"
+    "  re-mind: { target: sender, creators: [job-a], dead_letter: true, retry: { attempts: 1, max_age: 1h } }\n"
     "notifications:\n"
     "  fifo-log: { channel: print, topic: events, image: copied, template: { inline: x } }\n"
     "  std-log: { channel: print, topic: news, image: copied, template: { inline: x } }\n"
@@ -239,6 +242,40 @@ static void test_task_derived(void **state) {
   assert_int_equal(json_array_size(json_object_get(t, "environment")), 0);
 }
 
+/* A schedule group's creators get its name, role, target, retry and
+ * queue in their environment (after their own env), under the names the
+ * task SDK reads; the group's resources get their identifiers. */
+static void test_schedule_group(void **state) {
+  S_fix *x = *state;
+  const json_t *env = json_object_get(S_entry(x->ctx, "tasks", "job-a"), "environment");
+  static const char *const want[][3] = {
+      {"CLOUDCRON_SCHEDULE_RETRY_RE_MIND", "1,3600", NULL},
+      {"CLOUDCRON_SCHEDULE_GROUP_RE_MIND", NULL, "module.group_re_mind.group_name"},
+      {"CLOUDCRON_SCHEDULE_ROLE_RE_MIND", NULL, "module.group_re_mind.scheduler_role_arn"},
+      {"CLOUDCRON_SCHEDULE_TARGET_RE_MIND", NULL, "module.group_re_mind.target_function_arn"},
+      {"CLOUDCRON_SCHEDULE_DLQ_RE_MIND", NULL, "aws_sqs_queue.group_dlq_re_mind.arn"},
+  };
+  assert_int_equal(json_array_size(env), 5);
+  for (size_t i = 0; i < 5; i++) {
+    const json_t *e = json_array_get(env, i);
+    assert_string_equal(S_s(e, "key"), want[i][0]);
+    if (want[i][1]) assert_string_equal(S_s(e, "value"), want[i][1]);
+    else assert_null(S_s(e, "value"));
+    if (want[i][2]) assert_string_equal(S_s(e, "ref"), want[i][2]);
+    else assert_null(S_s(e, "ref"));
+  }
+  assert_int_equal(json_array_size(json_object_get(S_entry(x->ctx, "tasks", "sender"), "environment")), 0);
+  const json_t *g = S_entry(x->ctx, "schedule_groups", "re-mind");
+  assert_string_equal(S_s(g, "module"), "group_re_mind");
+  assert_string_equal(S_s(g, "target_module"), "task_sender");
+  assert_string_equal(S_s(g, "dead_letter_id"), "group_dlq_re_mind");
+  const json_t *c = json_array_get(json_object_get(g, "creators"), 0);
+  assert_string_equal(S_s(c, "id"), "group_re_mind_job_a");
+  assert_string_equal(S_s(c, "module"), "task_job_a");
+  assert_string_equal(S_s(c, "role_name"), "demo-job-a-exec");
+  assert_null(S_s(S_entry(x->ctx, "tasks", "sender"), "when"));
+}
+
 /* Alarms: a rate() task gets a missed-run alarm over its period, a cron()
  * one none; a FIFO requests queue's dead-letter alarm names the .fifo
  * queue. */
@@ -325,6 +362,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_dispatcher_queue_names, S_setup, S_teardown),
       cmocka_unit_test_setup_teardown(test_image_kinds, S_setup, S_teardown),
       cmocka_unit_test_setup_teardown(test_task_derived, S_setup, S_teardown),
+      cmocka_unit_test_setup_teardown(test_schedule_group, S_setup, S_teardown),
       cmocka_unit_test_setup_teardown(test_alarms, S_setup, S_teardown),
       cmocka_unit_test(test_filters),
       cmocka_unit_test(test_relpath),
