@@ -4,8 +4,11 @@
  * "id" and "module" fields are Terraform identifiers, "ref" fields HCL
  * expressions printed as they are):
  *   project, spec_path, region, tags [{key, value}], sandbox_services [..]
- *   any_build, any_republish, any_file_template, any_idempotency
+ *   any_build, any_republish, any_file_template (a wired channel has a
+ *   `file:` template or text template), any_idempotency
  *   readme_images, readme_files         what the README's notes cover
+ *                                       (readme_files: any channel's
+ *                                       `template` is a file)
  *   topics [{key, id, name, fifo, arn}]
  *   images [{key, kind, module, architecture, uri | repository, source_dir,
  *            dockerfile, platform, tag, build_args, context | repository,
@@ -18,7 +21,7 @@
  *                   template {kind, value, name, object, file, parts
  *                   [{path, id}]}, text (the same, or null), ...}]
  *   schedule_groups, reconcilers, dispatchers, alarm_topic, alarms
- * templates/stack/ reads these; gen/test_stack_ctx.c checks them. */
+ * templates/stack/ reads these; tests/generate/test_stack_ctx.c checks them. */
 #include "stack_ctx.h"
 
 #include <stdarg.h>
