@@ -7,6 +7,7 @@
 #include "cc/err.h"
 #include "doc.h"
 #include "hcl.h"
+#include "render.h"
 
 typedef struct S_reader {
   const char *file;
@@ -327,35 +328,44 @@ void gen_iface_free(gen_iface *iface) {
   free(iface);
 }
 
-int gen_iface_variables_tf(const gen_iface *f, cc_buf *b) {
-  int rc = CC_OK;
-  for (size_t i = 0; i < f->nvars && !rc; i++) {
+/* The context of templates/shared/variables.tf or outputs.tf: the
+ * interface's variables or outputs under KEY. */
+static json_t *S_context(const gen_iface *f, bool vars) {
+  json_t *list = json_array(), *ctx = json_object();
+  int bad = !list || !ctx || json_object_set(ctx, vars ? "variables" : "outputs", list);
+  for (size_t i = 0; vars && i < f->nvars && !bad; i++) {
     const gen_iface_var *v = &f->vars[i];
-    rc = cc_buf_printf(b, "%svariable \"%s\" {\n  description = ", i ? "\n" : "", v->name);
-    if (!rc) rc = gen_hcl_str(b, v->description);
-    if (!rc) rc = cc_buf_printf(b, "\n  type = %s\n", v->type);
-    if (!rc && v->default_hcl) rc = cc_buf_printf(b, "  default = %s\n", v->default_hcl);
-    if (!rc && v->nullable >= 0) rc = cc_buf_printf(b, "  nullable = %s\n", v->nullable ? "true" : "false");
-    if (!rc && v->sensitive) rc = cc_buf_puts(b, "  sensitive = true\n");
-    for (size_t j = 0; j < v->nchecks && !rc; j++) {
-      rc = cc_buf_printf(b, "\n  validation {\n    condition = %s\n    error_message = ", v->checks[j].condition);
-      if (!rc) rc = gen_hcl_str(b, v->checks[j].error_message);
-      if (!rc) rc = cc_buf_puts(b, "\n  }\n");
-    }
-    if (!rc) rc = cc_buf_puts(b, "}\n");
+    json_t *checks = json_array();
+    for (size_t j = 0; j < v->nchecks && checks && !bad; j++)
+      bad = json_array_append_new(checks, json_pack("{s:s, s:s}", "condition", v->checks[j].condition,
+                                                    "error_message", v->checks[j].error_message));
+    bad = bad || json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s?, s:o, s:b, s:o}", "name", v->name,
+                                                       "description", v->description, "type", v->type, "default",
+                                                       v->default_hcl, "nullable",
+                                                       v->nullable < 0 ? json_null() : json_boolean(v->nullable),
+                                                       "sensitive", v->sensitive, "validations", checks));
   }
+  for (size_t i = 0; !vars && i < f->nouts && !bad; i++) {
+    const gen_iface_out *o = &f->outs[i];
+    bad = json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "name", o->name, "description",
+                                                o->description, "value", o->value, "sensitive", o->sensitive));
+  }
+  json_decref(list);
+  if (bad) {
+    json_decref(ctx);
+    return NULL;
+  }
+  return ctx;
+}
+
+static int S_render(const gen_iface *f, bool vars, cc_buf *out, cc_diags *diags) {
+  json_t *ctx = S_context(f, vars);
+  if (!ctx) return CC_ENOMEM;
+  int rc = gen_render(vars ? "shared/variables.tf" : "shared/outputs.tf", ctx, out, diags);
+  json_decref(ctx);
   return rc;
 }
 
-int gen_iface_outputs_tf(const gen_iface *f, cc_buf *b) {
-  int rc = CC_OK;
-  for (size_t i = 0; i < f->nouts && !rc; i++) {
-    const gen_iface_out *o = &f->outs[i];
-    rc = cc_buf_printf(b, "%soutput \"%s\" {\n  description = ", i ? "\n" : "", o->name);
-    if (!rc) rc = gen_hcl_str(b, o->description);
-    if (!rc) rc = cc_buf_printf(b, "\n  value = %s\n", o->value);
-    if (!rc && o->sensitive) rc = cc_buf_puts(b, "  sensitive = true\n");
-    if (!rc) rc = cc_buf_puts(b, "}\n");
-  }
-  return rc;
-}
+int gen_iface_variables_tf(const gen_iface *f, cc_buf *b, cc_diags *diags) { return S_render(f, true, b, diags); }
+
+int gen_iface_outputs_tf(const gen_iface *f, cc_buf *b, cc_diags *diags) { return S_render(f, false, b, diags); }

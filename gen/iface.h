@@ -16,8 +16,9 @@
  * definitions several modules have in common are kept once (it is read
  * like a module's, without `use`).
  *
- * From it the generator writes the module's variables.tf and outputs.tf and
- * the Inputs and Outputs tables of its README. Mistakes are errors at
+ * From it the generator writes the module's variables.tf and outputs.tf
+ * (through templates/shared/variables.tf and outputs.tf) and the Inputs and
+ * Outputs tables of its README. Mistakes are errors at
  * FILE:LINE:COL. Everything lives in the interface's arena. */
 #ifndef GEN_IFACE_H
 #define GEN_IFACE_H
@@ -70,8 +71,10 @@ int gen_iface_load(gen_iface **out, const char *file, const char *text, size_t l
 void gen_iface_free(gen_iface *iface);
 
 /* Appends variables.tf / outputs.tf (without the do-not-edit line; the
- * caller formats them with gen_hclfmt). */
-int gen_iface_variables_tf(const gen_iface *iface, cc_buf *out);
-int gen_iface_outputs_tf(const gen_iface *iface, cc_buf *out);
+ * caller formats them with gen_hclfmt), rendered from the templates
+ * templates/shared/variables.tf and outputs.tf (gen/render.h). Returns
+ * CC_OK, CC_ENOMEM, or CC_EINVAL with a template error in DIAGS. */
+int gen_iface_variables_tf(const gen_iface *iface, cc_buf *out, cc_diags *diags);
+int gen_iface_outputs_tf(const gen_iface *iface, cc_buf *out, cc_diags *diags);
 
 #endif

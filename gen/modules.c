@@ -11,6 +11,7 @@
 #include "hclfmt.h"
 #include "iface.h"
 #include "readme.h"
+#include "render.h"
 
 static bool S_ends(const char *s, const char *suffix) {
   size_t a = strlen(s), b = strlen(suffix);
@@ -65,17 +66,11 @@ static size_t S_module_len(const char *path) {
   return slash ? (size_t)(slash - p) : 0;
 }
 
-static const gen_embedded *S_find(const char *path) {
-  for (size_t i = 0; i < gen_embedded_count; i++)
-    if (!strcmp(gen_embedded_files[i].path, path)) return &gen_embedded_files[i];
-  return NULL;
-}
-
 static int S_module(gen_tree *tree, const char *name, size_t first, size_t last, const gen_iface *shared,
                     cc_diags *diags) {
   char path[512], source[600];
   snprintf(path, sizeof path, "modules/%s/interface.yaml", name);
-  const gen_embedded *ie = S_find(path);
+  const gen_embedded *ie = gen_embedded_find(path);
   gen_iface *iface = NULL;
   int rc = CC_OK;
   snprintf(source, sizeof source, "templates/%s", path);
@@ -116,11 +111,11 @@ static int S_module(gen_tree *tree, const char *name, size_t first, size_t last,
     snprintf(source, sizeof source, "templates/modules/%s/interface.yaml", name);
     cc_buf b = CC_BUF_INIT;
     snprintf(path, sizeof path, "modules/%s/variables.tf", name);
-    rc = gen_iface_variables_tf(iface, &b);
+    rc = gen_iface_variables_tf(iface, &b, diags);
     if (!rc) rc = gen_emit(tree, path, source, cc_buf_str(&b), b.len);
     cc_buf_truncate(&b, 0);
     snprintf(path, sizeof path, "modules/%s/outputs.tf", name);
-    if (!rc) rc = gen_iface_outputs_tf(iface, &b);
+    if (!rc) rc = gen_iface_outputs_tf(iface, &b, diags);
     if (!rc) rc = gen_emit(tree, path, source, cc_buf_str(&b), b.len);
     cc_buf_truncate(&b, 0);
     snprintf(path, sizeof path, "modules/%s/README.md", name);
@@ -149,7 +144,7 @@ int gen_modules_build(gen_tree *tree, cc_diags *diags) {
   size_t i = 0;
   /* the definitions modules share (`use:` entries), read once */
   gen_iface *shared = NULL;
-  const gen_embedded *se = S_find(GEN_IFACE_SHARED);
+  const gen_embedded *se = gen_embedded_find(GEN_IFACE_SHARED);
   if (se) rc = gen_iface_load(&shared, "templates/" GEN_IFACE_SHARED, se->data, se->len, NULL, diags);
   if (rc) return rc;
   while (i < gen_embedded_count && rc != CC_ENOMEM) {

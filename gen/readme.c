@@ -262,11 +262,14 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
     char kind[16] = "", type[128] = "", label[128] = "";
     char *line = strndup(p, len);
     int m = 0;
-    if (line && sscanf(line, "%15[a-z] \"%127[^\"]\" \"%127[^\"]\" {", kind, type, label) == 3 &&
-        (!strcmp(kind, "resource") || !strcmp(kind, "data")))
+    /* a block header: KIND "TYPE" "LABEL" { (resource, data) or KIND "LABEL" { (module) */
+    int nf = line ? sscanf(line, "%15[a-z] \"%127[^\"]\" \"%127[^\"]\" {", kind, type, label) : 0;
+    if (nf == 3 && (!strcmp(kind, "resource") || !strcmp(kind, "data"))) {
       m = 1;
-    else if (line && sscanf(line, "module \"%127[^\"]\" {", label) == 1)
+    } else if (nf >= 2 && !strcmp(kind, "module")) {
+      memcpy(label, type, sizeof label);
       m = 2;
+    }
     if (m) {
       cc_buf_init(&c[0], CC_BUF_DEFAULT_MAX);
       cc_buf_init(&c[1], CC_BUF_DEFAULT_MAX);

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (gen_iface_load(&iface, "fuzz/interface.yaml", text, len, NULL, &d) == 0) {
     cc_buf tf;
     cc_buf_init(&tf, 1u << 22);
-    if (gen_iface_variables_tf(iface, &tf) == 0 && gen_iface_outputs_tf(iface, &tf) == 0)
+    if (gen_iface_variables_tf(iface, &tf, &d) == 0 && gen_iface_outputs_tf(iface, &tf, &d) == 0)
       S_format(tf.ptr ? tf.ptr : "", tf.len);
     cc_buf_free(&tf);
   }

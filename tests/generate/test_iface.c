@@ -32,8 +32,12 @@ static gen_iface *S_load(const char *text, const gen_iface *shared, cc_diags *d,
 
 static char *S_tf(const gen_iface *f) {
   cc_buf b = CC_BUF_INIT;
-  assert_int_equal(gen_iface_variables_tf(f, &b), CC_OK);
-  assert_int_equal(gen_iface_outputs_tf(f, &b), CC_OK);
+  cc_diags d;
+  cc_diags_init(&d);
+  assert_int_equal(gen_iface_variables_tf(f, &b, &d), CC_OK);
+  assert_int_equal(gen_iface_outputs_tf(f, &b, &d), CC_OK);
+  assert_int_equal(d.n, 0);
+  cc_diags_free(&d);
   return cc_buf_detach(&b);
 }
 
