@@ -204,6 +204,32 @@ bool gen_is_sns_topic_arn(const char *s) {
   return n >= 1 && n <= 256 && strspn(rest, S_LOWER S_UPPER S_DIGIT "_-") == n;
 }
 
+bool gen_is_kms_key_arn(const char *s) {
+  const char *rest = S_arn_rest(s, "kms", true);
+  return rest && !strncmp(rest, "key/", 4) && S_span_of(rest + 4, S_LOWER S_UPPER S_DIGIT "-", 1, 128);
+}
+
+bool gen_is_iam_policy_arn(const char *s) {
+  const char *rest = NULL;
+  if (!strncmp(s, "arn:aws", 7)) {
+    /* AWS managed policies: the account is "aws" */
+    const char *p = s + 7 + strspn(s + 7, S_LOWER "-");
+    rest = !strncmp(p, ":iam::aws:", 10) ? p + 10 : S_arn_rest(s, "iam", false);
+  }
+  if (!rest || strncmp(rest, "policy/", 7)) return false;
+  const char *name = strrchr(rest, '/') + 1;
+  return S_span_of(rest + 7, "/" S_LOWER S_UPPER S_DIGIT "+=,.@_-", 1, 512) &&
+         S_span_of(name, S_LOWER S_UPPER S_DIGIT "+=,.@_-", 1, 128);
+}
+
+bool gen_is_iam_path(const char *s) {
+  size_t n = strlen(s);
+  if (n < 1 || n > 512 || s[0] != '/' || s[n - 1] != '/' || strstr(s, "//")) return false;
+  for (const char *p = s; *p; p++)
+    if (*p < 0x21 || *p > 0x7e) return false;
+  return true;
+}
+
 bool gen_is_https_url(const char *s) {
   if (strncmp(s, "https://", 8)) return false;
   const char *host = s + 8;

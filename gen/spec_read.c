@@ -334,7 +334,7 @@ static void S_read_notification(gen_reader *r, gen_notification *c, const gen_no
 }
 
 static const char *const S_top_keys[] = {"version", "project", "region", "tags", "idempotency", "images", "topics",
-                                         "tasks", "notifications", "schedule_groups", "reconcilers", "dispatchers", "alarms", "$schema"};
+                                         "tasks", "notifications", "schedule_groups", "reconcilers", "dispatchers", "alarms", "platform", "$schema"};
 
 static const char *const S_group_keys[] = {"target", "creators", "dead_letter", "retry"};
 
@@ -519,6 +519,43 @@ static void S_read_alarms(gen_reader *r, gen_spec *spec, const gen_node *n) {
   }
 }
 
+static const char *const S_platform_keys[] = {"permissions_boundary", "role_path", "kms"};
+static const char *const S_kms_keys[] = {"environment", "logs", "topics"};
+
+/* platform: {permissions_boundary, role_path, kms: {environment, logs, topics}} */
+static void S_read_platform(gen_reader *r, gen_platform *p, const gen_node *n) {
+  if (!gen_rd_is_map(r, n, "`platform`")) return;
+  gen_rd_keys(r, n, S_platform_keys, GEN_RD_COUNT(S_platform_keys), "`platform`", NULL, 0, NULL);
+  const gen_node *x;
+  if ((x = gen_node_get(n, "permissions_boundary")) &&
+      gen_rd_nonempty(r, x, "`platform.permissions_boundary`", &p->permissions_boundary) &&
+      !gen_is_iam_policy_arn(p->permissions_boundary)) {
+    gen_rd_err(r, x, "`platform.permissions_boundary` must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME), not `%s`",
+               p->permissions_boundary);
+    p->permissions_boundary = NULL;
+  }
+  if ((x = gen_node_get(n, "role_path")) && gen_rd_nonempty(r, x, "`platform.role_path`", &p->role_path) &&
+      !gen_is_iam_path(p->role_path)) {
+    gen_rd_err(r, x, "`platform.role_path` must be an IAM path that starts and ends with / (like /cloudcron/), at most 512 printable ASCII characters, not `%s`",
+               p->role_path);
+    p->role_path = NULL;
+  }
+  const gen_node *kms = gen_node_get(n, "kms");
+  if (!kms || !gen_rd_is_map(r, kms, "`platform.kms`")) return;
+  gen_rd_keys(r, kms, S_kms_keys, GEN_RD_COUNT(S_kms_keys), "`platform.kms`", NULL, 0, NULL);
+  const char **outs[] = {&p->kms_environment, &p->kms_logs, &p->kms_topics};
+  for (size_t i = 0; i < GEN_RD_COUNT(S_kms_keys); i++) {
+    if (!(x = gen_node_get(kms, S_kms_keys[i]))) continue;
+    char what[48];
+    snprintf(what, sizeof what, "`platform.kms.%s`", S_kms_keys[i]);
+    if (gen_rd_nonempty(r, x, what, outs[i]) && !gen_is_kms_key_arn(*outs[i])) {
+      gen_rd_err(r, x, "%s must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; not an alias), not `%s`", what,
+                 *outs[i]);
+      *outs[i] = NULL;
+    }
+  }
+}
+
 static const char *S_check_tag_key(const char *key) {
   if (!strncmp(key, "aws:", 4)) return "is reserved: tag keys may not start with aws:";
   if (!*key || strlen(key) > 128) return "must be 1 to 128 characters";
@@ -585,6 +622,7 @@ int gen_spec_read(gen_spec *spec, const gen_node *root, cc_diags *diags) {
   S_READ_SECTION(&r, root, "reconcilers", "reconciler", spec->reconcilers, spec->nreconcilers, S_read_reconciler);
   S_READ_SECTION(&r, root, "dispatchers", "dispatcher", spec->dispatchers, spec->ndispatchers, S_read_dispatcher);
   if ((n = gen_node_get(root, "alarms"))) S_read_alarms(&r, spec, n);
+  if ((n = gen_node_get(root, "platform"))) S_read_platform(&r, &spec->platform, n);
   if (!gen_node_get(root, "tasks") && !gen_node_get(root, "notifications") && !gen_node_get(root, "dispatchers"))
     gen_rd_err(&r, root, "the spec has no `tasks`, `notifications` or `dispatchers`: nothing to generate");
   if (r.oom) return CC_ENOMEM;
