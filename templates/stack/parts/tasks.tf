@@ -48,14 +48,15 @@ module "{{ task.module }}" {
 {%- if task.tracing %}
   tracing_mode = {{ task.tracing | hcl }}
 {%- endif %}
+{#- moto does not keep a logging config: left out in the sandbox -#}
 {%- if task.log_format %}
-  log_format = {{ task.log_format | hcl }}
+  log_format = var.aws_endpoint_url == null ? {{ task.log_format | hcl }} : null
 {%- endif %}
 {%- if task.log_level %}
-  application_log_level = {{ task.log_level | hcl }}
+  application_log_level = var.aws_endpoint_url == null ? {{ task.log_level | hcl }} : null
 {%- endif %}
 {%- if task.system_log_level %}
-  system_log_level = {{ task.system_log_level | hcl }}
+  system_log_level = var.aws_endpoint_url == null ? {{ task.system_log_level | hcl }} : null
 {%- endif %}
 {%- if task.ephemeral_storage %}
   ephemeral_storage_size = {{ task.ephemeral_storage }}
