@@ -20,6 +20,7 @@
  *   schedule_groups, reconcilers, dispatchers, alarm_topic, alarms
  *   platform {permissions_boundary, role_path, kms_environment, kms_logs,
  *             kms_topics}   (null each when the spec's `platform` omits it)
+ *   any_logging   whether a task has `logging` (left out in the sandbox)
  * and in each task: subnets, security_groups (lists, empty outside a VPC),
  *   tracing, log_format, log_level, system_log_level (null when unset),
  *   ephemeral_storage (0: unset), command, entry_point (null when unset),
@@ -537,6 +538,9 @@ int gen_stack_context(json_t **out, const gen_spec *s, const char *out_dir) {
   S_sets(&b, platform, "kms_logs", s->platform.kms_logs);
   S_sets(&b, platform, "kms_topics", s->platform.kms_topics);
   S_set(&b, c, "platform", platform);
+  bool logging = false;
+  for (size_t i = 0; i < s->ntasks; i++) logging |= s->tasks[i].log_format != NULL;
+  S_setb(&b, c, "any_logging", logging);
 
   S_setb(&b, c, "any_build", build);
   S_setb(&b, c, "any_republish", republish);
