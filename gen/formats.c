@@ -210,16 +210,19 @@ bool gen_is_kms_key_arn(const char *s) {
 }
 
 bool gen_is_iam_policy_arn(const char *s) {
-  const char *rest = NULL;
-  if (!strncmp(s, "arn:aws", 7)) {
-    /* AWS managed policies: the account is "aws" */
-    const char *p = s + 7 + strspn(s + 7, S_LOWER "-");
-    rest = !strncmp(p, ":iam::aws:", 10) ? p + 10 : S_arn_rest(s, "iam", false);
-  }
-  if (!rest || strncmp(rest, "policy/", 7)) return false;
+  if (strncmp(s, "arn:aws", 7)) return false;
+  const char *p = s + 7 + strspn(s + 7, S_LOWER "-"), *rest;
+  if (strncmp(p, ":iam::", 6)) return false; /* IAM is global: no region */
+  p += 6;
+  if (!strncmp(p, "aws:", 4)) rest = p + 4; /* AWS managed policies */
+  else if (strspn(p, S_DIGIT) == 12 && p[12] == ':') rest = p + 13;
+  else return false;
+  if (strncmp(rest, "policy/", 7)) return false;
+  /* policy/[PATH/]NAME: a path of printable ASCII, a name of IAM's characters */
   const char *name = strrchr(rest, '/') + 1;
-  return S_span_of(rest + 7, "/" S_LOWER S_UPPER S_DIGIT "+=,.@_-", 1, 512) &&
-         S_span_of(name, S_LOWER S_UPPER S_DIGIT "+=,.@_-", 1, 128);
+  for (const char *q = rest + 7; q < name; q++)
+    if (*q < 0x21 || *q > 0x7e || (*q == '/' && q[-1] == '/')) return false;
+  return name - (rest + 7) <= 512 && S_span_of(name, S_LOWER S_UPPER S_DIGIT "+=,.@_-", 1, 128);
 }
 
 bool gen_is_iam_path(const char *s) {
