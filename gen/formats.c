@@ -204,6 +204,35 @@ bool gen_is_sns_topic_arn(const char *s) {
   return n >= 1 && n <= 256 && strspn(rest, S_LOWER S_UPPER S_DIGIT "_-") == n;
 }
 
+bool gen_is_kms_key_arn(const char *s) {
+  const char *rest = S_arn_rest(s, "kms", true);
+  return rest && !strncmp(rest, "key/", 4) && S_span_of(rest + 4, S_LOWER S_UPPER S_DIGIT "-", 1, 128);
+}
+
+bool gen_is_iam_policy_arn(const char *s) {
+  if (strncmp(s, "arn:aws", 7)) return false;
+  const char *p = s + 7 + strspn(s + 7, S_LOWER "-"), *rest;
+  if (strncmp(p, ":iam::", 6)) return false; /* IAM is global: no region */
+  p += 6;
+  if (!strncmp(p, "aws:", 4)) rest = p + 4; /* AWS managed policies */
+  else if (strspn(p, S_DIGIT) == 12 && p[12] == ':') rest = p + 13;
+  else return false;
+  if (strncmp(rest, "policy/", 7)) return false;
+  /* policy/[PATH/]NAME: a path of printable ASCII, a name of IAM's characters */
+  const char *name = strrchr(rest, '/') + 1;
+  for (const char *q = rest + 7; q < name; q++)
+    if (*q < 0x21 || *q > 0x7e || (*q == '/' && q[-1] == '/')) return false;
+  return name - (rest + 7) <= 512 && S_span_of(name, S_LOWER S_UPPER S_DIGIT "+=,.@_-", 1, 128);
+}
+
+bool gen_is_iam_path(const char *s) {
+  size_t n = strlen(s);
+  if (n < 1 || n > 512 || s[0] != '/' || s[n - 1] != '/' || strstr(s, "//")) return false;
+  for (const char *p = s; *p; p++)
+    if (*p < 0x21 || *p > 0x7e) return false;
+  return true;
+}
+
 bool gen_is_https_url(const char *s) {
   if (strncmp(s, "https://", 8)) return false;
   const char *host = s + 8;

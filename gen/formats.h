@@ -28,6 +28,9 @@ bool gen_ecr_registry_region(const char *host, size_t len, char *region, size_t 
 bool gen_is_secret_arn(const char *s);    /* arn:aws...:secretsmanager:<region>:<12 digits>:secret:<name> */
 bool gen_is_ssm_name(const char *s);      /* /path/name or arn:aws...:ssm:...:parameter/... */
 bool gen_is_sns_topic_arn(const char *s); /* arn:aws...:sns:<region>:<12 digits>:<name> */
+bool gen_is_kms_key_arn(const char *s);   /* arn:aws...:kms:<region>:<12 digits>:key/<id> (not an alias) */
+bool gen_is_iam_policy_arn(const char *s); /* arn:aws...:iam::<12 digits>|aws:policy/[path/]name */
+bool gen_is_iam_path(const char *s);       /* an IAM path: "/" or "/a/b/", printable ASCII, at most 512 */
 bool gen_is_https_url(const char *s);
 bool gen_is_s3_uri(const char *s);        /* s3://bucket/key */
 /* Whether an environment or vars key looks like it holds a secret, by whole

@@ -92,6 +92,16 @@ typedef struct gen_task {
   bool enabled;         /* default true */
   gen_strs ignore_warnings; /* warning kinds silenced for this task (gen/lint.h) */
   int max_concurrency;  /* reserved concurrency (1 stops runs overlapping); 0 = unreserved (default) */
+  /* what platform teams set (docs/spec.md): all absent by default */
+  gen_strs subnets;         /* subnet-... ids; given with security_groups or not at all */
+  gen_strs security_groups; /* sg-... ids */
+  const char *tracing;      /* "Active" | "PassThrough"; NULL: off */
+  const char *log_format;   /* "JSON" | "Text"; NULL: Lambda's default (Text) */
+  const char *log_level;    /* application log level (JSON only): TRACE DEBUG INFO WARN ERROR FATAL */
+  const char *system_log_level; /* system log level (JSON only): DEBUG INFO WARN */
+  int ephemeral_storage;    /* MB of /tmp, 512..10240; 0 = Lambda's default (512) */
+  gen_strs command;         /* image CMD override; n == 0: the image's */
+  gen_strs entry_point;     /* image ENTRYPOINT override; n == 0: the image's */
   /* derived AWS names */
   const char *function_name; /* "<project>-<key>" */
   const char *schedule_name; /* "<project>-<key>" */
@@ -228,6 +238,15 @@ typedef struct gen_dispatcher {
   const char *dlq_name;            /* "<project>-<key>-requests-dlq" (no .fifo) */
 } gen_dispatcher;
 
+/* platform: settings for every resource cloudcron creates; NULL when absent. */
+typedef struct gen_platform {
+  const char *permissions_boundary; /* IAM policy ARN: the boundary of every role */
+  const char *role_path;            /* "/.../": the path of every role */
+  const char *kms_environment;      /* KMS key ARN: every function's environment */
+  const char *kms_logs;             /* KMS key ARN: every log group */
+  const char *kms_topics;           /* KMS key ARN: every topic the stack creates */
+} gen_platform;
+
 typedef struct gen_spec {
   const char *path;     /* as given */
   const char *dir;      /* the spec's folder, for relative paths */
@@ -255,6 +274,7 @@ typedef struct gen_spec {
   const char *alarm_topic;
   gen_span alarm_topic_span;
   const gen_topic *alarm_topic_ref;
+  gen_platform platform;
   struct cc_arena *arena;
 } gen_spec;
 

@@ -21,6 +21,14 @@
  *                   template {kind, value, name, object, file, parts
  *                   [{path, id}]}, text (the same, or null), ...}]
  *   schedule_groups, reconcilers, dispatchers, alarm_topic, alarms
+ *   platform {permissions_boundary, role_path, kms_environment, kms_logs,
+ *             kms_topics}   (null each when the spec's `platform` omits it)
+ *   any_logging   whether a task has `logging` (left out in the sandbox)
+ * and in each task: subnets, security_groups (lists, empty outside a VPC),
+ *   tracing, log_format, log_level, system_log_level (null when unset),
+ *   ephemeral_storage (0: unset), command, entry_point (null when unset),
+ *   topic_kms_key (the topics' key when the task publishes to a topic the
+ *   stack creates and platform.kms.topics is set, else null)
  * templates/stack/ reads these; tests/generate/test_stack_ctx.c checks them. */
 #include "stack_ctx.h"
 
@@ -303,6 +311,19 @@ static json_t *S_task(S_b *b, const gen_task *t) {
   S_setj(b, o, "input", t->input);
   S_set(b, o, "publishes", S_strs(b, &t->publishes));
   S_set(b, o, "environment", S_environment(b, t));
+  /* what platform teams set */
+  S_set(b, o, "subnets", S_strs(b, &t->subnets));
+  S_set(b, o, "security_groups", S_strs(b, &t->security_groups));
+  S_sets(b, o, "tracing", t->tracing);
+  S_sets(b, o, "log_format", t->log_format);
+  S_sets(b, o, "log_level", t->log_level);
+  S_sets(b, o, "system_log_level", t->system_log_level);
+  S_seti(b, o, "ephemeral_storage", t->ephemeral_storage);
+  S_set(b, o, "command", t->command.n ? S_strs(b, &t->command) : json_null());
+  S_set(b, o, "entry_point", t->entry_point.n ? S_strs(b, &t->entry_point) : json_null());
+  bool created = false;
+  for (size_t i = 0; i < t->publishes.n; i++) created |= t->publishes_ref && t->publishes_ref[i] && !t->publishes_ref[i]->arn;
+  S_sets(b, o, "topic_kms_key", created ? b->spec->platform.kms_topics : NULL);
   cc_buf when = CC_BUF_INIT;
   if (t->schedule) {
     int rc = S_when(&when, t->schedule, t->timezone);
@@ -513,6 +534,16 @@ int gen_stack_context(json_t **out, const gen_spec *s, const char *out_dir) {
     if (rc) S_fail(&b, rc);
   }
   S_set(&b, c, "alarms", list);
+  json_t *platform = json_object();
+  S_sets(&b, platform, "permissions_boundary", s->platform.permissions_boundary);
+  S_sets(&b, platform, "role_path", s->platform.role_path);
+  S_sets(&b, platform, "kms_environment", s->platform.kms_environment);
+  S_sets(&b, platform, "kms_logs", s->platform.kms_logs);
+  S_sets(&b, platform, "kms_topics", s->platform.kms_topics);
+  S_set(&b, c, "platform", platform);
+  bool logging = false;
+  for (size_t i = 0; i < s->ntasks; i++) logging |= s->tasks[i].log_format != NULL;
+  S_setb(&b, c, "any_logging", logging);
 
   S_setb(&b, c, "any_build", build);
   S_setb(&b, c, "any_republish", republish);

@@ -56,6 +56,9 @@ resource "aws_scheduler_schedule_group" "this" {
 
 resource "aws_sns_topic" "{{ topic.id }}" {
   name = {{ topic.name | hcl }}
+{%- if platform.kms_topics %}
+  kms_master_key_id = {{ platform.kms_topics | hcl }}
+{%- endif %}
 {%- if topic.fifo %}
   fifo_topic                  = true
   content_based_deduplication = true

@@ -17,12 +17,16 @@ print channels on FIFO and standard topics), checked value by value.
 What every module promises, read back from moto for each resource in the
 state: roles trust only their service acting for this account
 (aws:SourceAccount); role policies allow named actions on named resources
-(no wildcard action in an Allow, no "*" resource but for
-scheduler:ListSchedules, which AWS cannot scope); the template bucket
+(no wildcard action in an Allow, no "*" resource but for the actions AWS
+cannot scope: scheduler:ListSchedules, ec2:DescribeNetworkInterfaces and the
+X-Ray writes, alone in their statements); the template bucket
 denies every request without TLS; schedules exist in their time zone; one-time schedules were created
 with ActionAfterCompletion DELETE; subscriptions deliver raw; channel queue
 policies admit only their topic (aws:SourceArn); event source mappings
-report batch item failures."""
+report batch item failures. With the spec's `platform` and per-task
+platform keys (the full case has them all), every role's path and boundary,
+the log groups' and topics' KMS keys and each task's VPC, tracing,
+ephemeral storage, entry point and command are read back too."""
 import glob
 import json
 import os
@@ -116,6 +120,44 @@ class Aws:
             raise
 
 
+# Actions AWS authorizes on "*" only (no resource-level permissions).
+UNSCOPED_ACTIONS = {"scheduler:ListSchedules", "ec2:DescribeNetworkInterfaces",
+                    "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def check_platform(aws, resources, spec):
+    """The spec's `platform` and per-task platform keys, read back from moto:
+    every role's path and permissions boundary, every log group's and created
+    topic's KMS key, and each task's VPC, tracing, ephemeral storage and
+    image config (a function's KMS key and logging config are left out in
+    the sandbox: moto keeps neither)."""
+    plat = spec.get("platform") or {}
+    kms = plat.get("kms") or {}
+    roles = [v for _, t, v in resources if t == "aws_iam_role"]
+    got = [(r["RoleName"], r.get("Path"), r.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"))
+           for r in (aws.iam.get_role(RoleName=v["name"])["Role"] for v in roles)]
+    check(f"stack: all {len(roles)} roles have path {plat.get('role_path', '/')} and boundary {plat.get('permissions_boundary')}",
+          roles and all(p == plat.get("role_path", "/") and b == plat.get("permissions_boundary") for _, p, b in got), str(got))
+    groups = [g for g in aws.logs.describe_log_groups()["logGroups"] if g["logGroupName"].startswith("/aws/lambda/")]
+    check(f"stack: all {len(groups)} log groups are encrypted with {kms.get('logs')}",
+          groups and all(g.get("kmsKeyId") == kms.get("logs") for g in groups),
+          str([(g["logGroupName"], g.get("kmsKeyId")) for g in groups]))
+    topics = [v["arn"] for _, t, v in resources if t == "aws_sns_topic"]
+    keys = [aws.sns.get_topic_attributes(TopicArn=a)["Attributes"].get("KmsMasterKeyId") for a in topics]
+    check(f"stack: all {len(topics)} created topics are encrypted with {kms.get('topics')}",
+          topics and all(k == kms.get("topics") for k in keys), str(keys))
+    for key, t in spec.get("tasks", {}).items():
+        if not any(k in t for k in ("subnets", "tracing", "ephemeral_storage", "entry_point", "command")):
+            continue
+        c = aws.lambda_.get_function(FunctionName=f"{spec['project']}-{key}")["Configuration"]
+        image = c.get("ImageConfigResponse", {}).get("ImageConfig", {})
+        want = (sorted(t.get("subnets", [])), sorted(t.get("security_groups", [])), t.get("tracing", "PassThrough"),
+                t.get("ephemeral_storage", 512), t.get("entry_point", []), t.get("command", []))
+        have = (sorted(c.get("VpcConfig", {}).get("SubnetIds", [])), sorted(c.get("VpcConfig", {}).get("SecurityGroupIds", [])),
+                c["TracingConfig"]["Mode"], c["EphemeralStorage"]["Size"], image.get("EntryPoint", []), image.get("Command", []))
+        check(f"stack: task {key}'s VPC, tracing, ephemeral storage, entry point and command", want == have, f"{have} != {want}")
+
+
 def check_promises(label, aws, resources):
     """What every module promises, for each resource of the state."""
     for addr, rtype, v in resources:
@@ -159,12 +201,12 @@ def check_promises(label, aws, resources):
 
             def listed(x):
                 return x if isinstance(x, list) else [x]
-            # the one exception: scheduler:ListSchedules takes no resource-level
-            # permission in AWS, so "*" is its only resource (alone in its statement)
+            # the exceptions: actions without resource-level permissions in
+            # AWS, whose only resource is "*" (in statements of their own)
             bad = [x for x in st if x.get("Effect") == "Allow" and (
                 any("*" in a for a in listed(x.get("Action", []))) or not x.get("Resource")
                 or (any(r == "*" for r in listed(x["Resource"]))
-                    and listed(x.get("Action")) != ["scheduler:ListSchedules"]))]
+                    and not set(listed(x.get("Action"))) <= UNSCOPED_ACTIONS))]
             check(f"{label}: {addr} allows named actions on named resources only", not bad, json.dumps(bad))
         elif rtype == "aws_s3_bucket_policy":
             doc = json.loads(aws.s3.get_bucket_policy(Bucket=v["bucket"])["Policy"])
@@ -230,6 +272,9 @@ def check_stack(aws, resources, out, spec):
         check(f"stack: {want} alarms, each publishing to the alarms topic only",
               len(alarms) == want and all(a["AlarmActions"] == [target] for a in alarms),
               json.dumps([(a["AlarmName"], a["AlarmActions"]) for a in alarms]))
+    if spec.get("platform") or any(k in t for t in spec.get("tasks", {}).values()
+                                   for k in ("subnets", "tracing", "ephemeral_storage", "entry_point", "command")):
+        check_platform(aws, resources, spec)
     queues = out["notification_queue_urls"]["value"]
     dlqs = out["notification_dead_letter_queue_urls"]["value"]
     for key, n in spec.get("notifications", {}).items():

@@ -350,6 +350,50 @@ variable "sandbox" {
   default     = false
 }
 
+variable "permissions_boundary" {
+  description = "ARN of an IAM policy set as the permissions boundary of every role this module creates, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/([!-~]+/)*[A-Za-z0-9+=,.@_-]{1,128}$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of every role this module creates (starts and ends with /)."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with / (like /cloudcron/), at most 512 printable ASCII characters, without //."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a KMS key encrypting the function's environment variables, or null for Lambda's own key; Lambda decrypts them through a grant it creates when the function is created or updated, so whoever applies needs kms:CreateGrant and kms:Encrypt on the key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key encrypting the function's log group, or null for CloudWatch Logs' default encryption; its key policy must allow the logs.REGION.amazonaws.com service principal."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every taggable resource."
   type        = map(string)

@@ -57,6 +57,28 @@ variable "dead_letter_queue_arn" {
   }
 }
 
+variable "permissions_boundary" {
+  description = "ARN of an IAM policy set as the permissions boundary of every role this module creates, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/([!-~]+/)*[A-Za-z0-9+=,.@_-]{1,128}$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of every role this module creates (starts and ends with /)."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with / (like /cloudcron/), at most 512 printable ASCII characters, without //."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)

@@ -24,6 +24,12 @@ locals {
   one_time_schedule = local.use_scheduler && local.one_time
 
   state = var.enabled ? "ENABLED" : "DISABLED"
+
+  # For the statements of the role's policy: the function's ARN would be a
+  # cycle (the function waits for the policy), the log group's is not.
+  policy_region = split(":", aws_cloudwatch_log_group.this.arn)[3]
+  ec2_arn       = "arn:${data.aws_partition.current.partition}:ec2:${local.policy_region}:${data.aws_caller_identity.current.account_id}"
+  in_vpc        = length(var.subnet_ids) > 0
 }
 
 ################################################################################
@@ -55,9 +61,11 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = var.role_name
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  name                 = var.role_name
+  path                 = var.role_path
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "this" {
@@ -73,6 +81,67 @@ data "aws_iam_policy_document" "this" {
       sid       = "PublishToOwnTopics"
       actions   = ["sns:Publish"]
       resources = values(var.topic_arns)
+    }
+  }
+
+  # Publishing to a topic encrypted with a customer-managed key: SNS uses
+  # the key with the publisher's permissions, for SNS only.
+  dynamic "statement" {
+    for_each = var.topic_kms_key_arn != null && length(var.topic_arns) > 0 ? [1] : []
+    content {
+      sid       = "EncryptForOwnTopics"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.topic_kms_key_arn]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sns.${local.policy_region}.amazonaws.com"]
+      }
+    }
+  }
+
+  # In a VPC: Lambda's network interfaces in the given subnets and security
+  # groups (scoped statements rather than AWSLambdaVPCAccessExecutionRole).
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      sid     = "CreateInterfacesInTheGivenSubnets"
+      actions = ["ec2:CreateNetworkInterface"]
+      resources = concat(
+        ["${local.ec2_arn}:network-interface/*"],
+        [for s in var.subnet_ids : "${local.ec2_arn}:subnet/${s}"],
+        [for g in var.security_group_ids : "${local.ec2_arn}:security-group/${g}"],
+      )
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      sid       = "ManageOwnInterfaces"
+      actions   = ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"]
+      resources = ["${local.ec2_arn}:network-interface/*"]
+    }
+  }
+
+  # DescribeNetworkInterfaces has no resource-level permissions: AWS accepts
+  # only "*" for it.
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      sid       = "DescribeInterfaces"
+      actions   = ["ec2:DescribeNetworkInterfaces"]
+      resources = ["*"]
+    }
+  }
+
+  # X-Ray's trace writes have no resource-level permissions either.
+  dynamic "statement" {
+    for_each = var.tracing_mode != null ? [1] : []
+    content {
+      sid       = "WriteTraces"
+      actions   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+      resources = ["*"]
     }
   }
 
@@ -103,6 +172,7 @@ resource "aws_lambda_function" "this" {
   architectures = [var.architecture]
   timeout       = var.timeout
   memory_size   = var.memory_size
+  kms_key_arn   = var.kms_key_arn
 
   # -1: unreserved (the account's pool)
   reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
@@ -112,14 +182,47 @@ resource "aws_lambda_function" "this" {
     variables = merge(var.environment, local.topic_env)
   }
 
-  # moto reads a function back with an image config of empty lists, which
-  # AWS leaves out: in the sandbox the module writes that, so a second plan
-  # is empty.
+  # The image's CMD and ENTRYPOINT unless overridden; without an override
+  # the block is left out (AWS reads none back). moto reads a function back
+  # with an image config of empty lists: in the sandbox the module writes
+  # those, so a second plan is empty.
   dynamic "image_config" {
-    for_each = var.aws_endpoint_url == null ? [] : [1]
+    for_each = var.aws_endpoint_url != null || var.image_command != null || var.image_entry_point != null ? [1] : []
     content {
-      command     = []
-      entry_point = []
+      command     = var.image_command != null ? var.image_command : var.aws_endpoint_url != null ? [] : null
+      entry_point = var.image_entry_point != null ? var.image_entry_point : var.aws_endpoint_url != null ? [] : null
+    }
+  }
+
+  dynamic "vpc_config" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      subnet_ids         = var.subnet_ids
+      security_group_ids = var.security_group_ids
+    }
+  }
+
+  dynamic "tracing_config" {
+    for_each = var.tracing_mode != null ? [1] : []
+    content {
+      mode = var.tracing_mode
+    }
+  }
+
+  dynamic "logging_config" {
+    for_each = var.log_format != null ? [1] : []
+    content {
+      log_format            = var.log_format
+      log_group             = aws_cloudwatch_log_group.this.name
+      application_log_level = var.application_log_level
+      system_log_level      = var.system_log_level
+    }
+  }
+
+  dynamic "ephemeral_storage" {
+    for_each = var.ephemeral_storage_size != null ? [1] : []
+    content {
+      size = var.ephemeral_storage_size
     }
   }
 
@@ -229,9 +332,11 @@ data "aws_iam_policy_document" "scheduler_assume" {
 resource "aws_iam_role" "scheduler" {
   count = local.use_scheduler ? 1 : 0
 
-  name               = var.scheduler_role_name
-  assume_role_policy = data.aws_iam_policy_document.scheduler_assume[0].json
-  tags               = var.tags
+  name                 = var.scheduler_role_name
+  path                 = var.role_path
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.scheduler_assume[0].json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "scheduler" {

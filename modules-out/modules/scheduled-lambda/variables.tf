@@ -288,13 +288,171 @@ variable "log_retention_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "ARN of a KMS key encrypting the log group, or null for CloudWatch Logs' default encryption."
+  description = "ARN of a KMS key encrypting the function's log group, or null for CloudWatch Logs' default encryption; its key policy must allow the logs.REGION.amazonaws.com service principal."
   type        = string
   default     = null
 
   validation {
-    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.log_kms_key_arn))
-    error_message = "log_kms_key_arn must be a KMS key ARN."
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a KMS key encrypting the function's environment variables, or null for Lambda's own key; Lambda decrypts them through a grant it creates when the function is created or updated, so whoever applies needs kms:CreateGrant and kms:Encrypt on the key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+variable "permissions_boundary" {
+  description = "ARN of an IAM policy set as the permissions boundary of every role this module creates, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/([!-~]+/)*[A-Za-z0-9+=,.@_-]{1,128}$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of every role this module creates (starts and ends with /)."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with / (like /cloudcron/), at most 512 printable ASCII characters, without //."
+  }
+}
+
+variable "topic_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the topics in topic_arns, or null when they are not encrypted with a customer-managed key; the role may then kms:GenerateDataKey and kms:Decrypt on that key only, through SNS (kms:ViaService)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.topic_kms_key_arn))
+    error_message = "topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Subnets of the VPC the function runs in; empty (the default) runs it outside any VPC. Given with security_group_ids; the role may then create, describe and delete its network interfaces in those subnets and security groups only (scoped statements, not the AWSLambdaVPCAccessExecutionRole managed policy)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "subnet_ids must be subnet ids (subnet-...)."
+  }
+
+  validation {
+    condition     = (length(var.subnet_ids) == 0) == (length(var.security_group_ids) == 0)
+    error_message = "Set subnet_ids and security_group_ids together (a function in a VPC needs both), or neither."
+  }
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the function in the VPC; given with subnet_ids."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for g in var.security_group_ids : can(regex("^sg-[0-9a-f]+$", g))])
+    error_message = "security_group_ids must be security group ids (sg-...)."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing: Active or PassThrough, or null for none. With a mode the role may xray:PutTraceSegments and xray:PutTelemetryRecords (actions without resource-level permissions: AWS accepts only \"*\" for them)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tracing_mode == null || contains(["Active", "PassThrough"], coalesce(var.tracing_mode, "-"))
+    error_message = "tracing_mode must be Active or PassThrough, or null."
+  }
+}
+
+variable "log_format" {
+  description = "The function's log format: JSON or Text, or null for Lambda's default (Text)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_format == null || contains(["JSON", "Text"], coalesce(var.log_format, "-"))
+    error_message = "log_format must be JSON or Text, or null."
+  }
+}
+
+variable "application_log_level" {
+  description = "Lowest application log level kept (TRACE, DEBUG, INFO, WARN, ERROR, FATAL), JSON format only; null: Lambda's default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.application_log_level == null || contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], coalesce(var.application_log_level, "-"))
+    error_message = "application_log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL, or null."
+  }
+
+  validation {
+    condition     = var.application_log_level == null || var.log_format == "JSON"
+    error_message = "application_log_level needs log_format = \"JSON\"."
+  }
+}
+
+variable "system_log_level" {
+  description = "Lowest Lambda system log level kept (DEBUG, INFO, WARN), JSON format only; null: Lambda's default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.system_log_level == null || contains(["DEBUG", "INFO", "WARN"], coalesce(var.system_log_level, "-"))
+    error_message = "system_log_level must be DEBUG, INFO or WARN, or null."
+  }
+
+  validation {
+    condition     = var.system_log_level == null || var.log_format == "JSON"
+    error_message = "system_log_level needs log_format = \"JSON\"."
+  }
+}
+
+variable "ephemeral_storage_size" {
+  description = "Size of the function's /tmp in MB, 512 to 10240; null: Lambda's default (512)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.ephemeral_storage_size == null ? true : var.ephemeral_storage_size >= 512 && var.ephemeral_storage_size <= 10240
+    error_message = "ephemeral_storage_size must be between 512 and 10240 MB, or null."
+  }
+}
+
+variable "image_command" {
+  description = "Overrides the image's CMD; null (the default) keeps the image's."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.image_command == null || length(coalesce(var.image_command, ["-"])) > 0
+    error_message = "image_command must not be empty; null keeps the image's."
+  }
+}
+
+variable "image_entry_point" {
+  description = "Overrides the image's ENTRYPOINT; null (the default) keeps the image's."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.image_entry_point == null || length(coalesce(var.image_entry_point, ["-"])) > 0
+    error_message = "image_entry_point must not be empty; null keeps the image's."
   }
 }
 

@@ -49,6 +49,7 @@ locals {
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${var.function_name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
   tags              = var.tags
 }
 
@@ -70,9 +71,11 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = var.role_name
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  name                 = var.role_name
+  path                 = var.role_path
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "this" {
@@ -146,6 +149,7 @@ resource "aws_lambda_function" "this" {
   function_name = var.function_name
   description   = "cloudcron sms channel"
   role          = aws_iam_role.this.arn
+  kms_key_arn   = var.kms_key_arn
   package_type  = "Image"
   image_uri     = var.image_uri
   architectures = [var.architecture]

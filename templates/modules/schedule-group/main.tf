@@ -44,9 +44,11 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "scheduler" {
-  name               = var.scheduler_role_name
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  name                 = var.scheduler_role_name
+  path                 = var.role_path
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "invoke" {

@@ -16,6 +16,7 @@ module "{{ d.module }}" {
   timeout             = {{ d.timeout }}
   memory_size         = {{ d.memory_size }}
   log_retention_days  = var.log_retention_days
+{%- include "parts/platform-function.tf" %}
   subnet_ids          = {{ d.subnet_ids | hcl_value }}
   security_group_ids  = {{ d.security_group_ids | hcl_value }}
   db_secret_arn       = {{ d.database_secret | hcl }}

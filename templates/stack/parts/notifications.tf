@@ -22,6 +22,7 @@ module "{{ n.module }}" {
   queue_name             = {{ n.queue_name | hcl }}
   dead_letter_queue_name = {{ n.dead_letter_queue_name | hcl }}
   log_retention_days     = var.log_retention_days
+{%- include "parts/platform-function.tf" %}
   sandbox                = var.aws_endpoint_url != null
 {%- if n.filter is not none %}
   filter_policy = jsonencode({{ n.filter | hcl_value }})

@@ -17,6 +17,7 @@ module "{{ g.module }}" {
   target_function_arn  = module.{{ g.target_module }}.function_arn
   scheduler_role_name  = {{ g.scheduler_role_name | hcl }}
   creators_policy_name = {{ g.policy_name | hcl }}
+{%- include "parts/platform-roles.tf" %}
 {%- if g.dead_letter %}
   dead_letter_queue_arn = aws_sqs_queue.{{ g.dead_letter_id }}.arn
 {%- endif %}
@@ -47,6 +48,7 @@ module "{{ r.module }}" {
   scheduler_role_name = {{ r.scheduler_role_name | hcl }}
   enabled             = {{ r.enabled | hcl_value }}
   log_retention_days  = var.log_retention_days
+{%- include "parts/platform-function.tf" %}
 
   config_url                 = {{ r.config | hcl }}
   collection                 = {{ r.collection | hcl }}

@@ -37,6 +37,36 @@ module "{{ task.module }}" {
 {%- endif %}
   log_retention_days = var.log_retention_days
   aws_endpoint_url   = var.aws_endpoint_url
+{%- include "parts/platform-function.tf" %}
+{%- if task.topic_kms_key %}
+  topic_kms_key_arn = {{ task.topic_kms_key | hcl }}
+{%- endif %}
+{%- if task.subnets %}
+  subnet_ids         = {{ task.subnets | hcl_value }}
+  security_group_ids = {{ task.security_groups | hcl_value }}
+{%- endif %}
+{%- if task.tracing %}
+  tracing_mode = {{ task.tracing | hcl }}
+{%- endif %}
+{#- moto does not keep a logging config: left out in the sandbox -#}
+{%- if task.log_format %}
+  log_format = var.aws_endpoint_url == null ? {{ task.log_format | hcl }} : null
+{%- endif %}
+{%- if task.log_level %}
+  application_log_level = var.aws_endpoint_url == null ? {{ task.log_level | hcl }} : null
+{%- endif %}
+{%- if task.system_log_level %}
+  system_log_level = var.aws_endpoint_url == null ? {{ task.system_log_level | hcl }} : null
+{%- endif %}
+{%- if task.ephemeral_storage %}
+  ephemeral_storage_size = {{ task.ephemeral_storage }}
+{%- endif %}
+{%- if task.entry_point is not none %}
+  image_entry_point = {{ task.entry_point | hcl_value }}
+{%- endif %}
+{%- if task.command is not none %}
+  image_command = {{ task.command | hcl_value }}
+{%- endif %}
 {%- if task.publishes %}
 
   topic_arns = {

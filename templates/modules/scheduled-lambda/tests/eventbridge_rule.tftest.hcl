@@ -19,6 +19,13 @@ mock_provider "aws" {
     }
   }
 
+  # The role's policy reads the region from the log group's ARN.
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/acme-cron-hourly"
+    }
+  }
+
   mock_resource "aws_lambda_function" {
     defaults = {
       arn = "arn:aws:lambda:us-west-2:123456789012:function:acme-cron-hourly"

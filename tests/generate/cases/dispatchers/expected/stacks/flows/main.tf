@@ -76,6 +76,9 @@ module "dispatch_workflows" {
   timeout                = 60
   memory_size            = 256
   log_retention_days     = var.log_retention_days
+  permissions_boundary   = "arn:aws:iam::123456789012:policy/boundary"
+  kms_key_arn            = var.aws_endpoint_url == null ? "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" : null
+  log_kms_key_arn        = "arn:aws:kms:us-west-2:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
   subnet_ids             = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]
   security_group_ids     = ["sg-0123456789abcdef0"]
   db_secret_arn          = "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-flows-AbCdEf"
@@ -89,24 +92,27 @@ module "dispatch_workflows" {
 module "dispatch_reports" {
   source = "../../modules/workflow-dispatcher"
 
-  function_name       = "flows-reports"
-  role_name           = "flows-reports-exec"
-  scheduler_role_name = "flows-reports-sched"
-  schedule_name       = "flows-reports"
-  schedule_group_name = aws_scheduler_schedule_group.this.name
-  schedule_expression = "cron(*/5 * * * ? *)"
-  enabled             = false
-  image_uri           = local.image_uris["runtime"]
-  architecture        = "x86_64"
-  timeout             = 300
-  memory_size         = 512
-  log_retention_days  = var.log_retention_days
-  subnet_ids          = ["subnet-0a1b2c3d4e5f60718"]
-  security_group_ids  = ["sg-0123456789abcdef0"]
-  db_secret_arn       = "arn:aws:secretsmanager:us-west-2:123456789012:secret:reports-db-Xy12Zw"
-  db_sslmode          = "verify-full"
-  batch_size          = 500
-  queue_arn           = "arn:aws:sqs:us-west-2:123456789012:report-jobs.fifo"
+  function_name        = "flows-reports"
+  role_name            = "flows-reports-exec"
+  scheduler_role_name  = "flows-reports-sched"
+  schedule_name        = "flows-reports"
+  schedule_group_name  = aws_scheduler_schedule_group.this.name
+  schedule_expression  = "cron(*/5 * * * ? *)"
+  enabled              = false
+  image_uri            = local.image_uris["runtime"]
+  architecture         = "x86_64"
+  timeout              = 300
+  memory_size          = 512
+  log_retention_days   = var.log_retention_days
+  permissions_boundary = "arn:aws:iam::123456789012:policy/boundary"
+  kms_key_arn          = var.aws_endpoint_url == null ? "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" : null
+  log_kms_key_arn      = "arn:aws:kms:us-west-2:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
+  subnet_ids           = ["subnet-0a1b2c3d4e5f60718"]
+  security_group_ids   = ["sg-0123456789abcdef0"]
+  db_secret_arn        = "arn:aws:secretsmanager:us-west-2:123456789012:secret:reports-db-Xy12Zw"
+  db_sslmode           = "verify-full"
+  batch_size           = 500
+  queue_arn            = "arn:aws:sqs:us-west-2:123456789012:report-jobs.fifo"
 }
 
 # CloudWatch alarms (the spec's `alarms`), each publishing to its topic.

@@ -64,12 +64,14 @@ resource "aws_scheduler_schedule_group" "this" {
 
 resource "aws_sns_topic" "alerts" {
   name                        = "acme-cron-alerts.fifo"
+  kms_master_key_id           = "arn:aws:kms:us-west-2:123456789012:key/3234abcd-12ab-34cd-56ef-1234567890ab"
   fifo_topic                  = true
   content_based_deduplication = true
 }
 
 resource "aws_sns_topic" "reports" {
-  name = "acme-cron-reports"
+  name              = "acme-cron-reports"
+  kms_master_key_id = "arn:aws:kms:us-west-2:123456789012:key/3234abcd-12ab-34cd-56ef-1234567890ab"
 }
 
 # The channels' file templates: copied into templates/ beside this file and
@@ -223,6 +225,20 @@ module "task_nightly_report" {
   input_json                     = jsonencode({ kind = "nightly" })
   log_retention_days             = var.log_retention_days
   aws_endpoint_url               = var.aws_endpoint_url
+  permissions_boundary           = "arn:aws:iam::123456789012:policy/platform/cloudcron-boundary"
+  role_path                      = "/cloudcron/"
+  kms_key_arn                    = var.aws_endpoint_url == null ? "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" : null
+  log_kms_key_arn                = "arn:aws:kms:us-west-2:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
+  topic_kms_key_arn              = "arn:aws:kms:us-west-2:123456789012:key/3234abcd-12ab-34cd-56ef-1234567890ab"
+  subnet_ids                     = ["subnet-0a1b2c3d4e5f60718"]
+  security_group_ids             = ["sg-0a1b2c3d4e5f60718"]
+  tracing_mode                   = "Active"
+  log_format                     = var.aws_endpoint_url == null ? "JSON" : null
+  application_log_level          = var.aws_endpoint_url == null ? "INFO" : null
+  system_log_level               = var.aws_endpoint_url == null ? "WARN" : null
+  ephemeral_storage_size         = 1024
+  image_entry_point              = ["/usr/local/bin/report"]
+  image_command                  = ["--nightly"]
 
   topic_arns = {
     reports = local.topic_arns["reports"]
@@ -257,6 +273,10 @@ module "task_migrate_once" {
   dead_letter                    = false
   log_retention_days             = var.log_retention_days
   aws_endpoint_url               = var.aws_endpoint_url
+  permissions_boundary           = "arn:aws:iam::123456789012:policy/platform/cloudcron-boundary"
+  role_path                      = "/cloudcron/"
+  kms_key_arn                    = var.aws_endpoint_url == null ? "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" : null
+  log_kms_key_arn                = "arn:aws:kms:us-west-2:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
 }
 
 module "notify_ops_email" {
@@ -270,6 +290,10 @@ module "notify_ops_email" {
   queue_name             = "acme-cron-ops-email"
   dead_letter_queue_name = "acme-cron-ops-email-dlq"
   log_retention_days     = var.log_retention_days
+  permissions_boundary   = "arn:aws:iam::123456789012:policy/platform/cloudcron-boundary"
+  role_path              = "/cloudcron/"
+  kms_key_arn            = var.aws_endpoint_url == null ? "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" : null
+  log_kms_key_arn        = "arn:aws:kms:us-west-2:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
   sandbox                = var.aws_endpoint_url != null
   filter_policy          = jsonencode({ severity = ["critical", "warning"] })
 
@@ -296,6 +320,10 @@ module "notify_ops_sms" {
   queue_name             = "acme-cron-ops-sms"
   dead_letter_queue_name = "acme-cron-ops-sms-dlq"
   log_retention_days     = var.log_retention_days
+  permissions_boundary   = "arn:aws:iam::123456789012:policy/platform/cloudcron-boundary"
+  role_path              = "/cloudcron/"
+  kms_key_arn            = var.aws_endpoint_url == null ? "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" : null
+  log_kms_key_arn        = "arn:aws:kms:us-west-2:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
   sandbox                = var.aws_endpoint_url != null
 
   template              = "[{{ env|upper }}] {{ subject }}"
@@ -318,6 +346,10 @@ module "notify_debug" {
   queue_name             = "acme-cron-debug"
   dead_letter_queue_name = "acme-cron-debug-dlq"
   log_retention_days     = var.log_retention_days
+  permissions_boundary   = "arn:aws:iam::123456789012:policy/platform/cloudcron-boundary"
+  role_path              = "/cloudcron/"
+  kms_key_arn            = var.aws_endpoint_url == null ? "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" : null
+  log_kms_key_arn        = "arn:aws:kms:us-west-2:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
   sandbox                = var.aws_endpoint_url != null
 
   template      = "{{ subject }}: {{ message.vars|tojson }}"

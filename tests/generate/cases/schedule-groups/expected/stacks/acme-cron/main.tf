@@ -85,6 +85,8 @@ module "task_reminders_api" {
   dead_letter                    = false
   log_retention_days             = var.log_retention_days
   aws_endpoint_url               = var.aws_endpoint_url
+  permissions_boundary           = "arn:aws:iam::aws:policy/PowerUserAccess"
+  role_path                      = "/platform/cron/"
 
   environment = {
     MODE                                = "api"
@@ -118,6 +120,8 @@ module "task_send_reminder" {
   dead_letter                    = false
   log_retention_days             = var.log_retention_days
   aws_endpoint_url               = var.aws_endpoint_url
+  permissions_boundary           = "arn:aws:iam::aws:policy/PowerUserAccess"
+  role_path                      = "/platform/cron/"
 }
 
 module "task_query_executor" {
@@ -142,6 +146,8 @@ module "task_query_executor" {
   dead_letter                    = false
   log_retention_days             = var.log_retention_days
   aws_endpoint_url               = var.aws_endpoint_url
+  permissions_boundary           = "arn:aws:iam::aws:policy/PowerUserAccess"
+  role_path                      = "/platform/cron/"
 }
 
 resource "aws_sqs_queue" "group_dlq_reminders" {
@@ -157,6 +163,8 @@ module "group_reminders" {
   target_function_arn   = module.task_send_reminder.function_arn
   scheduler_role_name   = "acme-cron-reminders-schedules"
   creators_policy_name  = "acme-cron-reminders-creators"
+  permissions_boundary  = "arn:aws:iam::aws:policy/PowerUserAccess"
+  role_path             = "/platform/cron/"
   dead_letter_queue_arn = aws_sqs_queue.group_dlq_reminders.arn
 }
 
@@ -175,21 +183,25 @@ module "group_queries" {
   target_function_arn  = module.task_query_executor.function_arn
   scheduler_role_name  = "acme-cron-queries-schedules"
   creators_policy_name = "acme-cron-queries-creators"
+  permissions_boundary = "arn:aws:iam::aws:policy/PowerUserAccess"
+  role_path            = "/platform/cron/"
 }
 
 module "reconcile_queries" {
   source = "../../modules/schedule-reconciler"
 
-  function_name       = "acme-cron-queries"
-  role_name           = "acme-cron-queries-exec"
-  image_uri           = local.image_uris["runtime"]
-  architecture        = "x86_64"
-  schedule_name       = "acme-cron-queries"
-  schedule_group_name = aws_scheduler_schedule_group.this.name
-  schedule_expression = "rate(5 minutes)"
-  scheduler_role_name = "acme-cron-queries-sched"
-  enabled             = true
-  log_retention_days  = var.log_retention_days
+  function_name        = "acme-cron-queries"
+  role_name            = "acme-cron-queries-exec"
+  image_uri            = local.image_uris["runtime"]
+  architecture         = "x86_64"
+  schedule_name        = "acme-cron-queries"
+  schedule_group_name  = aws_scheduler_schedule_group.this.name
+  schedule_expression  = "rate(5 minutes)"
+  scheduler_role_name  = "acme-cron-queries-sched"
+  enabled              = true
+  log_retention_days   = var.log_retention_days
+  permissions_boundary = "arn:aws:iam::aws:policy/PowerUserAccess"
+  role_path            = "/platform/cron/"
 
   config_url                 = "https://raw.githubusercontent.com/acme/infra/0123456789abcdef0123456789abcdef01234567/athena/queries.json"
   collection                 = "queries"
