@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -30,13 +29,6 @@ int rt_aws_cfg_from_env(rt_aws_cfg *out, const char **missing) {
   if (out->token && !*out->token) out->token = NULL;
   *missing = NULL;
   return CC_OK;
-}
-
-void rt_aws_date_now(char out[17]) {
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
 static int S_unreserved(unsigned char c) {
@@ -285,4 +277,15 @@ void rt_http_req_free(rt_http_req *r) {
   free(r->head);
   free(r->body);
   memset(r, 0, sizeof *r);
+}
+
+int rt_http_get_req(rt_http_req *out, const char *url) {
+  memset(out, 0, sizeof *out);
+  out->url = strdup(url);
+  out->head = strdup("GET / HTTP/1.1\r\n\r\n");
+  if (!out->url || !out->head) {
+    rt_http_req_free(out);
+    return CC_ENOMEM;
+  }
+  return CC_OK;
 }

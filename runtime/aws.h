@@ -20,14 +20,25 @@ typedef struct rt_aws_cfg {
  * CC_EINVAL, with *missing naming the first variable absent, or CC_OK. */
 int rt_aws_cfg_from_env(rt_aws_cfg *out, const char **missing);
 
-/* A request ready to send; every string is owned (rt_http_req_free). */
+/* A request ready to send (http.h); every string is owned
+ * (rt_http_req_free). The limits, zero in what the builders here make,
+ * are the AWS calls' own: a 64 MiB answer, no redirect, http:// and
+ * https:// (a local endpoint may be http). */
 typedef struct rt_http_req {
   char *url;
-  char *head; /* "POST / HTTP/1.1\r\nHost: ...\r\n...\r\n\r\n" */
+  char *head; /* "POST / HTTP/1.1\r\nHost: ...\r\n...\r\n\r\n": the method
+                 from the request line, every later line a header */
   char *body;
   size_t body_len;
+  size_t max_bytes;  /* cap on the answer's body; 0: RT_HTTP_MAX_BYTES */
+  int max_redirects; /* redirects followed; 0: none (a 3xx is the answer) */
+  int https_only;    /* refuse http:// (and redirects to it) */
 } rt_http_req;
 void rt_http_req_free(rt_http_req *r);
+
+/* An unsigned GET of url (a template, a config file): no header of ours.
+ * CC_OK or CC_ENOMEM; the limits are zero (set them after). */
+int rt_http_get_req(rt_http_req *out, const char *url);
 
 /* Appends a service's base URL to url, without a trailing slash, and
  * copies its host[:port] into host. The URL is AWS_ENDPOINT_URL_<ENV_ID>
@@ -62,9 +73,6 @@ typedef struct rt_aws_build_in {
  * endpoint or field), CC_ENOMEM; nothing to free on error. */
 int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                  const rt_aws_build_in *in);
-
-/* The current UTC time as YYYYMMDDTHHMMSSZ into out[17]. */
-void rt_aws_date_now(char out[17]);
 
 /* Appends "&key=value" ("key=value" into an empty buffer), the value
  * form-encoded as the AWS SDKs write it (unreserved bytes kept). */

@@ -10,6 +10,7 @@
 
 #include "aws_profile.h"
 #include "cc/err.h"
+#include "clock.h"
 
 int rt_aws_client_from_env(rt_aws_client *c, char *err, size_t errcap) {
   char why[768];

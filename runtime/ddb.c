@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cc/err.h"
+#include "clock.h"
 
 int rt_ddb_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date, const char *op,
                  const json_t *body) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cc/err.h"
+#include "clock.h"
 #include "log.h"
 #include "sigv4.h"
 

@@ -7,11 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <curl/curl.h>
-
-#include "dl.h"
 #include "http.h"
 
 #include "aws.h"
@@ -103,139 +99,33 @@ void rt_fetch_opts_default(rt_fetch_opts *o) {
   o->attempts = 3;
 }
 
-typedef struct S_sink {
-  cc_buf *body;
-  size_t start, max;
-  int too_big;
-} S_sink;
-
-static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
-  S_sink *s = ud;
-  size_t len = size * n;
-  if (s->body->len - s->start + len > s->max) {
-    s->too_big = 1;
-    return 0;
-  }
-  return cc_buf_add(s->body, p, len) == CC_OK ? len : 0;
-}
-
-static long long S_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The header lines of a request head (after its request line). */
-static int S_headers(const rt_curl_api *cu, struct curl_slist **out, const char *head) {
-  const char *line = head ? strstr(head, "\r\n") : NULL;
-  while (line && line[2] != '\r' && line[2] != '\0') {
-    const char *start = line + 2;
-    line = strstr(start, "\r\n");
-    if (!line) break;
-    char *h = strndup(start, (size_t)(line - start));
-    struct curl_slist *n = h ? cu->slist_append(*out, h) : NULL;
-    free(h);
-    if (!n) return CC_ENOMEM;
-    *out = n;
-  }
-  return CC_OK;
-}
-
-int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *url,
-             const char *head, const rt_fetch_opts *o) {
-  struct curl_slist *hs = NULL;
-  char cerr[CURL_ERROR_SIZE];
-  S_sink sink = {body, body->len, o->max_bytes, 0};
-  long long deadline = S_now_ms() + o->timeout_ms;
-  const char *ca = getenv("AWS_CA_BUNDLE");
-  const char *protos = o->https_only ? "https" : "http,https";
-  const rt_curl_api *cu = rt_curl(); /* loaded by the first fetch (dl.h) */
-  *status = 0;
-  if (!cu) {
-    S_err(err, errcap, "%s", rt_dl_error());
-    return CC_ERR;
-  }
-  int rc = S_headers(cu, &hs, head);
-  CURL *curl = rc == CC_OK ? cu->easy_init() : NULL;
-  if (!curl) {
-    cu->slist_free_all(hs);
-    S_err(err, errcap, "out of memory");
-    return CC_ENOMEM;
-  }
-  for (int a = 0; a < (o->attempts > 0 ? o->attempts : 1); a++) {
-    long long left = deadline - S_now_ms();
-    if (a > 0) {
-      long wait = 100L << (a - 1);
-      if (wait >= left) break;
-      rt_sleep_ms(wait);
-      left -= wait;
-    }
-    if (left <= 0) {
-      rc = CC_ETIMEOUT;
-      S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
-      break;
-    }
-    cc_buf_truncate(body, sink.start);
-    sink.too_big = 0;
-    *status = 0;
-    cerr[0] = '\0';
-    cu->easy_reset(curl);
-    cu->easy_setopt(curl, CURLOPT_URL, url);
-    cu->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    cu->easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    cu->easy_setopt(curl, CURLOPT_HTTPHEADER, hs);
-    cu->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protos);
-    cu->easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-    cu->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
-    cu->easy_setopt(curl, CURLOPT_MAXREDIRS, (long)o->max_redirects);
-    cu->easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
-    cu->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    cu->easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
-    cu->easy_setopt(curl, CURLOPT_WRITEFUNCTION, S_on_body);
-    cu->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    cu->easy_setopt(curl, CURLOPT_ERRORBUFFER, cerr);
-    if (ca && *ca) cu->easy_setopt(curl, CURLOPT_CAINFO, ca);
-    CURLcode cc = cu->easy_perform(curl);
-    if (cc == CURLE_OK) {
-      cu->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-      rc = CC_OK;
-      if (*status == 429 || *status >= 500) continue; /* a retry may do better */
-      break;
-    }
-    if (sink.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-      rc = CC_ETOOBIG;
-      S_err(err, errcap, "larger than the limit of %zu bytes", o->max_bytes);
-      break;
-    }
-    if (cc == CURLE_TOO_MANY_REDIRECTS) {
-      rc = CC_ENET;
-      S_err(err, errcap, "more than %d redirects", o->max_redirects);
-      break;
-    }
-    if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
-      rc = CC_ENET;
-      S_err(err, errcap, "redirected to a scheme other than %s", protos);
-      break;
-    }
-    if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR) {
-      rc = CC_ENOMEM;
-      S_err(err, errcap, "out of memory");
-      break;
-    }
-    if (cc == CURLE_OPERATION_TIMEDOUT && deadline - S_now_ms() <= 0) {
-      rc = CC_ETIMEOUT;
-      S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
-      break;
-    }
-    rc = cc == CURLE_OPERATION_TIMEDOUT ? CC_ETIMEOUT : CC_ENET;
-    S_err(err, errcap, "%s", cerr[0] ? cerr : cu->easy_strerror(cc));
-    if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-        cc == CURLE_URL_MALFORMAT)
-      break; /* the same next time */
-  }
-  cu->easy_cleanup(curl);
-  cu->slist_free_all(hs);
-  if (rc != CC_OK) cc_buf_truncate(body, sink.start);
+/* GETs req (its limits set from o here) through the HTTP client, with o's
+ * attempts within o's total time, appending the answer's body to body.
+ * CC_OK with *status when an answer came (any status); else the client's
+ * code with err saying why. */
+static int S_get(cc_buf *body, long *status, char *err, size_t errcap, rt_http_req *req,
+                 const rt_fetch_opts *o) {
+  rt_retry policy;
+  rt_http_resp resp;
+  rt_retry_default(&policy);
+  policy.max_attempts = o->attempts > 0 ? o->attempts : 1;
+  policy.base_ms = 100;
+  policy.connect_timeout_ms = o->connect_timeout_ms;
+  policy.total_timeout_ms = o->timeout_ms;
+  policy.deadline_ms = rt_now_ms() + o->timeout_ms;
+  req->max_bytes = o->max_bytes;
+  req->max_redirects = o->max_redirects;
+  req->https_only = o->https_only;
+  int rc = rt_http_send(&resp, req, &policy);
+  *status = resp.status;
+  if (rc == CC_EREMOTE) rc = CC_OK; /* an answer: the caller reads its status */
+  if (rc == CC_OK)
+    rc = cc_buf_add(body, resp.body.ptr ? resp.body.ptr : "", resp.body.len);
+  else if (rc == CC_ETIMEOUT)
+    S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
+  else
+    S_err(err, errcap, "%s", resp.detail[0] ? resp.detail : cc_strerror(rc));
+  cc_buf_free(&resp.body);
   return rc;
 }
 
@@ -263,13 +153,6 @@ static void S_shown(char *out, size_t cap, const char *url) {
   snprintf(out, cap, "%.*s%s", (int)(n < 400 ? n : 400), url, url[n] ? "?..." : "");
 }
 
-static int S_amz_date(char out[17]) {
-  time_t now = time(NULL);
-  struct tm tm;
-  if (!gmtime_r(&now, &tm) || strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) != 16) return CC_ERR;
-  return CC_OK;
-}
-
 static int S_from_s3(cc_buf *body, char *err, size_t errcap, const rt_url *u,
                      const rt_fetch_opts *o) {
   rt_aws_cfg cfg;
@@ -284,8 +167,8 @@ static int S_from_s3(cc_buf *body, char *err, size_t errcap, const rt_url *u,
   }
   char *bucket = strndup(u->bucket, u->bucket_len);
   if (!bucket) return CC_ENOMEM;
-  rc = S_amz_date(date);
-  if (rc == CC_OK) rc = rt_s3_get_req(&req, &cfg, date, bucket, u->key);
+  rt_aws_date_now(date);
+  rc = rt_s3_get_req(&req, &cfg, date, bucket, u->key);
   free(bucket);
   if (rc != CC_OK) {
     S_err(err, errcap, "cannot build the S3 request (%s; check AWS_ENDPOINT_URL_S3)",
@@ -295,7 +178,7 @@ static int S_from_s3(cc_buf *body, char *err, size_t errcap, const rt_url *u,
   rt_fetch_opts so = *o;
   so.https_only = 0; /* a custom endpoint (AWS_ENDPOINT_URL_S3) may be http */
   so.max_redirects = 0;
-  rc = rt_fetch(body, &status, why, sizeof why, req.url, req.head, &so);
+  rc = S_get(body, &status, why, sizeof why, &req, &so);
   rt_http_req_free(&req);
   if (rc != CC_OK) {
     S_err(err, errcap, "%s", why);
@@ -329,7 +212,10 @@ static int S_fetch_url(cc_buf *body, char *err, size_t errcap, const char *url,
   }
   if (u->kind == RT_URL_S3) return S_from_s3(body, err, errcap, u, o);
   long status = 0;
-  int rc = rt_fetch(body, &status, err, errcap, url, NULL, o);
+  rt_http_req req;
+  int rc = rt_http_get_req(&req, url);
+  if (rc == CC_OK) rc = S_get(body, &status, err, errcap, &req, o);
+  rt_http_req_free(&req);
   if (rc == CC_OK && status != 200) {
     S_err(err, errcap, "HTTP %ld", status);
     rc = CC_EREMOTE;

@@ -2,7 +2,7 @@
  *
  * Inline in CLOUDCRON_TEMPLATE, or at CLOUDCRON_TEMPLATE_URL: file://PATH,
  * https://... (size, time and redirect limits) or s3://BUCKET/KEY (S3
- * GetObject, signed). A handler loads it once, at init, never per message. */
+ * GetObject, signed), fetched through the runtime's HTTP client (http.h). A handler loads it once, at init, never per message. */
 #ifndef RT_SOURCE_H
 #define RT_SOURCE_H
 #include <stddef.h>
@@ -45,19 +45,13 @@ typedef struct rt_fetch_opts {
  * connect, 3 redirects, https only, 3 attempts. */
 void rt_fetch_opts_default(rt_fetch_opts *o);
 
-/* GETs URL with HEAD's header lines (a request head as rt_http_req has
- * it, request line first, or NULL), appending the body to *body. The CA
- * bundle is AWS_CA_BUNDLE when set. Returns CC_OK with *status set when an
- * answer came (any status), or CC_ETOOBIG, CC_ETIMEOUT, CC_ENET, CC_ENOMEM
- * with err (errcap bytes) saying what happened. */
-int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *url,
-             const char *head, const rt_fetch_opts *o);
-
-/* Fetches any document at URL (file://, https://, s3:// as above) into
- * body, within o's limits (body's own ceiling is left as it is). Returns
- * CC_OK, or a negative code with err naming the URL (its query and
-) and the problem; an https:// answer other than 200
- * is CC_EREMOTE. */
+/* Fetches any document at URL (file://, https://, s3://) into body,
+ * within o's limits (body's own ceiling is left as it is): https:// as an
+ * unsigned GET and s3:// as a signed GetObject, both through the runtime's
+ * HTTP client (http.h), o's size cap answered CC_ETOOBIG and never
+ * retried. Returns CC_OK, or a negative code with err naming the URL
+ * (without its query, which may hold a presigned URL's credentials) and
+ * the problem; an answer other than 200 is CC_EREMOTE. */
 int rt_source_fetch(cc_buf *body, char *err, size_t errcap, const char *url,
                     const rt_fetch_opts *o);
 

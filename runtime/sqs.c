@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cc/err.h"
+#include "clock.h"
 
 int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                             const char *queue_url, const rt_sqs_entry *e, size_t n,
