@@ -13,6 +13,7 @@
 #include "cc/err.h"
 #include "cc/file.h"
 #include "dl.h"
+#include "args.h"
 #include "http.h"
 #include "source.h"
 
@@ -359,41 +360,12 @@ static void S_help(const rt_channel_ops *ops) {
   printf("Every channel reads:\n%s", S_common_help);
 }
 
-typedef struct S_args {
-  const char *event;  /* --event: FILE or "-"; NULL: the Runtime API */
-  long timeout_s;     /* --timeout */
-} S_args;
-
-/* Reads the command line; returns -1 to go on, else an exit status. */
-static int S_parse_args(S_args *a, const rt_channel_ops *ops, int argc, char **argv) {
-  a->event = NULL;
-  a->timeout_s = 60;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      S_help(ops);
-      return 0;
-    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
-      a->event = argv[++i];
-    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-      char *end;
-      errno = 0;
-      a->timeout_s = strtol(argv[++i], &end, 10);
-      if (errno || *end || a->timeout_s < 1 || a->timeout_s > 900) {
-        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", ops->name);
-        return 2;
-      }
-    } else {
-      fprintf(stderr, "%s: unknown argument \"%s\"\n", ops->name, argv[i]);
-      S_usage(ops, stderr);
-      return 2;
-    }
-  }
-  if (!a->event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
-    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, under a "
-                    "local Runtime API, or with --event FILE (--help)\n", ops->name);
-    return 2;
-  }
-  return -1;
+/* The usage lines, or the whole help, for rt_args_parse. */
+static void S_usage_of(void *user, FILE *f, int full) {
+  if (full)
+    S_help(user);
+  else
+    S_usage(user, f);
 }
 
 /* One local invocation on the event in path ("-": stdin), as the Runtime
@@ -441,8 +413,8 @@ out:
 int rt_channel_main(const rt_channel_ops *ops, int argc, char **argv) {
   rt_channel ch = {.ops = ops};
   cc_buf err = CC_BUF_INIT;
-  S_args args;
-  int status = S_parse_args(&args, ops, argc, argv), set_up = 0;
+  rt_args args;
+  int status = rt_args_parse(&args, argc, argv, ops->name, S_usage_of, (void *)ops), set_up = 0;
   if (status >= 0) return status;
   int rc = S_init(&ch, &err);
   if (rc == CC_OK) rc = S_setup(&ch, &set_up, &err);

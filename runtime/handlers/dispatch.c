@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "args.h"
 #include "calls.h"
 #include "cc/err.h"
 #include "dispatch_db.h"
@@ -181,7 +182,9 @@ static int S_setup(S_state *s) {
   return CC_OK;
 }
 
-static int S_usage(const char *prog, FILE *f) {
+static void S_usage(void *user, FILE *f, int full) {
+  const char *prog = user;
+  (void)full; /* the usage is the whole help */
   fprintf(f,
           "usage: %s                     (as a Lambda bootstrap: AWS_LAMBDA_RUNTIME_API)\n"
           "       %s --event FILE|- [--timeout SECONDS]   (one dispatch, here)\n"
@@ -203,7 +206,6 @@ static int S_usage(const char *prog, FILE *f) {
           "  AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL\n"
           "runtime/handlers/README.md#cloudcron-dispatch says more.\n",
           prog, prog);
-  return 2;
 }
 
 /* One local run: the event is read (and must be JSON) but not used. */
@@ -233,38 +235,17 @@ static int S_local(S_state *s, const char *path, long timeout_s) {
 int main(int argc, char **argv) {
   static S_state s;
   const char *prog = argc > 0 ? argv[0] : "cloudcron-dispatch";
-  const char *event = NULL;
-  long timeout_s = 60;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      S_usage(prog, stdout);
-      return 0;
-    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
-      event = argv[++i];
-    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-      char *end;
-      timeout_s = strtol(argv[++i], &end, 10);
-      if (*end || timeout_s < 1 || timeout_s > 900) {
-        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", prog);
-        return 2;
-      }
-    } else {
-      fprintf(stderr, "%s: unknown argument \"%s\"\n", prog, argv[i]);
-      return S_usage(prog, stderr);
-    }
-  }
-  if (!event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
-    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, "
-                    "under a local Runtime API, or with --event FILE\n", prog);
-    return 2;
-  }
-  int status = 1;
+  rt_args args;
+  int status = rt_args_parse(&args, argc, argv, prog, S_usage, (void *)prog);
+  if (status >= 0) return status;
+  const char *event = args.event;
+  status = 1;
   int rc = S_setup(&s);
   if (rc != CC_OK) {
     rt_log(RT_LOG_ERROR, event ? "local" : NULL, NULL, s.emsg);
     if (!event) rt_lambda_init_error(s.emsg, "Runtime.InitError");
   } else if (event) {
-    status = S_local(&s, event, timeout_s);
+    status = S_local(&s, event, args.timeout_s);
   } else {
     rc = rt_lambda_run(S_handle, &s);
     status = rc == CC_EREMOTE ? 0 : 1;
