@@ -60,6 +60,15 @@ int cc_buf_printf(cc_buf *b, const char *fmt, ...) {
   return rc;
 }
 
+void cc_buf_seterr(cc_buf *b, const char *fmt, ...) {
+  va_list ap;
+  if (!b) return;
+  cc_buf_truncate(b, 0);
+  va_start(ap, fmt);
+  if (cc_buf_vprintf(b, fmt, ap) != CC_OK) cc_buf_truncate(b, 0);
+  va_end(ap);
+}
+
 char *cc_buf_detach(cc_buf *b) {
   char *p = b->ptr;
   if (!p) p = calloc(1, 1);

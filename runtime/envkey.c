@@ -11,14 +11,14 @@
 
 extern char **environ;
 
-int rt_env_by_key(const char **val, char *err, size_t errcap, const char *prefix,
+int rt_env_by_key(const char **val, cc_buf *err, const char *prefix,
                   const char *noun, const char *key) {
   char var[256];
   size_t n = strlen(key), p = strlen(prefix);
   cc_buf known = CC_BUF_INIT;
   *val = NULL;
   if (n == 0 || n + p + 1 > sizeof var) {
-    snprintf(err, errcap, "invalid %s key \"%s\"", noun, key);
+    cc_buf_seterr(err, "invalid %s key \"%s\"", noun, key);
     return CC_EINVAL;
   }
   memcpy(var, prefix, p);
@@ -38,10 +38,10 @@ int rt_env_by_key(const char **val, char *err, size_t errcap, const char *prefix
       cc_buf_putc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
   }
   if (v)
-    snprintf(err, errcap, "%s key \"%s\": %s is set but empty; known keys: %s", noun, key, var,
+    cc_buf_seterr(err, "%s key \"%s\": %s is set but empty; known keys: %s", noun, key, var,
              known.len ? cc_buf_str(&known) : "none");
   else
-    snprintf(err, errcap, "unknown %s key \"%s\" (%s is not set); known keys: %s", noun, key, var,
+    cc_buf_seterr(err, "unknown %s key \"%s\" (%s is not set); known keys: %s", noun, key, var,
              known.len ? cc_buf_str(&known) : "none");
   cc_buf_free(&known);
   return CC_ENOTFOUND;

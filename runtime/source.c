@@ -3,7 +3,6 @@
 #include "source.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +13,6 @@
 #include "cc/err.h"
 #include "cc/file.h"
 #include "s3.h"
-
-static void S_err(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void S_err(char *err, size_t cap, const char *fmt, ...) {
-  va_list ap;
-  if (!err || !cap) return;
-  va_start(ap, fmt);
-  vsnprintf(err, cap, fmt, ap);
-  va_end(ap);
-}
 
 static void S_name_of(rt_url *u, const char *path, size_t len) {
   const char *slash = NULL;
@@ -103,7 +92,7 @@ void rt_fetch_opts_default(rt_fetch_opts *o) {
  * attempts within o's total time, appending the answer's body to body.
  * CC_OK with *status when an answer came (any status); else the client's
  * code with err saying why. */
-static int S_get(cc_buf *body, long *status, char *err, size_t errcap, rt_http_req *req,
+static int S_get(cc_buf *body, long *status, cc_buf *err, rt_http_req *req,
                  const rt_fetch_opts *o) {
   rt_retry policy;
   rt_http_resp resp;
@@ -122,15 +111,15 @@ static int S_get(cc_buf *body, long *status, char *err, size_t errcap, rt_http_r
   if (rc == CC_OK)
     rc = cc_buf_add(body, resp.body.ptr ? resp.body.ptr : "", resp.body.len);
   else if (rc == CC_ETIMEOUT)
-    S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
+    cc_buf_seterr(err, "no answer within %ld ms", o->timeout_ms);
   else
-    S_err(err, errcap, "%s", resp.detail[0] ? resp.detail : cc_strerror(rc));
+    cc_buf_seterr(err, "%s", resp.detail[0] ? resp.detail : cc_strerror(rc));
   cc_buf_free(&resp.body);
   return rc;
 }
 
 /* A positive integer from the environment, or dflt when unset. */
-static int S_env_num(long long *out, char *err, size_t errcap, const char *var,
+static int S_env_num(long long *out, cc_buf *err, const char *var,
                      long long dflt, long long max) {
   const char *v = getenv(var);
   char *end;
@@ -139,7 +128,7 @@ static int S_env_num(long long *out, char *err, size_t errcap, const char *var,
   errno = 0;
   long long n = strtoll(v, &end, 10);
   if (errno || *end || n <= 0 || n > max) {
-    S_err(err, errcap, "%s must be a whole number from 1 to %lld, not \"%s\"", var, max, v);
+    cc_buf_seterr(err, "%s must be a whole number from 1 to %lld, not \"%s\"", var, max, v);
     return CC_EINVAL;
   }
   *out = n;
@@ -153,16 +142,16 @@ static void S_shown(char *out, size_t cap, const char *url) {
   snprintf(out, cap, "%.*s%s", (int)(n < 400 ? n : 400), url, url[n] ? "?..." : "");
 }
 
-static int S_from_s3(cc_buf *body, char *err, size_t errcap, const rt_url *u,
+static int S_from_s3(cc_buf *body, cc_buf *err, const rt_url *u,
                      const rt_fetch_opts *o) {
   rt_aws_cfg cfg;
   rt_http_req req;
   const char *missing;
-  char date[17], why[256] = "";
+  char date[17];
   long status = 0;
   int rc = rt_aws_cfg_from_env(&cfg, &missing);
   if (rc != CC_OK) {
-    S_err(err, errcap, "%s is not set (s3:// needs credentials and a region)", missing);
+    cc_buf_seterr(err, "%s is not set (s3:// needs credentials and a region)", missing);
     return rc;
   }
   char *bucket = strndup(u->bucket, u->bucket_len);
@@ -171,67 +160,64 @@ static int S_from_s3(cc_buf *body, char *err, size_t errcap, const rt_url *u,
   rc = rt_s3_get_req(&req, &cfg, date, bucket, u->key);
   free(bucket);
   if (rc != CC_OK) {
-    S_err(err, errcap, "cannot build the S3 request (%s; check AWS_ENDPOINT_URL_S3)",
+    cc_buf_seterr(err, "cannot build the S3 request (%s; check AWS_ENDPOINT_URL_S3)",
           cc_strerror(rc));
     return rc;
   }
   rt_fetch_opts so = *o;
   so.https_only = 0; /* a custom endpoint (AWS_ENDPOINT_URL_S3) may be http */
   so.max_redirects = 0;
-  rc = S_get(body, &status, why, sizeof why, &req, &so);
+  rc = S_get(body, &status, err, &req, &so);
   rt_http_req_free(&req);
-  if (rc != CC_OK) {
-    S_err(err, errcap, "%s", why);
-    return rc;
-  }
+  if (rc != CC_OK) return rc;
   if (status != 200) {
     char code[128], msg[256];
     rt_s3_error(code, sizeof code, msg, sizeof msg, body->ptr, body->len);
-    S_err(err, errcap, "S3 GetObject answered HTTP %ld%s%s%s%s", status, code[0] ? ": " : "",
+    cc_buf_seterr(err, "S3 GetObject answered HTTP %ld%s%s%s%s", status, code[0] ? ": " : "",
           code, msg[0] ? ": " : "", msg);
     return CC_EREMOTE;
   }
   return CC_OK;
 }
 
-static int S_fetch_url(cc_buf *body, char *err, size_t errcap, const char *url,
+static int S_fetch_url(cc_buf *body, cc_buf *err, const char *url,
                        const rt_url *u, const rt_fetch_opts *o) {
   if (u->kind == RT_URL_FILE) {
     char *text = NULL;
     size_t len = 0;
     int rc = cc_file_read(&text, &len, u->path, o->max_bytes);
     if (rc == CC_ETOOBIG)
-      S_err(err, errcap, "larger than the limit of %zu bytes", o->max_bytes);
+      cc_buf_seterr(err, "larger than the limit of %zu bytes", o->max_bytes);
     else if (rc == CC_EIO)
-      S_err(err, errcap, "%s", strerror(errno));
+      cc_buf_seterr(err, "%s", strerror(errno));
     else if (rc != CC_OK)
-      S_err(err, errcap, "%s", cc_strerror(rc));
+      cc_buf_seterr(err, "%s", cc_strerror(rc));
     if (rc == CC_OK) rc = cc_buf_add(body, text, len);
     free(text);
     return rc;
   }
-  if (u->kind == RT_URL_S3) return S_from_s3(body, err, errcap, u, o);
+  if (u->kind == RT_URL_S3) return S_from_s3(body, err, u, o);
   long status = 0;
   rt_http_req req;
   int rc = rt_http_get_req(&req, url);
-  if (rc == CC_OK) rc = S_get(body, &status, err, errcap, &req, o);
+  if (rc == CC_OK) rc = S_get(body, &status, err, &req, o);
   rt_http_req_free(&req);
   if (rc == CC_OK && status != 200) {
-    S_err(err, errcap, "HTTP %ld", status);
+    cc_buf_seterr(err, "HTTP %ld", status);
     rc = CC_EREMOTE;
   }
   return rc;
 }
 
-int rt_source_load(rt_source *out, char *err, size_t errcap) {
-  int rc = rt_source_load_var(out, "CLOUDCRON_TEMPLATE", err, errcap);
+int rt_source_load(rt_source *out, cc_buf *err) {
+  int rc = rt_source_load_var(out, "CLOUDCRON_TEMPLATE", err);
   if (rc == CC_ENOTFOUND)
-    S_err(err, errcap, "no template: set CLOUDCRON_TEMPLATE (the template itself) or "
+    cc_buf_seterr(err, "no template: set CLOUDCRON_TEMPLATE (the template itself) or "
                        "CLOUDCRON_TEMPLATE_URL (file://, https:// or s3://)");
   return rc == CC_ENOTFOUND ? CC_EINVAL : rc;
 }
 
-int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap) {
+int rt_source_load_var(rt_source *out, const char *var, cc_buf *err) {
   char url_var[64], name_var[64];
   snprintf(url_var, sizeof url_var, "%s_URL", var);
   snprintf(name_var, sizeof name_var, "%s_NAME", var);
@@ -241,7 +227,8 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   cc_buf body = CC_BUF_INIT;
   rt_fetch_opts o;
   long long max, timeout;
-  char why[512] = "", shown[512];
+  char shown[512];
+  cc_buf why = CC_BUF_INIT;
   rt_url u = {0};
   int rc;
   memset(out, 0, sizeof *out);
@@ -249,17 +236,17 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   if (inline_text && !*inline_text) inline_text = NULL;
   if (url && !*url) url = NULL;
   if (inline_text && url) {
-    S_err(err, errcap, "both %s and %s are set; set one", var, url_var);
+    cc_buf_seterr(err, "both %s and %s are set; set one", var, url_var);
     return CC_EINVAL;
   }
   if (!inline_text && !url) {
-    S_err(err, errcap, "neither %s nor %s is set", var, url_var);
+    cc_buf_seterr(err, "neither %s nor %s is set", var, url_var);
     return CC_ENOTFOUND;
   }
-  rc = S_env_num(&max, err, errcap, "CLOUDCRON_TEMPLATE_MAX_BYTES", RT_SOURCE_MAX_BYTES,
+  rc = S_env_num(&max, err, "CLOUDCRON_TEMPLATE_MAX_BYTES", RT_SOURCE_MAX_BYTES,
                  (long long)64 << 20);
   if (rc == CC_OK)
-    rc = S_env_num(&timeout, err, errcap, "CLOUDCRON_TEMPLATE_TIMEOUT_MS", RT_SOURCE_TIMEOUT_MS,
+    rc = S_env_num(&timeout, err, "CLOUDCRON_TEMPLATE_TIMEOUT_MS", RT_SOURCE_TIMEOUT_MS,
                    900000);
   if (rc != CC_OK) return rc;
   o.max_bytes = (size_t)max;
@@ -267,7 +254,7 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   cc_buf_init(&body, o.max_bytes + 1);
   if (inline_text) {
     if (strlen(inline_text) > o.max_bytes) {
-      S_err(err, errcap, "%s is larger than the limit of %zu bytes", var, o.max_bytes);
+      cc_buf_seterr(err, "%s is larger than the limit of %zu bytes", var, o.max_bytes);
       return CC_ETOOBIG;
     }
     rc = cc_buf_puts(&body, inline_text);
@@ -276,12 +263,13 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
     const char *bad;
     S_shown(shown, sizeof shown, url);
     if (rt_url_parse(&u, &bad, url) != CC_OK) {
-      S_err(err, errcap, "%s %s: %s", url_var, shown, bad);
+      cc_buf_seterr(err, "%s %s: %s", url_var, shown, bad);
       return CC_EINVAL;
     }
-    rc = S_fetch_url(&body, why, sizeof why, url, &u, &o);
+    rc = S_fetch_url(&body, &why, url, &u, &o);
     if (rc != CC_OK) {
-      S_err(err, errcap, "%s %s: %s", url_var, shown, why[0] ? why : cc_strerror(rc));
+      cc_buf_seterr(err, "%s %s: %s", url_var, shown, why.len ? cc_buf_str(&why) : cc_strerror(rc));
+      cc_buf_free(&why);
       cc_buf_free(&body);
       return rc;
     }
@@ -298,7 +286,7 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   cc_buf_free(&body);
   if (rc != CC_OK || !out->text || !out->name) {
     rt_source_free(out);
-    S_err(err, errcap, "out of memory loading the template");
+    cc_buf_seterr(err, "out of memory loading the template");
     return CC_ENOMEM;
   }
   return CC_OK;
@@ -315,7 +303,6 @@ void rt_source_free(rt_source *s) {
 int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
   const rt_source *s = data;
   cc_buf url = CC_BUF_INIT, body = CC_BUF_INIT;
-  char why[512];
   rt_url u;
   const char *bad;
   int rc;
@@ -338,7 +325,7 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
   if (rc == CC_OK && rt_url_parse(&u, &bad, cc_buf_str(&url)) != CC_OK) rc = CC_ENOTFOUND;
   if (rc == CC_OK) {
     cc_buf_init(&body, s->opts.max_bytes + 1);
-    rc = S_fetch_url(&body, why, sizeof why, cc_buf_str(&url), &u, &s->opts);
+    rc = S_fetch_url(&body, NULL, cc_buf_str(&url), &u, &s->opts); /* the code says it */
   }
   if (rc == CC_OK && cc_buf_puts(&body, "") == CC_OK) {
     *len = body.len;
@@ -349,17 +336,19 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
   return rc;
 }
 
-int rt_source_fetch(cc_buf *body, char *err, size_t errcap, const char *url,
+int rt_source_fetch(cc_buf *body, cc_buf *err, const char *url,
                     const rt_fetch_opts *o) {
   rt_url u;
   const char *bad;
-  char why[512] = "", shown[512];
+  char shown[512];
+  cc_buf why = CC_BUF_INIT;
   S_shown(shown, sizeof shown, url ? url : "");
   if (!url || rt_url_parse(&u, &bad, url) != CC_OK) {
-    S_err(err, errcap, "%s: %s", shown, url ? bad : "no URL");
+    cc_buf_seterr(err, "%s: %s", shown, url ? bad : "no URL");
     return CC_EINVAL;
   }
-  int rc = S_fetch_url(body, why, sizeof why, url, &u, o);
-  if (rc != CC_OK) S_err(err, errcap, "%s: %s", shown, why[0] ? why : cc_strerror(rc));
+  int rc = S_fetch_url(body, &why, url, &u, o);
+  if (rc != CC_OK) cc_buf_seterr(err, "%s: %s", shown, why.len ? cc_buf_str(&why) : cc_strerror(rc));
+  cc_buf_free(&why);
   return rc;
 }

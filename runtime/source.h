@@ -52,7 +52,7 @@ void rt_fetch_opts_default(rt_fetch_opts *o);
  * retried. Returns CC_OK, or a negative code with err naming the URL
  * (without its query, which may hold a presigned URL's credentials) and
  * the problem; an answer other than 200 is CC_EREMOTE. */
-int rt_source_fetch(cc_buf *body, char *err, size_t errcap, const char *url,
+int rt_source_fetch(cc_buf *body, cc_buf *err, const char *url,
                     const rt_fetch_opts *o);
 
 /* A loaded template: its text and the name that picks autoescape. */
@@ -68,14 +68,14 @@ typedef struct rt_source {
 
 /* Loads the template the environment names. Limits: the defaults, or
  * CLOUDCRON_TEMPLATE_MAX_BYTES and CLOUDCRON_TEMPLATE_TIMEOUT_MS. Returns
- * CC_OK (free with rt_source_free), or a negative code with err (errcap
- * bytes) naming the variable or URL and the problem. */
-int rt_source_load(rt_source *out, char *err, size_t errcap);
+ * CC_OK (free with rt_source_free), or a negative code with err naming
+ * the variable or URL and the problem. */
+int rt_source_load(rt_source *out, cc_buf *err);
 
 /* The same for another template the environment may name: VAR itself,
  * VAR_URL and VAR_NAME (CLOUDCRON_TEXT_TEMPLATE, ...), with the same
  * limits. CC_ENOTFOUND when neither VAR nor VAR_URL is set. */
-int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap);
+int rt_source_load_var(rt_source *out, const char *var, cc_buf *err);
 void rt_source_free(rt_source *s);
 
 /* A template loader (cc_tpl_load_fn) over DATA, a loaded rt_source, which

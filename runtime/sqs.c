@@ -103,7 +103,7 @@ int rt_sqs_send_batch_parse(rt_sqs_result *res, size_t n, const char *body, size
 }
 
 int rt_sqs_send_batch(rt_aws_client *c, const char *queue_url, const rt_sqs_entry *e, size_t n,
-                      rt_sqs_result *res, char *err, size_t errcap) {
+                      rt_sqs_result *res, cc_buf *err) {
   rt_http_req req;
   rt_http_resp resp;
   char date[17];
@@ -114,7 +114,7 @@ int rt_sqs_send_batch(rt_aws_client *c, const char *queue_url, const rt_sqs_entr
     rt_aws_date_now(date);
   int rc = rt_sqs_send_batch_build(&req, &c->cfg, date, queue_url, e, n, &why);
   if (rc != CC_OK) {
-    snprintf(err, errcap, "sqs SendMessageBatch: %s", why ? why : cc_strerror(rc));
+    cc_buf_seterr(err, "sqs SendMessageBatch: %s", why ? why : cc_strerror(rc));
     for (size_t i = 0; i < n; i++) {
       memset(&res[i], 0, sizeof res[i]);
       res[i].sender_fault = 1;
@@ -126,16 +126,16 @@ int rt_sqs_send_batch(rt_aws_client *c, const char *queue_url, const rt_sqs_entr
   const char *s = resp.attempts == 1 ? "" : "s";
   if (rc == CC_OK) {
     if (rt_sqs_send_batch_parse(res, n, resp.body.ptr, resp.body.len) != CC_OK) {
-      snprintf(err, errcap, "sqs SendMessageBatch: HTTP %ld answer is not a batch result",
+      cc_buf_seterr(err, "sqs SendMessageBatch: HTTP %ld answer is not a batch result",
                resp.status);
       rc = CC_EREMOTE;
     }
   } else if (rc == CC_EREMOTE) {
-    snprintf(err, errcap, "sqs SendMessageBatch: HTTP %ld %s%s%s (%d attempt%s)", resp.status,
+    cc_buf_seterr(err, "sqs SendMessageBatch: HTTP %ld %s%s%s (%d attempt%s)", resp.status,
              resp.code[0] ? resp.code : "(no error code)", resp.detail[0] ? ": " : "",
              resp.detail, resp.attempts, s);
   } else {
-    snprintf(err, errcap, "sqs SendMessageBatch: %s after %d attempt%s: %s",
+    cc_buf_seterr(err, "sqs SendMessageBatch: %s after %d attempt%s: %s",
              rc == CC_ETIMEOUT ? "timed out" : "no answer", resp.attempts, s,
              resp.detail[0] ? resp.detail : cc_strerror(rc));
   }

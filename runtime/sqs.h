@@ -43,8 +43,8 @@ int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
 int rt_sqs_send_batch_parse(rt_sqs_result *res, size_t n, const char *body, size_t len);
 
 /* Sends n entries in one call. CC_OK when an answer came (look at res for
- * each entry); otherwise the call's code, err[errcap] says why (calls.h's
+ * each entry); otherwise the call's code, err says why (calls.h's
  * form) and every res gets the error's code. */
 int rt_sqs_send_batch(rt_aws_client *c, const char *queue_url, const rt_sqs_entry *e, size_t n,
-                      rt_sqs_result *res, char *err, size_t errcap);
+                      rt_sqs_result *res, cc_buf *err);
 #endif

@@ -173,7 +173,6 @@ static int S_is_html(const char *name) {
 
 /* The settings every channel shares, and its template. */
 static int S_init(rt_channel *ch, cc_buf *err) {
-  char why[1024];
   const char *vars = getenv("CLOUDCRON_VARS");
   const char *strict = getenv("CLOUDCRON_STRICT");
   const char *margin = getenv("CLOUDCRON_DEADLINE_MARGIN_MS");
@@ -184,7 +183,7 @@ static int S_init(rt_channel *ch, cc_buf *err) {
     errno = 0;
     ch->margin_ms = strtoll(margin, &end, 10);
     if (errno || *end || ch->margin_ms < 0 || ch->margin_ms > 900000) {
-      cc_buf_printf(err, "CLOUDCRON_DEADLINE_MARGIN_MS must be milliseconds from 0 to 900000, "
+      cc_buf_seterr(err, "CLOUDCRON_DEADLINE_MARGIN_MS must be milliseconds from 0 to 900000, "
                          "not \"%s\"", margin);
       return CC_EINVAL;
     }
@@ -194,24 +193,21 @@ static int S_init(rt_channel *ch, cc_buf *err) {
     ch->vars = json_loads(vars, JSON_REJECT_DUPLICATES, &jerr);
     if (!ch->vars || !json_is_object(ch->vars)) {
       if (ch->vars)
-        cc_buf_puts(err, "CLOUDCRON_VARS must be a JSON object");
+        cc_buf_seterr(err, "CLOUDCRON_VARS must be a JSON object");
       else
-        cc_buf_printf(err, "CLOUDCRON_VARS:%d:%d: error: %s", jerr.line, jerr.column, jerr.text);
+        cc_buf_seterr(err, "CLOUDCRON_VARS:%d:%d: error: %s", jerr.line, jerr.column, jerr.text);
       return CC_EINVAL;
     }
   } else if (!(ch->vars = json_object())) {
     return CC_ENOMEM;
   }
   if (strict && *strict && strcmp(strict, "0") != 0 && strcmp(strict, "1") != 0) {
-    cc_buf_printf(err, "CLOUDCRON_STRICT must be 1 or 0, not \"%s\"", strict);
+    cc_buf_seterr(err, "CLOUDCRON_STRICT must be 1 or 0, not \"%s\"", strict);
     return CC_EINVAL;
   }
   ch->strict = strict && strcmp(strict, "1") == 0;
-  rc = rt_source_load(&ch->src, why, sizeof why);
-  if (rc != CC_OK) {
-    cc_buf_puts(err, why);
-    return rc;
-  }
+  rc = rt_source_load(&ch->src, err);
+  if (rc != CC_OK) return rc;
   ch->html = S_is_html(ch->src.name);
   /* The source stays: templates named by expressions load when a render
    * reaches them. */
@@ -228,20 +224,20 @@ int rt_channel_deliver_once(rt_channel *ch, const rt_invocation *inv, const rt_r
                             const char *recipient, rt_channel_send_fn send, void *arg,
                             int *skipped) {
   const char *key = rt_channel_message_key(r);
-  char result[256] = "", err[1024];
+  char result[256] = "";
+  cc_buf err = CC_BUF_INIT;
   rt_idem_state st = RT_IDEM_CLAIMED;
   int rc;
   *skipped = 0;
   if (ch->idem.table) {
     long long until = inv->deadline_ms > 0 ? inv->deadline_ms : rt_now_ms() + 900000;
-    rc = rt_idem_claim(&ch->idem, &ch->aws, key, recipient, inv->request_id, until, &st, err,
-                       sizeof err);
-    if (rc != CC_OK) {
-      /* nothing sent: a redelivery tries again */
-      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+    rc = rt_idem_claim(&ch->idem, &ch->aws, key, recipient, inv->request_id, until, &st, &err);
+    /* nothing sent: a redelivery tries again */
+    if (rc != CC_OK)
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, cc_buf_str(&err),
                      json_pack("{s:s}", "to", recipient));
-      return rc;
-    }
+    cc_buf_free(&err); /* a claim that found the record set it too */
+    if (rc != CC_OK) return rc;
     if (st == RT_IDEM_DONE) {
       *skipped = 1;
       rt_channel_log(RT_LOG_INFO, inv->request_id, r->message_id, "already delivered; skipped",
@@ -265,16 +261,16 @@ int rt_channel_deliver_once(rt_channel *ch, const rt_invocation *inv, const rt_r
                                   : "ambiguous delivery: no answer after the request left; it may "
                                     "have arrived, and a redelivery sends it again");
   if (ch->idem.table && rc != CC_ENOMEM) {
-    int frc = rt_idem_finish(&ch->idem, &ch->aws, key, recipient, rc == CC_OK, result, err,
-                             sizeof err);
+    int frc = rt_idem_finish(&ch->idem, &ch->aws, key, recipient, rc == CC_OK, result, &err);
     if (frc != CC_OK && rc == CC_OK)
       rt_idem_ambiguous(&ch->idem, inv->request_id, r->message_id, recipient, 0,
                         "sent, but its idempotency record could not be marked done: once the "
                         "claim's deadline passes, a redelivery may send it again");
     if (frc != CC_OK)
-      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, cc_buf_str(&err),
                      json_pack("{s:s}", "to", recipient));
   }
+  cc_buf_free(&err);
   return rc;
 }
 
@@ -290,7 +286,7 @@ static int S_retry_env(rt_retry *r, cc_buf *err) {
     errno = 0;
     long ms = strtol(v, &end, 10);
     if (errno || *end || ms < 1 || ms > 60000) {
-      cc_buf_printf(err, "%s must be milliseconds from 1 to 60000, not \"%s\"", var[i], v);
+      cc_buf_seterr(err, "%s must be milliseconds from 1 to 60000, not \"%s\"", var[i], v);
       return CC_EINVAL;
     }
     *field[i] = ms;
@@ -302,18 +298,14 @@ static int S_retry_env(rt_retry *r, cc_buf *err) {
 static int S_setup(rt_channel *ch, int *set_up, cc_buf *err) {
   const rt_channel_ops *ops = ch->ops;
   const char *timeout = getenv("CLOUDCRON_SEND_TIMEOUT_MS");
-  char why[256];
   int rc = CC_OK;
-  if (ops->aws && (rc = rt_aws_client_from_env(&ch->aws, why, sizeof why)) != CC_OK) {
-    cc_buf_puts(err, why);
-    return rc;
-  }
+  if (ops->aws && (rc = rt_aws_client_from_env(&ch->aws, err)) != CC_OK) return rc;
   if (ops->aws && timeout && *timeout) {
     char *end;
     errno = 0;
     long ms = strtol(timeout, &end, 10);
     if (errno || *end || ms < 100 || ms > 900000) {
-      cc_buf_printf(err, "CLOUDCRON_SEND_TIMEOUT_MS must be milliseconds from 100 to 900000, not "
+      cc_buf_seterr(err, "CLOUDCRON_SEND_TIMEOUT_MS must be milliseconds from 100 to 900000, not "
                          "\"%s\"", timeout);
       return CC_EINVAL;
     }
@@ -462,7 +454,7 @@ int rt_list_from_env(rt_list *out, const char *var, int (*ok)(const char *item),
     while (end > p && end[-1] == ' ') end--;
     *end = '\0';
     if (!*p || (ok && !ok(p))) {
-      cc_buf_printf(err, "%s: \"%s\" is not %s", var, p, what);
+      cc_buf_seterr(err, "%s: \"%s\" is not %s", var, p, what);
       rt_list_free(out);
       return CC_EINVAL;
     }

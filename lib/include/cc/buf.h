@@ -27,6 +27,13 @@ int cc_buf_putc(cc_buf *b, char c);
 int cc_buf_printf(cc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int cc_buf_vprintf(cc_buf *b, const char *fmt, va_list ap);
+/* Error text, the one way the runtime hands it back: a function that can
+ * fail with a message takes `cc_buf *err`; the
+ * caller owns the buffer (CC_BUF_INIT, cc_buf_free after) and may pass
+ * NULL when it wants no text; on failure the callee sets it with this,
+ * replacing what was there. Best effort: a message that cannot be
+ * allocated leaves b empty (the return code still says what failed). */
+void cc_buf_seterr(cc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Returns the contents (never NULL: "" for an empty buffer, malloc'd) and
  * leaves the buffer empty; the caller frees the result. NULL on ENOMEM. */
 char *cc_buf_detach(cc_buf *b);
