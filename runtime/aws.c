@@ -172,33 +172,30 @@ static int S_attr_type_ok(const char *t) {
 }
 
 int rt_sns_publish_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
-                         const rt_sns_publish_in *in, const char **why) {
+                         const rt_sns_publish_in *in, cc_buf *err) {
   cc_buf body = CC_BUF_INIT;
-  const char *dummy;
   int rc = CC_OK;
-  if (!why) why = &dummy;
-  *why = NULL;
   memset(out, 0, sizeof *out);
   if (!in->topic_arn || !*in->topic_arn || !in->message) {
-    *why = "a topic ARN and a message are required";
+    cc_buf_seterr(err, "a topic ARN and a message are required");
     return CC_EINVAL;
   }
   if (in->n_attrs > 10) {
-    *why = "SNS allows at most 10 message attributes";
+    cc_buf_seterr(err, "SNS allows at most 10 message attributes");
     return CC_EINVAL;
   }
   for (size_t i = 0; i < in->n_attrs; i++) {
     const rt_msg_attr *a = &in->attrs[i];
     if (!a->name || !*a->name || !a->value) {
-      *why = "a message attribute needs a name and a value";
+      cc_buf_seterr(err, "a message attribute needs a name and a value");
       return CC_EINVAL;
     }
     if (!a->type || !S_attr_type_ok(a->type)) {
-      *why = "a message attribute's type is String, Number or String.Array";
+      cc_buf_seterr(err, "a message attribute's type is String, Number or String.Array");
       return CC_EINVAL;
     }
     if (strncmp(a->type, "Number", 6) == 0 && !S_is_number(a->value)) {
-      *why = "a Number message attribute's value is not a number";
+      cc_buf_seterr(err, "a Number message attribute's value is not a number");
       return CC_EINVAL;
     }
   }

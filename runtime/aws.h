@@ -96,12 +96,12 @@ typedef struct rt_sns_publish_in {
   size_t n_attrs;
 } rt_sns_publish_in;
 
-/* SNS Publish (query protocol, form body). CC_EINVAL, with a static reason
- * in *why when why is given, for a missing topic or message, more than 10
+/* SNS Publish (query protocol, form body). CC_EINVAL, with the reason
+ * in err (may be NULL), for a missing topic or message, more than 10
  * attributes, an attribute without name, an unknown type or a Number that
  * is not a number. */
 int rt_sns_publish_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
-                         const rt_sns_publish_in *in, const char **why);
+                         const rt_sns_publish_in *in, cc_buf *err);
 
 /* SNS Publish without attributes (the first API; kept). */
 int rt_sns_publish_req(rt_http_req *out, const rt_aws_cfg *cfg,

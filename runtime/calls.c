@@ -54,19 +54,22 @@ static const char *S_date(const rt_aws_client *c, char buf[17]) {
   return buf;
 }
 
-/* Sends req, whose builder returned build_rc (with why, its reason), and
+/* Sends req, whose builder returned build_rc (with why, its reason; freed
+ * here), and
  * copies the answer's id into id (idcap bytes; may be NULL) with read_id:
  * an answer without one is CC_EREMOTE. Frees req. */
-static int S_call_id(rt_aws_client *c, int build_rc, const char *why, rt_http_req *req,
+static int S_call_id(rt_aws_client *c, int build_rc, cc_buf *why, rt_http_req *req,
                      const char *what, void (*read_id)(char *, size_t, const char *, size_t),
                      char *id, size_t idcap, cc_buf *err) {
   rt_http_resp resp;
   c->maybe_sent = 0;
   if (id && idcap) id[0] = '\0';
   if (build_rc != CC_OK) {
-    cc_buf_seterr(err, "%s: %s", what, why ? why : cc_strerror(build_rc));
+    cc_buf_seterr(err, "%s: %s", what, why->len ? cc_buf_str(why) : cc_strerror(build_rc));
+    cc_buf_free(why);
     return build_rc;
   }
+  cc_buf_free(why);
   int rc = S_send(c, &resp, req, what, err);
   if (rc == CC_OK && id && idcap) {
     read_id(id, idcap, resp.body.ptr, resp.body.len);
@@ -98,9 +101,9 @@ int rt_sns_publish(rt_aws_client *c, const rt_sns_publish_in *in, char *message_
                    size_t idcap, cc_buf *err) {
   rt_http_req req;
   char date[17];
-  const char *why = NULL;
+  cc_buf why = CC_BUF_INIT;
   int rc = rt_sns_publish_build(&req, &c->cfg, S_date(c, date), in, &why);
-  return S_call_id(c, rc, why, &req, "sns Publish", S_sns_message_id, message_id, idcap, err);
+  return S_call_id(c, rc, &why, &req, "sns Publish", S_sns_message_id, message_id, idcap, err);
 }
 
 /* Sends a JSON 1.1 request and copies the string at key (or key.sub) of
@@ -160,25 +163,25 @@ int rt_get_parameter(rt_aws_client *c, const char *name, char **value, cc_buf *e
 
 int rt_ses_send_email(rt_aws_client *c, const rt_ses_email_in *in, char *message_id,
                       size_t idcap, cc_buf *err) {
-  const char *why = NULL;
+  cc_buf why = CC_BUF_INIT;
   char date[17];
   rt_http_req req;
   int rc = rt_ses_send_email_build(&req, &c->cfg, S_date(c, date), in, &why);
-  return S_call_id(c, rc, why, &req, "ses SendEmail", rt_ses_message_id, message_id, idcap, err);
+  return S_call_id(c, rc, &why, &req, "ses SendEmail", rt_ses_message_id, message_id, idcap, err);
 }
 
 int rt_twilio_send(rt_aws_client *c, const rt_twilio_sms_in *in, rt_twilio_answer *ans,
                    cc_buf *err) {
   rt_http_req req;
   rt_http_resp resp;
-  const char *why = NULL;
+  cc_buf why = CC_BUF_INIT;
   c->maybe_sent = 0;
   memset(ans, 0, sizeof *ans);
   int rc = rt_twilio_sms_build(&req, in, &why);
-  if (rc != CC_OK) {
-    cc_buf_seterr(err, "twilio Messages: %s", why ? why : cc_strerror(rc));
-    return rc;
-  }
+  if (rc != CC_OK)
+    cc_buf_seterr(err, "twilio Messages: %s", why.len ? cc_buf_str(&why) : cc_strerror(rc));
+  cc_buf_free(&why);
+  if (rc != CC_OK) return rc;
   rc = S_send(c, &resp, &req, "twilio Messages", err);
   if (rc == CC_OK || rc == CC_EREMOTE) rt_twilio_answer_parse(ans, resp.body.ptr, resp.body.len);
   if (rc == CC_EREMOTE && (ans->code || ans->message[0])) {

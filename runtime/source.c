@@ -22,12 +22,11 @@ static void S_name_of(rt_url *u, const char *path, size_t len) {
   u->name_len = len - (size_t)(u->name - path);
 }
 
-int rt_url_parse(rt_url *out, const char **why, const char *url) {
+int rt_url_parse(rt_url *out, cc_buf *err, const char *url) {
   memset(out, 0, sizeof *out);
-  *why = NULL;
   for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
     if (*c < ' ' || *c == 0x7f) {
-      *why = "the URL holds a control character";
+      cc_buf_seterr(err, "the URL holds a control character");
       return CC_EINVAL;
     }
   }
@@ -35,7 +34,7 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     out->kind = RT_URL_FILE;
     out->path = url + 7;
     if (!*out->path) {
-      *why = "file:// needs a path";
+      cc_buf_seterr(err, "file:// needs a path");
       return CC_EINVAL;
     }
     S_name_of(out, out->path, strlen(out->path));
@@ -45,11 +44,11 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     const char *h = url + 8;
     size_t hn = strcspn(h, "/?#");
     if (hn == 0) {
-      *why = "https:// needs a host";
+      cc_buf_seterr(err, "https:// needs a host");
       return CC_EINVAL;
     }
     if (strchr(url, ' ')) {
-      *why = "an https:// URL cannot hold a space; write it %20";
+      cc_buf_seterr(err, "%s", "an https:// URL cannot hold a space; write it %20");
       return CC_EINVAL;
     }
     out->kind = RT_URL_HTTPS;
@@ -61,7 +60,7 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     const char *b = url + 5;
     size_t bn = strcspn(b, "/");
     if (bn == 0 || b[bn] != '/' || !b[bn + 1]) {
-      *why = "s3:// needs a bucket and a key: s3://BUCKET/KEY";
+      cc_buf_seterr(err, "s3:// needs a bucket and a key: s3://BUCKET/KEY");
       return CC_EINVAL;
     }
     out->kind = RT_URL_S3;
@@ -72,10 +71,10 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     return CC_OK;
   }
   if (strncmp(url, "http://", 7) == 0) {
-    *why = "http:// is refused: anyone on the path could change the template; use https://";
+    cc_buf_seterr(err, "http:// is refused: anyone on the path could change the template; use https://");
     return CC_EINVAL;
   }
-  *why = "the scheme must be file://, https:// or s3://";
+  cc_buf_seterr(err, "the scheme must be file://, https:// or s3://");
   return CC_EINVAL;
 }
 
@@ -260,10 +259,10 @@ int rt_source_load_var(rt_source *out, const char *var, cc_buf *err) {
     rc = cc_buf_puts(&body, inline_text);
     if (!name || !*name) name = var;
   } else {
-    const char *bad;
     S_shown(shown, sizeof shown, url);
-    if (rt_url_parse(&u, &bad, url) != CC_OK) {
-      cc_buf_seterr(err, "%s %s: %s", url_var, shown, bad);
+    if (rt_url_parse(&u, &why, url) != CC_OK) {
+      cc_buf_seterr(err, "%s %s: %s", url_var, shown, cc_buf_str(&why));
+      cc_buf_free(&why);
       return CC_EINVAL;
     }
     rc = S_fetch_url(&body, &why, url, &u, &o);
@@ -304,7 +303,6 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
   const rt_source *s = data;
   cc_buf url = CC_BUF_INIT, body = CC_BUF_INIT;
   rt_url u;
-  const char *bad;
   int rc;
   *src = NULL;
   *len = 0;
@@ -322,7 +320,7 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
     p += l + (p[l] == '/');
   }
   if (rc == CC_OK && url.len == strlen(s->base)) rc = CC_ENOTFOUND;
-  if (rc == CC_OK && rt_url_parse(&u, &bad, cc_buf_str(&url)) != CC_OK) rc = CC_ENOTFOUND;
+  if (rc == CC_OK && rt_url_parse(&u, NULL, cc_buf_str(&url)) != CC_OK) rc = CC_ENOTFOUND;
   if (rc == CC_OK) {
     cc_buf_init(&body, s->opts.max_bytes + 1);
     rc = S_fetch_url(&body, NULL, cc_buf_str(&url), &u, &s->opts); /* the code says it */
@@ -339,12 +337,12 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
 int rt_source_fetch(cc_buf *body, cc_buf *err, const char *url,
                     const rt_fetch_opts *o) {
   rt_url u;
-  const char *bad;
   char shown[512];
   cc_buf why = CC_BUF_INIT;
   S_shown(shown, sizeof shown, url ? url : "");
-  if (!url || rt_url_parse(&u, &bad, url) != CC_OK) {
-    cc_buf_seterr(err, "%s: %s", shown, url ? bad : "no URL");
+  if (!url || rt_url_parse(&u, &why, url) != CC_OK) {
+    cc_buf_seterr(err, "%s: %s", shown, url ? cc_buf_str(&why) : "no URL");
+    cc_buf_free(&why);
     return CC_EINVAL;
   }
   int rc = S_fetch_url(body, &why, url, &u, o);

@@ -27,10 +27,10 @@ typedef struct rt_url {
   size_t name_len;
 } rt_url;
 
-/* Parses URL. Returns CC_OK, or CC_EINVAL with *why set to static text
+/* Parses URL. Returns CC_OK, or CC_EINVAL with err saying why
  * (an unknown scheme, no host, an empty bucket or key, a control byte,
  * a space in an https:// URL; s3:// keys and file paths may hold spaces). */
-int rt_url_parse(rt_url *out, const char **why, const char *url);
+int rt_url_parse(rt_url *out, cc_buf *err, const char *url);
 
 typedef struct rt_fetch_opts {
   size_t max_bytes;        /* the body's ceiling */

@@ -29,12 +29,12 @@ typedef struct rt_sqs_result {
 } rt_sqs_result;
 
 /* Builds SendMessageBatch for n entries (1 to RT_SQS_BATCH_MAX), whose Ids
- * are their indexes "0".."9". CC_EINVAL, with a static reason in *why
- * (why may be NULL), for a missing queue URL or body, or a count out of
+ * are their indexes "0".."9". CC_EINVAL, with the reason in err
+ * (err may be NULL), for a missing queue URL or body, or a count out of
  * range. */
 int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                             const char *queue_url, const rt_sqs_entry *e, size_t n,
-                            const char **why);
+                            cc_buf *err);
 
 /* Reads a SendMessageBatch answer into res[0..n-1] (zeroed first): each
  * Successful Id is ok, each Failed Id gets its code, message and fault.

@@ -366,7 +366,8 @@ static int S_local(rt_channel *ch, const char *path, long timeout_s) {
   char *text = NULL;
   size_t len = 0;
   rt_event ev;
-  const char *why = NULL, *emsg = NULL, *etype = NULL;
+  const char *emsg = NULL, *etype = NULL;
+  cc_buf why = CC_BUF_INIT;
   const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
   json_t *resp = NULL;
   int status = 1;
@@ -379,7 +380,7 @@ static int S_local(rt_channel *ch, const char *path, long timeout_s) {
   rt_invocation inv = {"local", "", "", rt_now_ms() + timeout_s * 1000};
   rc = rt_event_parse(&ev, &why, text, len);
   if (rc != CC_OK) {
-    fprintf(stderr, "%s: %s: %s\n", ch->ops->name, shown, why ? why : cc_strerror(rc));
+    fprintf(stderr, "%s: %s: %s\n", ch->ops->name, shown, why.len ? cc_buf_str(&why) : cc_strerror(rc));
     goto out;
   }
   rc = S_handle(&resp, &emsg, &etype, &ev, &inv, ch);
@@ -399,6 +400,7 @@ static int S_local(rt_channel *ch, const char *path, long timeout_s) {
 out:
   json_decref(resp);
   free(text);
+  cc_buf_free(&why);
   return status;
 }
 

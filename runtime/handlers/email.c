@@ -74,7 +74,7 @@ static int S_setup(rt_channel *ch, cc_buf *err) {
   S_email *e = ch->user;
   const char *subject = getenv("CLOUDCRON_SUBJECT");
   const char *sender = getenv("CLOUDCRON_SENDER");
-  const char *why = NULL;
+  cc_buf why = CC_BUF_INIT;
   int rc;
   cc_buf_init(&e->sender, 1024);
   e->configuration_set = getenv("CLOUDCRON_CONFIGURATION_SET");
@@ -83,7 +83,8 @@ static int S_setup(rt_channel *ch, cc_buf *err) {
   if (rc != CC_OK) {
     if (rc == CC_EINVAL)
       cc_buf_seterr(err, "CLOUDCRON_SENDER must be an e-mail address or Name <address>, not "
-                         "\"%s\": %s", sender ? sender : "", why);
+                         "\"%s\": %s", sender ? sender : "", cc_buf_str(&why));
+    cc_buf_free(&why);
     return rc;
   }
   rc = rt_list_from_env(&e->to, "CLOUDCRON_RECIPIENTS", rt_mail_is_address, "an e-mail address",

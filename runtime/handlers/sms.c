@@ -124,17 +124,17 @@ out:
 static int S_read_creds(rt_channel *ch, S_sms *s, const char *secret, cc_buf *err) {
   cc_buf why = CC_BUF_INIT;
   char *value = NULL;
-  const char *bad = NULL;
   int rc;
   if (strncmp(secret, "arn:", 4) == 0 && strstr(secret, ":secretsmanager:"))
     rc = rt_get_secret_value(&ch->aws, secret, &value, &why);
   else
     rc = rt_get_parameter(&ch->aws, secret, &value, &why);
-  if (rc != CC_OK) cc_buf_seterr(err, "CLOUDCRON_TWILIO_SECRET %s: %s", secret, cc_buf_str(&why));
+  if (rc == CC_OK) rc = rt_twilio_creds_parse(&s->creds, value, strlen(value), &why);
+  if (rc != CC_OK)
+    cc_buf_seterr(err, "CLOUDCRON_TWILIO_SECRET %s: %s", secret,
+                  why.len ? cc_buf_str(&why) : cc_strerror(rc));
   cc_buf_free(&why);
-  if (rc != CC_OK) return rc;
-  rc = rt_twilio_creds_parse(&s->creds, value, strlen(value), &bad);
-  if (rc == CC_EINVAL) cc_buf_seterr(err, "CLOUDCRON_TWILIO_SECRET %s: %s", secret, bad);
+  if (!value) return rc;
   memset(value, 0, strlen(value));
   free(value);
   return rc;

@@ -790,7 +790,7 @@ static void test_twilio_errors(void **state) {
 static void test_twilio_creds(void **state) {
   (void)state;
   rt_twilio_creds cr;
-  const char *why;
+  cc_buf why = CC_BUF_INIT;
   const char *ok = "{\"account_sid\":\"AC01\",\"auth_token\":\"t0k\",\"other\":1}";
   assert_int_equal(rt_twilio_creds_parse(&cr, ok, strlen(ok), &why), CC_OK);
   assert_string_equal(cr.account_sid, "AC01");
@@ -808,7 +808,7 @@ static void test_twilio_creds(void **state) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     assert_int_equal(rt_twilio_creds_parse(&cr, bad[i].json, strlen(bad[i].json), &why), CC_EINVAL);
-    assert_string_equal(why, bad[i].why);
+    assert_string_equal(cc_buf_str(&why), bad[i].why);
     assert_null(cr.account_sid);
   }
   assert_true(rt_is_e164("+15551234567"));
@@ -819,6 +819,7 @@ static void test_twilio_creds(void **state) {
   assert_false(rt_is_e164("+1555123456789012"));
   assert_false(rt_is_e164("+1555 1234"));
   assert_false(rt_is_e164(NULL));
+  cc_buf_free(&why);
 }
 
 int main(void) {
