@@ -1,8 +1,9 @@
 /* aws.h: AWS requests, built and signed (rt_ internal API).
  *
  * Building is separate from sending so tests compare the exact bytes. The
- * calls themselves (build, send, read the answer) are in sns.h and
- * secrets.h. */
+ * calls themselves (build, send, read the answer) are in calls.h (SNS,
+ * Secrets Manager, SSM, SES, Twilio), ddb.h, sqs.h and scheduler.h; the
+ * sending in http.h. */
 #ifndef RT_AWS_H
 #define RT_AWS_H
 #include <stddef.h>
