@@ -48,24 +48,24 @@ typedef struct S_alarm {
 static void S_emit(cc_buf *b, const gen_spec *s, const S_alarm *a) {
   cc_buf id = CC_BUF_INIT, name = CC_BUF_INIT;
   gen_hcl_ident(&id, a->ident_prefix, a->key);
-  cc_buf_printf(b, "resource \"aws_cloudwatch_metric_alarm\" \"%s_%s\" {\nalarm_name = ", cc_buf_str(&id), a->suffix);
+  cc_buf_emitf(b, "resource \"aws_cloudwatch_metric_alarm\" \"%s_%s\" {\nalarm_name = ", cc_buf_str(&id), a->suffix);
   gen_hcl_str(b, a->name);
-  cc_buf_puts(b, "\nalarm_description = ");
+  cc_buf_emit(b, "\nalarm_description = ");
   gen_hcl_str(b, a->description);
-  cc_buf_printf(b, "\nnamespace = \"%s\"\nmetric_name = \"%s\"\nstatistic = \"%s\"\n", a->ns, a->metric, a->statistic);
-  cc_buf_printf(b, "period = %ld\nevaluation_periods = %d\ndatapoints_to_alarm = %d\nthreshold = %d\n", a->period,
+  cc_buf_emitf(b, "\nnamespace = \"%s\"\nmetric_name = \"%s\"\nstatistic = \"%s\"\n", a->ns, a->metric, a->statistic);
+  cc_buf_emitf(b, "period = %ld\nevaluation_periods = %d\ndatapoints_to_alarm = %d\nthreshold = %d\n", a->period,
                 a->periods, a->periods, a->threshold);
-  cc_buf_printf(b, "comparison_operator = \"%s\"\ntreat_missing_data = \"%s\"\n", a->comparison, a->missing);
-  cc_buf_printf(b, "\ndimensions = {\n%s = %s\n}\n\nalarm_actions = [local.topic_arns[", a->dim_name, a->dim_value_raw);
+  cc_buf_emitf(b, "comparison_operator = \"%s\"\ntreat_missing_data = \"%s\"\n", a->comparison, a->missing);
+  cc_buf_emitf(b, "\ndimensions = {\n%s = %s\n}\n\nalarm_actions = [local.topic_arns[", a->dim_name, a->dim_value_raw);
   gen_hcl_str(b, s->alarm_topic);
-  cc_buf_puts(b, "]]\n}\n\n");
+  cc_buf_emit(b, "]]\n}\n\n");
   cc_buf_free(&id);
   cc_buf_free(&name);
 }
 
 static const char *S_fmt(cc_buf *scratch, const char *fmt, const char *a, const char *b2) {
   cc_buf_truncate(scratch, 0);
-  cc_buf_printf(scratch, fmt, a, b2);
+  cc_buf_emitf(scratch, fmt, a, b2);
   return cc_buf_str(scratch);
 }
 
@@ -92,7 +92,7 @@ static void S_function_alarms(cc_buf *b, const gen_spec *s, cc_buf *name, cc_buf
                cc_buf_str(dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
   a.name = S_fmt(name, "%s-errors", fn, NULL);
   cc_buf_truncate(desc, 0);
-  cc_buf_printf(desc, "%s %s: a run failed (Lambda Errors in 5 minutes).", what, key);
+  cc_buf_emitf(desc, "%s %s: a run failed (Lambda Errors in 5 minutes).", what, key);
   a.description = cc_buf_str(desc);
   S_emit(b, s, &a);
   long period = schedule ? S_rate_seconds(schedule) : 0;
@@ -106,7 +106,7 @@ static void S_function_alarms(cc_buf *b, const gen_spec *s, cc_buf *name, cc_buf
   a.missing = "breaching";
   a.name = S_fmt(name, "%s-missed-run", fn, NULL);
   cc_buf_truncate(desc, 0);
-  cc_buf_printf(desc, "%s %s: no run in two periods of its schedule, %s.", what, key, schedule);
+  cc_buf_emitf(desc, "%s %s: no run in two periods of its schedule, %s.", what, key, schedule);
   a.description = cc_buf_str(desc);
   S_emit(b, s, &a);
 }
@@ -114,13 +114,13 @@ static void S_function_alarms(cc_buf *b, const gen_spec *s, cc_buf *name, cc_buf
 void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
   if (!s->alarm_topic) return;
   cc_buf name = CC_BUF_INIT, desc = CC_BUF_INIT, dim = CC_BUF_INIT, id = CC_BUF_INIT;
-  cc_buf_puts(b, "# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.\n\n");
+  cc_buf_emit(b, "# CloudWatch alarms (the spec's `alarms`), each publishing to its topic.\n\n");
   for (size_t i = 0; i < s->ntasks; i++) {
     const gen_task *t = &s->tasks[i];
     cc_buf_truncate(&id, 0);
     gen_hcl_ident(&id, "task_", t->key);
     cc_buf_truncate(&dim, 0);
-    cc_buf_printf(&dim, "module.%s.function_name", cc_buf_str(&id));
+    cc_buf_emitf(&dim, "module.%s.function_name", cc_buf_str(&id));
     S_alarm a = {"task_", t->key, "errors", NULL, NULL, "AWS/Lambda", "Errors", "Sum", "FunctionName",
                  cc_buf_str(&dim), 300, 1, "GreaterThanThreshold", 0, "notBreaching"};
     a.name = S_fmt(&name, "%s-errors", t->function_name, NULL);
@@ -178,7 +178,7 @@ void gen_stack_alarms(cc_buf *b, const gen_spec *s) {
                       d->enabled ? d->schedule : NULL);
     if (d->queue_arn) continue; /* an existing queue's dead letters are its owner's */
     cc_buf_truncate(&id, 0);
-    cc_buf_printf(&id, "%s%s", d->dlq_name, d->fifo ? ".fifo" : "");
+    cc_buf_emitf(&id, "%s%s", d->dlq_name, d->fifo ? ".fifo" : "");
     S_dlq_alarm(b, s, &desc, &dim, "dispatcher_", d->key, cc_buf_str(&id),
                 "Dispatcher %s: a request its worker could not take waits in the requests' dead-letter queue.");
   }

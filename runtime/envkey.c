@@ -33,10 +33,11 @@ int rt_env_by_key(const char **val, cc_buf *err, const char *prefix,
     if (strncmp(*e, prefix, p) != 0) continue;
     const char *k = *e + p, *eq = strchr(k, '=');
     if (!eq || !eq[1]) continue; /* an empty variable names nothing */
-    if (known.len) cc_buf_puts(&known, ", ");
+    if (known.len) cc_buf_emit(&known, ", ");
     for (; k < eq; k++)
-      cc_buf_putc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
+      cc_buf_emitc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
   }
+  if (cc_buf_failed(&known)) cc_buf_truncate(&known, 0); /* "none": best effort */
   if (v)
     cc_buf_seterr(err, "%s key \"%s\": %s is set but empty; known keys: %s", noun, key, var,
              known.len ? cc_buf_str(&known) : "none");

@@ -25,17 +25,18 @@ void rt_channel_log(rt_log_level level, const char *request_id, const char *mess
   json_decref(f);
 }
 
-/* Every diagnostic as FILE:LINE:COL: error: MESSAGE, one per line. */
+/* Every diagnostic as FILE:LINE:COL: error: MESSAGE, one per line: error
+ * text, best effort (a failed append leaves what came before). */
 static void S_diag_text(cc_buf *out, const cc_diags *d) {
   for (size_t i = 0; i < d->n; i++) {
     const cc_diag *g = &d->items[i];
-    if (i) cc_buf_putc(out, '\n');
+    if (i) cc_buf_emitc(out, '\n');
     if (g->line > 0)
-      cc_buf_printf(out, "%s:%d:%d: error: %s", g->file, g->line, g->col, g->msg);
+      cc_buf_emitf(out, "%s:%d:%d: error: %s", g->file, g->line, g->col, g->msg);
     else
-      cc_buf_printf(out, "%s: error: %s", g->file, g->msg);
+      cc_buf_emitf(out, "%s: error: %s", g->file, g->msg);
   }
-  if (!d->n) cc_buf_puts(out, "error");
+  if (!d->n) cc_buf_emit(out, "error");
 }
 
 int rt_channel_compile(cc_tpl **out, const rt_channel *ch, const char *name, const char *text,

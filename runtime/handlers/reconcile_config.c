@@ -44,13 +44,14 @@ static void S_fail(rc_entry *e, const char *field, const char *fmt, ...)
 static void S_fail(rc_entry *e, const char *field, const char *fmt, ...) {
   cc_buf b = CC_BUF_INIT;
   va_list ap;
-  cc_buf_printf(&b, "entry \"%s\": ", e->id);
-  if (field) cc_buf_printf(&b, "field \"%s\": ", field);
+  int rc = cc_buf_printf(&b, "entry \"%s\": ", e->id);
+  if (rc == CC_OK && field) rc = cc_buf_printf(&b, "field \"%s\": ", field);
   va_start(ap, fmt);
-  cc_buf_vprintf(&b, fmt, ap);
+  if (rc == CC_OK) rc = cc_buf_vprintf(&b, fmt, ap);
   va_end(ap);
   free(e->error);
-  e->error = cc_buf_detach(&b);
+  e->error = rc == CC_OK ? cc_buf_detach(&b) : NULL;
+  cc_buf_free(&b);
   if (!e->error) e->error = strdup("out of memory");
   json_decref(e->def);
   e->def = NULL;

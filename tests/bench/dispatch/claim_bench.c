@@ -28,12 +28,12 @@ static int S_send(void *user, long *status, cc_buf *body, char *why, size_t whyc
                                            "MessageId", "m"));
   json_t *out = json_pack("{s:o}", "Successful", ok);
   char *text = json_dumps(out, JSON_COMPACT);
-  cc_buf_puts(body, text);
+  int rc = text ? cc_buf_puts(body, text) : CC_ENOMEM;
   free(text);
   json_decref(out);
   json_decref(in);
   *status = 200;
-  return CC_OK;
+  return rc;
 }
 
 int main(int argc, char **argv) {
@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
   rt_db_conf conf;
   PGconn *db = NULL;
   if (!text || rt_db_conf_from_secret(&conf, text, strlen(text), "disable", NULL, &err) != CC_OK) {
-    fprintf(stderr, "claim_bench: %s\n", text ? err : "cannot read the secret file");
+    fprintf(stderr, "claim_bench: %s\n", text ? cc_buf_str(&err) : "cannot read the secret file");
     return 1;
   }
   free(text);
