@@ -73,8 +73,9 @@ static void S_unknown(S_checker *c, gen_span at, const char *kind, const char *n
     S_err(c, at, "unknown %s `%s`: the spec defines no `%s`", kind, name, section);
   } else {
     cc_buf list = CC_BUF_INIT;
-    for (size_t i = 0; i < n; i++) cc_buf_printf(&list, "%s`%s`", i ? ", " : "", keys[i]);
-    S_err(c, at, "unknown %s `%s`; the %s defined are %s", kind, name, section, cc_buf_str(&list));
+    for (size_t i = 0; i < n; i++) cc_buf_emitf(&list, "%s`%s`", i ? ", " : "", keys[i]);
+    S_err(c, at, "unknown %s `%s`; the %s defined are %s", kind, name, section,
+          cc_buf_failed(&list) ? "(out of memory)" : cc_buf_str(&list));
     cc_buf_free(&list);
   }
 }
@@ -204,10 +205,14 @@ static int S_part(void *data, const char *name) {
   for (const char *q = name; *q;) {
     size_t l = strcspn(q, "/");
     if (l && !(l == 1 && q[0] == '.')) {
-      if (norm.len) cc_buf_putc(&norm, '/');
-      cc_buf_add(&norm, q, l);
+      if (norm.len) cc_buf_emitc(&norm, '/');
+      cc_buf_emitn(&norm, q, l);
     }
     q += l + (q[l] == '/');
+  }
+  if (cc_buf_failed(&norm)) { /* the appends above stick their failure */
+    cc_buf_free(&norm);
+    return CC_ENOMEM;
   }
   for (size_t k = 0; k < n->ntemplate_parts; k++)
     if (!strcmp(n->template_parts[k], cc_buf_str(&norm))) {

@@ -1,4 +1,4 @@
-/* gen/check.h: the rules of SPEC.md that look across a spec: references,
+/* gen/check.h: the rules of docs/spec.md that look across a spec: references,
  * derived AWS names and their limits, schedules and time zones, templates
  * (parsed here, at generate time), files the spec names, and secrets. */
 #ifndef GEN_CHECK_H

@@ -162,7 +162,7 @@ static void S_emit(cc_buf *b, uint64_t bits, int lo, int hi, int shift) {
   int span = hi - lo + 1;
   uint64_t all = span == 64 ? ~(uint64_t)0 : ((uint64_t)1 << span) - 1;
   if (bits == all) {
-    cc_buf_putc(b, '*');
+    cc_buf_emitc(b, '*');
     return;
   }
   int first = __builtin_ctzll(bits), count = __builtin_popcountll(bits);
@@ -174,8 +174,8 @@ static void S_emit(cc_buf *b, uint64_t bits, int lo, int hi, int shift) {
       ok = want == (int)((bits >> i) & 1);
     }
     if (ok) {
-      if (first == 0) cc_buf_printf(b, "*/%d", step);
-      else cc_buf_printf(b, "%d/%d", first + lo + shift, step);
+      if (first == 0) cc_buf_emitf(b, "*/%d", step);
+      else cc_buf_emitf(b, "%d/%d", first + lo + shift, step);
       return;
     }
   }
@@ -187,11 +187,11 @@ static void S_emit(cc_buf *b, uint64_t bits, int lo, int hi, int shift) {
     }
     int j = i;
     while (j + 1 < span && ((bits >> (j + 1)) & 1)) j++;
-    if (sep) cc_buf_putc(b, ',');
+    if (sep) cc_buf_emitc(b, ',');
     sep = 1;
-    if (j - i >= 2) cc_buf_printf(b, "%d-%d", i + lo + shift, j + lo + shift);
-    else if (j > i) cc_buf_printf(b, "%d,%d", i + lo + shift, j + lo + shift);
-    else cc_buf_printf(b, "%d", i + lo + shift);
+    if (j - i >= 2) cc_buf_emitf(b, "%d-%d", i + lo + shift, j + lo + shift);
+    else if (j > i) cc_buf_emitf(b, "%d,%d", i + lo + shift, j + lo + shift);
+    else cc_buf_emitf(b, "%d", i + lo + shift);
     i = j + 1;
   }
 }
@@ -227,17 +227,18 @@ static const char *S_command(S_parser *p, const char *s, const char *end) {
   cc_buf b = CC_BUF_INIT;
   for (const char *q = s; q < end; q++) {
     if (*q == '\\' && q + 1 < end && q[1] == '%') {
-      cc_buf_putc(&b, '%');
+      cc_buf_emitc(&b, '%');
       q++;
     } else if (*q == '%') {
       S_err(p, q, "`%%` in a command is cron's line break and standard input, which has no meaning here; write `\\%%` for a literal %%");
       cc_buf_free(&b);
       return NULL;
     } else {
-      cc_buf_putc(&b, *q);
+      cc_buf_emitc(&b, *q);
     }
   }
-  const char *r = S_dup(p, cc_buf_str(&b), b.len);
+  const char *r = cc_buf_failed(&b) ? NULL : S_dup(p, cc_buf_str(&b), b.len);
+  if (cc_buf_failed(&b)) p->oom = 1; /* the appends above stick their failure */
   cc_buf_free(&b);
   return r;
 }
@@ -280,7 +281,7 @@ static void S_cron_line(S_parser *p, const char *line, size_t len, const char *s
   int dom_star = *fs[2] == '*', dow_star = *fs[4] == '*';
   cc_buf head = CC_BUF_INIT, b = CC_BUF_INIT, b2 = CC_BUF_INIT;
   S_emit(&head, bits[0], 0, 59, 0);
-  cc_buf_putc(&head, ' ');
+  cc_buf_emitc(&head, ' ');
   S_emit(&head, bits[1], 0, 23, 0);
   cc_buf mon = CC_BUF_INIT;
   S_emit(&mon, bits[3], 1, 12, 0);
@@ -298,27 +299,32 @@ static void S_cron_line(S_parser *p, const char *line, size_t len, const char *s
     every_day = dom_full || dow_full;
     split = !every_day;
   }
-  cc_buf_printf(&b, "cron(%s ", cc_buf_str(&head));
+  cc_buf_emitf(&b, "cron(%s ", cc_buf_str(&head));
   if (every_day) {
-    cc_buf_printf(&b, "* %s ? *)", cc_buf_str(&mon));
+    cc_buf_emitf(&b, "* %s ? *)", cc_buf_str(&mon));
   } else if (split || !dow_full) {
     if (split) {
       S_emit(&b, dom, 1, 31, 0);
-      cc_buf_printf(&b, " %s ? *)", cc_buf_str(&mon));
-      cc_buf_printf(&b2, "cron(%s ? %s ", cc_buf_str(&head), cc_buf_str(&mon));
+      cc_buf_emitf(&b, " %s ? *)", cc_buf_str(&mon));
+      cc_buf_emitf(&b2, "cron(%s ? %s ", cc_buf_str(&head), cc_buf_str(&mon));
       S_emit(&b2, dow, 0, 6, 1);
-      cc_buf_puts(&b2, " *)");
-      expr_dow = S_dup(p, cc_buf_str(&b2), b2.len);
+      cc_buf_emit(&b2, " *)");
+      expr_dow = cc_buf_failed(&b2) || cc_buf_failed(&head) || cc_buf_failed(&mon)
+                     ? NULL
+                     : S_dup(p, cc_buf_str(&b2), b2.len);
+      if (!expr_dow) p->oom = 1;
     } else {
-      cc_buf_printf(&b, "? %s ", cc_buf_str(&mon));
+      cc_buf_emitf(&b, "? %s ", cc_buf_str(&mon));
       S_emit(&b, dow, 0, 6, 1);
-      cc_buf_puts(&b, " *)");
+      cc_buf_emit(&b, " *)");
     }
   } else {
     S_emit(&b, dom, 1, 31, 0);
-    cc_buf_printf(&b, " %s ? *)", cc_buf_str(&mon));
+    cc_buf_emitf(&b, " %s ? *)", cc_buf_str(&mon));
   }
-  expr = S_dup(p, cc_buf_str(&b), b.len);
+  /* every append above was unchecked: a failure sticks in its buffer */
+  if (cc_buf_failed(&b) || cc_buf_failed(&head) || cc_buf_failed(&mon)) p->oom = 1;
+  else expr = S_dup(p, cc_buf_str(&b), b.len);
   if (split)
     cc_diags_add(p->d, CC_DIAG_WARNING, p->file, p->line, S_col(p, fs[2]),
                  "cron runs this line when either day-of-month or day-of-week matches: it becomes two tasks, and on a day matching both it runs twice");

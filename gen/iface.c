@@ -34,8 +34,9 @@ static void S_keys(S_reader *r, const gen_node *map, const char *const *allowed,
     while (j < n && strcmp(k->str, allowed[j])) j++;
     if (j == n) {
       cc_buf b = CC_BUF_INIT;
-      for (j = 0; j < n; j++) cc_buf_printf(&b, "%s`%s`", j ? ", " : "", allowed[j]);
-      S_err(r, k, "unknown key `%s` in %s (allowed: %s)", k->str, what, cc_buf_str(&b));
+      for (j = 0; j < n; j++) cc_buf_emitf(&b, "%s`%s`", j ? ", " : "", allowed[j]);
+      S_err(r, k, "unknown key `%s` in %s (allowed: %s)", k->str, what,
+            cc_buf_failed(&b) ? "(out of memory)" : cc_buf_str(&b));
       cc_buf_free(&b);
     }
   }
@@ -105,7 +106,8 @@ static int S_hcl(cc_buf *b, const gen_node *n, bool multiline) {
 }
 
 static char *S_keep(S_reader *r, cc_buf *b) {
-  char *s = cc_arena_strndup(r->arena, b->ptr ? b->ptr : "", b->len);
+  /* a failed append (it sticks in b) is out of memory as the copy's is */
+  char *s = cc_buf_failed(b) ? NULL : cc_arena_strndup(r->arena, b->ptr ? b->ptr : "", b->len);
   cc_buf_free(b);
   if (!s) r->nomem = 1;
   return s;
@@ -120,9 +122,9 @@ static char *S_one_line(S_reader *r, const char *s) {
       space = b.len > 0;
       continue;
     }
-    if (space) cc_buf_putc(&b, ' ');
+    if (space) cc_buf_emitc(&b, ' ');
     space = false;
-    cc_buf_putc(&b, *p);
+    cc_buf_emitc(&b, *p);
   }
   return S_keep(r, &b);
 }

@@ -130,7 +130,7 @@ static void S_month_list(cc_buf *b, unsigned months, int day) {
   int first = 1;
   for (int m = 0; m < 12; m++) {
     if (!(months & (1u << m))) continue;
-    cc_buf_printf(b, "%s%s%s", first ? "" : ", ", names[m], m == 1 && day == 29 ? " (in years that are not leap years)" : "");
+    cc_buf_emitf(b, "%s%s%s", first ? "" : ", ", names[m], m == 1 && day == 29 ? " (in years that are not leap years)" : "");
     first = 0;
   }
 }

@@ -82,13 +82,14 @@ static void S_header(S_table *t, const char *const *cols, size_t n) {
   t->ncols = n;
   cc_buf line = CC_BUF_INIT, rule = CC_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
-    cc_buf_puts(&line, "| ");
+    cc_buf_emit(&line, "| ");
     gen_readme_text(&line, cols[i]);
-    cc_buf_puts(&line, " ");
-    cc_buf_puts(&rule, "|------");
+    cc_buf_emit(&line, " ");
+    cc_buf_emit(&rule, "|------");
   }
-  cc_buf_puts(&line, "|\n");
-  cc_buf_puts(&rule, "|\n");
+  cc_buf_emit(&line, "|\n");
+  cc_buf_emit(&rule, "|\n");
+  if (!t->rc) t->rc = cc_buf_failed(&line) ? cc_buf_failed(&line) : cc_buf_failed(&rule);
   if (!t->rc) t->rc = cc_buf_add(t->out, line.ptr, line.len);
   if (!t->rc) t->rc = cc_buf_add(t->out, rule.ptr, rule.len);
   cc_buf_free(&line);
@@ -98,6 +99,7 @@ static void S_header(S_table *t, const char *const *cols, size_t n) {
 /* Adds a row from already rendered cells. */
 static void S_row(S_table *t, cc_buf *cells) {
   for (size_t i = 0; i < t->ncols; i++) {
+    if (!t->rc) t->rc = cc_buf_failed(&cells[i]); /* a cell's appends were unchecked */
     if (!t->rc) t->rc = cc_buf_printf(t->out, "| %s ", cc_buf_str(&cells[i]));
     cc_buf_free(&cells[i]);
   }
@@ -177,8 +179,8 @@ static int S_prose(cc_buf *out, const char *name, const gen_iface *f) {
   if (!doc) return CC_ENOMEM;
   cmark_node *h = cmark_node_new(CMARK_NODE_HEADING), *ht = cmark_node_new(CMARK_NODE_TEXT);
   cc_buf title = CC_BUF_INIT;
-  cc_buf_printf(&title, "%s", name);
-  if (!h || !ht || !cmark_node_set_literal(ht, cc_buf_str(&title))) {
+  cc_buf_emitf(&title, "%s", name);
+  if (!h || !ht || cc_buf_failed(&title) || !cmark_node_set_literal(ht, cc_buf_str(&title))) {
     cc_buf_free(&title);
     cmark_node_free(doc);
     cmark_node_free(h);
@@ -220,7 +222,7 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
   if (rc) return rc;
   S_table t = {.out = out};
   cc_buf c[5];
-  cc_buf_puts(out, "\n<!-- BEGIN_TF_DOCS -->\n## Requirements\n\n");
+  cc_buf_emit(out, "\n<!-- BEGIN_TF_DOCS -->\n## Requirements\n\n");
   static const char *const req_cols[] = {"Name", "Version"};
   S_header(&t, req_cols, 2);
   char *required = NULL;
@@ -238,7 +240,7 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
     gen_readme_code(&c[1], prov[i].version ? prov[i].version : "any");
     S_row(&t, c);
   }
-  cc_buf_puts(out, "\n## Providers\n\n");
+  cc_buf_emit(out, "\n## Providers\n\n");
   static const char *const prov_cols[] = {"Name", "Source", "Version"};
   S_header(&t, prov_cols, 3);
   for (size_t i = 0; i < nprov; i++) {
@@ -252,7 +254,7 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
   }
   free(required);
 
-  cc_buf_puts(out, "\n## Resources\n\n");
+  cc_buf_emit(out, "\n## Resources\n\n");
   static const char *const res_cols[] = {"Name", "Type"};
   S_header(&t, res_cols, 2);
   const char *p = main_tf;
@@ -276,9 +278,9 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
       cc_buf ref = CC_BUF_INIT, url = CC_BUF_INIT;
       if (m == 1) {
         bool data = !strcmp(kind, "data");
-        cc_buf_printf(&ref, "%s%s.%s", data ? "data." : "", type, label);
+        cc_buf_emitf(&ref, "%s%s.%s", data ? "data." : "", type, label);
         if (!strncmp(type, "aws_", 4)) {
-          cc_buf_printf(&url, "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/%s/%s",
+          cc_buf_emitf(&url, "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/%s/%s",
                         data ? "data-sources" : "resources", type + 4);
           gen_readme_link(&c[0], cc_buf_str(&ref), cc_buf_str(&url));
         } else {
@@ -286,10 +288,11 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
         }
         gen_readme_text(&c[1], data ? "data source" : "resource");
       } else {
-        cc_buf_printf(&ref, "module.%s", label);
+        cc_buf_emitf(&ref, "module.%s", label);
         gen_readme_code(&c[0], cc_buf_str(&ref));
         gen_readme_text(&c[1], "module");
       }
+      if (!t.rc) t.rc = cc_buf_failed(&ref) ? cc_buf_failed(&ref) : cc_buf_failed(&url);
       cc_buf_free(&ref);
       cc_buf_free(&url);
       S_row(&t, c);
@@ -298,7 +301,7 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
     p = e ? e + 1 : NULL;
   }
 
-  cc_buf_puts(out, "\n## Inputs\n\n");
+  cc_buf_emit(out, "\n## Inputs\n\n");
   static const char *const in_cols[] = {"Name", "Description", "Type", "Default", "Required"};
   S_header(&t, in_cols, 5);
   for (size_t i = 0; i < f->nvars; i++) {
@@ -312,7 +315,7 @@ int gen_readme_module(cc_buf *out, const char *name, const gen_iface *f, const c
     gen_readme_text(&c[4], v->default_hcl ? "no" : "yes");
     S_row(&t, c);
   }
-  cc_buf_puts(out, "\n## Outputs\n\n");
+  cc_buf_emit(out, "\n## Outputs\n\n");
   static const char *const out_cols[] = {"Name", "Description"};
   S_header(&t, out_cols, 2);
   for (size_t i = 0; i < f->nouts; i++) {

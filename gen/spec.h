@@ -1,4 +1,4 @@
-/* gen/spec.h: the typed model of a cloudcron spec (SPEC.md, version 1).
+/* gen/spec.h: the typed model of a cloudcron spec (docs/spec.md, version 1).
  *
  * gen_spec_load reads a YAML or JSON file, checks it completely and, when
  * it is valid, returns the model. Everything in a gen_spec (strings, arrays,
@@ -210,7 +210,7 @@ typedef struct gen_reconciler {
   const char *scheduler_role_name; /* "<project>-<key>-sched" */
 } gen_reconciler;
 
-/* A database-driven dispatcher (SPEC.md `dispatchers`): cloudcron-dispatch
+/* A database-driven dispatcher (docs/spec.md `dispatchers`): cloudcron-dispatch
  * on a schedule in a VPC, firing the workflows due in PostgreSQL. */
 typedef struct gen_dispatcher {
   const char *key; /* first, as in gen_image */

@@ -425,7 +425,7 @@ static const char *const S_dispatcher_keys[] = {"image", "database_secret", "sub
                                                 "queue", "batch", "sslmode", "timeout", "memory", "enabled"};
 static const char *const S_queue_keys[] = {"arn", "fifo"};
 
-/* A dispatcher (SPEC.md `dispatchers`); names, the image and the schedule's
+/* A dispatcher (docs/spec.md `dispatchers`); names, the image and the schedule's
  * syntax are gen/check.c's. */
 static void S_read_dispatcher(gen_reader *r, gen_dispatcher *d, const gen_node *k, const gen_node *v) {
   static const char *const modes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};

@@ -46,8 +46,9 @@ void gen_rd_keys(gen_reader *r, const gen_node *map, const char *const *allowed,
       gen_rd_err(r, k, "unknown key `%s` in %s; did you mean `%s`?", k->str, what, s);
     } else {
       cc_buf list = CC_BUF_INIT;
-      for (size_t j = 0; j < n; j++) cc_buf_printf(&list, "%s%s", j ? ", " : "", allowed[j]);
-      gen_rd_err(r, k, "unknown key `%s` in %s; expected one of: %s", k->str, what, cc_buf_str(&list));
+      for (size_t j = 0; j < n; j++) cc_buf_emitf(&list, "%s%s", j ? ", " : "", allowed[j]);
+      gen_rd_err(r, k, "unknown key `%s` in %s; expected one of: %s", k->str, what,
+                 cc_buf_failed(&list) ? "(out of memory)" : cc_buf_str(&list));
       cc_buf_free(&list);
     }
   }

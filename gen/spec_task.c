@@ -36,8 +36,9 @@ static bool S_one_of(gen_reader *r, const gen_node *n, const char *what, const c
       return true;
     }
   cc_buf list = CC_BUF_INIT;
-  for (size_t i = 0; i < nallowed; i++) cc_buf_printf(&list, "%s%s", i ? ", " : "", allowed[i]);
-  gen_rd_err(r, n, "%s must be one of %s, not `%s`", what, cc_buf_str(&list), v);
+  for (size_t i = 0; i < nallowed; i++) cc_buf_emitf(&list, "%s%s", i ? ", " : "", allowed[i]);
+  gen_rd_err(r, n, "%s must be one of %s, not `%s`", what, cc_buf_failed(&list) ? "(out of memory)" : cc_buf_str(&list),
+             v);
   cc_buf_free(&list);
   return false;
 }

@@ -90,10 +90,13 @@ static int S_walk(const char *dir, const char *rel, S_visit_fn fn, void *ctx) {
   while (!rc && (e = readdir(d))) {
     if (e->d_name[0] == '.' || !strncmp(e->d_name, "terraform.tfstate", 17)) continue;
     cc_buf full = CC_BUF_INIT, sub = CC_BUF_INIT;
-    cc_buf_printf(&full, "%s/%s", dir, e->d_name);
-    cc_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+    cc_buf_emitf(&full, "%s/%s", dir, e->d_name);
+    cc_buf_emitf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
     struct stat st;
-    if (lstat(cc_buf_str(&full), &st) == 0) {
+    if (cc_buf_failed(&full) || cc_buf_failed(&sub)) {
+      rc = -1;
+      errno = ENOMEM;
+    } else if (lstat(cc_buf_str(&full), &st) == 0) {
       if (S_ISDIR(st.st_mode)) rc = S_walk(cc_buf_str(&full), cc_buf_str(&sub), fn, ctx);
       else if (S_ISREG(st.st_mode)) rc = fn(cc_buf_str(&full), cc_buf_str(&sub), ctx);
     }
@@ -131,9 +134,9 @@ static int S_in_scope(const gen_tree *t, const char *rel) {
  * (not including) the first one that still holds anything. */
 static void S_prune(const char *dir, const char *rel) {
   cc_buf path = CC_BUF_INIT;
-  cc_buf_printf(&path, "%s/%s", dir, rel);
+  cc_buf_emitf(&path, "%s/%s", dir, rel);
   size_t base = strlen(dir);
-  for (;;) {
+  while (!cc_buf_failed(&path)) {
     char *slash = strrchr(path.ptr, '/');
     if (!slash || (size_t)(slash - path.ptr) <= base) break;
     *slash = '\0';
@@ -156,7 +159,12 @@ int gen_tree_write(const gen_tree *t, const char *dir, cc_diags *diags) {
   for (size_t i = 0; i < t->n; i++) {
     const gen_file *f = &t->files[i];
     cc_buf path = CC_BUF_INIT;
-    cc_buf_printf(&path, "%s/%s", dir, f->path);
+    cc_buf_emitf(&path, "%s/%s", dir, f->path);
+    if (cc_buf_failed(&path)) {
+      cc_diags_error(diags, f->path, 0, 0, "cannot write: %s", cc_strerror(cc_buf_failed(&path)));
+      cc_buf_free(&path);
+      return CC_ENOMEM;
+    }
     char *slash = strrchr(path.ptr, '/');
     *slash = '\0';
     int rc = cc_mkdirs(path.ptr);
@@ -187,10 +195,12 @@ int gen_tree_check(const gen_tree *t, const char *dir, FILE *report) {
   for (size_t i = 0; i < t->n; i++) {
     const gen_file *f = &t->files[i];
     cc_buf path = CC_BUF_INIT;
-    cc_buf_printf(&path, "%s/%s", dir, f->path);
+    cc_buf_emitf(&path, "%s/%s", dir, f->path);
     char *text = NULL;
     size_t len = 0;
-    int rc = cc_file_read(&text, &len, cc_buf_str(&path), (size_t)64 << 20);
+    /* a path that could not be made (its failure sticks) is not found */
+    int rc = cc_buf_failed(&path) ? cc_buf_failed(&path)
+                                  : cc_file_read(&text, &len, cc_buf_str(&path), (size_t)64 << 20);
     if (rc) {
       fprintf(report, "missing: %s\n", f->path);
       count++;

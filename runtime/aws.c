@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -30,13 +29,6 @@ int rt_aws_cfg_from_env(rt_aws_cfg *out, const char **missing) {
   if (out->token && !*out->token) out->token = NULL;
   *missing = NULL;
   return CC_OK;
-}
-
-void rt_aws_date_now(char out[17]) {
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
 static int S_unreserved(unsigned char c) {
@@ -180,33 +172,30 @@ static int S_attr_type_ok(const char *t) {
 }
 
 int rt_sns_publish_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
-                         const rt_sns_publish_in *in, const char **why) {
+                         const rt_sns_publish_in *in, cc_buf *err) {
   cc_buf body = CC_BUF_INIT;
-  const char *dummy;
   int rc = CC_OK;
-  if (!why) why = &dummy;
-  *why = NULL;
   memset(out, 0, sizeof *out);
   if (!in->topic_arn || !*in->topic_arn || !in->message) {
-    *why = "a topic ARN and a message are required";
+    cc_buf_seterr(err, "a topic ARN and a message are required");
     return CC_EINVAL;
   }
   if (in->n_attrs > 10) {
-    *why = "SNS allows at most 10 message attributes";
+    cc_buf_seterr(err, "SNS allows at most 10 message attributes");
     return CC_EINVAL;
   }
   for (size_t i = 0; i < in->n_attrs; i++) {
     const rt_msg_attr *a = &in->attrs[i];
     if (!a->name || !*a->name || !a->value) {
-      *why = "a message attribute needs a name and a value";
+      cc_buf_seterr(err, "a message attribute needs a name and a value");
       return CC_EINVAL;
     }
     if (!a->type || !S_attr_type_ok(a->type)) {
-      *why = "a message attribute's type is String, Number or String.Array";
+      cc_buf_seterr(err, "a message attribute's type is String, Number or String.Array");
       return CC_EINVAL;
     }
     if (strncmp(a->type, "Number", 6) == 0 && !S_is_number(a->value)) {
-      *why = "a Number message attribute's value is not a number";
+      cc_buf_seterr(err, "a Number message attribute's value is not a number");
       return CC_EINVAL;
     }
   }
@@ -285,4 +274,15 @@ void rt_http_req_free(rt_http_req *r) {
   free(r->head);
   free(r->body);
   memset(r, 0, sizeof *r);
+}
+
+int rt_http_get_req(rt_http_req *out, const char *url) {
+  memset(out, 0, sizeof *out);
+  out->url = strdup(url);
+  out->head = strdup("GET / HTTP/1.1\r\n\r\n");
+  if (!out->url || !out->head) {
+    rt_http_req_free(out);
+    return CC_ENOMEM;
+  }
+  return CC_OK;
 }

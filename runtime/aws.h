@@ -1,8 +1,9 @@
 /* aws.h: AWS requests, built and signed (rt_ internal API).
  *
  * Building is separate from sending so tests compare the exact bytes. The
- * calls themselves (build, send, read the answer) are in sns.h and
- * secrets.h. */
+ * calls themselves (build, send, read the answer) are in calls.h (SNS,
+ * Secrets Manager, SSM, SES, Twilio), ddb.h, sqs.h and scheduler.h; the
+ * sending in http.h. */
 #ifndef RT_AWS_H
 #define RT_AWS_H
 #include <stddef.h>
@@ -20,14 +21,25 @@ typedef struct rt_aws_cfg {
  * CC_EINVAL, with *missing naming the first variable absent, or CC_OK. */
 int rt_aws_cfg_from_env(rt_aws_cfg *out, const char **missing);
 
-/* A request ready to send; every string is owned (rt_http_req_free). */
+/* A request ready to send (http.h); every string is owned
+ * (rt_http_req_free). The limits, zero in what the builders here make,
+ * are the AWS calls' own: a 64 MiB answer, no redirect, http:// and
+ * https:// (a local endpoint may be http). */
 typedef struct rt_http_req {
   char *url;
-  char *head; /* "POST / HTTP/1.1\r\nHost: ...\r\n...\r\n\r\n" */
+  char *head; /* "POST / HTTP/1.1\r\nHost: ...\r\n...\r\n\r\n": the method
+                 from the request line, every later line a header */
   char *body;
   size_t body_len;
+  size_t max_bytes;  /* cap on the answer's body; 0: RT_HTTP_MAX_BYTES */
+  int max_redirects; /* redirects followed; 0: none (a 3xx is the answer) */
+  int https_only;    /* refuse http:// (and redirects to it) */
 } rt_http_req;
 void rt_http_req_free(rt_http_req *r);
+
+/* An unsigned GET of url (a template, a config file): no header of ours.
+ * CC_OK or CC_ENOMEM; the limits are zero (set them after). */
+int rt_http_get_req(rt_http_req *out, const char *url);
 
 /* Appends a service's base URL to url, without a trailing slash, and
  * copies its host[:port] into host. The URL is AWS_ENDPOINT_URL_<ENV_ID>
@@ -63,9 +75,6 @@ typedef struct rt_aws_build_in {
 int rt_aws_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                  const rt_aws_build_in *in);
 
-/* The current UTC time as YYYYMMDDTHHMMSSZ into out[17]. */
-void rt_aws_date_now(char out[17]);
-
 /* Appends "&key=value" ("key=value" into an empty buffer), the value
  * form-encoded as the AWS SDKs write it (unreserved bytes kept). */
 int rt_form_add(cc_buf *b, const char *key, const char *value);
@@ -88,12 +97,12 @@ typedef struct rt_sns_publish_in {
   size_t n_attrs;
 } rt_sns_publish_in;
 
-/* SNS Publish (query protocol, form body). CC_EINVAL, with a static reason
- * in *why when why is given, for a missing topic or message, more than 10
+/* SNS Publish (query protocol, form body). CC_EINVAL, with the reason
+ * in err (may be NULL), for a missing topic or message, more than 10
  * attributes, an attribute without name, an unknown type or a Number that
  * is not a number. */
 int rt_sns_publish_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
-                         const rt_sns_publish_in *in, const char **why);
+                         const rt_sns_publish_in *in, cc_buf *err);
 
 /* SNS Publish without attributes (the first API; kept). */
 int rt_sns_publish_req(rt_http_req *out, const rt_aws_cfg *cfg,

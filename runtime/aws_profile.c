@@ -88,8 +88,7 @@ static void S_path(char *out, size_t cap, const char *var, const char *rel) {
 
 /* The profile's key: the credentials file first, then the config file.
  * 1 found, 0 absent, -1 too long (err set). */
-static int S_get(S_files *f, const char *key, char *out, size_t cap, int cred_too, char *err,
-                 size_t errcap) {
+static int S_get(S_files *f, const char *key, char *out, size_t cap, int cred_too, cc_buf *err) {
   int r = 0;
   const char *where = "";
   if (cred_too && f->cred) {
@@ -103,12 +102,12 @@ static int S_get(S_files *f, const char *key, char *out, size_t cap, int cred_to
     where = f->conf_path;
   }
   if (r < 0)
-    snprintf(err, errcap, "AWS profile \"%s\": %s in %s is too long", f->profile, key, where);
+    cc_buf_seterr(err, "AWS profile \"%s\": %s in %s is too long", f->profile, key, where);
   return r;
 }
 
 /* Runs the profile's credential_process and keeps what it prints. */
-static int S_process(const S_files *f, const char *cmd, char *err, size_t errcap) {
+static int S_process(const S_files *f, const char *cmd, cc_buf *err) {
   FILE *pipe;
   char *buf = malloc(S_PROC_MAX + 1);
   size_t n = 0, got;
@@ -119,7 +118,7 @@ static int S_process(const S_files *f, const char *cmd, char *err, size_t errcap
   fflush(stdout);
   pipe = popen(cmd, "r");
   if (!pipe) {
-    snprintf(err, errcap, "AWS profile \"%s\": credential_process could not be started",
+    cc_buf_seterr(err, "AWS profile \"%s\": credential_process could not be started",
              f->profile);
     free(buf);
     return CC_EINVAL;
@@ -128,7 +127,7 @@ static int S_process(const S_files *f, const char *cmd, char *err, size_t errcap
   buf[n] = '\0';
   int status = pclose(pipe);
   if (status != 0) {
-    snprintf(err, errcap, "AWS profile \"%s\": credential_process failed (status %d)", f->profile,
+    cc_buf_seterr(err, "AWS profile \"%s\": credential_process failed (status %d)", f->profile,
              status);
     goto out;
   }
@@ -137,13 +136,13 @@ static int S_process(const S_files *f, const char *cmd, char *err, size_t errcap
   const char *sk = json_string_value(json_object_get(j, "SecretAccessKey"));
   const char *tk = json_string_value(json_object_get(j, "SessionToken"));
   if (!j || json_integer_value(json_object_get(j, "Version")) != 1 || !ak || !*ak || !sk || !*sk) {
-    snprintf(err, errcap, "AWS profile \"%s\": credential_process printed no JSON object with "
+    cc_buf_seterr(err, "AWS profile \"%s\": credential_process printed no JSON object with "
                           "\"Version\": 1, \"AccessKeyId\" and \"SecretAccessKey\"", f->profile);
     goto out;
   }
   if (strlen(ak) >= sizeof S_store.access_key || strlen(sk) >= sizeof S_store.secret_key ||
       (tk && strlen(tk) >= sizeof S_store.token)) {
-    snprintf(err, errcap, "AWS profile \"%s\": credential_process printed a value too long",
+    cc_buf_seterr(err, "AWS profile \"%s\": credential_process printed a value too long",
              f->profile);
     goto out;
   }
@@ -168,41 +167,38 @@ static const char *S_unsupported(S_files *f) {
       {"web_identity_token_file", "web identity (web_identity_token_file)"},
       {"credential_source", "credential_source"}};
   char v[8];
-  char e[8];
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-    if (S_get(f, keys[i][0], v, sizeof v, 1, e, sizeof e) != 0) return keys[i][1];
+    if (S_get(f, keys[i][0], v, sizeof v, 1, NULL) != 0) return keys[i][1];
   return NULL;
 }
 
 /* The profile's credentials: its keys, else its credential_process. */
-static int S_creds(rt_aws_cfg *cfg, S_files *f, char *err, size_t errcap) {
+static int S_creds(rt_aws_cfg *cfg, S_files *f, cc_buf *err) {
   int r;
-  int ra = S_get(f, "aws_access_key_id", S_store.access_key, sizeof S_store.access_key, 1, err,
-                 errcap);
-  int rs = S_get(f, "aws_secret_access_key", S_store.secret_key, sizeof S_store.secret_key, 1, err,
-                 errcap);
+  int ra = S_get(f, "aws_access_key_id", S_store.access_key, sizeof S_store.access_key, 1, err);
+  int rs = S_get(f, "aws_secret_access_key", S_store.secret_key, sizeof S_store.secret_key, 1, err);
   if (ra < 0 || rs < 0) return CC_EINVAL;
   if (ra == 1 && rs == 1 && S_store.access_key[0] && S_store.secret_key[0]) {
-    r = S_get(f, "aws_session_token", S_store.token, sizeof S_store.token, 1, err, errcap);
+    r = S_get(f, "aws_session_token", S_store.token, sizeof S_store.token, 1, err);
     if (r < 0) return CC_EINVAL;
     if (r == 0) S_store.token[0] = '\0';
   } else {
     char cmd[4096];
-    r = S_get(f, "credential_process", cmd, sizeof cmd, 1, err, errcap);
+    r = S_get(f, "credential_process", cmd, sizeof cmd, 1, err);
     if (r < 0) return CC_EINVAL;
     if (r == 0 || !cmd[0]) {
       const char *what = S_unsupported(f);
       if (what)
-        snprintf(err, errcap, "AWS profile \"%s\" uses %s, which the cloudcron SDK does not "
+        cc_buf_seterr(err, "AWS profile \"%s\" uses %s, which the cloudcron SDK does not "
                               "support; use static keys or credential_process (for SSO: "
                               "credential_process = aws configure export-credentials --profile %s)",
                  f->profile, what, f->profile);
       else
-        snprintf(err, errcap, "AWS profile \"%s\" has no aws_access_key_id and "
+        cc_buf_seterr(err, "AWS profile \"%s\" has no aws_access_key_id and "
                               "aws_secret_access_key, and no credential_process", f->profile);
       return CC_EINVAL;
     }
-    int rc = S_process(f, cmd, err, errcap);
+    int rc = S_process(f, cmd, err);
     if (rc != CC_OK) return rc;
   }
   cfg->access_key = S_store.access_key;
@@ -211,8 +207,7 @@ static int S_creds(rt_aws_cfg *cfg, S_files *f, char *err, size_t errcap) {
   return CC_OK;
 }
 
-static int S_from_files(rt_aws_cfg *cfg, S_files *f, int need_creds, int need_region, char *err,
-                        size_t errcap) {
+static int S_from_files(rt_aws_cfg *cfg, S_files *f, int need_creds, int need_region, cc_buf *err) {
   int r;
   int found = (f->cred && rt_ini_get(f->cred, f->cred_len, f->profile, NULL, NULL, 0)) ||
               (f->conf && (rt_ini_get(f->conf, f->conf_len, f->conf_section, NULL, NULL, 0) ||
@@ -220,22 +215,22 @@ static int S_from_files(rt_aws_cfg *cfg, S_files *f, int need_creds, int need_re
                             rt_ini_get(f->conf, f->conf_len, "default", NULL, NULL, 0))));
   if (!found && (need_creds || strcmp(f->profile, "default") != 0)) {
     if (strcmp(f->profile, "default") == 0)
-      snprintf(err, errcap, "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+      cc_buf_seterr(err, "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                             "or a profile in %s or %s (AWS_PROFILE)", f->cred_path, f->conf_path);
     else
-      snprintf(err, errcap, "AWS profile \"%s\" (AWS_PROFILE) is in neither %s nor %s", f->profile,
+      cc_buf_seterr(err, "AWS profile \"%s\" (AWS_PROFILE) is in neither %s nor %s", f->profile,
                f->cred_path, f->conf_path);
     return CC_EINVAL;
   }
   if (need_creds) {
-    int rc = S_creds(cfg, f, err, errcap);
+    int rc = S_creds(cfg, f, err);
     if (rc != CC_OK) return rc;
   }
   if (need_region) {
-    r = S_get(f, "region", S_store.region, sizeof S_store.region, 0, err, errcap);
+    r = S_get(f, "region", S_store.region, sizeof S_store.region, 0, err);
     if (r < 0) return CC_EINVAL;
     if (r == 0) {
-      snprintf(err, errcap, "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION, or region in "
+      cc_buf_seterr(err, "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION, or region in "
                             "profile \"%s\" of %s", f->profile, f->conf_path);
       return CC_EINVAL;
     }
@@ -244,7 +239,7 @@ static int S_from_files(rt_aws_cfg *cfg, S_files *f, int need_creds, int need_re
   return CC_OK;
 }
 
-int rt_aws_cfg_resolve(rt_aws_cfg *cfg, char *err, size_t errcap) {
+int rt_aws_cfg_resolve(rt_aws_cfg *cfg, cc_buf *err) {
   const char *ak = getenv("AWS_ACCESS_KEY_ID"), *sk = getenv("AWS_SECRET_ACCESS_KEY");
   const char *region = getenv("AWS_REGION");
   memset(cfg, 0, sizeof *cfg);
@@ -267,7 +262,7 @@ int rt_aws_cfg_resolve(rt_aws_cfg *cfg, char *err, size_t errcap) {
   snprintf(f.conf_section, sizeof f.conf_section, "profile %s", f.profile);
   if (cc_file_read(&f.cred, &f.cred_len, f.cred_path, S_FILE_MAX) != CC_OK) f.cred = NULL;
   if (cc_file_read(&f.conf, &f.conf_len, f.conf_path, S_FILE_MAX) != CC_OK) f.conf = NULL;
-  int rc = S_from_files(cfg, &f, need_creds, need_region, err, errcap);
+  int rc = S_from_files(cfg, &f, need_creds, need_region, err);
   if (f.cred) memset(f.cred, 0, f.cred_len);
   free(f.cred);
   free(f.conf);

@@ -38,7 +38,7 @@ int rt_ini_get(const char *text, size_t len, const char *section, const char *ke
  * else the profile in the credentials file, then in the config file (keys,
  * else credential_process). Strings from the environment are borrowed;
  * those from files or a process live in static storage until the next
- * call. CC_OK, or CC_EINVAL with err (errcap bytes) saying what is missing
+ * call. CC_OK, or CC_EINVAL with err saying what is missing
  * or unsupported, never a secret's value. */
-int rt_aws_cfg_resolve(rt_aws_cfg *cfg, char *err, size_t errcap);
+int rt_aws_cfg_resolve(rt_aws_cfg *cfg, cc_buf *err);
 #endif

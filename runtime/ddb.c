@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cc/err.h"
+#include "clock.h"
 
 int rt_ddb_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date, const char *op,
                  const json_t *body) {
@@ -28,7 +29,7 @@ int rt_ddb_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date, 
 }
 
 int rt_ddb_call(rt_aws_client *c, const char *op, const json_t *body, json_t **answer,
-                char *code, size_t codecap, char *err, size_t errcap) {
+                char *code, size_t codecap, cc_buf *err) {
   rt_http_req req;
   rt_http_resp resp;
   char date[17];
@@ -40,7 +41,7 @@ int rt_ddb_call(rt_aws_client *c, const char *op, const json_t *body, json_t **a
     rt_aws_date_now(date);
   int rc = rt_ddb_build(&req, &c->cfg, date, op, body);
   if (rc != CC_OK) {
-    snprintf(err, errcap, "dynamodb %s: %s", op, cc_strerror(rc));
+    cc_buf_seterr(err, "dynamodb %s: %s", op, cc_strerror(rc));
     return rc;
   }
   rc = rt_http_send_via(&resp, &req, &c->retry, c->transport);
@@ -49,11 +50,11 @@ int rt_ddb_call(rt_aws_client *c, const char *op, const json_t *body, json_t **a
     *answer = resp.body.len ? json_loadb(resp.body.ptr, resp.body.len, 0, NULL) : NULL;
   } else if (rc == CC_EREMOTE) {
     if (codecap) snprintf(code, codecap, "%s", resp.code);
-    snprintf(err, errcap, "dynamodb %s: HTTP %ld %s%s%s (%d attempt%s)", op, resp.status,
+    cc_buf_seterr(err, "dynamodb %s: HTTP %ld %s%s%s (%d attempt%s)", op, resp.status,
              resp.code[0] ? resp.code : "(no error code)", resp.detail[0] ? ": " : "", resp.detail,
              resp.attempts, s);
   } else {
-    snprintf(err, errcap, "dynamodb %s: %s after %d attempt%s: %s", op,
+    cc_buf_seterr(err, "dynamodb %s: %s after %d attempt%s: %s", op,
              rc == CC_ETIMEOUT ? "timed out" : "no answer", resp.attempts, s,
              resp.detail[0] ? resp.detail : cc_strerror(rc));
   }

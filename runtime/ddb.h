@@ -24,5 +24,5 @@ int rt_ddb_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date, 
  * "ConditionalCheckFailedException"); CC_ENET, CC_ETIMEOUT; err gets one
  * line "dynamodb OP: ..." on every failure. */
 int rt_ddb_call(rt_aws_client *c, const char *op, const json_t *body, json_t **answer,
-                char *code, size_t codecap, char *err, size_t errcap);
+                char *code, size_t codecap, cc_buf *err);
 #endif

@@ -11,14 +11,14 @@
 
 extern char **environ;
 
-int rt_env_by_key(const char **val, char *err, size_t errcap, const char *prefix,
+int rt_env_by_key(const char **val, cc_buf *err, const char *prefix,
                   const char *noun, const char *key) {
   char var[256];
   size_t n = strlen(key), p = strlen(prefix);
   cc_buf known = CC_BUF_INIT;
   *val = NULL;
   if (n == 0 || n + p + 1 > sizeof var) {
-    snprintf(err, errcap, "invalid %s key \"%s\"", noun, key);
+    cc_buf_seterr(err, "invalid %s key \"%s\"", noun, key);
     return CC_EINVAL;
   }
   memcpy(var, prefix, p);
@@ -33,15 +33,16 @@ int rt_env_by_key(const char **val, char *err, size_t errcap, const char *prefix
     if (strncmp(*e, prefix, p) != 0) continue;
     const char *k = *e + p, *eq = strchr(k, '=');
     if (!eq || !eq[1]) continue; /* an empty variable names nothing */
-    if (known.len) cc_buf_puts(&known, ", ");
+    if (known.len) cc_buf_emit(&known, ", ");
     for (; k < eq; k++)
-      cc_buf_putc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
+      cc_buf_emitc(&known, *k == '_' ? '-' : (char)tolower((unsigned char)*k));
   }
+  if (cc_buf_failed(&known)) cc_buf_truncate(&known, 0); /* "none": best effort */
   if (v)
-    snprintf(err, errcap, "%s key \"%s\": %s is set but empty; known keys: %s", noun, key, var,
+    cc_buf_seterr(err, "%s key \"%s\": %s is set but empty; known keys: %s", noun, key, var,
              known.len ? cc_buf_str(&known) : "none");
   else
-    snprintf(err, errcap, "unknown %s key \"%s\" (%s is not set); known keys: %s", noun, key, var,
+    cc_buf_seterr(err, "unknown %s key \"%s\" (%s is not set); known keys: %s", noun, key, var,
              known.len ? cc_buf_str(&known) : "none");
   cc_buf_free(&known);
   return CC_ENOTFOUND;

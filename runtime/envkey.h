@@ -7,10 +7,12 @@
 #define RT_ENVKEY_H
 #include <stddef.h>
 
+#include "cc/buf.h"
+
 /* *val gets the value of PREFIX<KEY> (borrowed from the environment).
  * CC_EINVAL for an empty or overlong key; CC_ENOTFOUND when the variable
- * is unset or empty. Either way err (errcap bytes) names the key with noun
+ * is unset or empty. Either way err names the key with noun
  * ("topic", "schedule group") and lists every key set under PREFIX. */
-int rt_env_by_key(const char **val, char *err, size_t errcap, const char *prefix,
+int rt_env_by_key(const char **val, cc_buf *err, const char *prefix,
                   const char *noun, const char *key);
 #endif

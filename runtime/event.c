@@ -139,7 +139,7 @@ static void S_unwrap(rt_record *r, const char *body) {
     r->message = msg;
 }
 
-static int S_parse_sqs(rt_event *ev, const char **why, json_t *records) {
+static int S_parse_sqs(rt_event *ev, cc_buf *err, json_t *records) {
   size_t i, n = json_array_size(records);
   json_t *rec;
   ev->kind = RT_EVENT_SQS;
@@ -163,31 +163,30 @@ static int S_parse_sqs(rt_event *ev, const char **why, json_t *records) {
     }
     S_unwrap(r, body);
   }
-  (void)why;
+  (void)err;
   return CC_OK;
 }
 
-int rt_event_parse(rt_event *out, const char **why, const char *json,
+int rt_event_parse(rt_event *out, cc_buf *err, const char *json,
                    size_t len) {
   json_error_t jerr;
   json_t *records;
   memset(out, 0, sizeof *out);
-  *why = NULL;
   out->root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
   if (!out->root || !json_is_object(out->root)) {
-    *why = "the event is not a JSON object";
+    cc_buf_seterr(err, "the event is not a JSON object");
     rt_event_free(out);
     return CC_EINVAL;
   }
   records = json_object_get(out->root, "Records");
   if (json_is_array(records) && json_array_size(records) > 0 &&
       S_str_is(json_array_get(records, 0), "eventSource", "aws:sqs")) {
-    int rc = S_parse_sqs(out, why, records);
+    int rc = S_parse_sqs(out, err, records);
     if (rc != CC_OK) rt_event_free(out);
     return rc;
   }
   if (records) {
-    *why = "the event has Records that are not from SQS";
+    cc_buf_seterr(err, "the event has Records that are not from SQS");
     rt_event_free(out);
     return CC_EINVAL;
   }

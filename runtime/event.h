@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "cc/buf.h"
+
 /* Room for a message naming a key ("unknown key ... (did you mean ...?)");
  * longer keys are cut. */
 #define RT_WHY_MAX 192
@@ -38,9 +40,9 @@ typedef struct rt_event {
 } rt_event;
 
 /* Parses len bytes of JSON. Returns CC_OK, CC_EINVAL when the event is not
- * JSON or not one of the kinds above (*why gets static text), CC_ENOMEM.
+ * JSON or not one of the kinds above (err says which), CC_ENOMEM.
  * On success free with rt_event_free. */
-int rt_event_parse(rt_event *out, const char **why, const char *json,
+int rt_event_parse(rt_event *out, cc_buf *err, const char *json,
                    size_t len);
 void rt_event_free(rt_event *ev);
 

@@ -1,7 +1,8 @@
-/* http.c: the retry loop over a transport, the libcurl transport, and AWS
- * error bodies. */
+/* http.c: the retry loop over a transport, the libcurl transport (the
+ * runtime's one libcurl transfer site), and AWS error bodies. */
 #include "http.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,8 +15,6 @@
 
 #include "cc/err.h"
 
-#define RT_MAX_RESPONSE ((size_t)64 << 20)
-
 void rt_retry_default(rt_retry *r) {
   r->max_attempts = 4;
   r->base_ms = 50;
@@ -23,12 +22,6 @@ void rt_retry_default(rt_retry *r) {
   r->connect_timeout_ms = 2000;
   r->total_timeout_ms = 10000;
   r->deadline_ms = 0;
-}
-
-long long rt_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void S_copy(char *out, size_t cap, const char *s, size_t n) {
@@ -121,25 +114,31 @@ static unsigned long S_rand(void) {
   return (unsigned long)(x >> 11);
 }
 
-void rt_sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0) {
-  }
-}
-
 /* ---- the libcurl transport ---- */
 
 typedef struct S_curl {
   CURL *h;
-  int wrote; /* the last attempt wrote some of its request */
+  int wrote;   /* the last attempt wrote some of its request */
+  int lasting; /* the last attempt failed as the next one would */
 } S_curl;
 
 static int S_curl_wrote(void *user) {
   return ((S_curl *)user)->wrote;
 }
 
+static int S_curl_retryable(void *user) {
+  return !((S_curl *)user)->lasting;
+}
+
+typedef struct S_sink {
+  cc_buf *body;
+  int rc; /* the append that failed: CC_ETOOBIG, CC_ENOMEM */
+} S_sink;
+
 static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
-  return cc_buf_add(ud, p, size * n) == CC_OK ? size * n : 0;
+  S_sink *s = ud;
+  s->rc = cc_buf_add(s->body, p, size * n);
+  return s->rc == CC_OK ? size * n : 0;
 }
 
 /* The error type a REST-JSON service (SES v2, Lambda, ...) names in the
@@ -168,8 +167,8 @@ static size_t S_on_header(char *p, size_t size, size_t n, void *ud) {
 static int S_headers(const rt_curl_api *cu, struct curl_slist **out, char *method, size_t mcap,
                      const char *head) {
   struct curl_slist *hs = NULL;
-  const char *line = strstr(head, "\r\n");
-  S_copy(method, mcap, head, strcspn(head, " "));
+  const char *line = head ? strstr(head, "\r\n") : NULL;
+  S_copy(method, mcap, head ? head : "GET", strcspn(head ? head : "GET", " "));
   while (line && line[2] != '\r' && line[2] != '\0') {
     const char *start = line + 2;
     line = strstr(start, "\r\n");
@@ -225,8 +224,16 @@ static int S_curl_send(void *user, long *status, cc_buf *body, char *why, size_t
   if (ca && *ca) cu->easy_setopt(h, CURLOPT_CAINFO, ca);
   cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
   cu->easy_setopt(h, CURLOPT_TIMEOUT_MS, total_timeout_ms);
+  /* the request's limits: size, redirects, schemes */
+  const char *protos = req->https_only ? "https" : "http,https";
+  cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
+  cu->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+  cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, req->max_redirects > 0 ? 1L : 0L);
+  cu->easy_setopt(h, CURLOPT_MAXREDIRS, (long)(req->max_redirects > 0 ? req->max_redirects : 0));
+  cu->easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(body->max - body->len));
+  S_sink sink = {body, CC_OK};
   cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, S_on_body);
-  cu->easy_setopt(h, CURLOPT_WRITEDATA, body);
+  cu->easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   S_errtype et = {why, whycap};
   cu->easy_setopt(h, CURLOPT_HEADERFUNCTION, S_on_header);
   cu->easy_setopt(h, CURLOPT_HEADERDATA, &et);
@@ -234,11 +241,29 @@ static int S_curl_send(void *user, long *status, cc_buf *body, char *why, size_t
   long request_size = 0;
   cu->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
   c->wrote = request_size > 0;
+  c->lasting = 0;
   if (cc == CURLE_OK) {
     cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+  } else if (sink.rc == CC_ETOOBIG || cc == CURLE_FILESIZE_EXCEEDED) {
+    snprintf(why, whycap, "larger than the limit of %zu bytes", body->max);
+    rc = CC_ETOOBIG;
+  } else if (sink.rc == CC_ENOMEM || cc == CURLE_OUT_OF_MEMORY) {
+    S_copy(why, whycap, "out of memory", 13);
+    rc = CC_ENOMEM;
+  } else if (cc == CURLE_TOO_MANY_REDIRECTS) {
+    snprintf(why, whycap, "more than %d redirects", req->max_redirects);
+    c->lasting = 1;
+    rc = CC_ENET;
+  } else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
+    snprintf(why, whycap, "%s to a scheme other than %s",
+             req->max_redirects > 0 ? "redirected" : "sent", protos);
+    c->lasting = 1;
+    rc = CC_ENET;
   } else {
     const char *e = err[0] ? err : cu->easy_strerror(cc);
     S_copy(why, whycap, e, strlen(e));
+    c->lasting = cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+                 cc == CURLE_URL_MALFORMAT;
     rc = cc == CURLE_OPERATION_TIMEDOUT ? CC_ETIMEOUT : CC_ENET;
   }
   cu->easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
@@ -254,6 +279,7 @@ int rt_curl_transport_init(rt_transport *t) {
   if (!c) return CC_ENOMEM;
   t->send = S_curl_send;
   t->wrote = S_curl_wrote;
+  t->retryable = S_curl_retryable;
   t->user = c;
   return CC_OK;
 }
@@ -273,7 +299,7 @@ int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *
   rt_transport own;
   int rc = CC_OK;
   memset(out, 0, sizeof *out);
-  cc_buf_init(&out->body, RT_MAX_RESPONSE);
+  cc_buf_init(&out->body, req->max_bytes ? req->max_bytes : RT_HTTP_MAX_BYTES);
   if (!t) {
     if ((rc = rt_curl_transport_init(&own)) != CC_OK) return rc;
     t = &own;
@@ -312,9 +338,10 @@ int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *
     rc = t->send(t->user, &out->status, &out->body, out->detail, sizeof out->detail, req,
                  policy->connect_timeout_ms < total ? policy->connect_timeout_ms : total,
                  total);
-    if (rc == CC_ENOMEM || rc == CC_ERR) break; /* local and lasting: no retry */
+    if (rc == CC_ENOMEM || rc == CC_ERR || rc == CC_ETOOBIG) break; /* lasting: no retry */
     if (rc != CC_OK) {
       if (!t->wrote || t->wrote(t->user)) out->maybe_sent++;
+      if (t->retryable && !t->retryable(t->user)) break;
       continue;
     }
     if (out->status >= 200 && out->status < 300) break;
@@ -325,6 +352,7 @@ int rt_http_send_via(rt_http_resp *out, const rt_http_req *req, const rt_retry *
     rt_aws_error_message(out->detail, sizeof out->detail, out->body.ptr, out->body.len);
     if (!S_retryable(out)) break;
   }
+  if (rc == CC_ETOOBIG) cc_buf_truncate(&out->body, 0); /* a part is no answer */
   if (t == &own) rt_curl_transport_free(&own);
   return rc;
 }

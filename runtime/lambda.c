@@ -91,11 +91,12 @@ int rt_lambda_run(rt_handler_fn handler, void *user) {
       unsetenv("_X_AMZN_TRACE_ID");
     rt_invocation inv = {request_id, function_arn, trace_id, c.head.deadline_ms};
     rt_event ev;
-    const char *why = NULL, *emsg = NULL, *etype = NULL;
+    const char *emsg = NULL, *etype = NULL;
+    cc_buf why = CC_BUF_INIT;
     json_t *resp = NULL;
     int hrc = rt_event_parse(&ev, &why, cc_buf_str(&c.body), c.body.len);
     if (hrc != CC_OK) {
-      emsg = why ? why : cc_strerror(hrc);
+      emsg = why.len ? cc_buf_str(&why) : cc_strerror(hrc);
       etype = "Runtime.InvalidEvent";
     } else {
       hrc = handler(&resp, &emsg, &etype, &ev, &inv, user);
@@ -115,6 +116,7 @@ int rt_lambda_run(rt_handler_fn handler, void *user) {
       rc = text ? S_request(&c, &status, path, text, NULL) : CC_ENOMEM;
       free(text);
     }
+    cc_buf_free(&why);
     if (rc != CC_OK) break;
   }
 out:

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
+
+#include "clock.h"
 
 static const char *const S_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
 
@@ -32,13 +33,8 @@ rt_log_level rt_log_threshold(void) {
 void rt_log(rt_log_level level, const char *request_id, const json_t *fields,
             const char *message) {
   if (level < rt_log_threshold()) return;
-  struct timespec ts;
-  struct tm tm;
-  char stamp[40];
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(stamp + n, sizeof stamp - n, ".%03ldZ", ts.tv_nsec / 1000000);
+  char stamp[25];
+  rt_utc_stamp(stamp);
   json_t *j = json_object();
   json_object_set_new(j, "timestamp", json_string(stamp));
   json_object_set_new(j, "level", json_string(rt_log_level_name(level)));

@@ -41,14 +41,14 @@ void rt_tz_cache_free(rt_tz_cache *cache) {
   cache->n = 0;
 }
 
-static int S_bad(const char **field, const char *f, char *err, size_t errcap, int rc,
+static int S_bad(const char **field, const char *f, cc_buf *err, int rc,
                  const char *fmt, const char *a) {
   *field = f;
-  snprintf(err, errcap, fmt, a);
+  cc_buf_seterr(err, fmt, a);
   return rc;
 }
 
-int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap,
+int rt_sched_def_make(json_t **out, const char **field, cc_buf *err,
                       const rt_sched_parts *p, long long now, rt_tz_cache *cache) {
   cc_sched *s = NULL;
   cc_sched_err se;
@@ -57,21 +57,21 @@ int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap
   int rc;
   *out = NULL;
   *field = NULL;
-  err[0] = '\0';
+  if (err) cc_buf_truncate(err, 0);
   if (!p->expression || !*p->expression)
-    return S_bad(field, "expression", err, errcap, CC_EINVAL, "%sa schedule expression is required", "");
+    return S_bad(field, "expression", err, CC_EINVAL, "%sa schedule expression is required", "");
   rc = cc_sched_parse(&s, p->expression, &se);
   if (rc == CC_ENOMEM) return rc;
   if (rc != CC_OK) {
     *field = "expression";
-    snprintf(err, errcap, "\"%s\": column %d: %s", p->expression, se.col, se.msg);
+    cc_buf_seterr(err, "\"%s\": column %d: %s", p->expression, se.col, se.msg);
     return CC_EINVAL;
   }
   rc = rt_tz_cache_get(cache, zone, &tz);
   if (rc != CC_OK) {
     cc_sched_free(s);
     if (rc == CC_ENOMEM) return rc;
-    return S_bad(field, "timezone", err, errcap, CC_EINVAL, "unknown time zone \"%s\"", zone);
+    return S_bad(field, "timezone", err, CC_EINVAL, "unknown time zone \"%s\"", zone);
   }
   int at = cc_sched_kind_of(s) == CC_SCHED_AT;
   if (at) {
@@ -84,10 +84,10 @@ int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap
       int never = cc_sched_next(s, tz, -(int64_t)366 * 86400, &first) != CC_OK;
       *field = "expression";
       if (never)
-        snprintf(err, errcap, "%s never happens in %s: its wall time does not exist there (daylight saving skips it)",
+        cc_buf_seterr(err, "%s never happens in %s: its wall time does not exist there (daylight saving skips it)",
                  p->expression, zone);
       else
-        snprintf(err, errcap, "%s in %s has passed", p->expression, zone);
+        cc_buf_seterr(err, "%s in %s has passed", p->expression, zone);
       rc = CC_ENOTFOUND;
     }
   }
@@ -95,20 +95,20 @@ int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap
   if (!cache) cc_tz_free(tz);
   if (rc != CC_OK) return rc;
   if (p->window_minutes < 0 || p->window_minutes > 1440)
-    return S_bad(field, "window", err, errcap, CC_EINVAL,
+    return S_bad(field, "window", err, CC_EINVAL,
                  "%sthe flexible window is 1 to 1440 minutes, or 0 for none", "");
   if (p->retry_attempts < -1 || p->retry_attempts > 185)
-    return S_bad(field, "retry", err, errcap, CC_EINVAL,
+    return S_bad(field, "retry", err, CC_EINVAL,
                  "%sretry attempts are 0 to 185", "");
   if (p->max_event_age_s != 0 && (p->max_event_age_s < 60 || p->max_event_age_s > 86400))
-    return S_bad(field, "age", err, errcap, CC_EINVAL,
+    return S_bad(field, "age", err, CC_EINVAL,
                  "%sthe maximum event age is 60 to 86400 seconds", "");
   if (!p->target_arn || strncmp(p->target_arn, "arn:", 4) != 0)
-    return S_bad(field, "target", err, errcap, CC_EINVAL, "%sthe target is not an ARN", "");
+    return S_bad(field, "target", err, CC_EINVAL, "%sthe target is not an ARN", "");
   if (!p->role_arn || strncmp(p->role_arn, "arn:", 4) != 0)
-    return S_bad(field, "role", err, errcap, CC_EINVAL, "%sthe role is not an ARN", "");
+    return S_bad(field, "role", err, CC_EINVAL, "%sthe role is not an ARN", "");
   if (p->description && strlen(p->description) > 512)
-    return S_bad(field, "description", err, errcap, CC_EINVAL,
+    return S_bad(field, "description", err, CC_EINVAL,
                  "%sthe description is longer than 512 characters", "");
 
   json_t *target = json_pack("{s:s,s:s}", "Arn", p->target_arn, "RoleArn", p->role_arn);
@@ -121,7 +121,7 @@ int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap
     if (!text) {
       json_decref(target);
       json_decref(def);
-      return S_bad(field, "input", err, errcap, CC_EINVAL, "%sthe input cannot be serialized", "");
+      return S_bad(field, "input", err, CC_EINVAL, "%sthe input cannot be serialized", "");
     }
     int bad = strlen(text) > 8192;
     json_object_set_new(target, "Input", json_string(text));
@@ -129,7 +129,7 @@ int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap
     if (bad) {
       json_decref(target);
       json_decref(def);
-      return S_bad(field, "input", err, errcap, CC_EINVAL,
+      return S_bad(field, "input", err, CC_EINVAL,
                    "%sthe input is larger than Scheduler's 8192 characters", "");
     }
   }

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "cc/buf.h"
 #include "cc/tz.h"
 
 /* Zones loaded once for many definitions (one thread at a time). */
@@ -40,10 +41,10 @@ typedef struct rt_sched_parts {
  * at() gets ActionAfterCompletion DELETE. now is the epoch second an at()
  * must be after. Returns CC_OK; CC_EINVAL with *field naming the part
  * ("expression", "timezone", "window", "retry", "age", "target", "role",
- * "input", "description") and err (errcap bytes) why; CC_ENOTFOUND with
+ * "input", "description") and err why; CC_ENOTFOUND with
  * *field "expression" for an at() whose time has passed or whose wall time
  * never happens in its zone (a daylight-saving gap; err says which);
  * CC_ENOMEM. */
-int rt_sched_def_make(json_t **out, const char **field, char *err, size_t errcap,
+int rt_sched_def_make(json_t **out, const char **field, cc_buf *err,
                       const rt_sched_parts *p, long long now, rt_tz_cache *cache);
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cc/err.h"
+#include "clock.h"
 #include "log.h"
 #include "sigv4.h"
 
@@ -162,8 +163,7 @@ static const char *S_hint(int rc) {
 /* Sends req (built with build_rc) and, on success and when out is given,
  * parses the JSON answer into *out. Frees req. */
 static int S_call(rt_aws_client *c, int build_rc, rt_http_req *req, const char *op,
-                  const char *group, const char *name, json_t **out, char *err,
-                  size_t errcap) {
+                  const char *group, const char *name, json_t **out, cc_buf *err) {
   rt_http_resp resp;
   char what[160];
   int rc;
@@ -171,7 +171,7 @@ static int S_call(rt_aws_client *c, int build_rc, rt_http_req *req, const char *
   snprintf(what, sizeof what, "scheduler %s %s%s%s", op, group ? group : "", name ? "/" : "",
            name ? name : "");
   if (build_rc != CC_OK) {
-    snprintf(err, errcap, "%s: %s", what,
+    cc_buf_seterr(err, "%s: %s", what,
              build_rc == CC_EINVAL
                  ? "invalid request (names are 1-64 of [0-9A-Za-z._-]; the definition "
                    "must be a JSON object of valid UTF-8)"
@@ -182,22 +182,22 @@ static int S_call(rt_aws_client *c, int build_rc, rt_http_req *req, const char *
   const char *s = resp.attempts == 1 ? "" : "s";
   if (rc == CC_EREMOTE) {
     rc = S_code(rc, &resp);
-    snprintf(err, errcap, "%s: HTTP %ld %s%s%s (%d attempt%s)%s", what, resp.status,
+    cc_buf_seterr(err, "%s: HTTP %ld %s%s%s (%d attempt%s)%s", what, resp.status,
              resp.code[0] ? resp.code : "(no error code)", resp.detail[0] ? ": " : "",
              resp.detail, resp.attempts, s, S_hint(rc));
   } else if (rc == CC_ETIMEOUT || rc == CC_ENET) {
-    snprintf(err, errcap, "%s: %s after %d attempt%s: %s", what,
+    cc_buf_seterr(err, "%s: %s after %d attempt%s: %s", what,
              rc == CC_ETIMEOUT ? "timed out" : "no answer", resp.attempts, s,
              resp.detail[0] ? resp.detail : cc_strerror(rc));
   } else if (rc != CC_OK) {
-    snprintf(err, errcap, "%s: %s", what, cc_strerror(rc));
+    cc_buf_seterr(err, "%s: %s", what, cc_strerror(rc));
   } else if (out) {
     json_error_t je;
     *out = json_loadb(resp.body.ptr ? resp.body.ptr : "", resp.body.len, 0, &je);
     if (!json_is_object(*out)) {
       json_decref(*out);
       *out = NULL;
-      snprintf(err, errcap, "%s: the answer is not a JSON object (%s)", what, je.text);
+      cc_buf_seterr(err, "%s: the answer is not a JSON object (%s)", what, je.text);
       rc = CC_EREMOTE;
     }
   }
@@ -207,27 +207,26 @@ static int S_call(rt_aws_client *c, int build_rc, rt_http_req *req, const char *
 }
 
 int rt_sched_get(rt_aws_client *c, const char *group, const char *name, json_t **out,
-                 char *err, size_t errcap) {
+                 cc_buf *err) {
   rt_http_req req;
   char date[17];
   int rc = rt_sched_get_build(&req, &c->cfg, S_date(c, date), group, name);
-  return S_call(c, rc, &req, "GetSchedule", group, name, out, err, errcap);
+  return S_call(c, rc, &req, "GetSchedule", group, name, out, err);
 }
 
 int rt_sched_create(rt_aws_client *c, const char *group, const char *name, const json_t *def,
-                    char *err, size_t errcap) {
+                    cc_buf *err) {
   rt_http_req req;
   char date[17], token[65];
   int rc = json_is_object(def) ? rt_sched_client_token(token, group ? group : "", name ? name : "", def)
                                : CC_EINVAL;
   if (rc == CC_OK) rc = rt_sched_create_build(&req, &c->cfg, S_date(c, date), group, name, def, token);
   else memset(&req, 0, sizeof req);
-  rc = S_call(c, rc, &req, "CreateSchedule", group, name, NULL, err, errcap);
+  rc = S_call(c, rc, &req, "CreateSchedule", group, name, NULL, err);
   if (rc == CC_ECONFLICT) {
     /* a create retried after its answer was lost finds its own schedule */
     json_t *got = NULL;
-    char gerr[256];
-    if (rt_sched_get(c, group, name, &got, gerr, sizeof gerr) == CC_OK &&
+    if (rt_sched_get(c, group, name, &got, NULL) == CC_OK &&
         rt_sched_same(def, got, NULL))
       rc = CC_OK;
     json_decref(got);
@@ -236,36 +235,34 @@ int rt_sched_create(rt_aws_client *c, const char *group, const char *name, const
 }
 
 int rt_sched_update(rt_aws_client *c, const char *group, const char *name, const json_t *def,
-                    char *err, size_t errcap) {
+                    cc_buf *err) {
   rt_http_req req;
   char date[17], token[65];
   int rc = json_is_object(def) ? rt_sched_client_token(token, group ? group : "", name ? name : "", def)
                                : CC_EINVAL;
   if (rc == CC_OK) rc = rt_sched_update_build(&req, &c->cfg, S_date(c, date), group, name, def, token);
   else memset(&req, 0, sizeof req);
-  return S_call(c, rc, &req, "UpdateSchedule", group, name, NULL, err, errcap);
+  return S_call(c, rc, &req, "UpdateSchedule", group, name, NULL, err);
 }
 
-int rt_sched_delete(rt_aws_client *c, const char *group, const char *name, char *err,
-                    size_t errcap) {
+int rt_sched_delete(rt_aws_client *c, const char *group, const char *name, cc_buf *err) {
   rt_http_req req;
   char date[17];
   int rc = rt_sched_delete_build(&req, &c->cfg, S_date(c, date), group, name, NULL);
-  return S_call(c, rc, &req, "DeleteSchedule", group, name, NULL, err, errcap);
+  return S_call(c, rc, &req, "DeleteSchedule", group, name, NULL, err);
 }
 
 int rt_sched_list_page(rt_aws_client *c, const char *group, const char *prefix,
-                       const char *next_token, int max_results, json_t **out, char *err,
-                       size_t errcap) {
+                       const char *next_token, int max_results, json_t **out, cc_buf *err) {
   rt_http_req req;
   char date[17];
   int rc = rt_sched_list_build(&req, &c->cfg, S_date(c, date), group, prefix, next_token,
                                max_results);
-  return S_call(c, rc, &req, "ListSchedules", group, NULL, out, err, errcap);
+  return S_call(c, rc, &req, "ListSchedules", group, NULL, out, err);
 }
 
 int rt_sched_list_all(rt_aws_client *c, const char *group, const char *prefix, int max_pages,
-                      json_t **out, char *err, size_t errcap) {
+                      json_t **out, cc_buf *err) {
   json_t *all = json_array(), *page = NULL;
   char *token = NULL;
   size_t plen = prefix ? strlen(prefix) : 0;
@@ -273,11 +270,11 @@ int rt_sched_list_all(rt_aws_client *c, const char *group, const char *prefix, i
   *out = NULL;
   for (int p = 0; rc == CC_OK; p++) {
     if (p >= max_pages) {
-      snprintf(err, errcap, "scheduler ListSchedules %s: more than %d pages", group, max_pages);
+      cc_buf_seterr(err, "scheduler ListSchedules %s: more than %d pages", group, max_pages);
       rc = CC_ELIMIT;
       break;
     }
-    rc = rt_sched_list_page(c, group, prefix, token, 100, &page, err, errcap);
+    rc = rt_sched_list_page(c, group, prefix, token, 100, &page, err);
     if (rc != CC_OK) break;
     size_t i;
     json_t *s;

@@ -59,27 +59,25 @@ int rt_sched_list_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz
  * retried create whose first answer was lost finds; a different schedule
  * of that name is CC_ECONFLICT. */
 int rt_sched_create(rt_aws_client *c, const char *group, const char *name, const json_t *def,
-                    char *err, size_t errcap);
+                    cc_buf *err);
 /* UpdateSchedule: the whole definition is replaced by def. */
 int rt_sched_update(rt_aws_client *c, const char *group, const char *name, const json_t *def,
-                    char *err, size_t errcap);
+                    cc_buf *err);
 /* DeleteSchedule. */
-int rt_sched_delete(rt_aws_client *c, const char *group, const char *name, char *err,
-                    size_t errcap);
+int rt_sched_delete(rt_aws_client *c, const char *group, const char *name, cc_buf *err);
 /* GetSchedule: *out gets the answer (a new reference). */
 int rt_sched_get(rt_aws_client *c, const char *group, const char *name, json_t **out,
-                 char *err, size_t errcap);
+                 cc_buf *err);
 /* One ListSchedules page of group (prefix, next_token may be NULL;
  * max_results 1-100, 0: the service's default): *out gets the answer
  * {"Schedules": [...], "NextToken": ...} (a new reference). */
 int rt_sched_list_page(rt_aws_client *c, const char *group, const char *prefix,
-                       const char *next_token, int max_results, json_t **out, char *err,
-                       size_t errcap);
+                       const char *next_token, int max_results, json_t **out, cc_buf *err);
 /* Every page: *out gets an array of the summaries (a new reference) whose
  * names start with prefix, in the service's order. At most max_pages
  * pages (CC_ELIMIT beyond). */
 int rt_sched_list_all(rt_aws_client *c, const char *group, const char *prefix, int max_pages,
-                      json_t **out, char *err, size_t errcap);
+                      json_t **out, cc_buf *err);
 
 /* Whether the schedule got (a GetSchedule answer) matches def: the
  * expression, zone (absent: UTC), description (absent: ""), state (absent:

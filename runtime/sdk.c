@@ -15,8 +15,14 @@
 #include "sdk_ctx.h"
 #include "sigv4.h"
 
+/* The public API keeps its char buffer; inside, the text comes as every
+ * runtime error does, in a cc_buf. */
 int cloudcron_topic_arn(const char **arn, char *err, size_t errcap, const char *key) {
-  return rt_env_by_key(arn, err, errcap, "CLOUDCRON_TOPIC_", "topic", key);
+  cc_buf why = CC_BUF_INIT;
+  int rc = rt_env_by_key(arn, &why, "CLOUDCRON_TOPIC_", "topic", key);
+  if (rc != CC_OK && err && errcap) snprintf(err, errcap, "%s", cc_buf_str(&why));
+  cc_buf_free(&why);
+  return rc;
 }
 
 int cloudcron_message_ex(char **out, const char **why, const char *subject,
@@ -69,10 +75,11 @@ int cloudcron_message(char **out, const char *subject, const json_t *vars,
 static rt_aws_client *S_client(cloudcron_ctx *ctx, const char *what) {
   rt_sdk_state *st = ctx->state;
   if (!st->client_ok) {
-    char err[256];
-    if (rt_aws_client_from_env(&st->client, err, sizeof err) != CC_OK) {
-      snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, err);
+    cc_buf err = CC_BUF_INIT;
+    if (rt_aws_client_from_env(&st->client, &err) != CC_OK) {
+      snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, cc_buf_str(&err));
       ctx->error_type = RT_ETYPE_CONFIG;
+      cc_buf_free(&err);
       return NULL;
     }
     st->client.transport = st->transport;
@@ -89,6 +96,7 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
   const cloudcron_publish_opts none = {0};
   const char *arn, *why;
   char what[160], err[768], hash[65];
+  cc_buf perr = CC_BUF_INIT;
   char *msg = NULL;
   rt_msg_attr attrs[10];
   int rc;
@@ -137,9 +145,9 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
     return CC_EINVAL;
   }
   char id[sizeof ctx->message_id];
-  rc = rt_sns_publish(c, &in, id, sizeof id, err, sizeof err);
+  rc = rt_sns_publish(c, &in, id, sizeof id, &perr);
   if (rc != CC_OK) {
-    snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, err);
+    snprintf(ctx->error, sizeof ctx->error, "%s: %s", what, cc_buf_str(&perr));
     ctx->error_type = rc == CC_EINVAL ? RT_ETYPE_MESSAGE : RT_ETYPE_PUBLISH;
   } else {
     memcpy(ctx->message_id, id, sizeof id);
@@ -150,6 +158,7 @@ int cloudcron_publish_ex(cloudcron_ctx *ctx, const char *topic_key, const char *
     rt_log(RT_LOG_INFO, ctx->request_id, f, what);
     json_decref(f);
   }
+  cc_buf_free(&perr);
   free(msg);
   return rc;
 }
@@ -162,28 +171,31 @@ int cloudcron_publish(cloudcron_ctx *ctx, const char *topic_key, const char *sub
 const char *cloudcron_last_message_id(const cloudcron_ctx *ctx) { return ctx->message_id; }
 
 int cloudcron_secret(cloudcron_ctx *ctx, const char *secret_id, char **value) {
-  char err[768];
+  cc_buf err = CC_BUF_INIT;
   *value = NULL;
   ctx->error[0] = '\0';
   rt_aws_client *c = S_client(ctx, "secret");
   if (!c) return CC_EINVAL;
-  int rc = rt_get_secret_value(c, secret_id, value, err, sizeof err);
+  int rc = rt_get_secret_value(c, secret_id, value, &err);
   if (rc != CC_OK)
     snprintf(ctx->error, sizeof ctx->error, "secret \"%s\": %s", secret_id ? secret_id : "",
-             err);
+             cc_buf_str(&err));
+  cc_buf_free(&err);
   if (rc != CC_OK) ctx->error_type = RT_ETYPE_SECRET;
   return rc;
 }
 
 int cloudcron_parameter(cloudcron_ctx *ctx, const char *name, char **value) {
-  char err[768];
+  cc_buf err = CC_BUF_INIT;
   *value = NULL;
   ctx->error[0] = '\0';
   rt_aws_client *c = S_client(ctx, "parameter");
   if (!c) return CC_EINVAL;
-  int rc = rt_get_parameter(c, name, value, err, sizeof err);
+  int rc = rt_get_parameter(c, name, value, &err);
   if (rc != CC_OK)
-    snprintf(ctx->error, sizeof ctx->error, "parameter \"%s\": %s", name ? name : "", err);
+    snprintf(ctx->error, sizeof ctx->error, "parameter \"%s\": %s", name ? name : "",
+             cc_buf_str(&err));
+  cc_buf_free(&err);
   if (rc != CC_OK) ctx->error_type = RT_ETYPE_SECRET;
   return rc;
 }

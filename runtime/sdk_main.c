@@ -8,6 +8,7 @@
 #include <string.h>
 
 
+#include "args.h"
 #include "cc/err.h"
 #include "cloudcron.h"
 #include "dl.h"
@@ -139,12 +140,13 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
   return CC_OK;
 }
 
-static int S_usage(const char *prog, FILE *f) {
+static void S_usage(void *user, FILE *f, int full) {
+  const char *prog = user;
+  (void)full; /* the usage is the whole help */
   fprintf(f,
           "usage: %s                     (as a Lambda bootstrap: AWS_LAMBDA_RUNTIME_API)\n"
           "       %s --event FILE|- [--timeout SECONDS]   (one local run)\n",
           prog, prog);
-  return 2;
 }
 
 /* One local run on the JSON in path: the result on stdout. */
@@ -183,41 +185,18 @@ static int S_local(S_main *m, const char *path, long timeout_s) {
 int cloudcron_main(int argc, char **argv, cloudcron_task task) {
   static S_main m; /* outlives every invocation; one task per process */
   const char *prog = argc > 0 ? argv[0] : "task";
-  const char *event = NULL;
-  long timeout_s = 60;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      S_usage(prog, stdout);
-      return 0;
-    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
-      event = argv[++i];
-    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-      char *end;
-      timeout_s = strtol(argv[++i], &end, 10);
-      if (*end || timeout_s < 1 || timeout_s > 900) {
-        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", prog);
-        return 2;
-      }
-    } else {
-      fprintf(stderr, "%s: unknown argument \"%s\"\n", prog, argv[i]);
-      return S_usage(prog, stderr);
-    }
-  }
+  rt_args args;
+  int status = rt_args_parse(&args, argc, argv, prog, S_usage, (void *)prog);
+  if (status >= 0) return status;
   memset(&m, 0, sizeof m);
   m.task = task;
   m.prog = prog;
   rt_sdk_state_init(&m.state, prog);
-  if (!event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
-    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, "
-                    "under a local Runtime API, or with --event FILE\n", prog);
-    return 2;
-  }
   rt_transport curl;
   int have = rt_curl_transport_init(&curl) == CC_OK;
   m.state.transport = have ? &curl : NULL; /* one connection to SNS, reused */
-  int status;
-  if (event) {
-    status = S_local(&m, event, timeout_s);
+  if (args.event) {
+    status = S_local(&m, args.event, args.timeout_s);
   } else {
     int rc = rt_lambda_run(S_handle, &m);
     status = rc == CC_EREMOTE ? 0 : 1;

@@ -43,20 +43,17 @@ static json_t *S_content(const char *text) {
 }
 
 int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
-                            const rt_ses_email_in *in, const char **why) {
-  const char *dummy;
-  if (!why) why = &dummy;
-  *why = NULL;
+                            const rt_ses_email_in *in, cc_buf *err) {
   memset(out, 0, sizeof *out);
   if (!in->from || !*in->from || !in->n_to || !in->to || !in->subject ||
       (!in->text && !in->html) || (in->n_reply_to && !in->reply_to)) {
-    *why = "a sender, at least one recipient, a subject and a body are required";
+    cc_buf_seterr(err, "a sender, at least one recipient, a subject and a body are required");
     return CC_EINVAL;
   }
   /* the last line of defence against header injection: SES writes these
    * into headers, where a line break would start one of the caller's own */
   if (strpbrk(in->subject, "\r\n")) {
-    *why = "the subject holds a line break (CR or LF)";
+    cc_buf_seterr(err, "the subject holds a line break (CR or LF)");
     return CC_EINVAL;
   }
   int broken = strpbrk(in->from, "\r\n") != NULL;
@@ -64,7 +61,7 @@ int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
   for (size_t i = 0; i < in->n_reply_to; i++)
     broken |= !in->reply_to[i] || strpbrk(in->reply_to[i], "\r\n");
   if (broken) {
-    *why = "an address holds a line break (CR or LF)";
+    cc_buf_seterr(err, "an address holds a line break (CR or LF)");
     return CC_EINVAL;
   }
   /* the members in the order of botocore's SendEmailRequest shape */
@@ -87,7 +84,7 @@ int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
   json_decref(body);
   if (!json) {
     /* json_string refuses text that is not UTF-8 */
-    *why = "the sender, a recipient, the subject or the body is not UTF-8";
+    cc_buf_seterr(err, "the sender, a recipient, the subject or the body is not UTF-8");
     return CC_EINVAL;
   }
   rt_aws_build_in b = {.method = "POST", .path = "/v2/email/outbound-emails", .service = "ses",

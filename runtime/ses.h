@@ -24,13 +24,13 @@ typedef struct rt_ses_email_in {
   const char *html;               /* Content.Simple.Body.Html.Data, NULL: none */
 } rt_ses_email_in;
 
-/* Builds the request. CC_EINVAL, with a static reason in *why, for a
+/* Builds the request. CC_EINVAL, with the reason in err, for a
  * missing sender, recipient, subject or body (neither text nor html), a
  * CR or LF in the subject, the sender, a recipient or a Reply-To address
  * (each would start a header of its own), or text that is not UTF-8;
  * CC_ENOMEM. Nothing to free on error. */
 int rt_ses_send_email_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
-                            const rt_ses_email_in *in, const char **why);
+                            const rt_ses_email_in *in, cc_buf *err);
 
 /* The MessageId of a SendEmail answer into out (cap bytes); "" when the
  * answer is not JSON or has none. */

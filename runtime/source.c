@@ -3,31 +3,16 @@
 #include "source.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <curl/curl.h>
-
-#include "dl.h"
 #include "http.h"
 
 #include "aws.h"
 #include "cc/err.h"
 #include "cc/file.h"
 #include "s3.h"
-
-static void S_err(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void S_err(char *err, size_t cap, const char *fmt, ...) {
-  va_list ap;
-  if (!err || !cap) return;
-  va_start(ap, fmt);
-  vsnprintf(err, cap, fmt, ap);
-  va_end(ap);
-}
 
 static void S_name_of(rt_url *u, const char *path, size_t len) {
   const char *slash = NULL;
@@ -37,12 +22,11 @@ static void S_name_of(rt_url *u, const char *path, size_t len) {
   u->name_len = len - (size_t)(u->name - path);
 }
 
-int rt_url_parse(rt_url *out, const char **why, const char *url) {
+int rt_url_parse(rt_url *out, cc_buf *err, const char *url) {
   memset(out, 0, sizeof *out);
-  *why = NULL;
   for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
     if (*c < ' ' || *c == 0x7f) {
-      *why = "the URL holds a control character";
+      cc_buf_seterr(err, "the URL holds a control character");
       return CC_EINVAL;
     }
   }
@@ -50,7 +34,7 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     out->kind = RT_URL_FILE;
     out->path = url + 7;
     if (!*out->path) {
-      *why = "file:// needs a path";
+      cc_buf_seterr(err, "file:// needs a path");
       return CC_EINVAL;
     }
     S_name_of(out, out->path, strlen(out->path));
@@ -60,11 +44,11 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     const char *h = url + 8;
     size_t hn = strcspn(h, "/?#");
     if (hn == 0) {
-      *why = "https:// needs a host";
+      cc_buf_seterr(err, "https:// needs a host");
       return CC_EINVAL;
     }
     if (strchr(url, ' ')) {
-      *why = "an https:// URL cannot hold a space; write it %20";
+      cc_buf_seterr(err, "%s", "an https:// URL cannot hold a space; write it %20");
       return CC_EINVAL;
     }
     out->kind = RT_URL_HTTPS;
@@ -76,7 +60,7 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     const char *b = url + 5;
     size_t bn = strcspn(b, "/");
     if (bn == 0 || b[bn] != '/' || !b[bn + 1]) {
-      *why = "s3:// needs a bucket and a key: s3://BUCKET/KEY";
+      cc_buf_seterr(err, "s3:// needs a bucket and a key: s3://BUCKET/KEY");
       return CC_EINVAL;
     }
     out->kind = RT_URL_S3;
@@ -87,10 +71,10 @@ int rt_url_parse(rt_url *out, const char **why, const char *url) {
     return CC_OK;
   }
   if (strncmp(url, "http://", 7) == 0) {
-    *why = "http:// is refused: anyone on the path could change the template; use https://";
+    cc_buf_seterr(err, "http:// is refused: anyone on the path could change the template; use https://");
     return CC_EINVAL;
   }
-  *why = "the scheme must be file://, https:// or s3://";
+  cc_buf_seterr(err, "the scheme must be file://, https:// or s3://");
   return CC_EINVAL;
 }
 
@@ -103,144 +87,38 @@ void rt_fetch_opts_default(rt_fetch_opts *o) {
   o->attempts = 3;
 }
 
-typedef struct S_sink {
-  cc_buf *body;
-  size_t start, max;
-  int too_big;
-} S_sink;
-
-static size_t S_on_body(char *p, size_t size, size_t n, void *ud) {
-  S_sink *s = ud;
-  size_t len = size * n;
-  if (s->body->len - s->start + len > s->max) {
-    s->too_big = 1;
-    return 0;
-  }
-  return cc_buf_add(s->body, p, len) == CC_OK ? len : 0;
-}
-
-static long long S_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The header lines of a request head (after its request line). */
-static int S_headers(const rt_curl_api *cu, struct curl_slist **out, const char *head) {
-  const char *line = head ? strstr(head, "\r\n") : NULL;
-  while (line && line[2] != '\r' && line[2] != '\0') {
-    const char *start = line + 2;
-    line = strstr(start, "\r\n");
-    if (!line) break;
-    char *h = strndup(start, (size_t)(line - start));
-    struct curl_slist *n = h ? cu->slist_append(*out, h) : NULL;
-    free(h);
-    if (!n) return CC_ENOMEM;
-    *out = n;
-  }
-  return CC_OK;
-}
-
-int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *url,
-             const char *head, const rt_fetch_opts *o) {
-  struct curl_slist *hs = NULL;
-  char cerr[CURL_ERROR_SIZE];
-  S_sink sink = {body, body->len, o->max_bytes, 0};
-  long long deadline = S_now_ms() + o->timeout_ms;
-  const char *ca = getenv("AWS_CA_BUNDLE");
-  const char *protos = o->https_only ? "https" : "http,https";
-  const rt_curl_api *cu = rt_curl(); /* loaded by the first fetch (dl.h) */
-  *status = 0;
-  if (!cu) {
-    S_err(err, errcap, "%s", rt_dl_error());
-    return CC_ERR;
-  }
-  int rc = S_headers(cu, &hs, head);
-  CURL *curl = rc == CC_OK ? cu->easy_init() : NULL;
-  if (!curl) {
-    cu->slist_free_all(hs);
-    S_err(err, errcap, "out of memory");
-    return CC_ENOMEM;
-  }
-  for (int a = 0; a < (o->attempts > 0 ? o->attempts : 1); a++) {
-    long long left = deadline - S_now_ms();
-    if (a > 0) {
-      long wait = 100L << (a - 1);
-      if (wait >= left) break;
-      rt_sleep_ms(wait);
-      left -= wait;
-    }
-    if (left <= 0) {
-      rc = CC_ETIMEOUT;
-      S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
-      break;
-    }
-    cc_buf_truncate(body, sink.start);
-    sink.too_big = 0;
-    *status = 0;
-    cerr[0] = '\0';
-    cu->easy_reset(curl);
-    cu->easy_setopt(curl, CURLOPT_URL, url);
-    cu->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    cu->easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    cu->easy_setopt(curl, CURLOPT_HTTPHEADER, hs);
-    cu->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protos);
-    cu->easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-    cu->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
-    cu->easy_setopt(curl, CURLOPT_MAXREDIRS, (long)o->max_redirects);
-    cu->easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
-    cu->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    cu->easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
-    cu->easy_setopt(curl, CURLOPT_WRITEFUNCTION, S_on_body);
-    cu->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    cu->easy_setopt(curl, CURLOPT_ERRORBUFFER, cerr);
-    if (ca && *ca) cu->easy_setopt(curl, CURLOPT_CAINFO, ca);
-    CURLcode cc = cu->easy_perform(curl);
-    if (cc == CURLE_OK) {
-      cu->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-      rc = CC_OK;
-      if (*status == 429 || *status >= 500) continue; /* a retry may do better */
-      break;
-    }
-    if (sink.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-      rc = CC_ETOOBIG;
-      S_err(err, errcap, "larger than the limit of %zu bytes", o->max_bytes);
-      break;
-    }
-    if (cc == CURLE_TOO_MANY_REDIRECTS) {
-      rc = CC_ENET;
-      S_err(err, errcap, "more than %d redirects", o->max_redirects);
-      break;
-    }
-    if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
-      rc = CC_ENET;
-      S_err(err, errcap, "redirected to a scheme other than %s", protos);
-      break;
-    }
-    if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR) {
-      rc = CC_ENOMEM;
-      S_err(err, errcap, "out of memory");
-      break;
-    }
-    if (cc == CURLE_OPERATION_TIMEDOUT && deadline - S_now_ms() <= 0) {
-      rc = CC_ETIMEOUT;
-      S_err(err, errcap, "no answer within %ld ms", o->timeout_ms);
-      break;
-    }
-    rc = cc == CURLE_OPERATION_TIMEDOUT ? CC_ETIMEOUT : CC_ENET;
-    S_err(err, errcap, "%s", cerr[0] ? cerr : cu->easy_strerror(cc));
-    if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-        cc == CURLE_URL_MALFORMAT)
-      break; /* the same next time */
-  }
-  cu->easy_cleanup(curl);
-  cu->slist_free_all(hs);
-  if (rc != CC_OK) cc_buf_truncate(body, sink.start);
+/* GETs req (its limits set from o here) through the HTTP client, with o's
+ * attempts within o's total time, appending the answer's body to body.
+ * CC_OK with *status when an answer came (any status); else the client's
+ * code with err saying why. */
+static int S_get(cc_buf *body, long *status, cc_buf *err, rt_http_req *req,
+                 const rt_fetch_opts *o) {
+  rt_retry policy;
+  rt_http_resp resp;
+  rt_retry_default(&policy);
+  policy.max_attempts = o->attempts > 0 ? o->attempts : 1;
+  policy.base_ms = 100;
+  policy.connect_timeout_ms = o->connect_timeout_ms;
+  policy.total_timeout_ms = o->timeout_ms;
+  policy.deadline_ms = rt_now_ms() + o->timeout_ms;
+  req->max_bytes = o->max_bytes;
+  req->max_redirects = o->max_redirects;
+  req->https_only = o->https_only;
+  int rc = rt_http_send(&resp, req, &policy);
+  *status = resp.status;
+  if (rc == CC_EREMOTE) rc = CC_OK; /* an answer: the caller reads its status */
+  if (rc == CC_OK)
+    rc = cc_buf_add(body, resp.body.ptr ? resp.body.ptr : "", resp.body.len);
+  else if (rc == CC_ETIMEOUT)
+    cc_buf_seterr(err, "no answer within %ld ms", o->timeout_ms);
+  else
+    cc_buf_seterr(err, "%s", resp.detail[0] ? resp.detail : cc_strerror(rc));
+  cc_buf_free(&resp.body);
   return rc;
 }
 
 /* A positive integer from the environment, or dflt when unset. */
-static int S_env_num(long long *out, char *err, size_t errcap, const char *var,
+static int S_env_num(long long *out, cc_buf *err, const char *var,
                      long long dflt, long long max) {
   const char *v = getenv(var);
   char *end;
@@ -249,7 +127,7 @@ static int S_env_num(long long *out, char *err, size_t errcap, const char *var,
   errno = 0;
   long long n = strtoll(v, &end, 10);
   if (errno || *end || n <= 0 || n > max) {
-    S_err(err, errcap, "%s must be a whole number from 1 to %lld, not \"%s\"", var, max, v);
+    cc_buf_seterr(err, "%s must be a whole number from 1 to %lld, not \"%s\"", var, max, v);
     return CC_EINVAL;
   }
   *out = n;
@@ -263,89 +141,82 @@ static void S_shown(char *out, size_t cap, const char *url) {
   snprintf(out, cap, "%.*s%s", (int)(n < 400 ? n : 400), url, url[n] ? "?..." : "");
 }
 
-static int S_amz_date(char out[17]) {
-  time_t now = time(NULL);
-  struct tm tm;
-  if (!gmtime_r(&now, &tm) || strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) != 16) return CC_ERR;
-  return CC_OK;
-}
-
-static int S_from_s3(cc_buf *body, char *err, size_t errcap, const rt_url *u,
+static int S_from_s3(cc_buf *body, cc_buf *err, const rt_url *u,
                      const rt_fetch_opts *o) {
   rt_aws_cfg cfg;
   rt_http_req req;
   const char *missing;
-  char date[17], why[256] = "";
+  char date[17];
   long status = 0;
   int rc = rt_aws_cfg_from_env(&cfg, &missing);
   if (rc != CC_OK) {
-    S_err(err, errcap, "%s is not set (s3:// needs credentials and a region)", missing);
+    cc_buf_seterr(err, "%s is not set (s3:// needs credentials and a region)", missing);
     return rc;
   }
   char *bucket = strndup(u->bucket, u->bucket_len);
   if (!bucket) return CC_ENOMEM;
-  rc = S_amz_date(date);
-  if (rc == CC_OK) rc = rt_s3_get_req(&req, &cfg, date, bucket, u->key);
+  rt_aws_date_now(date);
+  rc = rt_s3_get_req(&req, &cfg, date, bucket, u->key);
   free(bucket);
   if (rc != CC_OK) {
-    S_err(err, errcap, "cannot build the S3 request (%s; check AWS_ENDPOINT_URL_S3)",
+    cc_buf_seterr(err, "cannot build the S3 request (%s; check AWS_ENDPOINT_URL_S3)",
           cc_strerror(rc));
     return rc;
   }
   rt_fetch_opts so = *o;
   so.https_only = 0; /* a custom endpoint (AWS_ENDPOINT_URL_S3) may be http */
   so.max_redirects = 0;
-  rc = rt_fetch(body, &status, why, sizeof why, req.url, req.head, &so);
+  rc = S_get(body, &status, err, &req, &so);
   rt_http_req_free(&req);
-  if (rc != CC_OK) {
-    S_err(err, errcap, "%s", why);
-    return rc;
-  }
+  if (rc != CC_OK) return rc;
   if (status != 200) {
     char code[128], msg[256];
     rt_s3_error(code, sizeof code, msg, sizeof msg, body->ptr, body->len);
-    S_err(err, errcap, "S3 GetObject answered HTTP %ld%s%s%s%s", status, code[0] ? ": " : "",
+    cc_buf_seterr(err, "S3 GetObject answered HTTP %ld%s%s%s%s", status, code[0] ? ": " : "",
           code, msg[0] ? ": " : "", msg);
     return CC_EREMOTE;
   }
   return CC_OK;
 }
 
-static int S_fetch_url(cc_buf *body, char *err, size_t errcap, const char *url,
+static int S_fetch_url(cc_buf *body, cc_buf *err, const char *url,
                        const rt_url *u, const rt_fetch_opts *o) {
   if (u->kind == RT_URL_FILE) {
     char *text = NULL;
     size_t len = 0;
     int rc = cc_file_read(&text, &len, u->path, o->max_bytes);
     if (rc == CC_ETOOBIG)
-      S_err(err, errcap, "larger than the limit of %zu bytes", o->max_bytes);
+      cc_buf_seterr(err, "larger than the limit of %zu bytes", o->max_bytes);
     else if (rc == CC_EIO)
-      S_err(err, errcap, "%s", strerror(errno));
+      cc_buf_seterr(err, "%s", strerror(errno));
     else if (rc != CC_OK)
-      S_err(err, errcap, "%s", cc_strerror(rc));
+      cc_buf_seterr(err, "%s", cc_strerror(rc));
     if (rc == CC_OK) rc = cc_buf_add(body, text, len);
     free(text);
     return rc;
   }
-  if (u->kind == RT_URL_S3) return S_from_s3(body, err, errcap, u, o);
+  if (u->kind == RT_URL_S3) return S_from_s3(body, err, u, o);
   long status = 0;
-  int rc = rt_fetch(body, &status, err, errcap, url, NULL, o);
+  rt_http_req req;
+  int rc = rt_http_get_req(&req, url);
+  if (rc == CC_OK) rc = S_get(body, &status, err, &req, o);
+  rt_http_req_free(&req);
   if (rc == CC_OK && status != 200) {
-    S_err(err, errcap, "HTTP %ld", status);
+    cc_buf_seterr(err, "HTTP %ld", status);
     rc = CC_EREMOTE;
   }
   return rc;
 }
 
-int rt_source_load(rt_source *out, char *err, size_t errcap) {
-  int rc = rt_source_load_var(out, "CLOUDCRON_TEMPLATE", err, errcap);
+int rt_source_load(rt_source *out, cc_buf *err) {
+  int rc = rt_source_load_var(out, "CLOUDCRON_TEMPLATE", err);
   if (rc == CC_ENOTFOUND)
-    S_err(err, errcap, "no template: set CLOUDCRON_TEMPLATE (the template itself) or "
+    cc_buf_seterr(err, "no template: set CLOUDCRON_TEMPLATE (the template itself) or "
                        "CLOUDCRON_TEMPLATE_URL (file://, https:// or s3://)");
   return rc == CC_ENOTFOUND ? CC_EINVAL : rc;
 }
 
-int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap) {
+int rt_source_load_var(rt_source *out, const char *var, cc_buf *err) {
   char url_var[64], name_var[64];
   snprintf(url_var, sizeof url_var, "%s_URL", var);
   snprintf(name_var, sizeof name_var, "%s_NAME", var);
@@ -355,7 +226,8 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   cc_buf body = CC_BUF_INIT;
   rt_fetch_opts o;
   long long max, timeout;
-  char why[512] = "", shown[512];
+  char shown[512];
+  cc_buf why = CC_BUF_INIT;
   rt_url u = {0};
   int rc;
   memset(out, 0, sizeof *out);
@@ -363,17 +235,17 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   if (inline_text && !*inline_text) inline_text = NULL;
   if (url && !*url) url = NULL;
   if (inline_text && url) {
-    S_err(err, errcap, "both %s and %s are set; set one", var, url_var);
+    cc_buf_seterr(err, "both %s and %s are set; set one", var, url_var);
     return CC_EINVAL;
   }
   if (!inline_text && !url) {
-    S_err(err, errcap, "neither %s nor %s is set", var, url_var);
+    cc_buf_seterr(err, "neither %s nor %s is set", var, url_var);
     return CC_ENOTFOUND;
   }
-  rc = S_env_num(&max, err, errcap, "CLOUDCRON_TEMPLATE_MAX_BYTES", RT_SOURCE_MAX_BYTES,
+  rc = S_env_num(&max, err, "CLOUDCRON_TEMPLATE_MAX_BYTES", RT_SOURCE_MAX_BYTES,
                  (long long)64 << 20);
   if (rc == CC_OK)
-    rc = S_env_num(&timeout, err, errcap, "CLOUDCRON_TEMPLATE_TIMEOUT_MS", RT_SOURCE_TIMEOUT_MS,
+    rc = S_env_num(&timeout, err, "CLOUDCRON_TEMPLATE_TIMEOUT_MS", RT_SOURCE_TIMEOUT_MS,
                    900000);
   if (rc != CC_OK) return rc;
   o.max_bytes = (size_t)max;
@@ -381,21 +253,22 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   cc_buf_init(&body, o.max_bytes + 1);
   if (inline_text) {
     if (strlen(inline_text) > o.max_bytes) {
-      S_err(err, errcap, "%s is larger than the limit of %zu bytes", var, o.max_bytes);
+      cc_buf_seterr(err, "%s is larger than the limit of %zu bytes", var, o.max_bytes);
       return CC_ETOOBIG;
     }
     rc = cc_buf_puts(&body, inline_text);
     if (!name || !*name) name = var;
   } else {
-    const char *bad;
     S_shown(shown, sizeof shown, url);
-    if (rt_url_parse(&u, &bad, url) != CC_OK) {
-      S_err(err, errcap, "%s %s: %s", url_var, shown, bad);
+    if (rt_url_parse(&u, &why, url) != CC_OK) {
+      cc_buf_seterr(err, "%s %s: %s", url_var, shown, cc_buf_str(&why));
+      cc_buf_free(&why);
       return CC_EINVAL;
     }
-    rc = S_fetch_url(&body, why, sizeof why, url, &u, &o);
+    rc = S_fetch_url(&body, &why, url, &u, &o);
     if (rc != CC_OK) {
-      S_err(err, errcap, "%s %s: %s", url_var, shown, why[0] ? why : cc_strerror(rc));
+      cc_buf_seterr(err, "%s %s: %s", url_var, shown, why.len ? cc_buf_str(&why) : cc_strerror(rc));
+      cc_buf_free(&why);
       cc_buf_free(&body);
       return rc;
     }
@@ -412,7 +285,7 @@ int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap
   cc_buf_free(&body);
   if (rc != CC_OK || !out->text || !out->name) {
     rt_source_free(out);
-    S_err(err, errcap, "out of memory loading the template");
+    cc_buf_seterr(err, "out of memory loading the template");
     return CC_ENOMEM;
   }
   return CC_OK;
@@ -429,9 +302,7 @@ void rt_source_free(rt_source *s) {
 int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
   const rt_source *s = data;
   cc_buf url = CC_BUF_INIT, body = CC_BUF_INIT;
-  char why[512];
   rt_url u;
-  const char *bad;
   int rc;
   *src = NULL;
   *len = 0;
@@ -449,10 +320,10 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
     p += l + (p[l] == '/');
   }
   if (rc == CC_OK && url.len == strlen(s->base)) rc = CC_ENOTFOUND;
-  if (rc == CC_OK && rt_url_parse(&u, &bad, cc_buf_str(&url)) != CC_OK) rc = CC_ENOTFOUND;
+  if (rc == CC_OK && rt_url_parse(&u, NULL, cc_buf_str(&url)) != CC_OK) rc = CC_ENOTFOUND;
   if (rc == CC_OK) {
     cc_buf_init(&body, s->opts.max_bytes + 1);
-    rc = S_fetch_url(&body, why, sizeof why, cc_buf_str(&url), &u, &s->opts);
+    rc = S_fetch_url(&body, NULL, cc_buf_str(&url), &u, &s->opts); /* the code says it */
   }
   if (rc == CC_OK && cc_buf_puts(&body, "") == CC_OK) {
     *len = body.len;
@@ -463,17 +334,19 @@ int rt_source_load_part(void *data, const char *name, char **src, size_t *len) {
   return rc;
 }
 
-int rt_source_fetch(cc_buf *body, char *err, size_t errcap, const char *url,
+int rt_source_fetch(cc_buf *body, cc_buf *err, const char *url,
                     const rt_fetch_opts *o) {
   rt_url u;
-  const char *bad;
-  char why[512] = "", shown[512];
+  char shown[512];
+  cc_buf why = CC_BUF_INIT;
   S_shown(shown, sizeof shown, url ? url : "");
-  if (!url || rt_url_parse(&u, &bad, url) != CC_OK) {
-    S_err(err, errcap, "%s: %s", shown, url ? bad : "no URL");
+  if (!url || rt_url_parse(&u, &why, url) != CC_OK) {
+    cc_buf_seterr(err, "%s: %s", shown, url ? cc_buf_str(&why) : "no URL");
+    cc_buf_free(&why);
     return CC_EINVAL;
   }
-  int rc = S_fetch_url(body, why, sizeof why, url, &u, o);
-  if (rc != CC_OK) S_err(err, errcap, "%s: %s", shown, why[0] ? why : cc_strerror(rc));
+  int rc = S_fetch_url(body, &why, url, &u, o);
+  if (rc != CC_OK) cc_buf_seterr(err, "%s: %s", shown, why.len ? cc_buf_str(&why) : cc_strerror(rc));
+  cc_buf_free(&why);
   return rc;
 }

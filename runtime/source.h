@@ -2,7 +2,7 @@
  *
  * Inline in CLOUDCRON_TEMPLATE, or at CLOUDCRON_TEMPLATE_URL: file://PATH,
  * https://... (size, time and redirect limits) or s3://BUCKET/KEY (S3
- * GetObject, signed). A handler loads it once, at init, never per message. */
+ * GetObject, signed), fetched through the runtime's HTTP client (http.h). A handler loads it once, at init, never per message. */
 #ifndef RT_SOURCE_H
 #define RT_SOURCE_H
 #include <stddef.h>
@@ -27,10 +27,10 @@ typedef struct rt_url {
   size_t name_len;
 } rt_url;
 
-/* Parses URL. Returns CC_OK, or CC_EINVAL with *why set to static text
+/* Parses URL. Returns CC_OK, or CC_EINVAL with err saying why
  * (an unknown scheme, no host, an empty bucket or key, a control byte,
  * a space in an https:// URL; s3:// keys and file paths may hold spaces). */
-int rt_url_parse(rt_url *out, const char **why, const char *url);
+int rt_url_parse(rt_url *out, cc_buf *err, const char *url);
 
 typedef struct rt_fetch_opts {
   size_t max_bytes;        /* the body's ceiling */
@@ -45,20 +45,14 @@ typedef struct rt_fetch_opts {
  * connect, 3 redirects, https only, 3 attempts. */
 void rt_fetch_opts_default(rt_fetch_opts *o);
 
-/* GETs URL with HEAD's header lines (a request head as rt_http_req has
- * it, request line first, or NULL), appending the body to *body. The CA
- * bundle is AWS_CA_BUNDLE when set. Returns CC_OK with *status set when an
- * answer came (any status), or CC_ETOOBIG, CC_ETIMEOUT, CC_ENET, CC_ENOMEM
- * with err (errcap bytes) saying what happened. */
-int rt_fetch(cc_buf *body, long *status, char *err, size_t errcap, const char *url,
-             const char *head, const rt_fetch_opts *o);
-
-/* Fetches any document at URL (file://, https://, s3:// as above) into
- * body, within o's limits (body's own ceiling is left as it is). Returns
- * CC_OK, or a negative code with err naming the URL (its query and
-) and the problem; an https:// answer other than 200
- * is CC_EREMOTE. */
-int rt_source_fetch(cc_buf *body, char *err, size_t errcap, const char *url,
+/* Fetches any document at URL (file://, https://, s3://) into body,
+ * within o's limits (body's own ceiling is left as it is): https:// as an
+ * unsigned GET and s3:// as a signed GetObject, both through the runtime's
+ * HTTP client (http.h), o's size cap answered CC_ETOOBIG and never
+ * retried. Returns CC_OK, or a negative code with err naming the URL
+ * (without its query, which may hold a presigned URL's credentials) and
+ * the problem; an answer other than 200 is CC_EREMOTE. */
+int rt_source_fetch(cc_buf *body, cc_buf *err, const char *url,
                     const rt_fetch_opts *o);
 
 /* A loaded template: its text and the name that picks autoescape. */
@@ -74,14 +68,14 @@ typedef struct rt_source {
 
 /* Loads the template the environment names. Limits: the defaults, or
  * CLOUDCRON_TEMPLATE_MAX_BYTES and CLOUDCRON_TEMPLATE_TIMEOUT_MS. Returns
- * CC_OK (free with rt_source_free), or a negative code with err (errcap
- * bytes) naming the variable or URL and the problem. */
-int rt_source_load(rt_source *out, char *err, size_t errcap);
+ * CC_OK (free with rt_source_free), or a negative code with err naming
+ * the variable or URL and the problem. */
+int rt_source_load(rt_source *out, cc_buf *err);
 
 /* The same for another template the environment may name: VAR itself,
  * VAR_URL and VAR_NAME (CLOUDCRON_TEXT_TEMPLATE, ...), with the same
  * limits. CC_ENOTFOUND when neither VAR nor VAR_URL is set. */
-int rt_source_load_var(rt_source *out, const char *var, char *err, size_t errcap);
+int rt_source_load_var(rt_source *out, const char *var, cc_buf *err);
 void rt_source_free(rt_source *s);
 
 /* A template loader (cc_tpl_load_fn) over DATA, a loaded rt_source, which

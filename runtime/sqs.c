@@ -8,20 +8,18 @@
 #include <jansson.h>
 
 #include "cc/err.h"
+#include "clock.h"
 
 int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                             const char *queue_url, const rt_sqs_entry *e, size_t n,
-                            const char **why) {
-  const char *dummy;
-  if (!why) why = &dummy;
-  *why = NULL;
+                            cc_buf *err) {
   memset(out, 0, sizeof *out);
   if (!queue_url || !*queue_url) {
-    *why = "a queue URL is required";
+    cc_buf_seterr(err, "a queue URL is required");
     return CC_EINVAL;
   }
   if (n < 1 || n > RT_SQS_BATCH_MAX) {
-    *why = "SendMessageBatch takes 1 to 10 entries";
+    cc_buf_seterr(err, "SendMessageBatch takes 1 to 10 entries");
     return CC_EINVAL;
   }
   json_t *entries = json_array();
@@ -36,7 +34,7 @@ int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
     json_t *m = e[i].body ? json_string(e[i].body) : NULL;
     json_t *x = m ? json_pack("{s:s,s:o}", "Id", id, "MessageBody", m) : NULL;
     if (!x) {
-      *why = "every entry needs a UTF-8 body";
+      cc_buf_seterr(err, "every entry needs a UTF-8 body");
       json_decref(body);
       return CC_EINVAL;
     }
@@ -50,7 +48,7 @@ int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
   char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(body);
   if (!text) {
-    *why = "an entry is not valid UTF-8";
+    cc_buf_seterr(err, "an entry is not valid UTF-8");
     return CC_EINVAL;
   }
   rt_aws_build_in b = {.method = "POST", .path = "/", .service = "sqs", .env_id = "SQS",
@@ -102,18 +100,19 @@ int rt_sqs_send_batch_parse(rt_sqs_result *res, size_t n, const char *body, size
 }
 
 int rt_sqs_send_batch(rt_aws_client *c, const char *queue_url, const rt_sqs_entry *e, size_t n,
-                      rt_sqs_result *res, char *err, size_t errcap) {
+                      rt_sqs_result *res, cc_buf *err) {
   rt_http_req req;
   rt_http_resp resp;
   char date[17];
-  const char *why = NULL;
+  cc_buf why = CC_BUF_INIT;
   if (c->fixed_date)
     snprintf(date, sizeof date, "%s", c->fixed_date);
   else
     rt_aws_date_now(date);
   int rc = rt_sqs_send_batch_build(&req, &c->cfg, date, queue_url, e, n, &why);
   if (rc != CC_OK) {
-    snprintf(err, errcap, "sqs SendMessageBatch: %s", why ? why : cc_strerror(rc));
+    cc_buf_seterr(err, "sqs SendMessageBatch: %s", why.len ? cc_buf_str(&why) : cc_strerror(rc));
+    cc_buf_free(&why);
     for (size_t i = 0; i < n; i++) {
       memset(&res[i], 0, sizeof res[i]);
       res[i].sender_fault = 1;
@@ -125,16 +124,16 @@ int rt_sqs_send_batch(rt_aws_client *c, const char *queue_url, const rt_sqs_entr
   const char *s = resp.attempts == 1 ? "" : "s";
   if (rc == CC_OK) {
     if (rt_sqs_send_batch_parse(res, n, resp.body.ptr, resp.body.len) != CC_OK) {
-      snprintf(err, errcap, "sqs SendMessageBatch: HTTP %ld answer is not a batch result",
+      cc_buf_seterr(err, "sqs SendMessageBatch: HTTP %ld answer is not a batch result",
                resp.status);
       rc = CC_EREMOTE;
     }
   } else if (rc == CC_EREMOTE) {
-    snprintf(err, errcap, "sqs SendMessageBatch: HTTP %ld %s%s%s (%d attempt%s)", resp.status,
+    cc_buf_seterr(err, "sqs SendMessageBatch: HTTP %ld %s%s%s (%d attempt%s)", resp.status,
              resp.code[0] ? resp.code : "(no error code)", resp.detail[0] ? ": " : "",
              resp.detail, resp.attempts, s);
   } else {
-    snprintf(err, errcap, "sqs SendMessageBatch: %s after %d attempt%s: %s",
+    cc_buf_seterr(err, "sqs SendMessageBatch: %s after %d attempt%s: %s",
              rc == CC_ETIMEOUT ? "timed out" : "no answer", resp.attempts, s,
              resp.detail[0] ? resp.detail : cc_strerror(rc));
   }

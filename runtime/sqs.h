@@ -29,12 +29,12 @@ typedef struct rt_sqs_result {
 } rt_sqs_result;
 
 /* Builds SendMessageBatch for n entries (1 to RT_SQS_BATCH_MAX), whose Ids
- * are their indexes "0".."9". CC_EINVAL, with a static reason in *why
- * (why may be NULL), for a missing queue URL or body, or a count out of
+ * are their indexes "0".."9". CC_EINVAL, with the reason in err
+ * (err may be NULL), for a missing queue URL or body, or a count out of
  * range. */
 int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char *amz_date,
                             const char *queue_url, const rt_sqs_entry *e, size_t n,
-                            const char **why);
+                            cc_buf *err);
 
 /* Reads a SendMessageBatch answer into res[0..n-1] (zeroed first): each
  * Successful Id is ok, each Failed Id gets its code, message and fault.
@@ -43,8 +43,8 @@ int rt_sqs_send_batch_build(rt_http_req *out, const rt_aws_cfg *cfg, const char 
 int rt_sqs_send_batch_parse(rt_sqs_result *res, size_t n, const char *body, size_t len);
 
 /* Sends n entries in one call. CC_OK when an answer came (look at res for
- * each entry); otherwise the call's code, err[errcap] says why (calls.h's
+ * each entry); otherwise the call's code, err says why (calls.h's
  * form) and every res gets the error's code. */
 int rt_sqs_send_batch(rt_aws_client *c, const char *queue_url, const rt_sqs_entry *e, size_t n,
-                      rt_sqs_result *res, char *err, size_t errcap);
+                      rt_sqs_result *res, cc_buf *err);
 #endif

@@ -45,21 +45,20 @@ static int S_alnum(const char *s) {
   return 1;
 }
 
-int rt_twilio_creds_parse(rt_twilio_creds *out, const char *json, size_t len, const char **why) {
+int rt_twilio_creds_parse(rt_twilio_creds *out, const char *json, size_t len, cc_buf *err) {
   memset(out, 0, sizeof *out);
-  *why = NULL;
   json_t *j = json ? json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
   const char *sid = json_string_value(json_object_get(j, "account_sid"));
   const char *token = json_string_value(json_object_get(j, "auth_token"));
   int rc = CC_OK;
   if (!json_is_object(j)) {
-    *why = "the secret is not a JSON object {\"account_sid\": ..., \"auth_token\": ...}";
+    cc_buf_seterr(err, "the secret is not a JSON object {\"account_sid\": ..., \"auth_token\": ...}");
     rc = CC_EINVAL;
   } else if (!sid || !*sid || !token || !*token) {
-    *why = "the secret needs non-empty strings \"account_sid\" and \"auth_token\"";
+    cc_buf_seterr(err, "the secret needs non-empty strings \"account_sid\" and \"auth_token\"");
     rc = CC_EINVAL;
   } else if (!S_alnum(sid)) {
-    *why = "the secret's \"account_sid\" is not letters and digits (AC...)";
+    cc_buf_seterr(err, "the secret's \"account_sid\" is not letters and digits (AC...)");
     rc = CC_EINVAL;
   } else if (!(out->account_sid = strdup(sid)) || !(out->auth_token = strdup(token))) {
     rt_twilio_creds_free(out);
@@ -79,20 +78,19 @@ int rt_is_e164(const char *s) {
   return s[1 + n] == '\0' && n >= 2 && n <= 15;
 }
 
-int rt_twilio_sms_build(rt_http_req *out, const rt_twilio_sms_in *in, const char **why) {
+int rt_twilio_sms_build(rt_http_req *out, const rt_twilio_sms_in *in, cc_buf *err) {
   cc_buf url = CC_BUF_INIT, head = CC_BUF_INIT, body = CC_BUF_INIT;
   const char *base = in->base_url ? in->base_url : RT_TWILIO_URL;
   int rc = CC_OK;
   memset(out, 0, sizeof *out);
-  *why = NULL;
   if (!in->creds || !in->creds->account_sid || !in->creds->auth_token || !in->to || !in->from ||
       !in->body) {
-    *why = "credentials, To, From and Body are required";
+    cc_buf_seterr(err, "credentials, To, From and Body are required");
     return CC_EINVAL;
   }
   if (strncmp(base, "https://", 8) != 0 || !base[8] || strchr("/?#", base[8]) ||
       strpbrk(base, " ?#\r\n")) {
-    *why = "the Twilio base URL must be https://HOST[:PORT][/PATH]";
+    cc_buf_seterr(err, "the Twilio base URL must be https://HOST[:PORT][/PATH]");
     return CC_EINVAL;
   }
   const char *host = base + 8;

@@ -22,8 +22,8 @@ typedef struct rt_twilio_creds {
 
 /* Reads a secret's value: a JSON object with non-empty string members
  * "account_sid" (letters and digits only) and "auth_token". CC_EINVAL with
- * a static reason in *why, which never quotes the value; CC_ENOMEM. */
-int rt_twilio_creds_parse(rt_twilio_creds *out, const char *json, size_t len, const char **why);
+ * the reason in err, which never quotes the value; CC_ENOMEM. */
+int rt_twilio_creds_parse(rt_twilio_creds *out, const char *json, size_t len, cc_buf *err);
 void rt_twilio_creds_free(rt_twilio_creds *c);
 
 typedef struct rt_twilio_sms_in {
@@ -32,11 +32,11 @@ typedef struct rt_twilio_sms_in {
   const char *to, *from, *body;
 } rt_twilio_sms_in;
 
-/* Builds the request. CC_EINVAL with a static reason in *why for a base
+/* Builds the request. CC_EINVAL with the reason in err for a base
  * URL that is not https://HOST[:PORT][/PATH], a missing field or
  * credentials; CC_ENOMEM. The head holds the credentials: free it with
  * rt_twilio_req_free, which wipes it. */
-int rt_twilio_sms_build(rt_http_req *out, const rt_twilio_sms_in *in, const char **why);
+int rt_twilio_sms_build(rt_http_req *out, const rt_twilio_sms_in *in, cc_buf *err);
 void rt_twilio_req_free(rt_http_req *r);
 
 /* What an answer says: the message's sid on success, Twilio's error code,

@@ -29,9 +29,6 @@ struct cc_tz {
   int32_t std_utoff, dst_utoff;
   int has_dst;
   S_rule_date start, end;
-  /* the rule's two instants in the last year asked for: a cache, so a
-   * cc_tz is not to be shared between threads */
-  int64_t cache_year, cache_start, cache_end;
 };
 
 static const char *S_zoneinfo_dir(void) {
@@ -176,13 +173,10 @@ static int32_t S_rule_offset(const cc_tz *tz, int64_t u) {
   int64_t y;
   int m, d;
   cc_civil_from_days(cc_floor_div(u + tz->std_utoff, 86400), &y, &m, &d);
-  cc_tz *cache = (cc_tz *)tz;
-  if (cache->cache_year != y) {
-    cache->cache_start = S_rule_local(&tz->start, y) - tz->std_utoff;
-    cache->cache_end = S_rule_local(&tz->end, y) - tz->dst_utoff;
-    cache->cache_year = y;
-  }
-  int64_t start = tz->cache_start, end = tz->cache_end;
+  /* the rule's two instants of that year, computed each time (a few
+   * additions): a loaded zone is never written, so threads may share it */
+  int64_t start = S_rule_local(&tz->start, y) - tz->std_utoff;
+  int64_t end = S_rule_local(&tz->end, y) - tz->dst_utoff;
   int dst = start < end ? (u >= start && u < end) : !(u >= end && u < start);
   return dst ? tz->dst_utoff : tz->std_utoff;
 }

@@ -13,6 +13,7 @@
 #include "cc/err.h"
 #include "cc/file.h"
 #include "dl.h"
+#include "args.h"
 #include "http.h"
 #include "source.h"
 
@@ -24,17 +25,18 @@ void rt_channel_log(rt_log_level level, const char *request_id, const char *mess
   json_decref(f);
 }
 
-/* Every diagnostic as FILE:LINE:COL: error: MESSAGE, one per line. */
+/* Every diagnostic as FILE:LINE:COL: error: MESSAGE, one per line: error
+ * text, best effort (a failed append leaves what came before). */
 static void S_diag_text(cc_buf *out, const cc_diags *d) {
   for (size_t i = 0; i < d->n; i++) {
     const cc_diag *g = &d->items[i];
-    if (i) cc_buf_putc(out, '\n');
+    if (i) cc_buf_emitc(out, '\n');
     if (g->line > 0)
-      cc_buf_printf(out, "%s:%d:%d: error: %s", g->file, g->line, g->col, g->msg);
+      cc_buf_emitf(out, "%s:%d:%d: error: %s", g->file, g->line, g->col, g->msg);
     else
-      cc_buf_printf(out, "%s: error: %s", g->file, g->msg);
+      cc_buf_emitf(out, "%s: error: %s", g->file, g->msg);
   }
-  if (!d->n) cc_buf_puts(out, "error");
+  if (!d->n) cc_buf_emit(out, "error");
 }
 
 int rt_channel_compile(cc_tpl **out, const rt_channel *ch, const char *name, const char *text,
@@ -172,7 +174,6 @@ static int S_is_html(const char *name) {
 
 /* The settings every channel shares, and its template. */
 static int S_init(rt_channel *ch, cc_buf *err) {
-  char why[1024];
   const char *vars = getenv("CLOUDCRON_VARS");
   const char *strict = getenv("CLOUDCRON_STRICT");
   const char *margin = getenv("CLOUDCRON_DEADLINE_MARGIN_MS");
@@ -183,7 +184,7 @@ static int S_init(rt_channel *ch, cc_buf *err) {
     errno = 0;
     ch->margin_ms = strtoll(margin, &end, 10);
     if (errno || *end || ch->margin_ms < 0 || ch->margin_ms > 900000) {
-      cc_buf_printf(err, "CLOUDCRON_DEADLINE_MARGIN_MS must be milliseconds from 0 to 900000, "
+      cc_buf_seterr(err, "CLOUDCRON_DEADLINE_MARGIN_MS must be milliseconds from 0 to 900000, "
                          "not \"%s\"", margin);
       return CC_EINVAL;
     }
@@ -193,24 +194,21 @@ static int S_init(rt_channel *ch, cc_buf *err) {
     ch->vars = json_loads(vars, JSON_REJECT_DUPLICATES, &jerr);
     if (!ch->vars || !json_is_object(ch->vars)) {
       if (ch->vars)
-        cc_buf_puts(err, "CLOUDCRON_VARS must be a JSON object");
+        cc_buf_seterr(err, "CLOUDCRON_VARS must be a JSON object");
       else
-        cc_buf_printf(err, "CLOUDCRON_VARS:%d:%d: error: %s", jerr.line, jerr.column, jerr.text);
+        cc_buf_seterr(err, "CLOUDCRON_VARS:%d:%d: error: %s", jerr.line, jerr.column, jerr.text);
       return CC_EINVAL;
     }
   } else if (!(ch->vars = json_object())) {
     return CC_ENOMEM;
   }
   if (strict && *strict && strcmp(strict, "0") != 0 && strcmp(strict, "1") != 0) {
-    cc_buf_printf(err, "CLOUDCRON_STRICT must be 1 or 0, not \"%s\"", strict);
+    cc_buf_seterr(err, "CLOUDCRON_STRICT must be 1 or 0, not \"%s\"", strict);
     return CC_EINVAL;
   }
   ch->strict = strict && strcmp(strict, "1") == 0;
-  rc = rt_source_load(&ch->src, why, sizeof why);
-  if (rc != CC_OK) {
-    cc_buf_puts(err, why);
-    return rc;
-  }
+  rc = rt_source_load(&ch->src, err);
+  if (rc != CC_OK) return rc;
   ch->html = S_is_html(ch->src.name);
   /* The source stays: templates named by expressions load when a render
    * reaches them. */
@@ -227,20 +225,20 @@ int rt_channel_deliver_once(rt_channel *ch, const rt_invocation *inv, const rt_r
                             const char *recipient, rt_channel_send_fn send, void *arg,
                             int *skipped) {
   const char *key = rt_channel_message_key(r);
-  char result[256] = "", err[1024];
+  char result[256] = "";
+  cc_buf err = CC_BUF_INIT;
   rt_idem_state st = RT_IDEM_CLAIMED;
   int rc;
   *skipped = 0;
   if (ch->idem.table) {
     long long until = inv->deadline_ms > 0 ? inv->deadline_ms : rt_now_ms() + 900000;
-    rc = rt_idem_claim(&ch->idem, &ch->aws, key, recipient, inv->request_id, until, &st, err,
-                       sizeof err);
-    if (rc != CC_OK) {
-      /* nothing sent: a redelivery tries again */
-      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+    rc = rt_idem_claim(&ch->idem, &ch->aws, key, recipient, inv->request_id, until, &st, &err);
+    /* nothing sent: a redelivery tries again */
+    if (rc != CC_OK)
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, cc_buf_str(&err),
                      json_pack("{s:s}", "to", recipient));
-      return rc;
-    }
+    cc_buf_free(&err); /* a claim that found the record set it too */
+    if (rc != CC_OK) return rc;
     if (st == RT_IDEM_DONE) {
       *skipped = 1;
       rt_channel_log(RT_LOG_INFO, inv->request_id, r->message_id, "already delivered; skipped",
@@ -264,16 +262,16 @@ int rt_channel_deliver_once(rt_channel *ch, const rt_invocation *inv, const rt_r
                                   : "ambiguous delivery: no answer after the request left; it may "
                                     "have arrived, and a redelivery sends it again");
   if (ch->idem.table && rc != CC_ENOMEM) {
-    int frc = rt_idem_finish(&ch->idem, &ch->aws, key, recipient, rc == CC_OK, result, err,
-                             sizeof err);
+    int frc = rt_idem_finish(&ch->idem, &ch->aws, key, recipient, rc == CC_OK, result, &err);
     if (frc != CC_OK && rc == CC_OK)
       rt_idem_ambiguous(&ch->idem, inv->request_id, r->message_id, recipient, 0,
                         "sent, but its idempotency record could not be marked done: once the "
                         "claim's deadline passes, a redelivery may send it again");
     if (frc != CC_OK)
-      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, err,
+      rt_channel_log(RT_LOG_ERROR, inv->request_id, r->message_id, cc_buf_str(&err),
                      json_pack("{s:s}", "to", recipient));
   }
+  cc_buf_free(&err);
   return rc;
 }
 
@@ -289,7 +287,7 @@ static int S_retry_env(rt_retry *r, cc_buf *err) {
     errno = 0;
     long ms = strtol(v, &end, 10);
     if (errno || *end || ms < 1 || ms > 60000) {
-      cc_buf_printf(err, "%s must be milliseconds from 1 to 60000, not \"%s\"", var[i], v);
+      cc_buf_seterr(err, "%s must be milliseconds from 1 to 60000, not \"%s\"", var[i], v);
       return CC_EINVAL;
     }
     *field[i] = ms;
@@ -301,18 +299,14 @@ static int S_retry_env(rt_retry *r, cc_buf *err) {
 static int S_setup(rt_channel *ch, int *set_up, cc_buf *err) {
   const rt_channel_ops *ops = ch->ops;
   const char *timeout = getenv("CLOUDCRON_SEND_TIMEOUT_MS");
-  char why[256];
   int rc = CC_OK;
-  if (ops->aws && (rc = rt_aws_client_from_env(&ch->aws, why, sizeof why)) != CC_OK) {
-    cc_buf_puts(err, why);
-    return rc;
-  }
+  if (ops->aws && (rc = rt_aws_client_from_env(&ch->aws, err)) != CC_OK) return rc;
   if (ops->aws && timeout && *timeout) {
     char *end;
     errno = 0;
     long ms = strtol(timeout, &end, 10);
     if (errno || *end || ms < 100 || ms > 900000) {
-      cc_buf_printf(err, "CLOUDCRON_SEND_TIMEOUT_MS must be milliseconds from 100 to 900000, not "
+      cc_buf_seterr(err, "CLOUDCRON_SEND_TIMEOUT_MS must be milliseconds from 100 to 900000, not "
                          "\"%s\"", timeout);
       return CC_EINVAL;
     }
@@ -359,41 +353,12 @@ static void S_help(const rt_channel_ops *ops) {
   printf("Every channel reads:\n%s", S_common_help);
 }
 
-typedef struct S_args {
-  const char *event;  /* --event: FILE or "-"; NULL: the Runtime API */
-  long timeout_s;     /* --timeout */
-} S_args;
-
-/* Reads the command line; returns -1 to go on, else an exit status. */
-static int S_parse_args(S_args *a, const rt_channel_ops *ops, int argc, char **argv) {
-  a->event = NULL;
-  a->timeout_s = 60;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      S_help(ops);
-      return 0;
-    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
-      a->event = argv[++i];
-    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-      char *end;
-      errno = 0;
-      a->timeout_s = strtol(argv[++i], &end, 10);
-      if (errno || *end || a->timeout_s < 1 || a->timeout_s > 900) {
-        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", ops->name);
-        return 2;
-      }
-    } else {
-      fprintf(stderr, "%s: unknown argument \"%s\"\n", ops->name, argv[i]);
-      S_usage(ops, stderr);
-      return 2;
-    }
-  }
-  if (!a->event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
-    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, under a "
-                    "local Runtime API, or with --event FILE (--help)\n", ops->name);
-    return 2;
-  }
-  return -1;
+/* The usage lines, or the whole help, for rt_args_parse. */
+static void S_usage_of(void *user, FILE *f, int full) {
+  if (full)
+    S_help(user);
+  else
+    S_usage(user, f);
 }
 
 /* One local invocation on the event in path ("-": stdin), as the Runtime
@@ -402,7 +367,8 @@ static int S_local(rt_channel *ch, const char *path, long timeout_s) {
   char *text = NULL;
   size_t len = 0;
   rt_event ev;
-  const char *why = NULL, *emsg = NULL, *etype = NULL;
+  const char *emsg = NULL, *etype = NULL;
+  cc_buf why = CC_BUF_INIT;
   const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
   json_t *resp = NULL;
   int status = 1;
@@ -415,7 +381,7 @@ static int S_local(rt_channel *ch, const char *path, long timeout_s) {
   rt_invocation inv = {"local", "", "", rt_now_ms() + timeout_s * 1000};
   rc = rt_event_parse(&ev, &why, text, len);
   if (rc != CC_OK) {
-    fprintf(stderr, "%s: %s: %s\n", ch->ops->name, shown, why ? why : cc_strerror(rc));
+    fprintf(stderr, "%s: %s: %s\n", ch->ops->name, shown, why.len ? cc_buf_str(&why) : cc_strerror(rc));
     goto out;
   }
   rc = S_handle(&resp, &emsg, &etype, &ev, &inv, ch);
@@ -435,14 +401,15 @@ static int S_local(rt_channel *ch, const char *path, long timeout_s) {
 out:
   json_decref(resp);
   free(text);
+  cc_buf_free(&why);
   return status;
 }
 
 int rt_channel_main(const rt_channel_ops *ops, int argc, char **argv) {
   rt_channel ch = {.ops = ops};
   cc_buf err = CC_BUF_INIT;
-  S_args args;
-  int status = S_parse_args(&args, ops, argc, argv), set_up = 0;
+  rt_args args;
+  int status = rt_args_parse(&args, argc, argv, ops->name, S_usage_of, (void *)ops), set_up = 0;
   if (status >= 0) return status;
   int rc = S_init(&ch, &err);
   if (rc == CC_OK) rc = S_setup(&ch, &set_up, &err);
@@ -490,7 +457,7 @@ int rt_list_from_env(rt_list *out, const char *var, int (*ok)(const char *item),
     while (end > p && end[-1] == ' ') end--;
     *end = '\0';
     if (!*p || (ok && !ok(p))) {
-      cc_buf_printf(err, "%s: \"%s\" is not %s", var, p, what);
+      cc_buf_seterr(err, "%s: \"%s\" is not %s", var, p, what);
       rt_list_free(out);
       return CC_EINVAL;
     }

@@ -4,7 +4,7 @@
  * owns everything but the delivery: the settings every channel reads from
  * the environment (the template, CLOUDCRON_VARS, CLOUDCRON_STRICT,
  * CLOUDCRON_DEADLINE_MARGIN_MS), the template compiled once at init, the
- * rendering context (SPEC.md: the channel's vars overlaid by the message's
+ * rendering context (docs/spec.md: the channel's vars overlaid by the message's
  * vars, plus subject and message), the SQS batch loop with its partial
  * batch failures (FIFO: the first failure and every later record), the
  * deadline, init errors posted to the Runtime API, and the log lines. A

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "args.h"
 #include "calls.h"
 #include "cc/err.h"
 #include "dispatch_db.h"
@@ -39,30 +40,28 @@ typedef struct S_state {
   const char *secret_id;
   PGconn *db;
   rt_zone_cache *zones;
-  char emsg[1024];
+  cc_buf emsg; /* the last failure's text (cc_buf_init in main) */
 } S_state;
 
 /* Reads the secret and connects; the secret's text is wiped at once. */
 static int S_connect(S_state *s) {
-  char why[512];
+  cc_buf why = CC_BUF_INIT;
   char *value = NULL;
   rt_db_conf conf;
-  int rc = rt_get_secret_value(&s->aws, s->secret_id, &value, why, sizeof why);
-  if (rc != CC_OK) {
-    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DB_SECRET %s: %s", s->secret_id, why);
-    return rc;
+  int rc = rt_get_secret_value(&s->aws, s->secret_id, &value, &why);
+  if (rc == CC_OK) {
+    rc = rt_db_conf_from_secret(&conf, value, strlen(value), getenv("CLOUDCRON_DB_SSLMODE"),
+                                getenv("CLOUDCRON_DB_SSLROOTCERT"), &why);
+    memset(value, 0, strlen(value));
+    free(value);
   }
-  rc = rt_db_conf_from_secret(&conf, value, strlen(value), getenv("CLOUDCRON_DB_SSLMODE"),
-                              getenv("CLOUDCRON_DB_SSLROOTCERT"), why, sizeof why);
-  memset(value, 0, strlen(value));
-  free(value);
   if (rc != CC_OK) {
-    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DB_SECRET %s: %s", s->secret_id, why);
-    return rc;
+    cc_buf_seterr(&s->emsg, "CLOUDCRON_DB_SECRET %s: %s", s->secret_id, cc_buf_str(&why));
+  } else {
+    rc = rt_db_connect(&s->db, &conf, &s->emsg);
+    rt_db_conf_free(&conf);
   }
-  rc = rt_db_connect(&s->db, &conf, why, sizeof why);
-  rt_db_conf_free(&conf);
-  if (rc != CC_OK) snprintf(s->emsg, sizeof s->emsg, "%s", why);
+  cc_buf_free(&why);
   return rc;
 }
 
@@ -94,8 +93,7 @@ static int S_dispatch(S_state *s, json_t **result, const char *rid, long long de
   for (int attempt = 0; attempt < 2; attempt++) {
     int fresh = !s->db;
     if (!s->db && (rc = S_connect(s)) != CC_OK) return rc;
-    rc = rt_dispatch_run(&c, s->db, &s->aws, &s->cfg, s->zones, deadline_ms, rid, s->emsg,
-                         sizeof s->emsg);
+    rc = rt_dispatch_run(&c, s->db, &s->aws, &s->cfg, s->zones, deadline_ms, rid, &s->emsg);
     int lost = rc != CC_OK && PQstatus(s->db) != CONNECTION_OK;
     int nothing_done = !c.dispatched && !c.resent && !c.failed && !c.initialized;
     if (rc != CC_OK) S_drop_if_broken(s);
@@ -120,7 +118,7 @@ static int S_handle(json_t **response, const char **emsg, const char **etype,
   (void)ev; /* the schedule's event carries nothing the run needs */
   int rc = S_dispatch(s, response, inv->request_id, inv->deadline_ms);
   if (rc != CC_OK) {
-    *emsg = s->emsg[0] ? s->emsg : cc_strerror(rc);
+    *emsg = s->emsg.len ? cc_buf_str(&s->emsg) : cc_strerror(rc);
     *etype = "cloudcron.DispatchError";
   }
   return rc;
@@ -136,12 +134,12 @@ static int S_setup(S_state *s) {
   s->cfg.batch = 100;
   s->cfg.margin_ms = 3000;
   if (!s->secret_id || !*s->secret_id) {
-    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DB_SECRET must name the Secrets Manager secret "
+    cc_buf_seterr(&s->emsg, "CLOUDCRON_DB_SECRET must name the Secrets Manager secret "
                                       "holding the database's connection (as RDS writes it)");
     return CC_EINVAL;
   }
   if (!s->cfg.queue_url || strncmp(s->cfg.queue_url, "http", 4) != 0) {
-    snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_QUEUE_URL must be the requests queue's URL");
+    cc_buf_seterr(&s->emsg, "CLOUDCRON_QUEUE_URL must be the requests queue's URL");
     return CC_EINVAL;
   }
   size_t ql = strlen(s->cfg.queue_url);
@@ -150,7 +148,7 @@ static int S_setup(S_state *s) {
     errno = 0;
     long v = strtol(b, &end, 10);
     if (errno || *end || v < 1 || v > 1000) {
-      snprintf(s->emsg, sizeof s->emsg, "CLOUDCRON_DISPATCH_BATCH must be 1 to 1000, not \"%s\"",
+      cc_buf_seterr(&s->emsg, "CLOUDCRON_DISPATCH_BATCH must be 1 to 1000, not \"%s\"",
                b);
       return CC_EINVAL;
     }
@@ -160,28 +158,26 @@ static int S_setup(S_state *s) {
     errno = 0;
     long long v = strtoll(m, &end, 10);
     if (errno || *end || v < 0 || v > 900000) {
-      snprintf(s->emsg, sizeof s->emsg,
+      cc_buf_seterr(&s->emsg,
                "CLOUDCRON_DEADLINE_MARGIN_MS must be 0 to 900000, not \"%s\"", m);
       return CC_EINVAL;
     }
     s->cfg.margin_ms = v;
   }
-  char why[256];
-  int rc = rt_aws_client_from_env(&s->aws, why, sizeof why);
-  if (rc != CC_OK) {
-    snprintf(s->emsg, sizeof s->emsg, "%s", why);
-    return rc;
-  }
+  int rc = rt_aws_client_from_env(&s->aws, &s->emsg);
+  if (rc != CC_OK) return rc;
   s->have_curl = rt_curl_transport_init(&s->curl) == CC_OK;
   s->aws.transport = s->have_curl ? &s->curl : NULL;
   if (!(s->zones = rt_zone_cache_new())) {
-    snprintf(s->emsg, sizeof s->emsg, "%s", cc_strerror(CC_ENOMEM));
+    cc_buf_seterr(&s->emsg, "%s", cc_strerror(CC_ENOMEM));
     return CC_ENOMEM;
   }
   return CC_OK;
 }
 
-static int S_usage(const char *prog, FILE *f) {
+static void S_usage(void *user, FILE *f, int full) {
+  const char *prog = user;
+  (void)full; /* the usage is the whole help */
   fprintf(f,
           "usage: %s                     (as a Lambda bootstrap: AWS_LAMBDA_RUNTIME_API)\n"
           "       %s --event FILE|- [--timeout SECONDS]   (one dispatch, here)\n"
@@ -203,7 +199,6 @@ static int S_usage(const char *prog, FILE *f) {
           "  AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL\n"
           "runtime/handlers/README.md#cloudcron-dispatch says more.\n",
           prog, prog);
-  return 2;
 }
 
 /* One local run: the event is read (and must be JSON) but not used. */
@@ -224,7 +219,7 @@ static int S_local(S_state *s, const char *path, long timeout_s) {
     if (t) printf("%s\n", t);
     free(t);
   } else {
-    rt_log(RT_LOG_ERROR, "local", NULL, s->emsg[0] ? s->emsg : cc_strerror(rc));
+    rt_log(RT_LOG_ERROR, "local", NULL, s->emsg.len ? cc_buf_str(&s->emsg) : cc_strerror(rc));
   }
   json_decref(result);
   return rc == CC_OK ? 0 : 1;
@@ -233,38 +228,18 @@ static int S_local(S_state *s, const char *path, long timeout_s) {
 int main(int argc, char **argv) {
   static S_state s;
   const char *prog = argc > 0 ? argv[0] : "cloudcron-dispatch";
-  const char *event = NULL;
-  long timeout_s = 60;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      S_usage(prog, stdout);
-      return 0;
-    } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
-      event = argv[++i];
-    } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-      char *end;
-      timeout_s = strtol(argv[++i], &end, 10);
-      if (*end || timeout_s < 1 || timeout_s > 900) {
-        fprintf(stderr, "%s: --timeout takes 1 to 900 seconds\n", prog);
-        return 2;
-      }
-    } else {
-      fprintf(stderr, "%s: unknown argument \"%s\"\n", prog, argv[i]);
-      return S_usage(prog, stderr);
-    }
-  }
-  if (!event && !getenv("AWS_LAMBDA_RUNTIME_API")) {
-    fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set: run as a Lambda bootstrap, "
-                    "under a local Runtime API, or with --event FILE\n", prog);
-    return 2;
-  }
-  int status = 1;
+  rt_args args;
+  int status = rt_args_parse(&args, argc, argv, prog, S_usage, (void *)prog);
+  if (status >= 0) return status;
+  const char *event = args.event;
+  status = 1;
+  cc_buf_init(&s.emsg, 0);
   int rc = S_setup(&s);
   if (rc != CC_OK) {
-    rt_log(RT_LOG_ERROR, event ? "local" : NULL, NULL, s.emsg);
-    if (!event) rt_lambda_init_error(s.emsg, "Runtime.InitError");
+    rt_log(RT_LOG_ERROR, event ? "local" : NULL, NULL, cc_buf_str(&s.emsg));
+    if (!event) rt_lambda_init_error(cc_buf_str(&s.emsg), "Runtime.InitError");
   } else if (event) {
-    status = S_local(&s, event, timeout_s);
+    status = S_local(&s, event, args.timeout_s);
   } else {
     rc = rt_lambda_run(S_handle, &s);
     status = rc == CC_EREMOTE ? 0 : 1;
@@ -274,6 +249,7 @@ int main(int argc, char **argv) {
   }
   if (s.db) PQfinish(s.db);
   rt_zone_cache_free(s.zones);
+  cc_buf_free(&s.emsg);
   if (s.have_curl) rt_curl_transport_free(&s.curl);
   rt_curl_cleanup();
   return status;

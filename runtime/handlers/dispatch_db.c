@@ -29,15 +29,14 @@ static int S_get(char *out, size_t cap, json_t *j, const char *key) {
 }
 
 int rt_db_conf_from_secret(rt_db_conf *out, const char *json, size_t len,
-                           const char *sslmode_env, const char *sslrootcert_env, char *err,
-                           size_t errcap) {
+                           const char *sslmode_env, const char *sslrootcert_env, cc_buf *err) {
   json_error_t je;
   int rc = CC_EINVAL;
   memset(out, 0, sizeof *out);
   json_t *j = json_loadb(json, len, 0, &je);
   if (!json_is_object(j)) {
     /* je.text may quote the input: never show it */
-    snprintf(err, errcap, "the database secret is not a JSON object (as RDS writes it: host, "
+    cc_buf_seterr(err, "the database secret is not a JSON object (as RDS writes it: host, "
                           "port, dbname, username, password)");
     goto out;
   }
@@ -56,7 +55,7 @@ int rt_db_conf_from_secret(rt_db_conf *out, const char *json, size_t len,
     if (g == CC_ENOTFOUND && f[i].def) {
       snprintf(f[i].out, f[i].cap, "%s", f[i].def);
     } else if (g != CC_OK) {
-      snprintf(err, errcap, "the database secret's \"%s\" is %s", f[i].key,
+      cc_buf_seterr(err, "the database secret's \"%s\" is %s", f[i].key,
                g == CC_ENOTFOUND ? "missing" : "not a non-empty string of a sensible length");
       goto out;
     }
@@ -68,7 +67,7 @@ int rt_db_conf_from_secret(rt_db_conf *out, const char *json, size_t len,
   int known = 0;
   for (int i = 0; S_sslmodes[i]; i++) known |= strcmp(out->sslmode, S_sslmodes[i]) == 0;
   if (!known) {
-    snprintf(err, errcap, "sslmode \"%s\" is not one of disable, allow, prefer, require, "
+    cc_buf_seterr(err, "sslmode \"%s\" is not one of disable, allow, prefer, require, "
                           "verify-ca, verify-full", out->sslmode);
     goto out;
   }
@@ -76,12 +75,12 @@ int rt_db_conf_from_secret(rt_db_conf *out, const char *json, size_t len,
     snprintf(out->sslrootcert, sizeof out->sslrootcert, "%s", sslrootcert_env);
   json_t *pw = json_object_get(j, "password");
   if (!json_is_string(pw)) {
-    snprintf(err, errcap, "the database secret's \"password\" is missing or not a string");
+    cc_buf_seterr(err, "the database secret's \"password\" is missing or not a string");
     goto out;
   }
   if (!(out->password = strdup(json_string_value(pw)))) {
     rc = CC_ENOMEM;
-    snprintf(err, errcap, "%s", cc_strerror(rc));
+    cc_buf_seterr(err, "%s", cc_strerror(rc));
     goto out;
   }
   /* jansson keeps its own copy: overwrite it before the object goes */
@@ -101,7 +100,7 @@ void rt_db_conf_free(rt_db_conf *c) {
   c->password = NULL;
 }
 
-int rt_db_connect(PGconn **out, const rt_db_conf *c, char *err, size_t errcap) {
+int rt_db_connect(PGconn **out, const rt_db_conf *c, cc_buf *err) {
   const char *keys[] = {"host", "port", "dbname", "user", "password", "sslmode",
                         "connect_timeout", "application_name", "sslrootcert", NULL};
   const char *vals[] = {c->host, c->port, c->dbname, c->user, c->password ? c->password : "",
@@ -110,14 +109,14 @@ int rt_db_connect(PGconn **out, const rt_db_conf *c, char *err, size_t errcap) {
   PGconn *db = PQconnectdbParams(keys, vals, 0);
   *out = NULL;
   if (!db) {
-    snprintf(err, errcap, "postgresql %s:%s/%s: %s", c->host, c->port, c->dbname,
+    cc_buf_seterr(err, "postgresql %s:%s/%s: %s", c->host, c->port, c->dbname,
              cc_strerror(CC_ENOMEM));
     return CC_ENOMEM;
   }
   if (PQstatus(db) != CONNECTION_OK) {
     const char *m = PQerrorMessage(db);
     size_t n = strcspn(m, "\n");
-    snprintf(err, errcap, "postgresql %s:%s/%s as %s: %.*s", c->host, c->port, c->dbname,
+    cc_buf_seterr(err, "postgresql %s:%s/%s as %s: %.*s", c->host, c->port, c->dbname,
              c->user, (int)n, m);
     PQfinish(db);
     return CC_ENET;
@@ -147,14 +146,14 @@ int rt_db_array(cc_buf *b, const char *const *items, size_t n) {
 }
 
 int rt_db_exec(PGresult **res, PGconn *db, const char *what, const char *sql, int n,
-               const char *const *params, char *err, size_t errcap) {
+               const char *const *params, cc_buf *err) {
   PGresult *r = PQexecParams(db, sql, n, NULL, params, NULL, NULL, 0);
   ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   int rc = CC_OK;
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(db);
     size_t k = strcspn(m, "\n");
-    snprintf(err, errcap, "postgresql %s: %.*s", what, (int)k, m);
+    cc_buf_seterr(err, "postgresql %s: %.*s", what, (int)k, m);
     rc = CC_EREMOTE;
   }
   if (res)

@@ -30,14 +30,13 @@ typedef struct rt_db_conf {
  * the secret's "sslmode", else require. CC_EINVAL naming the key at fault
  * (never a value) in err. */
 int rt_db_conf_from_secret(rt_db_conf *out, const char *json, size_t len,
-                           const char *sslmode_env, const char *sslrootcert_env, char *err,
-                           size_t errcap);
+                           const char *sslmode_env, const char *sslrootcert_env, cc_buf *err);
 /* Wipes and frees the password. */
 void rt_db_conf_free(rt_db_conf *c);
 
 /* Connects (10 s connect timeout, application_name cloudcron-dispatch).
  * CC_ENET with libpq's reason in err on failure; *out NULL then. */
-int rt_db_connect(PGconn **out, const rt_db_conf *c, char *err, size_t errcap);
+int rt_db_connect(PGconn **out, const rt_db_conf *c, cc_buf *err);
 
 /* Appends a PostgreSQL array literal of n strings: {"a","b\"c"}; a NULL
  * item is written NULL. */
@@ -48,5 +47,5 @@ int rt_db_array(cc_buf *b, const char *const *items, size_t n);
  * result (also on failure, may be NULL) goes to *res when res is given,
  * else is cleared. */
 int rt_db_exec(PGresult **res, PGconn *db, const char *what, const char *sql, int n,
-               const char *const *params, char *err, size_t errcap);
+               const char *const *params, cc_buf *err);
 #endif

@@ -154,8 +154,7 @@ typedef struct S_run {
   char cutoff[40]; /* the run's start on the database's clock (epoch s) */
   int queue_down;  /* a whole call failed after its retries: send no more */
   rt_dispatch_counts *counts;
-  char *err;
-  size_t errcap;
+  cc_buf *err;
 } S_run;
 
 static void S_log(S_run *r, rt_log_level level, const char *msg, json_t *fields) {
@@ -176,7 +175,7 @@ static int S_mark(S_run *r, const char **sent, size_t n_sent, const char **unsen
     rc = rt_db_array(&a, sent, n_sent);
     const char *p[] = {cc_buf_str(&a)};
     if (rc == CC_OK) rc = rt_db_exec(NULL, r->db, "marking executions sent", S_SENT, 1, p,
-                                     r->err, r->errcap);
+                                     r->err);
   }
   if (rc == CC_OK && n_unsent) {
     cc_buf_truncate(&a, 0);
@@ -184,9 +183,9 @@ static int S_mark(S_run *r, const char **sent, size_t n_sent, const char **unsen
     if (rc == CC_OK) rc = rt_db_array(&b, why, n_unsent);
     const char *p[] = {cc_buf_str(&a), cc_buf_str(&b)};
     if (rc == CC_OK) rc = rt_db_exec(NULL, r->db, "recording failed sends", S_UNSENT, 2, p,
-                                     r->err, r->errcap);
+                                     r->err);
   }
-  if (rc == CC_ENOMEM || rc == CC_ETOOBIG) snprintf(r->err, r->errcap, "%s", cc_strerror(rc));
+  if (rc == CC_ENOMEM || rc == CC_ETOOBIG) cc_buf_seterr(r->err, "%s", cc_strerror(rc));
   cc_buf_free(&a);
   cc_buf_free(&b);
   return rc;
@@ -198,18 +197,19 @@ static void S_send_call(S_run *r, PGresult *res, const int *rows, int n, int *ok
                         char (*whys)[256]) {
   rt_sqs_entry e[RT_SQS_BATCH_MAX];
   rt_sqs_result out[RT_SQS_BATCH_MAX];
-  char err[512];
+  cc_buf err = CC_BUF_INIT;
   for (int k = 0; k < n; k++) {
     e[k].body = PQgetvalue(res, rows[k], 2);
     e[k].group_id = r->cfg->fifo ? PQgetvalue(res, rows[k], 1) : NULL;
     e[k].dedup_id = r->cfg->fifo ? PQgetvalue(res, rows[k], 0) : NULL;
   }
-  int rc = rt_sqs_send_batch(r->aws, r->cfg->queue_url, e, (size_t)n, out, err, sizeof err);
+  int rc = rt_sqs_send_batch(r->aws, r->cfg->queue_url, e, (size_t)n, out, &err);
   if (rc != CC_OK) {
     /* the call failed after its own retries: the queue is down */
     r->queue_down = 1;
-    S_log(r, RT_LOG_ERROR, err, json_pack("{s:i}", "entries", n));
+    S_log(r, RT_LOG_ERROR, cc_buf_str(&err), json_pack("{s:i}", "entries", n));
   }
+  cc_buf_free(&err);
   for (int k = 0; k < n; k++) {
     int i = rows[k];
     ok[i] = out[k].ok;
@@ -235,7 +235,7 @@ static int S_send_rows(S_run *r, PGresult *res, long *n_ok) {
   *n_ok = 0;
   if (!ok || !retry || !todo || !whys || !sent || !unsent || !why) {
     rc = CC_ENOMEM;
-    snprintf(r->err, r->errcap, "%s", cc_strerror(rc));
+    cc_buf_seterr(r->err, "%s", cc_strerror(rc));
     goto out;
   }
   int nt = n;
@@ -295,7 +295,7 @@ static int S_resend(S_run *r) {
       r->counts->stopped = 1;
       break;
     }
-    rc = rt_db_exec(&res, r->db, "taking unsent executions", S_RESEND, 2, p, r->err, r->errcap);
+    rc = rt_db_exec(&res, r->db, "taking unsent executions", S_RESEND, 2, p, r->err);
     int rows = rc == CC_OK ? PQntuples(res) : 0;
     long sent = 0;
     if (rows > 0) rc = S_send_rows(r, res, &sent);
@@ -372,8 +372,8 @@ static int S_exec_arrays(S_run *r, const char *what, const char *sql, const char
     rc = rt_db_array(&x, a, n);
     if (rc == CC_OK) rc = rt_db_array(&y, b, n);
     const char *p[] = {cc_buf_str(&x), cc_buf_str(&y)};
-    if (rc == CC_OK) rc = rt_db_exec(NULL, r->db, what, sql, 2, p, r->err, r->errcap);
-    else snprintf(r->err, r->errcap, "%s", cc_strerror(rc));
+    if (rc == CC_OK) rc = rt_db_exec(NULL, r->db, what, sql, 2, p, r->err);
+    else cc_buf_seterr(r->err, "%s", cc_strerror(rc));
   }
   cc_buf_free(&x);
   cc_buf_free(&y);
@@ -394,9 +394,9 @@ static int S_claim(S_run *r, PGresult **recorded, int *rows) {
   *rows = 0;
   snprintf(lim, sizeof lim, "%d", r->cfg->batch);
   const char *p[] = {lim, r->cutoff};
-  rc = rt_db_exec(NULL, r->db, "BEGIN", "BEGIN", 0, NULL, r->err, r->errcap);
+  rc = rt_db_exec(NULL, r->db, "BEGIN", "BEGIN", 0, NULL, r->err);
   if (rc == CC_OK)
-    rc = rt_db_exec(&due, r->db, "claiming due workflows", S_CLAIM, 2, p, r->err, r->errcap);
+    rc = rt_db_exec(&due, r->db, "claiming due workflows", S_CLAIM, 2, p, r->err);
   if (rc != CC_OK) goto out;
   int n = *rows = PQntuples(due);
   if (n == 0) goto commit;
@@ -410,7 +410,7 @@ static int S_claim(S_run *r, PGresult **recorded, int *rows) {
   if (!fire || !adv_id || !adv_n || !bad_id || !bad_why || !nums || !whys ||
       S_map_init(&scheds, 2 * (size_t)n + 16, S_sched_free) != CC_OK) {
     rc = CC_ENOMEM;
-    snprintf(r->err, r->errcap, "%s", cc_strerror(rc));
+    cc_buf_seterr(r->err, "%s", cc_strerror(rc));
     goto out;
   }
   for (int i = 0; i < n; i++) {
@@ -421,7 +421,7 @@ static int S_claim(S_run *r, PGresult **recorded, int *rows) {
                      whys[i], sizeof whys[i]);
     if (erc == CC_ENOMEM) {
       rc = erc;
-      snprintf(r->err, r->errcap, "%s", cc_strerror(rc));
+      cc_buf_seterr(r->err, "%s", cc_strerror(rc));
       goto out;
     }
     if (erc != CC_OK) {
@@ -446,10 +446,9 @@ static int S_claim(S_run *r, PGresult **recorded, int *rows) {
     rc = rt_db_array(&a, fire, nf);
     const char *q[] = {cc_buf_str(&a), r->lease};
     if (rc == CC_OK)
-      rc = rt_db_exec(recorded, r->db, "recording executions", S_RECORD, 2, q, r->err,
-                      r->errcap);
+      rc = rt_db_exec(recorded, r->db, "recording executions", S_RECORD, 2, q, r->err);
     else
-      snprintf(r->err, r->errcap, "%s", cc_strerror(rc));
+      cc_buf_seterr(r->err, "%s", cc_strerror(rc));
     cc_buf_free(&a);
     if (rc != CC_OK) goto out;
     if ((size_t)PQntuples(*recorded) < nf)
@@ -460,7 +459,7 @@ static int S_claim(S_run *r, PGresult **recorded, int *rows) {
   if (rc == CC_OK) rc = S_exec_arrays(r, "recording schedule errors", S_BROKEN, bad_id, bad_why, nb);
   if (rc != CC_OK) goto out;
 commit:
-  rc = rt_db_exec(NULL, r->db, "COMMIT", "COMMIT", 0, NULL, r->err, r->errcap);
+  rc = rt_db_exec(NULL, r->db, "COMMIT", "COMMIT", 0, NULL, r->err);
 out:
   if (rc != CC_OK) {
     PQclear(PQexec(r->db, "ROLLBACK"));
@@ -481,12 +480,12 @@ out:
 
 int rt_dispatch_run(rt_dispatch_counts *out, PGconn *db, rt_aws_client *aws,
                     const rt_dispatch_cfg *cfg, rt_zone_cache *zones, long long deadline_ms,
-                    const char *request_id, char *err, size_t errcap) {
+                    const char *request_id, cc_buf *err) {
   S_run r = {.db = db, .aws = aws, .cfg = cfg, .zones = zones, .deadline_ms = deadline_ms,
-             .rid = request_id, .counts = out, .err = err, .errcap = errcap};
+             .rid = request_id, .counts = out, .err = err};
   int rc;
   memset(out, 0, sizeof *out);
-  err[0] = '\0';
+  cc_buf_truncate(err, 0);
   long long lease = deadline_ms ? deadline_ms + S_LEASE_SLACK_MS
                                 : rt_now_ms() + S_NO_DEADLINE_LEASE_MS;
   snprintf(r.lease, sizeof r.lease, "%lld", lease);
@@ -496,7 +495,7 @@ int rt_dispatch_run(rt_dispatch_counts *out, PGconn *db, rt_aws_client *aws,
    * fires a workflow twice, however fast its schedule */
   PGresult *t = NULL;
   rc = rt_db_exec(&t, db, "reading the clock", "SELECT extract(epoch FROM clock_timestamp())",
-                  0, NULL, err, errcap);
+                  0, NULL, err);
   if (rc == CC_OK) snprintf(r.cutoff, sizeof r.cutoff, "%s", PQgetvalue(t, 0, 0));
   PQclear(t);
   if (rc == CC_OK) rc = S_resend(&r);

@@ -55,5 +55,5 @@ void rt_zone_cache_free(rt_zone_cache *z);
  * *out holds the counts so far). aws's retry deadline is set here. */
 int rt_dispatch_run(rt_dispatch_counts *out, PGconn *db, rt_aws_client *aws,
                     const rt_dispatch_cfg *cfg, rt_zone_cache *zones, long long deadline_ms,
-                    const char *request_id, char *err, size_t errcap);
+                    const char *request_id, cc_buf *err);
 #endif

@@ -50,18 +50,22 @@ static int S_ends_with(const char *s, const char *suffix) {
 /* CLOUDCRON_TEXT_TEMPLATE(_URL): the text part of an HTML channel. */
 static int S_text_template(rt_channel *ch, S_email *e, cc_buf *err) {
   rt_source src;
-  char why[1024];
-  int rc = rt_source_load_var(&src, "CLOUDCRON_TEXT_TEMPLATE", why, sizeof why);
-  if (rc == CC_ENOTFOUND) return CC_OK;
+  cc_buf why = CC_BUF_INIT; /* not err: "not set" is no error here */
+  int rc = rt_source_load_var(&src, "CLOUDCRON_TEXT_TEMPLATE", &why);
+  if (rc == CC_ENOTFOUND) {
+    cc_buf_free(&why);
+    return CC_OK;
+  }
   if (rc == CC_OK && e->kind != S_HTML) {
-    cc_buf_printf(err, "CLOUDCRON_TEXT_TEMPLATE is the text part of an HTML template (.html, .htm, "
+    cc_buf_seterr(err, "CLOUDCRON_TEXT_TEMPLATE is the text part of an HTML template (.html, .htm, "
                        ".xml); %s is sent as text already", ch->src.name);
     rc = CC_EINVAL;
   } else if (rc == CC_OK) {
     rc = rt_channel_compile(&e->text, ch, src.name, src.text, src.len, CC_TPL_AUTOESCAPE_OFF, err);
   } else {
-    cc_buf_puts(err, why);
+    cc_buf_seterr(err, "%s", cc_buf_str(&why));
   }
+  cc_buf_free(&why);
   rt_source_free(&src);
   return rc;
 }
@@ -70,7 +74,7 @@ static int S_setup(rt_channel *ch, cc_buf *err) {
   S_email *e = ch->user;
   const char *subject = getenv("CLOUDCRON_SUBJECT");
   const char *sender = getenv("CLOUDCRON_SENDER");
-  const char *why = NULL;
+  cc_buf why = CC_BUF_INIT;
   int rc;
   cc_buf_init(&e->sender, 1024);
   e->configuration_set = getenv("CLOUDCRON_CONFIGURATION_SET");
@@ -78,14 +82,15 @@ static int S_setup(rt_channel *ch, cc_buf *err) {
   rc = rt_mail_mailbox(&e->sender, sender ? sender : "", &why);
   if (rc != CC_OK) {
     if (rc == CC_EINVAL)
-      cc_buf_printf(err, "CLOUDCRON_SENDER must be an e-mail address or Name <address>, not "
-                         "\"%s\": %s", sender ? sender : "", why);
+      cc_buf_seterr(err, "CLOUDCRON_SENDER must be an e-mail address or Name <address>, not "
+                         "\"%s\": %s", sender ? sender : "", cc_buf_str(&why));
+    cc_buf_free(&why);
     return rc;
   }
   rc = rt_list_from_env(&e->to, "CLOUDCRON_RECIPIENTS", rt_mail_is_address, "an e-mail address",
                         err);
   if (rc == CC_OK && (e->to.n == 0 || e->to.n > S_MAX_RECIPIENTS)) {
-    cc_buf_printf(err, "CLOUDCRON_RECIPIENTS must list 1 to %d e-mail addresses, not %zu",
+    cc_buf_seterr(err, "CLOUDCRON_RECIPIENTS must list 1 to %d e-mail addresses, not %zu",
                   S_MAX_RECIPIENTS, e->to.n);
     rc = CC_EINVAL;
   }
@@ -164,15 +169,16 @@ typedef struct S_one {
 static int S_send_one(rt_channel *ch, void *arg, char *result, size_t rcap) {
   S_email *e = ch->user;
   S_one *o = arg;
-  char err[1024];
-  int rc = rt_ses_send_email(&ch->aws, o->in, result, rcap, err, sizeof err);
+  cc_buf err = CC_BUF_INIT;
+  int rc = rt_ses_send_email(&ch->aws, o->in, result, rcap, &err);
   if (rc == CC_OK) {
     rt_channel_log(RT_LOG_INFO, o->inv->request_id, o->r->message_id, "sent",
                    json_pack("{s:s,s:i,s:s}", "ses_message_id", result, "recipients", (int)e->to.n,
                              "parts", o->in->html ? "text+html" : "text"));
   } else if (rc != CC_ENOMEM) {
-    rc = S_failed(o->inv, o->r, err, rc);
+    rc = S_failed(o->inv, o->r, cc_buf_str(&err), rc);
   }
+  cc_buf_free(&err);
   return rc;
 }
 

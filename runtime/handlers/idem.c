@@ -26,7 +26,7 @@ int rt_idem_init(rt_idem *d, const char *handler_name, cc_buf *err) {
     errno = 0;
     d->ttl_s = strtoll(ttl, &end, 10);
     if (errno || *end || d->ttl_s < 60 || d->ttl_s > 366LL * 86400) {
-      cc_buf_printf(err, "CLOUDCRON_IDEMPOTENCY_TTL_S must be seconds from 60 to 31622400, not "
+      cc_buf_seterr(err, "CLOUDCRON_IDEMPOTENCY_TTL_S must be seconds from 60 to 31622400, not "
                          "\"%s\"", ttl);
       return CC_EINVAL;
     }
@@ -47,14 +47,13 @@ static int S_id(char *out, size_t cap, const rt_idem *d, const char *key, const 
 }
 
 int rt_idem_claim(rt_idem *d, rt_aws_client *c, const char *key, const char *recipient,
-                  const char *request_id, long long until_ms, rt_idem_state *state, char *err,
-                  size_t errcap) {
+                  const char *request_id, long long until_ms, rt_idem_state *state, cc_buf *err) {
   char id[1024], code[128];
   long long now = rt_now_ms();
   json_t *answer = NULL;
   *state = RT_IDEM_BUSY;
   if (S_id(id, sizeof id, d, key, recipient) != CC_OK) {
-    snprintf(err, errcap, "idempotency: the key is too long");
+    cc_buf_seterr(err, "idempotency: the key is too long");
     return CC_EINVAL;
   }
   /* free, or failed, or held past its deadline, or expired but not yet
@@ -72,7 +71,7 @@ int rt_idem_claim(rt_idem *d, rt_aws_client *c, const char *key, const char *rec
       "ExpressionAttributeValues", ":failed", S_s("FAILED"), ":inprogress", S_s("INPROGRESS"),
       ":now_ms", S_n(now), ":now_s", S_n(now / 1000), ":rid", S_s(request_id ? request_id : ""));
   if (!put) return CC_ENOMEM;
-  int rc = rt_ddb_call(c, "PutItem", put, &answer, code, sizeof code, err, errcap);
+  int rc = rt_ddb_call(c, "PutItem", put, &answer, code, sizeof code, err);
   json_decref(put);
   json_decref(answer);
   answer = NULL;
@@ -85,7 +84,7 @@ int rt_idem_claim(rt_idem *d, rt_aws_client *c, const char *key, const char *rec
   json_t *get = json_pack("{s:s, s:{s:o}, s:b}", "TableName", d->table, "Key", "id", S_s(id),
                           "ConsistentRead", 1);
   if (!get) return CC_ENOMEM;
-  rc = rt_ddb_call(c, "GetItem", get, &answer, code, sizeof code, err, errcap);
+  rc = rt_ddb_call(c, "GetItem", get, &answer, code, sizeof code, err);
   json_decref(get);
   if (rc == CC_OK) {
     const char *st = json_string_value(
@@ -97,11 +96,11 @@ int rt_idem_claim(rt_idem *d, rt_aws_client *c, const char *key, const char *rec
 }
 
 int rt_idem_finish(rt_idem *d, rt_aws_client *c, const char *key, const char *recipient, int done,
-                   const char *result, char *err, size_t errcap) {
+                   const char *result, cc_buf *err) {
   char id[1024], code[128];
   json_t *answer = NULL;
   if (S_id(id, sizeof id, d, key, recipient) != CC_OK) {
-    snprintf(err, errcap, "idempotency: the key is too long");
+    cc_buf_seterr(err, "idempotency: the key is too long");
     return CC_EINVAL;
   }
   json_t *upd = json_pack(
@@ -110,7 +109,7 @@ int rt_idem_finish(rt_idem *d, rt_aws_client *c, const char *key, const char *re
       "status", "#r", "result", "ExpressionAttributeValues", ":st",
       S_s(done ? "COMPLETED" : "FAILED"), ":r", S_s(result ? result : ""));
   if (!upd) return CC_ENOMEM;
-  int rc = rt_ddb_call(c, "UpdateItem", upd, &answer, code, sizeof code, err, errcap);
+  int rc = rt_ddb_call(c, "UpdateItem", upd, &answer, code, sizeof code, err);
   json_decref(upd);
   json_decref(answer);
   return rc;

@@ -44,14 +44,13 @@ int rt_idem_init(rt_idem *d, const char *handler_name, cc_buf *err);
  * request_id; *state says what to do. Errors (the table cannot be
  * reached, ...): a code with err, and nothing may be sent. */
 int rt_idem_claim(rt_idem *d, rt_aws_client *c, const char *key, const char *recipient,
-                  const char *request_id, long long until_ms, rt_idem_state *state, char *err,
-                  size_t errcap);
+                  const char *request_id, long long until_ms, rt_idem_state *state, cc_buf *err);
 
 /* Marks a claimed delivery COMPLETED (done, with result, e.g. the
  * provider's id; may be NULL) or FAILED. A failure is returned with err:
  * the item stays INPROGRESS until its deadline, then can be taken over. */
 int rt_idem_finish(rt_idem *d, rt_aws_client *c, const char *key, const char *recipient, int done,
-                   const char *result, char *err, size_t errcap);
+                   const char *result, cc_buf *err);
 
 /* Logs one ambiguous delivery at WARN (why; maybe_sent attempts may have
  * reached the provider) with an embedded CloudWatch metric

@@ -93,7 +93,7 @@ static int S_phrase(cc_buf *out, const unsigned char *s, size_t n) {
   return rc;
 }
 
-int rt_mail_mailbox(cc_buf *out, const char *in, const char **why) {
+int rt_mail_mailbox(cc_buf *out, const char *in, cc_buf *err) {
   const char *s = in, *end = in + strlen(in);
   while (*s == ' ' || *s == '\t') s++;
   while (end > s && (end[-1] == ' ' || end[-1] == '\t')) end--;
@@ -102,20 +102,20 @@ int rt_mail_mailbox(cc_buf *out, const char *in, const char **why) {
     if (*p == '<') lt = p; /* the last '<': a quoted name may hold one */
   char addr[321];
   if (!lt) {
-    if ((size_t)(end - s) >= sizeof addr) return *why = "the address is too long", CC_EINVAL;
+    if ((size_t)(end - s) >= sizeof addr) return cc_buf_seterr(err, "the address is too long"), CC_EINVAL;
     memcpy(addr, s, (size_t)(end - s));
     addr[end - s] = '\0';
     if (!rt_mail_is_address(addr))
-      return *why = "not an e-mail address (LOCAL@DOMAIN.TLD or Name <LOCAL@DOMAIN.TLD>)", CC_EINVAL;
+      return cc_buf_seterr(err, "not an e-mail address (LOCAL@DOMAIN.TLD or Name <LOCAL@DOMAIN.TLD>)"), CC_EINVAL;
     return cc_buf_puts(out, addr);
   }
   const char *gt = memchr(lt, '>', (size_t)(end - lt));
-  if (!gt) return *why = "a '<' without its '>'", CC_EINVAL;
-  if (gt + 1 != end) return *why = "text after the address's '>'", CC_EINVAL;
-  if ((size_t)(gt - lt - 1) >= sizeof addr) return *why = "the address is too long", CC_EINVAL;
+  if (!gt) return cc_buf_seterr(err, "a '<' without its '>'"), CC_EINVAL;
+  if (gt + 1 != end) return cc_buf_seterr(err, "text after the address's '>'"), CC_EINVAL;
+  if ((size_t)(gt - lt - 1) >= sizeof addr) return cc_buf_seterr(err, "the address is too long"), CC_EINVAL;
   memcpy(addr, lt + 1, (size_t)(gt - lt - 1));
   addr[gt - lt - 1] = '\0';
-  if (!rt_mail_is_address(addr)) return *why = "the part in <> is not an e-mail address", CC_EINVAL;
+  if (!rt_mail_is_address(addr)) return cc_buf_seterr(err, "the part in <> is not an e-mail address"), CC_EINVAL;
   /* the name: as written, or the content of a quoted string */
   const char *n0 = s, *n1 = lt;
   while (n1 > n0 && (n1[-1] == ' ' || n1[-1] == '\t')) n1--;
@@ -129,7 +129,7 @@ int rt_mail_mailbox(cc_buf *out, const char *in, const char **why) {
     }
     if (rc == CC_OK && (p + 1 != n1 || *p != '"')) {
       cc_buf_free(&name);
-      return *why = "the display name's quotes are not closed, or text follows them", CC_EINVAL;
+      return cc_buf_seterr(err, "the display name's quotes are not closed, or text follows them"), CC_EINVAL;
     }
   } else if (n1 > n0) {
     rc = cc_buf_add(&name, n0, (size_t)(n1 - n0));
@@ -138,8 +138,8 @@ int rt_mail_mailbox(cc_buf *out, const char *in, const char **why) {
   for (size_t i = 0; rc == CC_OK && i < name.len;) {
     size_t k = S_utf8_len(u + i, name.len - i);
     if (!k || u[i] < ' ' || u[i] == 0x7f) {
-      *why = k ? "the display name holds a control character (CR, LF, ...)"
-               : "the display name is not UTF-8";
+      cc_buf_seterr(err, "%s", k ? "the display name holds a control character (CR, LF, ...)"
+               : "the display name is not UTF-8");
       rc = CC_EINVAL;
     }
     i += k ? k : 1;

@@ -20,10 +20,10 @@ int rt_mail_is_address(const char *s);
  * what SES v2's FromEmailAddress takes: the address alone, or the name as
  * an RFC 5322 atom phrase, a quoted string when it holds specials, or RFC
  * 2047 encoded words (=?UTF-8?B?...?=) when it is not ASCII, then
- * " <ADDR>". CC_EINVAL with a static reason in *why for anything else: a
+ * " <ADDR>". CC_EINVAL with the reason in err for anything else: a
  * bad address, an unterminated quote or '<', text after '>', a control
  * character (CR, LF, ...) or invalid UTF-8 in the name; CC_ENOMEM. */
-int rt_mail_mailbox(cc_buf *out, const char *in, const char **why);
+int rt_mail_mailbox(cc_buf *out, const char *in, cc_buf *err);
 
 /* Renders CommonMark (len bytes, UTF-8) to HTML with libcmark, raw HTML
  * and unsafe links (javascript:, vbscript:, file:, most data:) left out:

@@ -124,11 +124,12 @@ typedef struct S_read {
 
 static void S_get_one(void *user, size_t i, rt_aws_client *c) {
   S_read *r = user;
-  char err[768];
+  cc_buf err = CC_BUF_INIT;
   const char *name = json_string_value(json_object_get(json_array_get(r->summaries, i), "Name"));
-  int rc = rt_sched_get(c, r->group, name, &r->got[i], err, sizeof err);
+  int rc = rt_sched_get(c, r->group, name, &r->got[i], &err);
   if (rc == CC_ENOTFOUND) r->got[i] = NULL; /* deleted since the list */
-  else if (rc != CC_OK) r->got[i] = json_string(err);
+  else if (rc != CC_OK) r->got[i] = json_string(cc_buf_str(&err));
+  cc_buf_free(&err);
 }
 
 /* ---- applying ---- */
@@ -141,19 +142,20 @@ typedef struct S_apply {
 static void S_apply_one(void *user, size_t i, rt_aws_client *c) {
   S_apply *ap = user;
   rc_action *a = &ap->plan->a[i];
-  char err[768];
+  cc_buf err = CC_BUF_INIT;
   int rc = CC_OK;
   switch (a->kind) {
-  case RC_CREATE: rc = rt_sched_create(c, ap->group, a->name, a->def, err, sizeof err); break;
-  case RC_UPDATE: rc = rt_sched_update(c, ap->group, a->name, a->def, err, sizeof err); break;
+  case RC_CREATE: rc = rt_sched_create(c, ap->group, a->name, a->def, &err); break;
+  case RC_UPDATE: rc = rt_sched_update(c, ap->group, a->name, a->def, &err); break;
   case RC_DELETE:
-    rc = rt_sched_delete(c, ap->group, a->name, err, sizeof err);
+    rc = rt_sched_delete(c, ap->group, a->name, &err);
     if (rc == CC_ENOTFOUND) rc = CC_OK; /* gone already: the goal is met */
     break;
   default: return;
   }
   a->rc = rc;
-  if (rc != CC_OK) a->error = strdup(err);
+  if (rc != CC_OK) a->error = strdup(cc_buf_str(&err));
+  cc_buf_free(&err);
 }
 
 static const char *S_expr(const json_t *def) {
@@ -197,8 +199,7 @@ static int S_reconcile(cloudcron_ctx *ctx, const json_t *event) {
   rc_plan plan = {0};
   rt_tz_cache tzc = {0};
   json_t *summaries = NULL, *current = NULL, **got = NULL;
-  cc_buf body = CC_BUF_INIT;
-  char err[1024];
+  cc_buf body = CC_BUF_INIT, err = CC_BUF_INIT;
   int rc = S_env_read(&e, ctx);
   if (rc != CC_OK) return rc;
   if (json_is_true(json_object_get(event, "dry_run"))) e.dry_run = 1;
@@ -217,25 +218,27 @@ static int S_reconcile(cloudcron_ctx *ctx, const json_t *event) {
   o.max_bytes = (size_t)e.max_bytes;
   o.timeout_ms = (long)e.timeout_ms;
   cc_buf_init(&body, o.max_bytes + 1);
-  rc = rt_source_fetch(&body, err, sizeof err, e.url, &o);
+  rc = rt_source_fetch(&body, &err, e.url, &o);
   if (rc != CC_OK) {
-    rc = cloudcron_fail(ctx, rc, "Failed to fetch config: %s; nothing was changed", err);
+    rc = cloudcron_fail(ctx, rc, "Failed to fetch config: %s; nothing was changed",
+                        cc_buf_str(&err));
     goto out;
   }
   rc_settings st = {.collection = e.collection, .prefix = e.prefix, .timezone = e.zone,
                     .target_arn = e.target, .role_arn = e.role, .retry_attempts = e.retry_attempts,
                     .max_event_age_s = e.max_event_age_s};
-  rc = rc_config_read(&cfg, err, sizeof err, "config", body.ptr, body.len, &st,
+  rc = rc_config_read(&cfg, &err, "config", body.ptr, body.len, &st,
                       (long long)time(NULL), &tzc);
   if (rc != CC_OK) {
-    rc = cloudcron_fail(ctx, rc, "%s; nothing was changed", err);
+    rc = cloudcron_fail(ctx, rc, "%s; nothing was changed", cc_buf_str(&err));
     goto out;
   }
 
   /* 2. the group as it is: managed schedules only */
-  rc = rt_sched_list_all(&proto, e.group, e.prefix, 20000, &summaries, err, sizeof err);
+  rc = rt_sched_list_all(&proto, e.group, e.prefix, 20000, &summaries, &err);
   if (rc != CC_OK) {
-    rc = cloudcron_fail(ctx, rc, "Failed to list schedules: %s; nothing was changed", err);
+    rc = cloudcron_fail(ctx, rc, "Failed to list schedules: %s; nothing was changed",
+                        cc_buf_str(&err));
     goto out;
   }
   size_t ns = json_array_size(summaries);
@@ -297,6 +300,7 @@ out:
   rc_config_free(&cfg);
   rt_tz_cache_free(&tzc);
   cc_buf_free(&body);
+  cc_buf_free(&err);
   return rc;
 }
 
@@ -308,7 +312,8 @@ static int S_check(int argc, char **argv) {
     fprintf(stderr, "usage: %s --check FILE [--collection KEY]\n", argv[0]);
     return 2;
   }
-  char *text = NULL, err[1024];
+  char *text = NULL;
+  cc_buf err = CC_BUF_INIT;
   size_t len = 0;
   if (cc_file_read(&text, &len, path, (size_t)256 << 20) != CC_OK) {
     fprintf(stderr, "%s: error: cannot read the file\n", path);
@@ -322,11 +327,11 @@ static int S_check(int argc, char **argv) {
                     .role_arn = role ? role : "arn:aws:iam::000000000000:role/check"};
   rc_config cfg;
   rt_tz_cache tzc = {0};
-  int rc = rc_config_read(&cfg, err, sizeof err, path, text, len, &st, (long long)time(NULL), &tzc);
+  int rc = rc_config_read(&cfg, &err, path, text, len, &st, (long long)time(NULL), &tzc);
   free(text);
   int bad = 0;
   if (rc != CC_OK) {
-    fprintf(stderr, "%s\n", err);
+    fprintf(stderr, "%s\n", cc_buf_str(&err));
     bad = 1;
   } else {
     for (size_t i = 0; i < cfg.n; i++)
@@ -341,6 +346,7 @@ static int S_check(int argc, char **argv) {
   }
   rc_config_free(&cfg);
   rt_tz_cache_free(&tzc);
+  cc_buf_free(&err);
   return bad ? 1 : 0;
 }
 

@@ -44,13 +44,14 @@ static void S_fail(rc_entry *e, const char *field, const char *fmt, ...)
 static void S_fail(rc_entry *e, const char *field, const char *fmt, ...) {
   cc_buf b = CC_BUF_INIT;
   va_list ap;
-  cc_buf_printf(&b, "entry \"%s\": ", e->id);
-  if (field) cc_buf_printf(&b, "field \"%s\": ", field);
+  int rc = cc_buf_printf(&b, "entry \"%s\": ", e->id);
+  if (rc == CC_OK && field) rc = cc_buf_printf(&b, "field \"%s\": ", field);
   va_start(ap, fmt);
-  cc_buf_vprintf(&b, fmt, ap);
+  if (rc == CC_OK) rc = cc_buf_vprintf(&b, fmt, ap);
   va_end(ap);
   free(e->error);
-  e->error = cc_buf_detach(&b);
+  e->error = rc == CC_OK ? cc_buf_detach(&b) : NULL;
+  cc_buf_free(&b);
   if (!e->error) e->error = strdup("out of memory");
   json_decref(e->def);
   e->def = NULL;
@@ -66,7 +67,6 @@ static const char *S_field(const char *part, const char *expr_key) {
 
 static int S_entry(rc_entry *e, json_t *v, const rc_settings *st, long long now,
                    rt_tz_cache *cache) {
-  char why[512];
   const char *part = NULL;
   if (!rt_sched_name_ok(e->name)) {
     S_fail(e, "id", "the schedule name \"%s\" is not valid (1 to 64 of 0-9 A-Z a-z . _ -)",
@@ -130,22 +130,23 @@ static int S_entry(rc_entry *e, json_t *v, const rc_settings *st, long long now,
                       .disabled = en && json_is_false(en), .target_arn = st->target_arn,
                       .role_arn = st->role_arn, .retry_attempts = st->retry_attempts,
                       .max_event_age_s = st->max_event_age_s};
-  int rc = rt_sched_def_make(&e->def, &part, why, sizeof why, &p, now, cache);
+  cc_buf why = CC_BUF_INIT;
+  int rc = rt_sched_def_make(&e->def, &part, &why, &p, now, cache);
   json_decref(input);
-  if (rc == CC_ENOMEM) return rc;
   if (rc == CC_ENOTFOUND) {
     e->expired = 1; /* an at() that has passed: not created again */
-  } else if (rc != CC_OK) {
-    S_fail(e, S_field(part, expr_key), "%s", why);
+  } else if (rc != CC_OK && rc != CC_ENOMEM) {
+    S_fail(e, S_field(part, expr_key), "%s", cc_buf_str(&why));
   }
-  return CC_OK;
+  cc_buf_free(&why);
+  return rc == CC_ENOMEM ? rc : CC_OK;
 }
 
 static int S_by_id(const void *a, const void *b) {
   return strcmp(((const rc_entry *)a)->id, ((const rc_entry *)b)->id);
 }
 
-int rc_config_read(rc_config *out, char *err, size_t errcap, const char *source,
+int rc_config_read(rc_config *out, cc_buf *err, const char *source,
                    const char *text, size_t len, const rc_settings *st, long long now,
                    rt_tz_cache *cache) {
   json_error_t je;
@@ -153,20 +154,19 @@ int rc_config_read(rc_config *out, char *err, size_t errcap, const char *source,
   memset(out, 0, sizeof *out);
   json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &je);
   if (!root) {
-    snprintf(err, errcap, "%s:%d:%d: error: %s", source, je.line, je.column, je.text);
+    cc_buf_seterr(err, "%s:%d:%d: error: %s", source, je.line, je.column, je.text);
     return CC_EINVAL;
   }
   json_t *coll = json_object_get(root, st->collection);
   if (!json_is_object(root) || !json_is_object(coll)) {
-    snprintf(err, errcap, "%s: error: %s", source,
-             !json_is_object(root) ? "the config must be a JSON object"
-             : coll ? "the collection is not an object of entries by id"
-                    : "no collection of entries");
-    if (json_is_object(root)) {
-      size_t n = strlen(err);
-      snprintf(err + n, errcap - n, " (\"%s\"; CLOUDCRON_RECONCILE_COLLECTION names another key)",
-               st->collection);
-    }
+    if (json_is_object(root))
+      cc_buf_seterr(err, "%s: error: %s (\"%s\"; CLOUDCRON_RECONCILE_COLLECTION names another key)",
+                    source,
+                    coll ? "the collection is not an object of entries by id"
+                         : "no collection of entries",
+                    st->collection);
+    else
+      cc_buf_seterr(err, "%s: error: the config must be a JSON object", source);
     json_decref(root);
     return CC_EINVAL;
   }
@@ -193,7 +193,7 @@ int rc_config_read(rc_config *out, char *err, size_t errcap, const char *source,
   json_decref(root);
   if (rc != CC_OK) {
     rc_config_free(out);
-    snprintf(err, errcap, "%s: error: %s", source, cc_strerror(rc));
+    cc_buf_seterr(err, "%s: error: %s", source, cc_strerror(rc));
     return rc;
   }
   if (out->n) qsort(out->e, out->n, sizeof *out->e, S_by_id);

@@ -44,11 +44,11 @@ typedef struct rc_config {
 /* Reads the config text (len bytes) named source (in messages). Returns
  * CC_OK with every entry in out (some perhaps failed); CC_EINVAL when the
  * whole text is unusable (not JSON, duplicate keys, not an object, the
- * collection missing or not an object), err (errcap bytes) then reading
+ * collection missing or not an object), err then reading
  * "SOURCE:LINE:COL: error: ..." or "SOURCE: error: ..."; CC_ENOMEM. now is
  * the epoch second at() entries must be after; cache may be NULL. Free
  * with rc_config_free. */
-int rc_config_read(rc_config *out, char *err, size_t errcap, const char *source,
+int rc_config_read(rc_config *out, cc_buf *err, const char *source,
                    const char *text, size_t len, const rc_settings *st, long long now,
                    rt_tz_cache *cache);
 void rc_config_free(rc_config *c);

@@ -25,8 +25,8 @@ typedef struct rc_action {
   const json_t *got;  /* update, unchanged: the schedule as it is (borrowed; may be NULL) */
   const char *why;    /* update: what differs; failed: the reason (borrowed);
                          unchanged: "expired" for an at() that has passed */
-  int rc;             /* after rc_apply: the call's code */
-  char *error;        /* after rc_apply: owned, the failed call's message */
+  int rc;             /* once applied (reconcile.c): the call's code */
+  char *error;        /* once applied: owned, the failed call's message */
 } rc_action;
 
 typedef struct rc_plan {
@@ -45,7 +45,7 @@ typedef struct rc_plan {
 int rc_plan_make(rc_plan *out, const rc_config *cfg, const json_t *current);
 void rc_plan_free(rc_plan *p);
 
-/* The counts by kind; after rc_apply, a failed call counts as failed. */
+/* The counts by kind; once applied, a failed call counts as failed. */
 void rc_plan_counts(const rc_plan *p, size_t counts[RC_KINDS]);
 /* {"created", "updated", "deleted", "unchanged", "failed"} (a new reference). */
 json_t *rc_plan_result(const rc_plan *p);

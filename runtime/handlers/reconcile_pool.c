@@ -19,7 +19,7 @@ typedef struct S_worker {
   S_pool *pool;
   rt_aws_client client;
   rt_transport curl; /* the worker's libcurl handle */
-  rt_transport t;    /* curl's send, with the worker's own jitter */
+  rt_transport t;    /* curl's transport, with the worker's own jitter */
   unsigned long long seed; /* the worker's own jitter, no shared state */
   pthread_t th;
 } S_worker;
@@ -37,6 +37,16 @@ static int S_send(void *user, long *status, cc_buf *body, char *why, size_t whyc
   S_worker *w = user;
   return w->curl.send(w->curl.user, status, body, why, whycap, req, connect_timeout_ms,
                       total_timeout_ms);
+}
+
+static int S_wrote(void *user) {
+  S_worker *w = user;
+  return w->curl.wrote(w->curl.user);
+}
+
+static int S_retryable(void *user) {
+  S_worker *w = user;
+  return w->curl.retryable(w->curl.user);
 }
 
 static void *S_run(void *arg) {
@@ -66,7 +76,8 @@ int rc_pool_run(size_t n, int workers, const rt_aws_client *proto, rc_job_fn fn,
     w->client = *proto;
     w->seed = 0x9E3779B97F4A7C15ULL * (unsigned long long)(k + 1) + (unsigned long long)rt_now_ms();
     if (rt_curl_transport_init(&w->curl) != CC_OK) break;
-    w->t = (rt_transport){.send = S_send, .user = w, .random = S_rand};
+    w->t = (rt_transport){
+        .send = S_send, .user = w, .random = S_rand, .wrote = S_wrote, .retryable = S_retryable};
     w->client.transport = &w->t;
     if (pthread_create(&w->th, NULL, S_run, w) != 0) {
       rt_curl_transport_free(&w->curl);

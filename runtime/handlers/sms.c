@@ -67,8 +67,8 @@ static int S_send_one(rt_channel *ch, void *arg, char *result, size_t rcap) {
   rt_twilio_sms_in in = {.base_url = s->base_url, .creds = &s->creds, .to = o->to,
                          .from = s->from, .body = o->body};
   rt_twilio_answer ans;
-  char err[1024];
-  int rc = rt_twilio_send(&ch->aws, &in, &ans, err, sizeof err);
+  cc_buf err = CC_BUF_INIT;
+  int rc = rt_twilio_send(&ch->aws, &in, &ans, &err);
   if (rc == CC_OK) {
     snprintf(result, rcap, "%s", ans.sid);
     rt_channel_log(RT_LOG_INFO, o->inv->request_id, o->r->message_id, "sent",
@@ -76,8 +76,9 @@ static int S_send_one(rt_channel *ch, void *arg, char *result, size_t rcap) {
   } else if (rc != CC_ENOMEM) {
     json_t *f = json_pack("{s:s}", "to", o->to);
     if (f && ans.code) json_object_set_new(f, "twilio_code", json_integer(ans.code));
-    rt_channel_log(RT_LOG_ERROR, o->inv->request_id, o->r->message_id, err, f);
+    rt_channel_log(RT_LOG_ERROR, o->inv->request_id, o->r->message_id, cc_buf_str(&err), f);
   }
+  cc_buf_free(&err);
   return rc;
 }
 
@@ -121,20 +122,19 @@ out:
 
 /* Reads the credentials from Secrets Manager or SSM. */
 static int S_read_creds(rt_channel *ch, S_sms *s, const char *secret, cc_buf *err) {
-  char why[512];
+  cc_buf why = CC_BUF_INIT;
   char *value = NULL;
-  const char *bad = NULL;
   int rc;
   if (strncmp(secret, "arn:", 4) == 0 && strstr(secret, ":secretsmanager:"))
-    rc = rt_get_secret_value(&ch->aws, secret, &value, why, sizeof why);
+    rc = rt_get_secret_value(&ch->aws, secret, &value, &why);
   else
-    rc = rt_get_parameter(&ch->aws, secret, &value, why, sizeof why);
-  if (rc != CC_OK) {
-    cc_buf_printf(err, "CLOUDCRON_TWILIO_SECRET %s: %s", secret, why);
-    return rc;
-  }
-  rc = rt_twilio_creds_parse(&s->creds, value, strlen(value), &bad);
-  if (rc == CC_EINVAL) cc_buf_printf(err, "CLOUDCRON_TWILIO_SECRET %s: %s", secret, bad);
+    rc = rt_get_parameter(&ch->aws, secret, &value, &why);
+  if (rc == CC_OK) rc = rt_twilio_creds_parse(&s->creds, value, strlen(value), &why);
+  if (rc != CC_OK)
+    cc_buf_seterr(err, "CLOUDCRON_TWILIO_SECRET %s: %s", secret,
+                  why.len ? cc_buf_str(&why) : cc_strerror(rc));
+  cc_buf_free(&why);
+  if (!value) return rc;
   memset(value, 0, strlen(value));
   free(value);
   return rc;
@@ -149,12 +149,12 @@ static int S_setup(rt_channel *ch, cc_buf *err) {
   s->base_url = getenv("CLOUDCRON_TWILIO_URL");
   if (!s->base_url || !*s->base_url) s->base_url = RT_TWILIO_URL;
   if (!s->from || !rt_is_e164(s->from)) {
-    cc_buf_printf(err, "CLOUDCRON_FROM must be an E.164 number such as +15005550006, not \"%s\"",
+    cc_buf_seterr(err, "CLOUDCRON_FROM must be an E.164 number such as +15005550006, not \"%s\"",
                   s->from ? s->from : "");
     return CC_EINVAL;
   }
   if (over && *over && strcmp(over, "true") != 0 && strcmp(over, "false") != 0) {
-    cc_buf_printf(err, "CLOUDCRON_ALLOW_OVERRIDE must be true or false, not \"%s\"", over);
+    cc_buf_seterr(err, "CLOUDCRON_ALLOW_OVERRIDE must be true or false, not \"%s\"", over);
     return CC_EINVAL;
   }
   s->allow_override = over && strcmp(over, "true") == 0;
@@ -162,16 +162,16 @@ static int S_setup(rt_channel *ch, cc_buf *err) {
                         "an E.164 number such as +15551234567", err);
   if (rc != CC_OK) return rc;
   if (s->to.n == 0 && !s->allow_override) {
-    cc_buf_puts(err, "CLOUDCRON_RECIPIENTS is empty and CLOUDCRON_ALLOW_OVERRIDE is not true: "
+    cc_buf_seterr(err, "CLOUDCRON_RECIPIENTS is empty and CLOUDCRON_ALLOW_OVERRIDE is not true: "
                      "no message would have a recipient");
     return CC_EINVAL;
   }
   if (strncmp(s->base_url, "https://", 8) != 0) {
-    cc_buf_printf(err, "CLOUDCRON_TWILIO_URL must be an https:// URL, not \"%s\"", s->base_url);
+    cc_buf_seterr(err, "CLOUDCRON_TWILIO_URL must be an https:// URL, not \"%s\"", s->base_url);
     return CC_EINVAL;
   }
   if (!secret || !*secret) {
-    cc_buf_puts(err, "CLOUDCRON_TWILIO_SECRET must name the secret holding the Twilio "
+    cc_buf_seterr(err, "CLOUDCRON_TWILIO_SECRET must name the secret holding the Twilio "
                      "credentials (a Secrets Manager ARN or an SSM parameter)");
     return CC_EINVAL;
   }

@@ -16,7 +16,8 @@ int main(int argc, char **argv) {
   rt_aws_cfg cfg;
   rt_http_req req;
   rt_sqs_entry e[16];
-  const char *missing, *why = NULL;
+  const char *missing;
+  cc_buf why = CC_BUF_INIT;
   size_t n = 0;
   if (argc < 3 || (argc - 3) % 3 != 0 || (argc - 3) / 3 > 16) {
     fputs("usage: sqs_request AMZ_DATE QUEUE_URL [BODY GROUP DEDUP]...\n", stderr);
@@ -30,11 +31,12 @@ int main(int argc, char **argv) {
     e[n++] = (rt_sqs_entry){argv[i], S_opt(argv[i + 1]), S_opt(argv[i + 2])};
   int rc = rt_sqs_send_batch_build(&req, &cfg, argv[1], S_opt(argv[2]), e, n, &why);
   if (rc != CC_OK) {
-    fprintf(stderr, "refused: %s\n", why ? why : cc_strerror(rc));
+    fprintf(stderr, "refused: %s\n", why.len ? cc_buf_str(&why) : cc_strerror(rc));
     return 1;
   }
   printf("%s\n%s", req.url, req.head);
   fwrite(req.body, 1, req.body_len, stdout);
   rt_http_req_free(&req);
+  cc_buf_free(&why);
   return 0;
 }

@@ -24,8 +24,8 @@ static void conf_rds_shape(void **state) {
                   "\"host\":\"db.example.internal\",\"port\":6432,\"dbname\":\"flows\","
                   "\"dbInstanceIdentifier\":\"flows-db\"}";
   rt_db_conf c;
-  char err[256] = "";
-  assert_int_equal(rt_db_conf_from_secret(&c, s, strlen(s), NULL, NULL, err, sizeof err), CC_OK);
+  cc_buf err = CC_BUF_INIT;
+  assert_int_equal(rt_db_conf_from_secret(&c, s, strlen(s), NULL, NULL, &err), CC_OK);
   assert_string_equal(c.host, "db.example.internal");
   assert_string_equal(c.port, "6432");
   assert_string_equal(c.dbname, "flows");
@@ -35,6 +35,7 @@ static void conf_rds_shape(void **state) {
   assert_string_equal(c.sslrootcert, "");
   rt_db_conf_free(&c);
   assert_null(c.password);
+  cc_buf_free(&err);
 }
 
 static void conf_defaults_and_overrides(void **state) {
@@ -42,18 +43,19 @@ static void conf_defaults_and_overrides(void **state) {
   /* RDS's managed master secrets have no dbname and no port */
   const char *s = "{\"username\":\"u\",\"password\":\"p\",\"host\":\"h\",\"sslmode\":\"verify-full\"}";
   rt_db_conf c;
-  char err[256] = "";
-  assert_int_equal(rt_db_conf_from_secret(&c, s, strlen(s), NULL, "/ca.pem", err, sizeof err),
+  cc_buf err = CC_BUF_INIT;
+  assert_int_equal(rt_db_conf_from_secret(&c, s, strlen(s), NULL, "/ca.pem", &err),
                    CC_OK);
   assert_string_equal(c.port, "5432");
   assert_string_equal(c.dbname, "postgres");
   assert_string_equal(c.sslmode, "verify-full");
   assert_string_equal(c.sslrootcert, "/ca.pem");
   rt_db_conf_free(&c);
-  assert_int_equal(rt_db_conf_from_secret(&c, s, strlen(s), "disable", NULL, err, sizeof err),
+  assert_int_equal(rt_db_conf_from_secret(&c, s, strlen(s), "disable", NULL, &err),
                    CC_OK);
   assert_string_equal(c.sslmode, "disable");
   rt_db_conf_free(&c);
+  cc_buf_free(&err);
 }
 
 static void conf_refusals(void **state) {
@@ -72,13 +74,14 @@ static void conf_refusals(void **state) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     rt_db_conf c;
-    char err[256] = "";
+    cc_buf err = CC_BUF_INIT;
     int rc = rt_db_conf_from_secret(&c, cases[i].secret, strlen(cases[i].secret),
-                                    cases[i].sslmode, NULL, err, sizeof err);
+                                    cases[i].sslmode, NULL, &err);
     assert_int_equal(rc, CC_EINVAL);
-    assert_non_null(strstr(err, cases[i].want));
-    assert_null(strstr(err, "s3cr3t"));
+    assert_non_null(strstr(cc_buf_str(&err), cases[i].want));
+    assert_null(strstr(cc_buf_str(&err), "s3cr3t"));
     assert_null(c.password);
+    cc_buf_free(&err);
   }
 }
 

@@ -27,14 +27,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
 
-  char err[512];
+  cc_buf err = CC_BUF_INIT;
   rt_db_conf c;
-  if (rt_db_conf_from_secret(&c, (const char *)data, size, NULL, NULL, err, sizeof err) == CC_OK) {
+  if (rt_db_conf_from_secret(&c, (const char *)data, size, NULL, NULL, &err) == CC_OK) {
     if (!c.password || !c.host[0] || !c.user[0]) abort();
     rt_db_conf_free(&c);
   } else if (c.password) {
     abort();
   }
+  cc_buf_free(&err);
 
   /* the input as strings separated by NUL bytes, each made a C string */
   char *copy = malloc(size + 1);

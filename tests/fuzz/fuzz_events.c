@@ -27,7 +27,8 @@ static int S_send(void *user, long *status, cc_buf *body, char *why, size_t whyc
 }
 
 static void S_answers(const uint8_t *data, size_t size) {
-  char code[128], msg[256], err[512], id[128];
+  char code[128], msg[256], id[128];
+  cc_buf err = CC_BUF_INIT;
   char *value = NULL;
   rt_aws_error_code(code, sizeof code, (const char *)data, size);
   rt_aws_error_message(msg, sizeof msg, (const char *)data, size);
@@ -39,25 +40,25 @@ static void S_answers(const uint8_t *data, size_t size) {
   rt_retry_default(&c.retry);
   c.retry.max_attempts = 1;
   rt_sns_publish_in in = {.topic_arn = "arn:aws:sns:us-east-1:1:t", .message = "{}"};
-  rt_sns_publish(&c, &in, id, sizeof id, err, sizeof err);
-  if (rt_get_secret_value(&c, "s", &value, err, sizeof err) == CC_OK) free(value);
-  if (rt_get_parameter(&c, "p", &value, err, sizeof err) == CC_OK) free(value);
+  rt_sns_publish(&c, &in, id, sizeof id, &err);
+  if (rt_get_secret_value(&c, "s", &value, &err) == CC_OK) free(value);
+  if (rt_get_parameter(&c, "p", &value, &err) == CC_OK) free(value);
   static const char *const to[] = {"a@example.com"};
   rt_ses_email_in mail = {.from = "f@example.com", .to = to, .n_to = 1, .subject = "s", .text = "b"};
-  rt_ses_send_email(&c, &mail, id, sizeof id, err, sizeof err);
+  rt_ses_send_email(&c, &mail, id, sizeof id, &err);
   rt_twilio_creds creds = {"AC01", "t0k"};
   rt_twilio_sms_in sms = {.creds = &creds, .to = "+15551234567", .from = "+15005550006", .body = "b"};
   rt_twilio_answer ans;
-  rt_twilio_send(&c, &sms, &ans, err, sizeof err);
-  if (rt_twilio_creds_parse(&creds, (const char *)data, size, &(const char *){NULL}) == CC_OK)
+  rt_twilio_send(&c, &sms, &ans, &err);
+  if (rt_twilio_creds_parse(&creds, (const char *)data, size, NULL) == CC_OK)
     rt_twilio_creds_free(&creds);
+  cc_buf_free(&err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rt_event ev;
-  const char *why;
   S_answers(data, size);
-  if (rt_event_parse(&ev, &why, (const char *)data, size) != CC_OK) return 0;
+  if (rt_event_parse(&ev, NULL, (const char *)data, size) != CC_OK) return 0;
   if (ev.n_records > 0) {
     unsigned char *failed = calloc(ev.n_records, 1);
     if (failed) {

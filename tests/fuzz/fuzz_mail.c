@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memcpy(s, data + 1, size - 1);
   s[size - 1] = '\0';
   cc_buf out = CC_BUF_INIT, again = CC_BUF_INIT;
-  const char *why = NULL;
+  cc_buf why = CC_BUF_INIT;
   switch (data[0] % 3) {
   case 0:
     if (rt_mail_mailbox(&out, s, &why) == CC_OK) {
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       /* what it writes is a mailbox it reads back the same */
       if (rt_mail_mailbox(&again, cc_buf_str(&out), &why) != CC_OK) abort();
       if (strchr(cc_buf_str(&out), '<') && strcmp(cc_buf_str(&out), cc_buf_str(&again)) != 0) abort();
-    } else if (!why) {
+    } else if (!why.len) {
       abort();
     }
     break;
@@ -45,5 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cc_buf_free(&out);
   cc_buf_free(&again);
   free(s);
+  cc_buf_free(&why);
   return 0;
 }

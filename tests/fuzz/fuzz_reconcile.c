@@ -18,17 +18,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static rt_tz_cache cache; /* zones stay loaded across inputs */
-  char err[1024];
+  cc_buf err = CC_BUF_INIT;
   rc_config cfg;
   rc_settings st = {.collection = (size & 1) ? "queries" : "schedules", .prefix = "pn-",
                     .timezone = "Europe/Rome",
                     .target_arn = "arn:aws:lambda:us-east-1:123456789012:function:w",
                     .role_arn = "arn:aws:iam::123456789012:role/r"};
-  int rc = rc_config_read(&cfg, err, sizeof err, "fuzz", (const char *)data, size, &st,
+  int rc = rc_config_read(&cfg, &err, "fuzz", (const char *)data, size, &st,
                           1796000000, &cache);
   if (rc != CC_OK) {
     if (rc != CC_EINVAL && rc != CC_ENOMEM) abort();
-    if (strncmp(err, "fuzz", 4) != 0) abort();
+    if (strncmp(cc_buf_str(&err), "fuzz", 4) != 0) abort();
+    cc_buf_free(&err);
     return 0;
   }
   json_t *cur = json_object();
@@ -60,5 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   json_decref(empty);
   json_decref(cur);
   rc_config_free(&cfg);
+  cc_buf_free(&err);
   return 0;
 }

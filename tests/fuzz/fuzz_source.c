@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   url[size] = '\0';
   size_t n = strlen(url);
   rt_url u;
-  const char *why;
+  cc_buf why = CC_BUF_INIT;
   if (rt_url_parse(&u, &why, url) == CC_OK) {
     if (u.name < url || u.name + u.name_len > url + n) abort();
     if (u.kind == RT_URL_S3) {
@@ -38,9 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       }
       free(bucket);
     }
-  } else if (!why) {
+  } else if (!why.len) {
     abort();
   }
   free(url);
+  cc_buf_free(&why);
   return 0;
 }

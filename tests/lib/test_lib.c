@@ -23,14 +23,52 @@ static void buf_appends_and_stops_at_ceiling(void **state) {
   assert_int_equal(cc_buf_puts(&b, "abc"), CC_OK);
   assert_int_equal(cc_buf_printf(&b, "%d", 42), CC_OK);
   assert_string_equal(cc_buf_str(&b), "abc42");
+  assert_int_equal(cc_buf_failed(&b), CC_OK);
   assert_int_equal(cc_buf_puts(&b, "toolong"), CC_ETOOBIG);
   assert_string_equal(cc_buf_str(&b), "abc42"); /* unchanged on failure */
-  assert_int_equal(cc_buf_puts(&b, "xyz"), CC_OK);
+  /* the failure sticks: a later append that would fit fails the same way,
+   * and changes nothing, so a run of appends can be checked once */
+  assert_int_equal(cc_buf_failed(&b), CC_ETOOBIG);
+  assert_int_equal(cc_buf_puts(&b, "x"), CC_ETOOBIG);
+  assert_int_equal(cc_buf_putc(&b, 'x'), CC_ETOOBIG);
+  assert_int_equal(cc_buf_printf(&b, "%d", 1), CC_ETOOBIG);
+  cc_buf_emit(&b, "y");
+  cc_buf_emitc(&b, 'y');
+  cc_buf_emitn(&b, "y", 1);
+  cc_buf_emitf(&b, "%s", "y");
+  assert_string_equal(cc_buf_str(&b), "abc42");
+  assert_int_equal(cc_buf_failed(&b), CC_ETOOBIG);
+  /* a shorter cut keeps the failure; starting over (cut to 0) clears it */
+  cc_buf_truncate(&b, 3);
+  assert_int_equal(cc_buf_puts(&b, "x"), CC_ETOOBIG);
+  cc_buf_truncate(&b, 0);
+  assert_int_equal(cc_buf_failed(&b), CC_OK);
+  assert_int_equal(cc_buf_puts(&b, "abc42"), CC_OK);
+  cc_buf_emit(&b, "xy");
+  cc_buf_emitc(&b, 'z');
+  assert_int_equal(cc_buf_failed(&b), CC_OK);
   assert_int_equal(b.len, 8);
   char *s = cc_buf_detach(&b);
   assert_string_equal(s, "abc42xyz");
   assert_null(b.ptr);
   free(s);
+  /* an emitted run that fails is seen once, at its end */
+  cc_buf_init(&b, 4);
+  cc_buf_emit(&b, "ab");
+  cc_buf_emitf(&b, "%s", "cde");
+  cc_buf_emit(&b, "f");
+  assert_int_equal(cc_buf_failed(&b), CC_ETOOBIG);
+  assert_string_equal(cc_buf_str(&b), "ab");
+  cc_buf_free(&b);
+  assert_int_equal(cc_buf_failed(&b), CC_OK); /* freed: reusable */
+  /* error text replaces the contents and clears a failure */
+  cc_buf_init(&b, 16);
+  assert_int_equal(cc_buf_puts(&b, "0123456789abcdefX"), CC_ETOOBIG);
+  cc_buf_seterr(&b, "bad %s", "key");
+  assert_string_equal(cc_buf_str(&b), "bad key");
+  assert_int_equal(cc_buf_failed(&b), CC_OK);
+  cc_buf_seterr(NULL, "nobody %s", "reads this");
+  cc_buf_free(&b);
   cc_buf_free(NULL);
 }
 

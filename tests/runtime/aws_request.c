@@ -18,7 +18,8 @@ static const char *S_opt(const char *s) { return strcmp(s, "-") == 0 ? NULL : s;
 int main(int argc, char **argv) {
   rt_aws_cfg cfg;
   rt_http_req req;
-  const char *missing, *why = NULL;
+  const char *missing;
+  cc_buf why = CC_BUF_INIT;
   int rc;
   if (argc < 4) return 2;
   if (rt_aws_cfg_from_env(&cfg, &missing) != CC_OK) {
@@ -46,11 +47,12 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (rc != CC_OK) {
-    fprintf(stderr, "%s\n", why ? why : cc_strerror(rc));
+    fprintf(stderr, "%s\n", why.len ? cc_buf_str(&why) : cc_strerror(rc));
     return 1;
   }
   printf("%s\n%s", req.url, req.head);
   fwrite(req.body, 1, req.body_len, stdout);
   rt_http_req_free(&req);
+  cc_buf_free(&why);
   return 0;
 }

@@ -18,12 +18,14 @@ static const char *S_opt(const char *s) { return strcmp(s, "-") == 0 ? NULL : s;
 
 int main(int argc, char **argv) {
   rt_aws_client c;
-  char err[1024], id[128];
+  char id[128];
+  cc_buf err = CC_BUF_INIT;
   char *value = NULL;
   int rc;
   if (argc < 3) return 2;
-  if (rt_aws_client_from_env(&c, err, sizeof err) != CC_OK) {
-    fprintf(stderr, "%s\n", err);
+  if (rt_aws_client_from_env(&c, &err) != CC_OK) {
+    fprintf(stderr, "%s\n", cc_buf_str(&err));
+    cc_buf_free(&err);
     return 1;
   }
   c.retry.max_attempts = 2;
@@ -35,19 +37,20 @@ int main(int argc, char **argv) {
     rt_sns_publish_in in = {.topic_arn = argv[2], .message = argv[3],
                             .subject = S_opt(argv[4]), .group_id = S_opt(argv[5]),
                             .dedup_id = S_opt(argv[6]), .attrs = attrs, .n_attrs = n};
-    rc = rt_sns_publish(&c, &in, id, sizeof id, err, sizeof err);
+    rc = rt_sns_publish(&c, &in, id, sizeof id, &err);
     if (rc == CC_OK) printf("%s\n", id);
   } else if (strcmp(argv[1], "secret") == 0 && argc == 3) {
-    rc = rt_get_secret_value(&c, argv[2], &value, err, sizeof err);
+    rc = rt_get_secret_value(&c, argv[2], &value, &err);
   } else if (strcmp(argv[1], "parameter") == 0 && argc == 3) {
-    rc = rt_get_parameter(&c, argv[2], &value, err, sizeof err);
+    rc = rt_get_parameter(&c, argv[2], &value, &err);
   } else {
     rt_curl_cleanup();
     return 2;
   }
   if (value) printf("%s\n", value);
   free(value);
-  if (rc != CC_OK) fprintf(stderr, "%s\n", err);
+  if (rc != CC_OK) fprintf(stderr, "%s\n", cc_buf_str(&err));
   rt_curl_cleanup();
+  cc_buf_free(&err);
   return rc == CC_OK ? 0 : 1;
 }

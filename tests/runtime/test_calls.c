@@ -140,9 +140,10 @@ static void test_publish_bytes(void **state) {
   rec r = {.answers = {{CC_OK, 200, PUBLISH_OK}}, .n_answers = 1};
   rt_aws_client c;
   rt_transport t;
-  char id[128], err[512] = "";
+  char id[128];
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, err, sizeof err), CC_OK);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, &err), CC_OK);
   assert_int_equal(r.sent, 1);
   assert_string_equal(r.urls[0], "https://sns.eu-south-1.amazonaws.com/");
   assert_string_equal(r.heads[0], PUBLISH_HEAD);
@@ -153,6 +154,7 @@ static void test_publish_bytes(void **state) {
   assert_int_equal(r.connects[0], 2000);
   assert_int_equal(r.totals[0], 10000);
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 static void test_secret_bytes(void **state) {
@@ -164,10 +166,11 @@ static void test_secret_bytes(void **state) {
            .n_answers = 1};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "", *value = NULL;
+  char *value = NULL;
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, "T0K");
   assert_int_equal(rt_get_secret_value(&c, "arn:aws:secretsmanager:eu-south-1:123456789012:secret:twilio-AbCdEf",
-                                       &value, err, sizeof err),
+                                       &value, &err),
                    CC_OK);
   assert_string_equal(value, "{\"auth_token\":\"t0k\"}");
   assert_string_equal(r.urls[0], "https://secretsmanager.eu-south-1.amazonaws.com/");
@@ -187,6 +190,7 @@ static void test_secret_bytes(void **state) {
                       "{\"SecretId\":\"arn:aws:secretsmanager:eu-south-1:123456789012:secret:twilio-AbCdEf\"}");
   free(value);
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 static void test_parameter_bytes(void **state) {
@@ -198,9 +202,10 @@ static void test_parameter_bytes(void **state) {
            .n_answers = 1};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "", *value = NULL;
+  char *value = NULL;
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_get_parameter(&c, "/cloudcron/twilio/token", &value, err, sizeof err), CC_OK);
+  assert_int_equal(rt_get_parameter(&c, "/cloudcron/twilio/token", &value, &err), CC_OK);
   assert_string_equal(value, "s3cr3t \xc3\xa9");
   assert_string_equal(r.urls[0], "https://ssm.eu-south-1.amazonaws.com/");
   assert_string_equal(
@@ -217,6 +222,7 @@ static void test_parameter_bytes(void **state) {
   assert_string_equal(r.bodies[0], "{\"Name\":\"/cloudcron/twilio/token\",\"WithDecryption\":true}");
   free(value);
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 static void test_endpoint_override(void **state) {
@@ -227,16 +233,17 @@ static void test_endpoint_override(void **state) {
            .n_answers = 3};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "", *value = NULL;
+  char *value = NULL;
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
   setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000/", 1);
   setenv("AWS_ENDPOINT_URL_SSM", "http://localhost:4566", 1);
-  assert_int_equal(rt_get_parameter(&c, "p", &value, err, sizeof err), CC_OK);
+  assert_int_equal(rt_get_parameter(&c, "p", &value, &err), CC_OK);
   free(value);
-  assert_int_equal(rt_get_secret_value(&c, "s", &value, err, sizeof err), CC_OK);
+  assert_int_equal(rt_get_secret_value(&c, "s", &value, &err), CC_OK);
   free(value);
   setenv("AWS_ENDPOINT_URL_SNS", "https://sns.internal:8443", 1);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_OK);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_OK);
   assert_string_equal(r.urls[0], "http://localhost:4566/");
   assert_non_null(strstr(r.heads[0], "\r\nHost: localhost:4566\r\n"));
   assert_string_equal(r.urls[1], "http://127.0.0.1:5000/");
@@ -247,6 +254,7 @@ static void test_endpoint_override(void **state) {
   unsetenv("AWS_ENDPOINT_URL_SSM");
   unsetenv("AWS_ENDPOINT_URL_SNS");
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 /* 429, 500, no answer, then 200: four attempts of the same bytes, with
@@ -262,9 +270,10 @@ static void test_retry_sequence(void **state) {
            .n_rands = 3};
   rt_aws_client c;
   rt_transport t;
-  char id[128], err[512] = "";
+  char id[128];
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, err, sizeof err), CC_OK);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, &err), CC_OK);
   assert_int_equal(r.sent, 4);
   for (int i = 0; i < 4; i++) {
     assert_string_equal(r.heads[i], PUBLISH_HEAD);
@@ -276,6 +285,7 @@ static void test_retry_sequence(void **state) {
   assert_int_equal(r.sleeps[2], 123456 % 201);  /* ceiling 200 */
   assert_string_equal(id, "f1e2d3c4-0000-4000-8000-000000000001");
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 static void test_backoff_cap(void **state) {
@@ -285,18 +295,20 @@ static void test_backoff_cap(void **state) {
            .n_answers = 4, .rands = {1499, 1499, 1499}, .n_rands = 3};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "", *value = NULL;
+  char *value = NULL;
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
   c.retry.base_ms = 1000;
   c.retry.cap_ms = 1500;
-  assert_int_equal(rt_get_parameter(&c, "p", &value, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(rt_get_parameter(&c, "p", &value, &err), CC_EREMOTE);
   assert_null(value);
   assert_int_equal(r.sent, 4);
   assert_int_equal(r.sleeps[0], 1499 % 1001);
   assert_int_equal(r.sleeps[1], 1499); /* capped at 1500: 1499 % 1501 */
   assert_int_equal(r.sleeps[2], 1499);
-  assert_string_equal(err, "ssm GetParameter: HTTP 400 ThrottlingException: slow down (4 attempts)");
+  assert_string_equal(cc_buf_str(&err), "ssm GetParameter: HTTP 400 ThrottlingException: slow down (4 attempts)");
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 static void test_no_retry_4xx(void **state) {
@@ -310,13 +322,14 @@ static void test_no_retry_4xx(void **state) {
            .n_answers = 2};
   rt_aws_client c;
   rt_transport t;
-  char id[128] = "x", err[512] = "";
+  char id[128] = "x";
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, &err), CC_EREMOTE);
   assert_int_equal(r.sent, 1);
   assert_int_equal(r.n_sleeps, 0);
   assert_string_equal(id, "");
-  assert_string_equal(err, "sns Publish: HTTP 400 InvalidParameter: Invalid parameter: Message too "
+  assert_string_equal(cc_buf_str(&err), "sns Publish: HTTP 400 InvalidParameter: Invalid parameter: Message too "
                            "long & <odd> (1 attempt)");
   rec_free(&r);
   /* 403 and 404 alike */
@@ -324,11 +337,12 @@ static void test_no_retry_4xx(void **state) {
             .n_answers = 1};
   char *value = NULL;
   client(&c, &t, &r2, NULL);
-  assert_int_equal(rt_get_secret_value(&c, "nope", &value, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "secretsmanager GetSecretValue: HTTP 404 ResourceNotFoundException: "
+  assert_int_equal(rt_get_secret_value(&c, "nope", &value, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "secretsmanager GetSecretValue: HTTP 404 ResourceNotFoundException: "
                            "Secrets Manager can't find the specified secret. (1 attempt)");
   assert_int_equal(r2.sent, 1);
   rec_free(&r2);
+  cc_buf_free(&err);
 }
 
 static void test_give_up(void **state) {
@@ -337,25 +351,26 @@ static void test_give_up(void **state) {
            .n_answers = 4, .rands = {0, 0, 0}, .n_rands = 3};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "";
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_ENET);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_ENET);
   assert_int_equal(r.sent, 4);
-  assert_string_equal(err, "sns Publish: no answer after 4 attempts: Connection refused");
+  assert_string_equal(cc_buf_str(&err), "sns Publish: no answer after 4 attempts: Connection refused");
   rec_free(&r);
   rec r2 = {.answers = {{CC_ETIMEOUT, 0, NULL}, {CC_OK, 503, "<Error><Code>ServiceUnavailable</Code></Error>"}},
             .n_answers = 2, .rands = {5}, .n_rands = 1};
   client(&c, &t, &r2, NULL);
   c.retry.max_attempts = 2;
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "sns Publish: HTTP 503 ServiceUnavailable (2 attempts)");
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "sns Publish: HTTP 503 ServiceUnavailable (2 attempts)");
   rec_free(&r2);
   rec r3 = {.answers = {{CC_OK, 503, ""}, {CC_ETIMEOUT, 0, NULL}}, .n_answers = 2, .rands = {5}, .n_rands = 1};
   client(&c, &t, &r3, NULL);
   c.retry.max_attempts = 2;
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_ETIMEOUT);
-  assert_string_equal(err, "sns Publish: timed out after 2 attempts: Operation timed out");
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_ETIMEOUT);
+  assert_string_equal(cc_buf_str(&err), "sns Publish: timed out after 2 attempts: Operation timed out");
   rec_free(&r3);
+  cc_buf_free(&err);
 }
 
 /* No attempt or sleep starts past the deadline; an attempt's timeouts are
@@ -368,10 +383,10 @@ static void test_deadline(void **state) {
            .n_answers = 3, .rands = {46, 80}, .n_rands = 2, .now = 100000, .step = 0};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "";
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
   c.retry.deadline_ms = 100000 + 1100;
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_OK);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_OK);
   assert_int_equal(r.sent, 3);
   assert_int_equal(r.totals[0], 1100);
   assert_int_equal(r.connects[0], 1100);
@@ -385,19 +400,20 @@ static void test_deadline(void **state) {
             .n_answers = 1, .rands = {50}, .n_rands = 1, .now = 0, .step = 960};
   client(&c, &t, &r2, NULL);
   c.retry.deadline_ms = 1000;
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_EREMOTE);
   assert_int_equal(r2.sent, 1); /* at 960 a 50 ms sleep would end past 1000 */
   assert_int_equal(r2.n_sleeps, 0);
-  assert_string_equal(err, "sns Publish: HTTP 500 InternalError (1 attempt)");
+  assert_string_equal(cc_buf_str(&err), "sns Publish: HTTP 500 InternalError (1 attempt)");
   rec_free(&r2);
 
   rec r3 = {.n_answers = 0, .now = 5000};
   client(&c, &t, &r3, NULL);
   c.retry.deadline_ms = 5000;
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_ETIMEOUT);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_ETIMEOUT);
   assert_int_equal(r3.sent, 0);
-  assert_string_equal(err, "sns Publish: timed out after 0 attempts: deadline passed before the "
+  assert_string_equal(cc_buf_str(&err), "sns Publish: timed out after 0 attempts: deadline passed before the "
                            "first attempt");
+  cc_buf_free(&err);
 }
 
 static void test_bad_answers(void **state) {
@@ -409,29 +425,31 @@ static void test_bad_answers(void **state) {
            .n_answers = 4};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "", *value = NULL;
+  char *value = NULL;
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_get_secret_value(&c, "n", &value, err, sizeof err), CC_EINVAL);
+  assert_int_equal(rt_get_secret_value(&c, "n", &value, &err), CC_EINVAL);
   assert_null(value);
-  assert_string_equal(err, "secretsmanager GetSecretValue: the secret has no SecretString");
-  assert_int_equal(rt_get_secret_value(&c, "n", &value, err, sizeof err), CC_EREMOTE);
-  assert_null(strstr(err, "s3cr3t")); /* the body is never quoted */
-  assert_int_equal(strncmp(err, "secretsmanager GetSecretValue: the answer is not JSON", 52), 0);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_OK);
+  assert_string_equal(cc_buf_str(&err), "secretsmanager GetSecretValue: the secret has no SecretString");
+  assert_int_equal(rt_get_secret_value(&c, "n", &value, &err), CC_EREMOTE);
+  assert_null(strstr(cc_buf_str(&err), "s3cr3t")); /* the body is never quoted */
+  assert_int_equal(strncmp(cc_buf_str(&err), "secretsmanager GetSecretValue: the answer is not JSON", 52), 0);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_OK);
   char id[64];
   /* an empty answer (the fuzzer's first find: no buffer at all) */
   rec r2 = {.answers = {{CC_OK, 200, "<PublishResponse></PublishResponse>"}, {CC_OK, 200, ""}},
             .n_answers = 2};
   client(&c, &t, &r2, NULL);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "sns Publish: HTTP 200 answer without a MessageId");
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "sns Publish: HTTP 200 answer without a MessageId");
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "sns Publish: HTTP 200 answer without a MessageId");
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, id, sizeof id, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "sns Publish: HTTP 200 answer without a MessageId");
   rec_free(&r2);
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_get_parameter(&c, "p", &value, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "ssm GetParameter: the answer has no Parameter.Value");
+  assert_int_equal(rt_get_parameter(&c, "p", &value, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "ssm GetParameter: the answer has no Parameter.Value");
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 static void test_refused_before_sending(void **state) {
@@ -439,21 +457,23 @@ static void test_refused_before_sending(void **state) {
   rec r = {.n_answers = 0};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "", *value = NULL;
+  char *value = NULL;
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
   rt_sns_publish_in in = PUBLISH;
   rt_msg_attr bad[] = {{"n", "Number", "1e"}};
   in.attrs = bad;
   in.n_attrs = 1;
-  assert_int_equal(rt_sns_publish(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "sns Publish: a Number message attribute's value is not a number");
-  assert_int_equal(rt_get_parameter(&c, "", &value, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "ssm GetParameter: a non-empty UTF-8 name is required");
-  assert_int_equal(rt_get_secret_value(&c, "\xff", &value, err, sizeof err), CC_EINVAL);
+  assert_int_equal(rt_sns_publish(&c, &in, NULL, 0, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "sns Publish: a Number message attribute's value is not a number");
+  assert_int_equal(rt_get_parameter(&c, "", &value, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "ssm GetParameter: a non-empty UTF-8 name is required");
+  assert_int_equal(rt_get_secret_value(&c, "\xff", &value, &err), CC_EINVAL);
   setenv("AWS_ENDPOINT_URL_SNS", "no-scheme:80", 1);
-  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_int_equal(rt_sns_publish(&c, &PUBLISH, NULL, 0, &err), CC_EINVAL);
   unsetenv("AWS_ENDPOINT_URL_SNS");
   assert_int_equal(r.sent, 0);
+  cc_buf_free(&err);
 }
 
 static void test_error_bodies(void **state) {
@@ -506,9 +526,10 @@ static void test_ses_bytes(void **state) {
   rec r = {.answers = {{CC_OK, 200, SES_OK}}, .n_answers = 1};
   rt_aws_client c;
   rt_transport t;
-  char id[128], err[512] = "";
+  char id[128];
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_OK);
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, &err), CC_OK);
   assert_int_equal(r.sent, 1);
   assert_string_equal(r.urls[0], "https://email.eu-south-1.amazonaws.com/v2/email/outbound-emails");
   assert_string_equal(
@@ -531,6 +552,7 @@ static void test_ses_bytes(void **state) {
       "\"ConfigurationSetName\":\"cron-tracking\"}");
   assert_string_equal(id, "0100018c-ses-0001");
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 /* A text body, no Reply-To or configuration set; throttling and a 5xx are
@@ -545,9 +567,10 @@ static void test_ses_text_retried(void **state) {
                         .subject = "s", .text = "line 1\nline 2"};
   rt_aws_client c;
   rt_transport t;
-  char id[128], err[512] = "";
+  char id[128];
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_ses_send_email(&c, &in, id, sizeof id, err, sizeof err), CC_OK);
+  assert_int_equal(rt_ses_send_email(&c, &in, id, sizeof id, &err), CC_OK);
   assert_int_equal(r.sent, 3);
   assert_int_equal(r.n_sleeps, 2);
   assert_int_equal(r.sleeps[0], 30 % 51);
@@ -561,6 +584,7 @@ static void test_ses_text_retried(void **state) {
         "\"Body\":{\"Text\":{\"Data\":\"line 1\\nline 2\",\"Charset\":\"UTF-8\"}}}}}");
   assert_string_equal(id, "0100018c-ses-0001");
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 /* A refusal is not retried and says what SES said; an answer without a
@@ -573,13 +597,14 @@ static void test_ses_rejected(void **state) {
            .n_answers = 1};
   rt_aws_client c;
   rt_transport t;
-  char id[128] = "x", err[512] = "";
+  char id[128] = "x";
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, &err), CC_EREMOTE);
   assert_int_equal(r.sent, 1);
   assert_int_equal(r.n_sleeps, 0);
   assert_string_equal(id, "");
-  assert_string_equal(err, "ses SendEmail: HTTP 400 (no error code): Email address is not "
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: HTTP 400 (no error code): Email address is not "
                            "verified. The following identities failed the check in region "
                            "EU-SOUTH-1: cron@example.com (1 attempt)");
   rec_free(&r);
@@ -590,9 +615,9 @@ static void test_ses_rejected(void **state) {
                          "MessageRejected"}},
             .n_answers = 2, .rands = {0}, .n_rands = 1};
   client(&c, &t, &r1, NULL);
-  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, &err), CC_EREMOTE);
   assert_int_equal(r1.sent, 2);
-  assert_string_equal(err, "ses SendEmail: HTTP 400 MessageRejected: Email address is not "
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: HTTP 400 MessageRejected: Email address is not "
                            "verified. (2 attempts)");
   rec_free(&r1);
   rec r2 = {.answers = {{CC_OK, 400, "{\"__type\":\"MessageRejected\",\"message\":\"Email address "
@@ -600,13 +625,14 @@ static void test_ses_rejected(void **state) {
                         {CC_OK, 200, "{}"}},
             .n_answers = 2};
   client(&c, &t, &r2, NULL);
-  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "ses SendEmail: HTTP 400 MessageRejected: Email address not verified "
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: HTTP 400 MessageRejected: Email address not verified "
                            "cron@example.com (1 attempt)");
-  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "ses SendEmail: HTTP 200 answer without a MessageId");
+  assert_int_equal(rt_ses_send_email(&c, &EMAIL, id, sizeof id, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: HTTP 200 answer without a MessageId");
   assert_int_equal(r2.sent, 2);
   rec_free(&r2);
+  cc_buf_free(&err);
 }
 
 /* Requests that cannot be built are refused before anything is sent. */
@@ -615,37 +641,38 @@ static void test_ses_refused(void **state) {
   rec r = {.n_answers = 0};
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "";
+  cc_buf err = CC_BUF_INIT;
   rt_ses_email_in in = EMAIL;
   client(&c, &t, &r, NULL);
   in.subject = "bad \xff byte";
-  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "ses SendEmail: the sender, a recipient, the subject or the body is "
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: the sender, a recipient, the subject or the body is "
                            "not UTF-8");
   in = EMAIL;
   in.n_to = 0;
-  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "ses SendEmail: a sender, at least one recipient, a subject and a "
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: a sender, at least one recipient, a subject and a "
                            "body are required");
   /* a line break in the subject or an address never reaches SES */
   static const char *const crlf_to[] = {"alice@example.com", "bob@example.com\r\nBcc: x@evil.example"};
   in = EMAIL;
   in.subject = "Disk full\r\nBcc: x@evil.example";
-  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "ses SendEmail: the subject holds a line break (CR or LF)");
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: the subject holds a line break (CR or LF)");
   in.subject = "only\nLF";
-  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, &err), CC_EINVAL);
   in = EMAIL;
   in.from = "Cron\r\n <cron@example.com>";
-  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "ses SendEmail: an address holds a line break (CR or LF)");
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "ses SendEmail: an address holds a line break (CR or LF)");
   in = EMAIL;
   in.to = crlf_to;
-  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, &err), CC_EINVAL);
   in = EMAIL;
   in.reply_to = crlf_to + 1;
-  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, err, sizeof err), CC_EINVAL);
+  assert_int_equal(rt_ses_send_email(&c, &in, NULL, 0, &err), CC_EINVAL);
   assert_int_equal(r.sent, 0);
+  cc_buf_free(&err);
 }
 
 /* Both parts: Body.Text then Body.Html (botocore's member order), and a
@@ -655,11 +682,12 @@ static void test_ses_two_parts(void **state) {
   rec r = {.answers = {{CC_OK, 200, SES_OK}}, .n_answers = 1};
   rt_aws_client c;
   rt_transport t;
-  char id[128], err[512] = "";
+  char id[128];
+  cc_buf err = CC_BUF_INIT;
   rt_ses_email_in in = {.from = "\"Cron, Ops\" <cron@example.com>", .to = SES_TO, .n_to = 1,
                         .subject = "s", .text = "# Hi", .html = "<h1>Hi</h1>\n"};
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_ses_send_email(&c, &in, id, sizeof id, err, sizeof err), CC_OK);
+  assert_int_equal(rt_ses_send_email(&c, &in, id, sizeof id, &err), CC_OK);
   assert_string_equal(
       r.bodies[0],
       "{\"FromEmailAddress\":\"\\\"Cron, Ops\\\" <cron@example.com>\","
@@ -668,6 +696,7 @@ static void test_ses_two_parts(void **state) {
       "\"Body\":{\"Text\":{\"Data\":\"# Hi\",\"Charset\":\"UTF-8\"},"
       "\"Html\":{\"Data\":\"<h1>Hi</h1>\\n\",\"Charset\":\"UTF-8\"}}}}}");
   rec_free(&r);
+  cc_buf_free(&err);
 }
 
 /* Twilio: one SMS, basic auth, form body; 429 retried, 400 not. */
@@ -686,9 +715,9 @@ static void test_twilio_bytes(void **state) {
   rt_twilio_answer ans;
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "";
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_OK);
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, &err), CC_OK);
   assert_int_equal(r.sent, 2);
   assert_int_equal(r.n_sleeps, 1);
   assert_int_equal(r.sleeps[0], 40 % 51);
@@ -710,11 +739,12 @@ static void test_twilio_bytes(void **state) {
   rec r2 = {.answers = {{CC_OK, 201, TWILIO_OK}}, .n_answers = 1};
   in.base_url = "https://127.0.0.1:8443/twilio/";
   client(&c, &t, &r2, NULL);
-  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_OK);
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, &err), CC_OK);
   assert_string_equal(r2.urls[0], "https://127.0.0.1:8443/twilio" TWILIO_PATH);
   assert_true(strncmp(r2.heads[0], "POST /twilio" TWILIO_PATH " HTTP/1.1\r\n", 12) == 0);
   assert_non_null(strstr(r2.heads[0], "\r\nHost: 127.0.0.1:8443\r\n"));
   rec_free(&r2);
+  cc_buf_free(&err);
 }
 
 static void test_twilio_errors(void **state) {
@@ -731,35 +761,36 @@ static void test_twilio_errors(void **state) {
   rt_twilio_answer ans;
   rt_aws_client c;
   rt_transport t;
-  char err[512] = "";
+  cc_buf err = CC_BUF_INIT;
   client(&c, &t, &r, NULL);
-  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EREMOTE);
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, &err), CC_EREMOTE);
   assert_int_equal(r.sent, 1);
   assert_int_equal(ans.code, 21211);
-  assert_string_equal(err, "twilio Messages: HTTP 400, Twilio error 21211: The 'To' number "
+  assert_string_equal(cc_buf_str(&err), "twilio Messages: HTTP 400, Twilio error 21211: The 'To' number "
                            "+15550000400 is not a valid phone number. "
                            "(https://www.twilio.com/docs/errors/21211) (1 attempt)");
-  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "twilio Messages: HTTP 201 answer without a sid");
-  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EREMOTE);
-  assert_string_equal(err, "twilio Messages: HTTP 401 (no error code) (1 attempt)");
-  assert_null(strstr(err, "s3cr3t"));
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "twilio Messages: HTTP 201 answer without a sid");
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, &err), CC_EREMOTE);
+  assert_string_equal(cc_buf_str(&err), "twilio Messages: HTTP 401 (no error code) (1 attempt)");
+  assert_null(strstr(cc_buf_str(&err), "s3cr3t"));
   rec_free(&r);
   /* refused before sending: a plain-http base URL (the token would travel
    * in clear), a missing field */
   in.base_url = "http://api.twilio.com";
-  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EINVAL);
-  assert_string_equal(err, "twilio Messages: the Twilio base URL must be https://HOST[:PORT][/PATH]");
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, &err), CC_EINVAL);
+  assert_string_equal(cc_buf_str(&err), "twilio Messages: the Twilio base URL must be https://HOST[:PORT][/PATH]");
   in.base_url = NULL;
   in.to = NULL;
-  assert_int_equal(rt_twilio_send(&c, &in, &ans, err, sizeof err), CC_EINVAL);
+  assert_int_equal(rt_twilio_send(&c, &in, &ans, &err), CC_EINVAL);
   assert_int_equal(r.sent, 3);
+  cc_buf_free(&err);
 }
 
 static void test_twilio_creds(void **state) {
   (void)state;
   rt_twilio_creds cr;
-  const char *why;
+  cc_buf why = CC_BUF_INIT;
   const char *ok = "{\"account_sid\":\"AC01\",\"auth_token\":\"t0k\",\"other\":1}";
   assert_int_equal(rt_twilio_creds_parse(&cr, ok, strlen(ok), &why), CC_OK);
   assert_string_equal(cr.account_sid, "AC01");
@@ -777,7 +808,7 @@ static void test_twilio_creds(void **state) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     assert_int_equal(rt_twilio_creds_parse(&cr, bad[i].json, strlen(bad[i].json), &why), CC_EINVAL);
-    assert_string_equal(why, bad[i].why);
+    assert_string_equal(cc_buf_str(&why), bad[i].why);
     assert_null(cr.account_sid);
   }
   assert_true(rt_is_e164("+15551234567"));
@@ -788,6 +819,7 @@ static void test_twilio_creds(void **state) {
   assert_false(rt_is_e164("+1555123456789012"));
   assert_false(rt_is_e164("+1555 1234"));
   assert_false(rt_is_e164(NULL));
+  cc_buf_free(&why);
 }
 
 int main(void) {

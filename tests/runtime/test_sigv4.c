@@ -28,8 +28,8 @@ static char *S_read(const char *dir, const char *name) {
   snprintf(path, sizeof path, "%s/%s", dir, name);
   f = fopen(path, "rb");
   if (!f) return NULL;
-  cc_buf_puts(&b, "");
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) cc_buf_add(&b, chunk, n);
+  assert_int_equal(cc_buf_puts(&b, ""), CC_OK);
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) assert_int_equal(cc_buf_add(&b, chunk, n), CC_OK);
   fclose(f);
   return cc_buf_detach(&b);
 }
@@ -76,7 +76,7 @@ static int S_case(const char *dir, const char *name) {
       break;
     }
     if ((*line == ' ' || *line == '\t') && n > 0) {
-      cc_buf_printf(&vals[n - 1], "\n%s", line);
+      assert_int_equal(cc_buf_printf(&vals[n - 1], "\n%s", line), CC_OK);
     } else {
       char *colon = strchr(line, ':');
       assert_non_null(colon);
@@ -84,7 +84,7 @@ static int S_case(const char *dir, const char *name) {
       assert_true(n < 30);
       hs[n].name = line;
       cc_buf_init(&vals[n], CC_BUF_DEFAULT_MAX);
-      cc_buf_puts(&vals[n], colon + 1);
+      assert_int_equal(cc_buf_puts(&vals[n], colon + 1), CC_OK);
       n++;
     }
     if (!next) break;

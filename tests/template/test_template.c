@@ -492,8 +492,7 @@ static int S_load(void *data, const char *name, char **src, size_t *len) {
 
 static int S_collect(void *data, const char *name) {
   cc_buf *b = data;
-  cc_buf_printf(b, "%s;", name);
-  return 0;
+  return cc_buf_printf(b, "%s;", name);
 }
 
 /* Literal names are loaded once, when the template compiles (renders load

@@ -15,8 +15,8 @@ typedef struct cc_tz cc_tz;
 int cc_tz_load(cc_tz **out, const char *name);
 
 /* The zone's offset from UTC at instant U (seconds since the epoch), in
- * seconds east of UTC. It caches the last year's rule in TZ, so a cc_tz is
- * used by one thread at a time. */
+ * seconds east of UTC. TZ is only read: a loaded zone may be shared by
+ * threads. */
 int32_t cc_tz_offset(const cc_tz *tz, int64_t u);
 
 /* The zone's name (borrowed from TZ). */

@@ -28,12 +28,12 @@ static int S_send(void *user, long *status, cc_buf *body, char *why, size_t whyc
                                            "MessageId", "m"));
   json_t *out = json_pack("{s:o}", "Successful", ok);
   char *text = json_dumps(out, JSON_COMPACT);
-  cc_buf_puts(body, text);
+  int rc = text ? cc_buf_puts(body, text) : CC_ENOMEM;
   free(text);
   json_decref(out);
   json_decref(in);
   *status = 200;
-  return CC_OK;
+  return rc;
 }
 
 int main(int argc, char **argv) {
@@ -41,22 +41,21 @@ int main(int argc, char **argv) {
     fputs("usage: claim_bench SECRET_JSON_FILE [BATCH]\n", stderr);
     return 2;
   }
-  char err[1024];
+  cc_buf err = CC_BUF_INIT;
   json_t *j = json_load_file(argv[1], 0, NULL);
   char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
   json_decref(j);
   rt_db_conf conf;
   PGconn *db = NULL;
-  if (!text || rt_db_conf_from_secret(&conf, text, strlen(text), "disable", NULL, err,
-                                      sizeof err) != CC_OK) {
-    fprintf(stderr, "claim_bench: %s\n", text ? err : "cannot read the secret file");
+  if (!text || rt_db_conf_from_secret(&conf, text, strlen(text), "disable", NULL, &err) != CC_OK) {
+    fprintf(stderr, "claim_bench: %s\n", text ? cc_buf_str(&err) : "cannot read the secret file");
     return 1;
   }
   free(text);
-  int rc = rt_db_connect(&db, &conf, err, sizeof err);
+  int rc = rt_db_connect(&db, &conf, &err);
   rt_db_conf_free(&conf);
   if (rc != CC_OK) {
-    fprintf(stderr, "claim_bench: %s\n", err);
+    fprintf(stderr, "claim_bench: %s\n", cc_buf_str(&err));
     return 1;
   }
   rt_transport t = {.send = S_send};
@@ -66,12 +65,13 @@ int main(int argc, char **argv) {
                          .batch = argc > 2 ? atoi(argv[2]) : 100, .margin_ms = 3000};
   rt_zone_cache *zones = rt_zone_cache_new();
   rt_dispatch_counts c;
-  rc = rt_dispatch_run(&c, db, &aws, &cfg, zones, rt_now_ms() + 600000, "bench", err, sizeof err);
+  rc = rt_dispatch_run(&c, db, &aws, &cfg, zones, rt_now_ms() + 600000, "bench", &err);
   if (rc == CC_OK)
     printf("{\"dispatched\":%ld,\"resent\":%ld,\"failed\":%ld}\n", c.dispatched, c.resent, c.failed);
   else
-    fprintf(stderr, "claim_bench: %s\n", err);
+    fprintf(stderr, "claim_bench: %s\n", cc_buf_str(&err));
   rt_zone_cache_free(zones);
   PQfinish(db);
+  cc_buf_free(&err);
   return rc == CC_OK ? 0 : 1;
 }

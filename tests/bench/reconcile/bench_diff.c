@@ -51,14 +51,14 @@ int main(int argc, char **argv) {
                     .target_arn = "arn:aws:lambda:us-east-1:123456789012:function:worker",
                     .role_arn = "arn:aws:iam::123456789012:role/sched"};
   double *tr = calloc((size_t)reps, sizeof *tr), *td = calloc((size_t)reps, sizeof *td);
-  char err[512];
+  cc_buf err = CC_BUF_INIT;
   for (int r = 0; r < reps; r++) {
     rc_config cfg;
     rt_tz_cache cache = {0};
     double t0 = S_ms();
-    if (rc_config_read(&cfg, err, sizeof err, "bench", text, strlen(text), &st, 1796000000,
+    if (rc_config_read(&cfg, &err, "bench", text, strlen(text), &st, 1796000000,
                        &cache) != CC_OK) {
-      fprintf(stderr, "%s\n", err);
+      fprintf(stderr, "%s\n", cc_buf_str(&err));
       return 1;
     }
     tr[r] = S_ms() - t0;
@@ -99,5 +99,6 @@ int main(int argc, char **argv) {
   free(tr);
   free(td);
   free(text);
+  cc_buf_free(&err);
   return 0;
 }
