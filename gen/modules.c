@@ -34,28 +34,20 @@ int gen_emit(gen_tree *tree, const char *path, const char *source, const char *b
   return rc;
 }
 
-/* Renders the embedded file E for module NAME into OUT. */
+/* Renders the embedded file E for module NAME into OUT (gen/render.h: a
+ * module's tests import what they share from templates/shared/tests/). */
 static int S_render(const gen_embedded *e, const char *name, cc_buf *out, cc_diags *diags) {
   char source[600];
   snprintf(source, sizeof source, "templates/%s", e->path);
-  cc_tpl_opts o;
-  cc_tpl_opts_default(&o);
-  o.autoescape = CC_TPL_AUTOESCAPE_OFF;
-  o.strict = 1;
-  cc_tpl *t = NULL;
-  int rc = cc_tpl_compile(&t, source, e->data, e->len, &o, diags);
-  if (rc) return rc;
   cc_buf header = CC_BUF_INIT;
-  gen_header(&header, e->path, source);
-  json_t *ctx = json_pack("{s:s, s:s, s:s}", "module", name, "header", cc_buf_str(&header), "version", CLOUDCRON_VERSION);
+  int rc = gen_header(&header, e->path, source);
+  json_t *ctx = rc ? NULL
+                   : json_pack("{s:s, s:s, s:s}", "module", name, "header", cc_buf_str(&header), "version",
+                               CLOUDCRON_VERSION);
   cc_buf_free(&header);
-  if (!ctx) {
-    cc_tpl_free(t);
-    return CC_ENOMEM;
-  }
-  rc = cc_tpl_render(t, ctx, out, diags);
+  if (!ctx) return CC_ENOMEM;
+  rc = gen_render(e->path, ctx, out, diags);
   json_decref(ctx);
-  cc_tpl_free(t);
   return rc;
 }
 

@@ -17,11 +17,12 @@ const gen_embedded *gen_embedded_find(const char *path) {
 }
 
 /* The loader of include and import tags: NAME in the folder DATA (with
- * its trailing slash). */
+ * its trailing slash), else NAME from templates/ (as "shared/..."). */
 static int S_load(void *data, const char *name, char **src, size_t *len) {
   char path[512];
   if (snprintf(path, sizeof path, "%s%s", (const char *)data, name) >= (int)sizeof path) return CC_ENOTFOUND;
   const gen_embedded *e = gen_embedded_find(path);
+  if (!e) e = gen_embedded_find(name);
   if (!e) return CC_ENOTFOUND;
   *src = malloc(e->len + 1);
   if (!*src) return CC_ENOMEM;

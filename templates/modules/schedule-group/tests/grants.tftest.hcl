@@ -167,42 +167,5 @@ run "rejects_alias_target" {
   expect_failures = [var.target_function_arn]
 }
 
-# What platform teams set: every role this module creates takes the path and
-# the permissions boundary.
-run "platform_settings" {
-  command = apply
-
-  variables {
-    permissions_boundary = "arn:aws:iam::123456789012:policy/platform/boundary"
-    role_path            = "/cloudcron/"
-  }
-
-  assert {
-    condition = (
-      aws_iam_role.scheduler.path == "/cloudcron/" && aws_iam_role.scheduler.permissions_boundary == var.permissions_boundary
-    )
-    error_message = "every role takes role_path and permissions_boundary"
-  }
-}
-
-run "platform_unset" {
-  command = plan
-
-  assert {
-    condition = (
-      aws_iam_role.scheduler.path == "/" && aws_iam_role.scheduler.permissions_boundary == null
-    )
-    error_message = "without platform settings the roles sit at / without a boundary"
-  }
-}
-
-run "rejects_bad_platform_values" {
-  command = plan
-
-  variables {
-    permissions_boundary = "arn:aws:iam::123456789012:role/boundary"
-    role_path            = "/cloudcron"
-  }
-
-  expect_failures = [var.permissions_boundary, var.role_path]
-}
+{% from "shared/tests/platform.tftest.hcl" import platform_runs %}
+{{ platform_runs(["scheduler"], function=false) }}

@@ -232,49 +232,5 @@ run "rejects_a_secret_that_is_not_an_arn" {
   expect_failures = [var.db_secret_arn]
 }
 
-# What platform teams set: every role this module creates takes the path and
-# the permissions boundary, the function's environment and log group their KMS keys.
-run "platform_settings" {
-  command = apply
-
-  variables {
-    permissions_boundary = "arn:aws:iam::123456789012:policy/platform/boundary"
-    role_path            = "/cloudcron/"
-    kms_key_arn          = "arn:aws:kms:us-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
-    log_kms_key_arn      = "arn:aws:kms:us-west-2:123456789012:key/22222222-2222-3333-4444-555555555555"
-  }
-
-  assert {
-    condition = (
-      aws_iam_role.this.path == "/cloudcron/" && aws_iam_role.this.permissions_boundary == var.permissions_boundary &&
-      aws_iam_role.scheduler.path == "/cloudcron/" && aws_iam_role.scheduler.permissions_boundary == var.permissions_boundary &&
-      aws_lambda_function.this.kms_key_arn == var.kms_key_arn && aws_cloudwatch_log_group.this.kms_key_id == var.log_kms_key_arn
-    )
-    error_message = "every role takes role_path and permissions_boundary; the environment and the log group are encrypted with their keys"
-  }
-}
-
-run "platform_unset" {
-  command = plan
-
-  assert {
-    condition = (
-      aws_iam_role.this.path == "/" && aws_iam_role.this.permissions_boundary == null &&
-      aws_iam_role.scheduler.path == "/" && aws_iam_role.scheduler.permissions_boundary == null &&
-      aws_lambda_function.this.kms_key_arn == null && aws_cloudwatch_log_group.this.kms_key_id == null
-    )
-    error_message = "without platform settings the roles sit at / without a boundary and no KMS key is named"
-  }
-}
-
-run "rejects_bad_platform_values" {
-  command = plan
-
-  variables {
-    permissions_boundary = "arn:aws:iam::123456789012:role/boundary"
-    role_path            = "/cloudcron"
-    kms_key_arn          = "arn:aws:kms:us-west-2:123456789012:alias/env"
-  }
-
-  expect_failures = [var.permissions_boundary, var.role_path, var.kms_key_arn]
-}
+{% from "shared/tests/platform.tftest.hcl" import platform_runs %}
+{{ platform_runs(["this", "scheduler"]) }}
