@@ -299,7 +299,14 @@ TPL_FILTER(tpl_f_filesizeformat) {
       if (v < unit) break;
     }
     if (i == 8) i = 7;
-    snprintf(tmp, sizeof tmp, "%.1f %s", base * v / unit, binary ? bin[i] : dec[i]);
+    double x = base * v / unit;
+    int k = tpl_fixed(tmp, x, 1);
+    if (k < 0) snprintf(tmp, sizeof tmp, "%.1f %s", x, binary ? bin[i] : dec[i]);
+    else {
+      const char *u = binary ? bin[i] : dec[i];
+      tmp[k++] = ' ';
+      memcpy(tmp + k, u, strlen(u) + 1);
+    }
   }
   return tpl_f_strout(out, tmp, strlen(tmp), 0);
 }

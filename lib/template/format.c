@@ -67,6 +67,30 @@ static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
 static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
   char f[64];
   size_t k = 0;
+  int fl;
+  /* %f and %F of a finite value: tpl_fixed's digits, then the flags. */
+  if ((conv == 'f' || conv == 'F') && !sp->alt && (fl = tpl_fixed(f + 1, d, sp->prec < 0 ? 6 : (int)sp->prec)) > 0) {
+    char *s = f + 1;
+    if (s[0] != '-' && (sp->plus || sp->space)) {
+      *--s = sp->plus ? '+' : ' ';
+      fl++;
+    }
+    long long fill = sp->width > fl ? sp->width - fl : 0;
+    int rc = CC_OK, sign = s[0] == '-' || s[0] == '+' || s[0] == ' ';
+    if (!fill) return tpl_buf_add(b, s, (size_t)fl);
+    if (sp->left) {
+      rc = cc_buf_add(b, s, (size_t)fl);
+      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+    } else if (sp->zero) {
+      if (sign) rc = cc_buf_putc(b, s[0]);
+      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, '0');
+      if (rc == CC_OK) rc = cc_buf_add(b, s + sign, (size_t)fl - (size_t)sign);
+    } else {
+      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+      if (rc == CC_OK) rc = cc_buf_add(b, s, (size_t)fl);
+    }
+    return rc;
+  }
   f[k++] = '%';
   if (sp->left) f[k++] = '-';
   if (sp->plus) f[k++] = '+';
