@@ -636,6 +636,27 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
     return S_emit_num(rs, e, &num);
   }
   if (e->kind == E_FILTER) return S_out_case(rs, e);
+  if (e->kind == E_CALL) {
+    /* S_eval's depth accounting for E, which is evaluated here. */
+    if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+      return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+    tpl_val v = tpl_undef(NULL);
+    int emitted = 0, rc;
+    size_t before = rs->out->len;
+    rs->depth++;
+    rc = tpl_call_out(rs, e, &v, &emitted);
+    rs->depth--;
+    if (rc == 1) return 1;
+    if (rc) {
+      tpl_val_drop(&v);
+      rs->failed = 1;
+      return rc;
+    }
+    if (emitted) return S_emitted(rs, e, before, CC_OK);
+    rc = tpl_emit(rs, e, &v);
+    tpl_val_drop(&v);
+    return rc;
+  }
   if (e->kind != E_BIN || e->s[0] == '~') return 1;
   /* S_eval's depth accounting for E, which is evaluated here. */
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)

@@ -212,6 +212,9 @@ void tpl_scope_free(tpl_rs *rs);
  * joiner method; returns 1 when N is something else (a str/dict/list
  * method). */
 int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out);
+/* tpl_call for {{ N }}: a macro whose result would print as it is runs
+ * straight into the output, and *EMITTED is set (*OUT is then undefined). */
+int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted);
 /* Calls the macro or caller OBJ with ARGS (N's kids evaluated; N->kw
  * their keywords) and CALLER (or NULL) into *OUT, a string. */
 int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out);

@@ -79,7 +79,18 @@ static int S_enter(tpl_rs *rs, const tpl_node *n) {
   return CC_OK;
 }
 
+/* tpl_call_macro; with EMITTED given, a body whose result would be printed
+ * as it is (Markup, or a plain string where nothing is escaped) is run
+ * straight into the output instead of a capture, and *EMITTED set. */
+static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out,
+                        int *emitted);
+
 int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out) {
+  return S_call_macro(rs, n, obj, args, caller, out, NULL);
+}
+
+static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out,
+                        int *emitted) {
   const tpl_node *m = obj->node;
   const char *mname = obj->kind == TPL_OBJ_MACRO ? m->s : "caller";
   int np = m->nnames, npos = 0, rc, caller_arg = 0;
@@ -156,6 +167,7 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
   }
   S_saved sv;
   S_save(rs, &sv);
+  int plain = !rs->autoescape && !rs->md_escape; /* the caller prints strings as they are */
   tpl_env *outer = obj->env && (!obj->env->dead || obj->env->obj) ? obj->env : NULL;
   tpl_env *me = tpl_env_new(rs, rs->nvars, outer, obj->env ? obj->env->ctx : 1);
   if (!me) {
@@ -190,7 +202,12 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
   if (rc == CC_OK && (m->flags & TPL_F_CALLER))
     rc = tpl_bind(rs, tpl_name_caller,
                   caller ? tpl_ref(caller->j) : caller_arg ? tpl_dup(&args[caller_arg - 1]) : tpl_undef("No caller defined"));
-  if (rc == CC_OK) rc = tpl_capture(rs, m->b, out);
+  if (rc == CC_OK && emitted && (rs->autoescape || plain)) {
+    *emitted = 1;
+    rc = tpl_exec(rs, m->b);
+  } else if (rc == CC_OK) {
+    rc = tpl_capture(rs, m->b, out);
+  }
   me->dead = 1;
 out:
   S_restore(rs, &sv);
@@ -446,7 +463,9 @@ static int S_self_block(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val
   return rc;
 }
 
-int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) { return tpl_call_out(rs, n, out, NULL); }
+
+int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
   const tpl_node *f = n->a;
   tpl_var *var;
   json_t *j;
@@ -500,7 +519,7 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
 call:
   if ((rc = tpl_eval_args(rs, n, args))) return rc;
-  rc = tpl_call_macro(rs, n, o, args, NULL, out);
+  rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
   tpl_drop_args(args, n->n);
   return rc;
 }
