@@ -451,6 +451,34 @@ void tpl_drop_args(tpl_val *args, int n) {
   for (int i = 0; i < n; i++) tpl_val_drop(&args[i]);
 }
 
+/* S_eval_inner's filters, tests and calls (apart, so that their argument
+ * array is not on the stack of every expression). */
+static __attribute__((noinline)) int S_eval_apply(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  tpl_val a = tpl_undef(NULL), args[32];
+  int rc, r;
+  if (n->n > 32) return tpl_fail(rs, n, CC_EINVAL, "too many arguments");
+  /* Macros, globals, loop(...), cycler and joiner methods. */
+  if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
+  if (n->kind == E_CALL && n->a->kind != E_ATTR) {
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
+    if (!a.j) rc = tpl_fail_undef(rs, n, &a);
+    else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
+    tpl_val_drop(&a);
+    return rc;
+  }
+  if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
+  if ((rc = tpl_eval_args(rs, n, args)) == CC_OK) {
+    if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
+    else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);
+    else if ((rc = tpl_test(rs, n, &a, args, &r)) == CC_OK) *out = tpl_own(json_boolean(n->neg ? !r : r));
+    tpl_drop_args(args, n->n);
+  }
+  tpl_val_drop(&a);
+  if (rc == CC_ERR) rc = tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
+  if (rc == CC_OK && !out->j && !out->hint && !out->owner) rc = CC_ENOMEM;
+  return rc;
+}
+
 static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   tpl_val a = tpl_undef(NULL), b = tpl_undef(NULL);
   int rc = CC_OK, r;
@@ -546,25 +574,8 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
   case E_FILTER:
   case E_TEST:
-  case E_CALL: {
-    tpl_val args[32];
-    if (n->n > 32) return tpl_fail(rs, n, CC_EINVAL, "too many arguments");
-    /* Macros, globals, loop(...), cycler and joiner methods. */
-    if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
-    if (n->kind == E_CALL && n->a->kind != E_ATTR) {
-      if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-      if (!a.j) rc = tpl_fail_undef(rs, n, &a);
-      else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
-      break;
-    }
-    if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
-    if ((rc = tpl_eval_args(rs, n, args))) break;
-    if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
-    else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);
-    else if ((rc = tpl_test(rs, n, &a, args, &r)) == CC_OK) *out = tpl_own(json_boolean(n->neg ? !r : r));
-    tpl_drop_args(args, n->n);
-    break;
-  }
+  case E_CALL:
+    return S_eval_apply(rs, n, out);
   default:
     rc = tpl_fail(rs, n, CC_EINVAL, "not an expression");
     break;

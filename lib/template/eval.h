@@ -113,6 +113,7 @@ typedef struct tpl_rs {
   const tpl_val *slot;      /* E_SLOT's value */
   int at_top;               /* running a template's top level: binds grow its env */
   cc_buf caps[TPL_CAPS];    /* tpl_capture's buffers (max 0: not made yet) */
+  cc_buf scratch;           /* tpl_format's buffer (max 0: none, or in use) */
   int ncaps;                /* captures running */
   struct cc_tpl **loaded;   /* templates compiled during this render */
   size_t nloaded;

@@ -242,6 +242,11 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
     if (!k) return NULL;
   }
   if (lower && json_is_string(k)) {
+    /* ASCII without capitals lowers to itself. */
+    const unsigned char *p = (const unsigned char *)json_string_value(k);
+    size_t l = json_string_length(k), i = 0;
+    while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
+    if (i == l) return json_incref(k);
     cc_buf b = CC_BUF_INIT;
     json_t *c = NULL;
     if (tpl_case_map(&b, json_string_value(k), json_string_length(k), TPL_LOWER) == CC_OK)

@@ -116,7 +116,15 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
   size_t argc = tuple ? json_array_size(a) : 1, next = 0;
   const json_t *dict = !tuple && a && json_is_object(a) ? a : NULL;
   int markup = fmt->safe, rc = CC_OK;
+  /* The render's scratch buffer, taken while this runs (no allocation
+   * per call); a nested use would find it taken and start its own. */
   cc_buf b = CC_BUF_INIT;
+  if (rs->scratch.max) {
+    cc_buf none = {NULL, 0, 0, 0};
+    b = rs->scratch;
+    rs->scratch = none;
+    cc_buf_truncate(&b, 0);
+  }
   /* An undefined argument prints as Undefined does (empty), unless strict. */
   if (!a && rs->strict) {
     rc = tpl_fail_undef(rs, n, args);
@@ -307,6 +315,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
     if (!out->j) rc = CC_ENOMEM;
   }
 out:
-  cc_buf_free(&b);
+  if (!rs->scratch.max && b.len < 4096) rs->scratch = b;
+  else cc_buf_free(&b);
   return rc;
 }

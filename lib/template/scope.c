@@ -179,6 +179,7 @@ void tpl_scope_free(tpl_rs *rs) {
   free(rs->objs);
   rs->objs = NULL;
   for (int i = 0; i < TPL_CAPS; i++) cc_buf_free(&rs->caps[i]);
+  cc_buf_free(&rs->scratch);
   rs->nobjs = rs->capobjs = 0;
   cc_arena_free(rs->arena);
   rs->arena = NULL;

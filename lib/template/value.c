@@ -361,6 +361,10 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len) {
 }
 
 int tpl_equal(const json_t *a, const json_t *b) {
+  if (json_is_string(a) && json_is_string(b)) {
+    size_t l = json_string_length(a);
+    return l == json_string_length(b) && !memcmp(json_string_value(a), json_string_value(b), l);
+  }
   if (tpl_is_num(a) && tpl_is_num(b)) {
     if (json_is_integer(a) && json_is_integer(b)) return json_integer_value(a) == json_integer_value(b);
     return tpl_num(a) == tpl_num(b);
