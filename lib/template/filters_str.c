@@ -186,46 +186,64 @@ TPL_FILTER(tpl_f_replace) {
   }
   /* Without autoescape do_replace works on str(s): a plain result. */
   int markup = rs->autoescape && (ts.safe || to.safe || tn.safe);
-  cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, ob = CC_BUF_INIT, nb = CC_BUF_INIT;
-  /* Markup.replace escapes what is not Markup. */
-  if (markup && !ts.safe) rc |= tpl_escape(&src, s, sl);
-  else rc |= cc_buf_add(&src, s, sl);
-  /* markupsafe 3 escapes NEW but not OLD. */
-  rc |= cc_buf_add(&ob, o, ol);
-  if (markup && !tn.safe) rc |= tpl_escape(&nb, nw, nl);
-  else rc |= cc_buf_add(&nb, nw, nl);
-  const char *S = src.ptr ? src.ptr : "", *O = ob.ptr ? ob.ptr : "", *N = nb.ptr ? nb.ptr : "";
-  size_t SL = src.len, OL = ob.len, NL = nb.len, i = 0;
+  cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, nb = CC_BUF_INIT;
+  /* Markup.replace escapes what is not Markup; markupsafe 3 escapes NEW
+   * but not OLD. */
+  const char *S = s, *O = o, *N = nw;
+  size_t SL = sl, OL = ol, NL = nl, i = 0;
+  if (markup && !ts.safe) {
+    rc |= tpl_escape(&src, s, sl);
+    S = src.ptr ? src.ptr : "";
+    SL = src.len;
+  }
+  if (markup && !tn.safe) {
+    rc |= tpl_escape(&nb, nw, nl);
+    N = nb.ptr ? nb.ptr : "";
+    NL = nb.len;
+  }
   long long done = 0;
-  while (rc == CC_OK && i <= SL) {
-    if ((count < 0 || done < count) && OL == 0) {
-      rc = cc_buf_add(&b, N, NL);
-      if (i < SL) {
-        size_t j = i + 1;
-        while (j < SL && ((unsigned char)S[j] & 0xC0) == 0x80) j++;
-        rc |= cc_buf_add(&b, S + i, j - i);
-        i = j;
-      } else {
-        i++;
-      }
-      done++;
-    } else if ((count < 0 || done < count) && OL && i + OL <= SL && memcmp(S + i, O, OL) == 0) {
-      rc = cc_buf_add(&b, N, NL);
-      i += OL;
-      done++;
-    } else if (i < SL) {
-      rc = cc_buf_add(&b, S + i, 1);
-      i++;
-    } else {
+  while (rc == CC_OK && OL == 0 && i <= SL) {
+    /* An empty OLD: NEW before each code point and at the end. */
+    if (count >= 0 && done >= count) {
+      rc = cc_buf_add(&b, S + i, SL - i);
       break;
     }
+    rc = cc_buf_add(&b, N, NL);
+    if (i < SL) {
+      size_t j = i + 1;
+      while (j < SL && ((unsigned char)S[j] & 0xC0) == 0x80) j++;
+      rc |= cc_buf_add(&b, S + i, j - i);
+      i = j;
+    } else {
+      i++;
+    }
+    done++;
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   }
+  while (rc == CC_OK && OL && i <= SL) {
+    /* The next occurrence of OLD from I (memchr for its first byte). */
+    const char *hit = NULL;
+    if (count < 0 || done < count)
+      for (const char *p = S + i; SL - (size_t)(p - S) >= OL && (p = memchr(p, O[0], SL - (size_t)(p - S) - OL + 1)); p++)
+        if (!memcmp(p, O, OL)) {
+          hit = p;
+          break;
+        }
+    if (!hit) {
+      rc = cc_buf_add(&b, S + i, SL - i);
+      break;
+    }
+    rc = cc_buf_add(&b, S + i, (size_t)(hit - (S + i)));
+    if (rc == CC_OK) rc = cc_buf_add(&b, N, NL);
+    i = (size_t)(hit - S) + OL;
+    done++;
+    if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
+  }
+  if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   cc_buf_free(&b);
   cc_buf_free(&src);
-  cc_buf_free(&ob);
   cc_buf_free(&nb);
   tpl_val_drop(&ts);
   tpl_val_drop(&to);
