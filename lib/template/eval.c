@@ -56,7 +56,7 @@ int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out) {
   cc_buf b = CC_BUF_INIT;
   int rc = tpl_to_buf(rs, n, v, &b);
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     out->safe = v->safe;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -181,7 +181,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
     } else {
       size_t off, cl;
       if (S_utf8_index(json_string_value(o), json_string_length(o), i, &off, &cl)) {
-        *out = tpl_own(json_stringn(json_string_value(o) + off, cl));
+        *out = tpl_own(tpl_json_strn(json_string_value(o) + off, cl));
         return out->j ? CC_OK : CC_ENOMEM;
       }
     }
@@ -371,7 +371,7 @@ static int S_slice(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     if (cc_buf_add(&b, str + off[at], off[at + 1] - off[at])) rc = CC_ENOMEM;
   }
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     out->safe = o.safe;
     if (!out->j) rc = CC_ENOMEM;
   }

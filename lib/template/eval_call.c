@@ -31,7 +31,7 @@ int tpl_capture(tpl_rs *rs, const tpl_node *body, tpl_val *out) {
   rs->ncaps--;
   *out = tpl_undef(NULL);
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(buf->ptr ? buf->ptr : "", buf->len));
+    *out = tpl_own(tpl_json_strn(buf->ptr ? buf->ptr : "", buf->len));
     out->safe = (unsigned char)rs->autoescape;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -310,7 +310,7 @@ static int S_global(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *ou
     rc = tpl_run_block(rs, n, rs->chain, rs->level + 1, rs->blk_outer);
     rs->out = saved;
     if (rc == CC_OK) {
-      *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+      *out = tpl_own(tpl_json_strn(buf.ptr ? buf.ptr : "", buf.len));
       out->safe = (unsigned char)rs->autoescape;
       if (!out->j) rc = CC_ENOMEM;
     }
@@ -372,7 +372,7 @@ static int S_global(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *ou
       sep = json_string_value(args[0].j);
       seplen = json_string_length(args[0].j);
     }
-    if (!(o = json_object()) || json_object_set_new(o, "sep", json_stringn(sep, seplen)) ||
+    if (!(o = json_object()) || json_object_set_new(o, "sep", tpl_json_strn(sep, seplen)) ||
         !tpl_obj_new(rs, json_incref(o), TPL_OBJ_JOINER)) {
       json_decref(o);
       rc = CC_ENOMEM;
@@ -401,7 +401,7 @@ static int S_loop_call(tpl_rs *rs, const tpl_node *n, const tpl_loop *l, tpl_val
     rs->out = saved;
     rs->depth -= TPL_CALL_DEPTH;
     if (rc == CC_OK) {
-      *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+      *out = tpl_own(tpl_json_strn(buf.ptr ? buf.ptr : "", buf.len));
       out->safe = (unsigned char)rs->autoescape;
       if (!out->j) rc = CC_ENOMEM;
     }
@@ -455,7 +455,7 @@ static int S_self_block(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val
   rc = tpl_run_block(rs, n, c, 0, rs->unit->env);
   rs->out = saved;
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+    *out = tpl_own(tpl_json_strn(buf.ptr ? buf.ptr : "", buf.len));
     out->safe = (unsigned char)rs->autoescape;
     if (!out->j) rc = CC_ENOMEM;
   }

@@ -69,7 +69,7 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
         cc_buf_free(&b);
         return CC_ENOMEM;
       }
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     cc_buf_free(&b);
     return out->j ? CC_OK : CC_ENOMEM;
   }
@@ -103,7 +103,7 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
     if (t.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
   }
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(t.ptr ? t.ptr : "", t.len));
+    *out = tpl_own(tpl_json_strn(t.ptr ? t.ptr : "", t.len));
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }

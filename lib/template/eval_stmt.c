@@ -26,7 +26,7 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
     for (size_t i = 0; i < l;) {
       size_t j = i + 1;
       while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(tmp, json_stringn(s + i, j - i))) {
+      if (json_array_append_new(tmp, tpl_json_strn(s + i, j - i))) {
         json_decref(tmp);
         return CC_ENOMEM;
       }
@@ -84,7 +84,7 @@ int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
     for (size_t i = 0; i < l;) {
       size_t j = i + 1;
       while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(a, json_stringn(s + i, j - i))) goto nomem;
+      if (json_array_append_new(a, tpl_json_strn(s + i, j - i))) goto nomem;
       i = j;
     }
   } else {

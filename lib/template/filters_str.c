@@ -524,7 +524,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
     if (c[top].ws && nlines) top++;
     size_t last_ws = 0, ncur = 0;
     while (top < nc && curlen + c[top].cps <= width) {
-      if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
+      if ((rc = tpl_buf_add(&cur, c[top].s, c[top].len))) break;
       curlen += c[top].cps;
       last_ws = c[top].ws;
       ncur++;
@@ -548,7 +548,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
           if (hyph > 0 && other) end = tpl_utf8_len(c[top].s, hyph) + 1;
         }
         size_t eb = S_prefix(c[top].s, c[top].len, end);
-        if ((rc = cc_buf_add(&cur, c[top].s, eb))) break;
+        if ((rc = tpl_buf_add(&cur, c[top].s, eb))) break;
         if (eb) {
           last_ws = c[top].ws;
           ncur++;
@@ -557,7 +557,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         c[top].len -= eb;
         c[top].cps -= end < c[top].cps ? end : c[top].cps;
       } else if (ncur == 0) {
-        if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
+        if ((rc = tpl_buf_add(&cur, c[top].s, c[top].len))) break;
         last_ws = c[top].ws;
         ncur++;
         top++;
@@ -571,8 +571,8 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
       ncur--;
     }
     if (ncur) {
-      if (nlines) rc = cc_buf_add(b, wrap, wl);
-      if (rc == CC_OK) rc = cc_buf_add(b, cur.ptr ? cur.ptr : "", cur.len);
+      if (nlines) rc = tpl_buf_add(b, wrap, wl);
+      if (rc == CC_OK) rc = tpl_buf_add(b, cur.ptr ? cur.ptr : "", cur.len);
       nlines++;
     }
   }

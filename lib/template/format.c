@@ -310,7 +310,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }

@@ -146,6 +146,11 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len);
 const char *tpl_type_name(const json_t *j);
 /* Python equality (1 == 1.0 == True; containers deep). */
 int tpl_equal(const json_t *a, const json_t *b);
+/* A new JSON string of S (LEN bytes), or NULL when S is not valid UTF-8
+ * (as jansson's json_stringn checks it: no overlong forms, surrogates or
+ * code points past U+10FFFF) or without memory; ASCII is checked eight
+ * bytes at a time. */
+json_t *tpl_json_strn(const char *s, size_t len);
 /* Code points in the UTF-8 string S. */
 size_t tpl_utf8_len(const char *s, size_t len);
 
