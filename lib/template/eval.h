@@ -104,6 +104,9 @@ typedef struct tpl_rs {
   const struct cc_tpl *tpl; /* the template whose nodes run (NAME, AUTOESCAPE follow it) */
   tpl_env *env;             /* the innermost scope */
   struct cc_arena *arena;   /* envs and objects of this render */
+  tpl_env *free_envs;       /* envs to reuse (a finished macro call's that
+                             * nothing can reach), linked by OUTER */
+  size_t nenvs;             /* envs made so far */
   tpl_obj **objs;           /* the registry: open addressing by J */
   size_t nobjs, capobjs;
   tpl_unit *unit;

@@ -169,6 +169,7 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   S_save(rs, &sv);
   int plain = !rs->autoescape && !rs->md_escape; /* the caller prints strings as they are */
   tpl_env *outer = obj->env && (!obj->env->dead || obj->env->obj) ? obj->env : NULL;
+  size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
   tpl_env *me = tpl_env_new(rs, rs->nvars, outer, obj->env ? obj->env->ctx : 1);
   if (!me) {
     rc = CC_ENOMEM;
@@ -209,6 +210,12 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
     rc = tpl_capture(rs, m->b, out);
   }
   me->dead = 1;
+  /* Only envs and objects made during the call could refer to ME: with
+   * none, ME is reused by the next call. */
+  if (rs->nenvs == envs0 + 1 && rs->nobjs == objs0) {
+    me->outer = rs->free_envs;
+    rs->free_envs = me;
+  }
 out:
   S_restore(rs, &sv);
   rs->depth -= TPL_CALL_DEPTH;
