@@ -426,7 +426,10 @@ typedef struct {
   int ws;
 } S_chunk;
 
-static int S_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+static int S_ws(char c) {
+  /* ' ', \t, \n, \v, \f, \r */
+  return (unsigned char)c <= ' ' && ((1ULL << (unsigned char)c) & 0x100003E00ULL);
+}
 /* textwrap's letter, [^\d\W], at byte I (a code point's first byte). */
 static int S_letter(const char *s, size_t i, size_t l) {
   if (i >= l) return 0;
@@ -464,7 +467,8 @@ static int S_hyphen_break(const char *s, size_t i, size_t j, size_t l) {
 /* textwrap's chunks: whitespace runs, and words (split after a hyphen
  * between letters when BREAK_HYPHENS). */
 static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout) {
-  size_t cap = 16, k = 0;
+  size_t cap = 16, k = 0, ascii = 1;
+  for (size_t i = 0; i < l && ascii; i++) ascii = (unsigned char)s[i] < 0x80;
   S_chunk *c = malloc(cap * sizeof *c);
   if (!c) return CC_ENOMEM;
   for (size_t i = 0; i < l;) {
@@ -492,7 +496,7 @@ static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout
     }
     c[k].s = s + i;
     c[k].len = j - i;
-    c[k].cps = tpl_utf8_len(s + i, j - i);
+    c[k].cps = ascii ? j - i : tpl_utf8_len(s + i, j - i);
     c[k].ws = ws;
     k++;
     i = j;
