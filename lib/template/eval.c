@@ -588,6 +588,26 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
 }
 
 int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  /* Leaves first: a literal, a variable (its value borrowed), a name of
+   * the context; they nest nothing, so no depth is counted. */
+  if (n->kind == E_LIT) {
+    *out = tpl_ref(n->lit);
+    return CC_OK;
+  }
+  if (n->kind == E_NAME) {
+    tpl_var *var;
+    json_t *j;
+    tpl_find_var(rs, n->s, &var, &j);
+    if (!var) {
+      *out = j ? tpl_ref(j) : tpl_undef(n->s);
+      return CC_OK;
+    }
+    if (!var->loop || var->v.j) {
+      *out = var->v;
+      out->own = 0;
+      return CC_OK;
+    }
+  }
   *out = tpl_undef(NULL);
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
