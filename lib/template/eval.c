@@ -608,6 +608,19 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       return CC_OK;
     }
   }
+  if (n->kind == E_ATTR && n->a->kind == E_NAME) {
+    /* name.key of a dict that has the key: the value, borrowed. */
+    tpl_var *var;
+    json_t *j, *v;
+    tpl_find_var(rs, n->a->s, &var, &j);
+    if (var && !var->loop) j = var->v.j;
+    else if (var) j = NULL;
+    if (j && json_is_object(j) && (v = json_object_get(j, n->s))) {
+      *out = tpl_ref(v);
+      tpl_val_fix_safe(out);
+      return CC_OK;
+    }
+  }
   *out = tpl_undef(NULL);
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
