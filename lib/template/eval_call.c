@@ -95,7 +95,8 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   const char *mname = obj->kind == TPL_OBJ_MACRO ? m->s : "caller";
   int np = m->nnames, npos = 0, rc, caller_arg = 0;
   json_t *varargs = NULL, *kwargs = NULL;
-  int given[64] = {0}; /* the argument that fills each parameter, +1 */
+  int given[64]; /* the argument that fills each parameter, +1 (np <= 64, the parser's limit) */
+  memset(given, 0, (size_t)(np < 64 ? np : 64) * sizeof *given);
   *out = tpl_undef(NULL);
   for (int i = 0; i < n->n; i++) {
     if (!n->kw || !n->kw[i]) {
