@@ -169,3 +169,33 @@ int tpl_shortest(double d, char *digits, int *exp10) {
   *exp10 = k - 1;
   return nd;
 }
+
+/* %.*f without printf where double arithmetic decides the rounding: with
+ * y = |D| * 10^PREC below 2^40 the product is off the exact value by at
+ * most 2^-13, so unless y's fraction is within 1e-3 of one half the
+ * rounded integer is exact (ties and near-ties go to printf, whose rounding
+ * of the exact binary value is half-even). */
+int tpl_fixed(char *out, double d, int prec) {
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  if (prec < 0 || prec > 9 || !isfinite(d)) return -1;
+  int neg = signbit(d) != 0;
+  double y = fabs(d) * p10[prec];
+  if (!(y < 0x1p40)) return -1;
+  double fl = floor(y), fr = y - fl;
+  if (fabs(fr - 0.5) < 1e-3) return -1;
+  uint64_t m = (uint64_t)fl + (fr > 0.5);
+  char dig[24];
+  int nd = 0;
+  do {
+    dig[nd++] = (char)('0' + m % 10);
+    m /= 10;
+  } while (m);
+  while (nd < prec + 1) dig[nd++] = '0';
+  int k = 0;
+  if (neg) out[k++] = '-';
+  while (nd > prec) out[k++] = dig[--nd];
+  if (prec) out[k++] = '.';
+  while (nd) out[k++] = dig[--nd];
+  out[k] = '\0';
+  return k;
+}

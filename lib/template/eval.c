@@ -56,7 +56,7 @@ int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out) {
   cc_buf b = CC_BUF_INIT;
   int rc = tpl_to_buf(rs, n, v, &b);
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     out->safe = v->safe;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -181,7 +181,7 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
     } else {
       size_t off, cl;
       if (S_utf8_index(json_string_value(o), json_string_length(o), i, &off, &cl)) {
-        *out = tpl_own(json_stringn(json_string_value(o) + off, cl));
+        *out = tpl_own(tpl_json_strn(json_string_value(o) + off, cl));
         return out->j ? CC_OK : CC_ENOMEM;
       }
     }
@@ -371,7 +371,7 @@ static int S_slice(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     if (cc_buf_add(&b, str + off[at], off[at + 1] - off[at])) rc = CC_ENOMEM;
   }
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     out->safe = o.safe;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -449,6 +449,34 @@ int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
 
 void tpl_drop_args(tpl_val *args, int n) {
   for (int i = 0; i < n; i++) tpl_val_drop(&args[i]);
+}
+
+/* S_eval_inner's filters, tests and calls (apart, so that their argument
+ * array is not on the stack of every expression). */
+static __attribute__((noinline)) int S_eval_apply(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  tpl_val a = tpl_undef(NULL), args[32];
+  int rc, r;
+  if (n->n > 32) return tpl_fail(rs, n, CC_EINVAL, "too many arguments");
+  /* Macros, globals, loop(...), cycler and joiner methods. */
+  if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
+  if (n->kind == E_CALL && n->a->kind != E_ATTR) {
+    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
+    if (!a.j) rc = tpl_fail_undef(rs, n, &a);
+    else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
+    tpl_val_drop(&a);
+    return rc;
+  }
+  if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
+  if ((rc = tpl_eval_args(rs, n, args)) == CC_OK) {
+    if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
+    else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);
+    else if ((rc = tpl_test(rs, n, &a, args, &r)) == CC_OK) *out = tpl_own(json_boolean(n->neg ? !r : r));
+    tpl_drop_args(args, n->n);
+  }
+  tpl_val_drop(&a);
+  if (rc == CC_ERR) rc = tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
+  if (rc == CC_OK && !out->j && !out->hint && !out->owner) rc = CC_ENOMEM;
+  return rc;
 }
 
 static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
@@ -546,25 +574,8 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
   case E_FILTER:
   case E_TEST:
-  case E_CALL: {
-    tpl_val args[32];
-    if (n->n > 32) return tpl_fail(rs, n, CC_EINVAL, "too many arguments");
-    /* Macros, globals, loop(...), cycler and joiner methods. */
-    if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
-    if (n->kind == E_CALL && n->a->kind != E_ATTR) {
-      if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-      if (!a.j) rc = tpl_fail_undef(rs, n, &a);
-      else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
-      break;
-    }
-    if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
-    if ((rc = tpl_eval_args(rs, n, args))) break;
-    if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
-    else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);
-    else if ((rc = tpl_test(rs, n, &a, args, &r)) == CC_OK) *out = tpl_own(json_boolean(n->neg ? !r : r));
-    tpl_drop_args(args, n->n);
-    break;
-  }
+  case E_CALL:
+    return S_eval_apply(rs, n, out);
   default:
     rc = tpl_fail(rs, n, CC_EINVAL, "not an expression");
     break;
@@ -577,6 +588,39 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
 }
 
 int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+  /* Leaves first: a literal, a variable (its value borrowed), a name of
+   * the context; they nest nothing, so no depth is counted. */
+  if (n->kind == E_LIT) {
+    *out = tpl_ref(n->lit);
+    return CC_OK;
+  }
+  if (n->kind == E_NAME) {
+    tpl_var *var;
+    json_t *j;
+    tpl_find_var(rs, n->s, &var, &j);
+    if (!var) {
+      *out = j ? tpl_ref(j) : tpl_undef(n->s);
+      return CC_OK;
+    }
+    if (!var->loop || var->v.j) {
+      *out = var->v;
+      out->own = 0;
+      return CC_OK;
+    }
+  }
+  if (n->kind == E_ATTR && n->a->kind == E_NAME) {
+    /* name.key of a dict that has the key: the value, borrowed. */
+    tpl_var *var;
+    json_t *j, *v;
+    tpl_find_var(rs, n->a->s, &var, &j);
+    if (var && !var->loop) j = var->v.j;
+    else if (var) j = NULL;
+    if (j && json_is_object(j) && (v = json_object_get(j, n->s))) {
+      *out = tpl_ref(v);
+      tpl_val_fix_safe(out);
+      return CC_OK;
+    }
+  }
   *out = tpl_undef(NULL);
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
@@ -636,6 +680,27 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
     return S_emit_num(rs, e, &num);
   }
   if (e->kind == E_FILTER) return S_out_case(rs, e);
+  if (e->kind == E_CALL) {
+    /* S_eval's depth accounting for E, which is evaluated here. */
+    if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+      return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+    tpl_val v = tpl_undef(NULL);
+    int emitted = 0, rc;
+    size_t before = rs->out->len;
+    rs->depth++;
+    rc = tpl_call_out(rs, e, &v, &emitted);
+    rs->depth--;
+    if (rc == 1) return 1;
+    if (rc) {
+      tpl_val_drop(&v);
+      rs->failed = 1;
+      return rc;
+    }
+    if (emitted) return S_emitted(rs, e, before, CC_OK);
+    rc = tpl_emit(rs, e, &v);
+    tpl_val_drop(&v);
+    return rc;
+  }
   if (e->kind != E_BIN || e->s[0] == '~') return 1;
   /* S_eval's depth accounting for E, which is evaluated here. */
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)

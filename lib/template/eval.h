@@ -104,6 +104,9 @@ typedef struct tpl_rs {
   const struct cc_tpl *tpl; /* the template whose nodes run (NAME, AUTOESCAPE follow it) */
   tpl_env *env;             /* the innermost scope */
   struct cc_arena *arena;   /* envs and objects of this render */
+  tpl_env *free_envs;       /* envs to reuse (a finished macro call's that
+                             * nothing can reach), linked by OUTER */
+  size_t nenvs;             /* envs made so far */
   tpl_obj **objs;           /* the registry: open addressing by J */
   size_t nobjs, capobjs;
   tpl_unit *unit;
@@ -113,6 +116,7 @@ typedef struct tpl_rs {
   const tpl_val *slot;      /* E_SLOT's value */
   int at_top;               /* running a template's top level: binds grow its env */
   cc_buf caps[TPL_CAPS];    /* tpl_capture's buffers (max 0: not made yet) */
+  cc_buf scratch;           /* tpl_format's buffer (max 0: none, or in use) */
   int ncaps;                /* captures running */
   struct cc_tpl **loaded;   /* templates compiled during this render */
   size_t nloaded;
@@ -212,6 +216,9 @@ void tpl_scope_free(tpl_rs *rs);
  * joiner method; returns 1 when N is something else (a str/dict/list
  * method). */
 int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out);
+/* tpl_call for {{ N }}: a macro whose result would print as it is runs
+ * straight into the output, and *EMITTED is set (*OUT is then undefined). */
+int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted);
 /* Calls the macro or caller OBJ with ARGS (N's kids evaluated; N->kw
  * their keywords) and CALLER (or NULL) into *OUT, a string. */
 int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out);

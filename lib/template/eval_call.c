@@ -31,7 +31,7 @@ int tpl_capture(tpl_rs *rs, const tpl_node *body, tpl_val *out) {
   rs->ncaps--;
   *out = tpl_undef(NULL);
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(buf->ptr ? buf->ptr : "", buf->len));
+    *out = tpl_own(tpl_json_strn(buf->ptr ? buf->ptr : "", buf->len));
     out->safe = (unsigned char)rs->autoescape;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -79,12 +79,24 @@ static int S_enter(tpl_rs *rs, const tpl_node *n) {
   return CC_OK;
 }
 
+/* tpl_call_macro; with EMITTED given, a body whose result would be printed
+ * as it is (Markup, or a plain string where nothing is escaped) is run
+ * straight into the output instead of a capture, and *EMITTED set. */
+static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out,
+                        int *emitted);
+
 int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out) {
+  return S_call_macro(rs, n, obj, args, caller, out, NULL);
+}
+
+static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out,
+                        int *emitted) {
   const tpl_node *m = obj->node;
   const char *mname = obj->kind == TPL_OBJ_MACRO ? m->s : "caller";
   int np = m->nnames, npos = 0, rc, caller_arg = 0;
   json_t *varargs = NULL, *kwargs = NULL;
-  int given[64] = {0}; /* the argument that fills each parameter, +1 */
+  int given[64]; /* the argument that fills each parameter, +1 (np <= 64, the parser's limit) */
+  memset(given, 0, (size_t)(np < 64 ? np : 64) * sizeof *given);
   *out = tpl_undef(NULL);
   for (int i = 0; i < n->n; i++) {
     if (!n->kw || !n->kw[i]) {
@@ -156,7 +168,9 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
   }
   S_saved sv;
   S_save(rs, &sv);
+  int plain = !rs->autoescape && !rs->md_escape; /* the caller prints strings as they are */
   tpl_env *outer = obj->env && (!obj->env->dead || obj->env->obj) ? obj->env : NULL;
+  size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
   tpl_env *me = tpl_env_new(rs, rs->nvars, outer, obj->env ? obj->env->ctx : 1);
   if (!me) {
     rc = CC_ENOMEM;
@@ -190,8 +204,19 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
   if (rc == CC_OK && (m->flags & TPL_F_CALLER))
     rc = tpl_bind(rs, tpl_name_caller,
                   caller ? tpl_ref(caller->j) : caller_arg ? tpl_dup(&args[caller_arg - 1]) : tpl_undef("No caller defined"));
-  if (rc == CC_OK) rc = tpl_capture(rs, m->b, out);
+  if (rc == CC_OK && emitted && (rs->autoescape || plain)) {
+    *emitted = 1;
+    rc = tpl_exec(rs, m->b);
+  } else if (rc == CC_OK) {
+    rc = tpl_capture(rs, m->b, out);
+  }
   me->dead = 1;
+  /* Only envs and objects made during the call could refer to ME: with
+   * none, ME is reused by the next call. */
+  if (rs->nenvs == envs0 + 1 && rs->nobjs == objs0) {
+    me->outer = rs->free_envs;
+    rs->free_envs = me;
+  }
 out:
   S_restore(rs, &sv);
   rs->depth -= TPL_CALL_DEPTH;
@@ -293,7 +318,7 @@ static int S_global(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *ou
     rc = tpl_run_block(rs, n, rs->chain, rs->level + 1, rs->blk_outer);
     rs->out = saved;
     if (rc == CC_OK) {
-      *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+      *out = tpl_own(tpl_json_strn(buf.ptr ? buf.ptr : "", buf.len));
       out->safe = (unsigned char)rs->autoescape;
       if (!out->j) rc = CC_ENOMEM;
     }
@@ -355,7 +380,7 @@ static int S_global(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val *ou
       sep = json_string_value(args[0].j);
       seplen = json_string_length(args[0].j);
     }
-    if (!(o = json_object()) || json_object_set_new(o, "sep", json_stringn(sep, seplen)) ||
+    if (!(o = json_object()) || json_object_set_new(o, "sep", tpl_json_strn(sep, seplen)) ||
         !tpl_obj_new(rs, json_incref(o), TPL_OBJ_JOINER)) {
       json_decref(o);
       rc = CC_ENOMEM;
@@ -384,7 +409,7 @@ static int S_loop_call(tpl_rs *rs, const tpl_node *n, const tpl_loop *l, tpl_val
     rs->out = saved;
     rs->depth -= TPL_CALL_DEPTH;
     if (rc == CC_OK) {
-      *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+      *out = tpl_own(tpl_json_strn(buf.ptr ? buf.ptr : "", buf.len));
       out->safe = (unsigned char)rs->autoescape;
       if (!out->j) rc = CC_ENOMEM;
     }
@@ -438,7 +463,7 @@ static int S_self_block(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val
   rc = tpl_run_block(rs, n, c, 0, rs->unit->env);
   rs->out = saved;
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(buf.ptr ? buf.ptr : "", buf.len));
+    *out = tpl_own(tpl_json_strn(buf.ptr ? buf.ptr : "", buf.len));
     out->safe = (unsigned char)rs->autoescape;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -446,7 +471,9 @@ static int S_self_block(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val
   return rc;
 }
 
-int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
+int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) { return tpl_call_out(rs, n, out, NULL); }
+
+int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
   const tpl_node *f = n->a;
   tpl_var *var;
   json_t *j;
@@ -500,7 +527,7 @@ int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
 call:
   if ((rc = tpl_eval_args(rs, n, args))) return rc;
-  rc = tpl_call_macro(rs, n, o, args, NULL, out);
+  rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
   tpl_drop_args(args, n->n);
   return rc;
 }

@@ -69,7 +69,7 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
         cc_buf_free(&b);
         return CC_ENOMEM;
       }
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     cc_buf_free(&b);
     return out->j ? CC_OK : CC_ENOMEM;
   }
@@ -103,7 +103,7 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
     if (t.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
   }
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(t.ptr ? t.ptr : "", t.len));
+    *out = tpl_own(tpl_json_strn(t.ptr ? t.ptr : "", t.len));
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -306,8 +306,8 @@ int tpl_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, const tpl
 }
 
 int tpl_cmp(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b, int *res) {
-  if (!strcmp(op, "in")) return S_contains(rs, n, a, b, res);
-  if (!strcmp(op, "notin")) {
+  if (op[0] == 'i') return S_contains(rs, n, a, b, res); /* "in" */
+  if (op[0] == 'n') { /* "notin" */
     int rc = S_contains(rs, n, a, b, res);
     *res = !*res;
     return rc;
@@ -323,10 +323,8 @@ int tpl_cmp(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, con
   if (S_order(a->j, b->j, &c))
     return tpl_fail(rs, n, CC_EINVAL, "'%s' not supported between instances of '%s' and '%s'", op,
                     tpl_type_name(a->j), tpl_type_name(b->j));
-  if (!strcmp(op, "<")) *res = c < 0;
-  else if (!strcmp(op, ">")) *res = c > 0;
-  else if (!strcmp(op, "<=")) *res = c <= 0;
-  else *res = c >= 0;
+  if (op[0] == '<') *res = op[1] ? c <= 0 : c < 0;
+  else *res = op[1] ? c >= 0 : c > 0;
   return CC_OK;
 }
 

@@ -26,7 +26,7 @@ static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
     for (size_t i = 0; i < l;) {
       size_t j = i + 1;
       while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(tmp, json_stringn(s + i, j - i))) {
+      if (json_array_append_new(tmp, tpl_json_strn(s + i, j - i))) {
         json_decref(tmp);
         return CC_ENOMEM;
       }
@@ -84,7 +84,7 @@ int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
     for (size_t i = 0; i < l;) {
       size_t j = i + 1;
       while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(a, json_stringn(s + i, j - i))) goto nomem;
+      if (json_array_append_new(a, tpl_json_strn(s + i, j - i))) goto nomem;
       i = j;
     }
   } else {
@@ -569,6 +569,32 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   return rc;
 }
 
+/* The truth of a condition that is one comparison (a == b), or `and` /
+ * `or` of two such, into *T without building the boolean values; 1 when
+ * E is something else. */
+static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
+  if (e->kind == E_CMP && e->n == 1) {
+    tpl_val a, b;
+    int rc = tpl_eval(rs, e->a, &a);
+    if (rc) return rc;
+    if ((rc = tpl_eval(rs, e->kids[0], &b)) == CC_OK) {
+      *t = 1;
+      rc = tpl_cmp(rs, e, e->ops[0], &a, &b, t);
+      tpl_val_drop(&b);
+    }
+    tpl_val_drop(&a);
+    if (rc) rs->failed = 1;
+    return rc;
+  }
+  if ((e->kind == E_AND || e->kind == E_OR) && e->a->kind == E_CMP && e->a->n == 1 && e->b->kind == E_CMP &&
+      e->b->n == 1) {
+    int rc = S_cmp_truth(rs, e->a, t);
+    if (rc || *t == (e->kind == E_OR)) return rc;
+    return S_cmp_truth(rs, e->b, t);
+  }
+  return 1;
+}
+
 static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
   int rc = CC_OK;
   tpl_val v;
@@ -598,12 +624,18 @@ static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
   case N_IF:
     for (const tpl_node *c = n; c; c = c->c) {
       if (c->kind != N_IF) return tpl_exec(rs, c);
+      int t;
+      if ((rc = S_cmp_truth(rs, c->a, &t)) != 1) {
+        if (rc) return rc;
+        if (t) return tpl_exec(rs, c->b);
+        continue;
+      }
       if ((rc = tpl_eval(rs, c->a, &v))) return rc;
       if (!v.j && rs->strict) {
         rc = tpl_fail_undef(rs, c->a, &v);
         return rc;
       }
-      int t = tpl_truthy(&v);
+      t = tpl_truthy(&v);
       tpl_val_drop(&v);
       if (t) return tpl_exec(rs, c->b);
     }

@@ -166,7 +166,7 @@ int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s
 }
 
 int tpl_f_strout(tpl_val *out, const char *s, size_t len, int safe) {
-  *out = tpl_own(json_stringn(s, len));
+  *out = tpl_own(tpl_json_strn(s, len));
   out->safe = (unsigned char)safe;
   return out->j ? CC_OK : CC_ENOMEM;
 }
@@ -242,10 +242,15 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
     if (!k) return NULL;
   }
   if (lower && json_is_string(k)) {
+    /* ASCII without capitals lowers to itself. */
+    const unsigned char *p = (const unsigned char *)json_string_value(k);
+    size_t l = json_string_length(k), i = 0;
+    while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
+    if (i == l) return json_incref(k);
     cc_buf b = CC_BUF_INIT;
     json_t *c = NULL;
     if (tpl_case_map(&b, json_string_value(k), json_string_length(k), TPL_LOWER) == CC_OK)
-      c = json_stringn(b.ptr ? b.ptr : "", b.len);
+      c = tpl_json_strn(b.ptr ? b.ptr : "", b.len);
     cc_buf_free(&b);
     if (!c && nomem) *nomem = 1;
     return c;
@@ -335,6 +340,8 @@ int tpl_f_line(const char *s, size_t len, size_t *pos, size_t *start, size_t *en
   for (; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     size_t brk = 0;
+    /* Most bytes can't start a line break. */
+    if ((c > 0x1e && c != 0xC2 && c != 0xE2) || (c < 0x0a && c != '\n')) continue;
     if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) brk = 1;
     else if (c == '\r') brk = (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
     else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85) brk = 2;

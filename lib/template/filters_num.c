@@ -36,6 +36,16 @@ TPL_FILTER(tpl_f_format) {
     else pos++;
   }
   if (pos && kw) return tpl_fail(rs, n, CC_EINVAL, "can't handle positional and keyword arguments at the same time");
+  /* "%.Nf"|format(number), the common case: tpl_fixed's digits as they are. */
+  const json_t *x = n->n == 1 && !kw ? args[0].j : NULL;
+  if (x && (json_is_real(x) || json_is_integer(x)) && in->j && json_is_string(in->j) && json_string_length(in->j) == 4) {
+    const char *f = json_string_value(in->j);
+    char tmp[48];
+    int k;
+    if (f[0] == '%' && f[1] == '.' && f[2] >= '0' && f[2] <= '9' && f[3] == 'f' &&
+        (k = tpl_fixed(tmp, json_is_real(x) ? json_real_value(x) : (double)json_integer_value(x), f[2] - '0')) > 0)
+      return tpl_f_strout(out, tmp, (size_t)k, in->safe);
+  }
   tpl_val fmt;
   if ((rc = tpl_to_str(rs, n, in, &fmt))) return rc;
   json_t *arg = kw ? json_object() : json_array();
@@ -299,7 +309,14 @@ TPL_FILTER(tpl_f_filesizeformat) {
       if (v < unit) break;
     }
     if (i == 8) i = 7;
-    snprintf(tmp, sizeof tmp, "%.1f %s", base * v / unit, binary ? bin[i] : dec[i]);
+    double x = base * v / unit;
+    int k = tpl_fixed(tmp, x, 1);
+    if (k < 0) snprintf(tmp, sizeof tmp, "%.1f %s", x, binary ? bin[i] : dec[i]);
+    else {
+      const char *u = binary ? bin[i] : dec[i];
+      tmp[k++] = ' ';
+      memcpy(tmp + k, u, strlen(u) + 1);
+    }
   }
   return tpl_f_strout(out, tmp, strlen(tmp), 0);
 }

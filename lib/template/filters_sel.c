@@ -150,14 +150,32 @@ TPL_FILTER(tpl_f_rejectattr) {
   return S_select(rs, n, in, args, out, 0, 1);
 }
 
+/* An item of groupby: its key, the key compared (lowered unless
+ * case_sensitive; both owned), the item (borrowed) and its position. */
+typedef struct {
+  json_t *key, *cmp, *item;
+  size_t pos;
+} S_gent;
+
+static _Thread_local int S_group_failed; /* set by S_group_cmp (qsort has no context) */
+static int S_group_cmp(const void *pa, const void *pb) {
+  const S_gent *a = pa, *b = pb;
+  int c = 0;
+  if (tpl_compare(a->cmp, b->cmp, &c)) S_group_failed = 1;
+  if (c == 0) return (a->pos > b->pos) - (a->pos < b->pos);
+  return c;
+}
+
 /* groupby(attribute, default=None, case_sensitive=False): the items
- * sorted by the attribute, then one (grouper, list) group per run of equal
- * keys; the grouper has the case of the group's first item. */
+ * sorted (stably) by the attribute, then one (grouper, list) group per run
+ * of equal keys; the grouper has the case of the group's first item. */
 TPL_FILTER(tpl_f_groupby) {
   (void)args;
   char buf[32];
   const char *attr;
-  json_t *items = NULL, *sorted = NULL, *r = NULL, *keyed = NULL;
+  json_t *items = NULL, *r = NULL;
+  S_gent *e = NULL;
+  size_t cnt = 0;
   int rc, nomem = 0;
   if (!a[0]) return tpl_fail(rs, n, CC_EINVAL, "groupby() missing 1 required positional argument: 'attribute'");
   if ((rc = tpl_f_attr(rs, n, a[0], buf, sizeof buf, &attr))) return rc;
@@ -165,49 +183,47 @@ TPL_FILTER(tpl_f_groupby) {
   int lower = !tpl_f_truthy(a[2], 0);
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
   if ((rc = tpl_items(rs, n, in, &items))) return rc;
-  /* Each item paired with its key (the default filled in), then sorted
-   * on the key: ("key", item) pairs sort on item 0. */
-  if (!(keyed = json_array())) rc = CC_ENOMEM;
-  for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
-    json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, 0, &nomem);
-    if (!k && dflt && !nomem) k = json_incref((json_t *)dflt);
-    if (!k) {
+  size_t len = json_array_size(items);
+  if (!(e = calloc(len ? len : 1, sizeof *e))) rc = CC_ENOMEM;
+  for (; rc == CC_OK && cnt < len; cnt++) {
+    S_gent *g = &e[cnt];
+    g->item = json_array_get(items, cnt);
+    g->pos = cnt;
+    g->key = tpl_f_key(g->item, attr, 0, &nomem);
+    if (!g->key && dflt && !nomem) g->key = json_incref((json_t *)dflt);
+    if (!g->key) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "groupby(): an item has no attribute '%s'", attr ? attr : "");
       break;
     }
-    json_t *pair = json_pack("[oO]", k, it);
-    if (!pair || json_array_append_new(keyed, pair)) rc = CC_ENOMEM;
+    if (!(g->cmp = tpl_f_key(g->key, NULL, lower, &nomem))) rc = CC_ENOMEM;
   }
-  if (rc == CC_OK) rc = tpl_f_sorted(rs, n, keyed, "0", lower, 0, &sorted);
+  if (rc == CC_OK) {
+    S_group_failed = 0;
+    qsort(e, cnt, sizeof *e, S_group_cmp);
+    if (S_group_failed) rc = tpl_fail(rs, n, CC_EINVAL, "'<' not supported between the items being sorted");
+  }
   if (rc == CC_OK && !(r = json_array())) rc = CC_ENOMEM;
   json_t *curkey = NULL, *curlist = NULL;
-  for (size_t i = 0; rc == CC_OK && i < json_array_size(sorted); i++) {
-    json_t *pair = json_array_get(sorted, i), *k = json_array_get(pair, 0);
-    json_t *lk = tpl_f_key(k, NULL, lower, &nomem);
-    if (!lk) {
-      rc = CC_ENOMEM;
-      break;
-    }
-    if (!curkey || !tpl_equal(curkey, lk)) {
-      json_decref(curkey);
-      curkey = lk;
+  for (size_t i = 0; rc == CC_OK && i < cnt; i++) {
+    if (!curkey || !tpl_equal(curkey, e[i].cmp)) {
+      curkey = e[i].cmp;
       curlist = json_array();
-      json_t *gv[2] = {k, curlist};
+      json_t *gv[2] = {e[i].key, curlist};
       json_t *g = curlist ? tpl_tuple_new(gv, 2, TPL_GROUP) : NULL;
       json_decref(curlist);
       if (!g || json_array_append_new(r, g)) {
         rc = CC_ENOMEM;
         break;
       }
-    } else {
-      json_decref(lk);
     }
-    if (json_array_append(curlist, json_array_get(pair, 1))) rc = CC_ENOMEM;
+    if (json_array_append(curlist, e[i].item)) rc = CC_ENOMEM;
   }
-  json_decref(curkey);
+  for (size_t i = 0; i < cnt && e; i++) {
+    json_decref(e[i].key);
+    json_decref(e[i].cmp);
+  }
+  free(e);
   json_decref(items);
-  json_decref(keyed);
-  json_decref(sorted);
   if (rc) {
     json_decref(r);
     return rc;

@@ -186,46 +186,64 @@ TPL_FILTER(tpl_f_replace) {
   }
   /* Without autoescape do_replace works on str(s): a plain result. */
   int markup = rs->autoescape && (ts.safe || to.safe || tn.safe);
-  cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, ob = CC_BUF_INIT, nb = CC_BUF_INIT;
-  /* Markup.replace escapes what is not Markup. */
-  if (markup && !ts.safe) rc |= tpl_escape(&src, s, sl);
-  else rc |= cc_buf_add(&src, s, sl);
-  /* markupsafe 3 escapes NEW but not OLD. */
-  rc |= cc_buf_add(&ob, o, ol);
-  if (markup && !tn.safe) rc |= tpl_escape(&nb, nw, nl);
-  else rc |= cc_buf_add(&nb, nw, nl);
-  const char *S = src.ptr ? src.ptr : "", *O = ob.ptr ? ob.ptr : "", *N = nb.ptr ? nb.ptr : "";
-  size_t SL = src.len, OL = ob.len, NL = nb.len, i = 0;
+  cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, nb = CC_BUF_INIT;
+  /* Markup.replace escapes what is not Markup; markupsafe 3 escapes NEW
+   * but not OLD. */
+  const char *S = s, *O = o, *N = nw;
+  size_t SL = sl, OL = ol, NL = nl, i = 0;
+  if (markup && !ts.safe) {
+    rc |= tpl_escape(&src, s, sl);
+    S = src.ptr ? src.ptr : "";
+    SL = src.len;
+  }
+  if (markup && !tn.safe) {
+    rc |= tpl_escape(&nb, nw, nl);
+    N = nb.ptr ? nb.ptr : "";
+    NL = nb.len;
+  }
   long long done = 0;
-  while (rc == CC_OK && i <= SL) {
-    if ((count < 0 || done < count) && OL == 0) {
-      rc = cc_buf_add(&b, N, NL);
-      if (i < SL) {
-        size_t j = i + 1;
-        while (j < SL && ((unsigned char)S[j] & 0xC0) == 0x80) j++;
-        rc |= cc_buf_add(&b, S + i, j - i);
-        i = j;
-      } else {
-        i++;
-      }
-      done++;
-    } else if ((count < 0 || done < count) && OL && i + OL <= SL && memcmp(S + i, O, OL) == 0) {
-      rc = cc_buf_add(&b, N, NL);
-      i += OL;
-      done++;
-    } else if (i < SL) {
-      rc = cc_buf_add(&b, S + i, 1);
-      i++;
-    } else {
+  while (rc == CC_OK && OL == 0 && i <= SL) {
+    /* An empty OLD: NEW before each code point and at the end. */
+    if (count >= 0 && done >= count) {
+      rc = cc_buf_add(&b, S + i, SL - i);
       break;
     }
+    rc = cc_buf_add(&b, N, NL);
+    if (i < SL) {
+      size_t j = i + 1;
+      while (j < SL && ((unsigned char)S[j] & 0xC0) == 0x80) j++;
+      rc |= cc_buf_add(&b, S + i, j - i);
+      i = j;
+    } else {
+      i++;
+    }
+    done++;
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   }
+  while (rc == CC_OK && OL && i <= SL) {
+    /* The next occurrence of OLD from I (memchr for its first byte). */
+    const char *hit = NULL;
+    if (count < 0 || done < count)
+      for (const char *p = S + i; SL - (size_t)(p - S) >= OL && (p = memchr(p, O[0], SL - (size_t)(p - S) - OL + 1)); p++)
+        if (!memcmp(p, O, OL)) {
+          hit = p;
+          break;
+        }
+    if (!hit) {
+      rc = cc_buf_add(&b, S + i, SL - i);
+      break;
+    }
+    rc = cc_buf_add(&b, S + i, (size_t)(hit - (S + i)));
+    if (rc == CC_OK) rc = cc_buf_add(&b, N, NL);
+    i = (size_t)(hit - S) + OL;
+    done++;
+    if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
+  }
+  if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   cc_buf_free(&b);
   cc_buf_free(&src);
-  cc_buf_free(&ob);
   cc_buf_free(&nb);
   tpl_val_drop(&ts);
   tpl_val_drop(&to);
@@ -408,7 +426,10 @@ typedef struct {
   int ws;
 } S_chunk;
 
-static int S_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+static int S_ws(char c) {
+  /* ' ', \t, \n, \v, \f, \r */
+  return (unsigned char)c <= ' ' && ((1ULL << (unsigned char)c) & 0x100003E00ULL);
+}
 /* textwrap's letter, [^\d\W], at byte I (a code point's first byte). */
 static int S_letter(const char *s, size_t i, size_t l) {
   if (i >= l) return 0;
@@ -446,7 +467,8 @@ static int S_hyphen_break(const char *s, size_t i, size_t j, size_t l) {
 /* textwrap's chunks: whitespace runs, and words (split after a hyphen
  * between letters when BREAK_HYPHENS). */
 static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout) {
-  size_t cap = 16, k = 0;
+  size_t cap = 16, k = 0, ascii = 1;
+  for (size_t i = 0; i < l && ascii; i++) ascii = (unsigned char)s[i] < 0x80;
   S_chunk *c = malloc(cap * sizeof *c);
   if (!c) return CC_ENOMEM;
   for (size_t i = 0; i < l;) {
@@ -474,7 +496,7 @@ static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout
     }
     c[k].s = s + i;
     c[k].len = j - i;
-    c[k].cps = tpl_utf8_len(s + i, j - i);
+    c[k].cps = ascii ? j - i : tpl_utf8_len(s + i, j - i);
     c[k].ws = ws;
     k++;
     i = j;
@@ -506,7 +528,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
     if (c[top].ws && nlines) top++;
     size_t last_ws = 0, ncur = 0;
     while (top < nc && curlen + c[top].cps <= width) {
-      if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
+      if ((rc = tpl_buf_add(&cur, c[top].s, c[top].len))) break;
       curlen += c[top].cps;
       last_ws = c[top].ws;
       ncur++;
@@ -530,7 +552,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
           if (hyph > 0 && other) end = tpl_utf8_len(c[top].s, hyph) + 1;
         }
         size_t eb = S_prefix(c[top].s, c[top].len, end);
-        if ((rc = cc_buf_add(&cur, c[top].s, eb))) break;
+        if ((rc = tpl_buf_add(&cur, c[top].s, eb))) break;
         if (eb) {
           last_ws = c[top].ws;
           ncur++;
@@ -539,7 +561,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         c[top].len -= eb;
         c[top].cps -= end < c[top].cps ? end : c[top].cps;
       } else if (ncur == 0) {
-        if ((rc = cc_buf_add(&cur, c[top].s, c[top].len))) break;
+        if ((rc = tpl_buf_add(&cur, c[top].s, c[top].len))) break;
         last_ws = c[top].ws;
         ncur++;
         top++;
@@ -553,8 +575,8 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
       ncur--;
     }
     if (ncur) {
-      if (nlines) rc = cc_buf_add(b, wrap, wl);
-      if (rc == CC_OK) rc = cc_buf_add(b, cur.ptr ? cur.ptr : "", cur.len);
+      if (nlines) rc = tpl_buf_add(b, wrap, wl);
+      if (rc == CC_OK) rc = tpl_buf_add(b, cur.ptr ? cur.ptr : "", cur.len);
       nlines++;
     }
   }

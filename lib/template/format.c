@@ -67,6 +67,30 @@ static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
 static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
   char f[64];
   size_t k = 0;
+  int fl;
+  /* %f and %F of a finite value: tpl_fixed's digits, then the flags. */
+  if ((conv == 'f' || conv == 'F') && !sp->alt && (fl = tpl_fixed(f + 1, d, sp->prec < 0 ? 6 : (int)sp->prec)) > 0) {
+    char *s = f + 1;
+    if (s[0] != '-' && (sp->plus || sp->space)) {
+      *--s = sp->plus ? '+' : ' ';
+      fl++;
+    }
+    long long fill = sp->width > fl ? sp->width - fl : 0;
+    int rc = CC_OK, sign = s[0] == '-' || s[0] == '+' || s[0] == ' ';
+    if (!fill) return tpl_buf_add(b, s, (size_t)fl);
+    if (sp->left) {
+      rc = cc_buf_add(b, s, (size_t)fl);
+      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+    } else if (sp->zero) {
+      if (sign) rc = cc_buf_putc(b, s[0]);
+      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, '0');
+      if (rc == CC_OK) rc = cc_buf_add(b, s + sign, (size_t)fl - (size_t)sign);
+    } else {
+      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+      if (rc == CC_OK) rc = cc_buf_add(b, s, (size_t)fl);
+    }
+    return rc;
+  }
   f[k++] = '%';
   if (sp->left) f[k++] = '-';
   if (sp->plus) f[k++] = '+';
@@ -92,7 +116,15 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
   size_t argc = tuple ? json_array_size(a) : 1, next = 0;
   const json_t *dict = !tuple && a && json_is_object(a) ? a : NULL;
   int markup = fmt->safe, rc = CC_OK;
+  /* The render's scratch buffer, taken while this runs (no allocation
+   * per call); a nested use would find it taken and start its own. */
   cc_buf b = CC_BUF_INIT;
+  if (rs->scratch.max) {
+    cc_buf none = {NULL, 0, 0, 0};
+    b = rs->scratch;
+    rs->scratch = none;
+    cc_buf_truncate(&b, 0);
+  }
   /* An undefined argument prints as Undefined does (empty), unless strict. */
   if (!a && rs->strict) {
     rc = tpl_fail_undef(rs, n, args);
@@ -278,11 +310,12 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   if (rc == CC_OK) {
-    *out = tpl_own(json_stringn(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }
 out:
-  cc_buf_free(&b);
+  if (!rs->scratch.max && b.len < 4096) rs->scratch = b;
+  else cc_buf_free(&b);
   return rc;
 }

@@ -410,13 +410,13 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
     if (conv == 'r' || conv == 'a') {
       if (v) rc = tpl_repr(&t, v);
       else rc = cc_buf_puts(&t, "Undefined");
-      conv_v = rc ? NULL : json_stringn(t.ptr ? t.ptr : "", t.len);
+      conv_v = rc ? NULL : tpl_json_strn(t.ptr ? t.ptr : "", t.len);
       cc_buf_truncate(&t, 0);
       if (!conv_v) rc = CC_ENOMEM;
       v = conv_v;
     } else if (conv == 's' && v && !json_is_string(v)) {
       rc = tpl_str(&t, v);
-      conv_v = rc ? NULL : json_stringn(t.ptr ? t.ptr : "", t.len);
+      conv_v = rc ? NULL : tpl_json_strn(t.ptr ? t.ptr : "", t.len);
       cc_buf_truncate(&t, 0);
       if (!conv_v) rc = CC_ENOMEM;
       v = conv_v;

@@ -44,7 +44,7 @@ static int S_list_out(tpl_val *out, json_t *a) {
   return a ? CC_OK : CC_ENOMEM;
 }
 
-static int S_append_str(json_t *a, const char *s, size_t l) { return json_array_append_new(a, json_stringn(s, l)) ? CC_ENOMEM : CC_OK; }
+static int S_append_str(json_t *a, const char *s, size_t l) { return json_array_append_new(a, tpl_json_strn(s, l)) ? CC_ENOMEM : CC_OK; }
 
 static int S_pyws(const char *s, size_t l, size_t *k) {
   *k = tpl_utf8_seq(s, l);

@@ -102,8 +102,10 @@ static void *S_alloc(tpl_rs *rs, size_t size) {
 }
 
 tpl_env *tpl_env_new(tpl_rs *rs, size_t lo, tpl_env *outer, int ctx) {
-  tpl_env *e = S_alloc(rs, sizeof *e);
-  if (!e) return NULL;
+  tpl_env *e = rs->free_envs;
+  if (e) rs->free_envs = e->outer;
+  else if (!(e = S_alloc(rs, sizeof *e))) return NULL;
+  rs->nenvs++;
   memset(e, 0, sizeof *e);
   e->lo = e->hi = lo;
   e->outer = outer;
@@ -179,9 +181,11 @@ void tpl_scope_free(tpl_rs *rs) {
   free(rs->objs);
   rs->objs = NULL;
   for (int i = 0; i < TPL_CAPS; i++) cc_buf_free(&rs->caps[i]);
+  cc_buf_free(&rs->scratch);
   rs->nobjs = rs->capobjs = 0;
   cc_arena_free(rs->arena);
   rs->arena = NULL;
+  rs->free_envs = NULL;
 }
 
 int tpl_obj_str(const tpl_rs *rs, const json_t *j, cc_buf *b) {

@@ -361,6 +361,10 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len) {
 }
 
 int tpl_equal(const json_t *a, const json_t *b) {
+  if (json_is_string(a) && json_is_string(b)) {
+    size_t l = json_string_length(a);
+    return l == json_string_length(b) && !memcmp(json_string_value(a), json_string_value(b), l);
+  }
   if (tpl_is_num(a) && tpl_is_num(b)) {
     if (json_is_integer(a) && json_is_integer(b)) return json_integer_value(a) == json_integer_value(b);
     return tpl_num(a) == tpl_num(b);
@@ -414,4 +418,43 @@ const char *tpl_type_name(const json_t *j) {
   case JSON_OBJECT: return "dict";
   }
   return "object";
+}
+
+/* Whether S (LEN bytes) is valid UTF-8 as jansson's utf8_check_string
+ * wants it. */
+static int S_utf8_valid(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    if (len - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (!(w & 0x8080808080808080ULL)) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t n;
+    unsigned cp, min;
+    if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07, min = 0x10000;
+    else return 0;
+    if (len - i < n) return 0;
+    for (size_t k = 1; k < n; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    i += n;
+  }
+  return 1;
+}
+
+json_t *tpl_json_strn(const char *s, size_t len) {
+  return S_utf8_valid((const unsigned char *)s, len) ? json_stringn_nocheck(s, len) : NULL;
 }

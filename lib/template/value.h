@@ -127,6 +127,10 @@ int tpl_fmt_float(cc_buf *b, double d);
  * that read back to D (dtoa.c): the digit count (at most 17) in DIGITS,
  * and the decimal exponent of the first digit in *EXP10 (d.ddd x 10^E). */
 int tpl_shortest(double d, char *digits, int *exp10);
+/* D with PREC (0 to 9) decimals as printf's "%.*f" prints it, into OUT
+ * (at least 32 bytes, NUL-terminated): the length, or -1 when D is too
+ * large, not finite or too near a rounding tie to decide without printf. */
+int tpl_fixed(char *out, double d, int prec);
 /* Appends the integer V in decimal. */
 int tpl_fmt_int(cc_buf *b, long long v);
 /* Appends str(J) as Python prints it (strings raw, containers as repr). */
@@ -142,6 +146,11 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len);
 const char *tpl_type_name(const json_t *j);
 /* Python equality (1 == 1.0 == True; containers deep). */
 int tpl_equal(const json_t *a, const json_t *b);
+/* A new JSON string of S (LEN bytes), or NULL when S is not valid UTF-8
+ * (as jansson's json_stringn checks it: no overlong forms, surrogates or
+ * code points past U+10FFFF) or without memory; ASCII is checked eight
+ * bytes at a time. */
+json_t *tpl_json_strn(const char *s, size_t len);
 /* Code points in the UTF-8 string S. */
 size_t tpl_utf8_len(const char *s, size_t len);
 
