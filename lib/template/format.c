@@ -120,7 +120,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
    * per call); a nested use would find it taken and start its own. */
   cc_buf b = CC_BUF_INIT;
   if (rs->scratch.max) {
-    cc_buf none = {NULL, 0, 0, 0};
+    cc_buf none = {NULL, 0, 0, 0, 0};
     b = rs->scratch;
     rs->scratch = none;
     cc_buf_truncate(&b, 0);
