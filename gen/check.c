@@ -100,6 +100,19 @@ static const gen_image *S_image(S_checker *c, const char *key, gen_span at) {
   return img;
 }
 
+/* The cloudcron runtime image of OWNER (a channel, reconciler or
+ * dispatcher): the modules that run it take it only pinned by digest, so a
+ * `uri` with a tag is refused here rather than by `terraform plan`. */
+static const gen_image *S_runtime_image(S_checker *c, const char *key, gen_span at, const char *owner) {
+  const gen_image *img = S_image(c, key, at);
+  if (img && img->kind == GEN_IMAGE_URI && img->uri && !strstr(img->uri, "@sha256:"))
+    S_err(c, at,
+          "%s runs the cloudcron runtime image `%s`, which must be pinned by digest (`REPO@sha256:<64 hex>`), "
+          "not by a tag (`%s`): a tag can move under a running stack; give its digest, or `republish` it",
+          owner, key, img->uri);
+  return img;
+}
+
 static const gen_topic *S_topic(S_checker *c, const char *key, gen_span at) {
   const gen_topic *t = gen_spec_topic(c->spec, key);
   if (!t) S_unknown_key(c, at, "topic", "topics", key, c->spec->topics, c->spec->ntopics, sizeof(gen_topic));
@@ -527,7 +540,7 @@ static void S_check_groups(S_checker *c, S_name *names, size_t *nn) {
         S_unknown_key(c, x->group_span, "schedule group", "schedule_groups", x->group, spec->schedule_groups,
                       spec->nschedule_groups, sizeof(gen_schedule_group));
     }
-    if (x->image) x->image_ref = S_image(c, x->image, x->image_span);
+    if (x->image) x->image_ref = S_runtime_image(c, x->image, x->image_span, S_fmt(c, "reconciler `%s`", x->key));
     if (!x->prefix) x->prefix = S_fmt(c, "%s-", x->key);
     for (size_t j = 0; j < i; j++) {
       const gen_reconciler *y = &spec->reconcilers[j];
@@ -593,7 +606,7 @@ static void S_check_dispatchers(S_checker *c, S_name *names, size_t *nn, const c
   for (size_t i = 0; i < c->spec->ndispatchers; i++) {
     gen_dispatcher *d = &c->spec->dispatchers[i];
     const char *owner = S_fmt(c, "dispatcher `%s`", d->key);
-    if (d->image) d->image_ref = S_image(c, d->image, d->image_span);
+    if (d->image) d->image_ref = S_runtime_image(c, d->image, d->image_span, owner);
     d->function_name = S_fmt(c, "%s-%s", p, d->key);
     d->role_name = S_fmt(c, "%s-%s-exec", p, d->key);
     d->scheduler_role_name = S_fmt(c, "%s-%s-sched", p, d->key);
@@ -671,7 +684,7 @@ int gen_check(gen_spec *spec, const char *text, size_t len, cc_diags *diags) {
     gen_notification *n = &spec->notifications[i];
     const char *owner = S_fmt(&c, "notification `%s`", n->key);
     if (n->topic) n->topic_ref = S_topic(&c, n->topic, n->topic_span);
-    if (n->image) n->image_ref = S_image(&c, n->image, n->image_span);
+    if (n->image) n->image_ref = S_runtime_image(&c, n->image, n->image_span, owner);
     bool fifo = n->topic_ref ? n->topic_ref->fifo : true;
     n->function_name = S_fmt(&c, "%s-%s", p, n->key);
     n->role_name = S_fmt(&c, "%s-%s-exec", p, n->key);

@@ -29,6 +29,7 @@ BEYOND_SCHEMA = {
     "json-semantic-errors": None,
     "alarms-fifo-topic": None,  # checked below: must fail in both (an unknown key too)
     "alarms-unknown-topic": "references must resolve",
+    "runtime-image-tag": "the runtime image of channels and dispatchers must be pinned by digest",
     "name-collision": "derived AWS names must be unique",
     "name-too-long": "derived AWS names must fit AWS's length limits",
     "notification-references": "references must resolve",
