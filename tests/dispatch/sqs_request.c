@@ -32,6 +32,7 @@ int main(int argc, char **argv) {
   int rc = rt_sqs_send_batch_build(&req, &cfg, argv[1], S_opt(argv[2]), e, n, &why);
   if (rc != CC_OK) {
     fprintf(stderr, "refused: %s\n", why.len ? cc_buf_str(&why) : cc_strerror(rc));
+    cc_buf_free(&why);
     return 1;
   }
   printf("%s\n%s", req.url, req.head);

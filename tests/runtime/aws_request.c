@@ -48,6 +48,7 @@ int main(int argc, char **argv) {
   }
   if (rc != CC_OK) {
     fprintf(stderr, "%s\n", why.len ? cc_buf_str(&why) : cc_strerror(rc));
+    cc_buf_free(&why);
     return 1;
   }
   printf("%s\n%s", req.url, req.head);
