@@ -3,6 +3,7 @@
  * filter files share. The filters themselves live in filters_*.c. */
 #include "filters.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,13 @@ int tpl_f_line(const char *s, size_t len, size_t *pos, size_t *start, size_t *en
   if (i >= len) return 0;
   *start = i;
   for (; i < len; i++) {
+    /* Skip eight bytes at a time while none is below 0x1f or above 0x7f
+     * (none of them can start a line break). */
+    for (uint64_t x; i + 8 <= len; i += 8) {
+      memcpy(&x, s + i, 8);
+      if ((x | ((x - 0x1F1F1F1F1F1F1F1FULL) & ~x)) & 0x8080808080808080ULL) break;
+    }
+    if (i >= len) break;
     unsigned char c = (unsigned char)s[i];
     size_t brk = 0;
     /* Most bytes can't start a line break. */
