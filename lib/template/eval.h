@@ -117,6 +117,9 @@ typedef struct tpl_rs {
   int at_top;               /* running a template's top level: binds grow its env */
   cc_buf caps[TPL_CAPS];    /* tpl_capture's buffers (max 0: not made yet) */
   cc_buf scratch;           /* tpl_format's buffer (max 0: none, or in use) */
+  cc_buf *direct;           /* set while a TPL_F_DIRECT filter whose string
+                             * result is printed as it is runs: the output
+                             * (tpl_f_put appends there, and clears it) */
   int ncaps;                /* captures running */
   struct cc_tpl **loaded;   /* templates compiled during this render */
   size_t nloaded;

@@ -31,16 +31,16 @@ static const tpl_fdef S_filters[] = {
     {"dictsort", tpl_f_dictsort, P("case_sensitive", "by", "reverse"), 0, NULL},
     {"e", tpl_f_escape, P0, 0, NULL},
     {"escape", tpl_f_escape, P0, 0, NULL},
-    {"filesizeformat", tpl_f_filesizeformat, P("binary"), 0, NULL},
+    {"filesizeformat", tpl_f_filesizeformat, P("binary"), TPL_F_DIRECT, NULL},
     {"first", tpl_f_first, P0, 0, NULL},
     {"float", tpl_f_float, P("default"), 0, NULL},
     {"forceescape", tpl_f_forceescape, P0, 0, NULL},
-    {"format", tpl_f_format, P0, TPL_F_RAW, NULL},
+    {"format", tpl_f_format, P0, TPL_F_RAW | TPL_F_DIRECT, NULL},
     {"groupby", tpl_f_groupby, P("attribute", "default", "case_sensitive"), 0, NULL},
     {"indent", tpl_f_indent, P("width", "first", "blank"), 0, NULL},
     {"int", tpl_f_int_, P("default", "base"), 0, NULL},
     {"items", tpl_f_items_, P0, 0, NULL},
-    {"join", tpl_f_join, P("d", "attribute"), 0, NULL},
+    {"join", tpl_f_join, P("d", "attribute"), TPL_F_DIRECT, NULL},
     {"last", tpl_f_last, P0, 0, NULL},
     {"length", tpl_f_length, P0, 0, NULL},
     {"list", tpl_f_list, P0, 0, NULL},
@@ -51,7 +51,7 @@ static const tpl_fdef S_filters[] = {
     {"pprint", tpl_f_pprint, P0, 0, NULL},
     {"reject", tpl_f_reject, P0, TPL_F_RAW, NULL},
     {"rejectattr", tpl_f_rejectattr, P0, TPL_F_RAW, NULL},
-    {"replace", tpl_f_replace, P("old", "new", "count"), 0, NULL},
+    {"replace", tpl_f_replace, P("old", "new", "count"), TPL_F_DIRECT, NULL},
     {"reverse", tpl_f_reverse, P0, 0, NULL},
     {"round", tpl_f_round, P("precision", "method"), 0, NULL},
     {"safe", tpl_f_safe, P0, 0, NULL},
@@ -62,16 +62,16 @@ static const tpl_fdef S_filters[] = {
     {"string", tpl_f_string, P0, 0, NULL},
     {"striptags", tpl_f_striptags, P0, 0, NULL},
     {"sum", tpl_f_sum, P("attribute", "start"), 0, NULL},
-    {"title", tpl_f_title, P0, 0, NULL},
+    {"title", tpl_f_title, P0, TPL_F_DIRECT, NULL},
     {"tojson", tpl_f_tojson, P("indent"), 0, NULL},
     {"trim", tpl_f_trim, P("chars"), 0, NULL},
-    {"truncate", tpl_f_truncate, P("length", "killwords", "end", "leeway"), 0, NULL},
+    {"truncate", tpl_f_truncate, P("length", "killwords", "end", "leeway"), TPL_F_DIRECT, NULL},
     {"unique", tpl_f_unique, P("case_sensitive", "attribute"), 0, NULL},
     {"upper", tpl_f_upper, P0, TPL_F_UPPER, NULL},
     {"urlencode", tpl_f_urlencode, P0, 0, NULL},
     {"urlize", tpl_f_urlize, P("trim_url_limit", "nofollow", "target", "rel", "extra_schemes"), 0, NULL},
     {"wordcount", tpl_f_wordcount, P0, 0, NULL},
-    {"wordwrap", tpl_f_wordwrap, P("width", "break_long_words", "wrapstring", "break_on_hyphens"), 0, NULL},
+    {"wordwrap", tpl_f_wordwrap, P("width", "break_long_words", "wrapstring", "break_on_hyphens"), TPL_F_DIRECT, NULL},
     {"xmlattr", tpl_f_xmlattr, P("autospace"), 0, NULL},
 };
 
@@ -174,6 +174,22 @@ int tpl_f_strout(tpl_val *out, const char *s, size_t len, int safe) {
 
 int tpl_f_bufout(tpl_val *out, cc_buf *b, int safe) {
   int rc = tpl_f_strout(out, b->ptr ? b->ptr : "", b->len, safe);
+  cc_buf_free(b);
+  return rc;
+}
+
+int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
+  cc_buf *d = rs->direct;
+  if (!d) return tpl_f_strout(out, s, len, safe);
+  rs->direct = NULL;
+  *out = tpl_direct_done();
+  /* As tpl_emit prints a string. */
+  int rc = rs->autoescape && !safe ? tpl_escape(d, s, len) : tpl_buf_add(d, s, len);
+  return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+}
+
+int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
+  int rc = tpl_f_put(rs, out, b->ptr ? b->ptr : "", b->len, safe);
   cc_buf_free(b);
   return rc;
 }

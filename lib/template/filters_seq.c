@@ -278,7 +278,7 @@ TPL_FILTER(tpl_f_join) {
     }
     if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
   }
-  if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
+  if (rc == CC_OK) rc = tpl_f_putbuf(rs, out, &b, markup);
   for (size_t i = 0; parts && i < cnt; i++) json_decref(parts[i]);
   free(parts);
   cc_buf_free(&b);

@@ -60,7 +60,9 @@ static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out
   cc_buf b = CC_BUF_INIT;
   if (mode == 3) rc = S_title(&b, s, l);
   else rc = tpl_case_map(&b, s, l, mode == 0 ? TPL_UPPER : mode == 1 ? TPL_LOWER : TPL_TITLE);
-  if (rc == CC_OK) {
+  if (rc == CC_OK && rs->direct) {
+    rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, mode != 3 && t.safe);
+  } else if (rc == CC_OK) {
     /* Valid UTF-8 mapped code point by code point stays valid. */
     *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
     /* upper, lower and capitalize are Markup's methods; do_title joins the
@@ -241,7 +243,7 @@ TPL_FILTER(tpl_f_replace) {
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   }
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
-  if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
+  if (rc == CC_OK) rc = tpl_f_putbuf(rs, out, &b, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   cc_buf_free(&b);
   cc_buf_free(&src);
@@ -277,7 +279,7 @@ TPL_FILTER(tpl_f_truncate) {
   }
   size_t cps = tpl_utf8_len(s, l);
   if ((long long)cps <= length + leeway) {
-    rc = tpl_f_strout(out, s, l, t.safe);
+    rc = tpl_f_put(rs, out, s, l, t.safe);
   } else {
     /* Byte offset of code point LENGTH - len(end). */
     long long keep = length - (long long)endcp;
@@ -301,7 +303,7 @@ TPL_FILTER(tpl_f_truncate) {
     int safe = t.safe || te.safe;
     rc = safe && !t.safe ? tpl_escape(&b, s, cut) : cc_buf_add(&b, s, cut);
     if (rc == CC_OK) rc = safe && !te.safe ? tpl_escape(&b, end, el) : cc_buf_add(&b, end, el);
-    rc = rc ? CC_ENOMEM : tpl_f_bufout(out, &b, safe);
+    rc = rc ? CC_ENOMEM : tpl_f_putbuf(rs, out, &b, safe);
     cc_buf_free(&b);
   }
   tpl_val_drop(&t);
@@ -622,7 +624,7 @@ TPL_FILTER(tpl_f_wordwrap) {
     cc_buf_free(&b);
     return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "wordwrap result exceeds the output limit") : CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 0);
+  return tpl_f_putbuf(rs, out, &b, 0);
 }
 
 /* ---- striptags: Markup.striptags ---- */

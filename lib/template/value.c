@@ -9,6 +9,8 @@
 
 #include "cc/err.h"
 
+const char tpl_direct_mark[] = "(printed)";
+
 /* ---- tuples ---- */
 
 typedef struct {

@@ -31,6 +31,11 @@ static inline tpl_val tpl_undef(const char *hint) {
   tpl_val v = {NULL, hint, NULL, 0, 0};
   return v;
 }
+/* What a filter that printed its result straight into the output leaves
+ * as its value (tpl_f_put); only the printing code that asked sees it. */
+extern const char tpl_direct_mark[];
+static inline tpl_val tpl_direct_done(void) { return tpl_undef(tpl_direct_mark); }
+static inline int tpl_is_direct_done(const tpl_val *v) { return !v->j && v->hint == tpl_direct_mark; }
 /* Takes ownership of J (a new reference; NULL means out of memory). */
 static inline tpl_val tpl_own(json_t *j) {
   tpl_val v = {j, NULL, NULL, 0, 1};
