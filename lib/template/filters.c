@@ -262,6 +262,11 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
     /* ASCII without capitals lowers to itself. */
     const unsigned char *p = (const unsigned char *)json_string_value(k);
     size_t l = json_string_length(k), i = 0;
+    /* Eight bytes at a time while all are ASCII and none is in A-Z. */
+    for (uint64_t x; i + 8 <= l; i += 8) {
+      memcpy(&x, p + i, 8);
+      if ((x | ((x + 0x3F3F3F3F3F3F3F3FULL) & ~(x + 0x2525252525252525ULL))) & 0x8080808080808080ULL) break;
+    }
     while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
     if (i == l) return json_incref(k);
     cc_buf b = CC_BUF_INIT;

@@ -115,8 +115,9 @@ TPL_FILTER(tpl_f_unique) {
   int rc = tpl_f_attr(rs, n, a[1], buf, sizeof buf, &attr), nomem = 0;
   if (rc || (rc = S_items(rs, n, in, &items))) return rc;
   int lower = !tpl_f_truthy(a[0], 0);
-  size_t cnt = json_array_size(items);
-  json_t *r = json_array(), *seen = json_array();
+  size_t cnt = json_array_size(items), nseen = 0;
+  /* The keys kept so far (a reference each): on the stack when few. */
+  json_t *few[16], **seen = cnt <= 16 ? few : malloc(cnt * sizeof *seen), *r = json_array();
   rc = (r && seen) ? CC_OK : CC_ENOMEM;
   for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
     json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
@@ -130,12 +131,17 @@ TPL_FILTER(tpl_f_unique) {
       break;
     }
     int dup = 0;
-    for (size_t s = 0; s < json_array_size(seen) && !dup; s++) dup = tpl_equal(json_array_get(seen, s), k);
-    if (!dup && (json_array_append_new(seen, k) || json_array_append(r, it))) rc = CC_ENOMEM;
-    else if (dup) json_decref(k);
+    for (size_t s = 0; s < nseen && !dup; s++) dup = tpl_equal(seen[s], k);
+    if (dup) {
+      json_decref(k);
+      continue;
+    }
+    seen[nseen++] = k;
+    if (json_array_append(r, it)) rc = CC_ENOMEM;
   }
   json_decref(items);
-  json_decref(seen);
+  for (size_t s = 0; s < nseen; s++) json_decref(seen[s]);
+  if (seen != few) free(seen);
   if (rc) {
     json_decref(r);
     return rc;
