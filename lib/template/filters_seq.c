@@ -246,6 +246,21 @@ TPL_FILTER(tpl_f_join) {
   tpl_val d = a[0] ? *a[0] : tpl_undef(NULL);
   cc_buf b = CC_BUF_INIT, ds = CC_BUF_INIT;
   size_t cnt = json_array_size(items);
+  if (!attr && !rs->autoescape && (!d.j || json_is_string(d.j)) && (d.j || !a[0] || !rs->strict)) {
+    /* The common case (no attribute, no autoescape, a string delimiter or
+     * none): the items printed straight from the array. */
+    const char *dp = d.j ? json_string_value(d.j) : "";
+    size_t dl = d.j ? json_string_length(d.j) : 0;
+    for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
+      if (i) rc = tpl_buf_add(&b, dp, dl);
+      if (rc == CC_OK) rc = tpl_str(&b, json_array_get(items, i));
+      if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
+    }
+    if (rc == CC_OK) rc = tpl_f_putbuf(rs, out, &b, 0);
+    cc_buf_free(&b);
+    json_decref(items);
+    return rc;
+  }
   json_t **parts = calloc(cnt ? cnt : 1, sizeof *parts);
   if (!parts) rc = CC_ENOMEM;
   /* The parts: the items or their attribute (NULL: missing). */
