@@ -595,9 +595,9 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     return CC_OK;
   }
   if (n->kind == E_NAME) {
-    tpl_var *var;
-    json_t *j;
-    tpl_find_var(rs, n->s, &var, &j);
+    tpl_var *var = tpl_find_local(rs, n->s);
+    json_t *j = NULL;
+    if (!var) tpl_find_var_outer(rs, n->s, &var, &j);
     if (!var) {
       *out = j ? tpl_ref(j) : tpl_undef(n->s);
       return CC_OK;
@@ -610,9 +610,9 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
   if (n->kind == E_ATTR && n->a->kind == E_NAME) {
     /* name.key of a dict that has the key: the value, borrowed. */
-    tpl_var *var;
-    json_t *j, *v;
-    tpl_find_var(rs, n->a->s, &var, &j);
+    tpl_var *var = tpl_find_local(rs, n->a->s);
+    json_t *j = NULL, *v;
+    if (!var) tpl_find_var_outer(rs, n->a->s, &var, &j);
     if (var && !var->loop) j = var->v.j;
     else if (var) j = NULL;
     if (j && json_is_object(j) && (v = json_object_get(j, n->s))) {

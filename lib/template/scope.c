@@ -26,13 +26,16 @@ static int S_scan(const tpl_rs *rs, size_t lo, size_t hi, const char *name, tpl_
 }
 
 int tpl_find_var(tpl_rs *rs, const char *name, tpl_var **var, json_t **j) {
+  *j = NULL;
+  if ((*var = tpl_find_local(rs, name))) return 1;
+  return tpl_find_var_outer(rs, name, var, j);
+}
+
+int tpl_find_var_outer(tpl_rs *rs, const char *name, tpl_var **var, json_t **j) {
   tpl_env *e = rs->env;
   *var = NULL;
   *j = NULL;
-  if (!e) {
-    if (S_scan(rs, 0, rs->nvars, name, var)) return 1;
-  } else {
-    if (S_scan(rs, e->lo, rs->nvars, name, var)) return 1;
+  if (e) {
     /* An included template doesn't see the includer's `loop`. */
     int hide = e->noloop && name == tpl_name_loop;
     for (tpl_env *o = e->outer; o; o = o->outer) {
