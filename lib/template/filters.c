@@ -25,7 +25,7 @@ static const tpl_fdef S_filters[] = {
     {"batch", tpl_f_batch, P("linecount", "fill_with"), 0, NULL},
     {"capitalize", tpl_f_capitalize, P0, TPL_F_CAPITAL, NULL},
     {"center", tpl_f_center, P("width"), 0, NULL},
-    {"count", tpl_f_length, P0, 0, NULL},
+    {"count", tpl_f_length, P0, TPL_F_DIRECT, NULL},
     {"d", tpl_f_default, P("default_value", "boolean"), 0, NULL},
     {"default", tpl_f_default, P("default_value", "boolean"), 0, NULL},
     {"dictsort", tpl_f_dictsort, P("case_sensitive", "by", "reverse"), 0, NULL},
@@ -42,7 +42,7 @@ static const tpl_fdef S_filters[] = {
     {"items", tpl_f_items_, P0, 0, NULL},
     {"join", tpl_f_join, P("d", "attribute"), TPL_F_DIRECT, NULL},
     {"last", tpl_f_last, P0, 0, NULL},
-    {"length", tpl_f_length, P0, 0, NULL},
+    {"length", tpl_f_length, P0, TPL_F_DIRECT, NULL},
     {"list", tpl_f_list, P0, 0, NULL},
     {"lower", tpl_f_lower, P0, TPL_F_LOWER, NULL},
     {"map", tpl_f_map, P0, TPL_F_RAW, NULL},
@@ -186,6 +186,23 @@ int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
   /* As tpl_emit prints a string. */
   int rc = rs->autoescape && !safe ? tpl_escape(d, s, len) : tpl_buf_add(d, s, len);
   return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+}
+
+cc_buf tpl_f_scratch(tpl_rs *rs) {
+  cc_buf b = CC_BUF_INIT, none = {NULL, 0, 0, 0, 0};
+  if (rs->scratch.max) {
+    b = rs->scratch;
+    rs->scratch = none;
+    cc_buf_truncate(&b, 0);
+  }
+  return b;
+}
+
+void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (!rs->scratch.max && b->len < 4096) rs->scratch = *b;
+  else cc_buf_free(b);
+  *b = none;
 }
 
 int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {

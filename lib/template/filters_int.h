@@ -19,6 +19,10 @@ int tpl_f_bufout(tpl_val *out, cc_buf *b, int safe);
  * else as tpl_f_strout (tpl_f_putbuf: tpl_f_bufout). */
 int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe);
 int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
+/* The render's scratch buffer (RS->scratch, emptied), or a new one when it
+ * is in use; tpl_f_unscratch gives it back (or frees B). */
+cc_buf tpl_f_scratch(tpl_rs *rs);
+void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
 /* V's truth, DFLT when V is NULL (not given). */
 int tpl_f_truthy(const tpl_val *v, int dflt);
 /* V as an integer (bools count), DFLT when not given; an error otherwise. */

@@ -189,7 +189,7 @@ TPL_FILTER(tpl_f_replace) {
   }
   /* Without autoescape do_replace works on str(s): a plain result. */
   int markup = rs->autoescape && (ts.safe || to.safe || tn.safe);
-  cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, nb = CC_BUF_INIT;
+  cc_buf src = CC_BUF_INIT, b = tpl_f_scratch(rs), nb = CC_BUF_INIT;
   /* Markup.replace escapes what is not Markup; markupsafe 3 escapes NEW
    * but not OLD. */
   const char *S = s, *O = o, *N = nw;
@@ -243,9 +243,9 @@ TPL_FILTER(tpl_f_replace) {
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   }
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
-  if (rc == CC_OK) rc = tpl_f_putbuf(rs, out, &b, markup);
+  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
-  cc_buf_free(&b);
+  tpl_f_unscratch(rs, &b);
   cc_buf_free(&src);
   cc_buf_free(&nb);
   tpl_val_drop(&ts);
