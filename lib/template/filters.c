@@ -256,7 +256,7 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
   json_t *k = item;
   if (attr && json_is_object(k) && !strchr(attr, '.')) {
     /* The common case, one name: no copy of the path. */
-    if (!(k = json_object_get(k, attr))) return NULL;
+    if (!(k = tpl_obj_getn(k, attr, strlen(attr)))) return NULL;
   } else if (attr) {
     /* Dotted paths and integer parts, as make_attrgetter splits them. */
     char part[256];

@@ -362,6 +362,13 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len) {
   return tpl_buf_add(b, s + start, len - start);
 }
 
+json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl) {
+  if (json_object_size(o) > 3) return json_object_getn(o, key, kl);
+  for (void *it = json_object_iter((json_t *)o); it; it = json_object_iter_next((json_t *)o, it))
+    if (json_object_iter_key_len(it) == kl && !memcmp(json_object_iter_key(it), key, kl)) return json_object_iter_value(it);
+  return NULL;
+}
+
 int tpl_equal(const json_t *a, const json_t *b) {
   if (json_is_string(a) && json_is_string(b)) {
     size_t l = json_string_length(a);

@@ -147,6 +147,9 @@ int tpl_escape(cc_buf *b, const char *s, size_t len);
 /* Appends S (LEN bytes) with a backslash before every ASCII punctuation
  * character: literal text in CommonMark. */
 int tpl_md_escape(cc_buf *b, const char *s, size_t len);
+/* json_object_getn(O, KEY, KL), but a small O is searched by its keys in
+ * order (cheaper than hashing KEY). */
+json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl);
 /* Python's type name of J ("str", "int", "dict", ...). */
 const char *tpl_type_name(const json_t *j);
 /* Python equality (1 == 1.0 == True; containers deep). */
