@@ -117,6 +117,8 @@ typedef struct tpl_rs {
   int at_top;               /* running a template's top level: binds grow its env */
   cc_buf caps[TPL_CAPS];    /* tpl_capture's buffers (max 0: not made yet) */
   cc_buf scratch;           /* tpl_format's buffer (max 0: none, or in use) */
+  const char *ctx_name[8];  /* the last context lookups (by the interned */
+  json_t *ctx_val[8];       /* name's address; NULL: not in the context) */
   cc_buf *direct;           /* set while a TPL_F_DIRECT filter whose string
                              * result is printed as it is runs: the output
                              * (tpl_f_put appends there, and clears it) */
