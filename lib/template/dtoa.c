@@ -170,20 +170,29 @@ int tpl_shortest(double d, char *digits, int *exp10) {
   return nd;
 }
 
-/* %.*f without printf where double arithmetic decides the rounding: with
- * y = |D| * 10^PREC below 2^40 the product is off the exact value by at
- * most 2^-13, so unless y's fraction is within 1e-3 of one half the
- * rounded integer is exact (ties and near-ties go to printf, whose rounding
- * of the exact binary value is half-even). */
+/* %.*f without printf, rounded as printf rounds the exact binary value
+ * (half to even): with y = |D| * 10^PREC below 2^40 the product is off
+ * the exact value by at most 2^-13, so unless y's fraction is within 1e-3
+ * of one half the rounded integer is plain; near a half the product's
+ * exact error decides. Returns -1 (the caller uses printf) for PREC over
+ * 9, non-finite D and |D| * 10^PREC of 2^40 or more. */
 int tpl_fixed(char *out, double d, int prec) {
   static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   if (prec < 0 || prec > 9 || !isfinite(d)) return -1;
   int neg = signbit(d) != 0;
   double y = fabs(d) * p10[prec];
   if (!(y < 0x1p40)) return -1;
-  double fl = floor(y), fr = y - fl;
-  if (fabs(fr - 0.5) < 1e-3) return -1;
-  uint64_t m = (uint64_t)fl + (fr > 0.5);
+  double fl = floor(y), fr = y - fl; /* both exact */
+  int up = fr > 0.5;
+  if (fabs(fr - 0.5) < 1e-3) {
+    /* Near a tie the product's rounding matters: the exact |d| * 10^prec
+     * is y + err (fma gives the product's error exactly), so the exact
+     * fraction minus one half is (fr - 0.5) + err, whose sign the rounded
+     * sum keeps; an exact tie rounds half to even, as printf does. */
+    double err = fma(fabs(d), p10[prec], -y), s = (fr - 0.5) + err;
+    up = s > 0 || (s == 0 && ((uint64_t)fl & 1));
+  }
+  uint64_t m = (uint64_t)fl + (uint64_t)up;
   char dig[24];
   int nd = 0;
   do {

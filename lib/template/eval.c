@@ -595,9 +595,9 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     return CC_OK;
   }
   if (n->kind == E_NAME) {
-    tpl_var *var;
-    json_t *j;
-    tpl_find_var(rs, n->s, &var, &j);
+    tpl_var *var = tpl_find_local(rs, n->s);
+    json_t *j = NULL;
+    if (!var) tpl_find_var_outer(rs, n->s, &var, &j);
     if (!var) {
       *out = j ? tpl_ref(j) : tpl_undef(n->s);
       return CC_OK;
@@ -610,12 +610,12 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
   if (n->kind == E_ATTR && n->a->kind == E_NAME) {
     /* name.key of a dict that has the key: the value, borrowed. */
-    tpl_var *var;
-    json_t *j, *v;
-    tpl_find_var(rs, n->a->s, &var, &j);
+    tpl_var *var = tpl_find_local(rs, n->a->s);
+    json_t *j = NULL, *v;
+    if (!var) tpl_find_var_outer(rs, n->a->s, &var, &j);
     if (var && !var->loop) j = var->v.j;
     else if (var) j = NULL;
-    if (j && json_is_object(j) && (v = json_object_get(j, n->s))) {
+    if (j && json_is_object(j) && (v = tpl_obj_getn(j, n->s, strlen(n->s)))) {
       *out = tpl_ref(v);
       tpl_val_fix_safe(out);
       return CC_OK;
@@ -634,12 +634,50 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   return rc;
 }
 
+/* {{ X|f(...) }} of a filter flagged TPL_F_DIRECT (not for CommonMark):
+ * the filter appends its string result to the output itself, escaped as
+ * tpl_emit would (tpl_f_put), instead of making a string value. Returns 1
+ * when E is printed some other way. */
+static int S_out_filter(tpl_rs *rs, const tpl_node *e) {
+  if (rs->md_escape || e->n > 32) return 1;
+  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+    return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+  tpl_val in, args[32], v = tpl_undef(NULL);
+  size_t before = rs->out->len;
+  int rc, used = 0;
+  rs->depth++;
+  if ((rc = tpl_eval(rs, e->a, &in)) == CC_OK) {
+    if ((rc = tpl_eval_args(rs, e, args)) == CC_OK) {
+      rs->direct = rs->out;
+      rc = tpl_filter(rs, e, &in, args, &v);
+      used = !rs->direct;
+      rs->direct = NULL;
+      tpl_drop_args(args, e->n);
+    }
+    tpl_val_drop(&in);
+  }
+  rs->depth--;
+  /* As S_eval_apply and tpl_emit finish. */
+  if (rc == CC_ERR) rc = tpl_fail(rs, e, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
+  if (rc == CC_OK && !v.j && !v.hint && !v.owner) rc = CC_ENOMEM;
+  if (rc) {
+    tpl_val_drop(&v);
+    rs->failed = 1;
+    return used ? S_emitted(rs, e, before, rc) : rc;
+  }
+  if (tpl_is_direct_done(&v)) return S_emitted(rs, e, before, CC_OK);
+  rc = tpl_emit(rs, e, &v);
+  tpl_val_drop(&v);
+  return rc;
+}
+
 /* {{ S|upper }} (lower, capitalize) of a string printed as it is: mapped
  * straight into the output. Returns 1 when E is something else. */
 static int S_out_case(tpl_rs *rs, const tpl_node *e) {
   const tpl_fdef *def = e->def;
   unsigned fl = def ? def->flags : 0;
   int mode = fl & TPL_F_UPPER ? TPL_UPPER : fl & TPL_F_LOWER ? TPL_LOWER : fl & TPL_F_CAPITAL ? TPL_TITLE : -1;
+  if (mode < 0 && (fl & TPL_F_DIRECT)) return S_out_filter(rs, e);
   if (mode < 0 || e->n) return 1;
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);

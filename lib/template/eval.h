@@ -117,6 +117,11 @@ typedef struct tpl_rs {
   int at_top;               /* running a template's top level: binds grow its env */
   cc_buf caps[TPL_CAPS];    /* tpl_capture's buffers (max 0: not made yet) */
   cc_buf scratch;           /* tpl_format's buffer (max 0: none, or in use) */
+  const char *ctx_name[8];  /* the last context lookups (by the interned */
+  json_t *ctx_val[8];       /* name's address; NULL: not in the context) */
+  cc_buf *direct;           /* set while a TPL_F_DIRECT filter whose string
+                             * result is printed as it is runs: the output
+                             * (tpl_f_put appends there, and clears it) */
   int ncaps;                /* captures running */
   struct cc_tpl **loaded;   /* templates compiled during this render */
   size_t nloaded;
@@ -188,6 +193,16 @@ int tpl_loop_obj(tpl_var *var);
 /* Finds NAME (interned) as a variable (*VAR) or a value of a module or
  * the render context (*J, borrowed). Returns 1 when found. */
 int tpl_find_var(tpl_rs *rs, const char *name, tpl_var **var, json_t **j);
+/* tpl_find_var's first step, inline for the evaluator: NAME in the
+ * innermost env (frame and below, down to the env's start), or NULL. */
+static inline tpl_var *tpl_find_local(const tpl_rs *rs, const char *name) {
+  size_t lo = rs->env ? rs->env->lo : 0;
+  for (size_t i = rs->nvars; i-- > lo;)
+    if (rs->vars[i].name == name) return &rs->vars[i];
+  return NULL;
+}
+/* The rest of tpl_find_var, when tpl_find_local found nothing. */
+int tpl_find_var_outer(tpl_rs *rs, const char *name, tpl_var **var, json_t **j);
 /* Binds NAME in the current frame to V as it is (V owns its reference
  * or borrows from something that outlives the binding). */
 int tpl_bind_ref(tpl_rs *rs, const char *name, tpl_val v);

@@ -577,7 +577,18 @@ static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
     tpl_val a, b;
     int rc = tpl_eval(rs, e->a, &a);
     if (rc) return rc;
-    if ((rc = tpl_eval(rs, e->kids[0], &b)) == CC_OK) {
+    const tpl_node *k = e->kids[0];
+    const char *op = e->ops[0];
+    if ((op[0] == '=' || op[0] == '!') && k->kind == E_LIT && a.j && json_is_string(a.j) && json_is_string(k->lit)) {
+      /* A string == (!=) a string literal: their bytes, as tpl_equal. */
+      const char *x = json_string_value(a.j), *y = json_string_value(k->lit);
+      size_t l = json_string_length(a.j);
+      int eq = l == json_string_length(k->lit) && (!l || (x[0] == y[0] && !memcmp(x, y, l)));
+      *t = op[0] == '=' ? eq : !eq;
+      tpl_val_drop(&a);
+      return CC_OK;
+    }
+    if ((rc = tpl_eval(rs, k, &b)) == CC_OK) {
       *t = 1;
       rc = tpl_cmp(rs, e, e->ops[0], &a, &b, t);
       tpl_val_drop(&b);

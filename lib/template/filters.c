@@ -3,6 +3,7 @@
  * filter files share. The filters themselves live in filters_*.c. */
 #include "filters.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,24 +25,24 @@ static const tpl_fdef S_filters[] = {
     {"batch", tpl_f_batch, P("linecount", "fill_with"), 0, NULL},
     {"capitalize", tpl_f_capitalize, P0, TPL_F_CAPITAL, NULL},
     {"center", tpl_f_center, P("width"), 0, NULL},
-    {"count", tpl_f_length, P0, 0, NULL},
+    {"count", tpl_f_length, P0, TPL_F_DIRECT, NULL},
     {"d", tpl_f_default, P("default_value", "boolean"), 0, NULL},
     {"default", tpl_f_default, P("default_value", "boolean"), 0, NULL},
     {"dictsort", tpl_f_dictsort, P("case_sensitive", "by", "reverse"), 0, NULL},
     {"e", tpl_f_escape, P0, 0, NULL},
     {"escape", tpl_f_escape, P0, 0, NULL},
-    {"filesizeformat", tpl_f_filesizeformat, P("binary"), 0, NULL},
+    {"filesizeformat", tpl_f_filesizeformat, P("binary"), TPL_F_DIRECT, NULL},
     {"first", tpl_f_first, P0, 0, NULL},
     {"float", tpl_f_float, P("default"), 0, NULL},
     {"forceescape", tpl_f_forceescape, P0, 0, NULL},
-    {"format", tpl_f_format, P0, TPL_F_RAW, NULL},
+    {"format", tpl_f_format, P0, TPL_F_RAW | TPL_F_DIRECT, NULL},
     {"groupby", tpl_f_groupby, P("attribute", "default", "case_sensitive"), 0, NULL},
     {"indent", tpl_f_indent, P("width", "first", "blank"), 0, NULL},
     {"int", tpl_f_int_, P("default", "base"), 0, NULL},
     {"items", tpl_f_items_, P0, 0, NULL},
-    {"join", tpl_f_join, P("d", "attribute"), 0, NULL},
+    {"join", tpl_f_join, P("d", "attribute"), TPL_F_DIRECT, NULL},
     {"last", tpl_f_last, P0, 0, NULL},
-    {"length", tpl_f_length, P0, 0, NULL},
+    {"length", tpl_f_length, P0, TPL_F_DIRECT, NULL},
     {"list", tpl_f_list, P0, 0, NULL},
     {"lower", tpl_f_lower, P0, TPL_F_LOWER, NULL},
     {"map", tpl_f_map, P0, TPL_F_RAW, NULL},
@@ -50,7 +51,7 @@ static const tpl_fdef S_filters[] = {
     {"pprint", tpl_f_pprint, P0, 0, NULL},
     {"reject", tpl_f_reject, P0, TPL_F_RAW, NULL},
     {"rejectattr", tpl_f_rejectattr, P0, TPL_F_RAW, NULL},
-    {"replace", tpl_f_replace, P("old", "new", "count"), 0, NULL},
+    {"replace", tpl_f_replace, P("old", "new", "count"), TPL_F_DIRECT, NULL},
     {"reverse", tpl_f_reverse, P0, 0, NULL},
     {"round", tpl_f_round, P("precision", "method"), 0, NULL},
     {"safe", tpl_f_safe, P0, 0, NULL},
@@ -61,16 +62,16 @@ static const tpl_fdef S_filters[] = {
     {"string", tpl_f_string, P0, 0, NULL},
     {"striptags", tpl_f_striptags, P0, 0, NULL},
     {"sum", tpl_f_sum, P("attribute", "start"), 0, NULL},
-    {"title", tpl_f_title, P0, 0, NULL},
+    {"title", tpl_f_title, P0, TPL_F_DIRECT, NULL},
     {"tojson", tpl_f_tojson, P("indent"), 0, NULL},
     {"trim", tpl_f_trim, P("chars"), 0, NULL},
-    {"truncate", tpl_f_truncate, P("length", "killwords", "end", "leeway"), 0, NULL},
+    {"truncate", tpl_f_truncate, P("length", "killwords", "end", "leeway"), TPL_F_DIRECT, NULL},
     {"unique", tpl_f_unique, P("case_sensitive", "attribute"), 0, NULL},
     {"upper", tpl_f_upper, P0, TPL_F_UPPER, NULL},
     {"urlencode", tpl_f_urlencode, P0, 0, NULL},
     {"urlize", tpl_f_urlize, P("trim_url_limit", "nofollow", "target", "rel", "extra_schemes"), 0, NULL},
     {"wordcount", tpl_f_wordcount, P0, 0, NULL},
-    {"wordwrap", tpl_f_wordwrap, P("width", "break_long_words", "wrapstring", "break_on_hyphens"), 0, NULL},
+    {"wordwrap", tpl_f_wordwrap, P("width", "break_long_words", "wrapstring", "break_on_hyphens"), TPL_F_DIRECT, NULL},
     {"xmlattr", tpl_f_xmlattr, P("autospace"), 0, NULL},
 };
 
@@ -177,6 +178,39 @@ int tpl_f_bufout(tpl_val *out, cc_buf *b, int safe) {
   return rc;
 }
 
+int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
+  cc_buf *d = rs->direct;
+  if (!d) return tpl_f_strout(out, s, len, safe);
+  rs->direct = NULL;
+  *out = tpl_direct_done();
+  /* As tpl_emit prints a string. */
+  int rc = rs->autoescape && !safe ? tpl_escape(d, s, len) : tpl_buf_add(d, s, len);
+  return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+}
+
+cc_buf tpl_f_scratch(tpl_rs *rs) {
+  cc_buf b = CC_BUF_INIT, none = {NULL, 0, 0, 0, 0};
+  if (rs->scratch.max) {
+    b = rs->scratch;
+    rs->scratch = none;
+    cc_buf_truncate(&b, 0);
+  }
+  return b;
+}
+
+void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (!rs->scratch.max && b->len < 4096) rs->scratch = *b;
+  else cc_buf_free(b);
+  *b = none;
+}
+
+int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
+  int rc = tpl_f_put(rs, out, b->ptr ? b->ptr : "", b->len, safe);
+  cc_buf_free(b);
+  return rc;
+}
+
 int tpl_f_truthy(const tpl_val *v, int dflt) { return v ? tpl_truthy(v) : dflt; }
 
 int tpl_f_isws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -222,7 +256,7 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
   json_t *k = item;
   if (attr && json_is_object(k) && !strchr(attr, '.')) {
     /* The common case, one name: no copy of the path. */
-    if (!(k = json_object_get(k, attr))) return NULL;
+    if (!(k = tpl_obj_getn(k, attr, strlen(attr)))) return NULL;
   } else if (attr) {
     /* Dotted paths and integer parts, as make_attrgetter splits them. */
     char part[256];
@@ -245,6 +279,11 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
     /* ASCII without capitals lowers to itself. */
     const unsigned char *p = (const unsigned char *)json_string_value(k);
     size_t l = json_string_length(k), i = 0;
+    /* Eight bytes at a time while all are ASCII and none is in A-Z. */
+    for (uint64_t x; i + 8 <= l; i += 8) {
+      memcpy(&x, p + i, 8);
+      if ((x | ((x + 0x3F3F3F3F3F3F3F3FULL) & ~(x + 0x2525252525252525ULL))) & 0x8080808080808080ULL) break;
+    }
     while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
     if (i == l) return json_incref(k);
     cc_buf b = CC_BUF_INIT;
@@ -338,6 +377,13 @@ int tpl_f_line(const char *s, size_t len, size_t *pos, size_t *start, size_t *en
   if (i >= len) return 0;
   *start = i;
   for (; i < len; i++) {
+    /* Skip eight bytes at a time while none is below 0x1f or above 0x7f
+     * (none of them can start a line break). */
+    for (uint64_t x; i + 8 <= len; i += 8) {
+      memcpy(&x, s + i, 8);
+      if ((x | ((x - 0x1F1F1F1F1F1F1F1FULL) & ~x)) & 0x8080808080808080ULL) break;
+    }
+    if (i >= len) break;
     unsigned char c = (unsigned char)s[i];
     size_t brk = 0;
     /* Most bytes can't start a line break. */

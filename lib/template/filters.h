@@ -21,7 +21,8 @@ enum {
   TPL_F_RAW = 1,     /* takes any arguments: binds N's arguments itself */
   TPL_F_UPPER = 2,   /* str.upper (printed straight into the output) */
   TPL_F_LOWER = 4,   /* str.lower */
-  TPL_F_CAPITAL = 8  /* str.capitalize */
+  TPL_F_CAPITAL = 8, /* str.capitalize */
+  TPL_F_DIRECT = 16  /* may print its string result straight (tpl_f_put) */
 };
 
 #define TPL_MAX_PARAMS 8

@@ -13,6 +13,16 @@ int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s
 int tpl_f_strout(tpl_val *out, const char *s, size_t len, int safe);
 /* *OUT = B's bytes as a string (B is freed). */
 int tpl_f_bufout(tpl_val *out, cc_buf *b, int safe);
+/* The result of a filter flagged TPL_F_DIRECT: when RS->direct is set
+ * (the result will be printed as it is, so SAFE does not matter), S is
+ * appended there, RS->direct cleared and *OUT left as tpl_direct_done();
+ * else as tpl_f_strout (tpl_f_putbuf: tpl_f_bufout). */
+int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe);
+int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
+/* The render's scratch buffer (RS->scratch, emptied), or a new one when it
+ * is in use; tpl_f_unscratch gives it back (or frees B). */
+cc_buf tpl_f_scratch(tpl_rs *rs);
+void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
 /* V's truth, DFLT when V is NULL (not given). */
 int tpl_f_truthy(const tpl_val *v, int dflt);
 /* V as an integer (bools count), DFLT when not given; an error otherwise. */

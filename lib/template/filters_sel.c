@@ -155,13 +155,21 @@ TPL_FILTER(tpl_f_rejectattr) {
 typedef struct {
   json_t *key, *cmp, *item;
   size_t pos;
+  const char *s; /* CMP's bytes when it is a string (else NULL) */
+  size_t l;
 } S_gent;
 
 static _Thread_local int S_group_failed; /* set by S_group_cmp (qsort has no context) */
 static int S_group_cmp(const void *pa, const void *pb) {
   const S_gent *a = pa, *b = pb;
   int c = 0;
-  if (tpl_compare(a->cmp, b->cmp, &c)) S_group_failed = 1;
+  if (a->s && b->s) {
+    /* Two strings: their bytes (UTF-8 orders as code points), as S_order. */
+    int r = memcmp(a->s, b->s, a->l < b->l ? a->l : b->l);
+    c = r ? (r > 0 ? 1 : -1) : (a->l > b->l) - (a->l < b->l);
+  } else if (tpl_compare(a->cmp, b->cmp, &c)) {
+    S_group_failed = 1;
+  }
   if (c == 0) return (a->pos > b->pos) - (a->pos < b->pos);
   return c;
 }
@@ -196,6 +204,10 @@ TPL_FILTER(tpl_f_groupby) {
       break;
     }
     if (!(g->cmp = tpl_f_key(g->key, NULL, lower, &nomem))) rc = CC_ENOMEM;
+    else if (json_is_string(g->cmp)) {
+      g->s = json_string_value(g->cmp);
+      g->l = json_string_length(g->cmp);
+    }
   }
   if (rc == CC_OK) {
     S_group_failed = 0;

@@ -63,6 +63,14 @@ TPL_FILTER(tpl_f_length) {
   } else {
     return tpl_fail(rs, n, CC_EINVAL, "object of type '%s' has no len()", tpl_type_name(in->j));
   }
+  if (rs->direct) {
+    /* Printed as it is (a number is never escaped): its digits. */
+    cc_buf *d = rs->direct;
+    rs->direct = NULL;
+    *out = tpl_direct_done();
+    int rc = tpl_fmt_int(d, (long long)len);
+    return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+  }
   *out = tpl_own(json_integer((json_int_t)len));
   return out->j ? CC_OK : CC_ENOMEM;
 }
@@ -115,8 +123,15 @@ TPL_FILTER(tpl_f_unique) {
   int rc = tpl_f_attr(rs, n, a[1], buf, sizeof buf, &attr), nomem = 0;
   if (rc || (rc = S_items(rs, n, in, &items))) return rc;
   int lower = !tpl_f_truthy(a[0], 0);
-  size_t cnt = json_array_size(items);
-  json_t *r = json_array(), *seen = json_array();
+  size_t cnt = json_array_size(items), nseen = 0;
+  /* The keys kept so far (a reference each): on the stack when few. */
+  typedef struct {
+    json_t *k;
+    const char *s; /* K's bytes when it is a string */
+    size_t l;
+  } S_seen;
+  S_seen few[16], *seen = cnt <= 16 ? few : malloc(cnt * sizeof *seen);
+  json_t *r = json_array();
   rc = (r && seen) ? CC_OK : CC_ENOMEM;
   for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
     json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
@@ -130,12 +145,22 @@ TPL_FILTER(tpl_f_unique) {
       break;
     }
     int dup = 0;
-    for (size_t s = 0; s < json_array_size(seen) && !dup; s++) dup = tpl_equal(json_array_get(seen, s), k);
-    if (!dup && (json_array_append_new(seen, k) || json_array_append(r, it))) rc = CC_ENOMEM;
-    else if (dup) json_decref(k);
+    const char *ks = json_is_string(k) ? json_string_value(k) : NULL;
+    size_t kl = ks ? json_string_length(k) : 0;
+    for (size_t s = 0; s < nseen && !dup; s++)
+      dup = ks && seen[s].s ? seen[s].l == kl && !memcmp(seen[s].s, ks, kl) : tpl_equal(seen[s].k, k);
+    if (dup) {
+      json_decref(k);
+      continue;
+    }
+    seen[nseen].k = k;
+    seen[nseen].s = ks;
+    seen[nseen++].l = kl;
+    if (json_array_append(r, it)) rc = CC_ENOMEM;
   }
   json_decref(items);
-  json_decref(seen);
+  for (size_t s = 0; s < nseen; s++) json_decref(seen[s].k);
+  if (seen != few) free(seen);
   if (rc) {
     json_decref(r);
     return rc;
@@ -240,6 +265,22 @@ TPL_FILTER(tpl_f_join) {
   tpl_val d = a[0] ? *a[0] : tpl_undef(NULL);
   cc_buf b = CC_BUF_INIT, ds = CC_BUF_INIT;
   size_t cnt = json_array_size(items);
+  if (!attr && !rs->autoescape && (!d.j || json_is_string(d.j)) && (d.j || !a[0] || !rs->strict)) {
+    /* The common case (no attribute, no autoescape, a string delimiter or
+     * none): the items printed straight from the array. */
+    const char *dp = d.j ? json_string_value(d.j) : "";
+    size_t dl = d.j ? json_string_length(d.j) : 0;
+    b = tpl_f_scratch(rs);
+    for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
+      if (i) rc = tpl_buf_add(&b, dp, dl);
+      if (rc == CC_OK) rc = tpl_str(&b, json_array_get(items, i));
+      if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
+    }
+    if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, 0);
+    tpl_f_unscratch(rs, &b);
+    json_decref(items);
+    return rc;
+  }
   json_t **parts = calloc(cnt ? cnt : 1, sizeof *parts);
   if (!parts) rc = CC_ENOMEM;
   /* The parts: the items or their attribute (NULL: missing). */
@@ -278,7 +319,7 @@ TPL_FILTER(tpl_f_join) {
     }
     if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
   }
-  if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
+  if (rc == CC_OK) rc = tpl_f_putbuf(rs, out, &b, markup);
   for (size_t i = 0; parts && i < cnt; i++) json_decref(parts[i]);
   free(parts);
   cc_buf_free(&b);

@@ -1,5 +1,6 @@
 /* filters_str.c: Jinja2's string filters (case, escaping, trim, replace,
  * truncate, center, indent, wordwrap, wordcount, striptags). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,9 @@ static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out
   cc_buf b = CC_BUF_INIT;
   if (mode == 3) rc = S_title(&b, s, l);
   else rc = tpl_case_map(&b, s, l, mode == 0 ? TPL_UPPER : mode == 1 ? TPL_LOWER : TPL_TITLE);
-  if (rc == CC_OK) {
+  if (rc == CC_OK && rs->direct) {
+    rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, mode != 3 && t.safe);
+  } else if (rc == CC_OK) {
     /* Valid UTF-8 mapped code point by code point stays valid. */
     *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
     /* upper, lower and capitalize are Markup's methods; do_title joins the
@@ -186,7 +189,7 @@ TPL_FILTER(tpl_f_replace) {
   }
   /* Without autoescape do_replace works on str(s): a plain result. */
   int markup = rs->autoescape && (ts.safe || to.safe || tn.safe);
-  cc_buf src = CC_BUF_INIT, b = CC_BUF_INIT, nb = CC_BUF_INIT;
+  cc_buf src = CC_BUF_INIT, b = tpl_f_scratch(rs), nb = CC_BUF_INIT;
   /* Markup.replace escapes what is not Markup; markupsafe 3 escapes NEW
    * but not OLD. */
   const char *S = s, *O = o, *N = nw;
@@ -240,9 +243,9 @@ TPL_FILTER(tpl_f_replace) {
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   }
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
-  if (rc == CC_OK) rc = tpl_f_bufout(out, &b, markup);
+  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
-  cc_buf_free(&b);
+  tpl_f_unscratch(rs, &b);
   cc_buf_free(&src);
   cc_buf_free(&nb);
   tpl_val_drop(&ts);
@@ -276,7 +279,7 @@ TPL_FILTER(tpl_f_truncate) {
   }
   size_t cps = tpl_utf8_len(s, l);
   if ((long long)cps <= length + leeway) {
-    rc = tpl_f_strout(out, s, l, t.safe);
+    rc = tpl_f_put(rs, out, s, l, t.safe);
   } else {
     /* Byte offset of code point LENGTH - len(end). */
     long long keep = length - (long long)endcp;
@@ -300,7 +303,7 @@ TPL_FILTER(tpl_f_truncate) {
     int safe = t.safe || te.safe;
     rc = safe && !t.safe ? tpl_escape(&b, s, cut) : cc_buf_add(&b, s, cut);
     if (rc == CC_OK) rc = safe && !te.safe ? tpl_escape(&b, end, el) : cc_buf_add(&b, end, el);
-    rc = rc ? CC_ENOMEM : tpl_f_bufout(out, &b, safe);
+    rc = rc ? CC_ENOMEM : tpl_f_putbuf(rs, out, &b, safe);
     cc_buf_free(&b);
   }
   tpl_val_drop(&t);
@@ -464,25 +467,37 @@ static int S_hyphen_break(const char *s, size_t i, size_t j, size_t l) {
   return n2 < l && s[n2] == '-' && S_letter(s, n2 + 1, l);
 }
 
+/* Byte classes of textwrap's chunking: 1 whitespace, 2 a hyphen. */
+static const unsigned char S_cls[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, ['-'] = 2};
+
 /* textwrap's chunks: whitespace runs, and words (split after a hyphen
  * between letters when BREAK_HYPHENS). */
 static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout) {
-  size_t cap = 16, k = 0, ascii = 1;
-  for (size_t i = 0; i < l && ascii; i++) ascii = (unsigned char)s[i] < 0x80;
+  /* About one chunk per three bytes of prose: most texts need no realloc. */
+  size_t cap = l / 3 + 16, k = 0, ascii = 1, i = 0;
+  if (cap > 4096) cap = 4096;
+  /* ASCII eight bytes at a time. */
+  for (uint64_t x; i + 8 <= l && ascii; i += 8) {
+    memcpy(&x, s + i, 8);
+    ascii = !(x & 0x8080808080808080ULL);
+  }
+  for (; i < l && ascii; i++) ascii = (unsigned char)s[i] < 0x80;
   S_chunk *c = malloc(cap * sizeof *c);
   if (!c) return CC_ENOMEM;
-  for (size_t i = 0; i < l;) {
+  for (i = 0; i < l;) {
     size_t j = i;
-    int ws = S_ws(s[i]);
+    int ws = S_cls[(unsigned char)s[i]] == 1;
     if (ws) {
-      while (j < l && S_ws(s[j])) j++;
+      while (j < l && S_cls[(unsigned char)s[j]] == 1) j++;
     } else {
-      while (j < l && !S_ws(s[j])) {
-        if (hy && s[j] == '-' && S_hyphen_break(s, i, j, l)) {
+      for (; j < l; j++) {
+        unsigned cl = S_cls[(unsigned char)s[j]];
+        if (!cl) continue;
+        if (cl == 1) break;
+        if (hy && S_hyphen_break(s, i, j, l)) {
           j++;
           break;
         }
-        j++;
       }
     }
     if (k == cap) {
@@ -514,21 +529,21 @@ static size_t S_prefix(const char *s, size_t len, size_t k) {
 }
 
 /* Appends textwrap.wrap(LINE, WIDTH) joined by WRAP (the caller joins
- * the paragraphs by WRAP too). */
+ * the paragraphs by WRAP too). Each line is built in B itself and taken
+ * back if it ends up empty. */
 static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw, int hy, const char *wrap, size_t wl) {
   S_chunk *c;
   size_t nc, top = 0, nlines = 0;
   int rc = S_chunks(line, l, hy, &c, &nc);
   if (rc) return rc;
-  cc_buf cur = CC_BUF_INIT;
   while (top < nc && rc == CC_OK) {
-    size_t curlen = 0;
-    cc_buf_truncate(&cur, 0);
+    size_t curlen = 0, mark = b->len;
     /* Whitespace opening a line is dropped, but at the very start. */
     if (c[top].ws && nlines) top++;
-    size_t last_ws = 0, ncur = 0;
+    if (nlines && (rc = tpl_buf_add(b, wrap, wl))) break;
+    size_t start = b->len, last_ws = 0, ncur = 0;
     while (top < nc && curlen + c[top].cps <= width) {
-      if ((rc = tpl_buf_add(&cur, c[top].s, c[top].len))) break;
+      if ((rc = tpl_buf_add(b, c[top].s, c[top].len))) break;
       curlen += c[top].cps;
       last_ws = c[top].ws;
       ncur++;
@@ -552,7 +567,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
           if (hyph > 0 && other) end = tpl_utf8_len(c[top].s, hyph) + 1;
         }
         size_t eb = S_prefix(c[top].s, c[top].len, end);
-        if ((rc = tpl_buf_add(&cur, c[top].s, eb))) break;
+        if ((rc = tpl_buf_add(b, c[top].s, eb))) break;
         if (eb) {
           last_ws = c[top].ws;
           ncur++;
@@ -561,7 +576,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         c[top].len -= eb;
         c[top].cps -= end < c[top].cps ? end : c[top].cps;
       } else if (ncur == 0) {
-        if ((rc = tpl_buf_add(&cur, c[top].s, c[top].len))) break;
+        if ((rc = tpl_buf_add(b, c[top].s, c[top].len))) break;
         last_ws = c[top].ws;
         ncur++;
         top++;
@@ -569,18 +584,14 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
     }
     /* Whitespace closing a line is dropped. */
     if (ncur && last_ws) {
-      size_t k = cur.len;
-      while (k && S_ws(cur.ptr[k - 1])) k--;
-      cc_buf_truncate(&cur, k);
+      size_t k = b->len;
+      while (k > start && S_ws(b->ptr[k - 1])) k--;
+      cc_buf_truncate(b, k);
       ncur--;
     }
-    if (ncur) {
-      if (nlines) rc = tpl_buf_add(b, wrap, wl);
-      if (rc == CC_OK) rc = tpl_buf_add(b, cur.ptr ? cur.ptr : "", cur.len);
-      nlines++;
-    }
+    if (ncur) nlines++;
+    else cc_buf_truncate(b, mark);
   }
-  cc_buf_free(&cur);
   free(c);
   return rc;
 }
@@ -613,7 +624,7 @@ TPL_FILTER(tpl_f_wordwrap) {
     cc_buf_free(&b);
     return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "wordwrap result exceeds the output limit") : CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 0);
+  return tpl_f_putbuf(rs, out, &b, 0);
 }
 
 /* ---- striptags: Markup.striptags ---- */

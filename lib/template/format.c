@@ -11,6 +11,7 @@
 
 #include "casemap.h"
 #include "cc/err.h"
+#include "filters_int.h"
 
 typedef struct {
   int left, plus, space, alt, zero;
@@ -309,11 +310,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
   if (rc == CC_OK && !dict && next < argc)
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
-  if (rc == CC_OK) {
-    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
-    out->safe = (unsigned char)markup;
-    if (!out->j) rc = CC_ENOMEM;
-  }
+  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
 out:
   if (!rs->scratch.max && b.len < 4096) rs->scratch = b;
   else cc_buf_free(&b);

@@ -26,13 +26,16 @@ static int S_scan(const tpl_rs *rs, size_t lo, size_t hi, const char *name, tpl_
 }
 
 int tpl_find_var(tpl_rs *rs, const char *name, tpl_var **var, json_t **j) {
+  *j = NULL;
+  if ((*var = tpl_find_local(rs, name))) return 1;
+  return tpl_find_var_outer(rs, name, var, j);
+}
+
+int tpl_find_var_outer(tpl_rs *rs, const char *name, tpl_var **var, json_t **j) {
   tpl_env *e = rs->env;
   *var = NULL;
   *j = NULL;
-  if (!e) {
-    if (S_scan(rs, 0, rs->nvars, name, var)) return 1;
-  } else {
-    if (S_scan(rs, e->lo, rs->nvars, name, var)) return 1;
+  if (e) {
     /* An included template doesn't see the includer's `loop`. */
     int hide = e->noloop && name == tpl_name_loop;
     for (tpl_env *o = e->outer; o; o = o->outer) {
@@ -45,7 +48,15 @@ int tpl_find_var(tpl_rs *rs, const char *name, tpl_var **var, json_t **j) {
     }
     if (!e->ctx) return 0;
   }
-  return rs->ctx && (*j = json_object_get(rs->ctx, name)) != NULL;
+  if (!rs->ctx) return 0;
+  /* The context does not change during a render: a name looked up again
+   * (`{% if x %}{{ x }}`) is answered from a small cache. */
+  size_t h = ((uintptr_t)name >> 3) & 7;
+  if (rs->ctx_name[h] != name) {
+    rs->ctx_name[h] = name;
+    rs->ctx_val[h] = json_object_get(rs->ctx, name);
+  }
+  return (*j = rs->ctx_val[h]) != NULL;
 }
 
 int tpl_bind_ref(tpl_rs *rs, const char *name, tpl_val v) {

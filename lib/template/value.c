@@ -9,6 +9,8 @@
 
 #include "cc/err.h"
 
+const char tpl_direct_mark[] = "(printed)";
+
 /* ---- tuples ---- */
 
 typedef struct {
@@ -360,6 +362,13 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len) {
   return tpl_buf_add(b, s + start, len - start);
 }
 
+json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl) {
+  if (json_object_size(o) > 3) return json_object_getn(o, key, kl);
+  for (void *it = json_object_iter((json_t *)o); it; it = json_object_iter_next((json_t *)o, it))
+    if (json_object_iter_key_len(it) == kl && !memcmp(json_object_iter_key(it), key, kl)) return json_object_iter_value(it);
+  return NULL;
+}
+
 int tpl_equal(const json_t *a, const json_t *b) {
   if (json_is_string(a) && json_is_string(b)) {
     size_t l = json_string_length(a);
@@ -395,8 +404,13 @@ int tpl_equal(const json_t *a, const json_t *b) {
 }
 
 size_t tpl_utf8_len(const char *s, size_t len) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++)
+  size_t n = 0, i = 0;
+  /* Eight bytes at a time: each byte but a continuation (10xxxxxx). */
+  for (uint64_t x; i + 8 <= len; i += 8) {
+    memcpy(&x, s + i, 8);
+    n += 8 - (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+  }
+  for (; i < len; i++)
     if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
   return n;
 }

@@ -31,6 +31,11 @@ static inline tpl_val tpl_undef(const char *hint) {
   tpl_val v = {NULL, hint, NULL, 0, 0};
   return v;
 }
+/* What a filter that printed its result straight into the output leaves
+ * as its value (tpl_f_put); only the printing code that asked sees it. */
+extern const char tpl_direct_mark[];
+static inline tpl_val tpl_direct_done(void) { return tpl_undef(tpl_direct_mark); }
+static inline int tpl_is_direct_done(const tpl_val *v) { return !v->j && v->hint == tpl_direct_mark; }
 /* Takes ownership of J (a new reference; NULL means out of memory). */
 static inline tpl_val tpl_own(json_t *j) {
   tpl_val v = {j, NULL, NULL, 0, 1};
@@ -142,6 +147,9 @@ int tpl_escape(cc_buf *b, const char *s, size_t len);
 /* Appends S (LEN bytes) with a backslash before every ASCII punctuation
  * character: literal text in CommonMark. */
 int tpl_md_escape(cc_buf *b, const char *s, size_t len);
+/* json_object_getn(O, KEY, KL), but a small O is searched by its keys in
+ * order (cheaper than hashing KEY). */
+json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl);
 /* Python's type name of J ("str", "int", "dict", ...). */
 const char *tpl_type_name(const json_t *j);
 /* Python equality (1 == 1.0 == True; containers deep). */
