@@ -183,7 +183,6 @@ static void S_read_topic(gen_reader *r, gen_topic *t, const gen_node *k, const g
 }
 
 
-static const char *const S_retry_keys[] = {"attempts", "max_age"};
 static const char *const S_common_keys[] = {"channel", "topic", "image", "template", "vars", "filter"};
 static const char *const S_email_keys[] = {"channel", "topic",      "image",    "template",          "vars",          "filter",
                                            "subject", "sender",     "recipients", "reply_to", "configuration_set", "allow_override",
@@ -352,24 +351,7 @@ static void S_read_schedule_group(gen_reader *r, gen_schedule_group *g, const ge
   if ((n = gen_node_get(v, "dead_letter"))) gen_rd_bool(r, n, "`dead_letter`", &g->dead_letter);
   g->retry_attempts = 185;
   g->retry_max_age = 86400;
-  if ((n = gen_node_get(v, "retry")) && gen_rd_is_map(r, n, "`retry`")) {
-    g->has_retry = true;
-    gen_rd_keys(r, n, S_retry_keys, GEN_RD_COUNT(S_retry_keys), "`retry`", NULL, 0, NULL);
-    const gen_node *x;
-    if ((x = gen_node_get(n, "attempts"))) gen_rd_int(r, x, "`retry.attempts`", 0, 185, NULL, &g->retry_attempts);
-    if ((x = gen_node_get(n, "max_age"))) {
-      const char *str;
-      long secs;
-      if (gen_rd_string(r, x, "`retry.max_age`", &str)) {
-        if (!gen_parse_duration(str, &secs))
-          gen_rd_err(r, x, "`retry.max_age` must be a duration like 90s, 15m or 2h, not `%s`", str);
-        else if (secs < 60 || secs > 86400)
-          gen_rd_err(r, x, "`retry.max_age` must be between 60s and 24h, not %s", str);
-        else
-          g->retry_max_age = (int)secs;
-      }
-    }
-  }
+  if ((n = gen_node_get(v, "retry"))) gen_rd_retry(r, n, &g->has_retry, &g->retry_attempts, &g->retry_max_age);
 }
 
 static const char *const S_reconciler_keys[] = {"group",    "image",    "config",      "prefix",  "collection",

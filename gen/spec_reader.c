@@ -236,3 +236,22 @@ void gen_rd_secret_entries(gen_reader *r, const gen_node *map, const char *where
             k->str, where);
   }
 }
+
+void gen_rd_retry(gen_reader *r, const gen_node *n, bool *has, int *attempts, int *max_age) {
+  static const char *const keys[] = {"attempts", "max_age"};
+  if (!gen_rd_is_map(r, n, "`retry`")) return;
+  *has = true;
+  gen_rd_keys(r, n, keys, GEN_RD_COUNT(keys), "`retry`", NULL, 0, NULL);
+  const gen_node *x;
+  if ((x = gen_node_get(n, "attempts"))) gen_rd_int(r, x, "`retry.attempts`", 0, 185, NULL, attempts);
+  const char *s;
+  long secs;
+  if ((x = gen_node_get(n, "max_age")) && gen_rd_string(r, x, "`retry.max_age`", &s)) {
+    if (!gen_parse_duration(s, &secs))
+      gen_rd_err(r, x, "`retry.max_age` must be a duration like 90s, 15m or 2h, not `%s`", s);
+    else if (secs < 60 || secs > 86400)
+      gen_rd_err(r, x, "`retry.max_age` must be between 60s and 24h, not %s", s);
+    else
+      *max_age = (int)secs;
+  }
+}

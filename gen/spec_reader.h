@@ -69,6 +69,11 @@ json_t *gen_rd_json(gen_reader *r, const gen_node *n, int depth);
  * secret and whose value is not a reference. */
 void gen_rd_secret_entries(gen_reader *r, const gen_node *map, const char *where);
 
+/* A `retry` mapping N ({attempts 0..185, max_age 60s..24h}), of a task or
+ * a schedule group: sets *HAS, and *ATTEMPTS and *MAX_AGE (seconds) for
+ * the keys given; errors at the values. */
+void gen_rd_retry(gen_reader *r, const gen_node *n, bool *has, int *attempts, int *max_age);
+
 /* One entry of `tasks`: K its key, V its value; defaults applied. */
 void gen_rd_task(gen_reader *r, gen_task *t, const gen_node *k, const gen_node *v);
 

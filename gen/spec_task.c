@@ -15,7 +15,6 @@ static const char *const S_tracing_modes[] = {"Active", "PassThrough"};
 static const char *const S_log_formats[] = {"JSON", "Text"};
 static const char *const S_app_levels[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
 static const char *const S_system_levels[] = {"DEBUG", "INFO", "WARN"};
-static const char *const S_retry_keys[] = {"attempts", "max_age"};
 
 static const char *S_check_env_key(const char *key) {
   if (!gen_is_env_name(key)) return "is not a valid environment variable name";
@@ -152,24 +151,7 @@ void gen_rd_task(gen_reader *r, gen_task *t, const gen_node *k, const gen_node *
     t->input = gen_rd_json(r, n, 0);
     gen_rd_secret_entries(r, n, "the input of a task");
   }
-  if ((n = gen_node_get(v, "retry")) && gen_rd_is_map(r, n, "`retry`")) {
-    t->has_retry = true;
-    gen_rd_keys(r, n, S_retry_keys, GEN_RD_COUNT(S_retry_keys), "`retry`", NULL, 0, NULL);
-    const gen_node *x;
-    if ((x = gen_node_get(n, "attempts"))) gen_rd_int(r, x, "`retry.attempts`", 0, 185, NULL, &t->retry_attempts);
-    if ((x = gen_node_get(n, "max_age"))) {
-      const char *s;
-      long secs;
-      if (gen_rd_string(r, x, "`retry.max_age`", &s)) {
-        if (!gen_parse_duration(s, &secs))
-          gen_rd_err(r, x, "`retry.max_age` must be a duration like 90s, 15m or 2h, not `%s`", s);
-        else if (secs < 60 || secs > 86400)
-          gen_rd_err(r, x, "`retry.max_age` must be between 60s and 24h, not %s", s);
-        else
-          t->retry_max_age = (int)secs;
-      }
-    }
-  }
+  if ((n = gen_node_get(v, "retry"))) gen_rd_retry(r, n, &t->has_retry, &t->retry_attempts, &t->retry_max_age);
   if ((n = gen_node_get(v, "flexible_window"))) {
     const char *s;
     long secs;
