@@ -37,8 +37,15 @@ int main(int argc, char **argv) {
     fputs("bench_render: cannot read the inputs\n", stderr);
     goto out;
   }
-  /* The name decides autoescape; the dumped file keeps .html or .txt. */
-  if (cc_tpl_compile(&t, argv[1], src, slen, NULL, &d) || cc_tpl_render(t, ctx, &out, &d)) {
+  /* As cloudcron render: the name decides autoescape, the template's
+   * folder is the loader's root (include, import, extends). */
+  cc_tpl_opts opts;
+  cc_tpl_opts_default(&opts);
+  char root[4096];
+  const char *slash = strrchr(argv[1], '/');
+  snprintf(root, sizeof root, "%.*s", slash ? (int)(slash - argv[1]) : 1, slash ? argv[1] : ".");
+  opts.root = root;
+  if (cc_tpl_compile(&t, argv[1], src, slen, &opts, &d) || cc_tpl_render(t, ctx, &out, &d)) {
     cc_diags_print(&d, stderr);
     goto out;
   }

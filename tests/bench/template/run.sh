@@ -12,15 +12,21 @@
 #  - whole process: `cloudcron render TEMPLATE --vars FILE` (Release build)
 #    against a `python3 -c` process that imports jinja2, loads the JSON,
 #    compiles and renders, timed by hyperfine (processes per second).
-# First it checks all four outputs of each case are byte-identical, and
-# fails if not. The machine may be shared and noisy, so the two sides take
+# Then the corpus: the 20 realistic notification templates of the
+# differential test (tests/template/cases_realistic.txt, written to test
+# correctness, not chosen for speed; corpus.py), render-only, with their
+# own small variables; the table ends with their geometric mean and the
+# lowest ratio. First it checks all outputs are byte-identical to
+# Jinja2's, and fails if not. The machine may be shared and noisy, so the two sides take
 # turns for ROUNDS rounds (default 3): the table shows each side's best
 # rate, the ratio of the two, and the lowest ratio of any one round.
-# SECONDS_PER_CASE (default 2) per render-only loop; RUNS (default 20)
+# SECONDS_PER_CASE (default 2) per render-only loop (CORPUS_SECONDS,
+# default 0.5, for each template of the corpus); RUNS (default 20)
 # processes per side, case and round in the whole-process mode.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 secs=${SECONDS_PER_CASE:-2}
+csecs=${CORPUS_SECONDS:-0.5}
 rounds=${ROUNDS:-3}
 runs=${RUNS:-20}
 b=${BENCH_BUILD:-build-bench-tpl}
@@ -47,6 +53,16 @@ for c in $cases; do
   fi
   echo "$c: outputs identical ($(wc -c < "$work/$n.expected") bytes)"
 done
+# The corpus: a folder per template (its other templates beside it).
+python3 $here/corpus.py "$work/corpus" > "$work/corpus.txt"
+while read -r d t; do
+  python3 -c "$py" "$d/$t" "$d/vars.json" > "$d/expected"
+  if ! "$cloudcron" render "$d/$t" --vars "$d/vars.json" | cmp -s "$d/expected" -; then
+    echo "run.sh: corpus $t: cloudcron render's output differs from Jinja2's" >&2
+    exit 1
+  fi
+done < "$work/corpus.txt"
+echo "corpus: $(wc -l < "$work/corpus.txt") templates, outputs identical"
 # Processes per second from a hyperfine run of one command.
 S_rate() {
   local out=$1; shift
@@ -69,6 +85,11 @@ for r in $(seq "$rounds"); do
     jin=$(S_rate "$work/h.json" "python3 -c '$py' $here/cases/$c $work/$n.json")
     echo "process $n $ours $jin" >> "$work/rounds.txt"
   done
+  while read -r d t; do
+    jin=$(python3 $here/peer.py "$csecs" "$d/$t" "$d/vars.json")
+    ours=$($b/bench_render "$d/$t" "$d/vars.json" "$d/expected" "$csecs")
+    echo "corpus ${t%.*} $ours $jin" >> "$work/corpus_rounds.txt"
+  done < "$work/corpus.txt"
 done
 echo "per round (mode case ours/s jinja2/s):"
 sed 's/^/  /' "$work/rounds.txt"
@@ -80,3 +101,13 @@ awk '{ k = $1 " " $2; if (!(k in c)) order[++m] = k; if ($3 > c[k]) c[k] = $3; i
      END { for (i = 1; i <= m; i++) { k = order[i]; split(k, f, " ");
              printf "%-8s %-7s %12.1f %12.1f %7.1fx %9.1fx\n", f[1], f[2], c[k], p[k], c[k] / p[k], lo[k] } }' \
   "$work/rounds.txt"
+echo
+echo "corpus, render-only (best of $rounds rounds: ${csecs}s loops):"
+printf '%-42s %12s %12s %8s %10s\n' template ours/s jinja2/s ratio min-ratio
+awk '{ k = $2; if (!(k in c)) order[++m] = k; if ($3 > c[k]) c[k] = $3; if ($4 > p[k]) p[k] = $4;
+       q = $3 / $4; if (!(k in lo) || q < lo[k]) lo[k] = q }
+     END { g = 0; low = 0;
+           for (i = 1; i <= m; i++) { k = order[i]; r = c[k] / p[k]; g += log(r); if (!low || r < low) low = r;
+             printf "%-42s %12.1f %12.1f %7.1fx %9.1fx\n", k, c[k], p[k], r, lo[k] }
+           printf "%-42s %12s %12s %7.1fx   (lowest %.1fx)\n", "geometric mean of " m, "", "", exp(g / m), low }' \
+  "$work/corpus_rounds.txt"
