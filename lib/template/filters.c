@@ -94,9 +94,7 @@ const tpl_fdef *tpl_filter_lookup(const tpl_rs *rs, const char *name, tpl_fdef *
 
 /* ---- argument binding ---- */
 
-/* Binds N's arguments to the parameters of DEF (in SLOT order); a missing
- * one is left NULL. Errors as Python's TypeError would word them. */
-static int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot) {
+int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot) {
   for (int i = 0; i < np; i++) slot[i] = NULL;
   for (int i = 0; i < n->n; i++) {
     int k = -1;
@@ -144,7 +142,7 @@ int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tp
   *out = tpl_undef(NULL);
   if (def->ext) rc = S_ext(rs, n, def->ext, in, args, out);
   else if (def->flags & TPL_F_RAW) rc = def->fn(rs, n, in, NULL, args, out);
-  else if ((rc = S_bind(rs, n, args, def->params, def->np, a)) == CC_OK) rc = def->fn(rs, n, in, a, args, out);
+  else if ((rc = tpl_f_bind(rs, n, args, def->params, def->np, a)) == CC_OK) rc = def->fn(rs, n, in, a, args, out);
   if (rc) tpl_val_drop(out);
   return rc;
 }
@@ -252,6 +250,19 @@ int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
   return copy ? CC_OK : CC_ENOMEM;
 }
 
+int tpl_f_lowers_to_self(const char *s, size_t l) {
+  /* ASCII without capitals lowers to itself. */
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  /* Eight bytes at a time while all are ASCII and none is in A-Z. */
+  for (uint64_t x; i + 8 <= l; i += 8) {
+    memcpy(&x, p + i, 8);
+    if ((x | ((x + 0x3F3F3F3F3F3F3F3FULL) & ~(x + 0x2525252525252525ULL))) & 0x8080808080808080ULL) break;
+  }
+  while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
+  return i == l;
+}
+
 json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
   json_t *k = item;
   if (attr && json_is_object(k) && !strchr(attr, '.')) {
@@ -276,16 +287,7 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
     if (!k) return NULL;
   }
   if (lower && json_is_string(k)) {
-    /* ASCII without capitals lowers to itself. */
-    const unsigned char *p = (const unsigned char *)json_string_value(k);
-    size_t l = json_string_length(k), i = 0;
-    /* Eight bytes at a time while all are ASCII and none is in A-Z. */
-    for (uint64_t x; i + 8 <= l; i += 8) {
-      memcpy(&x, p + i, 8);
-      if ((x | ((x + 0x3F3F3F3F3F3F3F3FULL) & ~(x + 0x2525252525252525ULL))) & 0x8080808080808080ULL) break;
-    }
-    while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
-    if (i == l) return json_incref(k);
+    if (tpl_f_lowers_to_self(json_string_value(k), json_string_length(k))) return json_incref(k);
     cc_buf b = CC_BUF_INIT;
     json_t *c = NULL;
     if (tpl_case_map(&b, json_string_value(k), json_string_length(k), TPL_LOWER) == CC_OK)

@@ -1,0 +1,208 @@
+/* filters_fuse.c: filter chains run as one filter.
+ *
+ * `X|map(attribute=A)|unique|join(D)` (unique optional) is compiled
+ * (tpl_fuse, from tpl_resolve) into the join node alone: its input becomes
+ * X and its def a tpl_fused that remembers the map and unique nodes. At
+ * render time the common case (a list of dicts, the attribute present,
+ * plain printing) takes the attribute values, drops duplicates and prints
+ * them in one pass over X without building the two intermediate lists;
+ * anything else runs the original filters one after the other on their
+ * own nodes, so results and errors are those of the unfused chain. Only
+ * chains whose inner filters' arguments are literals are fused (nothing
+ * that was evaluated between them is skipped or reordered). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casemap.h"
+#include "cc/err.h"
+#include "filters_int.h"
+
+typedef struct {
+  tpl_fdef def;           /* fn: S_fused; name and flags: join's */
+  const tpl_fdef *join;   /* the join node's own def */
+  const tpl_node *map;    /* map(attribute=...) */
+  const tpl_node *unique; /* unique(...), or NULL */
+} S_fused;
+
+static int S_builtin(const tpl_node *n, tpl_filter_fn fn) {
+  const tpl_fdef *d = n && n->kind == E_FILTER ? n->def : NULL;
+  return d && d->fn == fn && !d->ext;
+}
+
+static int S_literal_args(const tpl_node *n) {
+  for (int i = 0; i < n->n; i++)
+    if (n->kids[i]->kind != E_LIT) return 0;
+  return 1;
+}
+
+/* The literal arguments of N as values (borrowed from the AST). */
+static void S_lit_args(const tpl_node *n, tpl_val *args) {
+  for (int i = 0; i < n->n && i < TPL_MAX_PARAMS; i++) args[i] = tpl_ref(n->kids[i]->lit);
+}
+
+/* The unfused chain: map, unique, then join, each on its own node. */
+static int S_chain(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
+  const tpl_node *st[2] = {f->map, f->unique};
+  tpl_val cur = tpl_dup(in), sa[TPL_MAX_PARAMS], nx;
+  cc_buf *direct = rs->direct;
+  int rc = CC_OK;
+  rs->direct = NULL; /* only the last filter may print straight */
+  for (int i = 0; i < 2 && st[i] && rc == CC_OK; i++) {
+    S_lit_args(st[i], sa);
+    rc = tpl_filter_call(rs, st[i]->def, st[i], &cur, sa, &nx);
+    tpl_val_drop(&cur);
+    if (rc == CC_OK && !nx.j && !nx.hint && !nx.owner) rc = CC_ENOMEM; /* as tpl_eval */
+    cur = nx;
+  }
+  rs->direct = direct;
+  if (rc == CC_OK) rc = tpl_filter_call(rs, f->join, n, &cur, args, out);
+  tpl_val_drop(&cur);
+  return rc;
+}
+
+/* unique's key of V (a string: its bytes, lowered into LOW when LOWER;
+ * anything else: V). Returns 0 when V is not a string. */
+static int S_key(json_t *v, int lower, cc_buf *low, size_t *off, size_t *len, int *nomem) {
+  if (!json_is_string(v)) return 0;
+  const char *s = json_string_value(v);
+  size_t l = json_string_length(v);
+  if (!lower || tpl_f_lowers_to_self(s, l)) {
+    *off = (size_t)-1;
+    *len = l;
+    return 1;
+  }
+  size_t before = low->len;
+  if (tpl_case_map(low, s, l, TPL_LOWER)) *nomem = 1;
+  *off = before;
+  *len = low->len - before;
+  return 1;
+}
+
+typedef struct {
+  json_t *v;      /* the map value kept (borrowed) */
+  size_t off, len; /* a string key: LOW's bytes at OFF, or V's ((size_t)-1) */
+  int str;
+} S_seen;
+
+/* The fast path: 1 when the chain must run unfused instead. */
+static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out, int *rcp) {
+  const tpl_node *m = f->map, *u = f->unique;
+  const tpl_val *ja[TPL_MAX_PARAMS];
+  const char *attr = NULL;
+  const json_t *dflt = NULL;
+  int lower = 1;
+  if (!in->j || !json_is_array(in->j) || rs->autoescape) return 1;
+  /* map's keywords: attribute= (a string without dots), default= */
+  for (int i = 0; i < m->n; i++) {
+    const json_t *l = m->kids[i]->lit;
+    if (!m->kw[i]) return 1;
+    if (!strcmp(m->kw[i], "attribute") && json_is_string(l) && !attr) attr = json_string_value(l);
+    else if (!strcmp(m->kw[i], "default") && !dflt) dflt = l;
+    else return 1;
+  }
+  if (!attr || strchr(attr, '.')) return 1;
+  if (dflt && json_is_null(dflt)) dflt = NULL; /* as no default, in map */
+  /* unique(): no arguments or case_sensitive= */
+  if (u && u->n) {
+    if (u->n > 1 || !u->kw[0] || strcmp(u->kw[0], "case_sensitive")) return 1;
+    tpl_val cs = tpl_ref(u->kids[0]->lit);
+    lower = !tpl_truthy(&cs);
+  }
+  if (!u) lower = 0;
+  /* join(d, attribute): the plain case of tpl_f_join only */
+  int rc = tpl_f_bind(rs, n, args, f->join->params, f->join->np, ja);
+  if (rc) {
+    *rcp = rc;
+    return 0;
+  }
+  if (ja[1] && !(ja[1]->j && json_is_null(ja[1]->j))) return 1;
+  tpl_val d = ja[0] ? *ja[0] : tpl_undef(NULL);
+  if ((d.j && !json_is_string(d.j)) || (!d.j && ja[0] && rs->strict)) return 1;
+  const char *dp = d.j ? json_string_value(d.j) : "";
+  size_t dl = d.j ? json_string_length(d.j) : 0, kl = strlen(attr);
+
+  size_t cnt = json_array_size(in->j), nseen = 0;
+  S_seen few[16], *seen = cnt <= 16 ? few : malloc(cnt * sizeof *seen);
+  cc_buf low = CC_BUF_INIT;
+  int nomem = !seen, slow = 0;
+  for (size_t i = 0; i < cnt && !nomem && !slow; i++) {
+    json_t *it = json_array_get(in->j, i), *v = json_is_object(it) ? tpl_obj_getn(it, attr, kl) : NULL;
+    if (!json_is_object(it)) {
+      slow = 1; /* map's way for anything but a dict */
+      break;
+    }
+    if (!v) v = (json_t *)dflt;
+    if (!v || json_is_array(v) || json_is_object(v)) {
+      slow = 1; /* a missing attribute, an unhashable or tuple key: map's or unique's way */
+      break;
+    }
+    if (!u) {
+      seen[nseen++].v = v;
+      continue;
+    }
+    S_seen k = {v, 0, 0, 0};
+    k.str = S_key(v, lower, &low, &k.off, &k.len, &nomem);
+    if (nomem) break;
+    int dup = 0;
+    const char *ks = k.str ? (k.off == (size_t)-1 ? json_string_value(v) : low.ptr + k.off) : NULL;
+    for (size_t s = 0; s < nseen && !dup; s++) {
+      const S_seen *e = &seen[s];
+      if (e->str && k.str) {
+        const char *es = e->off == (size_t)-1 ? json_string_value(e->v) : low.ptr + e->off;
+        dup = e->len == k.len && !memcmp(es, ks, k.len);
+      } else if (!e->str && !k.str) {
+        dup = tpl_equal(e->v, v);
+      }
+    }
+    if (dup) {
+      if (k.off != (size_t)-1) cc_buf_truncate(&low, k.off); /* its lowered bytes are not kept */
+      continue;
+    }
+    seen[nseen++] = k;
+  }
+  cc_buf_free(&low);
+  if (nomem || slow) {
+    if (seen != few) free(seen);
+    if (nomem) *rcp = CC_ENOMEM;
+    return !nomem;
+  }
+  /* join's plain path over the values kept. */
+  cc_buf b = tpl_f_scratch(rs);
+  for (size_t i = 0; i < nseen && rc == CC_OK; i++) {
+    if (i) rc = tpl_buf_add(&b, dp, dl);
+    if (rc == CC_OK) rc = tpl_str(&b, seen[i].v);
+    if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
+  }
+  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, 0);
+  tpl_f_unscratch(rs, &b);
+  if (seen != few) free(seen);
+  *rcp = rc;
+  return 0;
+}
+
+static TPL_FILTER(S_fused_run) {
+  (void)a;
+  const S_fused *f = (const S_fused *)n->def;
+  int rc;
+  if (!S_fast(rs, f, n, in, args, out, &rc)) return rc;
+  return S_chain(rs, f, n, in, args, out);
+}
+
+int tpl_fuse(tpl_node *n, cc_arena *arena) {
+  if (!S_builtin(n, tpl_f_join) || !n->a) return CC_OK;
+  tpl_node *u = S_builtin(n->a, tpl_f_unique) ? n->a : NULL, *m = u ? u->a : n->a;
+  if (!S_builtin(m, tpl_f_map) || !m->a || !m->n || !m->kw || !m->kw[0] || m->n > TPL_MAX_PARAMS) return CC_OK;
+  if (!S_literal_args(m) || (u && (!S_literal_args(u) || u->n > TPL_MAX_PARAMS))) return CC_OK;
+  S_fused *f = cc_arena_alloc(arena, sizeof *f);
+  if (!f) return CC_ENOMEM;
+  f->join = n->def;
+  f->def = *f->join;
+  f->def.fn = S_fused_run;
+  f->def.flags |= TPL_F_RAW; /* binds join's arguments itself */
+  f->map = m;
+  f->unique = u;
+  n->def = &f->def;
+  n->a = m->a;
+  return CC_OK;
+}
