@@ -254,11 +254,19 @@ int tpl_f_lowers_to_self(const char *s, size_t l) {
   /* ASCII without capitals lowers to itself. */
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
-  /* Eight bytes at a time while all are ASCII and none is in A-Z. */
-  for (uint64_t x; i + 8 <= l; i += 8) {
-    memcpy(&x, p + i, 8);
-    if ((x | ((x + 0x3F3F3F3F3F3F3F3FULL) & ~(x + 0x2525252525252525ULL))) & 0x8080808080808080ULL) break;
+  /* Eight bytes at a time while all are ASCII and none is in A-Z; the
+   * last eight overlap the ones before when L is not a multiple. */
+#define S_UPPER_OR_HIGH(x) (((x) | (((x) + 0x3F3F3F3F3F3F3F3FULL) & ~((x) + 0x2525252525252525ULL))) & 0x8080808080808080ULL)
+  if (l >= 8) {
+    uint64_t x;
+    for (; i + 8 <= l; i += 8) {
+      memcpy(&x, p + i, 8);
+      if (S_UPPER_OR_HIGH(x)) return 0;
+    }
+    memcpy(&x, p + l - 8, 8);
+    return !S_UPPER_OR_HIGH(x);
   }
+#undef S_UPPER_OR_HIGH
   while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
   return i == l;
 }

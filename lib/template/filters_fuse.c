@@ -61,29 +61,27 @@ static int S_chain(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_va
   return rc;
 }
 
-/* unique's key of V (a string: its bytes, lowered into LOW when LOWER;
- * anything else: V). Returns 0 when V is not a string. */
-static int S_key(json_t *v, int lower, cc_buf *low, size_t *off, size_t *len, int *nomem) {
-  if (!json_is_string(v)) return 0;
-  const char *s = json_string_value(v);
-  size_t l = json_string_length(v);
-  if (!lower || tpl_f_lowers_to_self(s, l)) {
-    *off = (size_t)-1;
-    *len = l;
-    return 1;
+typedef struct {
+  json_t *v;       /* the map value kept (borrowed) */
+  const char *vs;  /* V's bytes when it is a string, else NULL */
+  size_t vl;
+  const char *ks;  /* a string's key: its bytes (VS) or NULL: LOW's at OFF */
+  size_t off, kl;
+} S_seen;
+
+/* Whether A and B (L bytes each) are equal: the first eight bytes
+ * compared inline (most keys that differ differ there). */
+static inline int S_same(const char *a, const char *b, size_t l) {
+  if (l >= 8) {
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    return x == y && !memcmp(a + 8, b + 8, l - 8);
   }
-  size_t before = low->len;
-  if (tpl_case_map(low, s, l, TPL_LOWER)) *nomem = 1;
-  *off = before;
-  *len = low->len - before;
+  for (size_t i = 0; i < l; i++)
+    if (a[i] != b[i]) return 0;
   return 1;
 }
-
-typedef struct {
-  json_t *v;      /* the map value kept (borrowed) */
-  size_t off, len; /* a string key: LOW's bytes at OFF, or V's ((size_t)-1) */
-  int str;
-} S_seen;
 
 /* The fast path: 1 when the chain must run unfused instead. */
 static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out, int *rcp) {
@@ -137,26 +135,36 @@ static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val
       slow = 1; /* a missing attribute, an unhashable or tuple key: map's or unique's way */
       break;
     }
+    S_seen k = {v, NULL, 0, NULL, 0, 0};
+    if (json_is_string(v)) {
+      k.vs = json_string_value(v);
+      k.vl = json_string_length(v);
+    }
     if (!u) {
-      seen[nseen++].v = v;
+      seen[nseen++] = k;
       continue;
     }
-    S_seen k = {v, 0, 0, 0};
-    k.str = S_key(v, lower, &low, &k.off, &k.len, &nomem);
-    if (nomem) break;
+    /* unique's key: a string's bytes, lowered unless case_sensitive */
+    if (k.vs && (!lower || tpl_f_lowers_to_self(k.vs, k.vl))) {
+      k.ks = k.vs;
+      k.kl = k.vl;
+    } else if (k.vs) {
+      k.off = low.len;
+      if (tpl_case_map(&low, k.vs, k.vl, TPL_LOWER)) {
+        nomem = 1;
+        break;
+      }
+      k.kl = low.len - k.off;
+    }
     int dup = 0;
-    const char *ks = k.str ? (k.off == (size_t)-1 ? json_string_value(v) : low.ptr + k.off) : NULL;
+    const char *ks = k.vs ? (k.ks ? k.ks : low.ptr + k.off) : NULL;
     for (size_t s = 0; s < nseen && !dup; s++) {
       const S_seen *e = &seen[s];
-      if (e->str && k.str) {
-        const char *es = e->off == (size_t)-1 ? json_string_value(e->v) : low.ptr + e->off;
-        dup = e->len == k.len && !memcmp(es, ks, k.len);
-      } else if (!e->str && !k.str) {
-        dup = tpl_equal(e->v, v);
-      }
+      if (e->vs && ks) dup = e->kl == k.kl && S_same(e->ks ? e->ks : low.ptr + e->off, ks, k.kl);
+      else if (!e->vs && !ks) dup = tpl_equal(e->v, v);
     }
     if (dup) {
-      if (k.off != (size_t)-1) cc_buf_truncate(&low, k.off); /* its lowered bytes are not kept */
+      if (k.vs && !k.ks) cc_buf_truncate(&low, k.off); /* its lowered bytes are not kept */
       continue;
     }
     seen[nseen++] = k;
@@ -171,7 +179,7 @@ static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val
   cc_buf b = tpl_f_scratch(rs);
   for (size_t i = 0; i < nseen && rc == CC_OK; i++) {
     if (i) rc = tpl_buf_add(&b, dp, dl);
-    if (rc == CC_OK) rc = tpl_str(&b, seen[i].v);
+    if (rc == CC_OK) rc = seen[i].vs ? tpl_buf_add(&b, seen[i].vs, seen[i].vl) : tpl_str(&b, seen[i].v);
     if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
   }
   if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, 0);
