@@ -156,6 +156,14 @@ int tpl_filter(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, 
 /* ---- helpers ---- */
 
 int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp) {
+  if (in->j && json_is_string(in->j)) {
+    /* A string is its own str(): borrowed (IN outlives the caller's use). */
+    *tmp = *in;
+    tmp->own = 0;
+    *s = json_string_value(in->j);
+    *len = json_string_length(in->j);
+    return CC_OK;
+  }
   *tmp = tpl_undef(NULL);
   int rc = tpl_to_str(rs, n, in, tmp);
   if (rc) return rc;
