@@ -7,7 +7,9 @@
  * plain printing) takes the attribute values, drops duplicates and prints
  * them in one pass over X without building the two intermediate lists;
  * anything else runs the original filters one after the other on their
- * own nodes, so results and errors are those of the unfused chain. Only
+ * own nodes, so results and errors are those of the unfused chain. A
+ * truncate(...) over such a join (whose own arguments are literals) is
+ * fused too: the joined bytes are truncated where they were built. Only
  * chains whose inner filters' arguments are literals are fused (nothing
  * that was evaluated between them is skipped or reordered). */
 #include <stdint.h>
@@ -84,7 +86,7 @@ static inline int S_same(const char *a, const char *b, size_t l) {
 }
 
 /* The fast path: 1 when the chain must run unfused instead. */
-static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out, int *rcp) {
+static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val *in, tpl_val *args, cc_buf *b, int *rcp) {
   const tpl_node *m = f->map, *u = f->unique;
   const tpl_val *ja[TPL_MAX_PARAMS];
   const char *attr = NULL;
@@ -176,14 +178,11 @@ static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val
     return !nomem;
   }
   /* join's plain path over the values kept. */
-  cc_buf b = tpl_f_scratch(rs);
   for (size_t i = 0; i < nseen && rc == CC_OK; i++) {
-    if (i) rc = tpl_buf_add(&b, dp, dl);
-    if (rc == CC_OK) rc = seen[i].vs ? tpl_buf_add(&b, seen[i].vs, seen[i].vl) : tpl_str(&b, seen[i].v);
-    if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
+    if (i) rc = tpl_buf_add(b, dp, dl);
+    if (rc == CC_OK) rc = seen[i].vs ? tpl_buf_add(b, seen[i].vs, seen[i].vl) : tpl_str(b, seen[i].v);
+    if (rc == CC_OK && b->len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
   }
-  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, 0);
-  tpl_f_unscratch(rs, &b);
   if (seen != few) free(seen);
   *rcp = rc;
   return 0;
@@ -192,12 +191,67 @@ static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val
 static TPL_FILTER(S_fused_run) {
   (void)a;
   const S_fused *f = (const S_fused *)n->def;
+  cc_buf b = tpl_f_scratch(rs);
   int rc;
-  if (!S_fast(rs, f, n, in, args, out, &rc)) return rc;
+  if (!S_fast(rs, f, n, in, args, &b, &rc)) {
+    if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, 0);
+    tpl_f_unscratch(rs, &b);
+    return rc;
+  }
+  tpl_f_unscratch(rs, &b);
   return S_chain(rs, f, n, in, args, out);
 }
 
+/* `X|map(...)|unique|join(...)|truncate(...)`, the fused join's arguments
+ * literals: the joined bytes truncated and printed without a string
+ * value between them. */
+typedef struct {
+  tpl_fdef def;            /* fn: S_trunc_run; name and flags: truncate's */
+  const tpl_fdef *trunc;   /* the truncate node's own def */
+  const tpl_node *join;    /* the fused join node */
+} S_fused_trunc;
+
+static TPL_FILTER(S_trunc_run) {
+  (void)a;
+  const S_fused_trunc *t = (const S_fused_trunc *)n->def;
+  const tpl_node *jn = t->join;
+  tpl_val ja[TPL_MAX_PARAMS], j;
+  const tpl_val *ta[TPL_MAX_PARAMS];
+  cc_buf b = tpl_f_scratch(rs);
+  int rc;
+  S_lit_args(jn, ja);
+  if (!S_fast(rs, (const S_fused *)jn->def, jn, in, ja, &b, &rc)) {
+    if (rc == CC_OK && (rc = tpl_f_bind(rs, n, args, t->trunc->params, t->trunc->np, ta)) == CC_OK)
+      rc = tpl_f_truncate_in(rs, n, ta, NULL, b.ptr ? b.ptr : "", b.len, out);
+    tpl_f_unscratch(rs, &b);
+    return rc;
+  }
+  tpl_f_unscratch(rs, &b);
+  /* The join's value, then truncate on it (only the last may print). */
+  cc_buf *direct = rs->direct;
+  rs->direct = NULL;
+  rc = tpl_filter_call(rs, jn->def, jn, in, ja, &j);
+  if (rc == CC_OK && !j.j && !j.hint && !j.owner) rc = CC_ENOMEM; /* as tpl_eval */
+  rs->direct = direct;
+  if (rc == CC_OK) rc = tpl_filter_call(rs, t->trunc, n, &j, args, out);
+  tpl_val_drop(&j);
+  return rc;
+}
+
 int tpl_fuse(tpl_node *n, cc_arena *arena) {
+  if (S_builtin(n, tpl_f_truncate) && n->a && n->a->kind == E_FILTER && n->a->def &&
+      ((const tpl_fdef *)n->a->def)->fn == S_fused_run && n->a->n <= TPL_MAX_PARAMS && S_literal_args(n->a)) {
+    S_fused_trunc *t = cc_arena_alloc(arena, sizeof *t);
+    if (!t) return CC_ENOMEM;
+    t->trunc = n->def;
+    t->def = *t->trunc;
+    t->def.fn = S_trunc_run;
+    t->def.flags |= TPL_F_RAW; /* binds truncate's arguments itself */
+    t->join = n->a;
+    n->def = &t->def;
+    n->a = n->a->a;
+    return CC_OK;
+  }
   if (!S_builtin(n, tpl_f_join) || !n->a) return CC_OK;
   tpl_node *u = S_builtin(n->a, tpl_f_unique) ? n->a : NULL, *m = u ? u->a : n->a;
   if (!S_builtin(m, tpl_f_map) || !m->a || !m->n || !m->kw || !m->kw[0] || m->n > TPL_MAX_PARAMS) return CC_OK;

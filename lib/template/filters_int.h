@@ -63,6 +63,10 @@ int tpl_f_isws(char c);
   int name(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_val **a, tpl_val *args, tpl_val *out)
 
 /* filters_str.c */
+/* truncate (bound parameters A) of IN, or when IN is NULL of the plain
+ * string RAW (RAWLEN bytes). */
+int tpl_f_truncate_in(tpl_rs *rs, const tpl_node *n, const tpl_val **a, const tpl_val *in, const char *raw,
+                      size_t rawlen, tpl_val *out);
 TPL_FILTER(tpl_f_capitalize);
 TPL_FILTER(tpl_f_center);
 TPL_FILTER(tpl_f_escape);

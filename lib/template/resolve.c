@@ -119,7 +119,9 @@ int tpl_resolve(tpl_ast *ast, const char *name, const cc_tpl_filter *extra, size
     PUSH(n->a, kid_soft);
   }
 #undef PUSH
-  for (size_t i = 0; i < nf && !r.nomem && !r.failed; i++)
+  /* Innermost first (a parent was listed before its operands): a chain
+   * fused into a node can be fused again into its parent. */
+  for (size_t i = nf; i-- > 0 && !r.nomem && !r.failed;)
     if (tpl_fuse(fl[i], r.arena)) r.nomem = 1;
 out:
   free(st);
