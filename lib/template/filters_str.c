@@ -208,14 +208,14 @@ TPL_FILTER(tpl_f_replace) {
   while (rc == CC_OK && OL == 0 && i <= SL) {
     /* An empty OLD: NEW before each code point and at the end. */
     if (count >= 0 && done >= count) {
-      rc = cc_buf_add(&b, S + i, SL - i);
+      rc = tpl_buf_add(&b, S + i, SL - i);
       break;
     }
-    rc = cc_buf_add(&b, N, NL);
+    rc = tpl_buf_add(&b, N, NL);
     if (i < SL) {
       size_t j = i + 1;
       while (j < SL && ((unsigned char)S[j] & 0xC0) == 0x80) j++;
-      rc |= cc_buf_add(&b, S + i, j - i);
+      rc |= tpl_buf_add(&b, S + i, j - i);
       i = j;
     } else {
       i++;
@@ -233,11 +233,11 @@ TPL_FILTER(tpl_f_replace) {
           break;
         }
     if (!hit) {
-      rc = cc_buf_add(&b, S + i, SL - i);
+      rc = tpl_buf_add(&b, S + i, SL - i);
       break;
     }
-    rc = cc_buf_add(&b, S + i, (size_t)(hit - (S + i)));
-    if (rc == CC_OK) rc = cc_buf_add(&b, N, NL);
+    rc = tpl_buf_add(&b, S + i, (size_t)(hit - (S + i)));
+    if (rc == CC_OK) rc = tpl_buf_add(&b, N, NL);
     i = (size_t)(hit - S) + OL;
     done++;
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
@@ -246,8 +246,8 @@ TPL_FILTER(tpl_f_replace) {
   if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   tpl_f_unscratch(rs, &b);
-  cc_buf_free(&src);
-  cc_buf_free(&nb);
+  if (src.ptr) cc_buf_free(&src);
+  if (nb.ptr) cc_buf_free(&nb);
   tpl_val_drop(&ts);
   tpl_val_drop(&to);
   tpl_val_drop(&tn);
@@ -269,7 +269,7 @@ int tpl_f_truncate_in(tpl_rs *rs, const tpl_node *n, const tpl_val **a, const tp
   size_t l = rawlen, el = 3;
   tpl_val t = tpl_undef(NULL), te = tpl_undef(NULL);
   if (a[2] && (rc = tpl_f_instr(rs, n, a[2], &end, &el, &te))) return rc;
-  size_t endcp = tpl_utf8_len(end, el);
+  size_t endcp = a[2] ? tpl_utf8_len(end, el) : 3;
   if (length < (long long)endcp) {
     tpl_val_drop(&te);
     return tpl_fail(rs, n, CC_EINVAL, "expected length >= %zu, got %lld", endcp, length);
