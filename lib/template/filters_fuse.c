@@ -25,6 +25,12 @@ typedef struct {
   const tpl_fdef *join;   /* the join node's own def */
   const tpl_node *map;    /* map(attribute=...) */
   const tpl_node *unique; /* unique(...), or NULL */
+  /* The fast path's settings, from the literal arguments (tpl_fuse): */
+  int fast;               /* map(attribute=NAME[, default=V]), unique() or unique(case_sensitive=B) */
+  const char *attr;       /* NAME (no dots) */
+  size_t kl;
+  const json_t *dflt;     /* V, NULL when none */
+  int lower;              /* unique compares lowered strings */
 } S_fused;
 
 static int S_builtin(const tpl_node *n, tpl_filter_fn fn) {
@@ -87,29 +93,12 @@ static inline int S_same(const char *a, const char *b, size_t l) {
 
 /* The fast path: 1 when the chain must run unfused instead. */
 static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val *in, tpl_val *args, cc_buf *b, int *rcp) {
-  const tpl_node *m = f->map, *u = f->unique;
+  const tpl_node *u = f->unique;
   const tpl_val *ja[TPL_MAX_PARAMS];
-  const char *attr = NULL;
-  const json_t *dflt = NULL;
-  int lower = 1;
-  if (!in->j || !json_is_array(in->j) || rs->autoescape) return 1;
-  /* map's keywords: attribute= (a string without dots), default= */
-  for (int i = 0; i < m->n; i++) {
-    const json_t *l = m->kids[i]->lit;
-    if (!m->kw[i]) return 1;
-    if (!strcmp(m->kw[i], "attribute") && json_is_string(l) && !attr) attr = json_string_value(l);
-    else if (!strcmp(m->kw[i], "default") && !dflt) dflt = l;
-    else return 1;
-  }
-  if (!attr || strchr(attr, '.')) return 1;
-  if (dflt && json_is_null(dflt)) dflt = NULL; /* as no default, in map */
-  /* unique(): no arguments or case_sensitive= */
-  if (u && u->n) {
-    if (u->n > 1 || !u->kw[0] || strcmp(u->kw[0], "case_sensitive")) return 1;
-    tpl_val cs = tpl_ref(u->kids[0]->lit);
-    lower = !tpl_truthy(&cs);
-  }
-  if (!u) lower = 0;
+  const char *attr = f->attr;
+  const json_t *dflt = f->dflt;
+  int lower = f->lower;
+  if (!f->fast || !in->j || !json_is_array(in->j) || rs->autoescape) return 1;
   /* join(d, attribute): the plain case of tpl_f_join only */
   int rc = tpl_f_bind(rs, n, args, f->join->params, f->join->np, ja);
   if (rc) {
@@ -120,7 +109,7 @@ static int S_fast(tpl_rs *rs, const S_fused *f, const tpl_node *n, const tpl_val
   tpl_val d = ja[0] ? *ja[0] : tpl_undef(NULL);
   if ((d.j && !json_is_string(d.j)) || (!d.j && ja[0] && rs->strict)) return 1;
   const char *dp = d.j ? json_string_value(d.j) : "";
-  size_t dl = d.j ? json_string_length(d.j) : 0, kl = strlen(attr);
+  size_t dl = d.j ? json_string_length(d.j) : 0, kl = f->kl;
 
   size_t cnt = json_array_size(in->j), nseen = 0;
   S_seen few[16], *seen = cnt <= 16 ? few : malloc(cnt * sizeof *seen);
@@ -238,6 +227,33 @@ static TPL_FILTER(S_trunc_run) {
   return rc;
 }
 
+/* F's fast-path settings from its map and unique nodes' literals. */
+static void S_config(S_fused *f) {
+  const tpl_node *m = f->map, *u = f->unique;
+  f->fast = 0;
+  f->attr = NULL;
+  f->dflt = NULL;
+  f->lower = u != NULL;
+  /* map's keywords: attribute= (a string without dots), default= */
+  for (int i = 0; i < m->n; i++) {
+    const json_t *l = m->kids[i]->lit;
+    if (!m->kw[i]) return;
+    if (!strcmp(m->kw[i], "attribute") && json_is_string(l) && !f->attr) f->attr = json_string_value(l);
+    else if (!strcmp(m->kw[i], "default") && !f->dflt) f->dflt = l;
+    else return;
+  }
+  if (!f->attr || strchr(f->attr, '.')) return;
+  if (f->dflt && json_is_null(f->dflt)) f->dflt = NULL; /* as no default, in map */
+  /* unique(): no arguments or case_sensitive= */
+  if (u && u->n) {
+    if (u->n > 1 || !u->kw[0] || strcmp(u->kw[0], "case_sensitive")) return;
+    tpl_val cs = tpl_ref(u->kids[0]->lit);
+    f->lower = !tpl_truthy(&cs);
+  }
+  f->kl = strlen(f->attr);
+  f->fast = 1;
+}
+
 int tpl_fuse(tpl_node *n, cc_arena *arena) {
   if (S_builtin(n, tpl_f_truncate) && n->a && n->a->kind == E_FILTER && n->a->def &&
       ((const tpl_fdef *)n->a->def)->fn == S_fused_run && n->a->n <= TPL_MAX_PARAMS && S_literal_args(n->a)) {
@@ -264,6 +280,7 @@ int tpl_fuse(tpl_node *n, cc_arena *arena) {
   f->def.flags |= TPL_F_RAW; /* binds join's arguments itself */
   f->map = m;
   f->unique = u;
+  S_config(f);
   n->def = &f->def;
   n->a = m->a;
   return CC_OK;
