@@ -94,7 +94,9 @@ const tpl_fdef *tpl_filter_lookup(const tpl_rs *rs, const char *name, tpl_fdef *
 
 /* ---- argument binding ---- */
 
-int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot) {
+/* tpl_f_bind's body, inlined into tpl_filter_call (every filter call binds). */
+static inline int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np,
+                         const tpl_val **slot) {
   for (int i = 0; i < np; i++) slot[i] = NULL;
   for (int i = 0; i < n->n; i++) {
     int k = -1;
@@ -110,6 +112,10 @@ int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *
     slot[k] = &args[i];
   }
   return CC_OK;
+}
+
+int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot) {
+  return S_bind(rs, n, args, names, np, slot);
 }
 
 /* An embedder's filter. */
@@ -142,7 +148,7 @@ int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tp
   *out = tpl_undef(NULL);
   if (def->ext) rc = S_ext(rs, n, def->ext, in, args, out);
   else if (def->flags & TPL_F_RAW) rc = def->fn(rs, n, in, NULL, args, out);
-  else if ((rc = tpl_f_bind(rs, n, args, def->params, def->np, a)) == CC_OK) rc = def->fn(rs, n, in, a, args, out);
+  else if ((rc = S_bind(rs, n, args, def->params, def->np, a)) == CC_OK) rc = def->fn(rs, n, in, a, args, out);
   if (rc) tpl_val_drop(out);
   return rc;
 }
