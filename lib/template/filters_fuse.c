@@ -2,7 +2,7 @@
  *
  * `X|map(attribute=A)|unique|join(D)` (unique optional) is compiled
  * (tpl_fuse, from tpl_resolve) into the join node alone: its input becomes
- * X and its def a tpl_fused that remembers the map and unique nodes. At
+ * X and its def an S_fused that remembers the map and unique nodes. At
  * render time the common case (a list of dicts, the attribute present,
  * plain printing) takes the attribute values, drops duplicates and prints
  * them in one pass over X without building the two intermediate lists;
@@ -21,7 +21,7 @@
 #include "filters_int.h"
 
 typedef struct {
-  tpl_fdef def;           /* fn: S_fused; name and flags: join's */
+  tpl_fdef def;           /* fn: S_fused_run; name and flags: join's */
   const tpl_fdef *join;   /* the join node's own def */
   const tpl_node *map;    /* map(attribute=...) */
   const tpl_node *unique; /* unique(...), or NULL */
@@ -246,7 +246,7 @@ static void S_config(S_fused *f) {
   if (f->dflt && json_is_null(f->dflt)) f->dflt = NULL; /* as no default, in map */
   /* unique(): no arguments or case_sensitive= */
   if (u && u->n) {
-    if (u->n > 1 || !u->kw[0] || strcmp(u->kw[0], "case_sensitive")) return;
+    if (u->n > 1 || !u->kw || !u->kw[0] || strcmp(u->kw[0], "case_sensitive")) return;
     tpl_val cs = tpl_ref(u->kids[0]->lit);
     f->lower = !tpl_truthy(&cs);
   }
