@@ -173,6 +173,14 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode) {
       size_t j = i, at = b->len;
       while (j < len && (unsigned char)s[j] < 0x80) j++;
       if ((rc = tpl_buf_add(b, s + i, j - i))) break;
+      if (mode != TPL_TITLE) {
+        /* One case for the whole stretch: flip bit 5 of the letters. */
+        unsigned char lo = lower ? 'A' : 'a';
+        for (size_t k = at; k < b->len; k++)
+          b->ptr[k] = (char)((unsigned char)b->ptr[k] ^ ((unsigned char)((unsigned char)b->ptr[k] - lo) < 26 ? 0x20 : 0));
+        i = j;
+        continue;
+      }
       for (size_t k = at; k < b->len; k++) {
         int mk = k == at && i == 0 ? mode : mode == TPL_TITLE ? TPL_LOWER : mode;
         char ch = b->ptr[k];

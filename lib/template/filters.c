@@ -94,9 +94,9 @@ const tpl_fdef *tpl_filter_lookup(const tpl_rs *rs, const char *name, tpl_fdef *
 
 /* ---- argument binding ---- */
 
-/* Binds N's arguments to the parameters of DEF (in SLOT order); a missing
- * one is left NULL. Errors as Python's TypeError would word them. */
-static int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot) {
+/* tpl_f_bind's body, inlined into tpl_filter_call (every filter call binds). */
+static inline int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np,
+                         const tpl_val **slot) {
   for (int i = 0; i < np; i++) slot[i] = NULL;
   for (int i = 0; i < n->n; i++) {
     int k = -1;
@@ -112,6 +112,10 @@ static int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *cons
     slot[k] = &args[i];
   }
   return CC_OK;
+}
+
+int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot) {
+  return S_bind(rs, n, args, names, np, slot);
 }
 
 /* An embedder's filter. */
@@ -158,6 +162,14 @@ int tpl_filter(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, 
 /* ---- helpers ---- */
 
 int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp) {
+  if (in->j && json_is_string(in->j)) {
+    /* A string is its own str(): borrowed (IN outlives the caller's use). */
+    *tmp = *in;
+    tmp->own = 0;
+    *s = json_string_value(in->j);
+    *len = json_string_length(in->j);
+    return CC_OK;
+  }
   *tmp = tpl_undef(NULL);
   int rc = tpl_to_str(rs, n, in, tmp);
   if (rc) return rc;
@@ -252,6 +264,27 @@ int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
   return copy ? CC_OK : CC_ENOMEM;
 }
 
+int tpl_f_lowers_to_self(const char *s, size_t l) {
+  /* ASCII without capitals lowers to itself. */
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  /* Eight bytes at a time while all are ASCII and none is in A-Z; the
+   * last eight overlap the ones before when L is not a multiple. */
+#define S_UPPER_OR_HIGH(x) (((x) | (((x) + 0x3F3F3F3F3F3F3F3FULL) & ~((x) + 0x2525252525252525ULL))) & 0x8080808080808080ULL)
+  if (l >= 8) {
+    uint64_t x;
+    for (; i + 8 <= l; i += 8) {
+      memcpy(&x, p + i, 8);
+      if (S_UPPER_OR_HIGH(x)) return 0;
+    }
+    memcpy(&x, p + l - 8, 8);
+    return !S_UPPER_OR_HIGH(x);
+  }
+#undef S_UPPER_OR_HIGH
+  while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
+  return i == l;
+}
+
 json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
   json_t *k = item;
   if (attr && json_is_object(k) && !strchr(attr, '.')) {
@@ -276,16 +309,7 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
     if (!k) return NULL;
   }
   if (lower && json_is_string(k)) {
-    /* ASCII without capitals lowers to itself. */
-    const unsigned char *p = (const unsigned char *)json_string_value(k);
-    size_t l = json_string_length(k), i = 0;
-    /* Eight bytes at a time while all are ASCII and none is in A-Z. */
-    for (uint64_t x; i + 8 <= l; i += 8) {
-      memcpy(&x, p + i, 8);
-      if ((x | ((x + 0x3F3F3F3F3F3F3F3FULL) & ~(x + 0x2525252525252525ULL))) & 0x8080808080808080ULL) break;
-    }
-    while (i < l && p[i] < 0x80 && !(p[i] >= 'A' && p[i] <= 'Z')) i++;
-    if (i == l) return json_incref(k);
+    if (tpl_f_lowers_to_self(json_string_value(k), json_string_length(k))) return json_incref(k);
     cc_buf b = CC_BUF_INIT;
     json_t *c = NULL;
     if (tpl_case_map(&b, json_string_value(k), json_string_length(k), TPL_LOWER) == CC_OK)

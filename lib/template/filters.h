@@ -73,4 +73,10 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
  * under NAME) or CC_ENOMEM. */
 int tpl_resolve(tpl_ast *ast, const char *name, const cc_tpl_filter *extra, size_t nx, cc_diags *diags);
 
+/* Fuses the chain ending at the filter N (a resolved E_FILTER) into N
+ * when it is one that filters_fuse.c runs as one filter (map(attribute=)
+ * [|unique]|join); the fused def is allocated in ARENA. Returns CC_OK or
+ * CC_ENOMEM. */
+int tpl_fuse(tpl_node *n, cc_arena *arena);
+
 #endif

@@ -23,6 +23,12 @@ int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
  * is in use; tpl_f_unscratch gives it back (or frees B). */
 cc_buf tpl_f_scratch(tpl_rs *rs);
 void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
+/* Binds N's arguments ARGS to the parameters NAMES (NP of them) in SLOT
+ * order; a missing one is left NULL. Errors as Python's TypeError would
+ * word them. */
+int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot);
+/* Whether str.lower() leaves S (L bytes) as it is (ASCII without capitals). */
+int tpl_f_lowers_to_self(const char *s, size_t l);
 /* V's truth, DFLT when V is NULL (not given). */
 int tpl_f_truthy(const tpl_val *v, int dflt);
 /* V as an integer (bools count), DFLT when not given; an error otherwise. */
@@ -57,6 +63,10 @@ int tpl_f_isws(char c);
   int name(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_val **a, tpl_val *args, tpl_val *out)
 
 /* filters_str.c */
+/* truncate (bound parameters A) of IN, or when IN is NULL of the plain
+ * string RAW (RAWLEN bytes). */
+int tpl_f_truncate_in(tpl_rs *rs, const tpl_node *n, const tpl_val **a, const tpl_val *in, const char *raw,
+                      size_t rawlen, tpl_val *out);
 TPL_FILTER(tpl_f_capitalize);
 TPL_FILTER(tpl_f_center);
 TPL_FILTER(tpl_f_escape);

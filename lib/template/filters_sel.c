@@ -43,7 +43,8 @@ TPL_FILTER(tpl_f_map) {
     if (rc == CC_OK) rc = tpl_f_attr(rs, n, at, buf, sizeof buf, &attr);
     for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
       json_t *k = tpl_f_key(json_array_get(items, i), attr, 0, &nomem);
-      if (!k && dflt && dflt->j && !nomem) k = json_incref(dflt->j);
+      /* default=none is no default (make_attrgetter's `default is not None`) */
+      if (!k && dflt && dflt->j && !json_is_null(dflt->j) && !nomem) k = json_incref(dflt->j);
       if (!k) rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "map(): an item has no attribute '%s' (an undefined value cannot be collected)", attr ? attr : "");
       else if (json_array_append_new(r, k)) rc = CC_ENOMEM;
     }

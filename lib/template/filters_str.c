@@ -208,14 +208,14 @@ TPL_FILTER(tpl_f_replace) {
   while (rc == CC_OK && OL == 0 && i <= SL) {
     /* An empty OLD: NEW before each code point and at the end. */
     if (count >= 0 && done >= count) {
-      rc = cc_buf_add(&b, S + i, SL - i);
+      rc = tpl_buf_add(&b, S + i, SL - i);
       break;
     }
-    rc = cc_buf_add(&b, N, NL);
+    rc = tpl_buf_add(&b, N, NL);
     if (i < SL) {
       size_t j = i + 1;
       while (j < SL && ((unsigned char)S[j] & 0xC0) == 0x80) j++;
-      rc |= cc_buf_add(&b, S + i, j - i);
+      rc |= tpl_buf_add(&b, S + i, j - i);
       i = j;
     } else {
       i++;
@@ -233,11 +233,11 @@ TPL_FILTER(tpl_f_replace) {
           break;
         }
     if (!hit) {
-      rc = cc_buf_add(&b, S + i, SL - i);
+      rc = tpl_buf_add(&b, S + i, SL - i);
       break;
     }
-    rc = cc_buf_add(&b, S + i, (size_t)(hit - (S + i)));
-    if (rc == CC_OK) rc = cc_buf_add(&b, N, NL);
+    rc = tpl_buf_add(&b, S + i, (size_t)(hit - (S + i)));
+    if (rc == CC_OK) rc = tpl_buf_add(&b, N, NL);
     i = (size_t)(hit - S) + OL;
     done++;
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
@@ -246,25 +246,30 @@ TPL_FILTER(tpl_f_replace) {
   if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   tpl_f_unscratch(rs, &b);
-  cc_buf_free(&src);
-  cc_buf_free(&nb);
+  if (src.ptr) cc_buf_free(&src);
+  if (nb.ptr) cc_buf_free(&nb);
   tpl_val_drop(&ts);
   tpl_val_drop(&to);
   tpl_val_drop(&tn);
   return rc;
 }
 
-TPL_FILTER(tpl_f_truncate) {
-  (void)args;
+/* Appends P (L bytes) to the output D, escaped when ESC. */
+static int S_put_piece(cc_buf *d, const char *p, size_t l, int esc) {
+  return esc ? tpl_escape(d, p, l) : tpl_buf_add(d, p, l);
+}
+
+int tpl_f_truncate_in(tpl_rs *rs, const tpl_node *n, const tpl_val **a, const tpl_val *in, const char *raw,
+                      size_t rawlen, tpl_val *out) {
   long long length = 0, leeway = 0;
   int rc;
   if (a[3] && a[3]->j && json_is_null(a[3]->j)) a[3] = NULL;
   if ((rc = tpl_f_int(rs, n, a[0], 255, &length)) || (rc = tpl_f_int(rs, n, a[3], 5, &leeway))) return rc;
-  const char *s, *end = "...";
-  size_t l, el = 3;
-  tpl_val t, te = tpl_undef(NULL);
+  const char *s = raw, *end = "...";
+  size_t l = rawlen, el = 3;
+  tpl_val t = tpl_undef(NULL), te = tpl_undef(NULL);
   if (a[2] && (rc = tpl_f_instr(rs, n, a[2], &end, &el, &te))) return rc;
-  size_t endcp = tpl_utf8_len(end, el);
+  size_t endcp = a[2] ? tpl_utf8_len(end, el) : 3;
   if (length < (long long)endcp) {
     tpl_val_drop(&te);
     return tpl_fail(rs, n, CC_EINVAL, "expected length >= %zu, got %lld", endcp, length);
@@ -273,7 +278,7 @@ TPL_FILTER(tpl_f_truncate) {
     tpl_val_drop(&te);
     return tpl_fail(rs, n, CC_EINVAL, "expected leeway >= 0, got %lld", leeway);
   }
-  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
+  if (in && (rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
     tpl_val_drop(&te);
     return rc;
   }
@@ -299,16 +304,33 @@ TPL_FILTER(tpl_f_truncate) {
     }
     /* A Markup's slice is Markup; the sum is Markup when either side is,
      * the other side escaped (Markup's __add__ and __radd__). */
-    cc_buf b = CC_BUF_INIT;
     int safe = t.safe || te.safe;
-    rc = safe && !t.safe ? tpl_escape(&b, s, cut) : cc_buf_add(&b, s, cut);
-    if (rc == CC_OK) rc = safe && !te.safe ? tpl_escape(&b, end, el) : cc_buf_add(&b, end, el);
-    rc = rc ? CC_ENOMEM : tpl_f_putbuf(rs, out, &b, safe);
-    cc_buf_free(&b);
+    if (rs->direct) {
+      /* Printed as it is: both sides straight into the output, each
+       * escaped when the sum would be (safe) or its printing would
+       * (autoescape) and it is not Markup itself. */
+      cc_buf *d = rs->direct;
+      rs->direct = NULL;
+      *out = tpl_direct_done();
+      rc = S_put_piece(d, s, cut, !t.safe && (safe || rs->autoescape));
+      if (rc == CC_OK) rc = S_put_piece(d, end, el, !te.safe && (safe || rs->autoescape));
+      if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
+    } else {
+      cc_buf b = CC_BUF_INIT;
+      rc = safe && !t.safe ? tpl_escape(&b, s, cut) : cc_buf_add(&b, s, cut);
+      if (rc == CC_OK) rc = safe && !te.safe ? tpl_escape(&b, end, el) : cc_buf_add(&b, end, el);
+      rc = rc ? CC_ENOMEM : tpl_f_putbuf(rs, out, &b, safe);
+      cc_buf_free(&b);
+    }
   }
   tpl_val_drop(&t);
   tpl_val_drop(&te);
   return rc;
+}
+
+TPL_FILTER(tpl_f_truncate) {
+  (void)args;
+  return tpl_f_truncate_in(rs, n, a, in, NULL, 0, out);
 }
 
 /* ---- layout ---- */

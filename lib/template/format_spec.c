@@ -402,6 +402,7 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
     }
     if (undef && rs->strict) {
       rc = tpl_fail(rs, n, CC_EINVAL, "undefined value in format()");
+      cc_buf_free(&xs);
       break;
     }
     cc_buf t = CC_BUF_INIT;

@@ -58,7 +58,8 @@ typedef struct {
 int tpl_resolve(tpl_ast *ast, const char *name, const cc_tpl_filter *extra, size_t nx, cc_diags *diags) {
   S_r r = {name, extra, nx, ast->arena, diags, 0, 0};
   S_item *st = NULL;
-  size_t sn = 0, cap = 0;
+  size_t sn = 0, cap = 0, nf = 0, fcap = 0;
+  tpl_node **fl = NULL; /* the filters, to fuse once all are resolved */
   /* Iterative: trees may be deep. Pushed in reverse so the first error in
    * source order is the one reported, as Jinja2 stops at its first. */
 #define PUSH(x, s)                                          \
@@ -84,6 +85,19 @@ int tpl_resolve(tpl_ast *ast, const char *name, const cc_tpl_filter *extra, size
     tpl_node *n = it.n;
     int soft = it.soft, kid_soft = soft;
     if (n->kind == E_FILTER || n->kind == E_TEST) S_name(&r, n, soft);
+    if (n->kind == E_FILTER) {
+      if (nf == fcap) {
+        size_t nc = fcap ? 2 * fcap : 16;
+        tpl_node **nl = realloc(fl, nc * sizeof *nl);
+        if (!nl) {
+          r.nomem = 1;
+          goto out;
+        }
+        fl = nl;
+        fcap = nc;
+      }
+      fl[nf++] = n;
+    }
     if (n->kind == N_IF || n->kind == E_COND) {
       kid_soft = 1;
     } else if (n->kind == N_FOR) {
@@ -105,8 +119,13 @@ int tpl_resolve(tpl_ast *ast, const char *name, const cc_tpl_filter *extra, size
     PUSH(n->a, kid_soft);
   }
 #undef PUSH
+  /* Innermost first (a parent was listed before its operands): a chain
+   * fused into a node can be fused again into its parent. */
+  for (size_t i = nf; i-- > 0 && !r.nomem && !r.failed;)
+    if (tpl_fuse(fl[i], r.arena)) r.nomem = 1;
 out:
   free(st);
+  free(fl);
   if (r.nomem) return CC_ENOMEM;
   return r.failed ? CC_EINVAL : CC_OK;
 }
