@@ -579,12 +579,34 @@ static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
     if (rc) return rc;
     const tpl_node *k = e->kids[0];
     const char *op = e->ops[0];
-    if ((op[0] == '=' || op[0] == '!') && k->kind == E_LIT && a.j && json_is_string(a.j) && json_is_string(k->lit)) {
-      /* A string == (!=) a string literal: their bytes, as tpl_equal. */
-      const char *x = json_string_value(a.j), *y = json_string_value(k->lit);
-      size_t l = json_string_length(a.j);
-      int eq = l == json_string_length(k->lit) && (!l || (x[0] == y[0] && !memcmp(x, y, l)));
+    if ((op[0] == '=' || op[0] == '!') && k->kind == E_LIT && k->slen && a.j && json_is_string(a.j)) {
+      /* A string == (!=) a string literal: their bytes, as tpl_equal
+       * (lengths first: the literal's is kept in its node). */
+      size_t l = k->slen - 1;
+      int eq = a.j == k->lit ||
+               (json_string_length(a.j) == l && (!l || !memcmp(json_string_value(a.j), json_string_value(k->lit), l)));
       *t = op[0] == '=' ? eq : !eq;
+      tpl_val_drop(&a);
+      return CC_OK;
+    }
+    if ((op[0] == '=' || op[0] == '!' || op[0] == '<' || op[0] == '>') && k->kind == E_LIT && a.j && json_typeof(a.j) == json_typeof(k->lit) &&
+        (json_is_real(a.j) || json_is_integer(a.j))) {
+      /* Two floats or two integers (no bools): compared as they are. */
+      int c;
+      if (json_is_real(a.j)) {
+        double x = json_real_value(a.j), y = json_real_value(k->lit);
+        c = (x > y) - (x < y);
+        if (x != x || y != y) c = 2; /* not a number: only != holds */
+      } else {
+        json_int_t x = json_integer_value(a.j), y = json_integer_value(k->lit);
+        c = (x > y) - (x < y);
+      }
+      switch (op[0]) {
+      case '=': *t = c == 0; break;
+      case '!': *t = c != 0; break;
+      case '<': *t = op[1] == '=' ? c == 0 || c == -1 : c == -1; break;
+      default: *t = op[1] == '=' ? c == 0 || c == 1 : c == 1; break;
+      }
       tpl_val_drop(&a);
       return CC_OK;
     }
