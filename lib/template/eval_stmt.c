@@ -628,23 +628,58 @@ static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
   return 1;
 }
 
-static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
+/* The statements of a body: text appended inline, the rest through
+ * tpl_exec. */
+static int S_body(tpl_rs *rs, const tpl_node *n) {
+  int rc = CC_OK;
+  if (!n->n) return CC_OK;
+  /* tpl_exec's depth check for every kid (the depth is the same for each):
+   * the first kid fails it as tpl_exec would. */
+  if (rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR) return tpl_exec(rs, n->kids[0]);
+  for (tpl_node *const *k = n->kids, *const *end = k + n->n; k < end; k++) {
+    const tpl_node *c = *k;
+    if (c->kind != N_TEXT) {
+      if ((rc = tpl_exec(rs, c))) return rc;
+    } else if (tpl_buf_add(rs->out, c->s, c->slen) || rs->out->len > rs->max_out) {
+      return tpl_fail(rs, c, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+    }
+    /* After extends the output is dropped as it comes. */
+    if (rs->unit && rs->out == &rs->unit->discard) cc_buf_truncate(rs->out, 0);
+  }
+  return rc;
+}
+
+/* An if / elif / else chain. */
+static int S_if(tpl_rs *rs, const tpl_node *n) {
+  int rc;
+  tpl_val v;
+  for (const tpl_node *c = n; c; c = c->c) {
+    if (c->kind != N_IF) return tpl_exec(rs, c);
+    int t;
+    if ((rc = S_cmp_truth(rs, c->a, &t)) != 1) {
+      if (rc) return rc;
+      if (t) return tpl_exec(rs, c->b);
+      continue;
+    }
+    if ((rc = tpl_eval(rs, c->a, &v))) return rc;
+    if (!v.j && rs->strict) {
+      rc = tpl_fail_undef(rs, c->a, &v);
+      return rc;
+    }
+    t = tpl_truthy(&v);
+    tpl_val_drop(&v);
+    if (t) return tpl_exec(rs, c->b);
+  }
+  return CC_OK;
+}
+
+/* The statements tpl_exec does not run itself. */
+static __attribute__((noinline)) int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
   int rc = CC_OK;
   tpl_val v;
   switch (n->kind) {
   case N_BODY:
-    for (int i = 0; i < n->n && rc == CC_OK; i++) {
-      const tpl_node *k = n->kids[i];
-      /* Text inline (tpl_exec's checks kept), the rest through tpl_exec. */
-      if (k->kind != N_TEXT || rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR) {
-        rc = tpl_exec(rs, k);
-      } else if (tpl_buf_add(rs->out, k->s, k->slen) || rs->out->len > rs->max_out) {
-        rc = tpl_fail(rs, k, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
-      }
-      /* After extends the output is dropped as it comes. */
-      if (rs->unit && rs->out == &rs->unit->discard) cc_buf_truncate(rs->out, 0);
-    }
-    return rc;
+    return S_body(rs, n);
   case N_TEXT:
     if (tpl_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)
       return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
@@ -655,24 +690,7 @@ static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
     for (int i = 0; i < n->n && rc == CC_OK; i++) rc = tpl_out(rs, n->kids[i]);
     return rc;
   case N_IF:
-    for (const tpl_node *c = n; c; c = c->c) {
-      if (c->kind != N_IF) return tpl_exec(rs, c);
-      int t;
-      if ((rc = S_cmp_truth(rs, c->a, &t)) != 1) {
-        if (rc) return rc;
-        if (t) return tpl_exec(rs, c->b);
-        continue;
-      }
-      if ((rc = tpl_eval(rs, c->a, &v))) return rc;
-      if (!v.j && rs->strict) {
-        rc = tpl_fail_undef(rs, c->a, &v);
-        return rc;
-      }
-      t = tpl_truthy(&v);
-      tpl_val_drop(&v);
-      if (t) return tpl_exec(rs, c->b);
-    }
-    return CC_OK;
+    return S_if(rs, n);
   case N_FOR:
     if ((rc = tpl_eval(rs, n->a, &v))) return rc;
     rc = tpl_for_run(rs, n, &v, 1);
@@ -730,7 +748,15 @@ int tpl_exec(tpl_rs *rs, const tpl_node *n) {
   if (rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
   rs->depth++;
-  int rc = S_exec_inner(rs, n);
+  int rc;
+  /* The common statements here, the rest in S_exec_inner (whose frame is
+   * larger). */
+  switch (n->kind) {
+  case N_BODY: rc = S_body(rs, n); break;
+  case N_OUT: rc = tpl_out(rs, n->a); break;
+  case N_IF: rc = S_if(rs, n); break;
+  default: rc = S_exec_inner(rs, n); break;
+  }
   rs->depth--;
   return rc;
 }
