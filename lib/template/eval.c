@@ -637,7 +637,7 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     if (!var) tpl_find_var_outer(rs, n->a->s, &var, &j);
     if (var && !var->loop) j = var->v.j;
     else if (var) j = NULL;
-    if (j && json_is_object(j) && (v = tpl_obj_getn(j, n->s, strlen(n->s)))) {
+    if (j && json_is_object(j) && (v = tpl_obj_getn(j, n->s, n->slen))) {
       *out = tpl_ref(v);
       tpl_val_fix_safe(out);
       return CC_OK;

@@ -182,12 +182,34 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   tpl_use(rs, obj->tpl);
   for (int i = 0; i < np && rc == CC_OK; i++) {
     tpl_val v;
-    if (given[i]) v = tpl_dup(&args[given[i] - 1]);
-    else if (m->kids && m->kids[i]) {
+    if (given[i]) {
+      /* The argument's reference moves to the parameter (the caller's
+       * tpl_drop_args then leaves it); a borrowed one gets its own. */
+      tpl_val *g = &args[given[i] - 1];
+      v = *g;
+      if (v.own) g->own = 0;
+      else if (v.j) {
+        json_incref(v.j);
+        v.own = 1;
+      }
+    } else if (m->kids && m->kids[i]) {
       if ((rc = tpl_eval(rs, m->kids[i], &v))) break;
     } else
       v = tpl_undef(m->names[i]);
-    rc = tpl_bind(rs, m->names[i], v);
+    if (rs->nvars < rs->capvars) {
+      /* The call's frame is new and the parameters' names are distinct
+       * (the parser checks): nothing to replace, the value goes on top. */
+      tpl_var *x = &rs->vars[rs->nvars++];
+      x->name = m->names[i];
+      x->loop = NULL;
+      if (!v.own && v.j) {
+        json_incref(v.j);
+        v.own = 1;
+      }
+      x->v = v;
+    } else {
+      rc = tpl_bind(rs, m->names[i], v);
+    }
   }
   if (rc == CC_OK && (m->flags & TPL_F_VARARGS)) {
     /* varargs is a tuple, as in Python. */

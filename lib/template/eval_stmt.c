@@ -575,8 +575,15 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
 static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
   if (e->kind == E_CMP && e->n == 1) {
     tpl_val a, b;
-    int rc = tpl_eval(rs, e->a, &a);
-    if (rc) return rc;
+    int rc;
+    const tpl_var *var;
+    /* A variable of the innermost scope: its value, borrowed. */
+    if (e->a->kind == E_NAME && (var = tpl_find_local(rs, e->a->s)) && (!var->loop || var->v.j)) {
+      a = var->v;
+      a.own = 0;
+    } else if ((rc = tpl_eval(rs, e->a, &a))) {
+      return rc;
+    }
     const tpl_node *k = e->kids[0];
     const char *op = e->ops[0];
     if ((op[0] == '=' || op[0] == '!') && k->kind == E_LIT && k->slen && a.j && json_is_string(a.j)) {

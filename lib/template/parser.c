@@ -315,6 +315,7 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
       if (a->kind == TK_NAME) {
         tpl_node *x = S_new(p, E_ATTR, t);
         if (!x || !(x->s = S_str(p, a))) return NULL;
+        x->slen = strlen(x->s);
         x->a = n;
         n = x;
       } else if (a->kind == TK_INT) {
