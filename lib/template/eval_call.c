@@ -96,9 +96,14 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   int np = m->nnames, npos = 0, rc, caller_arg = 0;
   json_t *varargs = NULL, *kwargs = NULL;
   int given[64]; /* the argument that fills each parameter, +1 (np <= 64, the parser's limit) */
-  memset(given, 0, (size_t)(np < 64 ? np : 64) * sizeof *given);
   *out = tpl_undef(NULL);
-  for (int i = 0; i < n->n; i++) {
+  /* Positional arguments only, no more than the parameters, and nothing
+   * special (varargs, kwargs, caller): argument I fills parameter I. */
+  int simple = !caller && !(m->flags & (TPL_F_VARARGS | TPL_F_KWARGS | TPL_F_CALLER)) && n->n <= np;
+  for (int i = 0; simple && n->kw && i < n->n; i++)
+    if (n->kw[i]) simple = 0;
+  if (!simple) memset(given, 0, (size_t)(np < 64 ? np : 64) * sizeof *given);
+  for (int i = 0; !simple && i < n->n; i++) {
     if (!n->kw || !n->kw[i]) {
       if (i < np) given[i] = i + 1;
       npos++;
@@ -182,10 +187,11 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   tpl_use(rs, obj->tpl);
   for (int i = 0; i < np && rc == CC_OK; i++) {
     tpl_val v;
-    if (given[i]) {
+    int g1 = simple ? (i < n->n ? i + 1 : 0) : given[i];
+    if (g1) {
       /* The argument's reference moves to the parameter (the caller's
        * tpl_drop_args then leaves it); a borrowed one gets its own. */
-      tpl_val *g = &args[given[i] - 1];
+      tpl_val *g = &args[g1 - 1];
       v = *g;
       if (v.own) g->own = 0;
       else if (v.j) {

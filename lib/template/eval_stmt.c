@@ -645,7 +645,13 @@ static int S_body(tpl_rs *rs, const tpl_node *n) {
   if (rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR) return tpl_exec(rs, n->kids[0]);
   for (tpl_node *const *k = n->kids, *const *end = k + n->n; k < end; k++) {
     const tpl_node *c = *k;
-    if (c->kind != N_TEXT) {
+    if (c->kind == N_OUT) {
+      /* tpl_exec's work for {{ }} (the depth was checked above). */
+      rs->depth++;
+      rc = tpl_out(rs, c->a);
+      rs->depth--;
+      if (rc) return rc;
+    } else if (c->kind != N_TEXT) {
       if ((rc = tpl_exec(rs, c))) return rc;
     } else if (tpl_buf_add(rs->out, c->s, c->slen) || rs->out->len > rs->max_out) {
       return tpl_fail(rs, c, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
