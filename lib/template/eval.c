@@ -84,15 +84,20 @@ static int S_escape(cc_buf *b, const char *str, size_t len) {
     if (i == len) break;
     unsigned char k = special[s[i]];
     int rc;
-    if ((rc = tpl_buf_add(b, str + start, i - start)) || (rc = tpl_buf_add(b, rep[k], replen[k]))) return rc;
+    if ((rc = tpl_out_add(b, str + start, i - start)) || (rc = tpl_out_add(b, rep[k], replen[k]))) return rc;
     start = ++i;
   }
-  return tpl_buf_add(b, str + start, len - start);
+  return tpl_out_add(b, str + start, len - start);
 }
 
 /* After appending to the output from BEFORE with result RC: the output
  * limit (a partial append is taken back). */
-static int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
+static int S_emitted_slow(tpl_rs *rs, const tpl_node *n, size_t before, int rc);
+static inline int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
+  if (rc == CC_OK && rs->out->len <= rs->max_out) return CC_OK;
+  return S_emitted_slow(rs, n, before, rc);
+}
+static __attribute__((noinline)) int S_emitted_slow(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
   if (rc == CC_OK && rs->out->len > rs->max_out) rc = CC_ELIMIT;
   if (rc == CC_ELIMIT || (rc == CC_ETOOBIG || (rc == CC_ENOMEM && rs->out->len >= rs->max_out))) {
     cc_buf_truncate(rs->out, before);
@@ -460,7 +465,12 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
 
 int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
   for (int i = 0; i < n->n; i++) {
-    int rc = tpl_eval(rs, n->kids[i], &args[i]);
+    const tpl_node *e = n->kids[i];
+    if (e->kind == E_LIT) { /* tpl_eval's first case, without the call */
+      args[i] = tpl_ref(e->lit);
+      continue;
+    }
+    int rc = tpl_eval(rs, e, &args[i]);
     if (rc) {
       for (int k = 0; k < i; k++) tpl_val_drop(&args[k]);
       return rc;
@@ -469,9 +479,6 @@ int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
   return CC_OK;
 }
 
-void tpl_drop_args(tpl_val *args, int n) {
-  for (int i = 0; i < n; i++) tpl_val_drop(&args[i]);
-}
 
 /* S_eval_inner's filters, tests and calls (apart, so that their argument
  * array is not on the stack of every expression). */

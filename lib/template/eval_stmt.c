@@ -653,7 +653,7 @@ static int S_body(tpl_rs *rs, const tpl_node *n) {
       if (rc) return rc;
     } else if (c->kind != N_TEXT) {
       if ((rc = tpl_exec(rs, c))) return rc;
-    } else if (tpl_buf_add(rs->out, c->s, c->slen) || rs->out->len > rs->max_out) {
+    } else if (tpl_out_add(rs->out, c->s, c->slen) || rs->out->len > rs->max_out) {
       return tpl_fail(rs, c, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
     }
     /* After extends the output is dropped as it comes. */
