@@ -9,6 +9,7 @@
 
 #include "cc/err.h"
 #include "eval.h"
+#include "tpl_int.h"
 
 static int S_is_int(const json_t *j) { return json_is_integer(j) || json_is_boolean(j); }
 static long long S_int(const json_t *j) {
@@ -87,6 +88,77 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
 
 int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out) {
   return S_call_macro(rs, n, obj, args, caller, out, NULL);
+}
+
+/* S_call_macro for {{ m(...) }} of a macro M without varargs, kwargs or
+ * caller, called with no more positional arguments than it has parameters
+ * and no keywords, whose body prints straight into the output (*EMITTED
+ * set). Returns 1 (nothing done) for any other call. */
+static int S_call_plain(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, int *emitted) {
+  const tpl_node *m = obj->node;
+  int np = m->nnames, rc = CC_OK;
+  if ((m->flags & (TPL_F_VARARGS | TPL_F_KWARGS | TPL_F_CALLER)) || n->n > np || np > 64) return 1;
+  for (int i = 0; n->kw && i < n->n; i++)
+    if (n->kw[i]) return 1;
+  int plain = !rs->autoescape && !rs->md_escape;
+  const struct cc_tpl *t = obj->tpl;
+  /* As S_call_macro decides after tpl_use: the body's result would be
+   * printed as it is. */
+  if (!(t->autoescape || plain) || t->md_escape) return 1;
+  if ((rc = S_enter(rs, n))) return rc;
+  S_saved sv;
+  S_save(rs, &sv);
+  tpl_env *oe = obj->env;
+  size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
+  tpl_env *me = tpl_env_new(rs, rs->nvars, oe && (!oe->dead || oe->obj) ? oe : NULL, oe ? oe->ctx : 1);
+  if (!me) {
+    rc = CC_ENOMEM;
+    goto out;
+  }
+  rs->env = me;
+  rs->frame = rs->nvars;
+  rs->at_top = 0;
+  tpl_use(rs, t);
+  for (int i = 0; i < np; i++) {
+    tpl_val v;
+    if (i < n->n) {
+      /* The argument's reference moves to the parameter (the caller's
+       * tpl_drop_args then leaves it); a borrowed one gets its own. */
+      v = args[i];
+      if (v.own) args[i].own = 0;
+    } else if (m->kids && m->kids[i]) {
+      if ((rc = tpl_eval(rs, m->kids[i], &v))) break;
+    } else {
+      v = tpl_undef(m->names[i]);
+    }
+    if (!v.own && v.j) {
+      json_incref(v.j);
+      v.own = 1;
+    }
+    if (rs->nvars < rs->capvars) {
+      /* The call's frame is new and the parameters' names are distinct
+       * (the parser checks): nothing to replace, the value goes on top. */
+      tpl_var *x = &rs->vars[rs->nvars++];
+      x->name = m->names[i];
+      x->loop = NULL;
+      x->v = v;
+    } else if ((rc = tpl_bind_ref(rs, m->names[i], v))) {
+      break;
+    }
+  }
+  if (rc == CC_OK) {
+    *emitted = 1;
+    rc = tpl_exec(rs, m->b);
+  }
+  me->dead = 1;
+  if (rs->nenvs == envs0 + 1 && rs->nobjs == objs0) {
+    me->outer = rs->free_envs;
+    rs->free_envs = me;
+  }
+out:
+  S_restore(rs, &sv);
+  rs->depth -= TPL_CALL_DEPTH;
+  return rc;
 }
 
 static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out,
@@ -555,7 +627,7 @@ int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
   }
 call:
   if ((rc = tpl_eval_args(rs, n, args))) return rc;
-  rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
+  if (!emitted || (rc = S_call_plain(rs, n, o, args, emitted)) == 1) rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
   tpl_drop_args(args, n->n);
   return rc;
 }
