@@ -674,13 +674,20 @@ static int S_if(tpl_rs *rs, const tpl_node *n) {
       if (t) return tpl_exec(rs, c->b);
       continue;
     }
-    if ((rc = tpl_eval(rs, c->a, &v))) return rc;
-    if (!v.j && rs->strict) {
-      rc = tpl_fail_undef(rs, c->a, &v);
-      return rc;
+    const tpl_var *var;
+    if (c->a->kind == E_NAME && (var = tpl_find_local(rs, c->a->s)) && var->v.j && !var->loop) {
+      /* {% if name %} of a defined variable: its truth in place. */
+      const json_t *j = var->v.j;
+      t = json_is_true(j) ? 1 : json_is_false(j) || json_is_null(j) ? 0 : tpl_truthy(&var->v);
+    } else {
+      if ((rc = tpl_eval(rs, c->a, &v))) return rc;
+      if (!v.j && rs->strict) {
+        rc = tpl_fail_undef(rs, c->a, &v);
+        return rc;
+      }
+      t = tpl_truthy(&v);
+      tpl_val_drop(&v);
     }
-    t = tpl_truthy(&v);
-    tpl_val_drop(&v);
     if (t) return tpl_exec(rs, c->b);
   }
   return CC_OK;
