@@ -662,13 +662,47 @@ static int S_body(tpl_rs *rs, const tpl_node *n) {
   return rc;
 }
 
+/* An if chain's variable compared with string literals (`kind == "pct"`,
+ * then `elif kind == "bytes"`): looked up once for the chain (evaluating
+ * a condition binds nothing, so its value stays). */
+typedef struct S_swcache {
+  const char *name; /* the variable's (interned) name, or NULL */
+  const json_t *j;  /* its value, a string */
+  size_t len;
+} S_swcache;
+
+/* The truth of E when it is NAME == "literal" (or !=) with NAME a string
+ * variable of the innermost scope; 1 when E is something else. */
+static int S_lit_truth(tpl_rs *rs, const tpl_node *e, S_swcache *sw, int *t) {
+  if (e->kind != E_CMP || e->n != 1 || e->a->kind != E_NAME) return 1;
+  const tpl_node *k = e->kids[0];
+  const char *op = e->ops[0];
+  if (k->kind != E_LIT || !k->slen || (op[0] != '=' && op[0] != '!')) return 1;
+  if (sw->name != e->a->s) {
+    const tpl_var *var = tpl_find_local(rs, e->a->s);
+    if (!var || var->loop || !var->v.j || !json_is_string(var->v.j)) return 1;
+    sw->name = e->a->s;
+    sw->j = var->v.j;
+    sw->len = json_string_length(sw->j);
+  }
+  size_t l = k->slen - 1;
+  int eq = sw->len == l && (sw->j == k->lit || !l || !memcmp(json_string_value(sw->j), json_string_value(k->lit), l));
+  *t = op[0] == '=' ? eq : !eq;
+  return CC_OK;
+}
+
 /* An if / elif / else chain. */
 static int S_if(tpl_rs *rs, const tpl_node *n) {
   int rc;
   tpl_val v;
+  S_swcache sw = {NULL, NULL, 0};
   for (const tpl_node *c = n; c; c = c->c) {
     if (c->kind != N_IF) return tpl_exec(rs, c);
     int t;
+    if ((rc = S_lit_truth(rs, c->a, &sw, &t)) == CC_OK) {
+      if (t) return tpl_exec(rs, c->b);
+      continue;
+    }
     if ((rc = S_cmp_truth(rs, c->a, &t)) != 1) {
       if (rc) return rc;
       if (t) return tpl_exec(rs, c->b);
