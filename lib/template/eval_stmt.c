@@ -643,6 +643,9 @@ static int S_body(tpl_rs *rs, const tpl_node *n) {
   /* tpl_exec's depth check for every kid (the depth is the same for each):
    * the first kid fails it as tpl_exec would. */
   if (rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR) return tpl_exec(rs, n->kids[0]);
+  /* The unit's discard buffer (the unit is the same for every kid: a
+   * nested run restores it). */
+  const cc_buf *disc = rs->unit ? &rs->unit->discard : NULL;
   for (tpl_node *const *k = n->kids, *const *end = k + n->n; k < end; k++) {
     const tpl_node *c = *k;
     if (c->kind == N_OUT) {
@@ -657,7 +660,7 @@ static int S_body(tpl_rs *rs, const tpl_node *n) {
       return tpl_fail(rs, c, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
     }
     /* After extends the output is dropped as it comes. */
-    if (rs->unit && rs->out == &rs->unit->discard) cc_buf_truncate(rs->out, 0);
+    if (rs->out == disc) cc_buf_truncate(rs->out, 0);
   }
   return rc;
 }
