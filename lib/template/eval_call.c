@@ -127,7 +127,8 @@ static int S_call_plain(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
       v = args[i];
       if (v.own) args[i].own = 0;
     } else if (m->kids && m->kids[i]) {
-      if ((rc = tpl_eval(rs, m->kids[i], &v))) break;
+      if (m->kids[i]->kind == E_LIT) v = tpl_ref(m->kids[i]->lit); /* tpl_eval's first case */
+      else if ((rc = tpl_eval(rs, m->kids[i], &v))) break;
     } else {
       v = tpl_undef(m->names[i]);
     }
