@@ -463,14 +463,25 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   return CC_OK;
 }
 
+/* tpl_eval with its first cases inline: a literal, a variable of the
+ * innermost scope (its value borrowed). */
+static inline int S_eval_leaf(tpl_rs *rs, const tpl_node *e, tpl_val *out) {
+  if (e->kind == E_LIT) {
+    *out = tpl_ref(e->lit);
+    return CC_OK;
+  }
+  const tpl_var *var;
+  if (e->kind == E_NAME && (var = tpl_find_local(rs, e->s)) && (!var->loop || var->v.j)) {
+    *out = var->v;
+    out->own = 0;
+    return CC_OK;
+  }
+  return tpl_eval(rs, e, out);
+}
+
 int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
   for (int i = 0; i < n->n; i++) {
-    const tpl_node *e = n->kids[i];
-    if (e->kind == E_LIT) { /* tpl_eval's first case, without the call */
-      args[i] = tpl_ref(e->lit);
-      continue;
-    }
-    int rc = tpl_eval(rs, e, &args[i]);
+    int rc = S_eval_leaf(rs, n->kids[i], &args[i]);
     if (rc) {
       for (int k = 0; k < i; k++) tpl_val_drop(&args[k]);
       return rc;
@@ -675,7 +686,7 @@ static int S_out_filter(tpl_rs *rs, const tpl_node *e) {
   size_t before = rs->out->len;
   int rc, used = 0;
   rs->depth++;
-  if ((rc = tpl_eval(rs, e->a, &in)) == CC_OK) {
+  if ((rc = S_eval_leaf(rs, e->a, &in)) == CC_OK) {
     if ((rc = tpl_eval_args(rs, e, args)) == CC_OK) {
       rs->direct = rs->out;
       rc = tpl_filter(rs, e, &in, args, &v);
