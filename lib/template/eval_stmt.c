@@ -635,6 +635,8 @@ static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
   return 1;
 }
 
+static int S_if(tpl_rs *rs, const tpl_node *n);
+
 /* The statements of a body: text appended inline, the rest through
  * tpl_exec. */
 static int S_body(tpl_rs *rs, const tpl_node *n) {
@@ -648,10 +650,10 @@ static int S_body(tpl_rs *rs, const tpl_node *n) {
   const cc_buf *disc = rs->unit ? &rs->unit->discard : NULL;
   for (tpl_node *const *k = n->kids, *const *end = k + n->n; k < end; k++) {
     const tpl_node *c = *k;
-    if (c->kind == N_OUT) {
-      /* tpl_exec's work for {{ }} (the depth was checked above). */
+    if (c->kind == N_OUT || c->kind == N_IF) {
+      /* tpl_exec's work for {{ }} and if (the depth was checked above). */
       rs->depth++;
-      rc = tpl_out(rs, c->a);
+      rc = c->kind == N_OUT ? tpl_out(rs, c->a) : S_if(rs, c);
       rs->depth--;
       if (rc) return rc;
     } else if (c->kind != N_TEXT) {
