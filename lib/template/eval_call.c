@@ -45,6 +45,7 @@ typedef struct S_saved {
   tpl_env *env;
   size_t frame, base;
   int at_top, level;
+  int autoescape, md_escape; /* as an {% autoescape %} block may have set them */
   const struct cc_tpl *tpl;
   const tpl_chain *chain;
 } S_saved;
@@ -55,6 +56,8 @@ static void S_save(tpl_rs *rs, S_saved *s) {
   s->base = rs->nvars;
   s->at_top = rs->at_top;
   s->tpl = rs->tpl;
+  s->autoescape = rs->autoescape;
+  s->md_escape = rs->md_escape;
   s->chain = rs->chain;
   s->level = rs->level;
 }
@@ -65,6 +68,8 @@ static void S_restore(tpl_rs *rs, const S_saved *s) {
   rs->frame = s->frame;
   rs->at_top = s->at_top;
   tpl_use(rs, s->tpl);
+  rs->autoescape = s->autoescape;
+  rs->md_escape = s->md_escape;
   rs->chain = s->chain;
   rs->level = s->level;
 }
@@ -102,9 +107,9 @@ static int S_call_plain(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
     if (n->kw[i]) return 1;
   int plain = !rs->autoescape && !rs->md_escape;
   const struct cc_tpl *t = obj->tpl;
-  /* As S_call_macro decides after tpl_use: the body's result would be
-   * printed as it is. */
-  if (!(t->autoescape || plain) || t->md_escape) return 1;
+  /* As S_call_macro decides: the body's result would be printed as it is
+   * (Markup under the caller's autoescape, or nothing is escaped). */
+  if (!(rs->autoescape || plain) || t->md_escape) return 1;
   if ((rc = S_enter(rs, n))) return rc;
   S_saved sv;
   S_save(rs, &sv);
@@ -247,6 +252,10 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   S_saved sv;
   S_save(rs, &sv);
   int plain = !rs->autoescape && !rs->md_escape; /* the caller prints strings as they are */
+  /* The result is Markup when the caller autoescapes at the call (Jinja2's
+   * Macro takes the caller's eval context), whatever the body's template
+   * does. */
+  int caller_ae = rs->autoescape;
   tpl_env *outer = obj->env && (!obj->env->dead || obj->env->obj) ? obj->env : NULL;
   size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
   tpl_env *me = tpl_env_new(rs, rs->nvars, outer, obj->env ? obj->env->ctx : 1);
@@ -305,11 +314,11 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   if (rc == CC_OK && (m->flags & TPL_F_CALLER))
     rc = tpl_bind(rs, tpl_name_caller,
                   caller ? tpl_ref(caller->j) : caller_arg ? tpl_dup(&args[caller_arg - 1]) : tpl_undef("No caller defined"));
-  if (rc == CC_OK && emitted && (rs->autoescape || plain)) {
+  if (rc == CC_OK && emitted && (caller_ae || plain)) {
     *emitted = 1;
     rc = tpl_exec(rs, m->b);
-  } else if (rc == CC_OK) {
-    rc = tpl_capture(rs, m->b, out);
+  } else if (rc == CC_OK && (rc = tpl_capture(rs, m->b, out)) == CC_OK) {
+    out->safe = (unsigned char)caller_ae;
   }
   me->dead = 1;
   /* Only envs and objects made during the call could refer to ME: with

@@ -490,7 +490,7 @@ int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int le
   const struct cc_tpl *t = chain->v[level].tpl, *oldt = rs->tpl;
   const tpl_chain *oldc = rs->chain;
   tpl_env *oldo = rs->blk_outer, *e;
-  int oldl = rs->level, rc;
+  int oldl = rs->level, rc, olda = rs->autoescape, oldm = rs->md_escape;
   S_frame f;
   if (b->flags & TPL_F_REQUIRED) return tpl_fail(rs, at, CC_EINVAL, "Required block '%s' not found.", b->s);
   if (!(e = tpl_env_new(rs, rs->nvars, outer, rs->unit->env->ctx))) return CC_ENOMEM;
@@ -503,6 +503,8 @@ int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int le
   S_pop(rs, &f);
   e->dead = 1;
   tpl_use(rs, oldt);
+  rs->autoescape = olda; /* as an {% autoescape %} block may have set it */
+  rs->md_escape = oldm;
   rs->chain = oldc;
   rs->level = oldl;
   rs->blk_outer = oldo;
@@ -534,7 +536,7 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   tpl_unit u, *oldu = rs->unit;
   const struct cc_tpl *oldt = rs->tpl;
   const tpl_chain *oldc = rs->chain;
-  int oldl = rs->level, rc;
+  int oldl = rs->level, rc, olda = rs->autoescape, oldm = rs->md_escape;
   memset(&u, 0, sizeof u);
   cc_buf fresh = CC_BUF_INIT;
   u.discard = fresh;
@@ -564,6 +566,8 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   cc_buf_free(&u.discard);
   rs->unit = oldu;
   tpl_use(rs, oldt);
+  rs->autoescape = olda; /* as an {% autoescape %} block may have set it */
+  rs->md_escape = oldm;
   rs->chain = oldc;
   rs->level = oldl;
   return rc;
