@@ -637,7 +637,8 @@ int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
   }
 call:
   if ((rc = tpl_eval_args(rs, n, args))) return rc;
-  if (!emitted || (rc = S_call_plain(rs, n, o, args, emitted)) == 1) rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
+  if (!emitted || (rc = S_call_plain(rs, n, o, args, emitted)) == 1)
+    rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
   tpl_drop_args(args, n->n);
   return rc;
 }

@@ -600,8 +600,8 @@ static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
       tpl_val_drop(&a);
       return CC_OK;
     }
-    if ((op[0] == '=' || op[0] == '!' || op[0] == '<' || op[0] == '>') && k->kind == E_LIT && a.j && json_typeof(a.j) == json_typeof(k->lit) &&
-        (json_is_real(a.j) || json_is_integer(a.j))) {
+    if ((op[0] == '=' || op[0] == '!' || op[0] == '<' || op[0] == '>') && k->kind == E_LIT && a.j &&
+        json_typeof(a.j) == json_typeof(k->lit) && (json_is_real(a.j) || json_is_integer(a.j))) {
       /* Two floats or two integers (no bools): compared as they are. */
       int c;
       if (json_is_real(a.j)) {
