@@ -68,9 +68,36 @@ int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out) {
 
 /* ---- output ---- */
 
+/* tpl_escape, eight bytes tested at a time by a table (names, numbers and
+ * most text have nothing to escape). */
+static int S_escape(cc_buf *b, const char *str, size_t len) {
+  static const unsigned char special[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
+  static const char rep[6][6] = {"", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
+  static const unsigned char replen[] = {0, 5, 4, 4, 5, 5};
+  const unsigned char *s = (const unsigned char *)str;
+  size_t start = 0, i = 0;
+  for (;;) {
+    while (i + 8 <= len && !(special[s[i]] | special[s[i + 1]] | special[s[i + 2]] | special[s[i + 3]] |
+                             special[s[i + 4]] | special[s[i + 5]] | special[s[i + 6]] | special[s[i + 7]]))
+      i += 8;
+    while (i < len && !special[s[i]]) i++;
+    if (i == len) break;
+    unsigned char k = special[s[i]];
+    int rc;
+    if ((rc = tpl_out_add(b, str + start, i - start)) || (rc = tpl_out_add(b, rep[k], replen[k]))) return rc;
+    start = ++i;
+  }
+  return tpl_out_add(b, str + start, len - start);
+}
+
 /* After appending to the output from BEFORE with result RC: the output
  * limit (a partial append is taken back). */
-static int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
+static int S_emitted_slow(tpl_rs *rs, const tpl_node *n, size_t before, int rc);
+static inline int S_emitted(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
+  if (rc == CC_OK && rs->out->len <= rs->max_out) return CC_OK;
+  return S_emitted_slow(rs, n, before, rc);
+}
+static __attribute__((noinline)) int S_emitted_slow(tpl_rs *rs, const tpl_node *n, size_t before, int rc) {
   if (rc == CC_OK && rs->out->len > rs->max_out) rc = CC_ELIMIT;
   if (rc == CC_ELIMIT || (rc == CC_ETOOBIG || (rc == CC_ENOMEM && rs->out->len >= rs->max_out))) {
     cc_buf_truncate(rs->out, before);
@@ -104,7 +131,7 @@ int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   if (rs->md_escape && !obj && !v->safe && v->j && !json_is_null(v->j)) return S_emit_md(rs, n, v, NULL);
   if ((rs->autoescape && !v->safe && v->j && !tpl_is_num(v->j) && !json_is_null(v->j)) || obj) {
     if (json_is_string(v->j)) {
-      rc = tpl_escape(rs->out, json_string_value(v->j), json_string_length(v->j));
+      rc = S_escape(rs->out, json_string_value(v->j), json_string_length(v->j));
     } else {
       cc_buf t = CC_BUF_INIT;
       if ((rc = obj ? tpl_obj_str(rs, v->j, &t) : 1) == 1) rc = tpl_str(&t, v->j);
@@ -436,9 +463,25 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   return CC_OK;
 }
 
+/* tpl_eval with its first cases inline: a literal, a variable of the
+ * innermost scope (its value borrowed). */
+static inline int S_eval_leaf(tpl_rs *rs, const tpl_node *e, tpl_val *out) {
+  if (e->kind == E_LIT) {
+    *out = tpl_ref(e->lit);
+    return CC_OK;
+  }
+  const tpl_var *var;
+  if (e->kind == E_NAME && (var = tpl_find_local(rs, e->s)) && (!var->loop || var->v.j)) {
+    *out = var->v;
+    out->own = 0;
+    return CC_OK;
+  }
+  return tpl_eval(rs, e, out);
+}
+
 int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
   for (int i = 0; i < n->n; i++) {
-    int rc = tpl_eval(rs, n->kids[i], &args[i]);
+    int rc = S_eval_leaf(rs, n->kids[i], &args[i]);
     if (rc) {
       for (int k = 0; k < i; k++) tpl_val_drop(&args[k]);
       return rc;
@@ -447,9 +490,6 @@ int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
   return CC_OK;
 }
 
-void tpl_drop_args(tpl_val *args, int n) {
-  for (int i = 0; i < n; i++) tpl_val_drop(&args[i]);
-}
 
 /* S_eval_inner's filters, tests and calls (apart, so that their argument
  * array is not on the stack of every expression). */
@@ -615,7 +655,7 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     if (!var) tpl_find_var_outer(rs, n->a->s, &var, &j);
     if (var && !var->loop) j = var->v.j;
     else if (var) j = NULL;
-    if (j && json_is_object(j) && (v = tpl_obj_getn(j, n->s, strlen(n->s)))) {
+    if (j && json_is_object(j) && (v = tpl_obj_getn(j, n->s, n->slen))) {
       *out = tpl_ref(v);
       tpl_val_fix_safe(out);
       return CC_OK;
@@ -646,7 +686,7 @@ static int S_out_filter(tpl_rs *rs, const tpl_node *e) {
   size_t before = rs->out->len;
   int rc, used = 0;
   rs->depth++;
-  if ((rc = tpl_eval(rs, e->a, &in)) == CC_OK) {
+  if ((rc = S_eval_leaf(rs, e->a, &in)) == CC_OK) {
     if ((rc = tpl_eval_args(rs, e, args)) == CC_OK) {
       rs->direct = rs->out;
       rc = tpl_filter(rs, e, &in, args, &v);
@@ -774,7 +814,20 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
 
 int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
-  int rc = S_out_direct(rs, e);
+  int rc;
+  if (e->kind == E_NAME && !rs->md_escape) {
+    /* {{ name }} of a string variable: printed (escaped) from its value. */
+    const tpl_var *var = tpl_find_local(rs, e->s);
+    const json_t *j = var ? var->v.j : NULL;
+    if (j && json_is_string(j)) {
+      size_t before = rs->out->len;
+      rc = rs->autoescape && !var->v.safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
+                                          : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
+      if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
+      return S_emitted(rs, e, before, rc);
+    }
+  }
+  rc = S_out_direct(rs, e);
   if (rc != 1) return rc;
   if ((rc = tpl_eval(rs, e, &v))) return rc;
   rc = tpl_emit(rs, e, &v);

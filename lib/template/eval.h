@@ -8,6 +8,7 @@
 #define TPL_EVAL_H
 
 #include <jansson.h>
+#include <string.h>
 
 #include "cc/arena.h"
 #include "cc/buf.h"
@@ -130,6 +131,28 @@ typedef struct tpl_rs {
   size_t nxfilters;
 } tpl_rs;
 
+/* tpl_buf_add for the short pieces of the output (text between tags,
+ * escapes, names): up to 16 bytes copied by overlapping word moves when
+ * there is room, else tpl_buf_add. */
+static inline int tpl_out_add(cc_buf *b, const char *s, size_t len) {
+  if (len <= 16 && b->ptr && len + 1 < b->cap - b->len && len <= b->max - b->len) {
+    char *d = b->ptr + b->len;
+    if (len >= 8) {
+      memcpy(d, s, 8);
+      memcpy(d + len - 8, s + len - 8, 8);
+    } else if (len >= 4) {
+      memcpy(d, s, 4);
+      memcpy(d + len - 4, s + len - 4, 4);
+    } else {
+      for (size_t i = 0; i < len; i++) d[i] = s[i];
+    }
+    b->len += len;
+    d[len] = '\0';
+    return 0;
+  }
+  return tpl_buf_add(b, s, len);
+}
+
 /* Records a render error at N (only the first is kept); returns CODE. */
 int tpl_fail(tpl_rs *rs, const tpl_node *n, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -184,7 +207,9 @@ int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v);
 int tpl_out(tpl_rs *rs, const tpl_node *e);
 /* Evaluates N's arguments into ARGS (at most 32). */
 int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args);
-void tpl_drop_args(tpl_val *args, int n);
+static inline void tpl_drop_args(tpl_val *args, int n) {
+  for (int i = 0; i < n; i++) tpl_val_drop(&args[i]);
+}
 /* The lazy loop object of VAR, built. */
 int tpl_loop_obj(tpl_var *var);
 

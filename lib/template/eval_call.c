@@ -9,6 +9,7 @@
 
 #include "cc/err.h"
 #include "eval.h"
+#include "tpl_int.h"
 
 static int S_is_int(const json_t *j) { return json_is_integer(j) || json_is_boolean(j); }
 static long long S_int(const json_t *j) {
@@ -44,6 +45,7 @@ typedef struct S_saved {
   tpl_env *env;
   size_t frame, base;
   int at_top, level;
+  int autoescape, md_escape; /* as an {% autoescape %} block may have set them */
   const struct cc_tpl *tpl;
   const tpl_chain *chain;
 } S_saved;
@@ -54,6 +56,8 @@ static void S_save(tpl_rs *rs, S_saved *s) {
   s->base = rs->nvars;
   s->at_top = rs->at_top;
   s->tpl = rs->tpl;
+  s->autoescape = rs->autoescape;
+  s->md_escape = rs->md_escape;
   s->chain = rs->chain;
   s->level = rs->level;
 }
@@ -64,6 +68,8 @@ static void S_restore(tpl_rs *rs, const S_saved *s) {
   rs->frame = s->frame;
   rs->at_top = s->at_top;
   tpl_use(rs, s->tpl);
+  rs->autoescape = s->autoescape;
+  rs->md_escape = s->md_escape;
   rs->chain = s->chain;
   rs->level = s->level;
 }
@@ -89,6 +95,78 @@ int tpl_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, t
   return S_call_macro(rs, n, obj, args, caller, out, NULL);
 }
 
+/* S_call_macro for {{ m(...) }} of a macro M without varargs, kwargs or
+ * caller, called with no more positional arguments than it has parameters
+ * and no keywords, whose body prints straight into the output (*EMITTED
+ * set). Returns 1 (nothing done) for any other call. */
+static int S_call_plain(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, int *emitted) {
+  const tpl_node *m = obj->node;
+  int np = m->nnames, rc = CC_OK;
+  if ((m->flags & (TPL_F_VARARGS | TPL_F_KWARGS | TPL_F_CALLER)) || n->n > np || np > 64) return 1;
+  for (int i = 0; n->kw && i < n->n; i++)
+    if (n->kw[i]) return 1;
+  int plain = !rs->autoescape && !rs->md_escape;
+  const struct cc_tpl *t = obj->tpl;
+  /* As S_call_macro decides: the body's result would be printed as it is
+   * (Markup under the caller's autoescape, or nothing is escaped). */
+  if (!(rs->autoescape || plain) || t->md_escape) return 1;
+  if ((rc = S_enter(rs, n))) return rc;
+  S_saved sv;
+  S_save(rs, &sv);
+  tpl_env *oe = obj->env;
+  size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
+  tpl_env *me = tpl_env_new(rs, rs->nvars, oe && (!oe->dead || oe->obj) ? oe : NULL, oe ? oe->ctx : 1);
+  if (!me) {
+    rc = CC_ENOMEM;
+    goto out;
+  }
+  rs->env = me;
+  rs->frame = rs->nvars;
+  rs->at_top = 0;
+  tpl_use(rs, t);
+  for (int i = 0; i < np; i++) {
+    tpl_val v;
+    if (i < n->n) {
+      /* The argument's reference moves to the parameter (the caller's
+       * tpl_drop_args then leaves it); a borrowed one gets its own. */
+      v = args[i];
+      if (v.own) args[i].own = 0;
+    } else if (m->kids && m->kids[i]) {
+      if (m->kids[i]->kind == E_LIT) v = tpl_ref(m->kids[i]->lit); /* tpl_eval's first case */
+      else if ((rc = tpl_eval(rs, m->kids[i], &v))) break;
+    } else {
+      v = tpl_undef(m->names[i]);
+    }
+    if (!v.own && v.j) {
+      json_incref(v.j);
+      v.own = 1;
+    }
+    if (rs->nvars < rs->capvars) {
+      /* The call's frame is new and the parameters' names are distinct
+       * (the parser checks): nothing to replace, the value goes on top. */
+      tpl_var *x = &rs->vars[rs->nvars++];
+      x->name = m->names[i];
+      x->loop = NULL;
+      x->v = v;
+    } else if ((rc = tpl_bind_ref(rs, m->names[i], v))) {
+      break;
+    }
+  }
+  if (rc == CC_OK) {
+    *emitted = 1;
+    rc = tpl_exec(rs, m->b);
+  }
+  me->dead = 1;
+  if (rs->nenvs == envs0 + 1 && rs->nobjs == objs0) {
+    me->outer = rs->free_envs;
+    rs->free_envs = me;
+  }
+out:
+  S_restore(rs, &sv);
+  rs->depth -= TPL_CALL_DEPTH;
+  return rc;
+}
+
 static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *args, tpl_obj *caller, tpl_val *out,
                         int *emitted) {
   const tpl_node *m = obj->node;
@@ -96,9 +174,14 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   int np = m->nnames, npos = 0, rc, caller_arg = 0;
   json_t *varargs = NULL, *kwargs = NULL;
   int given[64]; /* the argument that fills each parameter, +1 (np <= 64, the parser's limit) */
-  memset(given, 0, (size_t)(np < 64 ? np : 64) * sizeof *given);
   *out = tpl_undef(NULL);
-  for (int i = 0; i < n->n; i++) {
+  /* Positional arguments only, no more than the parameters, and nothing
+   * special (varargs, kwargs, caller): argument I fills parameter I. */
+  int simple = !caller && !(m->flags & (TPL_F_VARARGS | TPL_F_KWARGS | TPL_F_CALLER)) && n->n <= np;
+  for (int i = 0; simple && n->kw && i < n->n; i++)
+    if (n->kw[i]) simple = 0;
+  if (!simple) memset(given, 0, (size_t)(np < 64 ? np : 64) * sizeof *given);
+  for (int i = 0; !simple && i < n->n; i++) {
     if (!n->kw || !n->kw[i]) {
       if (i < np) given[i] = i + 1;
       npos++;
@@ -169,6 +252,10 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   S_saved sv;
   S_save(rs, &sv);
   int plain = !rs->autoescape && !rs->md_escape; /* the caller prints strings as they are */
+  /* The result is Markup when the caller autoescapes at the call (Jinja2's
+   * Macro takes the caller's eval context), whatever the body's template
+   * does. */
+  int caller_ae = rs->autoescape;
   tpl_env *outer = obj->env && (!obj->env->dead || obj->env->obj) ? obj->env : NULL;
   size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
   tpl_env *me = tpl_env_new(rs, rs->nvars, outer, obj->env ? obj->env->ctx : 1);
@@ -182,12 +269,35 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   tpl_use(rs, obj->tpl);
   for (int i = 0; i < np && rc == CC_OK; i++) {
     tpl_val v;
-    if (given[i]) v = tpl_dup(&args[given[i] - 1]);
-    else if (m->kids && m->kids[i]) {
+    int g1 = simple ? (i < n->n ? i + 1 : 0) : given[i];
+    if (g1) {
+      /* The argument's reference moves to the parameter (the caller's
+       * tpl_drop_args then leaves it); a borrowed one gets its own. */
+      tpl_val *g = &args[g1 - 1];
+      v = *g;
+      if (v.own) g->own = 0;
+      else if (v.j) {
+        json_incref(v.j);
+        v.own = 1;
+      }
+    } else if (m->kids && m->kids[i]) {
       if ((rc = tpl_eval(rs, m->kids[i], &v))) break;
     } else
       v = tpl_undef(m->names[i]);
-    rc = tpl_bind(rs, m->names[i], v);
+    if (rs->nvars < rs->capvars) {
+      /* The call's frame is new and the parameters' names are distinct
+       * (the parser checks): nothing to replace, the value goes on top. */
+      tpl_var *x = &rs->vars[rs->nvars++];
+      x->name = m->names[i];
+      x->loop = NULL;
+      if (!v.own && v.j) {
+        json_incref(v.j);
+        v.own = 1;
+      }
+      x->v = v;
+    } else {
+      rc = tpl_bind(rs, m->names[i], v);
+    }
   }
   if (rc == CC_OK && (m->flags & TPL_F_VARARGS)) {
     /* varargs is a tuple, as in Python. */
@@ -204,11 +314,11 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   if (rc == CC_OK && (m->flags & TPL_F_CALLER))
     rc = tpl_bind(rs, tpl_name_caller,
                   caller ? tpl_ref(caller->j) : caller_arg ? tpl_dup(&args[caller_arg - 1]) : tpl_undef("No caller defined"));
-  if (rc == CC_OK && emitted && (rs->autoescape || plain)) {
+  if (rc == CC_OK && emitted && (caller_ae || plain)) {
     *emitted = 1;
     rc = tpl_exec(rs, m->b);
-  } else if (rc == CC_OK) {
-    rc = tpl_capture(rs, m->b, out);
+  } else if (rc == CC_OK && (rc = tpl_capture(rs, m->b, out)) == CC_OK) {
+    out->safe = (unsigned char)caller_ae;
   }
   me->dead = 1;
   /* Only envs and objects made during the call could refer to ME: with
@@ -527,7 +637,8 @@ int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
   }
 call:
   if ((rc = tpl_eval_args(rs, n, args))) return rc;
-  rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
+  if (!emitted || (rc = S_call_plain(rs, n, o, args, emitted)) == 1)
+    rc = S_call_macro(rs, n, o, args, NULL, out, emitted);
   tpl_drop_args(args, n->n);
   return rc;
 }

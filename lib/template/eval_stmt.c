@@ -490,7 +490,7 @@ int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int le
   const struct cc_tpl *t = chain->v[level].tpl, *oldt = rs->tpl;
   const tpl_chain *oldc = rs->chain;
   tpl_env *oldo = rs->blk_outer, *e;
-  int oldl = rs->level, rc;
+  int oldl = rs->level, rc, olda = rs->autoescape, oldm = rs->md_escape;
   S_frame f;
   if (b->flags & TPL_F_REQUIRED) return tpl_fail(rs, at, CC_EINVAL, "Required block '%s' not found.", b->s);
   if (!(e = tpl_env_new(rs, rs->nvars, outer, rs->unit->env->ctx))) return CC_ENOMEM;
@@ -503,6 +503,8 @@ int tpl_run_block(tpl_rs *rs, const tpl_node *at, const tpl_chain *chain, int le
   S_pop(rs, &f);
   e->dead = 1;
   tpl_use(rs, oldt);
+  rs->autoescape = olda; /* as an {% autoescape %} block may have set it */
+  rs->md_escape = oldm;
   rs->chain = oldc;
   rs->level = oldl;
   rs->blk_outer = oldo;
@@ -534,7 +536,7 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   tpl_unit u, *oldu = rs->unit;
   const struct cc_tpl *oldt = rs->tpl;
   const tpl_chain *oldc = rs->chain;
-  int oldl = rs->level, rc;
+  int oldl = rs->level, rc, olda = rs->autoescape, oldm = rs->md_escape;
   memset(&u, 0, sizeof u);
   cc_buf fresh = CC_BUF_INIT;
   u.discard = fresh;
@@ -564,6 +566,8 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   cc_buf_free(&u.discard);
   rs->unit = oldu;
   tpl_use(rs, oldt);
+  rs->autoescape = olda; /* as an {% autoescape %} block may have set it */
+  rs->md_escape = oldm;
   rs->chain = oldc;
   rs->level = oldl;
   return rc;
@@ -575,16 +579,45 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
 static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
   if (e->kind == E_CMP && e->n == 1) {
     tpl_val a, b;
-    int rc = tpl_eval(rs, e->a, &a);
-    if (rc) return rc;
+    int rc;
+    const tpl_var *var;
+    /* A variable of the innermost scope: its value, borrowed. */
+    if (e->a->kind == E_NAME && (var = tpl_find_local(rs, e->a->s)) && (!var->loop || var->v.j)) {
+      a = var->v;
+      a.own = 0;
+    } else if ((rc = tpl_eval(rs, e->a, &a))) {
+      return rc;
+    }
     const tpl_node *k = e->kids[0];
     const char *op = e->ops[0];
-    if ((op[0] == '=' || op[0] == '!') && k->kind == E_LIT && a.j && json_is_string(a.j) && json_is_string(k->lit)) {
-      /* A string == (!=) a string literal: their bytes, as tpl_equal. */
-      const char *x = json_string_value(a.j), *y = json_string_value(k->lit);
-      size_t l = json_string_length(a.j);
-      int eq = l == json_string_length(k->lit) && (!l || (x[0] == y[0] && !memcmp(x, y, l)));
+    if ((op[0] == '=' || op[0] == '!') && k->kind == E_LIT && k->slen && a.j && json_is_string(a.j)) {
+      /* A string == (!=) a string literal: their bytes, as tpl_equal
+       * (lengths first: the literal's is kept in its node). */
+      size_t l = k->slen - 1;
+      int eq = a.j == k->lit ||
+               (json_string_length(a.j) == l && (!l || !memcmp(json_string_value(a.j), json_string_value(k->lit), l)));
       *t = op[0] == '=' ? eq : !eq;
+      tpl_val_drop(&a);
+      return CC_OK;
+    }
+    if ((op[0] == '=' || op[0] == '!' || op[0] == '<' || op[0] == '>') && k->kind == E_LIT && a.j &&
+        json_typeof(a.j) == json_typeof(k->lit) && (json_is_real(a.j) || json_is_integer(a.j))) {
+      /* Two floats or two integers (no bools): compared as they are. */
+      int c;
+      if (json_is_real(a.j)) {
+        double x = json_real_value(a.j), y = json_real_value(k->lit);
+        c = (x > y) - (x < y);
+        if (x != x || y != y) c = 2; /* not a number: only != holds */
+      } else {
+        json_int_t x = json_integer_value(a.j), y = json_integer_value(k->lit);
+        c = (x > y) - (x < y);
+      }
+      switch (op[0]) {
+      case '=': *t = c == 0; break;
+      case '!': *t = c != 0; break;
+      case '<': *t = op[1] == '=' ? c == 0 || c == -1 : c == -1; break;
+      default: *t = op[1] == '=' ? c == 0 || c == 1 : c == 1; break;
+      }
       tpl_val_drop(&a);
       return CC_OK;
     }
@@ -606,23 +639,110 @@ static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
   return 1;
 }
 
-static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
+static int S_if(tpl_rs *rs, const tpl_node *n);
+
+/* The statements of a body: text appended inline, the rest through
+ * tpl_exec. */
+static int S_body(tpl_rs *rs, const tpl_node *n) {
+  int rc = CC_OK;
+  if (!n->n) return CC_OK;
+  /* tpl_exec's depth check for every kid (the depth is the same for each):
+   * the first kid fails it as tpl_exec would. */
+  if (rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR) return tpl_exec(rs, n->kids[0]);
+  /* The unit's discard buffer (the unit is the same for every kid: a
+   * nested run restores it). */
+  const cc_buf *disc = rs->unit ? &rs->unit->discard : NULL;
+  for (tpl_node *const *k = n->kids, *const *end = k + n->n; k < end; k++) {
+    const tpl_node *c = *k;
+    if (c->kind == N_OUT || c->kind == N_IF) {
+      /* tpl_exec's work for {{ }} and if (the depth was checked above). */
+      rs->depth++;
+      rc = c->kind == N_OUT ? tpl_out(rs, c->a) : S_if(rs, c);
+      rs->depth--;
+      if (rc) return rc;
+    } else if (c->kind != N_TEXT) {
+      if ((rc = tpl_exec(rs, c))) return rc;
+    } else if (tpl_out_add(rs->out, c->s, c->slen) || rs->out->len > rs->max_out) {
+      return tpl_fail(rs, c, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
+    }
+    /* After extends the output is dropped as it comes. */
+    if (rs->out == disc) cc_buf_truncate(rs->out, 0);
+  }
+  return rc;
+}
+
+/* An if chain's variable compared with string literals (`kind == "pct"`,
+ * then `elif kind == "bytes"`): looked up once for the chain (evaluating
+ * a condition binds nothing, so its value stays). */
+typedef struct S_swcache {
+  const char *name; /* the variable's (interned) name, or NULL */
+  const json_t *j;  /* its value, a string */
+  size_t len;
+} S_swcache;
+
+/* The truth of E when it is NAME == "literal" (or !=) with NAME a string
+ * variable of the innermost scope; 1 when E is something else. */
+static int S_lit_truth(tpl_rs *rs, const tpl_node *e, S_swcache *sw, int *t) {
+  if (e->kind != E_CMP || e->n != 1 || e->a->kind != E_NAME) return 1;
+  const tpl_node *k = e->kids[0];
+  const char *op = e->ops[0];
+  if (k->kind != E_LIT || !k->slen || (op[0] != '=' && op[0] != '!')) return 1;
+  if (sw->name != e->a->s) {
+    const tpl_var *var = tpl_find_local(rs, e->a->s);
+    if (!var || var->loop || !var->v.j || !json_is_string(var->v.j)) return 1;
+    sw->name = e->a->s;
+    sw->j = var->v.j;
+    sw->len = json_string_length(sw->j);
+  }
+  size_t l = k->slen - 1;
+  int eq = sw->len == l && (sw->j == k->lit || !l || !memcmp(json_string_value(sw->j), json_string_value(k->lit), l));
+  *t = op[0] == '=' ? eq : !eq;
+  return CC_OK;
+}
+
+/* An if / elif / else chain. */
+static int S_if(tpl_rs *rs, const tpl_node *n) {
+  int rc;
+  tpl_val v;
+  S_swcache sw = {NULL, NULL, 0};
+  for (const tpl_node *c = n; c; c = c->c) {
+    if (c->kind != N_IF) return tpl_exec(rs, c);
+    int t;
+    if ((rc = S_lit_truth(rs, c->a, &sw, &t)) == CC_OK) {
+      if (t) return tpl_exec(rs, c->b);
+      continue;
+    }
+    if ((rc = S_cmp_truth(rs, c->a, &t)) != 1) {
+      if (rc) return rc;
+      if (t) return tpl_exec(rs, c->b);
+      continue;
+    }
+    const tpl_var *var;
+    if (c->a->kind == E_NAME && (var = tpl_find_local(rs, c->a->s)) && var->v.j && !var->loop) {
+      /* {% if name %} of a defined variable: its truth in place. */
+      const json_t *j = var->v.j;
+      t = json_is_true(j) ? 1 : json_is_false(j) || json_is_null(j) ? 0 : tpl_truthy(&var->v);
+    } else {
+      if ((rc = tpl_eval(rs, c->a, &v))) return rc;
+      if (!v.j && rs->strict) {
+        rc = tpl_fail_undef(rs, c->a, &v);
+        return rc;
+      }
+      t = tpl_truthy(&v);
+      tpl_val_drop(&v);
+    }
+    if (t) return tpl_exec(rs, c->b);
+  }
+  return CC_OK;
+}
+
+/* The statements tpl_exec does not run itself. */
+static __attribute__((noinline)) int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
   int rc = CC_OK;
   tpl_val v;
   switch (n->kind) {
   case N_BODY:
-    for (int i = 0; i < n->n && rc == CC_OK; i++) {
-      const tpl_node *k = n->kids[i];
-      /* Text inline (tpl_exec's checks kept), the rest through tpl_exec. */
-      if (k->kind != N_TEXT || rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR) {
-        rc = tpl_exec(rs, k);
-      } else if (tpl_buf_add(rs->out, k->s, k->slen) || rs->out->len > rs->max_out) {
-        rc = tpl_fail(rs, k, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
-      }
-      /* After extends the output is dropped as it comes. */
-      if (rs->unit && rs->out == &rs->unit->discard) cc_buf_truncate(rs->out, 0);
-    }
-    return rc;
+    return S_body(rs, n);
   case N_TEXT:
     if (tpl_buf_add(rs->out, n->s, n->slen) || rs->out->len > rs->max_out)
       return tpl_fail(rs, n, CC_ELIMIT, "output exceeds the limit of %zu bytes", rs->max_out);
@@ -633,24 +753,7 @@ static int S_exec_inner(tpl_rs *rs, const tpl_node *n) {
     for (int i = 0; i < n->n && rc == CC_OK; i++) rc = tpl_out(rs, n->kids[i]);
     return rc;
   case N_IF:
-    for (const tpl_node *c = n; c; c = c->c) {
-      if (c->kind != N_IF) return tpl_exec(rs, c);
-      int t;
-      if ((rc = S_cmp_truth(rs, c->a, &t)) != 1) {
-        if (rc) return rc;
-        if (t) return tpl_exec(rs, c->b);
-        continue;
-      }
-      if ((rc = tpl_eval(rs, c->a, &v))) return rc;
-      if (!v.j && rs->strict) {
-        rc = tpl_fail_undef(rs, c->a, &v);
-        return rc;
-      }
-      t = tpl_truthy(&v);
-      tpl_val_drop(&v);
-      if (t) return tpl_exec(rs, c->b);
-    }
-    return CC_OK;
+    return S_if(rs, n);
   case N_FOR:
     if ((rc = tpl_eval(rs, n->a, &v))) return rc;
     rc = tpl_for_run(rs, n, &v, 1);
@@ -708,7 +811,15 @@ int tpl_exec(tpl_rs *rs, const tpl_node *n) {
   if (rs->depth >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
   rs->depth++;
-  int rc = S_exec_inner(rs, n);
+  int rc;
+  /* The common statements here, the rest in S_exec_inner (whose frame is
+   * larger). */
+  switch (n->kind) {
+  case N_BODY: rc = S_body(rs, n); break;
+  case N_OUT: rc = tpl_out(rs, n->a); break;
+  case N_IF: rc = S_if(rs, n); break;
+  default: rc = S_exec_inner(rs, n); break;
+  }
   rs->depth--;
   return rc;
 }

@@ -71,7 +71,11 @@ static tpl_node *S_lit(S_p *p, const tpl_tok *at, json_t *v) {
     return NULL;
   }
   tpl_node *n = S_new(p, E_LIT, at);
-  if (n) n->lit = v;
+  if (n) {
+    n->lit = v;
+    /* A string literal's length + 1 (0: not a string), for comparisons. */
+    if (json_is_string(v)) n->slen = json_string_length(v) + 1;
+  }
   return n;
 }
 
@@ -311,6 +315,7 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
       if (a->kind == TK_NAME) {
         tpl_node *x = S_new(p, E_ATTR, t);
         if (!x || !(x->s = S_str(p, a))) return NULL;
+        x->slen = strlen(x->s);
         x->a = n;
         n = x;
       } else if (a->kind == TK_INT) {

@@ -39,7 +39,8 @@ struct tpl_node {
   tpl_node_kind kind;
   int line, col;
   const char *s;   /* NAME/ATTR/FILTER/TEST name, BIN/CMP operator, TEXT bytes */
-  size_t slen;     /* TEXT length */
+  size_t slen;     /* TEXT length; E_LIT: a string's length + 1, else 0;
+                      E_ATTR: the attribute's length */
   json_t *lit;     /* E_LIT value (owned by the AST) */
   tpl_node *a, *b, *c;  /* operands: IF cond/body/else, FOR iter/body/else, ... */
   tpl_node **kids; /* BODY statements, LIST items, FILTER/TEST args, CMP rest */
