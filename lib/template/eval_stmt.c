@@ -794,11 +794,16 @@ static __attribute__((noinline)) int S_exec_inner(tpl_rs *rs, const tpl_node *n)
   case N_BLOCK:
     return S_block(rs, n);
   case N_AUTOESCAPE: {
+    /* A scope of its own, as Jinja2's: what it sets or defines (set,
+     * macro, import) is gone after it. */
     int old = rs->autoescape;
+    S_frame f;
     if ((rc = tpl_eval(rs, n->a, &v))) return rc;
     rs->autoescape = tpl_truthy(&v);
     tpl_val_drop(&v);
+    S_push(rs, &f, NULL, 0);
     rc = tpl_exec(rs, n->b);
+    S_pop(rs, &f);
     rs->autoescape = old;
     return rc;
   }
