@@ -220,8 +220,18 @@ TPL_FILTER(tpl_f_abs) {
 /* Python's round(x, prec) for a float: correctly rounded half-even on
  * the exact binary value, which printf's %.*f computes. */
 static double S_round_half_even(double x, long long prec) {
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   char tmp[512];
+  uint64_t m;
   if (prec > 300) return x;
+  /* Without printf: the digits "%.*f" would print as one integer M (below
+   * 2^40), read back as strtod reads them: M / 10^PREC, both exact, so
+   * the one division rounds correctly (Clinger's fast path); the sign
+   * kept (-0.0 as "-0.0" reads back). */
+  if (prec >= 0 && prec <= 9 && tpl_fixed_int(x, (int)prec, &m) == 0) {
+    double r = (double)m / p10[prec];
+    return signbit(x) ? -r : r;
+  }
   if (prec >= 0) {
     snprintf(tmp, sizeof tmp, "%.*f", (int)prec, x);
     return strtod(tmp, NULL);

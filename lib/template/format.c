@@ -20,11 +20,12 @@ typedef struct {
 
 /* Appends S (LEN bytes) padded to the spec's width in code points. */
 static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len) {
-  long long cps = (long long)tpl_utf8_len(s, len), fill = sp->width > cps ? sp->width - cps : 0;
+  long long cps = sp->width > 0 ? (long long)tpl_utf8_len(s, len) : 0;
+  size_t fill = sp->width > cps ? (size_t)(sp->width - cps) : 0;
   int rc = CC_OK;
-  for (long long i = 0; !sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
-  if (rc == CC_OK) rc = cc_buf_add(b, s, len);
-  for (long long i = 0; sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  if (fill && !sp->left) rc = tpl_buf_fill(b, ' ', fill);
+  if (rc == CC_OK) rc = tpl_buf_add(b, s, len);
+  if (fill && sp->left && rc == CC_OK) rc = tpl_buf_fill(b, ' ', fill);
   return rc;
 }
 
@@ -54,12 +55,16 @@ static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
     len = sp->width;
   }
   long long fill = sp->width > len ? sp->width - len : 0;
-  for (long long i = 0; !sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
-  if (rc == CC_OK) rc = cc_buf_puts(b, sign);
-  if (rc == CC_OK) rc = cc_buf_puts(b, prefix);
-  for (long long i = 0; i < zeros && rc == CC_OK; i++) rc = cc_buf_putc(b, '0');
-  while (nd && rc == CC_OK) rc = cc_buf_putc(b, digits[--nd]);
-  for (long long i = 0; sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  char tmp[96];
+  size_t k = 0;
+  if (sign[0]) tmp[k++] = sign[0];
+  for (const char *p = prefix; *p; p++) tmp[k++] = *p;
+  if (!sp->left && fill) rc = tpl_buf_fill(b, ' ', (size_t)fill);
+  if (rc == CC_OK) rc = tpl_buf_add(b, tmp, k);
+  if (rc == CC_OK && zeros) rc = tpl_buf_fill(b, '0', (size_t)zeros);
+  for (k = 0; nd;) tmp[k++] = digits[--nd];
+  if (rc == CC_OK) rc = tpl_buf_add(b, tmp, k);
+  if (rc == CC_OK && sp->left && fill) rc = tpl_buf_fill(b, ' ', (size_t)fill);
   return rc;
 }
 
@@ -80,15 +85,15 @@ static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
     int rc = CC_OK, sign = s[0] == '-' || s[0] == '+' || s[0] == ' ';
     if (!fill) return tpl_buf_add(b, s, (size_t)fl);
     if (sp->left) {
-      rc = cc_buf_add(b, s, (size_t)fl);
-      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+      rc = tpl_buf_add(b, s, (size_t)fl);
+      if (rc == CC_OK) rc = tpl_buf_fill(b, ' ', (size_t)fill);
     } else if (sp->zero) {
-      if (sign) rc = cc_buf_putc(b, s[0]);
-      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, '0');
-      if (rc == CC_OK) rc = cc_buf_add(b, s + sign, (size_t)fl - (size_t)sign);
+      if (sign) rc = tpl_buf_add(b, s, 1);
+      if (rc == CC_OK) rc = tpl_buf_fill(b, '0', (size_t)fill);
+      if (rc == CC_OK) rc = tpl_buf_add(b, s + sign, (size_t)fl - (size_t)sign);
     } else {
-      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
-      if (rc == CC_OK) rc = cc_buf_add(b, s, (size_t)fl);
+      rc = tpl_buf_fill(b, ' ', (size_t)fill);
+      if (rc == CC_OK) rc = tpl_buf_add(b, s, (size_t)fl);
     }
     return rc;
   }
@@ -134,7 +139,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
   for (size_t i = 0; i < len && rc == CC_OK;) {
     const char *pct = memchr(s + i, '%', len - i);
     size_t lit = pct ? (size_t)(pct - (s + i)) : len - i;
-    if ((rc = cc_buf_add(&b, s + i, lit))) break;
+    if ((rc = tpl_buf_add(&b, s + i, lit))) break;
     i += lit;
     if (i >= len) break;
     size_t at = i++; /* the '%' */
@@ -238,7 +243,11 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
       v = tuple ? json_array_get(a, next) : a;
       next++;
     }
-    if (conv == 's' || conv == 'r') {
+    if (conv == 's' && v && json_is_string(v) && sp.prec < 0 && !(markup && !(args->safe && !tuple))) {
+      /* A string as it is: padded straight from the value. */
+      rc = S_pad(&b, &sp, json_string_value(v), json_string_length(v));
+      if (rc) rc = CC_ENOMEM;
+    } else if (conv == 's' || conv == 'r') {
       cc_buf t = CC_BUF_INIT;
       if (!v) rc = conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined");
       else rc = conv == 's' ? tpl_str(&t, v) : tpl_repr(&t, v);

@@ -15,6 +15,7 @@
 #define TPL_VALUE_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cc/buf.h"
@@ -82,6 +83,25 @@ static inline int tpl_buf_add(cc_buf *b, const char *s, size_t len) {
   return cc_buf_add(b, s, len);
 }
 
+/* N bytes C appended (a run of padding), with room checked once. */
+static inline int tpl_buf_fill(cc_buf *b, char c, size_t n) {
+  if (b->ptr && n < b->cap - b->len && n <= b->max - b->len) {
+    memset(b->ptr + b->len, c, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return 0;
+  }
+  char chunk[64];
+  memset(chunk, c, sizeof chunk);
+  while (n) {
+    size_t k = n < sizeof chunk ? n : sizeof chunk;
+    int rc = cc_buf_add(b, chunk, k);
+    if (rc) return rc;
+    n -= k;
+  }
+  return 0;
+}
+
 /* Tuples. JSON has no tuple, so a tuple is a JSON array that the running
  * render registered as one (a registry per thread, between
  * tpl_tuples_begin and tpl_tuples_end, holding a reference to each so no
@@ -136,6 +156,9 @@ int tpl_shortest(double d, char *digits, int *exp10);
  * (at least 32 bytes, NUL-terminated): the length, or -1 when D is too
  * large, not finite or too near a rounding tie to decide without printf. */
 int tpl_fixed(char *out, double d, int prec);
+/* The digits of tpl_fixed as one integer: |D| x 10^PREC rounded as printf
+ * rounds it (below 2^40), into *M; -1 where tpl_fixed gives -1. */
+int tpl_fixed_int(double d, int prec, uint64_t *m);
 /* Appends the integer V in decimal. */
 int tpl_fmt_int(cc_buf *b, long long v);
 /* Appends str(J) as Python prints it (strings raw, containers as repr). */
