@@ -48,6 +48,18 @@ TPL_FILTER(tpl_f_format) {
   }
   tpl_val fmt;
   if ((rc = tpl_to_str(rs, n, in, &fmt))) return rc;
+  /* Positional arguments: given as they are, no tuple built (an
+   * undefined one, NULL, prints as Undefined does, unless strict). */
+  if (!kw) {
+    const json_t *few[16] = {NULL}, **argv = n->n <= 16 ? few : malloc((size_t)n->n * sizeof *argv);
+    if (!argv) rc = CC_ENOMEM;
+    for (int i = 0; i < n->n && rc == CC_OK; i++)
+      if (!(argv[i] = args[i].j) && rs->strict) rc = tpl_fail_undef(rs, n, &args[i]);
+    if (rc == CC_OK) rc = tpl_format_argv(rs, n, &fmt, argv, (size_t)n->n, out);
+    if (argv != few) free(argv);
+    tpl_val_drop(&fmt);
+    return rc;
+  }
   json_t *arg = kw ? json_object() : json_array();
   if (!arg) rc = CC_ENOMEM;
   for (int i = 0; i < n->n && rc == CC_OK; i++) {

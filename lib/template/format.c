@@ -114,13 +114,14 @@ static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
   return rc;
 }
 
-int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out) {
+/* FMT % ARGV: the ARGC positional arguments (a tuple's items when TUPLE,
+ * else the one value), or DICT for %(key); SINGLE_SAFE: the one argument
+ * is Markup (not escaped again). */
+static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv, size_t argc, int tuple,
+                    const json_t *dict, int single_safe, tpl_val *out) {
   const char *s = json_string_value(fmt->j);
   size_t len = json_string_length(fmt->j);
-  const json_t *a = args->j;
-  /* Positional arguments: a tuple's items, or the one value. */
-  size_t argc = tuple ? json_array_size(a) : 1, next = 0;
-  const json_t *dict = !tuple && a && json_is_object(a) ? a : NULL;
+  size_t next = 0;
   int markup = fmt->safe, rc = CC_OK;
   /* The render's scratch buffer, taken while this runs (no allocation
    * per call); a nested use would find it taken and start its own. */
@@ -130,11 +131,6 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
     b = rs->scratch;
     rs->scratch = none;
     cc_buf_truncate(&b, 0);
-  }
-  /* An undefined argument prints as Undefined does (empty), unless strict. */
-  if (!a && rs->strict) {
-    rc = tpl_fail_undef(rs, n, args);
-    goto out;
   }
   for (size_t i = 0; i < len && rc == CC_OK;) {
     const char *pct = memchr(s + i, '%', len - i);
@@ -191,7 +187,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
       }
       if (i < len && s[i] == '*') {
         i++;
-        const json_t *w = tuple && next < argc ? json_array_get(a, next) : NULL;
+        const json_t *w = tuple && next < argc ? argv[next] : NULL;
         if (!tuple || next >= argc) {
           rc = tpl_fail(rs, n, CC_EINVAL, "* wants int");
           break;
@@ -240,10 +236,10 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
         rc = tpl_fail(rs, n, CC_EINVAL, "not enough arguments for format string");
         break;
       }
-      v = tuple ? json_array_get(a, next) : a;
+      v = argv[next];
       next++;
     }
-    if (conv == 's' && v && json_is_string(v) && sp.prec < 0 && !(markup && !(args->safe && !tuple))) {
+    if (conv == 's' && v && json_is_string(v) && sp.prec < 0 && !(markup && !single_safe)) {
       /* A string as it is: padded straight from the value. */
       rc = S_pad(&b, &sp, json_string_value(v), json_string_length(v));
       if (rc) rc = CC_ENOMEM;
@@ -260,7 +256,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
       }
       /* Markup % value escapes the value's text (an argument that is
        * itself Markup only when it is the single, safe argument). */
-      int esc = markup && !(args->safe && !tuple);
+      int esc = markup && !single_safe;
       if (rc == CC_OK && esc) {
         cc_buf e = CC_BUF_INIT;
         rc = tpl_escape(&e, t.ptr ? t.ptr : "", tl);
@@ -320,8 +316,25 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
-out:
   if (!rs->scratch.max && b.len < 4096) rs->scratch = b;
   else cc_buf_free(&b);
   return rc;
+}
+
+int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out) {
+  const json_t *a = args->j;
+  /* An undefined argument prints as Undefined does (empty), unless strict. */
+  if (!a && rs->strict) return tpl_fail_undef(rs, n, args);
+  if (!tuple) return S_format(rs, n, fmt, &a, 1, 0, a && json_is_object(a) ? a : NULL, args->safe, out);
+  size_t argc = json_array_size(a);
+  const json_t *few[16] = {NULL}, **argv = argc <= 16 ? few : malloc(argc * sizeof *argv);
+  if (!argv) return CC_ENOMEM;
+  for (size_t i = 0; i < argc; i++) argv[i] = json_array_get(a, i);
+  int rc = S_format(rs, n, fmt, argv, argc, 1, NULL, 0, out);
+  if (argv != few) free(argv);
+  return rc;
+}
+
+int tpl_format_argv(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv, size_t argc, tpl_val *out) {
+  return S_format(rs, n, fmt, argv, argc, 1, NULL, 0, out);
 }
