@@ -379,9 +379,16 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
   const char *s = json_string_value(fmt->j);
   size_t l = json_string_length(fmt->j), autoi = 0;
   int manual = -1, rc = CC_OK, markup = fmt->safe;
-  cc_buf b = CC_BUF_INIT;
+  cc_buf b = tpl_f_scratch(rs); /* the render's scratch buffer while this runs */
   for (size_t i = 0; i < l && rc == CC_OK;) {
     char c = s[i];
+    if (c != '{' && c != '}') { /* a run of literal text */
+      size_t j = i + 1;
+      while (j < l && s[j] != '{' && s[j] != '}') j++;
+      rc = tpl_buf_add(&b, s + i, j - i);
+      i = j;
+      continue;
+    }
     if (c == '}') {
       if (i + 1 < l && s[i + 1] == '}') {
         rc = cc_buf_putc(&b, '}');
@@ -487,19 +494,18 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
       v = conv_v;
     }
     if (rc == CC_OK) {
-      rc = tpl_format_value(&t, v, spec, sl, err, sizeof err);
+      /* Plain text formats straight into B; Markup escapes the value's. */
+      rc = tpl_format_value(markup ? &t : &b, v, spec, sl, err, sizeof err);
       if (rc == CC_EINVAL) rc = tpl_fail(rs, n, CC_EINVAL, "%s", err);
     }
-    if (rc == CC_OK) rc = markup ? tpl_escape(&b, t.ptr ? t.ptr : "", t.len) : cc_buf_add(&b, t.ptr ? t.ptr : "", t.len);
+    if (rc == CC_OK && markup) rc = tpl_escape(&b, t.ptr ? t.ptr : "", t.len);
     cc_buf_free(&t);
     cc_buf_free(&xs);
     json_decref(conv_v);
     if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
     i = e + 1;
   }
-  if (rc) {
-    cc_buf_free(&b);
-    return rc;
-  }
-  return tpl_f_bufout(out, &b, markup);
+  if (rc == CC_OK) rc = tpl_f_strout(out, b.ptr ? b.ptr : "", b.len, markup);
+  tpl_f_unscratch(rs, &b);
+  return rc;
 }

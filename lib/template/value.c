@@ -364,8 +364,13 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len) {
 
 json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl) {
   if (json_object_size(o) > 3) return json_object_getn(o, key, kl);
-  for (void *it = json_object_iter((json_t *)o); it; it = json_object_iter_next((json_t *)o, it))
-    if (json_object_iter_key_len(it) == kl && !memcmp(json_object_iter_key(it), key, kl)) return json_object_iter_value(it);
+  for (void *it = json_object_iter((json_t *)o); it; it = json_object_iter_next((json_t *)o, it)) {
+    if (json_object_iter_key_len(it) != kl) continue;
+    const char *k = json_object_iter_key(it);
+    /* The first byte tells most keys of one length apart, without memcmp. */
+    if (kl && k[0] != key[0]) continue;
+    if (kl <= 1 || !memcmp(k + 1, key + 1, kl - 1)) return json_object_iter_value(it);
+  }
   return NULL;
 }
 
