@@ -27,7 +27,20 @@ void tpl_tuples_begin(void) { S_tup.depth++; }
 
 void tpl_tuples_end(void) {
   if (--S_tup.depth > 0) return;
-  for (size_t i = 0; i < S_tup.cap; i++) json_decref(S_tup.keys[i]);
+  for (size_t i = 0; S_tup.n && i < S_tup.cap; i++)
+    if (S_tup.keys[i]) {
+      json_decref(S_tup.keys[i]);
+      S_tup.keys[i] = NULL;
+    }
+  S_tup.n = 0;
+  /* A small table stays for the thread's next render (no three callocs
+   * and frees per render); tpl_tuples_release frees it. */
+  if (S_tup.cap <= 256) return;
+  tpl_tuples_release();
+}
+
+void tpl_tuples_release(void) {
+  if (S_tup.depth > 0) return;
   free(S_tup.keys);
   free(S_tup.kinds);
   free(S_tup.rng);

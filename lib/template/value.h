@@ -119,6 +119,8 @@ enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
 /* Starts / ends a render's registry (nested calls share the outer one). */
 void tpl_tuples_begin(void);
 void tpl_tuples_end(void);
+/* Frees the thread's registry table kept between renders (outside one). */
+void tpl_tuples_release(void);
 /* Registers the array A as a tuple of KIND. Returns CC_OK or CC_ENOMEM. */
 int tpl_tuple_mark(json_t *a, int kind);
 /* Registers the array A (the items) as range(ARGS[0], ARGS[1], ARGS[2]). */
