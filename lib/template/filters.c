@@ -338,9 +338,12 @@ static int S_sort_cmp(const void *pa, const void *pb) {
 
 int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr, int lower, int reverse, json_t **out) {
   size_t cnt = json_array_size(items);
-  S_sortent *e = calloc(cnt ? cnt : 1, sizeof *e);
+  /* A few items: on the stack, sorted by insertion (the same order: ties
+   * are broken by position, so any correct sort agrees). */
+  S_sortent few[16], *e = cnt <= 16 ? few : calloc(cnt, sizeof *e);
   int rc = CC_OK, nomem = 0;
   if (!e) return CC_ENOMEM;
+  if (e == few) memset(few, 0, sizeof few);
   for (size_t i = 0; i < cnt; i++) {
     e[i].item = json_array_get(items, i);
     e[i].pos = reverse ? cnt - i : i;
@@ -371,7 +374,13 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     }
   }
   S_sort_failed = 0;
-  qsort(e, cnt, sizeof *e, S_sort_cmp);
+  if (e != few) qsort(e, cnt, sizeof *e, S_sort_cmp);
+  for (size_t i = 1; e == few && i < cnt; i++) {
+    S_sortent x = e[i];
+    size_t j = i;
+    for (; j > 0 && S_sort_cmp(&e[j - 1], &x) > 0; j--) e[j] = e[j - 1];
+    e[j] = x;
+  }
   if (S_sort_failed) {
     rc = tpl_fail(rs, n, CC_EINVAL, "'<' not supported between the items being sorted");
     goto out;
@@ -392,7 +401,7 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
   *out = a;
 out:
   for (size_t i = 0; i < cnt; i++) json_decref(e[i].key);
-  free(e);
+  if (e != few) free(e);
   return rc;
 }
 
