@@ -1,6 +1,7 @@
 /* filters_seq.c: Jinja2's filters over sequences and mappings (first,
  * last, list, length, reverse, sort, unique, min, max, sum, join, batch,
  * slice, dictsort, items, attr). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,38 @@ TPL_FILTER(tpl_f_sum) {
   if (a[1] && a[1]->j && json_is_string(a[1]->j))
     return tpl_fail(rs, n, CC_EINVAL, "sum() can't sum strings [use ''.join(seq) instead]");
   if ((rc = tpl_items(rs, n, in, &items))) return rc;
+  /* Numbers from an int start (or none): added in C, in order, as the
+   * general loop below adds them (ints in 64 bits, then floats once one
+   * is met); anything else (an overflow, a non-finite sum, an item that is
+   * not a number) goes the general way from the start. */
+  if (json_array_size(items) && (!a[1] || (a[1]->j && (json_is_integer(a[1]->j) || json_is_boolean(a[1]->j))))) {
+    long long iacc = a[1] ? (json_is_integer(a[1]->j) ? (long long)json_integer_value(a[1]->j) : json_is_true(a[1]->j)) : 0;
+    double facc = 0;
+    int isf = 0, ok = 1;
+    for (size_t i = 0; i < json_array_size(items) && ok; i++) {
+      json_t *k = tpl_f_key(json_array_get(items, i), path, 0, &nomem);
+      if (!k) ok = 0;
+      else if (json_is_integer(k) || json_is_boolean(k)) {
+        long long v = json_is_integer(k) ? (long long)json_integer_value(k) : json_is_true(k);
+        if (isf) facc += (double)v;
+        else if (__builtin_add_overflow(iacc, v, &iacc)) ok = 0;
+      } else if (json_is_real(k)) {
+        if (!isf) facc = (double)iacc;
+        isf = 1;
+        facc += json_real_value(k);
+      } else {
+        ok = 0;
+      }
+      json_decref(k);
+      if (isf && !isfinite(facc)) ok = 0;
+    }
+    nomem = 0;
+    if (ok) {
+      json_decref(items);
+      *out = tpl_own(isf ? json_real(facc) : json_integer(iacc));
+      return out->j ? CC_OK : CC_ENOMEM;
+    }
+  }
   tpl_node plus = *n;
   plus.s = "+";
   plus.b = NULL;
