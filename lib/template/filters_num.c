@@ -156,7 +156,9 @@ TPL_FILTER(tpl_f_int_) {
   int rc, ok = 0;
   if ((rc = tpl_f_int(rs, n, a[1], 10, &base))) return rc;
   const json_t *j = in->j;
-  if (!j && rs->strict) return tpl_fail_undef(rs, n, in);
+  /* int(Undefined) raises UndefinedError (Undefined.__int__), which
+   * do_int does not catch, strict or not. */
+  if (!j) return tpl_fail_undef(rs, n, in);
   if (j && json_is_string(j)) {
     /* A bad base is a ValueError, which falls back to int(float(value)). */
     int r = base != 0 && (base < 2 || base > 36) ? 0 : S_parse_int(json_string_value(j), (int)base, &v);
@@ -190,8 +192,7 @@ TPL_FILTER(tpl_f_int_) {
     }
     v = 0;
   }
-  *out = tpl_own(json_integer(v));
-  return out->j ? CC_OK : CC_ENOMEM;
+  return tpl_f_put_int(rs, out, v);
 }
 
 TPL_FILTER(tpl_f_float) {
@@ -199,7 +200,8 @@ TPL_FILTER(tpl_f_float) {
   double d = 0;
   int ok = 0;
   const json_t *j = in->j;
-  if (!j && rs->strict) return tpl_fail_undef(rs, n, in);
+  /* float(Undefined) raises UndefinedError (Undefined.__float__). */
+  if (!j) return tpl_fail_undef(rs, n, in);
   if (j && json_is_string(j)) ok = S_parse_float(json_string_value(j), &d);
   else if (j && tpl_is_num(j)) {
     d = tpl_num(j);
@@ -210,8 +212,7 @@ TPL_FILTER(tpl_f_float) {
     *out = tpl_dup(a[0]);
     return CC_OK;
   }
-  *out = tpl_own(json_real(ok ? d : 0.0));
-  return out->j ? CC_OK : CC_ENOMEM;
+  return tpl_f_put_real(rs, out, ok ? d : 0.0);
 }
 
 TPL_FILTER(tpl_f_abs) {
@@ -287,17 +288,14 @@ TPL_FILTER(tpl_f_round) {
           v = q * p;
         }
       }
-      *out = tpl_own(json_integer(v));
-      return out->j ? CC_OK : CC_ENOMEM;
+      return tpl_f_put_int(rs, out, v);
     }
-    *out = tpl_own(json_real(S_round_half_even(x, prec)));
-    return out->j ? CC_OK : CC_ENOMEM;
+    return tpl_f_put_real(rs, out, S_round_half_even(x, prec));
   }
   double p = pow(10.0, (double)prec);
   double v = (!strcmp(method, "ceil") ? ceil(x * p) : floor(x * p)) / p;
   if (!isfinite(v)) return tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
-  *out = tpl_own(json_real(v));
-  return out->j ? CC_OK : CC_ENOMEM;
+  return tpl_f_put_real(rs, out, v);
 }
 
 /* "13 Bytes", "1.2 kB", "4.0 MiB": float(value) with decimal or binary

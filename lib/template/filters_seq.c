@@ -90,7 +90,7 @@ TPL_FILTER(tpl_f_reverse) {
       cc_buf_free(&b);
       return CC_ENOMEM;
     }
-    return tpl_f_bufout(out, &b, in->safe); /* a Markup's [::-1] is Markup */
+    return tpl_f_putbuf(rs, out, &b, in->safe); /* a Markup's [::-1] is Markup */
   }
   json_t *r = json_array();
   for (size_t i = cnt; r && i-- > 0;)
@@ -255,8 +255,7 @@ TPL_FILTER(tpl_f_sum) {
     nomem = 0;
     if (ok) {
       json_decref(items);
-      *out = tpl_own(isf ? json_real(facc) : json_integer(iacc));
-      return out->j ? CC_OK : CC_ENOMEM;
+      return isf ? tpl_f_put_real(rs, out, facc) : tpl_f_put_int(rs, out, iacc);
     }
   }
   tpl_node plus = *n;

@@ -132,7 +132,7 @@ static int S_escape(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *o
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 1);
+  return tpl_f_putbuf(rs, out, &b, 1);
 }
 
 TPL_FILTER(tpl_f_escape) {
@@ -179,7 +179,7 @@ TPL_FILTER(tpl_f_trim) {
     while (i < j && tpl_f_isws(s[i])) i++;
     while (j > i && tpl_f_isws(s[j - 1])) j--;
   }
-  rc = tpl_f_strout(out, s + i, j - i, t.safe);
+  rc = tpl_f_put(rs, out, s + i, j - i, t.safe);
   tpl_val_drop(&t);
   return rc;
 }
@@ -385,7 +385,7 @@ TPL_FILTER(tpl_f_center) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, safe);
+  return tpl_f_putbuf(rs, out, &b, safe);
 }
 
 TPL_FILTER(tpl_f_indent) {
@@ -435,7 +435,7 @@ TPL_FILTER(tpl_f_indent) {
     cc_buf_free(&b);
     return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "indent result exceeds the output limit") : CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, safe);
+  return tpl_f_putbuf(rs, out, &b, safe);
 }
 
 TPL_FILTER(tpl_f_wordcount) {
@@ -734,5 +734,5 @@ TPL_FILTER(tpl_f_striptags) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 0);
+  return tpl_f_putbuf(rs, out, &b, 0);
 }
