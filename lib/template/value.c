@@ -176,15 +176,6 @@ int tpl_truthy(const tpl_val *v) {
   return 0;
 }
 
-int tpl_is_num(const json_t *j) {
-  return j && (json_is_number(j) || json_is_boolean(j));
-}
-
-double tpl_num(const json_t *j) {
-  if (json_is_boolean(j)) return json_is_true(j) ? 1.0 : 0.0;
-  return json_number_value(j);
-}
-
 /* Appends the integer V in decimal. */
 int tpl_fmt_int(cc_buf *b, long long v) {
   char tmp[24], *e = tmp + sizeof tmp, *p = e;

@@ -144,9 +144,17 @@ static inline void tpl_val_fix_safe(tpl_val *v);
 /* Python's truth value. */
 int tpl_truthy(const tpl_val *v);
 /* Whether J is a number for arithmetic (bools count, as in Python). */
-int tpl_is_num(const json_t *j);
-/* J as a double / long long (bools as 0/1). */
-double tpl_num(const json_t *j);
+static inline int tpl_is_num(const json_t *j) { return j && (json_is_number(j) || json_is_boolean(j)); }
+/* J as a double (bools as 0/1; anything else 0, as json_number_value):
+ * inline, one call into jansson at most. */
+static inline double tpl_num(const json_t *j) {
+  switch (j ? json_typeof(j) : JSON_NULL) {
+  case JSON_TRUE: return 1.0;
+  case JSON_INTEGER: return (double)json_integer_value(j);
+  case JSON_REAL: return json_real_value(j);
+  default: return 0.0;
+  }
+}
 
 /* Appends Python's repr of the double D ("2.0", "1e+16", "inf"). */
 int tpl_fmt_float(cc_buf *b, double d);
