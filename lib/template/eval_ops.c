@@ -64,12 +64,14 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
     if (l && (unsigned long long)k > rs->max_out / l)
       return tpl_fail(rs, n, CC_ELIMIT, "repeated string exceeds the output limit");
     cc_buf b = CC_BUF_INIT;
-    for (long long i = 0; i < k; i++)
-      if (cc_buf_add(&b, json_string_value(s), l)) {
-        cc_buf_free(&b);
-        return CC_ENOMEM;
-      }
-    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
+    int rc = l == 1 && k ? tpl_buf_fill(&b, json_string_value(s)[0], (size_t)k) : CC_OK;
+    for (long long i = 0; l != 1 && i < k && rc == CC_OK; i++) rc = tpl_buf_add(&b, json_string_value(s), l);
+    if (rc) {
+      cc_buf_free(&b);
+      return CC_ENOMEM;
+    }
+    /* Copies of a valid string are valid: no UTF-8 check again. */
+    *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
     cc_buf_free(&b);
     return out->j ? CC_OK : CC_ENOMEM;
   }

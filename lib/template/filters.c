@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,21 +25,21 @@ static const tpl_fdef S_filters[] = {
     {"attr", tpl_f_attr_, P("name"), 0, NULL},
     {"batch", tpl_f_batch, P("linecount", "fill_with"), 0, NULL},
     {"capitalize", tpl_f_capitalize, P0, TPL_F_CAPITAL, NULL},
-    {"center", tpl_f_center, P("width"), 0, NULL},
+    {"center", tpl_f_center, P("width"), TPL_F_DIRECT, NULL},
     {"count", tpl_f_length, P0, TPL_F_DIRECT, NULL},
     {"d", tpl_f_default, P("default_value", "boolean"), 0, NULL},
     {"default", tpl_f_default, P("default_value", "boolean"), 0, NULL},
     {"dictsort", tpl_f_dictsort, P("case_sensitive", "by", "reverse"), 0, NULL},
-    {"e", tpl_f_escape, P0, 0, NULL},
-    {"escape", tpl_f_escape, P0, 0, NULL},
+    {"e", tpl_f_escape, P0, TPL_F_DIRECT, NULL},
+    {"escape", tpl_f_escape, P0, TPL_F_DIRECT, NULL},
     {"filesizeformat", tpl_f_filesizeformat, P("binary"), TPL_F_DIRECT, NULL},
     {"first", tpl_f_first, P0, 0, NULL},
-    {"float", tpl_f_float, P("default"), 0, NULL},
-    {"forceescape", tpl_f_forceescape, P0, 0, NULL},
+    {"float", tpl_f_float, P("default"), TPL_F_DIRECT, NULL},
+    {"forceescape", tpl_f_forceescape, P0, TPL_F_DIRECT, NULL},
     {"format", tpl_f_format, P0, TPL_F_RAW | TPL_F_DIRECT, NULL},
     {"groupby", tpl_f_groupby, P("attribute", "default", "case_sensitive"), 0, NULL},
-    {"indent", tpl_f_indent, P("width", "first", "blank"), 0, NULL},
-    {"int", tpl_f_int_, P("default", "base"), 0, NULL},
+    {"indent", tpl_f_indent, P("width", "first", "blank"), TPL_F_DIRECT, NULL},
+    {"int", tpl_f_int_, P("default", "base"), TPL_F_DIRECT, NULL},
     {"items", tpl_f_items_, P0, 0, NULL},
     {"join", tpl_f_join, P("d", "attribute"), TPL_F_DIRECT, NULL},
     {"last", tpl_f_last, P0, 0, NULL},
@@ -48,31 +49,31 @@ static const tpl_fdef S_filters[] = {
     {"map", tpl_f_map, P0, TPL_F_RAW, NULL},
     {"max", tpl_f_max, P("case_sensitive", "attribute"), 0, NULL},
     {"min", tpl_f_min, P("case_sensitive", "attribute"), 0, NULL},
-    {"pprint", tpl_f_pprint, P0, 0, NULL},
+    {"pprint", tpl_f_pprint, P0, TPL_F_DIRECT, NULL},
     {"reject", tpl_f_reject, P0, TPL_F_RAW, NULL},
     {"rejectattr", tpl_f_rejectattr, P0, TPL_F_RAW, NULL},
     {"replace", tpl_f_replace, P("old", "new", "count"), TPL_F_DIRECT, NULL},
-    {"reverse", tpl_f_reverse, P0, 0, NULL},
-    {"round", tpl_f_round, P("precision", "method"), 0, NULL},
+    {"reverse", tpl_f_reverse, P0, TPL_F_DIRECT, NULL},
+    {"round", tpl_f_round, P("precision", "method"), TPL_F_DIRECT, NULL},
     {"safe", tpl_f_safe, P0, 0, NULL},
     {"select", tpl_f_select, P0, TPL_F_RAW, NULL},
     {"selectattr", tpl_f_selectattr, P0, TPL_F_RAW, NULL},
     {"slice", tpl_f_slice, P("slices", "fill_with"), 0, NULL},
     {"sort", tpl_f_sort, P("reverse", "case_sensitive", "attribute"), 0, NULL},
     {"string", tpl_f_string, P0, 0, NULL},
-    {"striptags", tpl_f_striptags, P0, 0, NULL},
-    {"sum", tpl_f_sum, P("attribute", "start"), 0, NULL},
+    {"striptags", tpl_f_striptags, P0, TPL_F_DIRECT, NULL},
+    {"sum", tpl_f_sum, P("attribute", "start"), TPL_F_DIRECT, NULL},
     {"title", tpl_f_title, P0, TPL_F_DIRECT, NULL},
-    {"tojson", tpl_f_tojson, P("indent"), 0, NULL},
-    {"trim", tpl_f_trim, P("chars"), 0, NULL},
+    {"tojson", tpl_f_tojson, P("indent"), TPL_F_DIRECT, NULL},
+    {"trim", tpl_f_trim, P("chars"), TPL_F_DIRECT, NULL},
     {"truncate", tpl_f_truncate, P("length", "killwords", "end", "leeway"), TPL_F_DIRECT, NULL},
     {"unique", tpl_f_unique, P("case_sensitive", "attribute"), 0, NULL},
     {"upper", tpl_f_upper, P0, TPL_F_UPPER, NULL},
-    {"urlencode", tpl_f_urlencode, P0, 0, NULL},
-    {"urlize", tpl_f_urlize, P("trim_url_limit", "nofollow", "target", "rel", "extra_schemes"), 0, NULL},
+    {"urlencode", tpl_f_urlencode, P0, TPL_F_DIRECT, NULL},
+    {"urlize", tpl_f_urlize, P("trim_url_limit", "nofollow", "target", "rel", "extra_schemes"), TPL_F_DIRECT, NULL},
     {"wordcount", tpl_f_wordcount, P0, 0, NULL},
     {"wordwrap", tpl_f_wordwrap, P("width", "break_long_words", "wrapstring", "break_on_hyphens"), TPL_F_DIRECT, NULL},
-    {"xmlattr", tpl_f_xmlattr, P("autospace"), 0, NULL},
+    {"xmlattr", tpl_f_xmlattr, P("autospace"), TPL_F_DIRECT, NULL},
 };
 
 static int S_cmp_fdef(const void *k, const void *e) { return strcmp(k, ((const tpl_fdef *)e)->name); }
@@ -217,6 +218,31 @@ void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
   *b = none;
 }
 
+int tpl_f_put_int(tpl_rs *rs, tpl_val *out, long long v) {
+  cc_buf *d = rs->direct;
+  if (!d) {
+    *out = tpl_own(json_integer((json_int_t)v));
+    return out->j ? CC_OK : CC_ENOMEM;
+  }
+  rs->direct = NULL;
+  *out = tpl_direct_done();
+  int rc = tpl_fmt_int(d, v); /* digits are never escaped */
+  return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+}
+
+int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v) {
+  cc_buf *d = rs->direct;
+  if (!isfinite(v)) return CC_ERR; /* the evaluator reports it, as for arithmetic */
+  if (!d) {
+    *out = tpl_own(json_real(v));
+    return out->j ? CC_OK : CC_ENOMEM;
+  }
+  rs->direct = NULL;
+  *out = tpl_direct_done();
+  int rc = tpl_fmt_float(d, v); /* repr's digits, '.', 'e', '-', '+': never escaped */
+  return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+}
+
 int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
   int rc = tpl_f_put(rs, out, b->ptr ? b->ptr : "", b->len, safe);
   cc_buf_free(b);
@@ -338,9 +364,12 @@ static int S_sort_cmp(const void *pa, const void *pb) {
 
 int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr, int lower, int reverse, json_t **out) {
   size_t cnt = json_array_size(items);
-  S_sortent *e = calloc(cnt ? cnt : 1, sizeof *e);
+  /* A few items: on the stack, sorted by insertion (the same order: ties
+   * are broken by position, so any correct sort agrees). */
+  S_sortent few[16], *e = cnt <= 16 ? few : calloc(cnt, sizeof *e);
   int rc = CC_OK, nomem = 0;
   if (!e) return CC_ENOMEM;
+  if (e == few) memset(few, 0, sizeof few);
   for (size_t i = 0; i < cnt; i++) {
     e[i].item = json_array_get(items, i);
     e[i].pos = reverse ? cnt - i : i;
@@ -371,7 +400,13 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     }
   }
   S_sort_failed = 0;
-  qsort(e, cnt, sizeof *e, S_sort_cmp);
+  if (e != few) qsort(e, cnt, sizeof *e, S_sort_cmp);
+  for (size_t i = 1; e == few && i < cnt; i++) {
+    S_sortent x = e[i];
+    size_t j = i;
+    for (; j > 0 && S_sort_cmp(&e[j - 1], &x) > 0; j--) e[j] = e[j - 1];
+    e[j] = x;
+  }
   if (S_sort_failed) {
     rc = tpl_fail(rs, n, CC_EINVAL, "'<' not supported between the items being sorted");
     goto out;
@@ -392,7 +427,7 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
   *out = a;
 out:
   for (size_t i = 0; i < cnt; i++) json_decref(e[i].key);
-  free(e);
+  if (e != few) free(e);
   return rc;
 }
 

@@ -19,6 +19,11 @@ int tpl_f_bufout(tpl_val *out, cc_buf *b, int safe);
  * else as tpl_f_strout (tpl_f_putbuf: tpl_f_bufout). */
 int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe);
 int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
+/* A number result as tpl_f_put gives a string one: printed straight when
+ * RS->direct is set (as tpl_emit prints it), else a new value in *OUT.
+ * A float that is not finite is CC_ERR (reported as arithmetic's is). */
+int tpl_f_put_int(tpl_rs *rs, tpl_val *out, long long v);
+int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v);
 /* The render's scratch buffer (RS->scratch, emptied), or a new one when it
  * is in use; tpl_f_unscratch gives it back (or frees B). */
 cc_buf tpl_f_scratch(tpl_rs *rs);

@@ -48,6 +48,18 @@ TPL_FILTER(tpl_f_format) {
   }
   tpl_val fmt;
   if ((rc = tpl_to_str(rs, n, in, &fmt))) return rc;
+  /* Positional arguments: given as they are, no tuple built (an
+   * undefined one, NULL, prints as Undefined does, unless strict). */
+  if (!kw) {
+    const json_t *few[16] = {NULL}, **argv = n->n <= 16 ? few : malloc((size_t)n->n * sizeof *argv);
+    if (!argv) rc = CC_ENOMEM;
+    for (int i = 0; i < n->n && rc == CC_OK; i++)
+      if (!(argv[i] = args[i].j) && rs->strict) rc = tpl_fail_undef(rs, n, &args[i]);
+    if (rc == CC_OK) rc = tpl_format_argv(rs, n, &fmt, argv, (size_t)n->n, out);
+    if (argv != few) free(argv);
+    tpl_val_drop(&fmt);
+    return rc;
+  }
   json_t *arg = kw ? json_object() : json_array();
   if (!arg) rc = CC_ENOMEM;
   for (int i = 0; i < n->n && rc == CC_OK; i++) {
@@ -144,7 +156,9 @@ TPL_FILTER(tpl_f_int_) {
   int rc, ok = 0;
   if ((rc = tpl_f_int(rs, n, a[1], 10, &base))) return rc;
   const json_t *j = in->j;
-  if (!j && rs->strict) return tpl_fail_undef(rs, n, in);
+  /* int(Undefined) raises UndefinedError (Undefined.__int__), which
+   * do_int does not catch, strict or not. */
+  if (!j) return tpl_fail_undef(rs, n, in);
   if (j && json_is_string(j)) {
     /* A bad base is a ValueError, which falls back to int(float(value)). */
     int r = base != 0 && (base < 2 || base > 36) ? 0 : S_parse_int(json_string_value(j), (int)base, &v);
@@ -178,8 +192,7 @@ TPL_FILTER(tpl_f_int_) {
     }
     v = 0;
   }
-  *out = tpl_own(json_integer(v));
-  return out->j ? CC_OK : CC_ENOMEM;
+  return tpl_f_put_int(rs, out, v);
 }
 
 TPL_FILTER(tpl_f_float) {
@@ -187,7 +200,8 @@ TPL_FILTER(tpl_f_float) {
   double d = 0;
   int ok = 0;
   const json_t *j = in->j;
-  if (!j && rs->strict) return tpl_fail_undef(rs, n, in);
+  /* float(Undefined) raises UndefinedError (Undefined.__float__). */
+  if (!j) return tpl_fail_undef(rs, n, in);
   if (j && json_is_string(j)) ok = S_parse_float(json_string_value(j), &d);
   else if (j && tpl_is_num(j)) {
     d = tpl_num(j);
@@ -198,8 +212,7 @@ TPL_FILTER(tpl_f_float) {
     *out = tpl_dup(a[0]);
     return CC_OK;
   }
-  *out = tpl_own(json_real(ok ? d : 0.0));
-  return out->j ? CC_OK : CC_ENOMEM;
+  return tpl_f_put_real(rs, out, ok ? d : 0.0);
 }
 
 TPL_FILTER(tpl_f_abs) {
@@ -220,8 +233,18 @@ TPL_FILTER(tpl_f_abs) {
 /* Python's round(x, prec) for a float: correctly rounded half-even on
  * the exact binary value, which printf's %.*f computes. */
 static double S_round_half_even(double x, long long prec) {
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   char tmp[512];
+  uint64_t m;
   if (prec > 300) return x;
+  /* Without printf: the digits "%.*f" would print as one integer M (below
+   * 2^40), read back as strtod reads them: M / 10^PREC, both exact, so
+   * the one division rounds correctly (Clinger's fast path); the sign
+   * kept (-0.0 as "-0.0" reads back). */
+  if (prec >= 0 && prec <= 9 && tpl_fixed_int(x, (int)prec, &m) == 0) {
+    double r = (double)m / p10[prec];
+    return signbit(x) ? -r : r;
+  }
   if (prec >= 0) {
     snprintf(tmp, sizeof tmp, "%.*f", (int)prec, x);
     return strtod(tmp, NULL);
@@ -265,17 +288,14 @@ TPL_FILTER(tpl_f_round) {
           v = q * p;
         }
       }
-      *out = tpl_own(json_integer(v));
-      return out->j ? CC_OK : CC_ENOMEM;
+      return tpl_f_put_int(rs, out, v);
     }
-    *out = tpl_own(json_real(S_round_half_even(x, prec)));
-    return out->j ? CC_OK : CC_ENOMEM;
+    return tpl_f_put_real(rs, out, S_round_half_even(x, prec));
   }
   double p = pow(10.0, (double)prec);
   double v = (!strcmp(method, "ceil") ? ceil(x * p) : floor(x * p)) / p;
   if (!isfinite(v)) return tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
-  *out = tpl_own(json_real(v));
-  return out->j ? CC_OK : CC_ENOMEM;
+  return tpl_f_put_real(rs, out, v);
 }
 
 /* "13 Bytes", "1.2 kB", "4.0 MiB": float(value) with decimal or binary

@@ -1,6 +1,7 @@
 /* filters_seq.c: Jinja2's filters over sequences and mappings (first,
  * last, list, length, reverse, sort, unique, min, max, sum, join, batch,
  * slice, dictsort, items, attr). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,7 @@ TPL_FILTER(tpl_f_reverse) {
       cc_buf_free(&b);
       return CC_ENOMEM;
     }
-    return tpl_f_bufout(out, &b, in->safe); /* a Markup's [::-1] is Markup */
+    return tpl_f_putbuf(rs, out, &b, in->safe); /* a Markup's [::-1] is Markup */
   }
   json_t *r = json_array();
   for (size_t i = cnt; r && i-- > 0;)
@@ -226,6 +227,37 @@ TPL_FILTER(tpl_f_sum) {
   if (a[1] && a[1]->j && json_is_string(a[1]->j))
     return tpl_fail(rs, n, CC_EINVAL, "sum() can't sum strings [use ''.join(seq) instead]");
   if ((rc = tpl_items(rs, n, in, &items))) return rc;
+  /* Numbers from an int start (or none): added in C, in order, as the
+   * general loop below adds them (ints in 64 bits, then floats once one
+   * is met); anything else (an overflow, a non-finite sum, an item that is
+   * not a number) goes the general way from the start. */
+  if (json_array_size(items) && (!a[1] || (a[1]->j && (json_is_integer(a[1]->j) || json_is_boolean(a[1]->j))))) {
+    long long iacc = a[1] ? (json_is_integer(a[1]->j) ? (long long)json_integer_value(a[1]->j) : json_is_true(a[1]->j)) : 0;
+    double facc = 0;
+    int isf = 0, ok = 1;
+    for (size_t i = 0; i < json_array_size(items) && ok; i++) {
+      json_t *k = tpl_f_key(json_array_get(items, i), path, 0, &nomem);
+      if (!k) ok = 0;
+      else if (json_is_integer(k) || json_is_boolean(k)) {
+        long long v = json_is_integer(k) ? (long long)json_integer_value(k) : json_is_true(k);
+        if (isf) facc += (double)v;
+        else if (__builtin_add_overflow(iacc, v, &iacc)) ok = 0;
+      } else if (json_is_real(k)) {
+        if (!isf) facc = (double)iacc;
+        isf = 1;
+        facc += json_real_value(k);
+      } else {
+        ok = 0;
+      }
+      json_decref(k);
+      if (isf && !isfinite(facc)) ok = 0;
+    }
+    nomem = 0;
+    if (ok) {
+      json_decref(items);
+      return isf ? tpl_f_put_real(rs, out, facc) : tpl_f_put_int(rs, out, iacc);
+    }
+  }
   tpl_node plus = *n;
   plus.s = "+";
   plus.b = NULL;

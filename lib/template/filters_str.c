@@ -31,6 +31,23 @@ static int S_title_sep(const char *s, size_t n) {
  * what Jinja2's split on [-\s({\[<]+ leaves. */
 static int S_title(cc_buf *b, const char *s, size_t l) {
   int rc = CC_OK;
+  size_t a = 0;
+  while (a < l && (unsigned char)s[a] < 0x80) a++;
+  if (a == l) { /* ASCII: one pass, a byte at a time */
+    size_t at = b->len;
+    if ((rc = tpl_buf_add(b, s, l))) return rc;
+    int inword = 0;
+    for (char *p = b->ptr + at, *e = b->ptr + b->len; p < e; p++) {
+      if (S_title_sep(p, 1)) inword = 0;
+      else if (!inword) {
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p ^ 0x20);
+        inword = 1;
+      } else if (*p >= 'A' && *p <= 'Z') {
+        *p = (char)(*p ^ 0x20);
+      }
+    }
+    return CC_OK;
+  }
   for (size_t i = 0; i < l && rc == CC_OK;) {
     size_t n = tpl_utf8_seq(s + i, l - i);
     if (S_title_sep(s + i, n)) {
@@ -57,7 +74,7 @@ static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out
   tpl_val t;
   int rc = tpl_f_instr(rs, n, in, &s, &l, &t);
   if (rc) return rc;
-  cc_buf b = CC_BUF_INIT;
+  cc_buf b = tpl_f_scratch(rs);
   if (mode == 3) rc = S_title(&b, s, l);
   else rc = tpl_case_map(&b, s, l, mode == 0 ? TPL_UPPER : mode == 1 ? TPL_LOWER : TPL_TITLE);
   if (rc == CC_OK && rs->direct) {
@@ -72,7 +89,7 @@ static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out
   } else {
     rc = CC_ENOMEM;
   }
-  cc_buf_free(&b);
+  tpl_f_unscratch(rs, &b);
   tpl_val_drop(&t);
   return rc;
 }
@@ -115,7 +132,7 @@ static int S_escape(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *o
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 1);
+  return tpl_f_putbuf(rs, out, &b, 1);
 }
 
 TPL_FILTER(tpl_f_escape) {
@@ -162,7 +179,7 @@ TPL_FILTER(tpl_f_trim) {
     while (i < j && tpl_f_isws(s[i])) i++;
     while (j > i && tpl_f_isws(s[j - 1])) j--;
   }
-  rc = tpl_f_strout(out, s + i, j - i, t.safe);
+  rc = tpl_f_put(rs, out, s + i, j - i, t.safe);
   tpl_val_drop(&t);
   return rc;
 }
@@ -368,7 +385,7 @@ TPL_FILTER(tpl_f_center) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, safe);
+  return tpl_f_putbuf(rs, out, &b, safe);
 }
 
 TPL_FILTER(tpl_f_indent) {
@@ -418,7 +435,7 @@ TPL_FILTER(tpl_f_indent) {
     cc_buf_free(&b);
     return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "indent result exceeds the output limit") : CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, safe);
+  return tpl_f_putbuf(rs, out, &b, safe);
 }
 
 TPL_FILTER(tpl_f_wordcount) {
@@ -717,5 +734,5 @@ TPL_FILTER(tpl_f_striptags) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 0);
+  return tpl_f_putbuf(rs, out, &b, 0);
 }

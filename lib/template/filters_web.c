@@ -127,7 +127,7 @@ TPL_FILTER(tpl_f_tojson) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 1);
+  return tpl_f_putbuf(rs, out, &b, 1);
 }
 
 /* ---- pprint: pprint.pformat (width 80, dicts sorted) ---- */
@@ -333,7 +333,7 @@ TPL_FILTER(tpl_f_pprint) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 0);
+  return tpl_f_putbuf(rs, out, &b, 0);
 }
 
 /* ---- xmlattr ---- */
@@ -371,7 +371,7 @@ TPL_FILTER(tpl_f_xmlattr) {
     cc_buf_free(&r);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &r, rs->autoescape);
+  return tpl_f_putbuf(rs, out, &r, rs->autoescape);
 }
 
 /* ---- urlencode ---- */
@@ -430,7 +430,7 @@ TPL_FILTER(tpl_f_urlencode) {
     cc_buf_free(&b);
     return CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, 0);
+  return tpl_f_putbuf(rs, out, &b, 0);
 }
 
 /* ---- urlize: jinja2.utils.urlize ---- */
@@ -723,5 +723,5 @@ TPL_FILTER(tpl_f_urlize) {
     cc_buf_free(&b);
     return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "urlize result exceeds the output limit") : CC_ENOMEM;
   }
-  return tpl_f_bufout(out, &b, rs->autoescape);
+  return tpl_f_putbuf(rs, out, &b, rs->autoescape);
 }

@@ -20,11 +20,12 @@ typedef struct {
 
 /* Appends S (LEN bytes) padded to the spec's width in code points. */
 static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len) {
-  long long cps = (long long)tpl_utf8_len(s, len), fill = sp->width > cps ? sp->width - cps : 0;
+  long long cps = sp->width > 0 ? (long long)tpl_utf8_len(s, len) : 0;
+  size_t fill = sp->width > cps ? (size_t)(sp->width - cps) : 0;
   int rc = CC_OK;
-  for (long long i = 0; !sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
-  if (rc == CC_OK) rc = cc_buf_add(b, s, len);
-  for (long long i = 0; sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  if (fill && !sp->left) rc = tpl_buf_fill(b, ' ', fill);
+  if (rc == CC_OK) rc = tpl_buf_add(b, s, len);
+  if (fill && sp->left && rc == CC_OK) rc = tpl_buf_fill(b, ' ', fill);
   return rc;
 }
 
@@ -54,12 +55,16 @@ static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
     len = sp->width;
   }
   long long fill = sp->width > len ? sp->width - len : 0;
-  for (long long i = 0; !sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
-  if (rc == CC_OK) rc = cc_buf_puts(b, sign);
-  if (rc == CC_OK) rc = cc_buf_puts(b, prefix);
-  for (long long i = 0; i < zeros && rc == CC_OK; i++) rc = cc_buf_putc(b, '0');
-  while (nd && rc == CC_OK) rc = cc_buf_putc(b, digits[--nd]);
-  for (long long i = 0; sp->left && i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+  char tmp[96];
+  size_t k = 0;
+  if (sign[0]) tmp[k++] = sign[0];
+  for (const char *p = prefix; *p; p++) tmp[k++] = *p;
+  if (!sp->left && fill) rc = tpl_buf_fill(b, ' ', (size_t)fill);
+  if (rc == CC_OK) rc = tpl_buf_add(b, tmp, k);
+  if (rc == CC_OK && zeros) rc = tpl_buf_fill(b, '0', (size_t)zeros);
+  for (k = 0; nd;) tmp[k++] = digits[--nd];
+  if (rc == CC_OK) rc = tpl_buf_add(b, tmp, k);
+  if (rc == CC_OK && sp->left && fill) rc = tpl_buf_fill(b, ' ', (size_t)fill);
   return rc;
 }
 
@@ -80,15 +85,15 @@ static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
     int rc = CC_OK, sign = s[0] == '-' || s[0] == '+' || s[0] == ' ';
     if (!fill) return tpl_buf_add(b, s, (size_t)fl);
     if (sp->left) {
-      rc = cc_buf_add(b, s, (size_t)fl);
-      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
+      rc = tpl_buf_add(b, s, (size_t)fl);
+      if (rc == CC_OK) rc = tpl_buf_fill(b, ' ', (size_t)fill);
     } else if (sp->zero) {
-      if (sign) rc = cc_buf_putc(b, s[0]);
-      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, '0');
-      if (rc == CC_OK) rc = cc_buf_add(b, s + sign, (size_t)fl - (size_t)sign);
+      if (sign) rc = tpl_buf_add(b, s, 1);
+      if (rc == CC_OK) rc = tpl_buf_fill(b, '0', (size_t)fill);
+      if (rc == CC_OK) rc = tpl_buf_add(b, s + sign, (size_t)fl - (size_t)sign);
     } else {
-      for (long long i = 0; i < fill && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
-      if (rc == CC_OK) rc = cc_buf_add(b, s, (size_t)fl);
+      rc = tpl_buf_fill(b, ' ', (size_t)fill);
+      if (rc == CC_OK) rc = tpl_buf_add(b, s, (size_t)fl);
     }
     return rc;
   }
@@ -109,13 +114,14 @@ static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
   return rc;
 }
 
-int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out) {
+/* FMT % ARGV: the ARGC positional arguments (a tuple's items when TUPLE,
+ * else the one value), or DICT for %(key); SINGLE_SAFE: the one argument
+ * is Markup (not escaped again). */
+static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv, size_t argc, int tuple,
+                    const json_t *dict, int single_safe, tpl_val *out) {
   const char *s = json_string_value(fmt->j);
   size_t len = json_string_length(fmt->j);
-  const json_t *a = args->j;
-  /* Positional arguments: a tuple's items, or the one value. */
-  size_t argc = tuple ? json_array_size(a) : 1, next = 0;
-  const json_t *dict = !tuple && a && json_is_object(a) ? a : NULL;
+  size_t next = 0;
   int markup = fmt->safe, rc = CC_OK;
   /* The render's scratch buffer, taken while this runs (no allocation
    * per call); a nested use would find it taken and start its own. */
@@ -126,15 +132,10 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
     rs->scratch = none;
     cc_buf_truncate(&b, 0);
   }
-  /* An undefined argument prints as Undefined does (empty), unless strict. */
-  if (!a && rs->strict) {
-    rc = tpl_fail_undef(rs, n, args);
-    goto out;
-  }
   for (size_t i = 0; i < len && rc == CC_OK;) {
     const char *pct = memchr(s + i, '%', len - i);
     size_t lit = pct ? (size_t)(pct - (s + i)) : len - i;
-    if ((rc = cc_buf_add(&b, s + i, lit))) break;
+    if ((rc = tpl_buf_add(&b, s + i, lit))) break;
     i += lit;
     if (i >= len) break;
     size_t at = i++; /* the '%' */
@@ -186,7 +187,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
       }
       if (i < len && s[i] == '*') {
         i++;
-        const json_t *w = tuple && next < argc ? json_array_get(a, next) : NULL;
+        const json_t *w = tuple && next < argc ? argv[next] : NULL;
         if (!tuple || next >= argc) {
           rc = tpl_fail(rs, n, CC_EINVAL, "* wants int");
           break;
@@ -235,10 +236,14 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
         rc = tpl_fail(rs, n, CC_EINVAL, "not enough arguments for format string");
         break;
       }
-      v = tuple ? json_array_get(a, next) : a;
+      v = argv[next];
       next++;
     }
-    if (conv == 's' || conv == 'r') {
+    if (conv == 's' && v && json_is_string(v) && sp.prec < 0 && !(markup && !single_safe)) {
+      /* A string as it is: padded straight from the value. */
+      rc = S_pad(&b, &sp, json_string_value(v), json_string_length(v));
+      if (rc) rc = CC_ENOMEM;
+    } else if (conv == 's' || conv == 'r') {
       cc_buf t = CC_BUF_INIT;
       if (!v) rc = conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined");
       else rc = conv == 's' ? tpl_str(&t, v) : tpl_repr(&t, v);
@@ -251,7 +256,7 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
       }
       /* Markup % value escapes the value's text (an argument that is
        * itself Markup only when it is the single, safe argument). */
-      int esc = markup && !(args->safe && !tuple);
+      int esc = markup && !single_safe;
       if (rc == CC_OK && esc) {
         cc_buf e = CC_BUF_INIT;
         rc = tpl_escape(&e, t.ptr ? t.ptr : "", tl);
@@ -311,8 +316,25 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
-out:
   if (!rs->scratch.max && b.len < 4096) rs->scratch = b;
   else cc_buf_free(&b);
   return rc;
+}
+
+int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out) {
+  const json_t *a = args->j;
+  /* An undefined argument prints as Undefined does (empty), unless strict. */
+  if (!a && rs->strict) return tpl_fail_undef(rs, n, args);
+  if (!tuple) return S_format(rs, n, fmt, &a, 1, 0, a && json_is_object(a) ? a : NULL, args->safe, out);
+  size_t argc = json_array_size(a);
+  const json_t *few[16] = {NULL}, **argv = argc <= 16 ? few : malloc(argc * sizeof *argv);
+  if (!argv) return CC_ENOMEM;
+  for (size_t i = 0; i < argc; i++) argv[i] = json_array_get(a, i);
+  int rc = S_format(rs, n, fmt, argv, argc, 1, NULL, 0, out);
+  if (argv != few) free(argv);
+  return rc;
+}
+
+int tpl_format_argv(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv, size_t argc, tpl_val *out) {
+  return S_format(rs, n, fmt, argv, argc, 1, NULL, 0, out);
 }

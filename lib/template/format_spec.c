@@ -76,36 +76,86 @@ static int S_parse_spec(const char *s, size_t l, S_fs *f, char *err, size_t el) 
 
 /* Appends SIGN PREFIX BODY padded to the spec's width and alignment
  * (DEFALIGN when none was given). */
+static int S_fill(cc_buf *b, const S_fs *f, long long n) {
+  if (n <= 0) return CC_OK;
+  if (f->fl == 1) return tpl_buf_fill(b, f->fill[0], (size_t)n);
+  int rc = CC_OK;
+  for (long long i = 0; i < n && rc == CC_OK; i++) rc = tpl_buf_add(b, f->fill, f->fl);
+  return rc;
+}
+
 static int S_emit(cc_buf *b, const S_fs *f, const char *sign, const char *body, size_t bl, char defalign) {
-  long long len = (long long)(strlen(sign) + tpl_utf8_len(body, bl)), pad = f->width > len ? f->width - len : 0;
+  size_t sl = strlen(sign);
+  long long len = f->width > 0 ? (long long)(sl + tpl_utf8_len(body, bl)) : 0, pad = f->width > len ? f->width - len : 0;
   char al = f->align ? f->align : defalign;
   long long left = al == '>' ? pad : al == '^' ? pad / 2 : 0, right = al == '<' ? pad : al == '^' ? pad - pad / 2 : 0;
   int rc = CC_OK;
   if (al == '=') {
-    rc |= cc_buf_puts(b, sign);
-    for (long long i = 0; i < pad && rc == CC_OK; i++) rc = cc_buf_add(b, f->fill, f->fl);
-    rc |= cc_buf_add(b, body, bl);
+    rc |= tpl_buf_add(b, sign, sl);
+    if (rc == CC_OK) rc = S_fill(b, f, pad);
+    rc |= tpl_buf_add(b, body, bl);
     return rc;
   }
-  for (long long i = 0; i < left && rc == CC_OK; i++) rc = cc_buf_add(b, f->fill, f->fl);
-  rc |= cc_buf_puts(b, sign);
-  rc |= cc_buf_add(b, body, bl);
-  for (long long i = 0; i < right && rc == CC_OK; i++) rc = cc_buf_add(b, f->fill, f->fl);
+  rc = S_fill(b, f, left);
+  rc |= tpl_buf_add(b, sign, sl);
+  rc |= tpl_buf_add(b, body, bl);
+  if (rc == CC_OK) rc = S_fill(b, f, right);
   return rc;
 }
 
+static int S_isdig(char c, int hex) {
+  return (c >= '0' && c <= '9') || (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+}
+
 /* Inserts the grouping character G every N digits of the integer part
- * of DIGITS (the part before '.', 'e' or the end). */
-static int S_group(cc_buf *out, const char *d, size_t dl, char g, int n) {
+ * of DIGITS (the part before '.', 'e' or the end; HEX: a-f are digits),
+ * as CPython's InsertThousandsGrouping does: with zeros filling (MINW,
+ * the width less the sign and prefix, when the fill is '0' and the
+ * alignment '='; else 0) the zeros are grouped too, right to left. */
+static int S_group(cc_buf *out, const char *d, size_t dl, char g, int n, int hex, long long minw) {
   size_t ip = 0;
-  while (ip < dl && d[ip] >= '0' && d[ip] <= '9') ip++;
+  while (ip < dl && S_isdig(d[ip], hex)) ip++;
   if (ip == 0) ip = dl;
+  minw -= (long long)(dl - ip);
+  cc_buf r = CC_BUF_INIT; /* the grouped integer part, reversed */
+  long long remaining = (long long)ip;
+  const char *p = d + ip;
   int rc = CC_OK;
-  for (size_t i = 0; i < ip && rc == CC_OK; i++) {
-    if (i && (ip - i) % (size_t)n == 0) rc = cc_buf_putc(out, g);
-    if (rc == CC_OK) rc = cc_buf_putc(out, d[i]);
+  for (int first = 1;; first = 0) {
+    long long want = remaining > minw ? remaining : minw;
+    long long l = want < 1 ? 1 : want > n ? n : want;
+    long long zeros = l > remaining ? l - remaining : 0, chars = remaining < l ? remaining : l;
+    if (!first) rc |= cc_buf_putc(&r, g);
+    for (long long i = 0; i < chars; i++) rc |= cc_buf_putc(&r, *--p);
+    if (zeros) rc |= tpl_buf_fill(&r, '0', (size_t)zeros);
+    if (rc) break;
+    remaining -= chars;
+    minw -= l;
+    if (remaining <= 0 && minw <= 0) break;
+    minw -= 1;
   }
+  for (size_t i = r.len; i > 0 && rc == CC_OK; i--) rc = cc_buf_putc(out, r.ptr[i - 1]);
+  cc_buf_free(&r);
   return rc ? rc : cc_buf_add(out, d + ip, dl - ip);
+}
+
+/* Whether grouping pads with grouped zeros (S_group's MINW applies). */
+static int S_zero_group(const S_fs *f) {
+  return f->group && f->align == '=' && f->fl == 1 && f->fill[0] == '0' && f->width > 0;
+}
+
+/* S_group into OUT (room for DL + DL / N + 1 bytes) without zero fill:
+ * the length. */
+static size_t S_group_to(char *out, const char *d, size_t dl, char g, int n, int hex) {
+  size_t ip = 0, k = 0;
+  while (ip < dl && S_isdig(d[ip], hex)) ip++;
+  if (ip == 0) ip = dl;
+  for (size_t i = 0; i < ip; i++) {
+    if (g && i && (ip - i) % (size_t)n == 0) out[k++] = g;
+    out[k++] = d[i];
+  }
+  memcpy(out + k, d + ip, dl - ip);
+  return k + dl - ip;
 }
 
 static int S_fmt_int(cc_buf *b, const S_fs *f, long long v, char *err, size_t el) {
@@ -142,11 +192,16 @@ static int S_fmt_int(cc_buf *b, const S_fs *f, long long v, char *err, size_t el
     sign[sl++] = t == 'X' ? 'X' : t;
   }
   sign[sl] = 0;
-  cc_buf d = CC_BUF_INIT;
-  int rc = f->group ? S_group(&d, p, (size_t)(e - p), f->group, base == 10 ? 3 : 4) : cc_buf_add(&d, p, (size_t)(e - p));
-  if (rc == CC_OK) rc = S_emit(b, f, sign, d.ptr, d.len, '>');
-  cc_buf_free(&d);
-  return rc;
+  if (S_zero_group(f)) {
+    cc_buf d = CC_BUF_INIT;
+    int rc = S_group(&d, p, (size_t)(e - p), f->group, base == 10 ? 3 : 4, base == 16, f->width - (long long)sl);
+    if (rc == CC_OK) rc = S_emit(b, f, sign, d.ptr, d.len, '>');
+    cc_buf_free(&d);
+    return rc;
+  }
+  char d[160]; /* 64 binary digits and 15 separators at most */
+  size_t dl = S_group_to(d, p, (size_t)(e - p), f->group, base == 10 ? 3 : 4, base == 16);
+  return S_emit(b, f, sign, d, dl, '>');
 }
 
 static int S_fmt_float(cc_buf *b, const S_fs *f, double v, char *err, size_t el) {
@@ -159,6 +214,18 @@ static int S_fmt_float(cc_buf *b, const S_fs *f, double v, char *err, size_t el)
   if (pct) a *= 100;
   (void)err;
   (void)el;
+  char sign[2] = "";
+  if (signbit(v) && !(isnan(v))) sign[0] = '-';
+  else if (f->sign == '+' || f->sign == ' ') sign[0] = f->sign;
+  /* f, F and % to 9 decimals: tpl_fixed's digits (printf's), grouped
+   * and padded on the stack. */
+  char num[48], body[80];
+  int k;
+  if ((t == 'f' || t == 'F' || pct) && !f->alt && prec <= 9 && !S_zero_group(f) && (k = tpl_fixed(num, a, (int)prec)) > 0) {
+    size_t bl = S_group_to(body, num, (size_t)k, f->group, 3, 0);
+    if (pct) body[bl++] = '%';
+    return S_emit(b, f, sign, body, bl, '>');
+  }
   if (!isfinite(a)) {
     rc = cc_buf_puts(&d, isnan(a) ? "nan" : "inf");
   } else if (t == 0 && !f->prec_set) {
@@ -202,11 +269,8 @@ static int S_fmt_float(cc_buf *b, const S_fs *f, double v, char *err, size_t el)
     free(tmp);
   }
   if (rc == CC_OK && pct) rc = cc_buf_putc(&d, '%');
-  char sign[2] = "";
-  if (signbit(v) && !(isnan(v))) sign[0] = '-';
-  else if (f->sign == '+' || f->sign == ' ') sign[0] = f->sign;
   cc_buf g = CC_BUF_INIT;
-  if (rc == CC_OK) rc = f->group ? S_group(&g, d.ptr, d.len, f->group, 3) : cc_buf_add(&g, d.ptr, d.len);
+  if (rc == CC_OK) rc = f->group ? S_group(&g, d.ptr, d.len, f->group, 3, 0, S_zero_group(f) ? f->width - (long long)strlen(sign) : 0) : cc_buf_add(&g, d.ptr, d.len);
   if (rc == CC_OK) rc = S_emit(b, f, sign, g.ptr ? g.ptr : "", g.len, '>');
   cc_buf_free(&d);
   cc_buf_free(&g);
@@ -315,9 +379,16 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
   const char *s = json_string_value(fmt->j);
   size_t l = json_string_length(fmt->j), autoi = 0;
   int manual = -1, rc = CC_OK, markup = fmt->safe;
-  cc_buf b = CC_BUF_INIT;
+  cc_buf b = tpl_f_scratch(rs); /* the render's scratch buffer while this runs */
   for (size_t i = 0; i < l && rc == CC_OK;) {
     char c = s[i];
+    if (c != '{' && c != '}') { /* a run of literal text */
+      size_t j = i + 1;
+      while (j < l && s[j] != '{' && s[j] != '}') j++;
+      rc = tpl_buf_add(&b, s + i, j - i);
+      i = j;
+      continue;
+    }
     if (c == '}') {
       if (i + 1 < l && s[i + 1] == '}') {
         rc = cc_buf_putc(&b, '}');
@@ -423,19 +494,18 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
       v = conv_v;
     }
     if (rc == CC_OK) {
-      rc = tpl_format_value(&t, v, spec, sl, err, sizeof err);
+      /* Plain text formats straight into B; Markup escapes the value's. */
+      rc = tpl_format_value(markup ? &t : &b, v, spec, sl, err, sizeof err);
       if (rc == CC_EINVAL) rc = tpl_fail(rs, n, CC_EINVAL, "%s", err);
     }
-    if (rc == CC_OK) rc = markup ? tpl_escape(&b, t.ptr ? t.ptr : "", t.len) : cc_buf_add(&b, t.ptr ? t.ptr : "", t.len);
+    if (rc == CC_OK && markup) rc = tpl_escape(&b, t.ptr ? t.ptr : "", t.len);
     cc_buf_free(&t);
     cc_buf_free(&xs);
     json_decref(conv_v);
     if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
     i = e + 1;
   }
-  if (rc) {
-    cc_buf_free(&b);
-    return rc;
-  }
-  return tpl_f_bufout(out, &b, markup);
+  if (rc == CC_OK) rc = tpl_f_strout(out, b.ptr ? b.ptr : "", b.len, markup);
+  tpl_f_unscratch(rs, &b);
+  return rc;
 }

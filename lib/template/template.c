@@ -374,6 +374,7 @@ int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *dia
 
 void cc_tpl_free(cc_tpl *t) {
   if (!t) return;
+  tpl_tuples_release(); /* value.c's table kept between renders */
   tpl_ast_free(&t->ast);
   if (t->owns_lib) S_lib_free(t->lib);
   free(t->name);

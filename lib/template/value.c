@@ -17,6 +17,7 @@ typedef struct {
   json_t **keys; /* open addressing; each holds a reference */
   unsigned char *kinds;
   long long (*rng)[3]; /* a TPL_RANGE's start, stop, step */
+  size_t *slots;       /* the N slots in use (emptied at the end) */
   size_t cap, n;
   int depth;
 } S_tuples;
@@ -27,10 +28,23 @@ void tpl_tuples_begin(void) { S_tup.depth++; }
 
 void tpl_tuples_end(void) {
   if (--S_tup.depth > 0) return;
-  for (size_t i = 0; i < S_tup.cap; i++) json_decref(S_tup.keys[i]);
+  for (size_t i = 0; i < S_tup.n; i++) {
+    json_decref(S_tup.keys[S_tup.slots[i]]);
+    S_tup.keys[S_tup.slots[i]] = NULL;
+  }
+  S_tup.n = 0;
+  /* A small table stays for the thread's next render (no three callocs
+   * and frees per render); tpl_tuples_release frees it. */
+  if (S_tup.cap <= 256) return;
+  tpl_tuples_release();
+}
+
+void tpl_tuples_release(void) {
+  if (S_tup.depth > 0) return;
   free(S_tup.keys);
   free(S_tup.kinds);
   free(S_tup.rng);
+  free(S_tup.slots);
   memset(&S_tup, 0, sizeof S_tup);
 }
 
@@ -55,10 +69,12 @@ static int S_mark(json_t *a, int kind, const long long *rng) {
     json_t **k = calloc(cap, sizeof *k);
     unsigned char *t = calloc(cap, 1);
     long long(*r)[3] = calloc(cap, sizeof *r);
-    if (!k || !t || !r) {
+    size_t *sl = malloc(cap * sizeof *sl), ns = 0;
+    if (!k || !t || !r || !sl) {
       free(k);
       free(t);
       free(r);
+      free(sl);
       return CC_ENOMEM;
     }
     for (size_t i = 0; i < S_tup.cap; i++)
@@ -70,22 +86,25 @@ static int S_mark(json_t *a, int kind, const long long *rng) {
         k[h] = S_tup.keys[i];
         t[h] = S_tup.kinds[i];
         memcpy(r[h], S_tup.rng[i], sizeof r[h]);
+        sl[ns++] = h;
       }
     free(S_tup.keys);
     free(S_tup.kinds);
     free(S_tup.rng);
+    free(S_tup.slots);
     S_tup.keys = k;
     S_tup.kinds = t;
     S_tup.rng = r;
+    S_tup.slots = sl;
     S_tup.cap = cap;
-    S_tup.n = live;
+    S_tup.n = ns;
   }
   size_t h = S_ptr_hash(a) & (S_tup.cap - 1);
   for (; S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
     if (S_tup.keys[h] == a) break;
   if (!S_tup.keys[h]) {
     S_tup.keys[h] = json_incref(a);
-    S_tup.n++;
+    S_tup.slots[S_tup.n++] = h;
   }
   S_tup.kinds[h] = (unsigned char)kind;
   if (rng) memcpy(S_tup.rng[h], rng, sizeof S_tup.rng[h]);
@@ -155,15 +174,6 @@ int tpl_truthy(const tpl_val *v) {
   case JSON_OBJECT: return json_object_size(j) != 0;
   }
   return 0;
-}
-
-int tpl_is_num(const json_t *j) {
-  return j && (json_is_number(j) || json_is_boolean(j));
-}
-
-double tpl_num(const json_t *j) {
-  if (json_is_boolean(j)) return json_is_true(j) ? 1.0 : 0.0;
-  return json_number_value(j);
 }
 
 /* Appends the integer V in decimal. */
@@ -364,8 +374,13 @@ int tpl_md_escape(cc_buf *b, const char *s, size_t len) {
 
 json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl) {
   if (json_object_size(o) > 3) return json_object_getn(o, key, kl);
-  for (void *it = json_object_iter((json_t *)o); it; it = json_object_iter_next((json_t *)o, it))
-    if (json_object_iter_key_len(it) == kl && !memcmp(json_object_iter_key(it), key, kl)) return json_object_iter_value(it);
+  for (void *it = json_object_iter((json_t *)o); it; it = json_object_iter_next((json_t *)o, it)) {
+    if (json_object_iter_key_len(it) != kl) continue;
+    const char *k = json_object_iter_key(it);
+    /* The first byte tells most keys of one length apart, without memcmp. */
+    if (kl && k[0] != key[0]) continue;
+    if (kl <= 1 || !memcmp(k + 1, key + 1, kl - 1)) return json_object_iter_value(it);
+  }
   return NULL;
 }
 

@@ -15,6 +15,7 @@
 #define TPL_VALUE_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cc/buf.h"
@@ -82,6 +83,25 @@ static inline int tpl_buf_add(cc_buf *b, const char *s, size_t len) {
   return cc_buf_add(b, s, len);
 }
 
+/* N bytes C appended (a run of padding), with room checked once. */
+static inline int tpl_buf_fill(cc_buf *b, char c, size_t n) {
+  if (b->ptr && n < b->cap - b->len && n <= b->max - b->len) {
+    memset(b->ptr + b->len, c, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return 0;
+  }
+  char chunk[64];
+  memset(chunk, c, sizeof chunk);
+  while (n) {
+    size_t k = n < sizeof chunk ? n : sizeof chunk;
+    int rc = cc_buf_add(b, chunk, k);
+    if (rc) return rc;
+    n -= k;
+  }
+  return 0;
+}
+
 /* Tuples. JSON has no tuple, so a tuple is a JSON array that the running
  * render registered as one (a registry per thread, between
  * tpl_tuples_begin and tpl_tuples_end, holding a reference to each so no
@@ -99,6 +119,8 @@ enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
 /* Starts / ends a render's registry (nested calls share the outer one). */
 void tpl_tuples_begin(void);
 void tpl_tuples_end(void);
+/* Frees the thread's registry table kept between renders (outside one). */
+void tpl_tuples_release(void);
 /* Registers the array A as a tuple of KIND. Returns CC_OK or CC_ENOMEM. */
 int tpl_tuple_mark(json_t *a, int kind);
 /* Registers the array A (the items) as range(ARGS[0], ARGS[1], ARGS[2]). */
@@ -122,9 +144,17 @@ static inline void tpl_val_fix_safe(tpl_val *v);
 /* Python's truth value. */
 int tpl_truthy(const tpl_val *v);
 /* Whether J is a number for arithmetic (bools count, as in Python). */
-int tpl_is_num(const json_t *j);
-/* J as a double / long long (bools as 0/1). */
-double tpl_num(const json_t *j);
+static inline int tpl_is_num(const json_t *j) { return j && (json_is_number(j) || json_is_boolean(j)); }
+/* J as a double (bools as 0/1; anything else 0, as json_number_value):
+ * inline, one call into jansson at most. */
+static inline double tpl_num(const json_t *j) {
+  switch (j ? json_typeof(j) : JSON_NULL) {
+  case JSON_TRUE: return 1.0;
+  case JSON_INTEGER: return (double)json_integer_value(j);
+  case JSON_REAL: return json_real_value(j);
+  default: return 0.0;
+  }
+}
 
 /* Appends Python's repr of the double D ("2.0", "1e+16", "inf"). */
 int tpl_fmt_float(cc_buf *b, double d);
@@ -136,6 +166,9 @@ int tpl_shortest(double d, char *digits, int *exp10);
  * (at least 32 bytes, NUL-terminated): the length, or -1 when D is too
  * large, not finite or too near a rounding tie to decide without printf. */
 int tpl_fixed(char *out, double d, int prec);
+/* The digits of tpl_fixed as one integer: |D| x 10^PREC rounded as printf
+ * rounds it (below 2^40), into *M; -1 where tpl_fixed gives -1. */
+int tpl_fixed_int(double d, int prec, uint64_t *m);
 /* Appends the integer V in decimal. */
 int tpl_fmt_int(cc_buf *b, long long v);
 /* Appends str(J) as Python prints it (strings raw, containers as repr). */
