@@ -23,6 +23,11 @@
 #define TPL_CALL_DEPTH 16
 /* Capture buffers a render keeps (tpl_capture's first levels). */
 #define TPL_CAPS 4
+/* Bytes of envs and objects a render keeps beside its state before it
+ * makes an arena (most renders need less), and the slots of the object
+ * registry's first table. */
+#define TPL_POOL 2048
+#define TPL_OBJS_INL 16
 
 /* A for loop's position, behind its lazy `loop` variable. */
 typedef struct tpl_loop {
@@ -104,7 +109,13 @@ typedef struct tpl_rs {
   int failed;
   const struct cc_tpl *tpl; /* the template whose nodes run (NAME, AUTOESCAPE follow it) */
   tpl_env *env;             /* the innermost scope */
-  struct cc_arena *arena;   /* envs and objects of this render */
+  struct cc_arena *arena;   /* envs and objects of this render (once
+                             * POOL is full) */
+  unsigned char *pool;      /* the first ones: the caller's TPL_POOL bytes
+                             * (max_align_t aligned), or NULL */
+  size_t pool_used;
+  tpl_obj *objs_inl[TPL_OBJS_INL]; /* the registry's first table (no
+                             * allocation for a few objects) */
   tpl_env *free_envs;       /* envs to reuse (a finished macro call's that
                              * nothing can reach), linked by OUTER */
   size_t nenvs;             /* envs made so far */
