@@ -63,14 +63,22 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
     size_t l = json_string_length(s);
     if (l && (unsigned long long)k > rs->max_out / l)
       return tpl_fail(rs, n, CC_ELIMIT, "repeated string exceeds the output limit");
-    cc_buf b = CC_BUF_INIT;
-    for (long long i = 0; i < k; i++)
-      if (cc_buf_add(&b, json_string_value(s), l)) {
-        cc_buf_free(&b);
-        return CC_ENOMEM;
+    /* The copies filled in by doubling, short results on the stack
+     * (`"-" * 40` under a heading). L * K fits: it is at most max_out. */
+    size_t total = l * (size_t)k;
+    if (total == (size_t)-1) return CC_ENOMEM;
+    char small[256], *p = total < sizeof small ? small : malloc(total + 1);
+    if (!p) return CC_ENOMEM;
+    if (total) {
+      memcpy(p, json_string_value(s), l);
+      for (size_t done = l; done < total;) {
+        size_t c = done <= total - done ? done : total - done;
+        memcpy(p + done, p, c);
+        done += c;
       }
-    *out = tpl_own(tpl_json_strn(b.ptr ? b.ptr : "", b.len));
-    cc_buf_free(&b);
+    }
+    *out = tpl_own(tpl_json_strn(p, total));
+    if (p != small) free(p);
     return out->j ? CC_OK : CC_ENOMEM;
   }
   size_t l = json_array_size(s);
@@ -180,8 +188,17 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
       return S_mkint(out, nr, r);
     }
     if (num) return S_mkreal(out, nr, tpl_num(x) * tpl_num(y));
-    if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) return S_repeat(rs, n, x, S_int(y), out);
-    if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) return S_repeat(rs, n, y, S_int(x), out);
+    /* Markup * n is Markup. */
+    if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) {
+      int rc = S_repeat(rs, n, x, S_int(y), out);
+      if (rc == CC_OK) out->safe = json_is_string(x) && a->safe;
+      return rc;
+    }
+    if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) {
+      int rc = S_repeat(rs, n, y, S_int(x), out);
+      if (rc == CC_OK) out->safe = json_is_string(y) && b->safe;
+      return rc;
+    }
     break;
   case '/':
     if (!num) break;
