@@ -251,8 +251,9 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
 }
 
 static int S_macro_def(tpl_rs *rs, const tpl_node *n, int kind, tpl_obj **out) {
+  /* The name is the AST's string (a reference more, no copy). */
   json_t *j = json_object();
-  if (!j || json_object_set_new(j, "name", json_string(kind == TPL_OBJ_MACRO ? n->s : "caller"))) {
+  if (!j || !n->lit || json_object_set(j, "name", n->lit)) {
     json_decref(j);
     return CC_ENOMEM;
   }

@@ -14,8 +14,10 @@
 typedef enum {
   /* statements */
   N_BODY, N_TEXT, N_OUT, N_IF, N_FOR, N_SET,
-  N_MACRO,      /* s name, names params, kids defaults (NULL: none; n == nnames), b body */
-  N_CALLBLOCK,  /* a the call (E_CALL), names/kids the caller's params, b body */
+  N_MACRO,      /* s name, names params, kids defaults (NULL: none; n == nnames), b body,
+                   lit the name as a string */
+  N_CALLBLOCK,  /* a the call (E_CALL), names/kids the caller's params, b body,
+                   lit null (the caller's name) */
   N_FILTERBLOCK, /* a the filter chain over an E_SLOT, b body */
   N_WITH,       /* names = kids values, b body */
   N_SETBLOCK,   /* names targets, a the filter chain over an E_SLOT or NULL, b body */

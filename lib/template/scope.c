@@ -203,16 +203,20 @@ void tpl_scope_free(tpl_rs *rs) {
     if (rs->objs[i]) {
       json_decref(rs->objs[i]->items);
       json_t *j = rs->objs[i]->j;
-      /* Break cycles (a namespace that holds itself). */
-      if (json_is_object(j)) json_object_clear(j);
+      /* Break cycles (a namespace that holds itself); a macro's or a
+       * caller's object holds only its name. */
+      int kind = rs->objs[i]->kind;
+      if (json_is_object(j) && kind != TPL_OBJ_MACRO && kind != TPL_OBJ_CALLER) json_object_clear(j);
       json_decref(j);
     }
   if (rs->objs != rs->objs_inl) free(rs->objs);
   rs->objs = NULL;
-  for (int i = 0; i < TPL_CAPS; i++) cc_buf_free(&rs->caps[i]);
-  cc_buf_free(&rs->scratch);
+  /* Most renders made no buffer (nor arena): nothing to call. */
+  for (int i = 0; i < TPL_CAPS; i++)
+    if (rs->caps[i].ptr) cc_buf_free(&rs->caps[i]);
+  if (rs->scratch.ptr) cc_buf_free(&rs->scratch);
   rs->nobjs = rs->capobjs = 0;
-  cc_arena_free(rs->arena);
+  if (rs->arena) cc_arena_free(rs->arena);
   rs->arena = NULL;
   rs->free_envs = NULL;
 }
@@ -225,5 +229,7 @@ int tpl_obj_str(const tpl_rs *rs, const json_t *j, cc_buf *b) {
     if (rc == CC_OK) rc = tpl_str(b, j);
     return rc ? rc : cc_buf_putc(b, '>');
   }
-  return cc_buf_printf(b, "<Macro '%s'>", json_string_value(json_object_get(j, "name")));
+  /* A call block's caller has no name. */
+  const char *name = json_string_value(json_object_get(j, "name"));
+  return name ? cc_buf_printf(b, "<Macro '%s'>", name) : cc_buf_puts(b, "<Macro anonymous>");
 }
