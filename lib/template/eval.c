@@ -837,13 +837,17 @@ int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
   int rc;
   if (e->kind == E_NAME && !rs->md_escape) {
-    /* {{ name }} of a string variable: printed (escaped) from its value. */
-    const tpl_var *var = tpl_find_local(rs, e->s);
-    const json_t *j = var ? var->v.j : NULL;
+    /* {{ name }} of a string variable or a string of the context (never
+     * Markup): printed (escaped) from its value. */
+    tpl_var *var = tpl_find_local(rs, e->s);
+    json_t *cj = NULL;
+    if (!var) tpl_find_var_outer(rs, e->s, &var, &cj);
+    const json_t *j = var ? var->v.j : cj;
     if (j && json_is_string(j)) {
       size_t before = rs->out->len;
-      rc = rs->autoescape && !var->v.safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
-                                          : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
+      int safe = var && var->v.safe;
+      rc = rs->autoescape && !safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
+                                   : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
       if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
       return S_emitted(rs, e, before, rc);
     }
