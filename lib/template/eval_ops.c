@@ -10,6 +10,7 @@
 
 #include "cc/err.h"
 #include "eval.h"
+#include "filters_int.h"
 #include "format.h"
 
 static int S_type_error(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b) {
@@ -96,7 +97,21 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
 }
 
 static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, int markup, tpl_val *out) {
-  cc_buf t = CC_BUF_INIT;
+  /* Two strings, nothing to escape: one copy into the new value (a
+   * stack buffer for short ones), no intermediate buffer. */
+  if (!markup && a->j && b->j && json_is_string(a->j) && json_is_string(b->j)) {
+    size_t la = json_string_length(a->j), lb = json_string_length(b->j);
+    if (la + lb > rs->max_out) return tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
+    char small[256], *p = la + lb < sizeof small ? small : malloc(la + lb + 1);
+    if (!p) return CC_ENOMEM;
+    memcpy(p, json_string_value(a->j), la);
+    memcpy(p + la, json_string_value(b->j), lb);
+    *out = tpl_own(tpl_json_strn(p, la + lb));
+    if (p != small) free(p);
+    return out->j ? CC_OK : CC_ENOMEM;
+  }
+  /* Otherwise str() of each into the render's scratch buffer. */
+  cc_buf t = tpl_f_scratch(rs);
   int rc = CC_OK;
   const tpl_val *ops[2] = {a, b};
   for (int i = 0; i < 2 && rc == CC_OK; i++) {
@@ -115,7 +130,7 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }
-  cc_buf_free(&t);
+  tpl_f_unscratch(rs, &t);
   return rc;
 }
 
