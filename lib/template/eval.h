@@ -8,6 +8,7 @@
 #define TPL_EVAL_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "cc/arena.h"
@@ -105,7 +106,6 @@ typedef struct tpl_rs {
   const json_t *ctx;
   tpl_var *vars; /* scope stack; a for loop's frame starts at frame */
   size_t nvars, capvars, frame;
-  tpl_var inl[8]; /* the first vars (no allocation for most renders) */
   int failed;
   const struct cc_tpl *tpl; /* the template whose nodes run (NAME, AUTOESCAPE follow it) */
   tpl_env *env;             /* the innermost scope */
@@ -114,8 +114,6 @@ typedef struct tpl_rs {
   unsigned char *pool;      /* the first ones: the caller's TPL_POOL bytes
                              * (max_align_t aligned), or NULL */
   size_t pool_used;
-  tpl_obj *objs_inl[TPL_OBJS_INL]; /* the registry's first table (no
-                             * allocation for a few objects) */
   tpl_env *free_envs;       /* envs to reuse (a finished macro call's that
                              * nothing can reach), linked by OUTER */
   size_t nenvs;             /* envs made so far */
@@ -140,7 +138,16 @@ typedef struct tpl_rs {
   tpl_names names;          /* their names (the parent: the root's) */
   const cc_tpl_filter *xfilters; /* the embedder's filters (map('name')) */
   size_t nxfilters;
+  /* Storage that is not cleared when a render starts (TPL_RS_CLEAR): it
+   * is written before it is read. */
+  tpl_var inl[8]; /* the first vars (no allocation for most renders) */
+  tpl_obj *objs_inl[TPL_OBJS_INL]; /* the registry's first table (no
+                             * allocation for a few objects; cleared when
+                             * first used) */
 } tpl_rs;
+
+/* The bytes of a tpl_rs a render clears before it starts. */
+#define TPL_RS_CLEAR offsetof(tpl_rs, inl)
 
 /* tpl_buf_add for the short pieces of the output (text between tags,
  * escapes, names): up to 16 bytes copied by overlapping word moves when

@@ -352,7 +352,7 @@ int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *dia
   /* The render's first envs and objects (not cleared here: S_alloc
    * clears what it hands out). */
   _Alignas(max_align_t) unsigned char pool[TPL_POOL];
-  memset(&rs, 0, sizeof rs);
+  memset(&rs, 0, TPL_RS_CLEAR);
   rs.pool = pool;
   tpl_use(&rs, t);
   rs.strict = t->opts.strict;
