@@ -36,7 +36,9 @@ typedef struct tpl_loop {
   json_t *items;        /* the items (borrowed from the loop): previtem, nextitem */
   const tpl_node *node; /* the N_FOR: loop(...) of a recursive loop */
   int depth;            /* 1 for the outermost call */
-  json_t *changed;      /* loop.changed()'s last arguments (owned by the loop) */
+  json_t *changed;      /* loop.changed()'s last arguments (owned by the loop):
+                         * the value itself when there was one, else an array */
+  int nchanged;         /* how many */
 } tpl_loop;
 
 /* A scope that names are looked up in: a range of the variable stack

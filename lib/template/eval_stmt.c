@@ -100,7 +100,7 @@ nomem:
 
 int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
   json_t *items = NULL, *kept = NULL;
-  tpl_loop loop = {0, 0, NULL, n, depth, NULL};
+  tpl_loop loop = {0, 0, NULL, n, depth, NULL, 0};
   size_t base = rs->nvars, oldframe = rs->frame;
   int oldtop = rs->at_top;
   int rc = tpl_items(rs, n->a, it, &items);
