@@ -548,6 +548,10 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     *out = tpl_ref(n->lit);
     return CC_OK;
   case E_LIST:
+    if (n->lit) { /* a list of literals, made by the parser */
+      *out = tpl_ref(n->lit);
+      return CC_OK;
+    }
     return S_eval_list(rs, n, out);
   case E_TUPLE:
     if ((rc = S_eval_list(rs, n, out))) return rc;

@@ -43,7 +43,7 @@ struct tpl_node {
   const char *s;   /* NAME/ATTR/FILTER/TEST name, BIN/CMP operator, TEXT bytes */
   size_t slen;     /* TEXT length; E_LIT: a string's length + 1, else 0;
                       E_ATTR: the attribute's length */
-  json_t *lit;     /* E_LIT value (owned by the AST) */
+  json_t *lit;     /* E_LIT value, E_LIST of literals: the list (owned by the AST) */
   tpl_node *a, *b, *c;  /* operands: IF cond/body/else, FOR iter/body/else, ... */
   tpl_node **kids; /* BODY statements, LIST items, FILTER/TEST args, CMP rest */
   const char **kw; /* FILTER/TEST: keyword of each arg, NULL when positional */
