@@ -248,26 +248,46 @@ int tpl_loop_obj(tpl_var *var) {
   return CC_OK;
 }
 
-/* The lazy loop N (an E_ATTR) reads, or NULL. */
+/* The lazy loop N (an E_ATTR) reads, or NULL. Only a for loop's `loop`
+ * is lazy, so other owners (`row.name`) are not looked up here. */
 static const tpl_loop *S_loop_of(tpl_rs *rs, const tpl_node *n) {
   tpl_var *var;
   json_t *j;
-  if (n->a->kind != E_NAME || !tpl_find_var(rs, n->a->s, &var, &j)) return NULL;
+  if (n->a->kind != E_NAME || n->a->s != tpl_name_loop || !tpl_find_var(rs, n->a->s, &var, &j)) return NULL;
   return var && var->loop ? var->loop : NULL;
 }
 
-/* The integer attribute ATTR of L into *V; 0 when it is not one. */
-static int S_loop_int(const tpl_loop *l, const char *a, long long *v) {
-  size_t i = l->i, len = l->len;
-  if (!strcmp(a, "index")) *v = (long long)i + 1;
-  else if (!strcmp(a, "index0")) *v = (long long)i;
-  else if (!strcmp(a, "revindex")) *v = (long long)(len - i);
-  else if (!strcmp(a, "revindex0")) *v = (long long)(len - i - 1);
-  else if (!strcmp(a, "length")) *v = (long long)len;
-  else if (!strcmp(a, "depth")) *v = l->depth;
-  else if (!strcmp(a, "depth0")) *v = l->depth - 1;
-  else return 0;
-  return 1;
+/* The attributes of the lazy loop, told apart by length and a letter. */
+enum { S_L_NONE, S_L_INDEX, S_L_INDEX0, S_L_REVINDEX, S_L_REVINDEX0, S_L_LENGTH, S_L_DEPTH, S_L_DEPTH0,
+       S_L_FIRST, S_L_LAST, S_L_PREVITEM, S_L_NEXTITEM };
+static int S_loop_key(const char *a, size_t len) {
+  int k = S_L_NONE;
+  switch (len) {
+  case 4: k = S_L_LAST; break;
+  case 5: k = a[0] == 'i' ? S_L_INDEX : a[0] == 'd' ? S_L_DEPTH : S_L_FIRST; break;
+  case 6: k = a[0] == 'i' ? S_L_INDEX0 : a[0] == 'l' ? S_L_LENGTH : S_L_DEPTH0; break;
+  case 8: k = a[0] == 'r' ? S_L_REVINDEX : a[0] == 'p' ? S_L_PREVITEM : S_L_NEXTITEM; break;
+  case 9: k = S_L_REVINDEX0; break;
+  default: return S_L_NONE;
+  }
+  static const char *const names[] = {"", "index", "index0", "revindex", "revindex0", "length", "depth", "depth0",
+                                      "first", "last", "previtem", "nextitem"};
+  return memcmp(a, names[k], len) ? S_L_NONE : k;
+}
+
+/* The integer attribute ATTR (LEN bytes) of L into *V; 0 when it is not one. */
+static int S_loop_int(const tpl_loop *l, const char *a, size_t len, long long *v) {
+  size_t i = l->i, n = l->len;
+  switch (S_loop_key(a, len)) {
+  case S_L_INDEX: *v = (long long)i + 1; return 1;
+  case S_L_INDEX0: *v = (long long)i; return 1;
+  case S_L_REVINDEX: *v = (long long)(n - i); return 1;
+  case S_L_REVINDEX0: *v = (long long)(n - i - 1); return 1;
+  case S_L_LENGTH: *v = (long long)n; return 1;
+  case S_L_DEPTH: *v = l->depth; return 1;
+  case S_L_DEPTH0: *v = l->depth - 1; return 1;
+  default: return 0;
+  }
 }
 
 /* loop.ATTR (N an E_ATTR) straight from the loop's position; returns 1
@@ -276,16 +296,17 @@ static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   const tpl_loop *l = S_loop_of(rs, n);
   long long v;
   if (!l) return 1;
-  if (S_loop_int(l, n->s, &v)) {
+  if (S_loop_int(l, n->s, n->slen, &v)) {
     *out = tpl_own(json_integer(v));
     return out->j ? CC_OK : CC_ENOMEM;
   }
-  if (!strcmp(n->s, "first") || !strcmp(n->s, "last")) {
-    *out = tpl_ref(json_boolean(n->s[0] == 'f' ? l->i == 0 : l->i + 1 == l->len));
+  int k = S_loop_key(n->s, n->slen);
+  if (k == S_L_FIRST || k == S_L_LAST) {
+    *out = tpl_ref(json_boolean(k == S_L_FIRST ? l->i == 0 : l->i + 1 == l->len));
     return CC_OK;
   }
-  if (!strcmp(n->s, "previtem") || !strcmp(n->s, "nextitem")) {
-    int prev = n->s[0] == 'p';
+  if (k == S_L_PREVITEM || k == S_L_NEXTITEM) {
+    int prev = k == S_L_PREVITEM;
     if (prev ? l->i == 0 : l->i + 1 >= l->len) {
       *out = tpl_undef(prev ? "there is no previous item" : "there is no next item");
       return CC_OK;
@@ -527,6 +548,10 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     *out = tpl_ref(n->lit);
     return CC_OK;
   case E_LIST:
+    if (n->lit) { /* a list of literals, made by the parser */
+      *out = tpl_ref(n->lit);
+      return CC_OK;
+    }
     return S_eval_list(rs, n, out);
   case E_TUPLE:
     if ((rc = S_eval_list(rs, n, out))) return rc;
@@ -753,7 +778,7 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
   tpl_pnum num = {-1, 0, 0};
   if (e->kind == E_ATTR) {
     const tpl_loop *l = S_loop_of(rs, e);
-    if (!l || !S_loop_int(l, e->s, &num.i)) return 1;
+    if (!l || !S_loop_int(l, e->s, e->slen, &num.i)) return 1;
     num.real = 0;
     return S_emit_num(rs, e, &num);
   }
@@ -816,13 +841,17 @@ int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
   int rc;
   if (e->kind == E_NAME && !rs->md_escape) {
-    /* {{ name }} of a string variable: printed (escaped) from its value. */
-    const tpl_var *var = tpl_find_local(rs, e->s);
-    const json_t *j = var ? var->v.j : NULL;
+    /* {{ name }} of a string variable or a string of the context (never
+     * Markup): printed (escaped) from its value. */
+    tpl_var *var = tpl_find_local(rs, e->s);
+    json_t *cj = NULL;
+    if (!var) tpl_find_var_outer(rs, e->s, &var, &cj);
+    const json_t *j = var ? var->v.j : cj;
     if (j && json_is_string(j)) {
       size_t before = rs->out->len;
-      rc = rs->autoescape && !var->v.safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
-                                          : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
+      int safe = var && var->v.safe;
+      rc = rs->autoescape && !safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
+                                   : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
       if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
       return S_emitted(rs, e, before, rc);
     }

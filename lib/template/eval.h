@@ -8,6 +8,7 @@
 #define TPL_EVAL_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "cc/arena.h"
@@ -23,6 +24,11 @@
 #define TPL_CALL_DEPTH 16
 /* Capture buffers a render keeps (tpl_capture's first levels). */
 #define TPL_CAPS 4
+/* Bytes of envs and objects a render keeps beside its state before it
+ * makes an arena (most renders need less), and the slots of the object
+ * registry's first table. */
+#define TPL_POOL 2048
+#define TPL_OBJS_INL 16
 
 /* A for loop's position, behind its lazy `loop` variable. */
 typedef struct tpl_loop {
@@ -30,7 +36,9 @@ typedef struct tpl_loop {
   json_t *items;        /* the items (borrowed from the loop): previtem, nextitem */
   const tpl_node *node; /* the N_FOR: loop(...) of a recursive loop */
   int depth;            /* 1 for the outermost call */
-  json_t *changed;      /* loop.changed()'s last arguments (owned by the loop) */
+  json_t *changed;      /* loop.changed()'s last arguments (owned by the loop):
+                         * the value itself when there was one, else an array */
+  int nchanged;         /* how many */
 } tpl_loop;
 
 /* A scope that names are looked up in: a range of the variable stack
@@ -100,11 +108,14 @@ typedef struct tpl_rs {
   const json_t *ctx;
   tpl_var *vars; /* scope stack; a for loop's frame starts at frame */
   size_t nvars, capvars, frame;
-  tpl_var inl[8]; /* the first vars (no allocation for most renders) */
   int failed;
   const struct cc_tpl *tpl; /* the template whose nodes run (NAME, AUTOESCAPE follow it) */
   tpl_env *env;             /* the innermost scope */
-  struct cc_arena *arena;   /* envs and objects of this render */
+  struct cc_arena *arena;   /* envs and objects of this render (once
+                             * POOL is full) */
+  unsigned char *pool;      /* the first ones: the caller's TPL_POOL bytes
+                             * (max_align_t aligned), or NULL */
+  size_t pool_used;
   tpl_env *free_envs;       /* envs to reuse (a finished macro call's that
                              * nothing can reach), linked by OUTER */
   size_t nenvs;             /* envs made so far */
@@ -129,7 +140,16 @@ typedef struct tpl_rs {
   tpl_names names;          /* their names (the parent: the root's) */
   const cc_tpl_filter *xfilters; /* the embedder's filters (map('name')) */
   size_t nxfilters;
+  /* Storage that is not cleared when a render starts (TPL_RS_CLEAR): it
+   * is written before it is read. */
+  tpl_var inl[8]; /* the first vars (no allocation for most renders) */
+  tpl_obj *objs_inl[TPL_OBJS_INL]; /* the registry's first table (no
+                             * allocation for a few objects; cleared when
+                             * first used) */
 } tpl_rs;
+
+/* The bytes of a tpl_rs a render clears before it starts. */
+#define TPL_RS_CLEAR offsetof(tpl_rs, inl)
 
 /* tpl_buf_add for the short pieces of the output (text between tags,
  * escapes, names): up to 16 bytes copied by overlapping word moves when

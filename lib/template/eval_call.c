@@ -540,8 +540,10 @@ static int S_loop_method(tpl_rs *rs, const tpl_node *n, tpl_loop *l, tpl_val *ou
   if (m[1] == 'y') {
     *out = tpl_dup(&args[l->i % (size_t)n->n]);
   } else {
-    json_t *now = json_array();
-    for (int i = 0; i < n->n && now; i++)
+    /* One argument (loop.changed(e.service)) is kept as it is, more as
+     * an array; values of different counts never compare equal. */
+    json_t *now = n->n == 1 ? json_incref(args[0].j ? args[0].j : json_null()) : json_array();
+    for (int i = 0; n->n != 1 && i < n->n && now; i++)
       if (json_array_append(now, args[i].j ? args[i].j : json_null())) {
         json_decref(now);
         now = NULL;
@@ -549,9 +551,10 @@ static int S_loop_method(tpl_rs *rs, const tpl_node *n, tpl_loop *l, tpl_val *ou
     if (!now) {
       rc = CC_ENOMEM;
     } else {
-      int changed = !l->changed || !tpl_equal(l->changed, now);
+      int changed = !l->changed || l->nchanged != n->n || !tpl_equal(l->changed, now);
       json_decref(l->changed);
       l->changed = now;
+      l->nchanged = n->n;
       *out = tpl_ref(json_boolean(changed));
     }
   }

@@ -10,6 +10,7 @@
 
 #include "cc/err.h"
 #include "eval.h"
+#include "filters_int.h"
 #include "format.h"
 
 static int S_type_error(tpl_rs *rs, const tpl_node *n, const char *op, const tpl_val *a, const tpl_val *b) {
@@ -63,16 +64,23 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
     size_t l = json_string_length(s);
     if (l && (unsigned long long)k > rs->max_out / l)
       return tpl_fail(rs, n, CC_ELIMIT, "repeated string exceeds the output limit");
-    cc_buf b = CC_BUF_INIT;
-    int rc = l == 1 && k ? tpl_buf_fill(&b, json_string_value(s)[0], (size_t)k) : CC_OK;
-    for (long long i = 0; l != 1 && i < k && rc == CC_OK; i++) rc = tpl_buf_add(&b, json_string_value(s), l);
-    if (rc) {
-      cc_buf_free(&b);
-      return CC_ENOMEM;
+    /* The copies filled in by doubling, short results on the stack
+     * (`"-" * 40` under a heading). L * K fits: it is at most max_out. */
+    size_t total = l * (size_t)k;
+    if (total == (size_t)-1) return CC_ENOMEM;
+    char small[256], *p = total < sizeof small ? small : malloc(total + 1);
+    if (!p) return CC_ENOMEM;
+    if (total) {
+      memcpy(p, json_string_value(s), l);
+      for (size_t done = l; done < total;) {
+        size_t c = done <= total - done ? done : total - done;
+        memcpy(p + done, p, c);
+        done += c;
+      }
     }
     /* Copies of a valid string are valid: no UTF-8 check again. */
-    *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
-    cc_buf_free(&b);
+    *out = tpl_own(json_stringn_nocheck(p, total));
+    if (p != small) free(p);
     return out->j ? CC_OK : CC_ENOMEM;
   }
   size_t l = json_array_size(s);
@@ -90,7 +98,21 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
 }
 
 static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, int markup, tpl_val *out) {
-  cc_buf t = CC_BUF_INIT;
+  /* Two strings, nothing to escape: one copy into the new value (a
+   * stack buffer for short ones), no intermediate buffer. */
+  if (!markup && a->j && b->j && json_is_string(a->j) && json_is_string(b->j)) {
+    size_t la = json_string_length(a->j), lb = json_string_length(b->j);
+    if (la + lb > rs->max_out) return tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
+    char small[256], *p = la + lb < sizeof small ? small : malloc(la + lb + 1);
+    if (!p) return CC_ENOMEM;
+    memcpy(p, json_string_value(a->j), la);
+    memcpy(p + la, json_string_value(b->j), lb);
+    *out = tpl_own(tpl_json_strn(p, la + lb));
+    if (p != small) free(p);
+    return out->j ? CC_OK : CC_ENOMEM;
+  }
+  /* Otherwise str() of each into the render's scratch buffer. */
+  cc_buf t = tpl_f_scratch(rs);
   int rc = CC_OK;
   const tpl_val *ops[2] = {a, b};
   for (int i = 0; i < 2 && rc == CC_OK; i++) {
@@ -109,7 +131,7 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }
-  cc_buf_free(&t);
+  tpl_f_unscratch(rs, &t);
   return rc;
 }
 
@@ -182,8 +204,17 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
       return S_mkint(out, nr, r);
     }
     if (num) return S_mkreal(out, nr, tpl_num(x) * tpl_num(y));
-    if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) return S_repeat(rs, n, x, S_int(y), out);
-    if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) return S_repeat(rs, n, y, S_int(x), out);
+    /* Markup * n is Markup. */
+    if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) {
+      int rc = S_repeat(rs, n, x, S_int(y), out);
+      if (rc == CC_OK) out->safe = json_is_string(x) && a->safe;
+      return rc;
+    }
+    if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) {
+      int rc = S_repeat(rs, n, y, S_int(x), out);
+      if (rc == CC_OK) out->safe = json_is_string(y) && b->safe;
+      return rc;
+    }
     break;
   case '/':
     if (!num) break;

@@ -100,7 +100,7 @@ nomem:
 
 int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
   json_t *items = NULL, *kept = NULL;
-  tpl_loop loop = {0, 0, NULL, n, depth, NULL};
+  tpl_loop loop = {0, 0, NULL, n, depth, NULL, 0};
   size_t base = rs->nvars, oldframe = rs->frame;
   int oldtop = rs->at_top;
   int rc = tpl_items(rs, n->a, it, &items);
@@ -251,8 +251,9 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
 }
 
 static int S_macro_def(tpl_rs *rs, const tpl_node *n, int kind, tpl_obj **out) {
+  /* The name is the AST's string (a reference more, no copy). */
   json_t *j = json_object();
-  if (!j || json_object_set_new(j, "name", json_string(kind == TPL_OBJ_MACRO ? n->s : "caller"))) {
+  if (!j || !n->lit || json_object_set(j, "name", n->lit)) {
     json_decref(j);
     return CC_ENOMEM;
   }
@@ -382,8 +383,11 @@ static int S_include(tpl_rs *rs, const tpl_node *n) {
   return rc;
 }
 
-/* Runs the template of N as a module; *OUT is its exports. */
+/* Runs the template of N as a module; *OUT is its exports (an import's
+ * module value), or for a `from` import its top-level names (the names
+ * not starting with '_' are the exports: no second object is made). */
 static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
+  int want_ex = n->kind == N_IMPORT;
   const struct cc_tpl *t;
   tpl_val name;
   S_frame f;
@@ -404,11 +408,12 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
   cc_buf_free(&discard);
   /* Its top-level names: all of them stay the scope of its macros; those
    * not starting with '_' are the module's exports. */
-  json_t *glob = rc ? NULL : json_object(), *ex = rc ? NULL : json_object();
-  if (!rc && (!glob || !ex)) rc = CC_ENOMEM;
+  json_t *glob = rc ? NULL : json_object(), *ex = rc || !want_ex ? NULL : json_object();
+  if (!rc && (!glob || (want_ex && !ex))) rc = CC_ENOMEM;
   for (size_t i = e->lo; i < rs->nvars && rc == CC_OK; i++) {
     const tpl_var *v = &rs->vars[i];
-    if (v->v.j && (json_object_set(glob, v->name, v->v.j) || (v->name[0] != '_' && json_object_set(ex, v->name, v->v.j))))
+    if (v->v.j && (json_object_set(glob, v->name, v->v.j) ||
+                   (ex && v->name[0] != '_' && json_object_set(ex, v->name, v->v.j))))
       rc = CC_ENOMEM;
   }
   S_pop(rs, &f);
@@ -418,11 +423,13 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
     json_decref(ex);
     return rc;
   }
-  if (!tpl_obj_new(rs, glob, TPL_OBJ_SCOPE)) {
+  tpl_obj *scope = tpl_obj_new(rs, glob, TPL_OBJ_SCOPE);
+  if (!scope) {
     json_decref(ex);
     return CC_ENOMEM;
   }
-  if (!(*out = tpl_obj_new(rs, ex, TPL_OBJ_MODULE))) return CC_ENOMEM;
+  if (!want_ex) *out = scope;
+  else if (!(*out = tpl_obj_new(rs, ex, TPL_OBJ_MODULE))) return CC_ENOMEM;
   e->obj = glob;
   e->dead = 1;
   return CC_OK;
@@ -434,7 +441,8 @@ static int S_import(tpl_rs *rs, const tpl_node *n) {
   if (rc) return rc;
   if (n->kind == N_IMPORT) return tpl_bind(rs, n->s, tpl_ref(m->j));
   for (int i = 0; i < n->nnames && rc == CC_OK; i++) {
-    json_t *v = json_object_get(m->j, n->ops[i]);
+    /* M is the module's top-level names: a '_' name is not exported. */
+    json_t *v = n->ops[i][0] == '_' ? NULL : json_object_get(m->j, n->ops[i]);
     /* Jinja2 binds an Undefined that says what is missing. */
     rc = tpl_bind(rs, n->names[i], v ? tpl_ref(v) : tpl_undef(n->names[i]));
   }

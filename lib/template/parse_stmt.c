@@ -316,17 +316,30 @@ static tpl_node *S_stmt_set(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   return S_end_block(p) ? NULL : n;
 }
 
+/* N->lit: the string S (a macro's name), or none for a call block's
+ * caller (Jinja2's caller is anonymous), made once with the AST so that
+ * every render's macro value shares it. 1 without memory. */
+static int S_name_lit(S_p *p, tpl_node *n, const char *s) {
+  json_t *v = s ? json_string(s) : json_null();
+  if (!v || json_array_append_new(p->ast->lits, v)) {
+    p->nomem = p->failed = 1;
+    return 1;
+  }
+  n->lit = v;
+  return 0;
+}
+
 static tpl_node *S_stmt_macro(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   tpl_node *n = S_new(p, N_MACRO, t);
   const tpl_tok *name = S_name(p);
-  if (!n || !name || !(n->s = S_str(p, name)) || S_signature(p, n)) return NULL;
+  if (!n || !name || !(n->s = S_str(p, name)) || S_name_lit(p, n, n->s) || S_signature(p, n)) return NULL;
   if (S_end_block(p) || !(n->b = S_body_to(p, "endmacro", open, "macro"))) return NULL;
   return S_end_block(p) ? NULL : n;
 }
 
 static tpl_node *S_stmt_call(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   tpl_node *n = S_new(p, N_CALLBLOCK, t);
-  if (!n) return NULL;
+  if (!n || S_name_lit(p, n, NULL)) return NULL;
   if (S_op(p, "(") && S_signature(p, n)) return NULL;
   const tpl_tok *at = S_peek(p);
   if (!(n->a = tpl_p_expr(p))) return NULL;

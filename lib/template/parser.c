@@ -148,6 +148,29 @@ static int S_unquote(const tpl_tok *t, char **out, size_t *olen) {
   return CC_OK;
 }
 
+/* A list literal of literals (or of such lists): its value made once,
+ * in N->lit (owned by the AST), which the evaluator hands out instead of
+ * building the list each time (["critical", "high"] in a loop filter).
+ * Values are never changed in place, so sharing it is safe. The kids stay
+ * for what reads the tree (positions, the loader's scan). 1 without
+ * memory. */
+static int S_const_list(S_p *p, tpl_node *n) {
+  for (int i = 0; i < n->n; i++)
+    if (n->kids[i]->kind != E_LIT && !(n->kids[i]->kind == E_LIST && n->kids[i]->lit)) return 0;
+  json_t *a = json_array();
+  for (int i = 0; a && i < n->n; i++)
+    if (json_array_append(a, n->kids[i]->lit)) {
+      json_decref(a);
+      a = NULL;
+    }
+  if (!a || json_array_append_new(p->ast->lits, a)) {
+    p->nomem = p->failed = 1;
+    return 1;
+  }
+  n->lit = a;
+  return 0;
+}
+
 static tpl_node *S_primary(S_p *p) {
   const tpl_tok *t = S_next(p);
   if (t->kind == TK_NAME) {
@@ -244,7 +267,7 @@ static tpl_node *S_primary(S_p *p) {
     S_next(p);
     n->kids = l.v;
     n->n = l.n;
-    return n;
+    return S_const_list(p, n) ? NULL : n;
   }
   if (S_is(t, TK_OP, "{")) {
     S_list l = {0};

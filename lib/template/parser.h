@@ -14,8 +14,10 @@
 typedef enum {
   /* statements */
   N_BODY, N_TEXT, N_OUT, N_IF, N_FOR, N_SET,
-  N_MACRO,      /* s name, names params, kids defaults (NULL: none; n == nnames), b body */
-  N_CALLBLOCK,  /* a the call (E_CALL), names/kids the caller's params, b body */
+  N_MACRO,      /* s name, names params, kids defaults (NULL: none; n == nnames), b body,
+                   lit the name as a string */
+  N_CALLBLOCK,  /* a the call (E_CALL), names/kids the caller's params, b body,
+                   lit null (the caller's name) */
   N_FILTERBLOCK, /* a the filter chain over an E_SLOT, b body */
   N_WITH,       /* names = kids values, b body */
   N_SETBLOCK,   /* names targets, a the filter chain over an E_SLOT or NULL, b body */
@@ -41,7 +43,7 @@ struct tpl_node {
   const char *s;   /* NAME/ATTR/FILTER/TEST name, BIN/CMP operator, TEXT bytes */
   size_t slen;     /* TEXT length; E_LIT: a string's length + 1, else 0;
                       E_ATTR: the attribute's length */
-  json_t *lit;     /* E_LIT value (owned by the AST) */
+  json_t *lit;     /* E_LIT value, E_LIST of literals: the list (owned by the AST) */
   tpl_node *a, *b, *c;  /* operands: IF cond/body/else, FOR iter/body/else, ... */
   tpl_node **kids; /* BODY statements, LIST items, FILTER/TEST args, CMP rest */
   const char **kw; /* FILTER/TEST: keyword of each arg, NULL when positional */

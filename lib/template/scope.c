@@ -9,6 +9,7 @@
  * arguments and its template's top-level names as they are when it is
  * called, a call block's body the scope of the call, then the render
  * context (unless an include or import is without context). */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,15 @@ void tpl_pop_to(tpl_rs *rs, size_t n) {
 
 /* The render's arena, made when first needed (most renders need none). */
 static void *S_alloc(tpl_rs *rs, size_t size) {
+  /* First from the pool the caller gave (no allocation, nothing to free). */
+  const size_t al = _Alignof(max_align_t);
+  size_t rounded = (size + al - 1) & ~(al - 1);
+  if (rs->pool && rounded <= TPL_POOL - rs->pool_used) {
+    void *p = rs->pool + rs->pool_used;
+    rs->pool_used += rounded;
+    memset(p, 0, rounded);
+    return p;
+  }
   if (!rs->arena && !(rs->arena = cc_arena_new())) return NULL;
   return cc_arena_alloc(rs->arena, size);
 }
@@ -152,8 +162,16 @@ tpl_obj *tpl_obj_new(tpl_rs *rs, json_t *j, int kind) {
     return NULL;
   }
   if (2 * (rs->nobjs + 1) > rs->capobjs) {
-    size_t cap = rs->capobjs ? 2 * rs->capobjs : 64;
-    tpl_obj **v = calloc(cap, sizeof *v);
+    tpl_obj **v;
+    size_t cap;
+    if (!rs->capobjs) { /* the first table lives in RS */
+      cap = TPL_OBJS_INL;
+      v = rs->objs_inl;
+      memset(v, 0, sizeof rs->objs_inl);
+    } else {
+      cap = 2 * rs->capobjs;
+      v = calloc(cap, sizeof *v);
+    }
     if (!v) {
       json_decref(j);
       return NULL;
@@ -164,7 +182,7 @@ tpl_obj *tpl_obj_new(tpl_rs *rs, json_t *j, int kind) {
         while (v[h]) h = (h + 1) & (cap - 1);
         v[h] = rs->objs[i];
       }
-    free(rs->objs);
+    if (rs->objs != rs->objs_inl) free(rs->objs);
     rs->objs = v;
     rs->capobjs = cap;
   }
@@ -185,16 +203,20 @@ void tpl_scope_free(tpl_rs *rs) {
     if (rs->objs[i]) {
       json_decref(rs->objs[i]->items);
       json_t *j = rs->objs[i]->j;
-      /* Break cycles (a namespace that holds itself). */
-      if (json_is_object(j)) json_object_clear(j);
+      /* Break cycles (a namespace that holds itself); a macro's or a
+       * caller's object holds only its name. */
+      int kind = rs->objs[i]->kind;
+      if (json_is_object(j) && kind != TPL_OBJ_MACRO && kind != TPL_OBJ_CALLER) json_object_clear(j);
       json_decref(j);
     }
-  free(rs->objs);
+  if (rs->objs != rs->objs_inl) free(rs->objs);
   rs->objs = NULL;
-  for (int i = 0; i < TPL_CAPS; i++) cc_buf_free(&rs->caps[i]);
-  cc_buf_free(&rs->scratch);
+  /* Most renders made no buffer (nor arena): nothing to call. */
+  for (int i = 0; i < TPL_CAPS; i++)
+    if (rs->caps[i].ptr) cc_buf_free(&rs->caps[i]);
+  if (rs->scratch.ptr) cc_buf_free(&rs->scratch);
   rs->nobjs = rs->capobjs = 0;
-  cc_arena_free(rs->arena);
+  if (rs->arena) cc_arena_free(rs->arena);
   rs->arena = NULL;
   rs->free_envs = NULL;
 }
@@ -207,5 +229,7 @@ int tpl_obj_str(const tpl_rs *rs, const json_t *j, cc_buf *b) {
     if (rc == CC_OK) rc = tpl_str(b, j);
     return rc ? rc : cc_buf_putc(b, '>');
   }
-  return cc_buf_printf(b, "<Macro '%s'>", json_string_value(json_object_get(j, "name")));
+  /* A call block's caller has no name. */
+  const char *name = json_string_value(json_object_get(j, "name"));
+  return name ? cc_buf_printf(b, "<Macro '%s'>", name) : cc_buf_puts(b, "<Macro anonymous>");
 }

@@ -4,6 +4,7 @@
  * when a render reaches them. */
 #include "cc/template.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -348,7 +349,11 @@ int tpl_load(tpl_rs *rs, const tpl_node *at, const char *name, const cc_tpl **ou
 }
 int cc_tpl_render(const cc_tpl *t, const json_t *ctx, cc_buf *out, cc_diags *diags) {
   tpl_rs rs;
-  memset(&rs, 0, sizeof rs);
+  /* The render's first envs and objects (not cleared here: S_alloc
+   * clears what it hands out). */
+  _Alignas(max_align_t) unsigned char pool[TPL_POOL];
+  memset(&rs, 0, TPL_RS_CLEAR);
+  rs.pool = pool;
   tpl_use(&rs, t);
   rs.strict = t->opts.strict;
   rs.max_out = t->opts.max_output;
