@@ -59,6 +59,9 @@ int tpl_f_line(const char *s, size_t len, size_t *pos, size_t *start, size_t *en
  * tpl_utf8_seq measures it) is matched by \w / \d (wordchars.c). */
 int tpl_f_word(const char *s, size_t k);
 int tpl_f_digit(const char *s, size_t k);
+/* Whether that code point is printable as str.isprintable() says (repr()
+ * escapes the others: \xhh, \uhhhh, \Uhhhhhhhh). */
+int tpl_f_printable(const char *s, size_t k);
 /* Appends html.unescape(S) (unescape.c). */
 int tpl_html_unescape(cc_buf *b, const char *s, size_t len);
 /* A Python whitespace byte (ASCII). */

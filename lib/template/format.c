@@ -225,7 +225,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
       rc = cc_buf_putc(&b, '%');
       continue;
     }
-    if (!strchr("srdiuoxXeEfFgGc", conv)) {
+    if (!strchr("sradiuoxXeEfFgGc", conv)) {
       rc = tpl_fail(rs, n, CC_EINVAL, "unsupported format character '%c' (0x%x) at index %zu", conv,
                     (unsigned char)conv, i - 1);
       break;
@@ -243,10 +243,10 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
       /* A string as it is: padded straight from the value. */
       rc = S_pad(&b, &sp, json_string_value(v), json_string_length(v));
       if (rc) rc = CC_ENOMEM;
-    } else if (conv == 's' || conv == 'r') {
+    } else if (conv == 's' || conv == 'r' || conv == 'a') {
       cc_buf t = CC_BUF_INIT;
       if (!v) rc = conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined");
-      else rc = conv == 's' ? tpl_str(&t, v) : tpl_repr(&t, v);
+      else rc = conv == 's' ? tpl_str(&t, v) : conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
       size_t tl = t.len;
       if (rc == CC_OK && sp.prec >= 0) { /* at most PREC code points */
         size_t cp = 0, k = 0;

@@ -480,7 +480,7 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
     json_t *conv_v = NULL;
     char err[128] = "";
     if (conv == 'r' || conv == 'a') {
-      if (v) rc = tpl_repr(&t, v);
+      if (v) rc = conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
       else rc = cc_buf_puts(&t, "Undefined");
       conv_v = rc ? NULL : tpl_json_strn(t.ptr ? t.ptr : "", t.len);
       cc_buf_truncate(&t, 0);

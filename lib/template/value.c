@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casemap.h"
 #include "cc/err.h"
+#include "filters_int.h"
 
 const char tpl_direct_mark[] = "(printed)";
 
@@ -273,6 +275,19 @@ int tpl_fmt_float(cc_buf *b, double d) {
   return rc;
 }
 
+/* The code point of the UTF-8 sequence S (K bytes) as Python escapes it
+ * in a repr: \\xhh, \\uhhhh or \\Uhhhhhhhh. */
+static int S_escape_cp(cc_buf *b, const char *s, size_t k) {
+  unsigned cp = (unsigned char)s[0];
+  if (k > 1) {
+    cp &= 0xFFu >> (k + 1);
+    for (size_t i = 1; i < k; i++) cp = (cp << 6) | ((unsigned char)s[i] & 0x3F);
+  }
+  if (cp < 0x100) return cc_buf_printf(b, "\\x%02x", cp);
+  if (cp < 0x10000) return cc_buf_printf(b, "\\u%04x", cp);
+  return cc_buf_printf(b, "\\U%08x", cp);
+}
+
 static int S_repr_str(cc_buf *b, const char *s, size_t len) {
   int has_sq = memchr(s, '\'', len) != NULL, has_dq = memchr(s, '"', len) != NULL;
   char q = (has_sq && !has_dq) ? '"' : '\'';
@@ -286,7 +301,12 @@ static int S_repr_str(cc_buf *b, const char *s, size_t len) {
     else if (c == '\r') rc = cc_buf_puts(b, "\\r");
     else if (c == '\t') rc = cc_buf_puts(b, "\\t");
     else if (c < 0x20 || c == 0x7f) rc = cc_buf_printf(b, "\\x%02x", c);
-    else rc = cc_buf_putc(b, (char)c);
+    else if (c < 0x80) rc = cc_buf_putc(b, (char)c);
+    else { /* what str.isprintable() refuses is escaped, as repr() does */
+      size_t k = tpl_utf8_seq(s + i, len - i);
+      rc = tpl_f_printable(s + i, k) ? cc_buf_add(b, s + i, k) : S_escape_cp(b, s + i, k);
+      i += k - 1;
+    }
   }
   if (rc == CC_OK) rc = cc_buf_putc(b, q);
   return rc;
@@ -295,6 +315,22 @@ static int S_repr_str(cc_buf *b, const char *s, size_t len) {
 int tpl_repr(cc_buf *b, const json_t *j) {
   if (json_is_string(j)) return S_repr_str(b, json_string_value(j), json_string_length(j));
   return tpl_str(b, j);
+}
+
+int tpl_ascii(cc_buf *b, const json_t *j) {
+  cc_buf r = CC_BUF_INIT;
+  int rc = tpl_repr(&r, j);
+  for (size_t i = 0; i < r.len && rc == CC_OK; i++) {
+    if ((unsigned char)r.ptr[i] < 0x80) {
+      rc = cc_buf_putc(b, r.ptr[i]);
+    } else {
+      size_t k = tpl_utf8_seq(r.ptr + i, r.len - i);
+      rc = S_escape_cp(b, r.ptr + i, k);
+      i += k - 1;
+    }
+  }
+  cc_buf_free(&r);
+  return rc;
 }
 
 int tpl_str(cc_buf *b, const json_t *j) {

@@ -175,6 +175,8 @@ int tpl_fmt_int(cc_buf *b, long long v);
 int tpl_str(cc_buf *b, const json_t *j);
 /* Appends repr(J) (strings quoted as Python quotes them). */
 int tpl_repr(cc_buf *b, const json_t *j);
+/* Appends ascii(J): its repr with every non-ASCII code point escaped. */
+int tpl_ascii(cc_buf *b, const json_t *j);
 /* Appends S (LEN bytes) HTML-escaped as MarkupSafe escapes. */
 int tpl_escape(cc_buf *b, const char *s, size_t len);
 /* Appends S (LEN bytes) with a backslash before every ASCII punctuation

@@ -1,6 +1,7 @@
 /* wordchars.c: Python's re classes \w and \d on str, for the filters that
- * split words (wordcount, wordwrap's hyphens, urlize), from tables
- * generated out of Python's unicodedata (gen_wordchars.py). */
+ * split words (wordcount, wordwrap's hyphens, urlize), and
+ * str.isprintable(), for repr(), from tables generated out of Python's
+ * unicodedata (gen_wordchars.py). */
 #include <stddef.h>
 
 #include "casemap.h"
@@ -42,4 +43,10 @@ int tpl_f_digit(const char *s, size_t k) {
   unsigned cp = S_cp(s, k);
   if (cp < 0x80) return cp >= '0' && cp <= '9';
   return S_in(S_digit_ranges, sizeof S_digit_ranges / sizeof *S_digit_ranges, cp);
+}
+
+int tpl_f_printable(const char *s, size_t k) {
+  unsigned cp = S_cp(s, k);
+  if (cp < 0x80) return cp >= 0x20 && cp != 0x7F;
+  return !S_in(S_unprintable_ranges, sizeof S_unprintable_ranges / sizeof *S_unprintable_ranges, cp);
 }
