@@ -25,8 +25,8 @@ static int S_nomem(S_p *p) {
 
 static int S_end_block(S_p *p) {
   if (S_peek(p)->kind != TK_BEND) {
-    S_err(p, S_peek(p), "expected end of statement block, got %s",
-          S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+    S_err(p, S_peek(p), "expected token 'end of statement block', got %s",
+          S_tokdesc(p, S_peek(p)));
     return -1;
   }
   S_next(p);
@@ -61,7 +61,7 @@ static void S_bad_target(S_p *p, const tpl_tok *t) {
   else if (S_is(t, TK_OP, "[")) what = "list";
   else if (S_is(t, TK_OP, "{")) what = "dict";
   if (t->kind == TK_NAME || !strcmp(what, "name"))
-    S_err(p, t, "expected a name to assign to, got %s", S_tokdesc(t));
+    S_err(p, t, "expected a name to assign to, got %s", S_tokdesc(p, t));
   else
     S_err(p, t, "can't assign to '%s'", what);
 }
@@ -93,7 +93,7 @@ static int S_targets(S_p *p, tpl_node *n) {
   } while (S_op(p, ","));
   if (paren) {
     if (!S_op(p, ")")) {
-      S_err(p, S_peek(p), "%s", "expected ')'");
+      S_err(p, S_peek(p), "expected token ')', got %s", S_tokdesc(p, S_peek(p)));
       return -1;
     }
     S_next(p);
@@ -111,14 +111,14 @@ static int S_signature(S_p *p, tpl_node *n) {
   int k = 0, seen_default = 0;
   if (!defs) return S_nomem(p);
   if (!S_op(p, "(")) {
-    S_err(p, S_peek(p), "expected token '(', got %s", S_tokdesc(S_peek(p)));
+    S_err(p, S_peek(p), "expected token '(', got %s", S_tokdesc(p, S_peek(p)));
     return -1;
   }
   S_next(p);
   while (!S_op(p, ")")) {
     if (k) {
       if (!S_op(p, ",")) {
-        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
         return -1;
       }
       S_next(p);
@@ -243,7 +243,7 @@ static tpl_node *S_stmt_for(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   static const char *const ends[] = {"endfor", "else", NULL};
   if (!n || S_targets(p, n)) return NULL;
   if (!S_kw(p, "in")) {
-    S_err(p, S_peek(p), "expected token 'in', got %s", S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+    S_err(p, S_peek(p), "expected token 'in', got %s", S_tokdesc(p, S_peek(p)));
     return NULL;
   }
   for (int i = 0; i < n->nnames; i++)
@@ -360,7 +360,7 @@ static tpl_node *S_stmt_with(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   while (S_peek(p)->kind != TK_BEND) {
     if (k) {
       if (!S_op(p, ",")) {
-        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
         return NULL;
       }
       S_next(p);
@@ -368,7 +368,7 @@ static tpl_node *S_stmt_with(S_p *p, const tpl_tok *t, const tpl_tok *open) {
     const tpl_tok *name = S_name(p);
     if (!name || S_push_name(p, &v, &k, name)) return NULL;
     if (!S_op(p, "=")) {
-      S_err(p, S_peek(p), "expected token '=', got %s", S_tokdesc(S_peek(p)));
+      S_err(p, S_peek(p), "expected token '=', got %s", S_tokdesc(p, S_peek(p)));
       return NULL;
     }
     S_next(p);
@@ -387,7 +387,7 @@ static tpl_node *S_stmt_block(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   const tpl_tok *name = S_peek(p);
   if (!n) return NULL;
   if (name->kind != TK_NAME) {
-    S_err(p, name, "expected token 'name', got %s", S_tokdesc(name));
+    S_err(p, name, "expected token 'name', got %s", S_tokdesc(p, name));
     return NULL;
   }
   if (!(n->s = S_str(p, S_next(p)))) return NULL;
@@ -433,7 +433,7 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
     S_context(p, &with);
   } else if (kind == N_IMPORT) {
     if (!S_kw(p, "as")) {
-      S_err(p, S_peek(p), "expected token 'as', got %s", S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+      S_err(p, S_peek(p), "expected token 'as', got %s", S_tokdesc(p, S_peek(p)));
       return NULL;
     }
     S_next(p);
@@ -444,7 +444,7 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
     const char **from = NULL, **as = NULL;
     int k = 0, k2 = 0;
     if (!S_kw(p, "import")) {
-      S_err(p, S_peek(p), "expected token 'import', got %s", S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+      S_err(p, S_peek(p), "expected token 'import', got %s", S_tokdesc(p, S_peek(p)));
       return NULL;
     }
     S_next(p);
@@ -452,13 +452,13 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
     for (;;) {
       if (k) {
         if (!S_op(p, ",")) {
-          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
           return NULL;
         }
         S_next(p);
       }
       if (S_peek(p)->kind != TK_NAME) {
-        S_err(p, S_peek(p), "expected token 'name', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token 'name', got %s", S_tokdesc(p, S_peek(p)));
         return NULL;
       }
       if (S_context(p, &with)) break;
@@ -514,7 +514,7 @@ static tpl_node *S_stmt(S_p *p, const tpl_tok *open, const S_open *in) {
     while (S_peek(p)->kind != TK_BEND) {
       if (l.n) {
         if (!S_op(p, ",")) {
-          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
           return NULL;
         }
         S_next(p);
@@ -580,8 +580,8 @@ static tpl_node *S_body(S_p *p, const char *const *ends, const tpl_tok *opener, 
       tpl_node *n = S_new(p, N_OUT, S_peek(p));
       if (!n || !(n->a = tpl_p_expr(p))) goto out;
       if (S_peek(p)->kind != TK_VEND) {
-        S_err(p, S_peek(p), "expected end of print statement, got %s",
-              S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token 'end of print statement', got %s",
+              S_tokdesc(p, S_peek(p)));
         goto out;
       }
       S_next(p);
