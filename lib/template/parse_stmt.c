@@ -76,30 +76,99 @@ static const tpl_tok *S_name(S_p *p) {
   return S_next(p);
 }
 
-/* Target names of for/set/with: NAME (',' NAME)* or '(' ... ')'. */
-static int S_targets(S_p *p, tpl_node *n) {
-  const char **v = NULL;
-  int k = 0;
-  int paren = S_op(p, "(");
-  if (paren) S_next(p);
-  do {
-    if (k && S_op(p, ",")) S_next(p);
-    const tpl_tok *t = S_peek(p);
-    if (t->kind != TK_NAME) {
-      S_bad_target(p, t);
-      return -1;
-    }
-    if (S_push_name(p, &v, &k, S_next(p))) return -1;
-  } while (S_op(p, ","));
-  if (paren) {
-    if (!S_op(p, ")")) {
-      S_err(p, S_peek(p), "expected token ')', got %s", S_tokdesc(p, S_peek(p)));
-      return -1;
-    }
-    S_next(p);
+/* A target's shape under construction (see tpl_node.shape). */
+#define S_MAX_SHAPE 256
+typedef struct {
+  int *sh;
+  int ns;
+  const char **v;
+  int k;
+} S_tgt;
+
+static int S_shape_push(S_p *p, S_tgt *g, int x, const tpl_tok *t) {
+  if (g->ns == S_MAX_SHAPE) {
+    S_err(p, t, "%s", "too many names");
+    return -1;
   }
-  n->names = v;
-  n->nnames = k;
+  g->sh[g->ns++] = x;
+  return 0;
+}
+
+static int S_target(S_p *p, S_tgt *g);
+
+/* '(' [target (',' target)* [',']] ')': one target in parentheses is that
+ * target; a comma (or nothing) makes a tuple, as in Jinja2's parse_tuple. */
+static int S_target_paren(S_p *p, S_tgt *g) {
+  int at = g->ns, count = 0, tuple = 0;
+  if (S_shape_push(p, g, 0, S_next(p))) return -1;
+  while (!S_op(p, ")")) {
+    if (count) {
+      if (!S_op(p, ",")) {
+        S_err(p, S_peek(p), "expected token ')', got %s", S_tokdesc(p, S_peek(p)));
+        return -1;
+      }
+      S_next(p);
+      tuple = 1;
+      if (S_op(p, ")")) break;
+    }
+    if (S_target(p, g)) return -1;
+    count++;
+  }
+  S_next(p);
+  if (tuple || !count) {
+    g->sh[at] = count;
+  } else {
+    memmove(&g->sh[at], &g->sh[at + 1], (size_t)(g->ns - at - 1) * sizeof *g->sh);
+    g->ns--;
+  }
+  return 0;
+}
+
+/* NAME | '(' ... ')'. */
+static int S_target(S_p *p, S_tgt *g) {
+  const tpl_tok *t = S_peek(p);
+  if (t->kind == TK_NAME) return S_shape_push(p, g, -1, t) ? -1 : S_push_name(p, &g->v, &g->k, S_next(p));
+  if (!S_is(t, TK_OP, "(")) {
+    S_bad_target(p, t);
+    return -1;
+  }
+  if (p->depth >= S_MAX_NESTING) {
+    S_err(p, t, "%s", "template nesting is too deep");
+    return -1;
+  }
+  p->depth++;
+  int rc = S_target_paren(p, g);
+  p->depth--;
+  return rc;
+}
+
+/* Targets of for/set: target (',' target)*, each a name or a parenthesized
+ * (nested) tuple. N's names get every name in order; N's shape the nesting
+ * when it is more than one name or a flat tuple of names. */
+static int S_targets(S_p *p, tpl_node *n) {
+  S_tgt g = {0};
+  if (!(g.sh = cc_arena_alloc(p->ast->arena, S_MAX_SHAPE * sizeof *g.sh))) return S_nomem(p);
+  g.sh[g.ns++] = 0; /* the top tuple's count, when there is one */
+  int top = 0;
+  do {
+    if (top) S_next(p); /* , */
+    if (S_target(p, &g)) return -1;
+    top++;
+  } while (S_op(p, ","));
+  const int *sh = g.sh;
+  int ns = g.ns;
+  if (top == 1) {
+    sh++;
+    ns--;
+  } else {
+    g.sh[0] = top;
+  }
+  int flat = sh[0] == -1 || (sh[0] >= 2 && ns == sh[0] + 1);
+  for (int i = 1; flat && i < ns; i++)
+    if (sh[i] != -1) flat = 0;
+  n->names = g.v;
+  n->nnames = g.k;
+  n->shape = flat ? NULL : sh;
   return 0;
 }
 
