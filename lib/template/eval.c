@@ -543,6 +543,22 @@ int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
 }
 
 
+/* Calls the macro M that N's callee evaluated to (a macro kept in a list,
+ * a dict, a namespace: d["f"](x), ns.f(x)). */
+static int S_apply_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *m, tpl_val *out) {
+  tpl_val args[32];
+  int rc = tpl_eval_args(rs, n, args);
+  if (rc) return rc;
+  rc = tpl_call_macro(rs, n, m, args, NULL, out);
+  tpl_drop_args(args, n->n);
+  return rc;
+}
+
+static tpl_obj *S_macro_of(tpl_rs *rs, const json_t *j) {
+  tpl_obj *m = tpl_obj_of(rs, j);
+  return m && (m->kind == TPL_OBJ_MACRO || m->kind == TPL_OBJ_CALLER) ? m : NULL;
+}
+
 /* S_eval_inner's filters, tests and calls (apart, so that their argument
  * array is not on the stack of every expression). */
 static __attribute__((noinline)) int S_eval_apply(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
@@ -553,12 +569,20 @@ static __attribute__((noinline)) int S_eval_apply(tpl_rs *rs, const tpl_node *n,
   if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
   if (n->kind == E_CALL && n->a->kind != E_ATTR) {
     if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-    if (!a.j) rc = tpl_fail_undef(rs, n, &a);
+    tpl_obj *m = S_macro_of(rs, a.j);
+    if (m) rc = S_apply_macro(rs, n, m, out);
+    else if (!a.j) rc = tpl_fail_undef(rs, n, &a);
     else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
     tpl_val_drop(&a);
     return rc;
   }
   if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
+  tpl_obj *m = n->kind == E_CALL && a.j && json_is_object(a.j) ? S_macro_of(rs, json_object_get(a.j, n->a->s)) : NULL;
+  if (m) {
+    rc = S_apply_macro(rs, n, m, out);
+    tpl_val_drop(&a);
+    return rc;
+  }
   if ((rc = tpl_eval_args(rs, n, args)) == CC_OK) {
     if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
     else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);
