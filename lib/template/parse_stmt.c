@@ -276,7 +276,7 @@ static tpl_node *S_filter_chain(S_p *p, const tpl_tok *at, int leading_bar) {
   if (leading_bar) return tpl_p_filters(p, slot);
   const tpl_tok *f = S_next(p);
   if (f->kind != TK_NAME) {
-    S_err(p, f, "%s", "expected a filter name");
+    S_err(p, f, "expected token 'name' (a filter), got %s", S_tokdesc(p, f));
     return NULL;
   }
   tpl_node *x = S_new(p, E_FILTER, f);

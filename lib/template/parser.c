@@ -400,7 +400,7 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
       S_next(p);
       const tpl_tok *f = S_next(p);
       if (f->kind != TK_NAME) {
-        S_err(p, f, "%s", "expected a filter name after '|'");
+        S_err(p, f, "expected token 'name' (a filter after '|'), got %s", S_tokdesc(p, f));
         return NULL;
       }
       tpl_node *x = S_new(p, E_FILTER, f);
@@ -418,7 +418,7 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
       }
       const tpl_tok *f = S_next(p);
       if (f->kind != TK_NAME) {
-        S_err(p, f, "%s", "expected a test name after 'is'");
+        S_err(p, f, "expected token 'name' (a test after 'is'), got %s", S_tokdesc(p, f));
         return NULL;
       }
       if (!(x->s = S_str(p, f))) return NULL;

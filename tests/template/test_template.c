@@ -205,6 +205,12 @@ static void compile_errors_carry_name_line_col(void **state) {
   S_expect_error(&r, CC_EINVAL, "k.txt", 1, 10, "expected token 'in', got 'b'");
   S_run(&r, "l.txt", "{{ (1, 'x' 2.5) }}", NULL, "{}");
   S_expect_error(&r, CC_EINVAL, "l.txt", 1, 12, "expected token ')', got 'float'");
+  S_run(&r, "m.txt", "{{ x|1 }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "m.txt", 1, 6, "got 'integer'");
+  S_run(&r, "n.txt", "{{ x is 'odd' }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "n.txt", 1, 9, "got 'string'");
+  S_run(&r, "o.txt", "{% filter 1 %}{% endfilter %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "o.txt", 1, 11, "got 'integer'");
   S_run(&r, "h.txt", "{{ {'a': {'b': 1}}|tojson }}\r\n{%+ if 1 +%}\r\nx{% endif %}", NULL, "{}");
   S_expect_ok(&r, "{\"a\": {\"b\": 1}}\n\nx");
   /* No name: "<template>" stands in. */
