@@ -178,6 +178,32 @@ static int S_utf8_index(const char *s, size_t len, long long idx, size_t *off, s
   return 1;
 }
 
+/* A macro's (or caller's) attributes besides its name, as Jinja2's Macro
+ * has them: arguments (a tuple of the parameters' names), catch_kwargs,
+ * catch_varargs, caller. Returns 1 when K is none of them. */
+static int S_macro_attr(const tpl_obj *m, const char *k, tpl_val *out) {
+  const tpl_node *n = m->node;
+  int flag = !strcmp(k, "catch_kwargs") ? TPL_F_KWARGS : !strcmp(k, "catch_varargs") ? TPL_F_VARARGS
+           : !strcmp(k, "caller") ? TPL_F_CALLER : 0;
+  if (flag) {
+    *out = tpl_own(json_boolean(n->flags & flag));
+    return CC_OK;
+  }
+  if (strcmp(k, "arguments")) return 1;
+  json_t *a = json_array();
+  for (int i = 0; a && i < n->nnames; i++)
+    if (json_array_append_new(a, json_string(n->names[i]))) {
+      json_decref(a);
+      a = NULL;
+    }
+  if (!a || tpl_tuple_mark(a, TPL_TUPLE)) {
+    json_decref(a);
+    return CC_ENOMEM;
+  }
+  *out = tpl_own(a);
+  return CC_OK;
+}
+
 static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tpl_val *key, const char *attr, tpl_val *out) {
   const json_t *o = obj->j;
   if (!o) return tpl_fail_undef(rs, n, obj);
@@ -189,6 +215,11 @@ static int S_getitem(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const tp
       *out = obj->own ? tpl_borrow(v) : tpl_ref(v);
       tpl_val_fix_safe(out);
       return CC_OK;
+    }
+    const tpl_obj *m = k ? tpl_obj_of(rs, o) : NULL;
+    if (m && (m->kind == TPL_OBJ_MACRO || m->kind == TPL_OBJ_CALLER)) {
+      int rc = S_macro_attr(m, k, out);
+      if (rc != 1) return rc;
     }
   } else if (attr && json_is_array(o) && tpl_tuple_kind(o) == TPL_GROUP && (!strcmp(attr, "grouper") || !strcmp(attr, "list"))) {
     json_t *v = json_array_get(o, attr[0] == 'l');
@@ -512,6 +543,22 @@ int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args) {
 }
 
 
+/* Calls the macro M that N's callee evaluated to (a macro kept in a list,
+ * a dict, a namespace: d["f"](x), ns.f(x)). */
+static int S_apply_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *m, tpl_val *out) {
+  tpl_val args[32];
+  int rc = tpl_eval_args(rs, n, args);
+  if (rc) return rc;
+  rc = tpl_call_macro(rs, n, m, args, NULL, out);
+  tpl_drop_args(args, n->n);
+  return rc;
+}
+
+static tpl_obj *S_macro_of(tpl_rs *rs, const json_t *j) {
+  tpl_obj *m = tpl_obj_of(rs, j);
+  return m && (m->kind == TPL_OBJ_MACRO || m->kind == TPL_OBJ_CALLER) ? m : NULL;
+}
+
 /* S_eval_inner's filters, tests and calls (apart, so that their argument
  * array is not on the stack of every expression). */
 static __attribute__((noinline)) int S_eval_apply(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
@@ -522,12 +569,20 @@ static __attribute__((noinline)) int S_eval_apply(tpl_rs *rs, const tpl_node *n,
   if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
   if (n->kind == E_CALL && n->a->kind != E_ATTR) {
     if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-    if (!a.j) rc = tpl_fail_undef(rs, n, &a);
+    tpl_obj *m = S_macro_of(rs, a.j);
+    if (m) rc = S_apply_macro(rs, n, m, out);
+    else if (!a.j) rc = tpl_fail_undef(rs, n, &a);
     else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
     tpl_val_drop(&a);
     return rc;
   }
   if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
+  tpl_obj *m = n->kind == E_CALL && a.j && json_is_object(a.j) ? S_macro_of(rs, json_object_get(a.j, n->a->s)) : NULL;
+  if (m) {
+    rc = S_apply_macro(rs, n, m, out);
+    tpl_val_drop(&a);
+    return rc;
+  }
   if ((rc = tpl_eval_args(rs, n, args)) == CC_OK) {
     if (n->kind == E_FILTER) rc = tpl_filter(rs, n, &a, args, out);
     else if (n->kind == E_CALL) rc = tpl_method(rs, n, &a, args, out);

@@ -10,56 +10,74 @@
 #include "eval.h"
 #include "tpl_int.h"
 
-static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
-  if (n->nnames == 1) return tpl_bind(rs, n->names[0], tpl_dup(v));
+/* V as an array to unpack into WANT targets: a list itself, a string's
+ * characters, a dict's keys. *TMP: a reference the caller releases. */
+static int S_unpack_seq(tpl_rs *rs, const tpl_node *n, const tpl_val *v, int want, json_t **arr, json_t **tmp) {
+  *arr = *tmp = NULL;
   if (!v->j) {
     if (rs->strict) return tpl_fail_undef(rs, n, v);
-    return tpl_fail(rs, n, CC_EINVAL, "not enough values to unpack (expected %d, got 0)", n->nnames);
+    return tpl_fail(rs, n, CC_EINVAL, "not enough values to unpack (expected %d, got 0)", want);
   }
-  /* A reference of our own: binding a target may release V (set a, b = a). */
-  json_t *arr = v->j, *tmp = json_incref(v->j);
-  if (json_is_string(arr)) {
-    json_decref(tmp);
-    const char *s = json_string_value(arr);
-    size_t l = json_string_length(arr);
-    if (!(tmp = json_array())) return CC_ENOMEM;
+  if (json_is_array(v->j)) {
+    /* A reference of our own: binding a target may release V (set a, b = a). */
+    *arr = *tmp = json_incref(v->j);
+    return CC_OK;
+  }
+  if (json_is_string(v->j)) {
+    const char *s = json_string_value(v->j);
+    size_t l = json_string_length(v->j);
+    if (!(*tmp = json_array())) return CC_ENOMEM;
     for (size_t i = 0; i < l;) {
       size_t j = i + 1;
       while (j < l && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
-      if (json_array_append_new(tmp, tpl_json_strn(s + i, j - i))) {
-        json_decref(tmp);
-        return CC_ENOMEM;
-      }
+      if (json_array_append_new(*tmp, tpl_json_strn(s + i, j - i))) return CC_ENOMEM;
       i = j;
     }
-    arr = tmp;
-  } else if (json_is_object(arr)) {
+  } else if (json_is_object(v->j)) {
     const char *k;
     json_t *x;
-    json_decref(tmp);
-    if (!(tmp = json_array())) return CC_ENOMEM;
-    json_object_foreach(v->j, k, x) if (json_array_append_new(tmp, json_string(k))) {
-      json_decref(tmp);
-      return CC_ENOMEM;
-    }
-    arr = tmp;
-  } else if (!json_is_array(arr)) {
-    json_decref(tmp);
-    return tpl_fail(rs, n, CC_EINVAL, "cannot unpack non-iterable %s object", tpl_type_name(arr));
-  }
-  int rc = CC_OK;
-  size_t got = json_array_size(arr);
-  if (got != (size_t)n->nnames) {
-    rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)n->nnames ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", n->nnames, got);
+    if (!(*tmp = json_array())) return CC_ENOMEM;
+    json_object_foreach(v->j, k, x) if (json_array_append_new(*tmp, json_string(k))) return CC_ENOMEM;
   } else {
-    for (int i = 0; i < n->nnames && rc == CC_OK; i++) {
-      tpl_val x = tpl_borrow(json_array_get(arr, (size_t)i));
-      tpl_val_fix_safe(&x);
-      rc = tpl_bind(rs, n->names[i], x);
+    return tpl_fail(rs, n, CC_EINVAL, "cannot unpack non-iterable %s object", tpl_type_name(v->j));
+  }
+  *arr = *tmp;
+  return CC_OK;
+}
+
+/* Binds V to the targets of WANT names (N's names from *NI on), or, with
+ * a shape, to the target *SH describes (advanced past it). */
+static int S_unpack(tpl_rs *rs, const tpl_node *n, const int **sh, int want, int *ni, const tpl_val *v) {
+  if (sh) want = *(*sh)++;
+  if (want < 0) return tpl_bind(rs, n->names[(*ni)++], tpl_dup(v));
+  json_t *arr, *tmp;
+  int rc = S_unpack_seq(rs, n, v, want, &arr, &tmp);
+  if (rc == CC_OK) {
+    size_t got = json_array_size(arr);
+    if (got != (size_t)want) {
+      rc = tpl_fail(rs, n, CC_EINVAL, got < (size_t)want ? "not enough values to unpack (expected %d, got %zu)" : "too many values to unpack (expected %d, got %zu)", want, got);
+    } else {
+      for (int i = 0; i < want && rc == CC_OK; i++) {
+        tpl_val x = tpl_borrow(json_array_get(arr, (size_t)i));
+        tpl_val_fix_safe(&x);
+        if (sh) {
+          rc = S_unpack(rs, n, sh, 0, ni, &x);
+          tpl_val_drop(&x);
+        } else {
+          rc = tpl_bind(rs, n->names[(*ni)++], x);
+        }
+      }
     }
   }
   json_decref(tmp);
   return rc;
+}
+
+static int S_assign(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
+  if (!n->shape && n->nnames == 1) return tpl_bind(rs, n->names[0], tpl_dup(v));
+  const int *sh = n->shape;
+  int ni = 0;
+  return S_unpack(rs, n, sh ? &sh : NULL, n->nnames, &ni, v);
 }
 
 int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
@@ -164,7 +182,7 @@ int tpl_for_run(tpl_rs *rs, const tpl_node *n, const tpl_val *it, int depth) {
       rs->vars[rs->nvars - 1].loop = &loop;
       tpl_val item = tpl_ref(json_array_get(items, i));
       tpl_val_fix_safe(&item);
-      if (n->nnames == 1 && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
+      if (n->nnames == 1 && !n->shape && n->names[0] != tpl_name_loop && rs->nvars < rs->capvars) {
         /* The frame holds only `loop`: the target goes on top. */
         tpl_var *t = &rs->vars[rs->nvars++];
         t->name = n->names[0];

@@ -42,13 +42,35 @@ static inline void S_err(S_p *p, const tpl_tok *t, const char *fmt, const char *
   p->failed = 1;
 }
 
-static inline const char *S_tokdesc(const tpl_tok *t) {
+/* The token as Jinja2's describe_token names it, quoted as its messages
+ * quote it: a name or operator by its text ('b', ')'), a literal by its
+ * kind ('string', 'integer', 'float'), a delimiter by its role ('end of
+ * print statement'). In the arena; NULL (and P out of memory) if that
+ * fails, which cc_diags prints as "(null)" and the caller reports. */
+static inline const char *S_tokdesc(S_p *p, const tpl_tok *t) {
   switch (t->kind) {
-  case TK_EOF: return "end of template";
-  case TK_VEND: return "end of print statement";
-  case TK_BEND: return "end of statement block";
-  default: return "token";
+  case TK_EOF: return "'end of template'";
+  case TK_VEND: return "'end of print statement'";
+  case TK_BEND: return "'end of statement block'";
+  case TK_VBEGIN: return "'begin of print statement'";
+  case TK_BBEGIN: return "'begin of statement block'";
+  case TK_TEXT: return "'template data / text'";
+  case TK_STR: return "'string'";
+  case TK_INT: return "'integer'";
+  case TK_FLOAT: return "'float'";
+  case TK_NAME:
+  case TK_OP: break;
   }
+  char *s = cc_arena_alloc(p->ast->arena, t->len + 3);
+  if (!s) {
+    p->nomem = 1;
+    return "token";
+  }
+  s[0] = '\'';
+  memcpy(s + 1, t->s, t->len);
+  s[t->len + 1] = '\'';
+  s[t->len + 2] = 0;
+  return s;
 }
 
 /* Growable kid list in the arena (copied on growth; arenas don't free). */

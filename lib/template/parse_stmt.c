@@ -25,8 +25,8 @@ static int S_nomem(S_p *p) {
 
 static int S_end_block(S_p *p) {
   if (S_peek(p)->kind != TK_BEND) {
-    S_err(p, S_peek(p), "expected end of statement block, got %s",
-          S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+    S_err(p, S_peek(p), "expected token 'end of statement block', got %s",
+          S_tokdesc(p, S_peek(p)));
     return -1;
   }
   S_next(p);
@@ -61,7 +61,7 @@ static void S_bad_target(S_p *p, const tpl_tok *t) {
   else if (S_is(t, TK_OP, "[")) what = "list";
   else if (S_is(t, TK_OP, "{")) what = "dict";
   if (t->kind == TK_NAME || !strcmp(what, "name"))
-    S_err(p, t, "expected a name to assign to, got %s", S_tokdesc(t));
+    S_err(p, t, "expected a name to assign to, got %s", S_tokdesc(p, t));
   else
     S_err(p, t, "can't assign to '%s'", what);
 }
@@ -76,30 +76,99 @@ static const tpl_tok *S_name(S_p *p) {
   return S_next(p);
 }
 
-/* Target names of for/set/with: NAME (',' NAME)* or '(' ... ')'. */
-static int S_targets(S_p *p, tpl_node *n) {
-  const char **v = NULL;
-  int k = 0;
-  int paren = S_op(p, "(");
-  if (paren) S_next(p);
-  do {
-    if (k && S_op(p, ",")) S_next(p);
-    const tpl_tok *t = S_peek(p);
-    if (t->kind != TK_NAME) {
-      S_bad_target(p, t);
-      return -1;
-    }
-    if (S_push_name(p, &v, &k, S_next(p))) return -1;
-  } while (S_op(p, ","));
-  if (paren) {
-    if (!S_op(p, ")")) {
-      S_err(p, S_peek(p), "%s", "expected ')'");
-      return -1;
-    }
-    S_next(p);
+/* A target's shape under construction (see tpl_node.shape). */
+#define S_MAX_SHAPE 256
+typedef struct {
+  int *sh;
+  int ns;
+  const char **v;
+  int k;
+} S_tgt;
+
+static int S_shape_push(S_p *p, S_tgt *g, int x, const tpl_tok *t) {
+  if (g->ns == S_MAX_SHAPE) {
+    S_err(p, t, "%s", "too many names");
+    return -1;
   }
-  n->names = v;
-  n->nnames = k;
+  g->sh[g->ns++] = x;
+  return 0;
+}
+
+static int S_target(S_p *p, S_tgt *g);
+
+/* '(' [target (',' target)* [',']] ')': one target in parentheses is that
+ * target; a comma (or nothing) makes a tuple, as in Jinja2's parse_tuple. */
+static int S_target_paren(S_p *p, S_tgt *g) {
+  int at = g->ns, count = 0, tuple = 0;
+  if (S_shape_push(p, g, 0, S_next(p))) return -1;
+  while (!S_op(p, ")")) {
+    if (count) {
+      if (!S_op(p, ",")) {
+        S_err(p, S_peek(p), "expected token ')', got %s", S_tokdesc(p, S_peek(p)));
+        return -1;
+      }
+      S_next(p);
+      tuple = 1;
+      if (S_op(p, ")")) break;
+    }
+    if (S_target(p, g)) return -1;
+    count++;
+  }
+  S_next(p);
+  if (tuple || !count) {
+    g->sh[at] = count;
+  } else {
+    memmove(&g->sh[at], &g->sh[at + 1], (size_t)(g->ns - at - 1) * sizeof *g->sh);
+    g->ns--;
+  }
+  return 0;
+}
+
+/* NAME | '(' ... ')'. */
+static int S_target(S_p *p, S_tgt *g) {
+  const tpl_tok *t = S_peek(p);
+  if (t->kind == TK_NAME) return S_shape_push(p, g, -1, t) ? -1 : S_push_name(p, &g->v, &g->k, S_next(p));
+  if (!S_is(t, TK_OP, "(")) {
+    S_bad_target(p, t);
+    return -1;
+  }
+  if (p->depth >= S_MAX_NESTING) {
+    S_err(p, t, "%s", "template nesting is too deep");
+    return -1;
+  }
+  p->depth++;
+  int rc = S_target_paren(p, g);
+  p->depth--;
+  return rc;
+}
+
+/* Targets of for/set: target (',' target)*, each a name or a parenthesized
+ * (nested) tuple. N's names get every name in order; N's shape the nesting
+ * when it is more than one name or a flat tuple of names. */
+static int S_targets(S_p *p, tpl_node *n) {
+  S_tgt g = {0};
+  if (!(g.sh = cc_arena_alloc(p->ast->arena, S_MAX_SHAPE * sizeof *g.sh))) return S_nomem(p);
+  g.sh[g.ns++] = 0; /* the top tuple's count, when there is one */
+  int top = 0;
+  do {
+    if (top) S_next(p); /* , */
+    if (S_target(p, &g)) return -1;
+    top++;
+  } while (S_op(p, ","));
+  const int *sh = g.sh;
+  int ns = g.ns;
+  if (top == 1) {
+    sh++;
+    ns--;
+  } else {
+    g.sh[0] = top;
+  }
+  int flat = sh[0] == -1 || (sh[0] >= 2 && ns == sh[0] + 1);
+  for (int i = 1; flat && i < ns; i++)
+    if (sh[i] != -1) flat = 0;
+  n->names = g.v;
+  n->nnames = g.k;
+  n->shape = flat ? NULL : sh;
   return 0;
 }
 
@@ -111,14 +180,14 @@ static int S_signature(S_p *p, tpl_node *n) {
   int k = 0, seen_default = 0;
   if (!defs) return S_nomem(p);
   if (!S_op(p, "(")) {
-    S_err(p, S_peek(p), "expected token '(', got %s", S_tokdesc(S_peek(p)));
+    S_err(p, S_peek(p), "expected token '(', got %s", S_tokdesc(p, S_peek(p)));
     return -1;
   }
   S_next(p);
   while (!S_op(p, ")")) {
     if (k) {
       if (!S_op(p, ",")) {
-        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
         return -1;
       }
       S_next(p);
@@ -207,7 +276,7 @@ static tpl_node *S_filter_chain(S_p *p, const tpl_tok *at, int leading_bar) {
   if (leading_bar) return tpl_p_filters(p, slot);
   const tpl_tok *f = S_next(p);
   if (f->kind != TK_NAME) {
-    S_err(p, f, "%s", "expected a filter name");
+    S_err(p, f, "expected token 'name' (a filter), got %s", S_tokdesc(p, f));
     return NULL;
   }
   tpl_node *x = S_new(p, E_FILTER, f);
@@ -243,7 +312,7 @@ static tpl_node *S_stmt_for(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   static const char *const ends[] = {"endfor", "else", NULL};
   if (!n || S_targets(p, n)) return NULL;
   if (!S_kw(p, "in")) {
-    S_err(p, S_peek(p), "expected token 'in', got %s", S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+    S_err(p, S_peek(p), "expected token 'in', got %s", S_tokdesc(p, S_peek(p)));
     return NULL;
   }
   for (int i = 0; i < n->nnames; i++)
@@ -360,7 +429,7 @@ static tpl_node *S_stmt_with(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   while (S_peek(p)->kind != TK_BEND) {
     if (k) {
       if (!S_op(p, ",")) {
-        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
         return NULL;
       }
       S_next(p);
@@ -368,7 +437,7 @@ static tpl_node *S_stmt_with(S_p *p, const tpl_tok *t, const tpl_tok *open) {
     const tpl_tok *name = S_name(p);
     if (!name || S_push_name(p, &v, &k, name)) return NULL;
     if (!S_op(p, "=")) {
-      S_err(p, S_peek(p), "expected token '=', got %s", S_tokdesc(S_peek(p)));
+      S_err(p, S_peek(p), "expected token '=', got %s", S_tokdesc(p, S_peek(p)));
       return NULL;
     }
     S_next(p);
@@ -387,7 +456,7 @@ static tpl_node *S_stmt_block(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   const tpl_tok *name = S_peek(p);
   if (!n) return NULL;
   if (name->kind != TK_NAME) {
-    S_err(p, name, "expected token 'name', got %s", S_tokdesc(name));
+    S_err(p, name, "expected token 'name', got %s", S_tokdesc(p, name));
     return NULL;
   }
   if (!(n->s = S_str(p, S_next(p)))) return NULL;
@@ -433,7 +502,7 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
     S_context(p, &with);
   } else if (kind == N_IMPORT) {
     if (!S_kw(p, "as")) {
-      S_err(p, S_peek(p), "expected token 'as', got %s", S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+      S_err(p, S_peek(p), "expected token 'as', got %s", S_tokdesc(p, S_peek(p)));
       return NULL;
     }
     S_next(p);
@@ -444,7 +513,7 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
     const char **from = NULL, **as = NULL;
     int k = 0, k2 = 0;
     if (!S_kw(p, "import")) {
-      S_err(p, S_peek(p), "expected token 'import', got %s", S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+      S_err(p, S_peek(p), "expected token 'import', got %s", S_tokdesc(p, S_peek(p)));
       return NULL;
     }
     S_next(p);
@@ -452,13 +521,13 @@ static tpl_node *S_stmt_load(S_p *p, const tpl_tok *t, tpl_node_kind kind) {
     for (;;) {
       if (k) {
         if (!S_op(p, ",")) {
-          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
           return NULL;
         }
         S_next(p);
       }
       if (S_peek(p)->kind != TK_NAME) {
-        S_err(p, S_peek(p), "expected token 'name', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token 'name', got %s", S_tokdesc(p, S_peek(p)));
         return NULL;
       }
       if (S_context(p, &with)) break;
@@ -514,7 +583,7 @@ static tpl_node *S_stmt(S_p *p, const tpl_tok *open, const S_open *in) {
     while (S_peek(p)->kind != TK_BEND) {
       if (l.n) {
         if (!S_op(p, ",")) {
-          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(S_peek(p)));
+          S_err(p, S_peek(p), "expected token ',', got %s", S_tokdesc(p, S_peek(p)));
           return NULL;
         }
         S_next(p);
@@ -580,8 +649,8 @@ static tpl_node *S_body(S_p *p, const char *const *ends, const tpl_tok *opener, 
       tpl_node *n = S_new(p, N_OUT, S_peek(p));
       if (!n || !(n->a = tpl_p_expr(p))) goto out;
       if (S_peek(p)->kind != TK_VEND) {
-        S_err(p, S_peek(p), "expected end of print statement, got %s",
-              S_peek(p)->kind == TK_NAME ? "name" : S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token 'end of print statement', got %s",
+              S_tokdesc(p, S_peek(p)));
         goto out;
       }
       S_next(p);

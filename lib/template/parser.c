@@ -243,7 +243,7 @@ static tpl_node *S_primary(S_p *p) {
       e = tu;
     }
     if (!S_op(p, ")")) {
-      S_err(p, S_peek(p), "expected ')', got %s", S_tokdesc(S_peek(p)));
+      S_err(p, S_peek(p), "expected token ')', got %s", S_tokdesc(p, S_peek(p)));
       return NULL;
     }
     S_next(p);
@@ -256,7 +256,7 @@ static tpl_node *S_primary(S_p *p) {
     while (!S_op(p, "]")) {
       if (l.n) {
         if (!S_op(p, ",")) {
-          S_err(p, S_peek(p), "expected ',' or ']' in list, got %s", S_tokdesc(S_peek(p)));
+          S_err(p, S_peek(p), "expected ',' or ']' in list, got %s", S_tokdesc(p, S_peek(p)));
           return NULL;
         }
         S_next(p);
@@ -276,7 +276,7 @@ static tpl_node *S_primary(S_p *p) {
     while (!S_op(p, "}")) {
       if (l.n) {
         if (!S_op(p, ",")) {
-          S_err(p, S_peek(p), "expected ',' or '}' in dict, got %s", S_tokdesc(S_peek(p)));
+          S_err(p, S_peek(p), "expected ',' or '}' in dict, got %s", S_tokdesc(p, S_peek(p)));
           return NULL;
         }
         S_next(p);
@@ -284,7 +284,7 @@ static tpl_node *S_primary(S_p *p) {
       }
       if (S_add(p, &l, S_expr(p), NULL)) return NULL;
       if (!S_op(p, ":")) {
-        S_err(p, S_peek(p), "expected ':' in dict, got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected ':' in dict, got %s", S_tokdesc(p, S_peek(p)));
         return NULL;
       }
       S_next(p);
@@ -295,7 +295,7 @@ static tpl_node *S_primary(S_p *p) {
     n->n = l.n;
     return n;
   }
-  S_err(p, t, "unexpected %s", t->kind == TK_OP ? "operator" : S_tokdesc(t));
+  S_err(p, t, "unexpected %s", S_tokdesc(p, t));
   return NULL;
 }
 
@@ -306,7 +306,7 @@ static int S_args(S_p *p, tpl_node *n) {
   while (!S_op(p, ")")) {
     if (l.n) {
       if (!S_op(p, ",")) {
-        S_err(p, S_peek(p), "expected ',' or ')', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected ',' or ')', got %s", S_tokdesc(p, S_peek(p)));
         return -1;
       }
       S_next(p);
@@ -375,7 +375,7 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
         }
       }
       if (!S_op(p, "]")) {
-        S_err(p, S_peek(p), "expected ']', got %s", S_tokdesc(S_peek(p)));
+        S_err(p, S_peek(p), "expected token ']', got %s", S_tokdesc(p, S_peek(p)));
         return NULL;
       }
       S_next(p);
@@ -400,7 +400,7 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
       S_next(p);
       const tpl_tok *f = S_next(p);
       if (f->kind != TK_NAME) {
-        S_err(p, f, "%s", "expected a filter name after '|'");
+        S_err(p, f, "expected token 'name' (a filter after '|'), got %s", S_tokdesc(p, f));
         return NULL;
       }
       tpl_node *x = S_new(p, E_FILTER, f);
@@ -418,7 +418,7 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
       }
       const tpl_tok *f = S_next(p);
       if (f->kind != TK_NAME) {
-        S_err(p, f, "%s", "expected a test name after 'is'");
+        S_err(p, f, "expected token 'name' (a test after 'is'), got %s", S_tokdesc(p, f));
         return NULL;
       }
       if (!(x->s = S_str(p, f))) return NULL;

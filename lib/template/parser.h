@@ -49,6 +49,10 @@ struct tpl_node {
   const char **kw; /* FILTER/TEST: keyword of each arg, NULL when positional */
   const char **ops; /* CMP: operator per rest operand */
   const char **names; /* FOR/SET targets */
+  const int *shape;   /* FOR/SET/SETBLOCK: a nested target (`(a, b), c`, `(a,)`)
+                         in prefix order, -1 a name (the next of names), K >= 0
+                         a tuple of the K targets that follow; NULL: one name
+                         or a flat tuple of names (the common case) */
   int n, nnames, neg; /* counts; E_TEST: "is not" */
   int flags;          /* TPL_F_*: statement options */
   const void *def;    /* E_FILTER: its tpl_fdef, E_TEST: its tpl_tdef (set by

@@ -178,7 +178,7 @@ static void compile_errors_carry_name_line_col(void **state) {
   (void)state;
   S_res r;
   S_run(&r, "mail.txt", "Hello\n  {{ 1 + }}", NULL, "{}");
-  S_expect_error(&r, CC_EINVAL, "mail.txt", 2, 10, "unexpected end of print statement");
+  S_expect_error(&r, CC_EINVAL, "mail.txt", 2, 10, "unexpected 'end of print statement'");
   S_run(&r, "a.txt", "x\n{% if y %}\nno end", NULL, "{}");
   S_expect_error(&r, CC_EINVAL, "a.txt", 3, 7, "'if' block opened at line 2 was never closed");
   S_run(&r, "b.txt", "{{ name ", NULL, "{}");
@@ -195,7 +195,22 @@ static void compile_errors_carry_name_line_col(void **state) {
   S_run(&r, "f.txt", "a\r\n{{ {'k': [1,\n 2)} }}", NULL, "{}");
   S_expect_error(&r, CC_EINVAL, "f.txt", 3, 3, "unexpected ')', expected ']'");
   S_run(&r, "g.txt", "{{ x is odd if true else 0 }}", NULL, "{\"x\": 3}");
-  S_expect_error(&r, CC_EINVAL, "g.txt", 1, 16, "expected end of print statement");
+  S_expect_error(&r, CC_EINVAL, "g.txt", 1, 16, "expected token 'end of print statement', got 'true'");
+  /* The token is named as Jinja2's describe_token names it. */
+  S_run(&r, "i.txt", "{{ a b }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "i.txt", 1, 6, "expected token 'end of print statement', got 'b'");
+  S_run(&r, "j.txt", "{% set x 1 %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "j.txt", 1, 10, "expected token 'end of statement block', got 'integer'");
+  S_run(&r, "k.txt", "{% for a b in x %}{% endfor %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "k.txt", 1, 10, "expected token 'in', got 'b'");
+  S_run(&r, "l.txt", "{{ (1, 'x' 2.5) }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "l.txt", 1, 12, "expected token ')', got 'float'");
+  S_run(&r, "m.txt", "{{ x|1 }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "m.txt", 1, 6, "got 'integer'");
+  S_run(&r, "n.txt", "{{ x is 'odd' }}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "n.txt", 1, 9, "got 'string'");
+  S_run(&r, "o.txt", "{% filter 1 %}{% endfilter %}", NULL, "{}");
+  S_expect_error(&r, CC_EINVAL, "o.txt", 1, 11, "got 'integer'");
   S_run(&r, "h.txt", "{{ {'a': {'b': 1}}|tojson }}\r\n{%+ if 1 +%}\r\nx{% endif %}", NULL, "{}");
   S_expect_ok(&r, "{\"a\": {\"b\": 1}}\n\nx");
   /* No name: "<template>" stands in. */
