@@ -45,7 +45,10 @@ static const char S_cond_hint[] = "the inline if-expression evaluated to false a
 
 int tpl_to_buf(tpl_rs *rs, const tpl_node *n, const tpl_val *v, cc_buf *b) {
   if (!v->j) return (rs->strict && v->hint != S_cond_hint) ? tpl_fail_undef(rs, n, v) : CC_OK;
-  return tpl_str(b, v->j) ? CC_ENOMEM : CC_OK;
+  /* A macro or namespace prints as Jinja2 prints it (<Macro 'm'>). */
+  int rc = json_is_object(v->j) && rs->nobjs ? tpl_obj_str(rs, v->j, b) : 1;
+  if (rc == 1) rc = tpl_str(b, v->j);
+  return rc ? CC_ENOMEM : CC_OK;
 }
 
 int tpl_to_str(tpl_rs *rs, const tpl_node *n, const tpl_val *v, tpl_val *out) {
