@@ -74,6 +74,17 @@ static void S_restore(tpl_rs *rs, const S_saved *s) {
   rs->level = s->level;
 }
 
+/* A finished call's scope ME (made when the render had ENVS0 envs and
+ * OBJS0 objects) is dead; only envs and objects made during the call could
+ * refer to it, so with none it is reused by the next call. */
+static void S_call_done(tpl_rs *rs, tpl_env *me, size_t envs0, size_t objs0) {
+  me->dead = 1;
+  if (rs->nenvs == envs0 + 1 && rs->nobjs == objs0) {
+    me->outer = rs->free_envs;
+    rs->free_envs = me;
+  }
+}
+
 static int S_enter(tpl_rs *rs, const tpl_node *n) {
   if (rs->depth + TPL_CALL_DEPTH >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
@@ -156,11 +167,7 @@ static int S_call_plain(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
     *emitted = 1;
     rc = tpl_exec(rs, m->b);
   }
-  me->dead = 1;
-  if (rs->nenvs == envs0 + 1 && rs->nobjs == objs0) {
-    me->outer = rs->free_envs;
-    rs->free_envs = me;
-  }
+  S_call_done(rs, me, envs0, objs0);
 out:
   S_restore(rs, &sv);
   rs->depth -= TPL_CALL_DEPTH;
@@ -320,13 +327,7 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   } else if (rc == CC_OK && (rc = tpl_capture(rs, m->b, out)) == CC_OK) {
     out->safe = (unsigned char)caller_ae;
   }
-  me->dead = 1;
-  /* Only envs and objects made during the call could refer to ME: with
-   * none, ME is reused by the next call. */
-  if (rs->nenvs == envs0 + 1 && rs->nobjs == objs0) {
-    me->outer = rs->free_envs;
-    rs->free_envs = me;
-  }
+  S_call_done(rs, me, envs0, objs0);
 out:
   S_restore(rs, &sv);
   rs->depth -= TPL_CALL_DEPTH;
