@@ -74,6 +74,20 @@ static void S_restore(tpl_rs *rs, const S_saved *s) {
   rs->level = s->level;
 }
 
+/* Enters a new scope for a call of the macro OBJ: its outer scope is the
+ * one the macro was defined in (while that is alive or kept by an object),
+ * and its template OBJ's. NULL when out of memory. */
+static tpl_env *S_call_scope(tpl_rs *rs, const tpl_obj *obj) {
+  tpl_env *oe = obj->env;
+  tpl_env *me = tpl_env_new(rs, rs->nvars, oe && (!oe->dead || oe->obj) ? oe : NULL, oe ? oe->ctx : 1);
+  if (!me) return NULL;
+  rs->env = me;
+  rs->frame = rs->nvars;
+  rs->at_top = 0;
+  tpl_use(rs, obj->tpl);
+  return me;
+}
+
 /* A finished call's scope ME (made when the render had ENVS0 envs and
  * OBJS0 objects) is dead; only envs and objects made during the call could
  * refer to it, so with none it is reused by the next call. */
@@ -124,17 +138,12 @@ static int S_call_plain(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
   if ((rc = S_enter(rs, n))) return rc;
   S_saved sv;
   S_save(rs, &sv);
-  tpl_env *oe = obj->env;
   size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
-  tpl_env *me = tpl_env_new(rs, rs->nvars, oe && (!oe->dead || oe->obj) ? oe : NULL, oe ? oe->ctx : 1);
+  tpl_env *me = S_call_scope(rs, obj);
   if (!me) {
     rc = CC_ENOMEM;
     goto out;
   }
-  rs->env = me;
-  rs->frame = rs->nvars;
-  rs->at_top = 0;
-  tpl_use(rs, t);
   for (int i = 0; i < np; i++) {
     tpl_val v;
     if (i < n->n) {
@@ -263,17 +272,12 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
    * Macro takes the caller's eval context), whatever the body's template
    * does. */
   int caller_ae = rs->autoescape;
-  tpl_env *outer = obj->env && (!obj->env->dead || obj->env->obj) ? obj->env : NULL;
   size_t envs0 = rs->nenvs, objs0 = rs->nobjs;
-  tpl_env *me = tpl_env_new(rs, rs->nvars, outer, obj->env ? obj->env->ctx : 1);
+  tpl_env *me = S_call_scope(rs, obj);
   if (!me) {
     rc = CC_ENOMEM;
     goto out;
   }
-  rs->env = me;
-  rs->frame = rs->nvars;
-  rs->at_top = 0;
-  tpl_use(rs, obj->tpl);
   for (int i = 0; i < np && rc == CC_OK; i++) {
     tpl_val v;
     int g1 = simple ? (i < n->n ? i + 1 : 0) : given[i];
