@@ -64,6 +64,10 @@ int tpl_test(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, in
 int tpl_test_call(tpl_rs *rs, const tpl_tdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args, int *res);
 /* Calls method N->a->s of OBJ (e.g. dict.items(), str.split()). */
 int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args, tpl_val *out);
+/* The str methods of methods_more.c (the is...() predicates, partition,
+ * removeprefix, ...) for the string OBJ; *FOUND is 0 when M is none. */
+int tpl_str_method_more(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_val *obj, tpl_val *args, tpl_val *out,
+                        int *found);
 
 /* Resolves every filter and test name of AST (resolve.c): an unknown name
  * is an error at its position ("No filter named 'x'.") unless it sits in a

@@ -62,6 +62,11 @@ int tpl_f_digit(const char *s, size_t k);
 /* Whether that code point is printable as str.isprintable() says (repr()
  * escapes the others: \xhh, \uhhhh, \Uhhhhhhhh). */
 int tpl_f_printable(const char *s, size_t k);
+/* The classes of that code point, as str's is...() methods see one
+ * character: TPL_C_* bits. */
+enum { TPL_C_ALPHA = 1, TPL_C_DECIMAL = 2, TPL_C_DIGIT = 4, TPL_C_NUMERIC = 8, TPL_C_SPACE = 16,
+       TPL_C_LOWER = 32, TPL_C_UPPER = 64, TPL_C_TITLE = 128, TPL_C_PRINTABLE = 256 };
+unsigned tpl_f_class(const char *s, size_t k);
 /* Appends html.unescape(S) (unescape.c). */
 int tpl_html_unescape(cc_buf *b, const char *s, size_t len);
 /* A Python whitespace byte (ASCII). */

@@ -467,6 +467,14 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     if ((rc = S_nargs(rs, n, m, 1, 3))) return rc;
     return S_find_count(rs, n, s, l, args, m[0] == 'c', m[0] == 'r', out);
   }
+  if (!strcmp(m, "index") || !strcmp(m, "rindex")) { /* find, but a miss is an error */
+    if ((rc = S_nargs(rs, n, m, 1, 3)) || (rc = S_find_count(rs, n, s, l, args, 0, m[0] == 'r', out))) return rc;
+    if (json_integer_value(out->j) < 0) {
+      tpl_val_drop(out);
+      return tpl_fail(rs, n, CC_EINVAL, "substring not found");
+    }
+    return CC_OK;
+  }
   if (!strcmp(m, "splitlines")) {
     if ((rc = S_nargs(rs, n, m, 0, 1))) return rc;
     int keep = n->n ? tpl_truthy(&args[0]) : 0;
@@ -480,8 +488,7 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     }
     return S_list_out(out, a);
   }
-  *found = 0;
-  return CC_OK;
+  return tpl_str_method_more(rs, n, m, obj, args, out, found);
 }
 
 int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args, tpl_val *out) {

@@ -1,7 +1,7 @@
 /* wordchars.c: Python's re classes \w and \d on str, for the filters that
- * split words (wordcount, wordwrap's hyphens, urlize), and
- * str.isprintable(), for repr(), from tables generated out of Python's
- * unicodedata (gen_wordchars.py). */
+ * split words (wordcount, wordwrap's hyphens, urlize), str.isprintable(),
+ * for repr(), and the classes of str's is...() methods, from tables
+ * generated out of Python's unicodedata (gen_wordchars.py). */
 #include <stddef.h>
 
 #include "casemap.h"
@@ -49,4 +49,30 @@ int tpl_f_printable(const char *s, size_t k) {
   unsigned cp = S_cp(s, k);
   if (cp < 0x80) return cp >= 0x20 && cp != 0x7F;
   return !S_in(S_unprintable_ranges, sizeof S_unprintable_ranges / sizeof *S_unprintable_ranges, cp);
+}
+
+#define S_IN(t, cp) S_in(t, sizeof t / sizeof *t, cp)
+
+unsigned tpl_f_class(const char *s, size_t k) {
+  unsigned cp = S_cp(s, k), c = 0;
+  if (cp < 0x80) {
+    int lo = cp >= 'a' && cp <= 'z', up = cp >= 'A' && cp <= 'Z', dg = cp >= '0' && cp <= '9';
+    if (lo || up) c |= TPL_C_ALPHA;
+    if (dg) c |= TPL_C_DECIMAL | TPL_C_DIGIT | TPL_C_NUMERIC;
+    if (cp == ' ' || (cp >= '\t' && cp <= '\r') || (cp >= 0x1C && cp <= 0x1F)) c |= TPL_C_SPACE;
+    if (lo) c |= TPL_C_LOWER;
+    if (up) c |= TPL_C_UPPER;
+    if (cp >= 0x20 && cp != 0x7F) c |= TPL_C_PRINTABLE;
+    return c;
+  }
+  if (S_IN(S_alpha_ranges, cp)) c |= TPL_C_ALPHA;
+  if (S_IN(S_decimal_ranges, cp)) c |= TPL_C_DECIMAL;
+  if (S_IN(S_digitchar_ranges, cp)) c |= TPL_C_DIGIT;
+  if (S_IN(S_numeric_ranges, cp)) c |= TPL_C_NUMERIC;
+  if (S_IN(S_space_ranges, cp)) c |= TPL_C_SPACE;
+  if (S_IN(S_lower_ranges, cp)) c |= TPL_C_LOWER;
+  if (S_IN(S_upper_ranges, cp)) c |= TPL_C_UPPER;
+  if (S_IN(S_title_ranges, cp)) c |= TPL_C_TITLE;
+  if (!S_IN(S_unprintable_ranges, cp)) c |= TPL_C_PRINTABLE;
+  return c;
 }
