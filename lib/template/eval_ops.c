@@ -38,7 +38,7 @@ static int S_mkint(tpl_val *out, tpl_pnum *num, long long v) {
     num->i = v;
     return CC_OK;
   }
-  *out = tpl_own(json_integer(v));
+  *out = tpl_own(tpl_int_new(v));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 /* JSON (and so jansson) has no inf or nan: such a result is a render
@@ -50,7 +50,7 @@ static int S_mkreal(tpl_val *out, tpl_pnum *num, double d) {
     num->d = d;
     return CC_OK;
   }
-  *out = tpl_own(json_real(d));
+  *out = tpl_own(tpl_real_new(d));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 
@@ -366,7 +366,7 @@ int tpl_unary(tpl_rs *rs, const tpl_node *n, const tpl_val *a, tpl_val *out) {
   if (!a->j || !tpl_is_num(a->j)) {
     rc = S_type_error(rs, n, n->kind == E_NEG ? "unary -" : "unary +", a, NULL);
   } else if (n->kind == E_POS) {
-    *out = S_is_int(a->j) ? tpl_own(json_integer(S_int(a->j))) : tpl_own(json_real(tpl_num(a->j)));
+    *out = S_is_int(a->j) ? tpl_own(tpl_int_new(S_int(a->j))) : tpl_own(tpl_real_new(tpl_num(a->j)));
     if (!out->j) rc = CC_ENOMEM;
   } else if (S_is_int(a->j)) {
     if (S_int(a->j) == LLONG_MIN) rc = S_overflow(rs, n);

@@ -221,7 +221,7 @@ void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
 int tpl_f_put_int(tpl_rs *rs, tpl_val *out, long long v) {
   cc_buf *d = rs->direct;
   if (!d) {
-    *out = tpl_own(json_integer((json_int_t)v));
+    *out = tpl_own(tpl_int_new((json_int_t)v));
     return out->j ? CC_OK : CC_ENOMEM;
   }
   rs->direct = NULL;
@@ -234,7 +234,7 @@ int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v) {
   cc_buf *d = rs->direct;
   if (!isfinite(v)) return CC_ERR; /* the evaluator reports it, as for arithmetic */
   if (!d) {
-    *out = tpl_own(json_real(v));
+    *out = tpl_own(tpl_real_new(v));
     return out->j ? CC_OK : CC_ENOMEM;
   }
   rs->direct = NULL;

@@ -221,11 +221,11 @@ TPL_FILTER(tpl_f_abs) {
     if (!in->j) return tpl_fail_undef(rs, n, in);
     return tpl_fail(rs, n, CC_EINVAL, "bad operand type for abs(): '%s'", tpl_type_name(in->j));
   }
-  if (json_is_real(in->j)) *out = tpl_own(json_real(fabs(json_real_value(in->j))));
+  if (json_is_real(in->j)) *out = tpl_own(tpl_real_new(fabs(json_real_value(in->j))));
   else {
     long long v = json_is_boolean(in->j) ? json_is_true(in->j) : (long long)json_integer_value(in->j);
     if (v == LLONG_MIN) return tpl_fail(rs, n, CC_EINVAL, "integer result out of the 64-bit range");
-    *out = tpl_own(json_integer(v < 0 ? -v : v));
+    *out = tpl_own(tpl_int_new(v < 0 ? -v : v));
   }
   return out->j ? CC_OK : CC_ENOMEM;
 }

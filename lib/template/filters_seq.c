@@ -72,7 +72,7 @@ TPL_FILTER(tpl_f_length) {
     int rc = tpl_fmt_int(d, (long long)len);
     return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
   }
-  *out = tpl_own(json_integer((json_int_t)len));
+  *out = tpl_own(tpl_int_new((json_int_t)len));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 
@@ -261,7 +261,7 @@ TPL_FILTER(tpl_f_sum) {
   tpl_node plus = *n;
   plus.s = "+";
   plus.b = NULL;
-  tpl_val acc = a[1] ? tpl_dup(a[1]) : tpl_own(json_integer(0));
+  tpl_val acc = a[1] ? tpl_dup(a[1]) : tpl_own(tpl_int_new(0));
   if (!acc.j) rc = a[1] ? tpl_fail_undef(rs, n, a[1]) : CC_ENOMEM;
   for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
     json_t *k = tpl_f_key(json_array_get(items, i), path, 0, &nomem);

@@ -455,7 +455,7 @@ TPL_FILTER(tpl_f_wordcount) {
     i += k;
   }
   tpl_val_drop(&t);
-  *out = tpl_own(json_integer(words));
+  *out = tpl_own(tpl_int_new(words));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 

@@ -289,7 +289,7 @@ static int S_find_count(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, 
         }
     }
   }
-  *out = tpl_own(json_integer(res));
+  *out = tpl_own(tpl_int_new(res));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 
@@ -554,7 +554,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
         if (idx < 0) idx = i;
       }
     if (m[0] == 'i' && idx < 0) return tpl_fail(rs, n, CC_EINVAL, "%s is not in %s", "value", tpl_type_name(j));
-    *out = tpl_own(json_integer(m[0] == 'i' ? idx : cnt));
+    *out = tpl_own(tpl_int_new(m[0] == 'i' ? idx : cnt));
     return out->j ? CC_OK : CC_ENOMEM;
   }
   return tpl_fail(rs, n, CC_EINVAL, "'%s object' has no attribute '%s'", tpl_type_name(j), m);

@@ -41,8 +41,12 @@ void tpl_tuples_end(void) {
   tpl_tuples_release();
 }
 
+_Thread_local tpl_numpool tpl_pool_real, tpl_pool_int;
+
 void tpl_tuples_release(void) {
   if (S_tup.depth > 0) return;
+  while (tpl_pool_real.n) json_decref(tpl_pool_real.v[--tpl_pool_real.n]);
+  while (tpl_pool_int.n) json_decref(tpl_pool_int.v[--tpl_pool_int.n]);
   free(S_tup.keys);
   free(S_tup.kinds);
   free(S_tup.rng);
