@@ -79,7 +79,7 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
       }
     }
     /* Copies of a valid string are valid: no UTF-8 check again. */
-    *out = tpl_own(json_stringn_nocheck(p, total));
+    *out = tpl_own(tpl_str_new(p, total));
     if (p != small) free(p);
     return out->j ? CC_OK : CC_ENOMEM;
   }

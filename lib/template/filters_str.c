@@ -81,7 +81,7 @@ static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out
     rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, mode != 3 && t.safe);
   } else if (rc == CC_OK) {
     /* Valid UTF-8 mapped code point by code point stays valid. */
-    *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_str_new(b.ptr ? b.ptr : "", b.len));
     /* upper, lower and capitalize are Markup's methods; do_title joins the
      * plain pieces of a re.split, so its result is never Markup. */
     out->safe = mode != 3 && t.safe;

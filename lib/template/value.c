@@ -41,12 +41,25 @@ void tpl_tuples_end(void) {
   tpl_tuples_release();
 }
 
-_Thread_local tpl_numpool tpl_pool_real, tpl_pool_int;
+_Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str;
+
+json_t *tpl_str_new(const char *s, size_t len) {
+#ifndef __SANITIZE_ADDRESS__
+  if (tpl_pool_str.n) {
+    json_t *j = tpl_pool_str.v[tpl_pool_str.n - 1];
+    if (json_string_setn_nocheck(j, s, len)) return NULL; /* out of memory */
+    tpl_pool_str.n--;
+    return j;
+  }
+#endif
+  return json_stringn_nocheck(s, len);
+}
 
 void tpl_tuples_release(void) {
   if (S_tup.depth > 0) return;
   while (tpl_pool_real.n) json_decref(tpl_pool_real.v[--tpl_pool_real.n]);
   while (tpl_pool_int.n) json_decref(tpl_pool_int.v[--tpl_pool_int.n]);
+  while (tpl_pool_str.n) json_decref(tpl_pool_str.v[--tpl_pool_str.n]);
   free(S_tup.keys);
   free(S_tup.kinds);
   free(S_tup.rng);
@@ -155,7 +168,7 @@ json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
 
 json_t *tpl_val_store(tpl_val *v) {
   if (v->safe && v->j && json_is_string(v->j) && S_tup.depth > 0) {
-    json_t *c = json_stringn_nocheck(json_string_value(v->j), json_string_length(v->j));
+    json_t *c = tpl_str_new(json_string_value(v->j), json_string_length(v->j));
     tpl_val_drop(v);
     if (c && tpl_tuple_mark(c, TPL_MARKUP)) {
       json_decref(c);
@@ -528,5 +541,5 @@ static int S_utf8_valid(const unsigned char *s, size_t len) {
 }
 
 json_t *tpl_json_strn(const char *s, size_t len) {
-  return S_utf8_valid((const unsigned char *)s, len) ? json_stringn_nocheck(s, len) : NULL;
+  return S_utf8_valid((const unsigned char *)s, len) ? tpl_str_new(s, len) : NULL;
 }

@@ -77,7 +77,13 @@ typedef struct tpl_numpool {
   json_t *v[TPL_NUMPOOL];
   int n;
 } tpl_numpool;
-extern _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int;
+extern _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str;
+/* Strings are recycled too (up to TPL_POOL_STRMAX bytes, so the pool
+ * stays small): json_stringn_nocheck(S, LEN) from the pool costs the copy
+ * of the bytes but not the value's own allocation (tpl_json_strn and the
+ * filters' results use it). */
+#define TPL_POOL_STRMAX 1024
+json_t *tpl_str_new(const char *s, size_t len);
 /* json_real(D) (NULL when D is not finite or without memory). */
 static inline json_t *tpl_real_new(double d) {
 #ifndef __SANITIZE_ADDRESS__
@@ -105,7 +111,10 @@ static inline json_t *tpl_int_new(json_int_t i) {
 static inline void tpl_decref(json_t *j) {
 #ifndef __SANITIZE_ADDRESS__
   if (j && j->refcount == 1) {
-    tpl_numpool *p = j->type == JSON_REAL ? &tpl_pool_real : j->type == JSON_INTEGER ? &tpl_pool_int : NULL;
+    tpl_numpool *p = j->type == JSON_REAL      ? &tpl_pool_real
+                     : j->type == JSON_INTEGER ? &tpl_pool_int
+                     : j->type == JSON_STRING && json_string_length(j) <= TPL_POOL_STRMAX ? &tpl_pool_str
+                                               : NULL;
     if (p && p->n < TPL_NUMPOOL) {
       p->v[p->n++] = j;
       return;
