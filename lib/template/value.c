@@ -330,8 +330,13 @@ static int S_repr_str(cc_buf *b, const char *s, size_t len) {
 }
 
 int tpl_repr(cc_buf *b, const json_t *j) {
-  if (json_is_string(j)) return S_repr_str(b, json_string_value(j), json_string_length(j));
-  return tpl_str(b, j);
+  if (!json_is_string(j)) return tpl_str(b, j);
+  /* A string kept as Markup in a list or dict: Markup('...'), as
+   * MarkupSafe's repr prints it. */
+  int markup = tpl_tuple_kind(j) == TPL_MARKUP, rc = markup ? cc_buf_puts(b, "Markup(") : CC_OK;
+  if (rc == CC_OK) rc = S_repr_str(b, json_string_value(j), json_string_length(j));
+  if (rc == CC_OK && markup) rc = cc_buf_putc(b, ')');
+  return rc;
 }
 
 int tpl_ascii(cc_buf *b, const json_t *j) {
