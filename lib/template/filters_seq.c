@@ -445,6 +445,62 @@ static int S_pairs(const json_t *j, json_t **out) {
   return CC_OK;
 }
 
+/* Python's order of the keys A and B (AL, BL bytes; UTF-8 bytes compare
+ * as code points), ASCII lowercased first when LOWER. */
+static int S_key_cmp(const char *a, size_t al, const char *b, size_t bl, int lower) {
+  size_t m = al < bl ? al : bl;
+  for (size_t i = 0; i < m; i++) {
+    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+    if (lower) {
+      x = x >= 'A' && x <= 'Z' ? (unsigned char)(x + 32) : x;
+      y = y >= 'A' && y <= 'Z' ? (unsigned char)(y + 32) : y;
+    }
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return al < bl ? -1 : al > bl;
+}
+
+/* dictsort by key of a mapping of up to S_DS_MAX keys (ASCII ones when
+ * they are lowercased: str.lower() of the rest needs the case tables):
+ * the keys sorted in place, stable as sorted() is (with reverse too), and
+ * only then the pairs made. 1 when done (*OUT set, or *RC), 0 to take the
+ * general path. */
+#define S_DS_MAX 32
+static int S_dictsort_keys(const json_t *obj, int lower, int reverse, json_t **out, int *rc) {
+  size_t cnt = json_object_size(obj), i = 0;
+  if (cnt > S_DS_MAX) return 0;
+  const char *keys[S_DS_MAX];
+  size_t kl[S_DS_MAX];
+  json_t *vals[S_DS_MAX];
+  size_t idx[S_DS_MAX];
+  for (void *it = json_object_iter((json_t *)obj); it && i < cnt; it = json_object_iter_next((json_t *)obj, it), i++) {
+    keys[i] = json_object_iter_key(it);
+    kl[i] = json_object_iter_key_len(it);
+    vals[i] = json_object_iter_value(it);
+    if (lower)
+      for (size_t c = 0; c < kl[i]; c++)
+        if ((unsigned char)keys[i][c] >= 0x80) return 0;
+    size_t j = i;
+    for (; j > 0; j--) {
+      int c = S_key_cmp(keys[idx[j - 1]], kl[idx[j - 1]], keys[i], kl[i], lower);
+      if (reverse ? c >= 0 : c <= 0) break;
+      idx[j] = idx[j - 1];
+    }
+    idx[j] = i;
+  }
+  json_t *pairs = json_array();
+  *rc = pairs ? CC_OK : CC_ENOMEM;
+  for (size_t k = 0; k < i && *rc == CC_OK; k++) {
+    json_t *key = tpl_str_new(keys[idx[k]], kl[idx[k]]), *kv[2] = {key, vals[idx[k]]};
+    json_t *t = key ? tpl_tuple_new(kv, 2, TPL_TUPLE) : NULL;
+    json_decref(key);
+    if (!t || json_array_append_new(pairs, t)) *rc = CC_ENOMEM;
+  }
+  if (*rc) json_decref(pairs);
+  else *out = pairs;
+  return 1;
+}
+
 TPL_FILTER(tpl_f_dictsort) {
   (void)args;
   int rc;
@@ -459,6 +515,10 @@ TPL_FILTER(tpl_f_dictsort) {
   }
   if (strcmp(by, "key") && strcmp(by, "value")) return tpl_fail(rs, n, CC_EINVAL, "You can only sort by either 'key' or 'value'");
   json_t *pairs, *r = NULL;
+  if (by[0] == 'k' && S_dictsort_keys(in->j, !tpl_f_truthy(a[0], 0), tpl_f_truthy(a[2], 0), &r, &rc)) {
+    if (rc == CC_OK) *out = tpl_own(r);
+    return rc;
+  }
   if ((rc = S_pairs(in->j, &pairs))) return rc;
   rc = tpl_f_sorted(rs, n, pairs, by[0] == 'k' ? "0" : "1", !tpl_f_truthy(a[0], 0), tpl_f_truthy(a[2], 0), &r);
   json_decref(pairs);
