@@ -237,6 +237,10 @@ static double S_round_half_even(double x, long long prec) {
   char tmp[512];
   uint64_t m;
   if (prec > 300) return x;
+  /* Whole units: the exact binary value rounded half to even, as
+   * nearbyint does in the default rounding mode (the sign of a zero
+   * kept, as round(-0.4) gives -0.0). */
+  if (prec == 0) return nearbyint(x);
   /* Without printf: the digits "%.*f" would print as one integer M (below
    * 2^40), read back as strtod reads them: M / 10^PREC, both exact, so
    * the one division rounds correctly (Clinger's fast path); the sign

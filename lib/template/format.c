@@ -49,7 +49,7 @@ static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
   else if (sp->space) sign[0] = ' ';
   /* Precision: at least that many digits; the 0 flag fills the width. */
   long long zeros = sp->prec > nd ? sp->prec - nd : 0;
-  long long len = (long long)strlen(sign) + (long long)strlen(prefix) + zeros + nd;
+  long long len = (sign[0] != 0) + (prefix[0] ? 2 : 0) + zeros + nd;
   if (sp->zero && !sp->left && sp->width > len) {
     zeros += sp->width - len;
     len = sp->width;
@@ -225,7 +225,13 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
       rc = cc_buf_putc(&b, '%');
       continue;
     }
-    if (!strchr("sradiuoxXeEfFgGc", conv)) {
+    int known = 0;
+    switch (conv) {
+    case 's': case 'r': case 'a': case 'd': case 'i': case 'u': case 'o': case 'x': case 'X':
+    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'c': known = 1; break;
+    default: break;
+    }
+    if (!known) {
       rc = tpl_fail(rs, n, CC_EINVAL, "unsupported format character '%c' (0x%x) at index %zu", conv,
                     (unsigned char)conv, i - 1);
       break;
@@ -289,8 +295,8 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
     } else if (!v || !(json_is_number(v) || json_is_boolean(v))) {
       rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: %s number is required, not %s", conv,
                     strchr("oxX", conv) ? "an integer" : "a real", tpl_type_name(v));
-    } else if (strchr("diuoxX", conv)) {
-      if (strchr("oxX", conv) && json_is_real(v)) {
+    } else if (conv == 'd' || conv == 'i' || conv == 'u' || conv == 'o' || conv == 'x' || conv == 'X') {
+      if ((conv == 'o' || conv == 'x' || conv == 'X') && json_is_real(v)) {
         rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: an integer is required, not float", conv);
         break;
       }

@@ -437,7 +437,10 @@ json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl) {
     const char *k = json_object_iter_key(it);
     /* The first byte tells most keys of one length apart, without memcmp. */
     if (kl && k[0] != key[0]) continue;
-    if (kl <= 1 || !memcmp(k + 1, key + 1, kl - 1)) return json_object_iter_value(it);
+    size_t i = 1; /* short keys compared here (no memcmp call) */
+    if (kl <= 16)
+      while (i < kl && k[i] == key[i]) i++;
+    if (kl <= 16 ? i == kl : !memcmp(k + 1, key + 1, kl - 1)) return json_object_iter_value(it);
   }
   return NULL;
 }
