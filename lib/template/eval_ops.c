@@ -86,7 +86,7 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
   size_t l = json_array_size(s);
   if (l && (unsigned long long)k > rs->max_iter / l)
     return tpl_fail(rs, n, CC_ELIMIT, "repeated list exceeds the iteration limit");
-  json_t *a = json_array();
+  json_t *a = tpl_arr_new();
   if (!a) return CC_ENOMEM;
   for (long long i = 0; i < k; i++)
     if (json_array_extend(a, (json_t *)s)) {

@@ -280,7 +280,7 @@ int tpl_f_attr(tpl_rs *rs, const tpl_node *n, const tpl_val *v, char *buf, size_
 int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
   int rc = tpl_items(rs, n, v, out);
   if (rc || *out != v->j) return rc;
-  json_t *copy = json_array();
+  json_t *copy = tpl_arr_new();
   if (copy && json_array_extend(copy, *out)) {
     json_decref(copy);
     copy = NULL;
@@ -375,7 +375,7 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     e[i].pos = reverse ? cnt - i : i;
     if (attr && strchr(attr, ',')) {
       /* "a,b": the key is the list of the attributes (make_multi_attrgetter). */
-      json_t *k = json_array();
+      json_t *k = tpl_arr_new();
       char part[256];
       for (const char *p = attr; k && *p;) {
         size_t l = strcspn(p, ",");
@@ -411,7 +411,7 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     rc = tpl_fail(rs, n, CC_EINVAL, "'<' not supported between the items being sorted");
     goto out;
   }
-  json_t *a = json_array();
+  json_t *a = tpl_arr_new();
   if (!a) {
     rc = CC_ENOMEM;
     goto out;

@@ -60,7 +60,7 @@ TPL_FILTER(tpl_f_format) {
     tpl_val_drop(&fmt);
     return rc;
   }
-  json_t *arg = kw ? json_object() : json_array();
+  json_t *arg = kw ? json_object() : tpl_arr_new();
   if (!arg) rc = CC_ENOMEM;
   for (int i = 0; i < n->n && rc == CC_OK; i++) {
     json_t *v = args[i].j;

@@ -92,7 +92,7 @@ TPL_FILTER(tpl_f_reverse) {
     }
     return tpl_f_putbuf(rs, out, &b, in->safe); /* a Markup's [::-1] is Markup */
   }
-  json_t *r = json_array();
+  json_t *r = tpl_arr_new();
   for (size_t i = cnt; r && i-- > 0;)
     if (json_array_append(r, json_array_get(items, i))) {
       json_decref(r);
@@ -132,7 +132,7 @@ TPL_FILTER(tpl_f_unique) {
     size_t l;
   } S_seen;
   S_seen few[16], *seen = cnt <= 16 ? few : malloc(cnt * sizeof *seen);
-  json_t *r = json_array();
+  json_t *r = tpl_arr_new();
   rc = (r && seen) ? CC_OK : CC_ENOMEM;
   for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
     json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
@@ -379,14 +379,14 @@ static int S_chunked(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl
     json_decref(items);
     return tpl_fail(rs, n, CC_ELIMIT, "slice count exceeds the iteration limit");
   }
-  if (!(r = json_array())) rc = CC_ENOMEM;
+  if (!(r = tpl_arr_new())) rc = CC_ENOMEM;
   if (slice) {
     size_t per = len / (size_t)k, extra = len % (size_t)k, off = 0;
     for (size_t s = 0; s < (size_t)k && rc == CC_OK; s++) {
       size_t start = off + s * per;
       if (s < extra) off++;
       size_t end = off + (s + 1) * per;
-      json_t *part = json_array();
+      json_t *part = tpl_arr_new();
       if (!part || json_array_append_new(r, part)) {
         rc = CC_ENOMEM;
         break;
@@ -399,7 +399,7 @@ static int S_chunked(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl
     json_t *part = NULL;
     for (size_t i = 0; i < len && rc == CC_OK; i++) {
       if (!part || json_array_size(part) == (size_t)k) {
-        if (!(part = json_array()) || json_array_append_new(r, part)) {
+        if (!(part = tpl_arr_new()) || json_array_append_new(r, part)) {
           rc = CC_ENOMEM;
           break;
         }
@@ -429,7 +429,7 @@ TPL_FILTER(tpl_f_slice) {
 
 /* The (key, value) tuples of the mapping J, in its order. */
 static int S_pairs(const json_t *j, json_t **out) {
-  json_t *pairs = json_array(), *x;
+  json_t *pairs = tpl_arr_new(), *x;
   const char *k;
   if (!pairs) return CC_ENOMEM;
   json_object_foreach((json_t *)j, k, x) {
@@ -488,7 +488,7 @@ static int S_dictsort_keys(const json_t *obj, int lower, int reverse, json_t **o
     }
     idx[j] = i;
   }
-  json_t *pairs = json_array();
+  json_t *pairs = tpl_arr_new();
   *rc = pairs ? CC_OK : CC_ENOMEM;
   for (size_t k = 0; k < i && *rc == CC_OK; k++) {
     json_t *key = tpl_str_new(keys[idx[k]], kl[idx[k]]), *kv[2] = {key, vals[idx[k]]};
@@ -532,7 +532,7 @@ TPL_FILTER(tpl_f_items_) {
   json_t *pairs;
   int rc;
   if (!in->j) { /* even StrictUndefined: do_items checks it without using it */
-    *out = tpl_own(json_array());
+    *out = tpl_own(tpl_arr_new());
     return out->j ? CC_OK : CC_ENOMEM;
   }
   if (!json_is_object(in->j)) return tpl_fail(rs, n, CC_EINVAL, "Can only get item pairs from a mapping.");

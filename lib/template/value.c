@@ -31,8 +31,9 @@ void tpl_tuples_begin(void) { S_tup.depth++; }
 void tpl_tuples_end(void) {
   if (--S_tup.depth > 0) return;
   for (size_t i = 0; i < S_tup.n; i++) {
-    json_decref(S_tup.keys[S_tup.slots[i]]);
+    json_t *k = S_tup.keys[S_tup.slots[i]];
     S_tup.keys[S_tup.slots[i]] = NULL;
+    tpl_decref(k); /* the last reference: to the pools */
   }
   S_tup.n = 0;
   /* A small table stays for the thread's next render (no three callocs
@@ -41,7 +42,14 @@ void tpl_tuples_end(void) {
   tpl_tuples_release();
 }
 
-_Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str;
+_Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str, tpl_pool_arr;
+
+json_t *tpl_arr_new(void) {
+#ifndef __SANITIZE_ADDRESS__
+  if (tpl_pool_arr.n) return tpl_pool_arr.v[--tpl_pool_arr.n];
+#endif
+  return json_array();
+}
 
 json_t *tpl_str_new(const char *s, size_t len) {
 #ifndef __SANITIZE_ADDRESS__
@@ -60,6 +68,7 @@ void tpl_tuples_release(void) {
   while (tpl_pool_real.n) json_decref(tpl_pool_real.v[--tpl_pool_real.n]);
   while (tpl_pool_int.n) json_decref(tpl_pool_int.v[--tpl_pool_int.n]);
   while (tpl_pool_str.n) json_decref(tpl_pool_str.v[--tpl_pool_str.n]);
+  while (tpl_pool_arr.n) json_decref(tpl_pool_arr.v[--tpl_pool_arr.n]);
   free(S_tup.keys);
   free(S_tup.kinds);
   free(S_tup.rng);
@@ -153,7 +162,7 @@ int tpl_tuple_kind(const json_t *j) {
 }
 
 json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
-  json_t *a = json_array();
+  json_t *a = tpl_arr_new();
   for (size_t i = 0; a && i < n; i++)
     if (json_array_append(a, v[i])) {
       json_decref(a);

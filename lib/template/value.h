@@ -77,7 +77,12 @@ typedef struct tpl_numpool {
   json_t *v[TPL_NUMPOOL];
   int n;
 } tpl_numpool;
-extern _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str;
+extern _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str, tpl_pool_arr;
+/* Lists too (of up to TPL_POOL_ARRMAX items: emptied when they enter the
+ * pool, their item tables kept): tpl_arr_new is json_array() from the
+ * pool (the lists and tuples filters, methods and tuples make). */
+#define TPL_POOL_ARRMAX 64
+json_t *tpl_arr_new(void);
 /* Strings are recycled too (up to TPL_POOL_STRMAX bytes, so the pool
  * stays small): json_stringn_nocheck(S, LEN) from the pool costs the copy
  * of the bytes but not the value's own allocation (tpl_json_strn and the
@@ -114,8 +119,10 @@ static inline void tpl_decref(json_t *j) {
     tpl_numpool *p = j->type == JSON_REAL      ? &tpl_pool_real
                      : j->type == JSON_INTEGER ? &tpl_pool_int
                      : j->type == JSON_STRING && json_string_length(j) <= TPL_POOL_STRMAX ? &tpl_pool_str
+                     : j->type == JSON_ARRAY && json_array_size(j) <= TPL_POOL_ARRMAX ? &tpl_pool_arr
                                                : NULL;
     if (p && p->n < TPL_NUMPOOL) {
+      if (p == &tpl_pool_arr) json_array_clear(j);
       p->v[p->n++] = j;
       return;
     }
