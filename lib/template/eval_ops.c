@@ -160,8 +160,8 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
     if (json_is_string(x) && json_is_string(y))
       return S_concat_str(rs, n, a, b, a->safe || b->safe, out);
     if (json_is_array(x) && json_is_array(y)) {
-      json_t *c = json_copy((json_t *)x);
-      if (!c || json_array_extend(c, (json_t *)y)) {
+      json_t *c = tpl_arr_new(); /* list + list: a shallow copy of X, then Y's items */
+      if (!c || json_array_extend(c, (json_t *)x) || json_array_extend(c, (json_t *)y)) {
         json_decref(c);
         return CC_ENOMEM;
       }
