@@ -201,21 +201,43 @@ int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
   return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
 }
 
+/* A scratch buffer the thread keeps between renders (taken by the first
+ * tpl_f_scratch of a render that has none; given back by tpl_f_keep_spare
+ * when the render ends; freed by tpl_f_release_spare), so a render costs
+ * no malloc and free of its scratch buffer. */
+static _Thread_local cc_buf S_spare;
+
 cc_buf tpl_f_scratch(tpl_rs *rs) {
   cc_buf b = CC_BUF_INIT, none = {NULL, 0, 0, 0, 0};
   if (rs->scratch.max) {
     b = rs->scratch;
     rs->scratch = none;
-    cc_buf_truncate(&b, 0);
+  } else if (S_spare.max) {
+    b = S_spare;
+    S_spare = none;
   }
+  cc_buf_truncate(&b, 0);
   return b;
 }
 
 void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
   cc_buf none = {NULL, 0, 0, 0, 0};
-  if (!rs->scratch.max && b->len < 4096) rs->scratch = *b;
+  if (!rs->scratch.max && b->cap <= 4096) rs->scratch = *b;
+  else tpl_f_keep_spare(b);
+  *b = none;
+}
+
+void tpl_f_keep_spare(cc_buf *b) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (b->ptr && !S_spare.max && b->cap <= 4096 && !b->failed) S_spare = *b;
   else cc_buf_free(b);
   *b = none;
+}
+
+void tpl_f_release_spare(void) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (S_spare.ptr) cc_buf_free(&S_spare);
+  S_spare = none;
 }
 
 int tpl_f_put_int(tpl_rs *rs, tpl_val *out, long long v) {

@@ -28,6 +28,10 @@ int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v);
  * is in use; tpl_f_unscratch gives it back (or frees B). */
 cc_buf tpl_f_scratch(tpl_rs *rs);
 void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
+/* B (emptied) kept as the thread's spare scratch buffer when it has none
+ * and B is small, else freed; tpl_f_release_spare frees the spare. */
+void tpl_f_keep_spare(cc_buf *b);
+void tpl_f_release_spare(void);
 /* Binds N's arguments ARGS to the parameters NAMES (NP of them) in SLOT
  * order; a missing one is left NULL. Errors as Python's TypeError would
  * word them. */

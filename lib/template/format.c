@@ -125,13 +125,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
   int markup = fmt->safe, rc = CC_OK;
   /* The render's scratch buffer, taken while this runs (no allocation
    * per call); a nested use would find it taken and start its own. */
-  cc_buf b = CC_BUF_INIT;
-  if (rs->scratch.max) {
-    cc_buf none = {NULL, 0, 0, 0, 0};
-    b = rs->scratch;
-    rs->scratch = none;
-    cc_buf_truncate(&b, 0);
-  }
+  cc_buf b = tpl_f_scratch(rs);
   for (size_t i = 0; i < len && rc == CC_OK;) {
     const char *pct = memchr(s + i, '%', len - i);
     size_t lit = pct ? (size_t)(pct - (s + i)) : len - i;
@@ -322,8 +316,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
-  if (!rs->scratch.max && b.len < 4096) rs->scratch = b;
-  else cc_buf_free(&b);
+  tpl_f_unscratch(rs, &b);
   return rc;
 }
 

@@ -16,6 +16,7 @@
 
 #include "cc/err.h"
 #include "eval.h"
+#include "filters_int.h"
 
 static int S_scan(const tpl_rs *rs, size_t lo, size_t hi, const char *name, tpl_var **var) {
   for (size_t i = hi; i-- > lo;)
@@ -214,7 +215,7 @@ void tpl_scope_free(tpl_rs *rs) {
   /* Most renders made no buffer (nor arena): nothing to call. */
   for (int i = 0; i < TPL_CAPS; i++)
     if (rs->caps[i].ptr) cc_buf_free(&rs->caps[i]);
-  if (rs->scratch.ptr) cc_buf_free(&rs->scratch);
+  if (rs->scratch.ptr) tpl_f_keep_spare(&rs->scratch);
   rs->nobjs = rs->capobjs = 0;
   if (rs->arena) cc_arena_free(rs->arena);
   rs->arena = NULL;

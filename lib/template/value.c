@@ -69,6 +69,7 @@ void tpl_tuples_release(void) {
   while (tpl_pool_int.n) json_decref(tpl_pool_int.v[--tpl_pool_int.n]);
   while (tpl_pool_str.n) json_decref(tpl_pool_str.v[--tpl_pool_str.n]);
   while (tpl_pool_arr.n) json_decref(tpl_pool_arr.v[--tpl_pool_arr.n]);
+  tpl_f_release_spare();
   free(S_tup.keys);
   free(S_tup.kinds);
   free(S_tup.rng);
