@@ -207,6 +207,15 @@ int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
  * no malloc and free of its scratch buffer. */
 static _Thread_local cc_buf S_spare;
 
+int tpl_f_put_same(tpl_rs *rs, tpl_val *out, const tpl_val *in, const char *s, size_t len, int safe) {
+  if (rs->direct || !in || !in->j || !json_is_string(in->j) || json_string_value(in->j) != s ||
+      json_string_length(in->j) != len)
+    return tpl_f_put(rs, out, s, len, safe);
+  *out = tpl_dup(in);
+  out->safe = (unsigned char)safe;
+  return CC_OK;
+}
+
 cc_buf tpl_f_scratch(tpl_rs *rs) {
   cc_buf b = CC_BUF_INIT, none = {NULL, 0, 0, 0, 0};
   if (rs->scratch.max) {
