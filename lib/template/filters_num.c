@@ -51,12 +51,16 @@ TPL_FILTER(tpl_f_format) {
   /* Positional arguments: given as they are, no tuple built (an
    * undefined one, NULL, prints as Undefined does, unless strict). */
   if (!kw) {
-    const json_t *few[16] = {NULL}, **argv = n->n <= 16 ? few : malloc((size_t)n->n * sizeof *argv);
-    if (!argv) rc = CC_ENOMEM;
-    for (int i = 0; i < n->n && rc == CC_OK; i++)
+    const json_t *few[16], **argv = n->n <= 16 ? few : malloc((size_t)n->n * sizeof *argv);
+    unsigned char fsafe[16], *safe = n->n <= 16 ? fsafe : malloc((size_t)n->n);
+    if (!argv || !safe) rc = CC_ENOMEM;
+    for (int i = 0; i < n->n && rc == CC_OK; i++) {
+      safe[i] = args[i].safe;
       if (!(argv[i] = args[i].j) && rs->strict) rc = tpl_fail_undef(rs, n, &args[i]);
-    if (rc == CC_OK) rc = tpl_format_argv(rs, n, &fmt, argv, (size_t)n->n, out);
+    }
+    if (rc == CC_OK) rc = tpl_format_argv(rs, n, &fmt, argv, safe, (size_t)n->n, out);
     if (argv != few) free(argv);
+    if (safe != fsafe) free(safe);
     tpl_val_drop(&fmt);
     return rc;
   }
