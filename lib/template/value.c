@@ -2,6 +2,7 @@
 #include "value.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,32 @@ typedef struct {
   size_t *slots;       /* the N slots in use (emptied at the end) */
   size_t cap, n;
   int depth;
+  int markups; /* a TPL_MARKUP string was registered this render */
 } S_tuples;
 
 static _Thread_local S_tuples S_tup;
 
-void tpl_tuples_begin(void) { S_tup.depth++; }
+/* What a thread keeps between renders (this table, the pools, the spare
+ * scratch buffer) is freed when the thread exits: a key whose destructor
+ * calls tpl_tuples_release, set by the thread's first render. */
+static pthread_key_t S_exit_key;
+static pthread_once_t S_exit_once = PTHREAD_ONCE_INIT;
+static int S_exit_ok;
+static _Thread_local int S_exit_set;
+static void S_thread_exit(void *p) {
+  (void)p;
+  tpl_tuples_release();
+}
+static void S_exit_init(void) { S_exit_ok = pthread_key_create(&S_exit_key, S_thread_exit) == 0; }
+
+void tpl_tuples_begin(void) {
+  if (!S_exit_set) {
+    S_exit_set = 1;
+    pthread_once(&S_exit_once, S_exit_init);
+    if (S_exit_ok) pthread_setspecific(S_exit_key, &S_exit_set);
+  }
+  S_tup.depth++;
+}
 
 void tpl_tuples_end(void) {
   if (--S_tup.depth > 0) return;
@@ -36,6 +58,7 @@ void tpl_tuples_end(void) {
     tpl_decref(k); /* the last reference: to the pools */
   }
   S_tup.n = 0;
+  S_tup.markups = 0;
   /* A small table stays for the thread's next render (no three callocs
    * and frees per render); tpl_tuples_release frees it. */
   if (S_tup.cap <= 256) return;
@@ -136,6 +159,7 @@ static int S_mark(json_t *a, int kind, const long long *rng) {
     S_tup.slots[S_tup.n++] = h;
   }
   S_tup.kinds[h] = (unsigned char)kind;
+  if (kind == TPL_MARKUP) S_tup.markups = 1;
   if (rng) memcpy(S_tup.rng[h], rng, sizeof S_tup.rng[h]);
   return CC_OK;
 }
@@ -156,7 +180,8 @@ int tpl_range_args(const json_t *j, long long args[3]) {
 }
 
 int tpl_tuple_kind(const json_t *j) {
-  if (!S_tup.n || !j || !(json_is_array(j) || json_is_string(j))) return TPL_LIST;
+  /* A string is only looked up once the render has kept one as Markup. */
+  if (!S_tup.n || !j || !(json_is_array(j) || (json_is_string(j) && S_tup.markups))) return TPL_LIST;
   for (size_t h = S_ptr_hash(j) & (S_tup.cap - 1); S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
     if (S_tup.keys[h] == j) return S_tup.kinds[h];
   return TPL_LIST;
