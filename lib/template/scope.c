@@ -205,9 +205,10 @@ void tpl_scope_free(tpl_rs *rs) {
       json_decref(rs->objs[i]->items);
       json_t *j = rs->objs[i]->j;
       /* Break cycles (a namespace that holds itself); a macro's or a
-       * caller's object holds only its name. */
+       * caller's object holds only its name; one only the registry holds
+       * is on no cycle (json_decref frees it whole, no clear first). */
       int kind = rs->objs[i]->kind;
-      if (json_is_object(j) && kind != TPL_OBJ_MACRO && kind != TPL_OBJ_CALLER) json_object_clear(j);
+      if (json_is_object(j) && kind != TPL_OBJ_MACRO && kind != TPL_OBJ_CALLER && j->refcount > 1) json_object_clear(j);
       json_decref(j);
     }
   if (rs->objs != rs->objs_inl) free(rs->objs);
