@@ -181,7 +181,7 @@ TPL_FILTER(tpl_f_trim) {
     while (i < j && tpl_f_isws(s[i])) i++;
     while (j > i && tpl_f_isws(s[j - 1])) j--;
   }
-  rc = tpl_f_put(rs, out, s + i, j - i, t.safe);
+  rc = tpl_f_put_same(rs, out, in, s + i, j - i, t.safe); /* nothing to strip: IN itself */
   tpl_val_drop(&t);
   return rc;
 }
