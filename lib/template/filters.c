@@ -400,8 +400,11 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
   S_sortent few[16], *e = cnt <= 16 ? few : calloc(cnt, sizeof *e);
   int rc = CC_OK, nomem = 0;
   if (!e) return CC_ENOMEM;
-  if (e == few) memset(few, 0, sizeof few);
-  for (size_t i = 0; i < cnt; i++) {
+  /* The keys made so far are released at the end (only those: no
+   * clearing of the whole table first). */
+  size_t made = 0;
+  for (size_t i = 0; i < cnt; i++, made = i) {
+    e[i].key = NULL;
     e[i].item = json_array_get(items, i);
     e[i].pos = reverse ? cnt - i : i;
     if (attr && strchr(attr, ',')) {
@@ -456,8 +459,9 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     }
   }
   *out = a;
+  made = cnt;
 out:
-  for (size_t i = 0; i < cnt; i++) json_decref(e[i].key);
+  for (size_t i = 0; i < made; i++) json_decref(e[i].key);
   if (e != few) free(e);
   return rc;
 }
