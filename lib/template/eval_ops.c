@@ -38,7 +38,7 @@ static int S_mkint(tpl_val *out, tpl_pnum *num, long long v) {
     num->i = v;
     return CC_OK;
   }
-  *out = tpl_own(json_integer(v));
+  *out = tpl_own(tpl_int_new(v));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 /* JSON (and so jansson) has no inf or nan: such a result is a render
@@ -50,7 +50,7 @@ static int S_mkreal(tpl_val *out, tpl_pnum *num, double d) {
     num->d = d;
     return CC_OK;
   }
-  *out = tpl_own(json_real(d));
+  *out = tpl_own(tpl_real_new(d));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 
@@ -79,14 +79,14 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
       }
     }
     /* Copies of a valid string are valid: no UTF-8 check again. */
-    *out = tpl_own(json_stringn_nocheck(p, total));
+    *out = tpl_own(tpl_str_new(p, total));
     if (p != small) free(p);
     return out->j ? CC_OK : CC_ENOMEM;
   }
   size_t l = json_array_size(s);
   if (l && (unsigned long long)k > rs->max_iter / l)
     return tpl_fail(rs, n, CC_ELIMIT, "repeated list exceeds the iteration limit");
-  json_t *a = json_array();
+  json_t *a = tpl_arr_new();
   if (!a) return CC_ENOMEM;
   for (long long i = 0; i < k; i++)
     if (json_array_extend(a, (json_t *)s)) {
@@ -160,8 +160,8 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
     if (json_is_string(x) && json_is_string(y))
       return S_concat_str(rs, n, a, b, a->safe || b->safe, out);
     if (json_is_array(x) && json_is_array(y)) {
-      json_t *c = json_copy((json_t *)x);
-      if (!c || json_array_extend(c, (json_t *)y)) {
+      json_t *c = tpl_arr_new(); /* list + list: a shallow copy of X, then Y's items */
+      if (!c || json_array_extend(c, (json_t *)x) || json_array_extend(c, (json_t *)y)) {
         json_decref(c);
         return CC_ENOMEM;
       }
@@ -366,7 +366,7 @@ int tpl_unary(tpl_rs *rs, const tpl_node *n, const tpl_val *a, tpl_val *out) {
   if (!a->j || !tpl_is_num(a->j)) {
     rc = S_type_error(rs, n, n->kind == E_NEG ? "unary -" : "unary +", a, NULL);
   } else if (n->kind == E_POS) {
-    *out = S_is_int(a->j) ? tpl_own(json_integer(S_int(a->j))) : tpl_own(json_real(tpl_num(a->j)));
+    *out = S_is_int(a->j) ? tpl_own(tpl_int_new(S_int(a->j))) : tpl_own(tpl_real_new(tpl_num(a->j)));
     if (!out->j) rc = CC_ENOMEM;
   } else if (S_is_int(a->j)) {
     if (S_int(a->j) == LLONG_MIN) rc = S_overflow(rs, n);

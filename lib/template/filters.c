@@ -201,27 +201,58 @@ int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
   return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
 }
 
+/* A scratch buffer the thread keeps between renders (taken by the first
+ * tpl_f_scratch of a render that has none; given back by tpl_f_keep_spare
+ * when the render ends; freed by tpl_f_release_spare), so a render costs
+ * no malloc and free of its scratch buffer. */
+static _Thread_local cc_buf S_spare;
+
+int tpl_f_put_same(tpl_rs *rs, tpl_val *out, const tpl_val *in, const char *s, size_t len, int safe) {
+  if (rs->direct || !in || !in->j || !json_is_string(in->j) || json_string_value(in->j) != s ||
+      json_string_length(in->j) != len)
+    return tpl_f_put(rs, out, s, len, safe);
+  *out = tpl_dup(in);
+  out->safe = (unsigned char)safe;
+  return CC_OK;
+}
+
 cc_buf tpl_f_scratch(tpl_rs *rs) {
   cc_buf b = CC_BUF_INIT, none = {NULL, 0, 0, 0, 0};
   if (rs->scratch.max) {
     b = rs->scratch;
     rs->scratch = none;
-    cc_buf_truncate(&b, 0);
+  } else if (S_spare.max) {
+    b = S_spare;
+    S_spare = none;
   }
+  cc_buf_truncate(&b, 0);
   return b;
 }
 
 void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
   cc_buf none = {NULL, 0, 0, 0, 0};
-  if (!rs->scratch.max && b->len < 4096) rs->scratch = *b;
+  if (!rs->scratch.max && b->cap <= 4096) rs->scratch = *b;
+  else tpl_f_keep_spare(b);
+  *b = none;
+}
+
+void tpl_f_keep_spare(cc_buf *b) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (b->ptr && !S_spare.max && b->cap <= 4096 && !b->failed) S_spare = *b;
   else cc_buf_free(b);
   *b = none;
+}
+
+void tpl_f_release_spare(void) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (S_spare.ptr) cc_buf_free(&S_spare);
+  S_spare = none;
 }
 
 int tpl_f_put_int(tpl_rs *rs, tpl_val *out, long long v) {
   cc_buf *d = rs->direct;
   if (!d) {
-    *out = tpl_own(json_integer((json_int_t)v));
+    *out = tpl_own(tpl_int_new((json_int_t)v));
     return out->j ? CC_OK : CC_ENOMEM;
   }
   rs->direct = NULL;
@@ -234,7 +265,7 @@ int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v) {
   cc_buf *d = rs->direct;
   if (!isfinite(v)) return CC_ERR; /* the evaluator reports it, as for arithmetic */
   if (!d) {
-    *out = tpl_own(json_real(v));
+    *out = tpl_own(tpl_real_new(v));
     return out->j ? CC_OK : CC_ENOMEM;
   }
   rs->direct = NULL;
@@ -280,7 +311,7 @@ int tpl_f_attr(tpl_rs *rs, const tpl_node *n, const tpl_val *v, char *buf, size_
 int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out) {
   int rc = tpl_items(rs, n, v, out);
   if (rc || *out != v->j) return rc;
-  json_t *copy = json_array();
+  json_t *copy = tpl_arr_new();
   if (copy && json_array_extend(copy, *out)) {
     json_decref(copy);
     copy = NULL;
@@ -369,13 +400,16 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
   S_sortent few[16], *e = cnt <= 16 ? few : calloc(cnt, sizeof *e);
   int rc = CC_OK, nomem = 0;
   if (!e) return CC_ENOMEM;
-  if (e == few) memset(few, 0, sizeof few);
-  for (size_t i = 0; i < cnt; i++) {
+  /* The keys made so far are released at the end (only those: no
+   * clearing of the whole table first). */
+  size_t made = 0;
+  for (size_t i = 0; i < cnt; i++, made = i) {
+    e[i].key = NULL;
     e[i].item = json_array_get(items, i);
     e[i].pos = reverse ? cnt - i : i;
     if (attr && strchr(attr, ',')) {
       /* "a,b": the key is the list of the attributes (make_multi_attrgetter). */
-      json_t *k = json_array();
+      json_t *k = tpl_arr_new();
       char part[256];
       for (const char *p = attr; k && *p;) {
         size_t l = strcspn(p, ",");
@@ -411,7 +445,7 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     rc = tpl_fail(rs, n, CC_EINVAL, "'<' not supported between the items being sorted");
     goto out;
   }
-  json_t *a = json_array();
+  json_t *a = tpl_arr_new();
   if (!a) {
     rc = CC_ENOMEM;
     goto out;
@@ -425,8 +459,9 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     }
   }
   *out = a;
+  made = cnt;
 out:
-  for (size_t i = 0; i < cnt; i++) json_decref(e[i].key);
+  for (size_t i = 0; i < made; i++) json_decref(e[i].key);
   if (e != few) free(e);
   return rc;
 }

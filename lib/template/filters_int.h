@@ -18,6 +18,10 @@ int tpl_f_bufout(tpl_val *out, cc_buf *b, int safe);
  * appended there, RS->direct cleared and *OUT left as tpl_direct_done();
  * else as tpl_f_strout (tpl_f_putbuf: tpl_f_bufout). */
 int tpl_f_put(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe);
+/* tpl_f_put of a result that is the string IN itself (S, LEN: IN's own
+ * bytes): a reference to IN (Markup when SAFE), no copy, unless it is
+ * printed straight. */
+int tpl_f_put_same(tpl_rs *rs, tpl_val *out, const tpl_val *in, const char *s, size_t len, int safe);
 int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
 /* A number result as tpl_f_put gives a string one: printed straight when
  * RS->direct is set (as tpl_emit prints it), else a new value in *OUT.
@@ -28,6 +32,10 @@ int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v);
  * is in use; tpl_f_unscratch gives it back (or frees B). */
 cc_buf tpl_f_scratch(tpl_rs *rs);
 void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
+/* B (emptied) kept as the thread's spare scratch buffer when it has none
+ * and B is small, else freed; tpl_f_release_spare frees the spare. */
+void tpl_f_keep_spare(cc_buf *b);
+void tpl_f_release_spare(void);
 /* Binds N's arguments ARGS to the parameters NAMES (NP of them) in SLOT
  * order; a missing one is left NULL. Errors as Python's TypeError would
  * word them. */

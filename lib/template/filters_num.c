@@ -51,16 +51,20 @@ TPL_FILTER(tpl_f_format) {
   /* Positional arguments: given as they are, no tuple built (an
    * undefined one, NULL, prints as Undefined does, unless strict). */
   if (!kw) {
-    const json_t *few[16] = {NULL}, **argv = n->n <= 16 ? few : malloc((size_t)n->n * sizeof *argv);
-    if (!argv) rc = CC_ENOMEM;
-    for (int i = 0; i < n->n && rc == CC_OK; i++)
+    const json_t *few[16], **argv = n->n <= 16 ? few : malloc((size_t)n->n * sizeof *argv);
+    unsigned char fsafe[16], *safe = n->n <= 16 ? fsafe : malloc((size_t)n->n);
+    if (!argv || !safe) rc = CC_ENOMEM;
+    for (int i = 0; i < n->n && rc == CC_OK; i++) {
+      safe[i] = args[i].safe;
       if (!(argv[i] = args[i].j) && rs->strict) rc = tpl_fail_undef(rs, n, &args[i]);
-    if (rc == CC_OK) rc = tpl_format_argv(rs, n, &fmt, argv, (size_t)n->n, out);
+    }
+    if (rc == CC_OK) rc = tpl_format_argv(rs, n, &fmt, argv, safe, (size_t)n->n, out);
     if (argv != few) free(argv);
+    if (safe != fsafe) free(safe);
     tpl_val_drop(&fmt);
     return rc;
   }
-  json_t *arg = kw ? json_object() : json_array();
+  json_t *arg = kw ? json_object() : tpl_arr_new();
   if (!arg) rc = CC_ENOMEM;
   for (int i = 0; i < n->n && rc == CC_OK; i++) {
     json_t *v = args[i].j;
@@ -221,11 +225,11 @@ TPL_FILTER(tpl_f_abs) {
     if (!in->j) return tpl_fail_undef(rs, n, in);
     return tpl_fail(rs, n, CC_EINVAL, "bad operand type for abs(): '%s'", tpl_type_name(in->j));
   }
-  if (json_is_real(in->j)) *out = tpl_own(json_real(fabs(json_real_value(in->j))));
+  if (json_is_real(in->j)) *out = tpl_own(tpl_real_new(fabs(json_real_value(in->j))));
   else {
     long long v = json_is_boolean(in->j) ? json_is_true(in->j) : (long long)json_integer_value(in->j);
     if (v == LLONG_MIN) return tpl_fail(rs, n, CC_EINVAL, "integer result out of the 64-bit range");
-    *out = tpl_own(json_integer(v < 0 ? -v : v));
+    *out = tpl_own(tpl_int_new(v < 0 ? -v : v));
   }
   return out->j ? CC_OK : CC_ENOMEM;
 }
@@ -237,6 +241,10 @@ static double S_round_half_even(double x, long long prec) {
   char tmp[512];
   uint64_t m;
   if (prec > 300) return x;
+  /* Whole units: the exact binary value rounded half to even, as
+   * nearbyint does in the default rounding mode (the sign of a zero
+   * kept, as round(-0.4) gives -0.0). */
+  if (prec == 0) return nearbyint(x);
   /* Without printf: the digits "%.*f" would print as one integer M (below
    * 2^40), read back as strtod reads them: M / 10^PREC, both exact, so
    * the one division rounds correctly (Clinger's fast path); the sign

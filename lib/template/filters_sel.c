@@ -24,7 +24,7 @@ TPL_FILTER(tpl_f_map) {
   int rc, nomem = 0;
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
   if ((rc = tpl_items(rs, n, in, &items))) return rc;
-  if (!(r = json_array())) {
+  if (!(r = tpl_arr_new())) {
     json_decref(items);
     return CC_ENOMEM;
   }
@@ -101,7 +101,7 @@ static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *a
   }
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
   if ((rc = tpl_items(rs, n, in, &items))) return rc;
-  if (!(r = json_array())) {
+  if (!(r = tpl_arr_new())) {
     json_decref(items);
     return CC_ENOMEM;
   }
@@ -215,12 +215,12 @@ TPL_FILTER(tpl_f_groupby) {
     qsort(e, cnt, sizeof *e, S_group_cmp);
     if (S_group_failed) rc = tpl_fail(rs, n, CC_EINVAL, "'<' not supported between the items being sorted");
   }
-  if (rc == CC_OK && !(r = json_array())) rc = CC_ENOMEM;
+  if (rc == CC_OK && !(r = tpl_arr_new())) rc = CC_ENOMEM;
   json_t *curkey = NULL, *curlist = NULL;
   for (size_t i = 0; rc == CC_OK && i < cnt; i++) {
     if (!curkey || !tpl_equal(curkey, e[i].cmp)) {
       curkey = e[i].cmp;
-      curlist = json_array();
+      curlist = tpl_arr_new();
       json_t *gv[2] = {e[i].key, curlist};
       json_t *g = curlist ? tpl_tuple_new(gv, 2, TPL_GROUP) : NULL;
       json_decref(curlist);

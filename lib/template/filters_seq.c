@@ -72,7 +72,7 @@ TPL_FILTER(tpl_f_length) {
     int rc = tpl_fmt_int(d, (long long)len);
     return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
   }
-  *out = tpl_own(json_integer((json_int_t)len));
+  *out = tpl_own(tpl_int_new((json_int_t)len));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 
@@ -92,7 +92,7 @@ TPL_FILTER(tpl_f_reverse) {
     }
     return tpl_f_putbuf(rs, out, &b, in->safe); /* a Markup's [::-1] is Markup */
   }
-  json_t *r = json_array();
+  json_t *r = tpl_arr_new();
   for (size_t i = cnt; r && i-- > 0;)
     if (json_array_append(r, json_array_get(items, i))) {
       json_decref(r);
@@ -132,7 +132,7 @@ TPL_FILTER(tpl_f_unique) {
     size_t l;
   } S_seen;
   S_seen few[16], *seen = cnt <= 16 ? few : malloc(cnt * sizeof *seen);
-  json_t *r = json_array();
+  json_t *r = tpl_arr_new();
   rc = (r && seen) ? CC_OK : CC_ENOMEM;
   for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
     json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
@@ -261,7 +261,7 @@ TPL_FILTER(tpl_f_sum) {
   tpl_node plus = *n;
   plus.s = "+";
   plus.b = NULL;
-  tpl_val acc = a[1] ? tpl_dup(a[1]) : tpl_own(json_integer(0));
+  tpl_val acc = a[1] ? tpl_dup(a[1]) : tpl_own(tpl_int_new(0));
   if (!acc.j) rc = a[1] ? tpl_fail_undef(rs, n, a[1]) : CC_ENOMEM;
   for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
     json_t *k = tpl_f_key(json_array_get(items, i), path, 0, &nomem);
@@ -379,14 +379,14 @@ static int S_chunked(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl
     json_decref(items);
     return tpl_fail(rs, n, CC_ELIMIT, "slice count exceeds the iteration limit");
   }
-  if (!(r = json_array())) rc = CC_ENOMEM;
+  if (!(r = tpl_arr_new())) rc = CC_ENOMEM;
   if (slice) {
     size_t per = len / (size_t)k, extra = len % (size_t)k, off = 0;
     for (size_t s = 0; s < (size_t)k && rc == CC_OK; s++) {
       size_t start = off + s * per;
       if (s < extra) off++;
       size_t end = off + (s + 1) * per;
-      json_t *part = json_array();
+      json_t *part = tpl_arr_new();
       if (!part || json_array_append_new(r, part)) {
         rc = CC_ENOMEM;
         break;
@@ -399,7 +399,7 @@ static int S_chunked(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl
     json_t *part = NULL;
     for (size_t i = 0; i < len && rc == CC_OK; i++) {
       if (!part || json_array_size(part) == (size_t)k) {
-        if (!(part = json_array()) || json_array_append_new(r, part)) {
+        if (!(part = tpl_arr_new()) || json_array_append_new(r, part)) {
           rc = CC_ENOMEM;
           break;
         }
@@ -429,7 +429,7 @@ TPL_FILTER(tpl_f_slice) {
 
 /* The (key, value) tuples of the mapping J, in its order. */
 static int S_pairs(const json_t *j, json_t **out) {
-  json_t *pairs = json_array(), *x;
+  json_t *pairs = tpl_arr_new(), *x;
   const char *k;
   if (!pairs) return CC_ENOMEM;
   json_object_foreach((json_t *)j, k, x) {
@@ -443,6 +443,62 @@ static int S_pairs(const json_t *j, json_t **out) {
   }
   *out = pairs;
   return CC_OK;
+}
+
+/* Python's order of the keys A and B (AL, BL bytes; UTF-8 bytes compare
+ * as code points), ASCII lowercased first when LOWER. */
+static int S_key_cmp(const char *a, size_t al, const char *b, size_t bl, int lower) {
+  size_t m = al < bl ? al : bl;
+  for (size_t i = 0; i < m; i++) {
+    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+    if (lower) {
+      x = x >= 'A' && x <= 'Z' ? (unsigned char)(x + 32) : x;
+      y = y >= 'A' && y <= 'Z' ? (unsigned char)(y + 32) : y;
+    }
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return al < bl ? -1 : al > bl;
+}
+
+/* dictsort by key of a mapping of up to S_DS_MAX keys (ASCII ones when
+ * they are lowercased: str.lower() of the rest needs the case tables):
+ * the keys sorted in place, stable as sorted() is (with reverse too), and
+ * only then the pairs made. 1 when done (*OUT set, or *RC), 0 to take the
+ * general path. */
+#define S_DS_MAX 32
+static int S_dictsort_keys(const json_t *obj, int lower, int reverse, json_t **out, int *rc) {
+  size_t cnt = json_object_size(obj), i = 0;
+  if (cnt > S_DS_MAX) return 0;
+  const char *keys[S_DS_MAX];
+  size_t kl[S_DS_MAX];
+  json_t *vals[S_DS_MAX];
+  size_t idx[S_DS_MAX];
+  for (void *it = json_object_iter((json_t *)obj); it && i < cnt; it = json_object_iter_next((json_t *)obj, it), i++) {
+    keys[i] = json_object_iter_key(it);
+    kl[i] = json_object_iter_key_len(it);
+    vals[i] = json_object_iter_value(it);
+    if (lower)
+      for (size_t c = 0; c < kl[i]; c++)
+        if ((unsigned char)keys[i][c] >= 0x80) return 0;
+    size_t j = i;
+    for (; j > 0; j--) {
+      int c = S_key_cmp(keys[idx[j - 1]], kl[idx[j - 1]], keys[i], kl[i], lower);
+      if (reverse ? c >= 0 : c <= 0) break;
+      idx[j] = idx[j - 1];
+    }
+    idx[j] = i;
+  }
+  json_t *pairs = tpl_arr_new();
+  *rc = pairs ? CC_OK : CC_ENOMEM;
+  for (size_t k = 0; k < i && *rc == CC_OK; k++) {
+    json_t *key = tpl_str_new(keys[idx[k]], kl[idx[k]]), *kv[2] = {key, vals[idx[k]]};
+    json_t *t = key ? tpl_tuple_new(kv, 2, TPL_TUPLE) : NULL;
+    json_decref(key);
+    if (!t || json_array_append_new(pairs, t)) *rc = CC_ENOMEM;
+  }
+  if (*rc) json_decref(pairs);
+  else *out = pairs;
+  return 1;
 }
 
 TPL_FILTER(tpl_f_dictsort) {
@@ -459,6 +515,10 @@ TPL_FILTER(tpl_f_dictsort) {
   }
   if (strcmp(by, "key") && strcmp(by, "value")) return tpl_fail(rs, n, CC_EINVAL, "You can only sort by either 'key' or 'value'");
   json_t *pairs, *r = NULL;
+  if (by[0] == 'k' && S_dictsort_keys(in->j, !tpl_f_truthy(a[0], 0), tpl_f_truthy(a[2], 0), &r, &rc)) {
+    if (rc == CC_OK) *out = tpl_own(r);
+    return rc;
+  }
   if ((rc = S_pairs(in->j, &pairs))) return rc;
   rc = tpl_f_sorted(rs, n, pairs, by[0] == 'k' ? "0" : "1", !tpl_f_truthy(a[0], 0), tpl_f_truthy(a[2], 0), &r);
   json_decref(pairs);
@@ -472,7 +532,7 @@ TPL_FILTER(tpl_f_items_) {
   json_t *pairs;
   int rc;
   if (!in->j) { /* even StrictUndefined: do_items checks it without using it */
-    *out = tpl_own(json_array());
+    *out = tpl_own(tpl_arr_new());
     return out->j ? CC_OK : CC_ENOMEM;
   }
   if (!json_is_object(in->j)) return tpl_fail(rs, n, CC_EINVAL, "Can only get item pairs from a mapping.");

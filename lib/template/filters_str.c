@@ -79,9 +79,11 @@ static int S_case(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *out
   else rc = tpl_case_map(&b, s, l, mode == 0 ? TPL_UPPER : mode == 1 ? TPL_LOWER : TPL_TITLE);
   if (rc == CC_OK && rs->direct) {
     rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, mode != 3 && t.safe);
+  } else if (rc == CC_OK && b.len == l && (!l || !memcmp(b.ptr, s, l))) {
+    rc = tpl_f_put_same(rs, out, in, s, l, mode != 3 && t.safe); /* already in that case */
   } else if (rc == CC_OK) {
     /* Valid UTF-8 mapped code point by code point stays valid. */
-    *out = tpl_own(json_stringn_nocheck(b.ptr ? b.ptr : "", b.len));
+    *out = tpl_own(tpl_str_new(b.ptr ? b.ptr : "", b.len));
     /* upper, lower and capitalize are Markup's methods; do_title joins the
      * plain pieces of a re.split, so its result is never Markup. */
     out->safe = mode != 3 && t.safe;
@@ -179,7 +181,7 @@ TPL_FILTER(tpl_f_trim) {
     while (i < j && tpl_f_isws(s[i])) i++;
     while (j > i && tpl_f_isws(s[j - 1])) j--;
   }
-  rc = tpl_f_put(rs, out, s + i, j - i, t.safe);
+  rc = tpl_f_put_same(rs, out, in, s + i, j - i, t.safe); /* nothing to strip: IN itself */
   tpl_val_drop(&t);
   return rc;
 }
@@ -260,7 +262,8 @@ TPL_FILTER(tpl_f_replace) {
     if (b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   }
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
-  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
+  if (rc == CC_OK && !done && S == s) rc = tpl_f_put_same(rs, out, in, s, sl, markup); /* nothing replaced */
+  else if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   tpl_f_unscratch(rs, &b);
   if (src.ptr) cc_buf_free(&src);
@@ -295,13 +298,18 @@ int tpl_f_truncate_in(tpl_rs *rs, const tpl_node *n, const tpl_val **a, const tp
     tpl_val_drop(&te);
     return tpl_fail(rs, n, CC_EINVAL, "expected leeway >= 0, got %lld", leeway);
   }
+  if (in && in->j && (json_is_number(in->j) || json_is_boolean(in->j) || json_is_null(in->j))) {
+    /* do_truncate takes len(s) first. */
+    tpl_val_drop(&te);
+    return tpl_fail(rs, n, CC_EINVAL, "object of type '%s' has no len()", tpl_type_name(in->j));
+  }
   if (in && (rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
     tpl_val_drop(&te);
     return rc;
   }
   size_t cps = tpl_utf8_len(s, l);
   if ((long long)cps <= length + leeway) {
-    rc = tpl_f_put(rs, out, s, l, t.safe);
+    rc = tpl_f_put_same(rs, out, in, s, l, t.safe);
   } else {
     /* Byte offset of code point LENGTH - len(end). */
     long long keep = length - (long long)endcp;
@@ -455,7 +463,7 @@ TPL_FILTER(tpl_f_wordcount) {
     i += k;
   }
   tpl_val_drop(&t);
-  *out = tpl_own(json_integer(words));
+  *out = tpl_own(tpl_int_new(words));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 

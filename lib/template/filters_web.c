@@ -174,7 +174,7 @@ static size_t S_space(const char *s, size_t l) {
 
 /* Code points of repr(S[0, L)). */
 static size_t S_repr_len(const char *s, size_t l, int *rc) {
-  json_t *j = json_stringn_nocheck(s, l);
+  json_t *j = tpl_str_new(s, l);
   cc_buf r = CC_BUF_INIT;
   if (!j || tpl_repr(&r, j)) *rc = CC_ENOMEM;
   size_t n = tpl_utf8_len(r.ptr ? r.ptr : "", r.len);
@@ -184,7 +184,7 @@ static size_t S_repr_len(const char *s, size_t l, int *rc) {
 }
 
 static int S_put_repr(cc_buf *b, const char *s, size_t l) {
-  json_t *j = json_stringn_nocheck(s, l);
+  json_t *j = tpl_str_new(s, l);
   int rc = j ? tpl_repr(b, j) : CC_ENOMEM;
   json_decref(j);
   return rc;

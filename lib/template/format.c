@@ -20,7 +20,11 @@ typedef struct {
 
 /* Appends S (LEN bytes) padded to the spec's width in code points. */
 static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len) {
-  long long cps = sp->width > 0 ? (long long)tpl_utf8_len(s, len) : 0;
+  long long cps = 0;
+  if (sp->width > 0 && len <= 24) /* a short one counted here (no call) */
+    for (size_t i = 0; i < len; i++) cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+  else if (sp->width > 0)
+    cps = (long long)tpl_utf8_len(s, len);
   size_t fill = sp->width > cps ? (size_t)(sp->width - cps) : 0;
   int rc = CC_OK;
   if (fill && !sp->left) rc = tpl_buf_fill(b, ' ', fill);
@@ -49,7 +53,7 @@ static int S_int_conv(cc_buf *b, const S_spec *sp, char conv, long long v) {
   else if (sp->space) sign[0] = ' ';
   /* Precision: at least that many digits; the 0 flag fills the width. */
   long long zeros = sp->prec > nd ? sp->prec - nd : 0;
-  long long len = (long long)strlen(sign) + (long long)strlen(prefix) + zeros + nd;
+  long long len = (sign[0] != 0) + (prefix[0] ? 2 : 0) + zeros + nd;
   if (sp->zero && !sp->left && sp->width > len) {
     zeros += sp->width - len;
     len = sp->width;
@@ -118,24 +122,28 @@ static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
  * else the one value), or DICT for %(key); SINGLE_SAFE: the one argument
  * is Markup (not escaped again). */
 static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv, size_t argc, int tuple,
-                    const json_t *dict, int single_safe, tpl_val *out) {
+                    const json_t *dict, int single_safe, const unsigned char *argsafe, tpl_val *out) {
   const char *s = json_string_value(fmt->j);
   size_t len = json_string_length(fmt->j);
   size_t next = 0;
   int markup = fmt->safe, rc = CC_OK;
-  /* The render's scratch buffer, taken while this runs (no allocation
-   * per call); a nested use would find it taken and start its own. */
-  cc_buf b = CC_BUF_INIT;
-  if (rs->scratch.max) {
-    cc_buf none = {NULL, 0, 0, 0, 0};
-    b = rs->scratch;
-    rs->scratch = none;
-    cc_buf_truncate(&b, 0);
+  /* Printed as it is (the format filter under {{ }}, its result escaped
+   * by nothing): straight into the output. Else the render's scratch
+   * buffer, taken while this runs (no allocation per call); a nested use
+   * would find it taken and start its own. */
+  cc_buf sb = {NULL, 0, 0, 0, 0}, *bp = rs->direct;
+  size_t start = 0;
+  if (bp && (!rs->autoescape || markup)) {
+    rs->direct = NULL;
+    start = bp->len;
+  } else {
+    sb = tpl_f_scratch(rs);
+    bp = &sb;
   }
   for (size_t i = 0; i < len && rc == CC_OK;) {
     const char *pct = memchr(s + i, '%', len - i);
     size_t lit = pct ? (size_t)(pct - (s + i)) : len - i;
-    if ((rc = tpl_buf_add(&b, s + i, lit))) break;
+    if ((rc = tpl_buf_add(bp, s + i, lit))) break;
     i += lit;
     if (i >= len) break;
     size_t at = i++; /* the '%' */
@@ -222,10 +230,16 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
     }
     char conv = s[i++];
     if (conv == '%') {
-      rc = cc_buf_putc(&b, '%');
+      rc = tpl_buf_add(bp, "%", 1);
       continue;
     }
-    if (!strchr("sradiuoxXeEfFgGc", conv)) {
+    int known = 0;
+    switch (conv) {
+    case 's': case 'r': case 'a': case 'd': case 'i': case 'u': case 'o': case 'x': case 'X':
+    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'c': known = 1; break;
+    default: break;
+    }
+    if (!known) {
       rc = tpl_fail(rs, n, CC_EINVAL, "unsupported format character '%c' (0x%x) at index %zu", conv,
                     (unsigned char)conv, i - 1);
       break;
@@ -239,9 +253,16 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
       v = argv[next];
       next++;
     }
-    if (conv == 's' && v && json_is_string(v) && sp.prec < 0 && !(markup && !single_safe)) {
+    /* Markup % args escapes each argument's str() unless it is Markup
+     * itself (the single safe one, a safe one of the format filter's, one
+     * kept as Markup in a tuple or dict); repr() is always escaped. */
+    int vsafe = 0;
+    if (markup && conv == 's' && v)
+      vsafe = (single_safe && !tuple) || (!keyed && argsafe && argsafe[next - 1]) ||
+              (json_is_string(v) && tpl_tuple_kind(v) == TPL_MARKUP);
+    if (conv == 's' && v && json_is_string(v) && sp.prec < 0 && !(markup && !vsafe)) {
       /* A string as it is: padded straight from the value. */
-      rc = S_pad(&b, &sp, json_string_value(v), json_string_length(v));
+      rc = S_pad(bp, &sp, json_string_value(v), json_string_length(v));
       if (rc) rc = CC_ENOMEM;
     } else if (conv == 's' || conv == 'r' || conv == 'a') {
       cc_buf t = CC_BUF_INIT;
@@ -256,14 +277,14 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
       }
       /* Markup % value escapes the value's text (an argument that is
        * itself Markup only when it is the single, safe argument). */
-      int esc = markup && !single_safe;
+      int esc = markup && !vsafe;
       if (rc == CC_OK && esc) {
         cc_buf e = CC_BUF_INIT;
         rc = tpl_escape(&e, t.ptr ? t.ptr : "", tl);
-        if (rc == CC_OK) rc = S_pad(&b, &sp, e.ptr ? e.ptr : "", e.len);
+        if (rc == CC_OK) rc = S_pad(bp, &sp, e.ptr ? e.ptr : "", e.len);
         cc_buf_free(&e);
       } else if (rc == CC_OK) {
-        rc = S_pad(&b, &sp, t.ptr ? t.ptr : "", tl);
+        rc = S_pad(bp, &sp, t.ptr ? t.ptr : "", tl);
       }
       cc_buf_free(&t);
       if (rc) rc = CC_ENOMEM;
@@ -285,12 +306,12 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
         rc = tpl_fail(rs, n, CC_EINVAL, "%%c requires int or char");
         break;
       }
-      if (rc == CC_OK) rc = S_pad(&b, &sp, ch, strlen(ch));
+      if (rc == CC_OK) rc = S_pad(bp, &sp, ch, strlen(ch));
     } else if (!v || !(json_is_number(v) || json_is_boolean(v))) {
       rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: %s number is required, not %s", conv,
                     strchr("oxX", conv) ? "an integer" : "a real", tpl_type_name(v));
-    } else if (strchr("diuoxX", conv)) {
-      if (strchr("oxX", conv) && json_is_real(v)) {
+    } else if (conv == 'd' || conv == 'i' || conv == 'u' || conv == 'o' || conv == 'x' || conv == 'X') {
+      if ((conv == 'o' || conv == 'x' || conv == 'X') && json_is_real(v)) {
         rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: an integer is required, not float", conv);
         break;
       }
@@ -305,19 +326,22 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
       } else {
         iv = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
       }
-      rc = S_int_conv(&b, &sp, conv == 'i' || conv == 'u' ? 'd' : conv, iv);
+      rc = S_int_conv(bp, &sp, conv == 'i' || conv == 'u' ? 'd' : conv, iv);
     } else {
       double d = json_is_real(v) ? json_real_value(v) : json_is_integer(v) ? (double)json_integer_value(v) : json_is_true(v);
-      rc = S_float_conv(&b, &sp, conv, d);
+      rc = S_float_conv(bp, &sp, conv, d);
     }
     if (rc == CC_ETOOBIG) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   }
   if (rc == CC_OK && !dict && next < argc)
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
-  if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
-  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
-  if (!rs->scratch.max && b.len < 4096) rs->scratch = b;
-  else cc_buf_free(&b);
+  if (rc == CC_OK && bp->len - start > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
+  if (bp != &sb) { /* printed: what tpl_f_put leaves */
+    if (rc == CC_OK) *out = tpl_direct_done();
+    return rc;
+  }
+  if (rc == CC_OK) rc = tpl_f_put(rs, out, sb.ptr ? sb.ptr : "", sb.len, markup);
+  tpl_f_unscratch(rs, &sb);
   return rc;
 }
 
@@ -325,16 +349,17 @@ int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val 
   const json_t *a = args->j;
   /* An undefined argument prints as Undefined does (empty), unless strict. */
   if (!a && rs->strict) return tpl_fail_undef(rs, n, args);
-  if (!tuple) return S_format(rs, n, fmt, &a, 1, 0, a && json_is_object(a) ? a : NULL, args->safe, out);
+  if (!tuple) return S_format(rs, n, fmt, &a, 1, 0, a && json_is_object(a) ? a : NULL, args->safe, NULL, out);
   size_t argc = json_array_size(a);
   const json_t *few[16] = {NULL}, **argv = argc <= 16 ? few : malloc(argc * sizeof *argv);
   if (!argv) return CC_ENOMEM;
   for (size_t i = 0; i < argc; i++) argv[i] = json_array_get(a, i);
-  int rc = S_format(rs, n, fmt, argv, argc, 1, NULL, 0, out);
+  int rc = S_format(rs, n, fmt, argv, argc, 1, NULL, 0, NULL, out);
   if (argv != few) free(argv);
   return rc;
 }
 
-int tpl_format_argv(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv, size_t argc, tpl_val *out) {
-  return S_format(rs, n, fmt, argv, argc, 1, NULL, 0, out);
+int tpl_format_argv(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv,
+                    const unsigned char *argsafe, size_t argc, tpl_val *out) {
+  return S_format(rs, n, fmt, argv, argc, 1, NULL, 0, argsafe, out);
 }

@@ -11,8 +11,9 @@
 int tpl_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_val *args, int tuple, tpl_val *out);
 /* FMT % (ARGV[0], ..., ARGV[ARGC - 1]), the tuple's items given as they
  * are (NULL: undefined, as tpl_format prints it): tpl_format without
- * building the tuple. */
-int tpl_format_argv(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv, size_t argc, tpl_val *out);
+ * building the tuple. ARGSAFE[i] (or NULL): ARGV[i] is Markup. */
+int tpl_format_argv(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const json_t *const *argv,
+                    const unsigned char *argsafe, size_t argc, tpl_val *out);
 
 /* FMT.format(*ARGS, **KWARGS) (Python's str.format: {} {0} {name}
  * {0[key]}, !r !s, and format specs [[fill]align][sign][#][0][width]

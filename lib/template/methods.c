@@ -78,7 +78,7 @@ static int S_split(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_v
       return rc;
     }
   }
-  json_t *a = json_array();
+  json_t *a = tpl_arr_new();
   if (!a) return CC_ENOMEM;
   rc = CC_OK;
   if (sep) {
@@ -100,7 +100,7 @@ static int S_split(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_v
       /* From the right, then reversed. */
       size_t end = l;
       long long done = 0;
-      json_t *r = json_array();
+      json_t *r = tpl_arr_new();
       if (!r) rc = CC_ENOMEM;
       for (size_t i = l; i >= sl && rc == CC_OK && (maxsplit < 0 || done < maxsplit);) {
         if (!memcmp(s + i - sl, sep, sl)) {
@@ -142,7 +142,7 @@ static int S_split(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_v
       size_t *cp = malloc((l + 1) * sizeof *cp), nc = 0;
       if (!cp) rc = CC_ENOMEM;
       for (size_t i = 0; rc == CC_OK && i < l; i += tpl_utf8_seq(s + i, l - i)) cp[nc++] = i;
-      json_t *r = json_array();
+      json_t *r = tpl_arr_new();
       if (!r) rc = CC_ENOMEM;
       long long done = 0;
       size_t e = nc; /* code point index */
@@ -289,7 +289,7 @@ static int S_find_count(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, 
         }
     }
   }
-  *out = tpl_own(json_integer(res));
+  *out = tpl_own(tpl_int_new(res));
   return out->j ? CC_OK : CC_ENOMEM;
 }
 
@@ -478,7 +478,7 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
   if (!strcmp(m, "splitlines")) {
     if ((rc = S_nargs(rs, n, m, 0, 1))) return rc;
     int keep = n->n ? tpl_truthy(&args[0]) : 0;
-    json_t *a = json_array();
+    json_t *a = tpl_arr_new();
     size_t pos = 0, ls, le;
     rc = a ? CC_OK : CC_ENOMEM;
     while (rc == CC_OK && tpl_f_line(s, l, &pos, &ls, &le)) rc = S_append_str(a, s + ls, (keep ? pos : le) - ls);
@@ -507,7 +507,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
     }
     if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
       if ((rc = S_nargs(rs, n, m, 0, 0))) return rc;
-      json_t *r = json_array();
+      json_t *r = tpl_arr_new();
       const char *k;
       json_t *x;
       if (!r) return CC_ENOMEM;
@@ -561,7 +561,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
         if (idx < 0) idx = i;
       }
     if (m[0] == 'i' && idx < 0) return tpl_fail(rs, n, CC_EINVAL, "%s is not in %s", "value", tpl_type_name(j));
-    *out = tpl_own(json_integer(m[0] == 'i' ? idx : cnt));
+    *out = tpl_own(tpl_int_new(m[0] == 'i' ? idx : cnt));
     return out->j ? CC_OK : CC_ENOMEM;
   }
   return tpl_fail(rs, n, CC_EINVAL, "'%s object' has no attribute '%s'", tpl_type_name(j), m);

@@ -16,6 +16,7 @@
 
 #include "cc/err.h"
 #include "eval.h"
+#include "filters_int.h"
 
 static int S_scan(const tpl_rs *rs, size_t lo, size_t hi, const char *name, tpl_var **var) {
   for (size_t i = hi; i-- > lo;)
@@ -204,9 +205,10 @@ void tpl_scope_free(tpl_rs *rs) {
       json_decref(rs->objs[i]->items);
       json_t *j = rs->objs[i]->j;
       /* Break cycles (a namespace that holds itself); a macro's or a
-       * caller's object holds only its name. */
+       * caller's object holds only its name; one only the registry holds
+       * is on no cycle (json_decref frees it whole, no clear first). */
       int kind = rs->objs[i]->kind;
-      if (json_is_object(j) && kind != TPL_OBJ_MACRO && kind != TPL_OBJ_CALLER) json_object_clear(j);
+      if (json_is_object(j) && kind != TPL_OBJ_MACRO && kind != TPL_OBJ_CALLER && j->refcount > 1) json_object_clear(j);
       json_decref(j);
     }
   if (rs->objs != rs->objs_inl) free(rs->objs);
@@ -214,7 +216,7 @@ void tpl_scope_free(tpl_rs *rs) {
   /* Most renders made no buffer (nor arena): nothing to call. */
   for (int i = 0; i < TPL_CAPS; i++)
     if (rs->caps[i].ptr) cc_buf_free(&rs->caps[i]);
-  if (rs->scratch.ptr) cc_buf_free(&rs->scratch);
+  if (rs->scratch.ptr) tpl_f_keep_spare(&rs->scratch);
   rs->nobjs = rs->capobjs = 0;
   if (rs->arena) cc_arena_free(rs->arena);
   rs->arena = NULL;

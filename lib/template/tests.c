@@ -123,7 +123,7 @@ TPL_TEST(S_divisibleby) {
 }
 
 static int S_parity(tpl_rs *rs, const tpl_node *n, const tpl_val *in, long long want, int *res) {
-  tpl_val two = tpl_own(json_integer(2));
+  tpl_val two = tpl_own(tpl_int_new(2));
   if (!two.j) return CC_ENOMEM;
   int rc = S_mod_is(rs, n, in, &two, want, res);
   tpl_val_drop(&two);

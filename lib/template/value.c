@@ -2,6 +2,7 @@
 #include "value.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,27 +23,76 @@ typedef struct {
   size_t *slots;       /* the N slots in use (emptied at the end) */
   size_t cap, n;
   int depth;
+  int markups; /* a TPL_MARKUP string was registered this render */
 } S_tuples;
 
 static _Thread_local S_tuples S_tup;
 
-void tpl_tuples_begin(void) { S_tup.depth++; }
+/* What a thread keeps between renders (this table, the pools, the spare
+ * scratch buffer) is freed when the thread exits: a key whose destructor
+ * calls tpl_tuples_release, set by the thread's first render. */
+static pthread_key_t S_exit_key;
+static pthread_once_t S_exit_once = PTHREAD_ONCE_INIT;
+static int S_exit_ok;
+static _Thread_local int S_exit_set;
+static void S_thread_exit(void *p) {
+  (void)p;
+  tpl_tuples_release();
+}
+static void S_exit_init(void) { S_exit_ok = pthread_key_create(&S_exit_key, S_thread_exit) == 0; }
+
+void tpl_tuples_begin(void) {
+  if (!S_exit_set) {
+    S_exit_set = 1;
+    pthread_once(&S_exit_once, S_exit_init);
+    if (S_exit_ok) pthread_setspecific(S_exit_key, &S_exit_set);
+  }
+  S_tup.depth++;
+}
 
 void tpl_tuples_end(void) {
   if (--S_tup.depth > 0) return;
   for (size_t i = 0; i < S_tup.n; i++) {
-    json_decref(S_tup.keys[S_tup.slots[i]]);
+    json_t *k = S_tup.keys[S_tup.slots[i]];
     S_tup.keys[S_tup.slots[i]] = NULL;
+    tpl_decref(k); /* the last reference: to the pools */
   }
   S_tup.n = 0;
+  S_tup.markups = 0;
   /* A small table stays for the thread's next render (no three callocs
    * and frees per render); tpl_tuples_release frees it. */
   if (S_tup.cap <= 256) return;
   tpl_tuples_release();
 }
 
+_Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str, tpl_pool_arr;
+
+json_t *tpl_arr_new(void) {
+#ifndef __SANITIZE_ADDRESS__
+  if (tpl_pool_arr.n) return tpl_pool_arr.v[--tpl_pool_arr.n];
+#endif
+  return json_array();
+}
+
+json_t *tpl_str_new(const char *s, size_t len) {
+#ifndef __SANITIZE_ADDRESS__
+  if (tpl_pool_str.n) {
+    json_t *j = tpl_pool_str.v[tpl_pool_str.n - 1];
+    if (json_string_setn_nocheck(j, s, len)) return NULL; /* out of memory */
+    tpl_pool_str.n--;
+    return j;
+  }
+#endif
+  return json_stringn_nocheck(s, len);
+}
+
 void tpl_tuples_release(void) {
   if (S_tup.depth > 0) return;
+  while (tpl_pool_real.n) json_decref(tpl_pool_real.v[--tpl_pool_real.n]);
+  while (tpl_pool_int.n) json_decref(tpl_pool_int.v[--tpl_pool_int.n]);
+  while (tpl_pool_str.n) json_decref(tpl_pool_str.v[--tpl_pool_str.n]);
+  while (tpl_pool_arr.n) json_decref(tpl_pool_arr.v[--tpl_pool_arr.n]);
+  tpl_f_release_spare();
   free(S_tup.keys);
   free(S_tup.kinds);
   free(S_tup.rng);
@@ -109,6 +159,7 @@ static int S_mark(json_t *a, int kind, const long long *rng) {
     S_tup.slots[S_tup.n++] = h;
   }
   S_tup.kinds[h] = (unsigned char)kind;
+  if (kind == TPL_MARKUP) S_tup.markups = 1;
   if (rng) memcpy(S_tup.rng[h], rng, sizeof S_tup.rng[h]);
   return CC_OK;
 }
@@ -129,14 +180,15 @@ int tpl_range_args(const json_t *j, long long args[3]) {
 }
 
 int tpl_tuple_kind(const json_t *j) {
-  if (!S_tup.n || !j || !(json_is_array(j) || json_is_string(j))) return TPL_LIST;
+  /* A string is only looked up once the render has kept one as Markup. */
+  if (!S_tup.n || !j || !(json_is_array(j) || (json_is_string(j) && S_tup.markups))) return TPL_LIST;
   for (size_t h = S_ptr_hash(j) & (S_tup.cap - 1); S_tup.keys[h]; h = (h + 1) & (S_tup.cap - 1))
     if (S_tup.keys[h] == j) return S_tup.kinds[h];
   return TPL_LIST;
 }
 
 json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
-  json_t *a = json_array();
+  json_t *a = tpl_arr_new();
   for (size_t i = 0; a && i < n; i++)
     if (json_array_append(a, v[i])) {
       json_decref(a);
@@ -151,7 +203,7 @@ json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
 
 json_t *tpl_val_store(tpl_val *v) {
   if (v->safe && v->j && json_is_string(v->j) && S_tup.depth > 0) {
-    json_t *c = json_stringn_nocheck(json_string_value(v->j), json_string_length(v->j));
+    json_t *c = tpl_str_new(json_string_value(v->j), json_string_length(v->j));
     tpl_val_drop(v);
     if (c && tpl_tuple_mark(c, TPL_MARKUP)) {
       json_decref(c);
@@ -313,8 +365,13 @@ static int S_repr_str(cc_buf *b, const char *s, size_t len) {
 }
 
 int tpl_repr(cc_buf *b, const json_t *j) {
-  if (json_is_string(j)) return S_repr_str(b, json_string_value(j), json_string_length(j));
-  return tpl_str(b, j);
+  if (!json_is_string(j)) return tpl_str(b, j);
+  /* A string kept as Markup in a list or dict: Markup('...'), as
+   * MarkupSafe's repr prints it. */
+  int markup = tpl_tuple_kind(j) == TPL_MARKUP, rc = markup ? cc_buf_puts(b, "Markup(") : CC_OK;
+  if (rc == CC_OK) rc = S_repr_str(b, json_string_value(j), json_string_length(j));
+  if (rc == CC_OK && markup) rc = cc_buf_putc(b, ')');
+  return rc;
 }
 
 int tpl_ascii(cc_buf *b, const json_t *j) {
@@ -415,7 +472,10 @@ json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl) {
     const char *k = json_object_iter_key(it);
     /* The first byte tells most keys of one length apart, without memcmp. */
     if (kl && k[0] != key[0]) continue;
-    if (kl <= 1 || !memcmp(k + 1, key + 1, kl - 1)) return json_object_iter_value(it);
+    size_t i = 1; /* short keys compared here (no memcmp call) */
+    if (kl <= 16)
+      while (i < kl && k[i] == key[i]) i++;
+    if (kl <= 16 ? i == kl : !memcmp(k + 1, key + 1, kl - 1)) return json_object_iter_value(it);
   }
   return NULL;
 }
@@ -524,5 +584,5 @@ static int S_utf8_valid(const unsigned char *s, size_t len) {
 }
 
 json_t *tpl_json_strn(const char *s, size_t len) {
-  return S_utf8_valid((const unsigned char *)s, len) ? json_stringn_nocheck(s, len) : NULL;
+  return S_utf8_valid((const unsigned char *)s, len) ? tpl_str_new(s, len) : NULL;
 }

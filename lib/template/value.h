@@ -66,8 +66,73 @@ static inline json_t *tpl_val_take(tpl_val *v) {
   v->own = 0;
   return j;
 }
+/* Numbers recycled: a reference dropped to a real or an integer nothing
+ * else holds goes into its thread's pool (up to TPL_NUMPOOL of each kind,
+ * freed by tpl_tuples_release), and tpl_real_new / tpl_int_new take one
+ * from there before they allocate. So the temporaries of arithmetic and
+ * of numeric filters cost no malloc and free once a render runs. Off under
+ * AddressSanitizer, which should see every use after a free. */
+#define TPL_NUMPOOL 16
+typedef struct tpl_numpool {
+  json_t *v[TPL_NUMPOOL];
+  int n;
+} tpl_numpool;
+extern _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str, tpl_pool_arr;
+/* Lists too (of up to TPL_POOL_ARRMAX items: emptied when they enter the
+ * pool, their item tables kept): tpl_arr_new is json_array() from the
+ * pool (the lists and tuples filters, methods and tuples make). */
+#define TPL_POOL_ARRMAX 64
+json_t *tpl_arr_new(void);
+/* Strings are recycled too (up to TPL_POOL_STRMAX bytes, so the pool
+ * stays small): json_stringn_nocheck(S, LEN) from the pool costs the copy
+ * of the bytes but not the value's own allocation (tpl_json_strn and the
+ * filters' results use it). */
+#define TPL_POOL_STRMAX 1024
+json_t *tpl_str_new(const char *s, size_t len);
+/* json_real(D) (NULL when D is not finite or without memory). */
+static inline json_t *tpl_real_new(double d) {
+#ifndef __SANITIZE_ADDRESS__
+  if (tpl_pool_real.n) {
+    json_t *j = tpl_pool_real.v[tpl_pool_real.n - 1];
+    if (json_real_set(j, d)) return NULL; /* not finite */
+    tpl_pool_real.n--;
+    return j;
+  }
+#endif
+  return json_real(d);
+}
+/* json_integer(I) (NULL without memory). */
+static inline json_t *tpl_int_new(json_int_t i) {
+#ifndef __SANITIZE_ADDRESS__
+  if (tpl_pool_int.n) {
+    json_t *j = tpl_pool_int.v[--tpl_pool_int.n];
+    json_integer_set(j, i);
+    return j;
+  }
+#endif
+  return json_integer(i);
+}
+/* json_decref(J), a last reference to a number kept in the pool. */
+static inline void tpl_decref(json_t *j) {
+#ifndef __SANITIZE_ADDRESS__
+  if (j && j->refcount == 1) {
+    tpl_numpool *p = j->type == JSON_REAL      ? &tpl_pool_real
+                     : j->type == JSON_INTEGER ? &tpl_pool_int
+                     : j->type == JSON_STRING && json_string_length(j) <= TPL_POOL_STRMAX ? &tpl_pool_str
+                     : j->type == JSON_ARRAY && json_array_size(j) <= TPL_POOL_ARRMAX ? &tpl_pool_arr
+                                               : NULL;
+    if (p && p->n < TPL_NUMPOOL) {
+      if (p == &tpl_pool_arr) json_array_clear(j);
+      p->v[p->n++] = j;
+      return;
+    }
+  }
+#endif
+  json_decref(j);
+}
+
 static inline void tpl_val_drop(tpl_val *v) {
-  if (v->own) json_decref(v->j);
+  if (v->own) tpl_decref(v->j);
   v->j = NULL;
   v->own = 0;
 }
