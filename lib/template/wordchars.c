@@ -66,7 +66,7 @@ unsigned tpl_f_class(const char *s, size_t k) {
     return c;
   }
   if (S_IN(S_alpha_ranges, cp)) c |= TPL_C_ALPHA;
-  if (S_IN(S_decimal_ranges, cp)) c |= TPL_C_DECIMAL;
+  if (S_IN(S_digit_ranges, cp)) c |= TPL_C_DECIMAL; /* \d is isdecimal() */
   if (S_IN(S_digitchar_ranges, cp)) c |= TPL_C_DIGIT;
   if (S_IN(S_numeric_ranges, cp)) c |= TPL_C_NUMERIC;
   if (S_IN(S_space_ranges, cp)) c |= TPL_C_SPACE;
