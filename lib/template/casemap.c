@@ -36,8 +36,7 @@ size_t tpl_utf8_seq(const char *s, size_t len) {
   return n;
 }
 
-/* Decodes the sequence of N bytes at S (N from tpl_utf8_seq). */
-static uint32_t S_decode(const char *s, size_t n) {
+uint32_t tpl_utf8_get(const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   switch (n) {
   case 2: return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
@@ -144,7 +143,7 @@ static int S_final_sigma(const char *s, size_t len, size_t i, size_t n) {
       k = j - 1;
       m = 1;
     }
-    c = S_decode(s + k, m);
+    c = tpl_utf8_get(s + k, m);
     j = k;
     if (!S_ignorable(c)) {
       found = 1;
@@ -154,7 +153,7 @@ static int S_final_sigma(const char *s, size_t len, size_t i, size_t n) {
   if (!found || !S_cased(c)) return 0;
   for (j = i + n; j < len;) {
     size_t m = tpl_utf8_seq(s + j, len - j);
-    c = S_decode(s + j, m);
+    c = tpl_utf8_get(s + j, m);
     j += m;
     if (!S_ignorable(c)) return !S_cased(c);
   }
@@ -193,7 +192,7 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode) {
     if (n == 1) {
       rc = tpl_buf_add(b, s + i, 1); /* not UTF-8: as it is */
     } else {
-      uint32_t cp = S_decode(s + i, n);
+      uint32_t cp = tpl_utf8_get(s + i, n);
       if (cp == 0x3A3 && m == TPL_LOWER && S_final_sigma(s, len, i, n)) rc = tpl_utf8_put(b, 0x3C2);
       else if (m == TPL_FOLD) rc = S_fold_cp(b, cp);
       else rc = S_map_cp(b, cp, m);

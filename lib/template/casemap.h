@@ -5,6 +5,7 @@
 #define TPL_CASEMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cc/buf.h"
 
@@ -19,6 +20,8 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode);
 
 /* Length in bytes of the UTF-8 sequence that starts S (1 for a bad byte). */
 size_t tpl_utf8_seq(const char *s, size_t len);
+/* The code point of the sequence of N bytes at S (N from tpl_utf8_seq). */
+uint32_t tpl_utf8_get(const char *s, size_t n);
 
 /* Appends the code point CP as UTF-8. */
 int tpl_utf8_put(cc_buf *b, unsigned cp);

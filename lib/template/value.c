@@ -330,11 +330,7 @@ int tpl_fmt_float(cc_buf *b, double d) {
 /* The code point of the UTF-8 sequence S (K bytes) as Python escapes it
  * in a repr: \\xhh, \\uhhhh or \\Uhhhhhhhh. */
 static int S_escape_cp(cc_buf *b, const char *s, size_t k) {
-  unsigned cp = (unsigned char)s[0];
-  if (k > 1) {
-    cp &= 0xFFu >> (k + 1);
-    for (size_t i = 1; i < k; i++) cp = (cp << 6) | ((unsigned char)s[i] & 0x3F);
-  }
+  unsigned cp = tpl_utf8_get(s, k);
   if (cp < 0x100) return cc_buf_printf(b, "\\x%02x", cp);
   if (cp < 0x10000) return cc_buf_printf(b, "\\u%04x", cp);
   return cc_buf_printf(b, "\\U%08x", cp);

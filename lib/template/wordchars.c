@@ -24,29 +24,20 @@ static int S_in(const S_range *r, size_t n, unsigned cp) {
   return 0;
 }
 
-/* The code point of the UTF-8 sequence S (K bytes, from tpl_utf8_seq). */
-static unsigned S_cp(const char *s, size_t k) {
-  unsigned char c = (unsigned char)s[0];
-  if (k == 1) return c;
-  unsigned cp = c & (0xFF >> (k + 1));
-  for (size_t i = 1; i < k; i++) cp = (cp << 6) | ((unsigned char)s[i] & 0x3F);
-  return cp;
-}
-
 int tpl_f_word(const char *s, size_t k) {
-  unsigned cp = S_cp(s, k);
+  unsigned cp = tpl_utf8_get(s, k);
   if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
   return S_in(S_word_ranges, sizeof S_word_ranges / sizeof *S_word_ranges, cp);
 }
 
 int tpl_f_digit(const char *s, size_t k) {
-  unsigned cp = S_cp(s, k);
+  unsigned cp = tpl_utf8_get(s, k);
   if (cp < 0x80) return cp >= '0' && cp <= '9';
   return S_in(S_digit_ranges, sizeof S_digit_ranges / sizeof *S_digit_ranges, cp);
 }
 
 int tpl_f_printable(const char *s, size_t k) {
-  unsigned cp = S_cp(s, k);
+  unsigned cp = tpl_utf8_get(s, k);
   if (cp < 0x80) return cp >= 0x20 && cp != 0x7F;
   return !S_in(S_unprintable_ranges, sizeof S_unprintable_ranges / sizeof *S_unprintable_ranges, cp);
 }
@@ -54,7 +45,7 @@ int tpl_f_printable(const char *s, size_t k) {
 #define S_IN(t, cp) S_in(t, sizeof t / sizeof *t, cp)
 
 unsigned tpl_f_class(const char *s, size_t k) {
-  unsigned cp = S_cp(s, k), c = 0;
+  unsigned cp = tpl_utf8_get(s, k), c = 0;
   if (cp < 0x80) {
     int lo = cp >= 'a' && cp <= 'z', up = cp >= 'A' && cp <= 'Z', dg = cp >= '0' && cp <= '9';
     if (lo || up) c |= TPL_C_ALPHA;
