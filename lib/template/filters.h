@@ -66,6 +66,9 @@ int tpl_test_call(tpl_rs *rs, const tpl_tdef *def, const tpl_node *n, const tpl_
 int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args, tpl_val *out);
 /* The str methods of methods_more.c (the is...() predicates, partition,
  * removeprefix, ...) for the string OBJ; *FOUND is 0 when M is none. */
+/* V as a str argument of a method (*S, *L borrowed from it), or a render
+ * error: "WHAT must be str, not int" (no WHAT: "must be str, ..."). */
+int tpl_m_strarg(tpl_rs *rs, const tpl_node *n, const tpl_val *v, const char *what, const char **s, size_t *l);
 int tpl_str_method_more(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_val *obj, tpl_val *args, tpl_val *out,
                         int *found);
 

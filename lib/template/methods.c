@@ -23,9 +23,10 @@ static int S_nargs(tpl_rs *rs, const tpl_node *n, const char *m, int lo, int hi)
   return CC_OK;
 }
 
-static int S_strarg(tpl_rs *rs, const tpl_node *n, const tpl_val *v, const char *what, const char **s, size_t *l) {
+int tpl_m_strarg(tpl_rs *rs, const tpl_node *n, const tpl_val *v, const char *what, const char **s, size_t *l) {
   if (!v->j) return tpl_fail_undef(rs, n, v);
-  if (!json_is_string(v->j)) return tpl_fail(rs, n, CC_EINVAL, "%s must be str, not %s", what, tpl_type_name(v->j));
+  if (!json_is_string(v->j))
+    return tpl_fail(rs, n, CC_EINVAL, "%s%smust be str, not %s", what ? what : "", what ? " " : "", tpl_type_name(v->j));
   *s = json_string_value(v->j);
   *l = json_string_length(v->j);
   return CC_OK;
@@ -72,7 +73,7 @@ static int S_split(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, tpl_v
     if (which < 0 || which > 1) return tpl_fail(rs, n, CC_EINVAL, "split() got an unexpected argument");
     if (which == 0) {
       if (args[i].j && json_is_null(args[i].j)) continue;
-      if ((rc = S_strarg(rs, n, &args[i], "sep", &sep, &sl))) return rc;
+      if ((rc = tpl_m_strarg(rs, n, &args[i], "sep", &sep, &sl))) return rc;
       if (!sl) return tpl_fail(rs, n, CC_EINVAL, "empty separator");
     } else if ((rc = S_intarg(rs, n, &args[i], &maxsplit))) {
       return rc;
@@ -194,7 +195,7 @@ static int S_strip(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const char
   const char *chars = NULL;
   size_t cl = 0;
   int rc;
-  if (n->n == 1 && !(args[0].j && json_is_null(args[0].j)) && (rc = S_strarg(rs, n, &args[0], "strip arg", &chars, &cl))) return rc;
+  if (n->n == 1 && !(args[0].j && json_is_null(args[0].j)) && (rc = tpl_m_strarg(rs, n, &args[0], "strip arg", &chars, &cl))) return rc;
   size_t i = 0, j = l;
   while (left && i < j) {
     size_t k = tpl_utf8_seq(s + i, j - i);
@@ -261,7 +262,7 @@ static int S_find_count(tpl_rs *rs, const tpl_node *n, const char *s, size_t l, 
   const char *sub = "";
   size_t sl = 0, b, e;
   int rc;
-  if ((rc = S_strarg(rs, n, &args[0], "must be str", &sub, &sl)) || (rc = S_range(rs, n, s, l, args, 1, &b, &e))) return rc;
+  if ((rc = tpl_m_strarg(rs, n, &args[0], NULL, &sub, &sl)) || (rc = S_range(rs, n, s, l, args, 1, &b, &e))) return rc;
   long long res = count ? 0 : -1;
   if (b <= e) {
     if (count) {
@@ -303,7 +304,7 @@ static int S_pad(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, const char *
   int rc;
   if ((rc = S_intarg(rs, n, &args[0], &w))) return rc;
   if (n->n > 1) {
-    if ((rc = S_strarg(rs, n, &args[1], "fill character", &fill, &fl))) return rc;
+    if ((rc = tpl_m_strarg(rs, n, &args[1], "fill character", &fill, &fl))) return rc;
     if (tpl_utf8_len(fill, fl) != 1) return tpl_fail(rs, n, CC_EINVAL, "The fill character must be exactly one character long");
   }
   if (w > (long long)rs->max_out) return tpl_fail(rs, n, CC_ELIMIT, "width exceeds the output limit");
@@ -400,8 +401,8 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     const char *o, *nw;
     size_t ol, nl;
     long long count = -1;
-    if ((rc = S_strarg(rs, n, &args[0], "replace() argument 1", &o, &ol)) ||
-        (rc = S_strarg(rs, n, &args[1], "replace() argument 2", &nw, &nl)) || (n->n > 2 && (rc = S_intarg(rs, n, &args[2], &count))))
+    if ((rc = tpl_m_strarg(rs, n, &args[0], "replace() argument 1", &o, &ol)) ||
+        (rc = tpl_m_strarg(rs, n, &args[1], "replace() argument 2", &nw, &nl)) || (n->n > 2 && (rc = S_intarg(rs, n, &args[2], &count))))
       return rc;
     cc_buf b = CC_BUF_INIT;
     long long done = 0;

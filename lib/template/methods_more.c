@@ -2,6 +2,7 @@
  * is...() predicates (isalpha, isdigit, islower, istitle, ...: Unicode
  * classes from wordchars.c), partition and rpartition, removeprefix and
  * removesuffix. methods.c asks here for a name it does not know. */
+#include <stdio.h>
 #include <string.h>
 
 #include "casemap.h"
@@ -61,14 +62,6 @@ static int S_case(const char *s, size_t l, char m) {
   return cased;
 }
 
-static int S_strarg(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_val *v, const char **s, size_t *l) {
-  if (!v->j) return tpl_fail_undef(rs, n, v);
-  if (!json_is_string(v->j)) return tpl_fail(rs, n, CC_EINVAL, "%s() argument must be str, not %s", m, tpl_type_name(v->j));
-  *s = json_string_value(v->j);
-  *l = json_string_length(v->j);
-  return CC_OK;
-}
-
 /* (head, sep, tail) around the first (or last) SEP; without one, (S, '',
  * '') (or ('', '', S)). */
 static int S_partition(tpl_rs *rs, const tpl_node *n, const char *m, const char *s, size_t l, const tpl_val *args, tpl_val *out) {
@@ -76,7 +69,7 @@ static int S_partition(tpl_rs *rs, const tpl_node *n, const char *m, const char 
   size_t sl = 0;
   int rc, right = m[0] == 'r';
   if (n->n != 1) return tpl_fail(rs, n, CC_EINVAL, "str.%s() takes exactly one argument (%d given)", m, n->n);
-  if ((rc = S_strarg(rs, n, m, &args[0], &sep, &sl))) return rc;
+  if ((rc = tpl_m_strarg(rs, n, &args[0], NULL, &sep, &sl))) return rc;
   if (!sl) return tpl_fail(rs, n, CC_EINVAL, "empty separator");
   size_t at = l, i;
   if (sl <= l) {
@@ -146,7 +139,9 @@ int tpl_str_method_more(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     const char *a = "";
     size_t al = 0;
     if (n->n != 1) return tpl_fail(rs, n, CC_EINVAL, "str.%s() takes exactly one argument (%d given)", m, n->n);
-    if ((rc = S_strarg(rs, n, m, &args[0], &a, &al))) return rc;
+    char what[32];
+    snprintf(what, sizeof what, "%s() argument", m);
+    if ((rc = tpl_m_strarg(rs, n, &args[0], what, &a, &al))) return rc;
     int pre = m[6] == 'p';
     if (al && al <= l && !memcmp(pre ? s : s + l - al, a, al)) {
       *out = tpl_own(tpl_json_strn(pre ? s + al : s, l - al));
