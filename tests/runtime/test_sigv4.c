@@ -17,7 +17,9 @@
 #include "cc/file.h"
 #include "sigv4.h"
 
-#define SUITE_DEFAULT "../shared/testdata/aws-sigv4-suite"
+/* AWS C Auth's SigV4 test suite (Apache-2.0: its LICENSE and NOTICE beside
+ * it), copied from shared/testdata so a clone needs nothing beside it. */
+#define SUITE_DEFAULT "tests/runtime/data/aws-sigv4-suite"
 
 static char *S_read(const char *dir, const char *name) {
   char path[1024];
