@@ -572,15 +572,23 @@ static __attribute__((noinline)) int S_eval_apply(tpl_rs *rs, const tpl_node *n,
   if (n->kind == E_CALL && (rc = tpl_call(rs, n, out)) != 1) return rc;
   if (n->kind == E_CALL && n->a->kind != E_ATTR) {
     if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-    tpl_obj *m = S_macro_of(rs, a.j);
+    tpl_obj *m = S_macro_of(rs, a.j), *o = m ? NULL : tpl_obj_of(rs, a.j);
     if (m) rc = S_apply_macro(rs, n, m, out);
-    else if (!a.j) rc = tpl_fail_undef(rs, n, &a);
-    else rc = tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
+    else if (!o || (rc = tpl_obj_method(rs, n, o, NULL, out)) == 1)
+      rc = !a.j ? tpl_fail_undef(rs, n, &a) : tpl_fail(rs, n, CC_EINVAL, "'%s' object is not callable", tpl_type_name(a.j));
     tpl_val_drop(&a);
     return rc;
   }
   if ((rc = tpl_eval(rs, n->kind == E_CALL ? n->a->a : n->a, &a))) return rc;
-  tpl_obj *m = n->kind == E_CALL && a.j && json_is_object(a.j) ? S_macro_of(rs, json_object_get(a.j, n->a->s)) : NULL;
+  tpl_obj *m = n->kind == E_CALL && a.j && json_is_object(a.j) ? S_macro_of(rs, json_object_get(a.j, n->a->s)) : NULL, *o;
+  /* A cycler's methods, a joiner in a dict (cycler(..).next(), ns.c.next(), ns.j()). */
+  if (n->kind == E_CALL && !m &&
+      (((o = tpl_obj_of(rs, a.j)) && (rc = tpl_obj_method(rs, n, o, n->a->s, out)) != 1) ||
+       (a.j && json_is_object(a.j) && (o = tpl_obj_of(rs, json_object_get(a.j, n->a->s))) &&
+        (rc = tpl_obj_method(rs, n, o, NULL, out)) != 1))) {
+    tpl_val_drop(&a);
+    return rc;
+  }
   if (m) {
     rc = S_apply_macro(rs, n, m, out);
     tpl_val_drop(&a);
@@ -631,6 +639,12 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   }
   case E_SLOT:
     *out = rs->slot ? tpl_dup(rs->slot) : tpl_undef(NULL);
+    return CC_OK;
+  case E_DYN:
+    return tpl_eval_dyn(rs, n, out);
+  case E_ARG:
+    *out = tpl_ref(n->lit);
+    tpl_val_fix_safe(out);
     return CC_OK;
   case E_SLICE:
     return S_slice(rs, n, out);

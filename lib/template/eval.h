@@ -225,6 +225,30 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out);
 int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v);
 /* Prints the expression E; tries the fast paths first. */
 int tpl_out(tpl_rs *rs, const tpl_node *e);
+/* ---- eval_dyn.c: `*args` and `**kwargs` ---- */
+
+/* The most arguments a call takes, expanded. */
+#define TPL_DYN_MAX 32
+/* An E_DYN's call with its `*`/`**` arguments expanded: X is a copy of the
+ * call node whose arguments are the values (E_ARG nodes, borrowed from
+ * STAR and KV, which the tpl_dyn holds until tpl_dyn_end). */
+typedef struct tpl_dyn {
+  tpl_node x;
+  tpl_node args[TPL_DYN_MAX], *kids[TPL_DYN_MAX];
+  const char *kw[TPL_DYN_MAX];
+  json_t *star;
+  tpl_val sv, kv;
+} tpl_dyn;
+/* Evaluates N's (an E_DYN) `*` and `**` expressions and fills D; on an
+ * error D holds nothing. */
+int tpl_dyn_begin(tpl_rs *rs, const tpl_node *n, tpl_dyn *d);
+/* Releases what D holds. */
+void tpl_dyn_end(tpl_dyn *d);
+/* Calls O as N (an E_CALL) does: O itself (NAME NULL) when a joiner, its
+ * method NAME when a cycler (next, reset); 1 when neither (eval_call.c). */
+int tpl_obj_method(tpl_rs *rs, const tpl_node *n, tpl_obj *o, const char *name, tpl_val *out);
+/* Evaluates N, an E_DYN: its call with `*`/`**` expanded. */
+int tpl_eval_dyn(tpl_rs *rs, const tpl_node *n, tpl_val *out);
 /* Evaluates N's arguments into ARGS (at most 32). */
 int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args);
 static inline void tpl_drop_args(tpl_val *args, int n) {

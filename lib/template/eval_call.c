@@ -589,6 +589,26 @@ static int S_self_block(tpl_rs *rs, const tpl_node *n, const char *name, tpl_val
   return rc;
 }
 
+int tpl_obj_method(tpl_rs *rs, const tpl_node *n, tpl_obj *o, const char *name, tpl_val *out) {
+  if (o->kind == TPL_OBJ_JOINER && !name) {
+    if (n->n) return tpl_fail(rs, n, CC_EINVAL, "joiner takes no arguments");
+    *out = o->pos++ ? tpl_ref(json_object_get(o->j, "sep")) : tpl_own(json_string(""));
+    return out->j ? CC_OK : CC_ENOMEM;
+  }
+  if (o->kind != TPL_OBJ_CYCLER || !name) return 1;
+  size_t len = json_array_size(o->items);
+  if (!strcmp(name, "next")) {
+    *out = tpl_ref(json_array_get(o->items, o->pos));
+    o->pos = (o->pos + 1) % len;
+  } else if (!strcmp(name, "reset")) {
+    o->pos = 0;
+    *out = tpl_ref(json_null());
+  } else {
+    return 1;
+  }
+  return json_object_set(o->j, "current", json_array_get(o->items, o->pos)) ? CC_ENOMEM : CC_OK;
+}
+
 int tpl_call(tpl_rs *rs, const tpl_node *n, tpl_val *out) { return tpl_call_out(rs, n, out, NULL); }
 
 int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
@@ -602,11 +622,7 @@ int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
     if (!tpl_find_var(rs, f->s, &var, &j)) return S_global(rs, n, f->s, out);
     if (var && var->loop && f->s == tpl_name_loop) return S_loop_call(rs, n, var->loop, out);
     if (!(o = tpl_obj_of(rs, var ? var->v.j : j))) return 1;
-    if (o->kind == TPL_OBJ_JOINER) {
-      if (n->n) return tpl_fail(rs, n, CC_EINVAL, "joiner takes no arguments");
-      *out = o->pos++ ? tpl_ref(json_object_get(o->j, "sep")) : tpl_own(json_string(""));
-      return out->j ? CC_OK : CC_ENOMEM;
-    }
+    if (o->kind == TPL_OBJ_JOINER) return tpl_obj_method(rs, n, o, NULL, out);
     if (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER) return 1;
   } else if (f->kind == E_ATTR && f->a->kind == E_NAME) {
     if (!tpl_find_var(rs, f->a->s, &var, &j)) return strcmp(f->a->s, "self") ? 1 : S_self_block(rs, n, f->s, out);
@@ -618,19 +634,7 @@ int tpl_call_out(tpl_rs *rs, const tpl_node *n, tpl_val *out, int *emitted) {
       if (!mj || !(o = tpl_obj_of(rs, mj)) || (o->kind != TPL_OBJ_MACRO && o->kind != TPL_OBJ_CALLER)) return 1;
       goto call;
     }
-    if (o->kind == TPL_OBJ_CYCLER) {
-      size_t len = json_array_size(o->items);
-      if (!strcmp(f->s, "next")) {
-        *out = tpl_ref(json_array_get(o->items, o->pos));
-        o->pos = (o->pos + 1) % len;
-      } else if (!strcmp(f->s, "reset")) {
-        o->pos = 0;
-        *out = tpl_ref(json_null());
-      } else {
-        return 1;
-      }
-      return json_object_set(o->j, "current", json_array_get(o->items, o->pos)) ? CC_ENOMEM : CC_OK;
-    }
+    if (o->kind == TPL_OBJ_CYCLER) return tpl_obj_method(rs, n, o, f->s, out);
     if (o->kind != TPL_OBJ_MODULE) return 1;
     json_t *mj = json_object_get(o->j, f->s);
     if (!mj) {

@@ -285,8 +285,7 @@ static int S_macro_def(tpl_rs *rs, const tpl_node *n, int kind, tpl_obj **out) {
   return kind == TPL_OBJ_MACRO ? tpl_bind(rs, n->s, tpl_ref(j)) : CC_OK;
 }
 
-static int S_callblock(tpl_rs *rs, const tpl_node *n) {
-  const tpl_node *call = n->a;
+static int S_callblock_args(tpl_rs *rs, const tpl_node *n, const tpl_node *call) {
   tpl_obj *caller, *m;
   tpl_val f, args[32], res;
   int rc;
@@ -306,6 +305,17 @@ static int S_callblock(tpl_rs *rs, const tpl_node *n) {
   }
   caller->env->dead = 1;
   tpl_val_drop(&f);
+  return rc;
+}
+
+/* {% call m(...) %}: with `*`/`**` arguments, the call expanded. */
+static int S_callblock(tpl_rs *rs, const tpl_node *n) {
+  if (n->a->kind != E_DYN) return S_callblock_args(rs, n, n->a);
+  tpl_dyn d;
+  int rc = tpl_dyn_begin(rs, n->a, &d);
+  if (rc) return rc;
+  rc = S_callblock_args(rs, n, &d.x);
+  tpl_dyn_end(&d);
   return rc;
 }
 

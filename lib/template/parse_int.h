@@ -86,8 +86,9 @@ tpl_node *tpl_p_or(S_p *p);
 tpl_node *tpl_p_primary(S_p *p);
 /* The filters and tests that follow N (`|f(x)`, `is t`). */
 tpl_node *tpl_p_filters(S_p *p, tpl_node *n);
-/* A call's arguments '(' ... ')' into N's kids and kw. */
-int tpl_p_args(S_p *p, tpl_node *n);
+/* A call's arguments '(' ... ')' into N's kids and kw; *WRAP is N, or an
+ * E_DYN around it when there are `*`/`**` arguments. */
+int tpl_p_args(S_p *p, tpl_node *n, tpl_node **wrap);
 tpl_node *tpl_p_new(S_p *p, tpl_node_kind k, const tpl_tok *at);
 const char *tpl_p_str(S_p *p, const tpl_tok *t);
 int tpl_p_add(S_p *p, S_list *l, tpl_node *n, const char *kw);

@@ -282,8 +282,9 @@ static tpl_node *S_filter_chain(S_p *p, const tpl_tok *at, int leading_bar) {
   tpl_node *x = S_new(p, E_FILTER, f);
   if (!x || !(x->s = S_str(p, f))) return NULL;
   x->a = slot;
-  if (S_op(p, "(") && tpl_p_args(p, x)) return NULL;
-  return tpl_p_filters(p, x);
+  tpl_node *w = x; /* x, or an E_DYN around it */
+  if (S_op(p, "(") && tpl_p_args(p, x, &w)) return NULL;
+  return tpl_p_filters(p, w);
 }
 
 static tpl_node *S_stmt_if(S_p *p, const tpl_tok *t, const tpl_tok *open) {
@@ -412,7 +413,7 @@ static tpl_node *S_stmt_call(S_p *p, const tpl_tok *t, const tpl_tok *open) {
   if (S_op(p, "(") && S_signature(p, n)) return NULL;
   const tpl_tok *at = S_peek(p);
   if (!(n->a = tpl_p_expr(p))) return NULL;
-  if (n->a->kind != E_CALL) {
+  if (n->a->kind != E_CALL && !(n->a->kind == E_DYN && n->a->a->kind == E_CALL)) {
     S_err(p, at, "%s", "expected call");
     return NULL;
   }

@@ -299,12 +299,17 @@ static tpl_node *S_primary(S_p *p) {
   return NULL;
 }
 
-/* Arguments of a filter or test call: '(' [expr | name=expr] ... ')'. */
-static int S_args(S_p *p, tpl_node *n) {
+/* Arguments of a call, a filter or a test: '(' [expr | name=expr | *expr |
+ * **expr] ... ')', as Jinja2's parse_call_args takes them: at most one
+ * `*expr`, after the positional arguments, and one `**expr`, last. With
+ * either, N is wrapped in an E_DYN node (*WRAP: N when there is none), whose
+ * evaluation expands them (eval_dyn.c). WRAP NULL: not allowed here. */
+static int S_args_dyn(S_p *p, tpl_node *n, tpl_node **wrap) {
   S_list l = {0};
-  S_next(p); /* ( */
+  tpl_node *star = NULL, *dstar = NULL;
+  const tpl_tok *open = S_next(p); /* ( */
   while (!S_op(p, ")")) {
-    if (l.n) {
+    if (l.n || star || dstar) {
       if (!S_op(p, ",")) {
         S_err(p, S_peek(p), "expected ',' or ')', got %s", S_tokdesc(p, S_peek(p)));
         return -1;
@@ -313,9 +318,30 @@ static int S_args(S_p *p, tpl_node *n) {
       if (S_op(p, ")")) break;
     }
     const char *kw = NULL;
+    int dyn = S_op(p, "*") ? 1 : S_op(p, "**") ? 2 : 0;
+    if (dyn) {
+      /* Jinja2: "invalid syntax for function call expression". */
+      if (!wrap || dstar || (dyn == 1 && star)) {
+        S_err(p, S_peek(p), "%s", wrap ? "invalid syntax for function call expression"
+                                       : "'*' and '**' arguments are not supported here");
+        return -1;
+      }
+      S_next(p);
+      tpl_node *e = S_expr(p);
+      if (!e) return -1;
+      *(dyn == 1 ? &star : &dstar) = e;
+      continue;
+    }
     if (S_peek(p)->kind == TK_NAME && S_is(&p->toks->v[p->i + 1], TK_OP, "=")) {
+      if (dstar) {
+        S_err(p, S_peek(p), "%s", "invalid syntax for function call expression");
+        return -1;
+      }
       if (!(kw = S_str(p, S_next(p)))) return -1;
       S_next(p);
+    } else if (star || dstar) {
+      S_err(p, S_peek(p), "%s", "invalid syntax for function call expression");
+      return -1;
     } else if (l.n && l.kw[l.n - 1]) {
       S_err(p, S_peek(p), "%s", "positional argument follows keyword argument");
       return -1;
@@ -326,6 +352,17 @@ static int S_args(S_p *p, tpl_node *n) {
   n->kids = l.v;
   n->kw = l.kw;
   n->n = l.n;
+  if (wrap) *wrap = n;
+  if (star || dstar) {
+    tpl_node *d = S_new(p, E_DYN, open);
+    if (!d) return -1;
+    d->line = n->line;
+    d->col = n->col;
+    d->a = n;
+    d->b = star;
+    d->c = dstar;
+    *wrap = d;
+  }
   return 0;
 }
 
@@ -384,8 +421,7 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
       tpl_node *x = S_new(p, E_CALL, t);
       if (!x) return NULL;
       x->a = n;
-      if (S_args(p, x)) return NULL;
-      n = x;
+      if (S_args_dyn(p, x, &n)) return NULL;
     } else {
       break;
     }
@@ -406,8 +442,8 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
       tpl_node *x = S_new(p, E_FILTER, f);
       if (!x || !(x->s = S_str(p, f))) return NULL;
       x->a = n;
-      if (S_op(p, "(") && S_args(p, x)) return NULL;
       n = x;
+      if (S_op(p, "(") && S_args_dyn(p, x, &n)) return NULL;
     } else if (S_is(t, TK_NAME, "is")) {
       S_next(p);
       tpl_node *x = S_new(p, E_TEST, t);
@@ -425,8 +461,9 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
       x->line = f->line; /* errors point at the test's name */
       x->col = f->col;
       x->a = n;
+      n = x;
       if (S_op(p, "(")) {
-        if (S_args(p, x)) return NULL;
+        if (S_args_dyn(p, x, &n)) return NULL;
       } else {
         /* One bare argument, as in `is divisibleby 3`. */
         /* Jinja2 takes any following name but else/or/and as the argument,
@@ -447,7 +484,6 @@ static tpl_node *S_filters(S_p *p, tpl_node *n) {
           x->n = 1;
         }
       }
-      n = x;
     } else {
       break;
     }
@@ -652,7 +688,7 @@ tpl_node *tpl_p_expr(S_p *p) { return S_expr(p); }
 tpl_node *tpl_p_or(S_p *p) { return S_or(p); }
 tpl_node *tpl_p_primary(S_p *p) { return S_primary(p); }
 tpl_node *tpl_p_filters(S_p *p, tpl_node *n) { return S_filters(p, n); }
-int tpl_p_args(S_p *p, tpl_node *n) { return S_args(p, n); }
+int tpl_p_args(S_p *p, tpl_node *n, tpl_node **wrap) { return S_args_dyn(p, n, wrap); }
 tpl_node *tpl_p_new(S_p *p, tpl_node_kind k, const tpl_tok *at) { return S_new(p, k, at); }
 const char *tpl_p_str(S_p *p, const tpl_tok *t) { return S_str(p, t); }
 int tpl_p_add(S_p *p, S_list *l, tpl_node *n, const char *kw) { return S_add(p, l, n, kw); }

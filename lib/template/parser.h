@@ -32,6 +32,9 @@ typedef enum {
   /* expressions */
   E_LIT, E_LIST, E_DICT, E_NAME, E_ATTR, E_ITEM, E_BIN, E_NEG, E_POS, E_NOT,
   E_AND, E_OR, E_COND, E_CMP, E_FILTER, E_TEST, E_TUPLE, E_CALL,
+  E_DYN,   /* a the E_CALL/E_FILTER/E_TEST without its `*` (b) and `**` (c)
+              arguments, which the evaluation expands (eval_dyn.c) */
+  E_ARG,   /* lit: one expanded argument (borrowed), made by eval_dyn.c */
   E_SLICE, /* a[b:c:kids[0]]: B, C may be NULL; N is 1 with a step */
   E_SLOT   /* the captured body of a filter block or a block set */
 } tpl_node_kind;
