@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes the benchmark's variables, one JSON file per case, into DIR:
-report.json (5,000 hosts for cases/report.html), sms.json and digest.json.
+report.json (5,000 hosts for cases/report.html: 0.9 MB), daily.json (250
+hosts' last 20 days for cases/daily.html: 5,000 rows from 150 KB, a size
+one message can carry), sms.json and digest.json.
 Deterministic (a fixed seed), so every run renders the same bytes."""
 import json, os, random, sys
 
@@ -24,6 +26,32 @@ def report(rng):
         })
     return {"report": {"title": "Fleet uptime & disk, 2026-11-29", "account": "acme-prod (123456789012)",
                        "generated_at": "2026-11-30T06:00:00Z"}, "hosts": hosts}
+
+
+def daily(rng):
+    regions = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2", "sa-east-1"]
+    teams = ["payments", "search", "R&D <labs>", "platform", "data", "mobile-api"]
+    days = ["2026-11-%02d" % d for d in range(10, 30)]
+    hosts = []
+    for i in range(250):
+        region = rng.choice(regions)
+        total = rng.choice([50, 100, 250, 500, 1000, 2000]) * 10**9
+        used = int(total * rng.uniform(0.05, 0.9))
+        daily_used = []
+        for _ in days:
+            used = min(total, max(0, used + int(total * rng.uniform(-0.01, 0.015))))
+            daily_used.append(used)
+        hosts.append({
+            "name": "%s-%s-%04d" % (rng.choice(["web", "db", "queue", "cache", "batch"]), region, i),
+            "region": region,
+            "team": rng.choice(teams),
+            "disk_total": total,
+            "uptime_pct": [round(100 - rng.expovariate(2.0), 3) for _ in days],
+            "disk_used": daily_used,
+            "load": [round(rng.uniform(0, 8), 2) for _ in days],
+        })
+    return {"report": {"title": "Fleet daily uptime & disk, 2026-11-10 to 2026-11-29",
+                       "account": "acme-prod (123456789012)"}, "days": days, "hosts": hosts}
 
 
 def sms(rng):
@@ -54,7 +82,7 @@ def digest(rng):
 def main():
     d = sys.argv[1]
     rng = random.Random(11)
-    for name, make in (("report", report), ("sms", sms), ("digest", digest)):
+    for name, make in (("report", report), ("sms", sms), ("digest", digest), ("daily", daily)):
         with open(os.path.join(d, name + ".json"), "w") as f:
             json.dump(make(rng), f)
     return 0
