@@ -35,6 +35,7 @@ int tpl_fail(tpl_rs *rs, const tpl_node *n, int code, const char *fmt, ...) {
 
 int tpl_fail_undef(tpl_rs *rs, const tpl_node *n, const tpl_val *v) {
   if (v->owner) return tpl_fail(rs, n, CC_EINVAL, "'%s object' has no attribute '%s'", v->owner, v->hint ? v->hint : "?");
+  if (v->hint == tpl_undef_item_hint) return tpl_fail(rs, n, CC_EINVAL, "%s", v->hint);
   if (v->hint) return tpl_fail(rs, n, CC_EINVAL, "'%s' is undefined", v->hint);
   return tpl_fail(rs, n, CC_EINVAL, "undefined value");
 }
@@ -473,11 +474,10 @@ static int S_eval_list(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
   for (int i = 0; i < n->n && rc == CC_OK; i++) {
     tpl_val v;
     if ((rc = tpl_eval(rs, n->kids[i], &v))) break;
-    if (!v.j) {
-      /* JSON has no undefined; a list element that is undefined prints
-       * as Undefined would only through repr, which we can't mirror. */
-      if (rs->strict) rc = tpl_fail_undef(rs, n->kids[i], &v);
-      else rc = tpl_fail(rs, n->kids[i], CC_EINVAL, "an undefined value cannot be stored in a list");
+    /* Strict mode fails as soon as an undefined value is kept (Jinja2's
+     * StrictUndefined fails at its first use). */
+    if (!v.j && rs->strict) {
+      rc = tpl_fail_undef(rs, n->kids[i], &v);
       break;
     }
     if (json_array_append_new(a, tpl_val_store(&v))) rc = CC_ENOMEM;
@@ -506,7 +506,7 @@ static int S_eval_dict(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       tpl_val_drop(&k);
       break;
     }
-    if (!v.j) rc = tpl_fail(rs, n->kids[i + 1], CC_EINVAL, "an undefined value cannot be stored in a dict");
+    if (!v.j && rs->strict) rc = tpl_fail_undef(rs, n->kids[i + 1], &v);
     else if (json_object_set_new(o, json_string_value(k.j), tpl_val_store(&v))) rc = CC_ENOMEM;
     tpl_val_drop(&k);
   }

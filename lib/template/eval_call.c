@@ -215,9 +215,9 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
       return tpl_fail(rs, n, CC_EINVAL, "macro '%s' takes no keyword argument '%s'", mname, n->kw[i]);
     } else {
       if (!kwargs && !(kwargs = json_object())) return CC_ENOMEM;
-      if (!args[i].j) {
+      if (!args[i].j && rs->strict) {
         json_decref(kwargs);
-        return tpl_fail(rs, n, CC_EINVAL, "an undefined value cannot be stored in a dict");
+        return tpl_fail_undef(rs, n, &args[i]);
       }
       tpl_val x = tpl_dup(&args[i]); /* Markup stays Markup in the dict */
       if (json_object_set_new(kwargs, n->kw[i], tpl_val_store(&x))) {
@@ -248,10 +248,11 @@ static int S_call_macro(tpl_rs *rs, const tpl_node *n, tpl_obj *obj, tpl_val *ar
     if (!(varargs = json_array())) rc = CC_ENOMEM;
     for (int i = np; i < n->n && varargs; i++) {
       tpl_val x = tpl_dup(&args[i]);
-      if ((!n->kw || !n->kw[i]) && (!args[i].j || json_array_append_new(varargs, tpl_val_store(&x)))) {
+      if ((!n->kw || !n->kw[i]) &&
+          ((!args[i].j && rs->strict) || json_array_append_new(varargs, tpl_val_store(&x)))) {
         json_decref(varargs);
         json_decref(kwargs);
-        return args[i].j ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "an undefined value cannot be stored in a list");
+        return args[i].j || !rs->strict ? CC_ENOMEM : tpl_fail_undef(rs, n, &args[i]);
       }
       tpl_val_drop(&x);
     }
@@ -385,7 +386,7 @@ static int S_dict(tpl_rs *rs, const tpl_node *n, tpl_val *args, json_t **out) {
   for (int i = 0; i < n->n; i++) {
     const char *kw = n->kw ? n->kw[i] : NULL;
     int rc = CC_OK;
-    if (!args[i].j) rc = tpl_fail_undef(rs, n->kids[i], &args[i]);
+    if (!args[i].j && (rs->strict || !kw)) rc = tpl_fail_undef(rs, n->kids[i], &args[i]);
     else if (kw) {
       tpl_val x = tpl_dup(&args[i]); /* Markup stays Markup */
       rc = json_object_set_new(o, kw, tpl_val_store(&x)) ? CC_ENOMEM : CC_OK;

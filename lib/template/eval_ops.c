@@ -264,6 +264,7 @@ int tpl_binop(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b,
 /* Python ordering of X and Y into *C (<0, 0, >0); CC_EINVAL when the
  * types don't order. */
 static int S_order(const json_t *x, const json_t *y, int *c) {
+  if (tpl_is_undef_item(x) || tpl_is_undef_item(y)) return CC_EINVAL; /* Undefined has no order */
   if (tpl_is_num(x) && tpl_is_num(y)) {
     if (S_is_int(x) && S_is_int(y)) {
       long long p = S_int(x), q = S_int(y);
@@ -317,7 +318,7 @@ static int S_contains(tpl_rs *rs, const tpl_node *n, const tpl_val *needle, cons
     return CC_OK;
   }
   if (json_is_array(h)) {
-    if (!x) return CC_OK;
+    if (!x && !(x = tpl_undef_j)) return CC_OK; /* Undefined equals a kept Undefined */
     for (size_t i = 0; i < json_array_size(h); i++)
       if (tpl_equal(json_array_get(h, i), x)) {
         *res = 1;

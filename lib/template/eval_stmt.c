@@ -261,8 +261,8 @@ static int S_setattr(tpl_rs *rs, const tpl_node *n) {
   if (!o || o->kind != TPL_OBJ_NAMESPACE)
     return tpl_fail(rs, n, CC_EINVAL, "cannot assign attribute on non-namespace object");
   if ((rc = tpl_eval(rs, n->a, &v))) return rc;
-  if (!v.j) rc = rs->strict ? tpl_fail_undef(rs, n->a, &v) : tpl_fail(rs, n->a, CC_EINVAL, "an undefined value cannot be stored in a namespace");
-  else if (S_holds(v.j, o->j, 0)) rc = tpl_fail(rs, n, CC_EINVAL, "a namespace cannot hold itself");
+  if (!v.j && rs->strict) rc = tpl_fail_undef(rs, n->a, &v);
+  else if (v.j && S_holds(v.j, o->j, 0)) rc = tpl_fail(rs, n, CC_EINVAL, "a namespace cannot hold itself");
   else if (json_object_set_new(o->j, n->ops[0], tpl_val_store(&v))) rc = CC_ENOMEM;
   tpl_val_drop(&v);
   return rc;

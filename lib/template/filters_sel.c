@@ -42,10 +42,16 @@ TPL_FILTER(tpl_f_map) {
     if (rc == CC_OK && !at) rc = tpl_fail(rs, n, CC_EINVAL, "map requires a filter argument");
     if (rc == CC_OK) rc = tpl_f_attr(rs, n, at, buf, sizeof buf, &attr);
     for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
+      if (tpl_is_undef_item(json_array_get(items, i))) { /* an attribute of Undefined */
+        rc = tpl_fail(rs, n, CC_EINVAL, "%s", tpl_undef_item_hint);
+        break;
+      }
       json_t *k = tpl_f_key(json_array_get(items, i), attr, 0, &nomem);
       /* default=none is no default (make_attrgetter's `default is not None`) */
       if (!k && dflt && dflt->j && !json_is_null(dflt->j) && !nomem) k = json_incref(dflt->j);
-      if (!k) rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "map(): an item has no attribute '%s' (an undefined value cannot be collected)", attr ? attr : "");
+      /* A missing attribute is Undefined (an error in strict mode). */
+      if (!k && !nomem && !rs->strict) k = tpl_undef_item();
+      if (!k) rc = nomem || !rs->strict ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "map(): an item has no attribute '%s'", attr ? attr : "");
       else if (json_array_append_new(r, k)) rc = CC_ENOMEM;
     }
   } else if (n->n >= 1 && args[0].j && json_is_string(args[0].j)) {
@@ -60,7 +66,7 @@ TPL_FILTER(tpl_f_map) {
       rc = tpl_filter_call(rs, def, &sub, &it, args + 1, &o);
       tpl_val_drop(&it);
       if (rc) break;
-      if (!o.j) rc = tpl_fail(rs, n, CC_EINVAL, "map(): the filter returned an undefined value");
+      if (!o.j && rs->strict) rc = tpl_fail_undef(rs, n, &o);
       else if (json_array_append_new(r, tpl_val_store(&o))) rc = CC_ENOMEM;
     }
   } else {
@@ -109,6 +115,10 @@ static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *a
     json_t *it = json_array_get(items, i);
     tpl_val v;
     if (attr) {
+      if (tpl_is_undef_item(it)) { /* an attribute of Undefined */
+        rc = tpl_fail(rs, n, CC_EINVAL, "%s", tpl_undef_item_hint);
+        break;
+      }
       json_t *k = tpl_f_key(it, attr, 0, &nomem);
       if (nomem) {
         rc = CC_ENOMEM;
@@ -118,6 +128,7 @@ static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *a
     } else {
       v = tpl_ref(it);
     }
+    tpl_val_fix_safe(&v); /* an item or attribute kept undefined */
     int res = 0;
     if (test) rc = tpl_test_call(rs, test, &sub, &v, args + skip + 1, &res);
     else if (!v.j && rs->strict) rc = tpl_fail_undef(rs, n, &v);

@@ -146,7 +146,7 @@ TPL_FILTER(tpl_f_unique) {
       break;
     }
     int dup = 0;
-    const char *ks = json_is_string(k) ? json_string_value(k) : NULL;
+    const char *ks = json_is_string(k) && !tpl_is_undef_item(k) ? json_string_value(k) : NULL;
     size_t kl = ks ? json_string_length(k) : 0;
     for (size_t s = 0; s < nseen && !dup; s++)
       dup = ks && seen[s].s ? seen[s].l == kl && !memcmp(seen[s].s, ks, kl) : tpl_equal(seen[s].k, k);

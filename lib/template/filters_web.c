@@ -80,7 +80,9 @@ static int S_json(cc_buf *b, const json_t *j, long long indent, int level) {
     if (isinf(d)) return cc_buf_puts(b, d < 0 ? "-Infinity" : "Infinity");
     return tpl_fmt_float(b, d);
   }
-  case JSON_STRING: return S_json_str(b, json_string_value(j), json_string_length(j));
+  case JSON_STRING:
+    if (tpl_is_undef_item(j)) return CC_EINVAL; /* not JSON serializable */
+    return S_json_str(b, json_string_value(j), json_string_length(j));
   case JSON_ARRAY:
   case JSON_OBJECT: {
     int arr = json_is_array(j);
@@ -123,9 +125,9 @@ TPL_FILTER(tpl_f_tojson) {
   }
   if (indent > 64) return tpl_fail(rs, n, CC_ELIMIT, "tojson: indent above 64");
   cc_buf b = CC_BUF_INIT;
-  if (S_json(&b, in->j, indent, 0)) {
+  if ((rc = S_json(&b, in->j, indent, 0))) {
     cc_buf_free(&b);
-    return CC_ENOMEM;
+    return rc == CC_EINVAL ? tpl_fail(rs, n, rc, "Object of type Undefined is not JSON serializable") : rc;
   }
   return tpl_f_putbuf(rs, out, &b, 1);
 }

@@ -59,10 +59,28 @@ void tpl_tuples_end(void) {
   }
   S_tup.n = 0;
   S_tup.markups = 0;
+  tpl_undef_j = NULL;
   /* A small table stays for the thread's next render (no three callocs
    * and frees per render); tpl_tuples_release frees it. */
   if (S_tup.cap <= 256) return;
   tpl_tuples_release();
+}
+
+_Thread_local json_t *tpl_undef_j;
+const char tpl_undef_item_hint[] = "an undefined value kept in a list, a dict or a namespace";
+
+json_t *tpl_undef_item(void) {
+  if (!tpl_undef_j) {
+    json_t *j = json_string("");
+    /* The registry keeps it (and its address) until the render ends. */
+    if (!j || S_tup.depth <= 0 || tpl_tuple_mark(j, TPL_UNDEF)) {
+      json_decref(j);
+      return NULL;
+    }
+    json_decref(j);
+    tpl_undef_j = j;
+  }
+  return json_incref(tpl_undef_j);
 }
 
 _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str, tpl_pool_arr;
@@ -202,6 +220,7 @@ json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind) {
 }
 
 json_t *tpl_val_store(tpl_val *v) {
+  if (!v->j) return tpl_undef_item();
   if (v->safe && v->j && json_is_string(v->j) && S_tup.depth > 0) {
     json_t *c = tpl_str_new(json_string_value(v->j), json_string_length(v->j));
     tpl_val_drop(v);
@@ -362,6 +381,7 @@ static int S_repr_str(cc_buf *b, const char *s, size_t len) {
 
 int tpl_repr(cc_buf *b, const json_t *j) {
   if (!json_is_string(j)) return tpl_str(b, j);
+  if (tpl_is_undef_item(j)) return cc_buf_puts(b, "Undefined");
   /* A string kept as Markup in a list or dict: Markup('...'), as
    * MarkupSafe's repr prints it. */
   int markup = tpl_tuple_kind(j) == TPL_MARKUP, rc = markup ? cc_buf_puts(b, "Markup(") : CC_OK;
@@ -477,6 +497,8 @@ json_t *tpl_obj_getn(const json_t *o, const char *key, size_t kl) {
 }
 
 int tpl_equal(const json_t *a, const json_t *b) {
+  /* Undefined equals only Undefined. */
+  if (tpl_is_undef_item(a) || tpl_is_undef_item(b)) return a == b;
   if (json_is_string(a) && json_is_string(b)) {
     size_t l = json_string_length(a);
     return l == json_string_length(b) && !memcmp(json_string_value(a), json_string_value(b), l);

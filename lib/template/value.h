@@ -180,7 +180,9 @@ enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
        /* a string kept in a list or dict that is Markup */
        TPL_MARKUP = 6,
        /* range(): a list of its items that prints as range(start, stop[, step]) */
-       TPL_RANGE = 7 };
+       TPL_RANGE = 7,
+       /* tpl_undef_j: an undefined value kept in a container */
+       TPL_UNDEF = 8 };
 /* Starts / ends a render's registry (nested calls share the outer one). */
 void tpl_tuples_begin(void);
 void tpl_tuples_end(void);
@@ -200,7 +202,8 @@ json_t *tpl_tuple_new(json_t *const *v, size_t n, int kind);
 /* V as a new reference to store in a list or dict. A safe string (Markup)
  * is stored as a fresh copy registered as TPL_MARKUP (the original may be
  * shared with the context, which must stay plain), so it stays Markup when
- * read back. V is left undefined. NULL when out of memory. */
+ * read back; an undefined V as tpl_undef_item(). V is left undefined. NULL
+ * when out of memory. */
 json_t *tpl_val_store(tpl_val *v);
 /* Sets V's safe flag when V is a string stored as Markup (an item read
  * from a list or dict). */
@@ -262,8 +265,30 @@ json_t *tpl_json_strn(const char *s, size_t len);
 /* Code points in the UTF-8 string S. */
 size_t tpl_utf8_len(const char *s, size_t len);
 
+/* An undefined value kept in a list, a dict or a namespace (`[missing,
+ * 1]`, `map(attribute=)` of a missing attribute), as Jinja2 keeps its
+ * Undefined: the render's one empty string, known by its address (the
+ * registry holds it until the render ends). It prints, counts, tests and
+ * iterates as an empty string would, which is what Undefined does;
+ * tpl_val_fix_safe turns it back into an undefined value when it is read
+ * from its container. */
+extern _Thread_local json_t *tpl_undef_j;
+/* The hint of the undefined value it reads back as (not a name). */
+extern const char tpl_undef_item_hint[];
+/* A new reference to it (made by the render's first use), or NULL. */
+json_t *tpl_undef_item(void);
+static inline int tpl_is_undef_item(const json_t *j) { return j && j == tpl_undef_j; }
+
+/* V read from a list, a dict or a namespace: Markup again when it was
+ * stored as Markup, undefined when it was stored undefined. */
 static inline void tpl_val_fix_safe(tpl_val *v) {
-  if (v->j && json_is_string(v->j) && tpl_tuple_kind(v->j) == TPL_MARKUP) v->safe = 1;
+  if (!v->j || !json_is_string(v->j)) return;
+  if (v->j == tpl_undef_j) {
+    tpl_val_drop(v);
+    *v = tpl_undef(tpl_undef_item_hint);
+  } else if (tpl_tuple_kind(v->j) == TPL_MARKUP) {
+    v->safe = 1;
+  }
 }
 
 #endif
