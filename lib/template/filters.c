@@ -280,6 +280,12 @@ int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
   return rc;
 }
 
+int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
+  int rc = tpl_f_put(rs, out, b->ptr ? b->ptr : "", b->len, safe);
+  tpl_f_unscratch(rs, b);
+  return rc;
+}
+
 int tpl_f_truthy(const tpl_val *v, int dflt) { return v ? tpl_truthy(v) : dflt; }
 
 int tpl_f_isws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }

@@ -32,6 +32,8 @@ int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v);
  * is in use; tpl_f_unscratch gives it back (or frees B). */
 cc_buf tpl_f_scratch(tpl_rs *rs);
 void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
+/* tpl_f_putbuf of a buffer from tpl_f_scratch (given back, not freed). */
+int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
 /* B (emptied) kept as the thread's spare scratch buffer when it has none
  * and B is small, else freed; tpl_f_release_spare frees the spare. */
 void tpl_f_keep_spare(cc_buf *b);
