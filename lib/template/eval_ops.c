@@ -141,7 +141,7 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
     if (!p) return CC_ENOMEM;
     memcpy(p, json_string_value(a->j), la);
     memcpy(p + la, json_string_value(b->j), lb);
-    *out = tpl_own(tpl_json_strn(p, la + lb));
+    *out = tpl_own(tpl_str_new(p, la + lb)); /* two valid strings: valid */
     if (p != small) free(p);
     return out->j ? CC_OK : CC_ENOMEM;
   }
@@ -161,7 +161,7 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
     if (t.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
   }
   if (rc == CC_OK) {
-    *out = tpl_own(tpl_json_strn(t.ptr ? t.ptr : "", t.len));
+    *out = tpl_own(tpl_str_new(t.ptr ? t.ptr : "", t.len)); /* str()s, escaped or not: valid */
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }

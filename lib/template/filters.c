@@ -162,15 +162,7 @@ int tpl_filter(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, 
 
 /* ---- helpers ---- */
 
-int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp) {
-  if (in->j && json_is_string(in->j)) {
-    /* A string is its own str(): borrowed (IN outlives the caller's use). */
-    *tmp = *in;
-    tmp->own = 0;
-    *s = json_string_value(in->j);
-    *len = json_string_length(in->j);
-    return CC_OK;
-  }
+int tpl_f_instr_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp) {
   *tmp = tpl_undef(NULL);
   int rc = tpl_to_str(rs, n, in, tmp);
   if (rc) return rc;
@@ -216,7 +208,7 @@ int tpl_f_put_same(tpl_rs *rs, tpl_val *out, const tpl_val *in, const char *s, s
   return CC_OK;
 }
 
-cc_buf tpl_f_scratch(tpl_rs *rs) {
+cc_buf tpl_f_scratch_take(tpl_rs *rs) {
   cc_buf b = CC_BUF_INIT, none = {NULL, 0, 0, 0, 0};
   if (rs->scratch.max) {
     b = rs->scratch;
@@ -280,8 +272,15 @@ int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
   return rc;
 }
 
+int tpl_f_put_valid(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
+  if (rs->direct) return tpl_f_put(rs, out, s, len, safe);
+  *out = tpl_own(tpl_str_new(s, len));
+  out->safe = (unsigned char)safe;
+  return out->j ? CC_OK : CC_ENOMEM;
+}
+
 int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
-  int rc = tpl_f_put(rs, out, b->ptr ? b->ptr : "", b->len, safe);
+  int rc = tpl_f_put_valid(rs, out, b->ptr ? b->ptr : "", b->len, safe);
   tpl_f_unscratch(rs, b);
   return rc;
 }

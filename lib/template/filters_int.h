@@ -7,8 +7,22 @@
 #include "filters.h"
 
 /* str(IN) as a borrowed C string; "" for undefined (an error in strict
- * mode). *TMP holds what must be released with tpl_val_drop. */
-int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp);
+ * mode). *TMP holds what must be released with tpl_val_drop. A string
+ * is its own str() (inline); anything else is converted by
+ * tpl_f_instr_conv. */
+int tpl_f_instr_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp);
+static inline int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len,
+                              tpl_val *tmp) {
+  if (in->j && json_is_string(in->j)) {
+    /* Borrowed: IN outlives the caller's use. */
+    *tmp = *in;
+    tmp->own = 0;
+    *s = json_string_value(in->j);
+    *len = json_string_length(in->j);
+    return 0;
+  }
+  return tpl_f_instr_conv(rs, n, in, s, len, tmp);
+}
 /* *OUT = a new string value of S (LEN bytes), Markup when SAFE. */
 int tpl_f_strout(tpl_val *out, const char *s, size_t len, int safe);
 /* *OUT = B's bytes as a string (B is freed). */
@@ -30,9 +44,23 @@ int tpl_f_put_int(tpl_rs *rs, tpl_val *out, long long v);
 int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v);
 /* The render's scratch buffer (RS->scratch, emptied), or a new one when it
  * is in use; tpl_f_unscratch gives it back (or frees B). */
-cc_buf tpl_f_scratch(tpl_rs *rs);
+cc_buf tpl_f_scratch_take(tpl_rs *rs);
+static inline cc_buf tpl_f_scratch(tpl_rs *rs) {
+  if (rs->scratch.max && rs->scratch.ptr) { /* the common case, inline */
+    cc_buf b = rs->scratch;
+    rs->scratch.max = 0;
+    b.len = 0;
+    b.failed = 0;
+    b.ptr[0] = '\0';
+    return b;
+  }
+  return tpl_f_scratch_take(rs);
+}
 void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
-/* tpl_f_putbuf of a buffer from tpl_f_scratch (given back, not freed). */
+/* tpl_f_put of a result made of whole code points of valid UTF-8 strings
+ * (a copy, a slice, a join, escaping, padding): no UTF-8 check of S. */
+int tpl_f_put_valid(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe);
+/* tpl_f_put_valid of a buffer from tpl_f_scratch (given back, not freed). */
 int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
 /* B (emptied) kept as the thread's spare scratch buffer when it has none
  * and B is small, else freed; tpl_f_release_spare frees the spare. */

@@ -44,7 +44,7 @@ TPL_FILTER(tpl_f_format) {
     int k;
     if (f[0] == '%' && f[1] == '.' && f[2] >= '0' && f[2] <= '9' && f[3] == 'f' &&
         (k = tpl_fixed(tmp, json_is_real(x) ? json_real_value(x) : (double)json_integer_value(x), f[2] - '0')) > 0)
-      return tpl_f_put(rs, out, tmp, (size_t)k, in->safe);
+      return tpl_f_put_valid(rs, out, tmp, (size_t)k, in->safe);
   }
   tpl_val fmt;
   if ((rc = tpl_to_str(rs, n, in, &fmt))) return rc;
@@ -346,5 +346,5 @@ TPL_FILTER(tpl_f_filesizeformat) {
       memcpy(tmp + k, u, strlen(u) + 1);
     }
   }
-  return tpl_f_put(rs, out, tmp, strlen(tmp), 0);
+  return tpl_f_put_valid(rs, out, tmp, strlen(tmp), 0);
 }

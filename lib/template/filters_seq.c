@@ -308,7 +308,7 @@ TPL_FILTER(tpl_f_join) {
       if (rc == CC_OK) rc = tpl_str(&b, json_array_get(items, i));
       if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
     }
-    if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, 0);
+    if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, b.ptr ? b.ptr : "", b.len, 0);
     tpl_f_unscratch(rs, &b);
     json_decref(items);
     return rc;

@@ -36,9 +36,13 @@ static int S_title(cc_buf *b, const char *s, size_t l) {
   if (a == l) { /* ASCII: one pass, a byte at a time */
     size_t at = b->len;
     if ((rc = tpl_buf_add(b, s, l))) return rc;
+    /* S_title_sep of one ASCII byte: - ( { [ < space \t-\r \x1c-\x1f */
+    static const unsigned char sep[128] = {[9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [0x1c] = 1, [0x1d] = 1,
+                                           [0x1e] = 1, [0x1f] = 1, [' '] = 1, ['-'] = 1, ['('] = 1, ['{'] = 1,
+                                           ['['] = 1, ['<'] = 1};
     int inword = 0;
     for (char *p = b->ptr + at, *e = b->ptr + b->len; p < e; p++) {
-      if (S_title_sep(p, 1)) inword = 0;
+      if (sep[(unsigned char)*p]) inword = 0;
       else if (!inword) {
         if (*p >= 'a' && *p <= 'z') *p = (char)(*p ^ 0x20);
         inword = 1;
@@ -263,7 +267,7 @@ TPL_FILTER(tpl_f_replace) {
   }
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   if (rc == CC_OK && !done && S == s) rc = tpl_f_put_same(rs, out, in, s, sl, markup); /* nothing replaced */
-  else if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
+  else if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, b.ptr ? b.ptr : "", b.len, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   tpl_f_unscratch(rs, &b);
   if (src.ptr) cc_buf_free(&src);
@@ -389,7 +393,7 @@ TPL_FILTER(tpl_f_center) {
   rc = S_spaces(&b, left);
   if (rc == CC_OK) rc = tpl_buf_add(&b, s, l);
   if (rc == CC_OK) rc = S_spaces(&b, marg - left);
-  if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, safe);
+  if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, b.ptr ? b.ptr : "", b.len, safe);
   else rc = CC_ENOMEM;
   tpl_f_unscratch(rs, &b);
   tpl_val_drop(&t);

@@ -469,7 +469,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
     if (rc == CC_OK) *out = tpl_direct_done();
     return rc;
   }
-  if (rc == CC_OK) rc = tpl_f_put(rs, out, sb.ptr ? sb.ptr : "", sb.len, markup);
+  if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, sb.ptr ? sb.ptr : "", sb.len, markup);
   tpl_f_unscratch(rs, &sb);
   return rc;
 }
