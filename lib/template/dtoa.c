@@ -201,10 +201,17 @@ int tpl_fixed(char *out, double d, int prec) {
   int neg = signbit(d) != 0;
   char dig[24];
   int nd = 0;
-  do {
-    dig[nd++] = (char)('0' + m % 10);
-    m /= 10;
-  } while (m);
+  /* Two digits a step (M < 2^41: at most 13 digits). */
+  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                              "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                              "8081828384858687888990919293949596979899";
+  while (m >= 10) {
+    unsigned r = (unsigned)(m % 100);
+    m /= 100;
+    dig[nd++] = pairs[2 * r + 1];
+    dig[nd++] = pairs[2 * r];
+  }
+  if (m || !nd) dig[nd++] = (char)('0' + m);
   while (nd < prec + 1) dig[nd++] = '0';
   int k = 0;
   if (neg) out[k++] = '-';

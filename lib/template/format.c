@@ -23,10 +23,19 @@ typedef struct {
  * S escaped when ESC (the padding counts S's own code points). */
 static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len, int esc) {
   long long cps = 0;
-  if (sp->width > 0 && len <= 24) /* a short one counted here (no call) */
-    for (size_t i = 0; i < len; i++) cps += ((unsigned char)s[i] & 0xC0) != 0x80;
-  else if (sp->width > 0)
-    cps = (long long)tpl_utf8_len(s, len);
+  if (sp->width > 0 && (size_t)sp->width > len / 4) { /* else no fill: a code point has at most 4 bytes */
+    /* Code points: the bytes but the continuation ones (10xxxxxx),
+     * counted eight at a time. */
+    size_t i = 0, cont = 0;
+    for (uint64_t x; i + 8 <= len; i += 8) {
+      memcpy(&x, s + i, 8);
+      cont += (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+    }
+    for (; i < len; i++) cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+    cps = (long long)(len - cont);
+  } else {
+    cps = (long long)len; /* at least the width: no fill */
+  }
   size_t fill = sp->width > cps ? (size_t)(sp->width - cps) : 0;
   int rc = CC_OK;
   if (fill && !sp->left) rc = tpl_buf_fill(b, ' ', fill);
