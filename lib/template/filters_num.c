@@ -272,14 +272,15 @@ TPL_FILTER(tpl_f_round) {
     if (!a[1]->j || !json_is_string(a[1]->j)) return tpl_fail(rs, n, CC_EINVAL, "method must be common, ceil or floor");
     method = json_string_value(a[1]->j);
   }
-  if (strcmp(method, "common") && strcmp(method, "ceil") && strcmp(method, "floor"))
-    return tpl_fail(rs, n, CC_EINVAL, "method must be common, ceil or floor");
+  /* 0 common, 1 ceil, 2 floor */
+  int how = method[0] == 'c' && !strcmp(method, "common") ? 0 : !strcmp(method, "ceil") ? 1 : !strcmp(method, "floor") ? 2 : -1;
+  if (how < 0) return tpl_fail(rs, n, CC_EINVAL, "method must be common, ceil or floor");
   if (!in->j || !tpl_is_num(in->j)) {
     if (!in->j) return tpl_fail_undef(rs, n, in);
     return tpl_fail(rs, n, CC_EINVAL, "type %s doesn't define __round__ method", tpl_type_name(in->j));
   }
   double x = tpl_num(in->j);
-  if (!strcmp(method, "common")) {
+  if (how == 0) {
     if (!json_is_real(in->j)) {
       long long v = json_is_boolean(in->j) ? json_is_true(in->j) : (long long)json_integer_value(in->j);
       if (prec < 0) {
@@ -301,7 +302,7 @@ TPL_FILTER(tpl_f_round) {
     return tpl_f_put_real(rs, out, S_round_half_even(x, prec));
   }
   double p = pow(10.0, (double)prec);
-  double v = (!strcmp(method, "ceil") ? ceil(x * p) : floor(x * p)) / p;
+  double v = (how == 1 ? ceil(x * p) : floor(x * p)) / p;
   if (!isfinite(v)) return tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
   return tpl_f_put_real(rs, out, v);
 }
