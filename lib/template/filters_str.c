@@ -619,6 +619,13 @@ static size_t S_prefix(const char *s, size_t len, size_t k) {
  * the paragraphs by WRAP too). Each line is built in B itself and taken
  * back if it ends up empty. */
 static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw, int hy, const char *wrap, size_t wl) {
+  /* A line that fits is one line: itself without its closing whitespace
+   * (none when it is all whitespace), whatever its chunks. */
+  if (l <= width || tpl_utf8_len(line, l) <= width) {
+    size_t e = l;
+    while (e && S_cls[(unsigned char)line[e - 1]] == 1) e--;
+    return tpl_buf_add(b, line, e);
+  }
   S_chunk few[64], *c;
   size_t nc, top = 0, nlines = 0;
   int rc = S_chunks(line, l, hy, few, sizeof few / sizeof *few, &c, &nc);
