@@ -438,13 +438,19 @@ int tpl_escape(cc_buf *b, const char *s, size_t len) {
   static const unsigned char special[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
   static const char *const rep[] = {NULL, "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
   static const unsigned char replen[] = {0, 5, 4, 4, 5, 5};
-  size_t start = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char k = special[(unsigned char)s[i]];
-    if (!k) continue;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t start = 0, i = 0;
+  for (;;) {
+    /* Eight bytes a step while none is special (most text). */
+    while (i + 8 <= len && !(special[u[i]] | special[u[i + 1]] | special[u[i + 2]] | special[u[i + 3]] |
+                             special[u[i + 4]] | special[u[i + 5]] | special[u[i + 6]] | special[u[i + 7]]))
+      i += 8;
+    while (i < len && !special[u[i]]) i++;
+    if (i == len) break;
+    unsigned char k = special[u[i]];
     int rc;
     if ((rc = tpl_buf_add(b, s + start, i - start)) || (rc = tpl_buf_add(b, rep[k], replen[k]))) return rc;
-    start = i + 1;
+    start = ++i;
   }
   return tpl_buf_add(b, s + start, len - start);
 }
