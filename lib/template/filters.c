@@ -451,6 +451,18 @@ static json_t *S_sort_key(json_t *item, const char *attr, size_t kl, int lower, 
   return tpl_f_key(k, NULL, 1, nomem);
 }
 
+void tpl_f_keyer_init(tpl_f_keyer *k, const char *attr) {
+  k->attr = attr;
+  k->kl = attr ? strlen(attr) : 0;
+  k->simple = !attr || !strchr(attr, '.');
+}
+
+json_t *tpl_f_key_get(const tpl_f_keyer *k, json_t *item, int lower, int *own, int *nomem) {
+  if (k->simple) return S_sort_key(item, k->attr, k->kl, lower, own, nomem);
+  *own = 1;
+  return tpl_f_key(item, k->attr, lower, nomem);
+}
+
 int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr, int lower, int reverse, json_t **out) {
   size_t cnt = json_array_size(items);
   /* A few items: on the stack, sorted by insertion (the same order: ties

@@ -85,6 +85,16 @@ int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out);
  * splits it; NULL: ITEM itself), lowercased when LOWER: a new reference,
  * or NULL when missing (*NOMEM set when out of memory). */
 json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem);
+/* ATTR (as tpl_f_key takes it) read once for many items: tpl_f_key_get
+ * is tpl_f_key, but the key is borrowed from ITEM when *OWN comes back 0
+ * (else it holds a reference). */
+typedef struct {
+  const char *attr;
+  size_t kl;
+  int simple; /* no '.': one name or index */
+} tpl_f_keyer;
+void tpl_f_keyer_init(tpl_f_keyer *k, const char *attr);
+json_t *tpl_f_key_get(const tpl_f_keyer *k, json_t *item, int lower, int *own, int *nomem);
 /* ITEMS sorted by tpl_f_key(ATTR, LOWER), stable, REVERSE as Python's
  * sorted(reverse=True): a new array in *OUT. */
 int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr, int lower, int reverse,
