@@ -558,10 +558,14 @@ static int S_utf8_valid(const unsigned char *s, size_t len) {
     if (len - i >= 8) {
       uint64_t w;
       memcpy(&w, s + i, 8);
-      if (!(w & 0x8080808080808080ULL)) {
+      w &= 0x8080808080808080ULL;
+      if (!w) {
         i += 8;
         continue;
       }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      i += (size_t)__builtin_ctzll(w) >> 3; /* straight to the first byte above 0x7F */
+#endif
     }
     unsigned c = s[i];
     if (c < 0x80) {
