@@ -98,7 +98,9 @@ const tpl_fdef *tpl_filter_lookup(const tpl_rs *rs, const char *name, tpl_fdef *
 /* tpl_f_bind's body, inlined into tpl_filter_call (every filter call binds). */
 static inline int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np,
                          const tpl_val **slot) {
-  for (int i = 0; i < np; i++) slot[i] = NULL;
+  /* All TPL_MAX_PARAMS slots cleared by constant stores (a loop to NP
+   * would be a memset call). */
+  for (int i = 0; i < TPL_MAX_PARAMS; i++) slot[i] = NULL;
   for (int i = 0; i < n->n; i++) {
     int k = -1;
     if (n->kw && n->kw[i]) {

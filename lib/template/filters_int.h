@@ -67,7 +67,7 @@ int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
 void tpl_f_keep_spare(cc_buf *b);
 void tpl_f_release_spare(void);
 /* Binds N's arguments ARGS to the parameters NAMES (NP of them) in SLOT
- * order; a missing one is left NULL. Errors as Python's TypeError would
+ * order (SLOT has TPL_MAX_PARAMS entries, all set); a missing one is left NULL. Errors as Python's TypeError would
  * word them. */
 int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot);
 /* Whether str.lower() leaves S (L bytes) as it is (ASCII without capitals). */
