@@ -291,7 +291,7 @@ int tpl_f_truthy(const tpl_val *v, int dflt) { return v ? tpl_truthy(v) : dflt; 
 
 int tpl_f_isws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-int tpl_f_int(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out) {
+int tpl_f_int_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out) {
   if (!v) {
     *out = dflt;
     return CC_OK;

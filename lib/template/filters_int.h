@@ -74,8 +74,20 @@ int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *
 int tpl_f_lowers_to_self(const char *s, size_t l);
 /* V's truth, DFLT when V is NULL (not given). */
 int tpl_f_truthy(const tpl_val *v, int dflt);
-/* V as an integer (bools count), DFLT when not given; an error otherwise. */
-int tpl_f_int(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out);
+/* V as an integer (bools count), DFLT when not given; an error otherwise
+ * (tpl_f_int_conv; the common cases inline). */
+int tpl_f_int_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out);
+static inline int tpl_f_int(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out) {
+  if (!v) {
+    *out = dflt;
+    return 0;
+  }
+  if (v->j && json_is_integer(v->j)) {
+    *out = (long long)json_integer_value(v->j);
+    return 0;
+  }
+  return tpl_f_int_conv(rs, n, v, dflt, out);
+}
 /* V as an attribute path (a string, or an integer index) in BUF; NULL
  * when V is not given or none. */
 int tpl_f_attr(tpl_rs *rs, const tpl_node *n, const tpl_val *v, char *buf, size_t cap, const char **out);
