@@ -145,7 +145,8 @@ static int S_ext(tpl_rs *rs, const tpl_node *n, const cc_tpl_filter *f, const tp
   return CC_OK;
 }
 
-int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
+static inline int S_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args,
+                         tpl_val *out) {
   const tpl_val *a[TPL_MAX_PARAMS];
   int rc;
   *out = tpl_undef(NULL);
@@ -156,10 +157,14 @@ int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tp
   return rc;
 }
 
+int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
+  return S_call(rs, def, n, in, args, out);
+}
+
 int tpl_filter(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
   *out = tpl_undef(NULL);
   if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No filter named '%s' found.", n->s); /* as Jinja2 at render time */
-  return tpl_filter_call(rs, n->def, n, in, args, out);
+  return S_call(rs, n->def, n, in, args, out); /* tpl_filter_call, inline */
 }
 
 /* ---- helpers ---- */
@@ -287,7 +292,6 @@ int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
   return rc;
 }
 
-int tpl_f_truthy(const tpl_val *v, int dflt) { return v ? tpl_truthy(v) : dflt; }
 
 int tpl_f_isws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 

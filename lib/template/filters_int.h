@@ -73,7 +73,7 @@ int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *
 /* Whether str.lower() leaves S (L bytes) as it is (ASCII without capitals). */
 int tpl_f_lowers_to_self(const char *s, size_t l);
 /* V's truth, DFLT when V is NULL (not given). */
-int tpl_f_truthy(const tpl_val *v, int dflt);
+static inline int tpl_f_truthy(const tpl_val *v, int dflt) { return v ? tpl_truthy(v) : dflt; }
 /* V as an integer (bools count), DFLT when not given; an error otherwise
  * (tpl_f_int_conv; the common cases inline). */
 int tpl_f_int_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out);
