@@ -59,6 +59,7 @@ void tpl_tuples_end(void) {
   }
   S_tup.n = 0;
   S_tup.markups = 0;
+  tpl_markup_kept = 0;
   /* A small table stays for the thread's next render (no three callocs
    * and frees per render); tpl_tuples_release frees it. */
   if (S_tup.cap <= 256) return;
@@ -66,6 +67,7 @@ void tpl_tuples_end(void) {
 }
 
 _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str, tpl_pool_arr;
+_Thread_local int tpl_markup_kept;
 
 json_t *tpl_arr_new(void) {
 #ifndef __SANITIZE_ADDRESS__
@@ -98,6 +100,7 @@ void tpl_tuples_release(void) {
   free(S_tup.rng);
   free(S_tup.slots);
   memset(&S_tup, 0, sizeof S_tup);
+  tpl_markup_kept = 0;
 }
 
 static size_t S_ptr_hash(const void *p) {
@@ -159,7 +162,7 @@ static int S_mark(json_t *a, int kind, const long long *rng) {
     S_tup.slots[S_tup.n++] = h;
   }
   S_tup.kinds[h] = (unsigned char)kind;
-  if (kind == TPL_MARKUP) S_tup.markups = 1;
+  if (kind == TPL_MARKUP) S_tup.markups = tpl_markup_kept = 1;
   if (rng) memcpy(S_tup.rng[h], rng, sizeof S_tup.rng[h]);
   return CC_OK;
 }

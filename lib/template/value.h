@@ -262,8 +262,11 @@ json_t *tpl_json_strn(const char *s, size_t len);
 /* Code points in the UTF-8 string S. */
 size_t tpl_utf8_len(const char *s, size_t len);
 
+/* Set while the running render has kept a string as Markup (until then
+ * no string read back can be one: tpl_val_fix_safe asks no further). */
+extern _Thread_local int tpl_markup_kept;
 static inline void tpl_val_fix_safe(tpl_val *v) {
-  if (v->j && json_is_string(v->j) && tpl_tuple_kind(v->j) == TPL_MARKUP) v->safe = 1;
+  if (tpl_markup_kept && v->j && json_is_string(v->j) && tpl_tuple_kind(v->j) == TPL_MARKUP) v->safe = 1;
 }
 
 #endif
