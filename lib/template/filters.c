@@ -228,13 +228,6 @@ cc_buf tpl_f_scratch_take(tpl_rs *rs) {
   return b;
 }
 
-void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
-  cc_buf none = {NULL, 0, 0, 0, 0};
-  if (!rs->scratch.max && b->cap <= 4096) rs->scratch = *b;
-  else tpl_f_keep_spare(b);
-  *b = none;
-}
-
 void tpl_f_keep_spare(cc_buf *b) {
   cc_buf none = {NULL, 0, 0, 0, 0};
   if (b->ptr && !S_spare.max && b->cap <= 4096 && !b->failed) S_spare = *b;

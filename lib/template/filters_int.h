@@ -56,18 +56,24 @@ static inline cc_buf tpl_f_scratch(tpl_rs *rs) {
   }
   return tpl_f_scratch_take(rs);
 }
-void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
+/* B (emptied) kept as the thread's spare scratch buffer when it has none
+ * and B is small, else freed; tpl_f_release_spare frees the spare. */
+void tpl_f_keep_spare(cc_buf *b);
+void tpl_f_release_spare(void);
+static inline void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (!rs->scratch.max && b->cap <= 4096) rs->scratch = *b;
+  else tpl_f_keep_spare(b);
+  *b = none;
+}
 /* tpl_f_put of a result made of whole code points of valid UTF-8 strings
  * (a copy, a slice, a join, escaping, padding): no UTF-8 check of S. */
 int tpl_f_put_valid(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe);
 /* tpl_f_put_valid of a buffer from tpl_f_scratch (given back, not freed). */
 int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
-/* B (emptied) kept as the thread's spare scratch buffer when it has none
- * and B is small, else freed; tpl_f_release_spare frees the spare. */
-void tpl_f_keep_spare(cc_buf *b);
-void tpl_f_release_spare(void);
 /* Binds N's arguments ARGS to the parameters NAMES (NP of them) in SLOT
- * order (SLOT has TPL_MAX_PARAMS entries, all set); a missing one is left NULL. Errors as Python's TypeError would
+ * order (SLOT has TPL_MAX_PARAMS entries, all set); a missing one is left
+ * NULL. Errors as Python's TypeError would
  * word them. */
 int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot);
 /* Whether str.lower() leaves S (L bytes) as it is (ASCII without capitals). */
