@@ -30,7 +30,7 @@ TPL_FILTER(tpl_f_default) {
  * soft_str(value) % kwargs; both at once is an error. */
 TPL_FILTER(tpl_f_format) {
   (void)a;
-  int pos = 0, kw = 0, rc;
+  int pos = 0, kw = 0, rc = CC_OK;
   for (int i = 0; i < n->n; i++) {
     if (n->kw && n->kw[i]) kw++;
     else pos++;
@@ -47,7 +47,13 @@ TPL_FILTER(tpl_f_format) {
       return tpl_f_put_valid(rs, out, tmp, (size_t)k, in->safe);
   }
   tpl_val fmt;
-  if ((rc = tpl_to_str(rs, n, in, &fmt))) return rc;
+  if (in->j && json_is_string(in->j)) { /* its own str(): borrowed for the call */
+    fmt = *in;
+    fmt.own = 0;
+    rc = CC_OK;
+  } else if ((rc = tpl_to_str(rs, n, in, &fmt))) {
+    return rc;
+  }
   /* Positional arguments: given as they are, no tuple built (an
    * undefined one, NULL, prints as Undefined does, unless strict). */
   if (!kw) {
