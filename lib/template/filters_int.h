@@ -76,6 +76,10 @@ int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
  * NULL. Errors as Python's TypeError would
  * word them. */
 int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot);
+/* Whether the NUL-terminated name M is the literal LIT: its first byte
+ * compared inline, so a chain of names costs a call only on a likely
+ * match. */
+#define TPL_NAME_IS(m, lit) ((m)[0] == (lit)[0] && !strcmp((m), (lit)))
 /* Whether str.lower() leaves S (L bytes) as it is (ASCII without capitals). */
 int tpl_f_lowers_to_self(const char *s, size_t l);
 /* V's truth, DFLT when V is NULL (not given). */
