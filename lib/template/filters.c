@@ -105,7 +105,7 @@ static inline int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const cha
     int k = -1;
     if (n->kw && n->kw[i]) {
       for (int j = 0; j < np; j++)
-        if (!strcmp(names[j], n->kw[i])) k = j;
+        if (TPL_NAME_IS(n->kw[i], names[j])) k = j;
       if (k < 0) return tpl_fail(rs, n, CC_EINVAL, "%s() got an unexpected keyword argument '%s'", n->s, n->kw[i]);
     } else {
       k = i;

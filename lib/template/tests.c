@@ -318,7 +318,7 @@ int tpl_test_call(tpl_rs *rs, const tpl_tdef *def, const tpl_node *n, const tpl_
     int k = -1;
     if (n->kw && n->kw[i]) {
       for (int j = 0; j < def->np; j++)
-        if (!strcmp(def->params[j], n->kw[i])) k = j;
+        if (TPL_NAME_IS(n->kw[i], def->params[j])) k = j;
       if (k < 0) return tpl_fail(rs, n, CC_EINVAL, "%s() got an unexpected keyword argument '%s'", n->s, n->kw[i]);
     } else if ((k = i) >= def->np) {
       return tpl_fail(rs, n, CC_EINVAL, "%s() takes %d positional argument%s but %d were given", n->s, def->np + 1,
