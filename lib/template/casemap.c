@@ -175,8 +175,8 @@ int tpl_case_map(cc_buf *b, const char *s, size_t len, int mode) {
       if (mode != TPL_TITLE) {
         /* One case for the whole stretch: flip bit 5 of the letters. */
         unsigned char lo = lower ? 'A' : 'a';
-        for (size_t k = at; k < b->len; k++)
-          b->ptr[k] = (char)((unsigned char)b->ptr[k] ^ ((unsigned char)((unsigned char)b->ptr[k] - lo) < 26 ? 0x20 : 0));
+        for (unsigned char *p = (unsigned char *)b->ptr + at, *e = (unsigned char *)b->ptr + b->len; p < e; p++)
+          *p = (unsigned char)(*p ^ ((unsigned char)(*p - lo) < 26 ? 0x20 : 0));
         i = j;
         continue;
       }

@@ -176,12 +176,13 @@ int tpl_shortest(double d, char *digits, int *exp10) {
  * of one half the rounded integer is plain; near a half the product's
  * exact error decides. Returns -1 (the caller uses printf) for PREC over
  * 9, non-finite D and |D| * 10^PREC of 2^40 or more. */
-int tpl_fixed_int(double d, int prec, uint64_t *m) {
+static inline int S_fixed_int(double d, int prec, uint64_t *m) {
   static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   if (prec < 0 || prec > 9 || !isfinite(d)) return -1;
   double y = fabs(d) * p10[prec];
   if (!(y < 0x1p40)) return -1;
-  double fl = floor(y), fr = y - fl; /* both exact */
+  uint64_t iy = (uint64_t)y; /* y is in [0, 2^40): truncation is floor */
+  double fl = (double)iy, fr = y - fl; /* both exact */
   int up = fr > 0.5;
   if (fabs(fr - 0.5) < 1e-3) {
     /* Near a tie the product's rounding matters: the exact |d| * 10^prec
@@ -189,22 +190,31 @@ int tpl_fixed_int(double d, int prec, uint64_t *m) {
      * fraction minus one half is (fr - 0.5) + err, whose sign the rounded
      * sum keeps; an exact tie rounds half to even, as printf does. */
     double err = fma(fabs(d), p10[prec], -y), s = (fr - 0.5) + err;
-    up = s > 0 || (s == 0 && ((uint64_t)fl & 1));
+    up = s > 0 || (s == 0 && (iy & 1));
   }
-  *m = (uint64_t)fl + (uint64_t)up;
+  *m = iy + (uint64_t)up;
   return 0;
 }
 
+int tpl_fixed_int(double d, int prec, uint64_t *m) { return S_fixed_int(d, prec, m); }
+
 int tpl_fixed(char *out, double d, int prec) {
   uint64_t m;
-  if (tpl_fixed_int(d, prec, &m)) return -1;
+  if (S_fixed_int(d, prec, &m)) return -1;
   int neg = signbit(d) != 0;
   char dig[24];
   int nd = 0;
-  do {
-    dig[nd++] = (char)('0' + m % 10);
-    m /= 10;
-  } while (m);
+  /* Two digits a step (M < 2^41: at most 13 digits). */
+  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                              "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                              "8081828384858687888990919293949596979899";
+  while (m >= 10) {
+    unsigned r = (unsigned)(m % 100);
+    m /= 100;
+    dig[nd++] = pairs[2 * r + 1];
+    dig[nd++] = pairs[2 * r];
+  }
+  if (m || !nd) dig[nd++] = (char)('0' + m);
   while (nd < prec + 1) dig[nd++] = '0';
   int k = 0;
   if (neg) out[k++] = '-';

@@ -881,14 +881,19 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
   if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
   tpl_val a, b, v = tpl_undef(NULL);
-  int rc;
+  int rc, used = 0;
+  size_t before = rs->out->len;
   rs->depth++;
   if ((rc = tpl_eval(rs, e->a, &a)) == CC_OK) {
     if ((rc = tpl_eval(rs, e->b, &b)) == CC_OK) {
       if (tpl_is_num(a.j) && tpl_is_num(b.j)) {
         rc = tpl_binop_num(rs, e, &a, &b, NULL, &num);
       } else {
+        /* A string result (repetition, concatenation, %) may go straight out. */
+        rs->direct = rs->md_escape ? NULL : rs->out;
         rc = tpl_binop_num(rs, e, &a, &b, &v, NULL);
+        used = !rs->direct && !rs->md_escape;
+        rs->direct = NULL;
       }
       tpl_val_drop(&b);
     }
@@ -900,8 +905,9 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
   if (rc) {
     tpl_val_drop(&v);
     rs->failed = 1;
-    return rc;
+    return used ? S_emitted(rs, e, before, rc) : rc;
   }
+  if (tpl_is_direct_done(&v)) return S_emitted(rs, e, before, CC_OK);
   if (num.real >= 0) return S_emit_num(rs, e, &num);
   rc = tpl_emit(rs, e, &v);
   tpl_val_drop(&v);

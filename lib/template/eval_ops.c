@@ -55,7 +55,26 @@ static int S_mkreal(tpl_val *out, tpl_pnum *num, double d) {
 }
 
 /* Python's repetition: S * K. */
-static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k, tpl_val *out) {
+/* K copies of the string S (L bytes, escaped first when ESC) appended to
+ * the output D: what printing S * K would append. */
+static int S_repeat_out(tpl_rs *rs, cc_buf *d, const char *s, size_t l, long long k, int esc) {
+  cc_buf e = {NULL, 0, 0, 0, 0};
+  int rc = CC_OK;
+  if (esc && k > 0) {
+    e = tpl_f_scratch(rs);
+    if ((rc = tpl_escape(&e, s, l)) == CC_OK) {
+      s = e.ptr ? e.ptr : "";
+      l = e.len;
+    }
+  }
+  if (rc == CC_OK && l == 1) rc = tpl_buf_fill(d, s[0], (size_t)k);
+  else
+    for (long long i = 0; i < k && rc == CC_OK; i++) rc = tpl_buf_add(d, s, l);
+  if (e.max) tpl_f_unscratch(rs, &e);
+  return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+}
+
+static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k, int safe, tpl_val *out) {
   if (k < 0) k = 0;
   /* An empty operand repeats to empty at once, whatever K (the fuzzer
    * found "" * 10**18 looping). */
@@ -68,6 +87,12 @@ static int S_repeat(tpl_rs *rs, const tpl_node *n, const json_t *s, long long k,
      * (`"-" * 40` under a heading). L * K fits: it is at most max_out. */
     size_t total = l * (size_t)k;
     if (total == (size_t)-1) return CC_ENOMEM;
+    if (rs->direct) { /* printed as it is: the copies go straight out */
+      cc_buf *d = rs->direct;
+      rs->direct = NULL;
+      *out = tpl_direct_done();
+      return S_repeat_out(rs, d, json_string_value(s), l, total ? k : 0, rs->autoescape && !safe);
+    }
     char small[256], *p = total < sizeof small ? small : malloc(total + 1);
     if (!p) return CC_ENOMEM;
     if (total) {
@@ -103,11 +128,20 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
   if (!markup && a->j && b->j && json_is_string(a->j) && json_is_string(b->j)) {
     size_t la = json_string_length(a->j), lb = json_string_length(b->j);
     if (la + lb > rs->max_out) return tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
+    if (rs->direct) { /* printed as it is: both straight out, escaped as printing would */
+      cc_buf *d = rs->direct;
+      int rc, esc = rs->autoescape;
+      rs->direct = NULL;
+      *out = tpl_direct_done();
+      rc = esc ? tpl_escape(d, json_string_value(a->j), la) : tpl_buf_add(d, json_string_value(a->j), la);
+      if (rc == CC_OK) rc = esc ? tpl_escape(d, json_string_value(b->j), lb) : tpl_buf_add(d, json_string_value(b->j), lb);
+      return rc ? (rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM) : CC_OK;
+    }
     char small[256], *p = la + lb < sizeof small ? small : malloc(la + lb + 1);
     if (!p) return CC_ENOMEM;
     memcpy(p, json_string_value(a->j), la);
     memcpy(p + la, json_string_value(b->j), lb);
-    *out = tpl_own(tpl_json_strn(p, la + lb));
+    *out = tpl_own(tpl_str_new(p, la + lb)); /* two valid strings: valid */
     if (p != small) free(p);
     return out->j ? CC_OK : CC_ENOMEM;
   }
@@ -127,7 +161,7 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
     if (t.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "string exceeds the output limit");
   }
   if (rc == CC_OK) {
-    *out = tpl_own(tpl_json_strn(t.ptr ? t.ptr : "", t.len));
+    *out = tpl_own(tpl_str_new(t.ptr ? t.ptr : "", t.len)); /* str()s, escaped or not: valid */
     out->safe = (unsigned char)markup;
     if (!out->j) rc = CC_ENOMEM;
   }
@@ -206,12 +240,12 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
     if (num) return S_mkreal(out, nr, tpl_num(x) * tpl_num(y));
     /* Markup * n is Markup. */
     if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) {
-      int rc = S_repeat(rs, n, x, S_int(y), out);
+      int rc = S_repeat(rs, n, x, S_int(y), a->safe, out);
       if (rc == CC_OK) out->safe = json_is_string(x) && a->safe;
       return rc;
     }
     if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) {
-      int rc = S_repeat(rs, n, y, S_int(x), out);
+      int rc = S_repeat(rs, n, y, S_int(x), b->safe, out);
       if (rc == CC_OK) out->safe = json_is_string(y) && b->safe;
       return rc;
     }

@@ -98,12 +98,14 @@ const tpl_fdef *tpl_filter_lookup(const tpl_rs *rs, const char *name, tpl_fdef *
 /* tpl_f_bind's body, inlined into tpl_filter_call (every filter call binds). */
 static inline int S_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np,
                          const tpl_val **slot) {
-  for (int i = 0; i < np; i++) slot[i] = NULL;
+  /* All TPL_MAX_PARAMS slots cleared by constant stores (a loop to NP
+   * would be a memset call). */
+  for (int i = 0; i < TPL_MAX_PARAMS; i++) slot[i] = NULL;
   for (int i = 0; i < n->n; i++) {
     int k = -1;
     if (n->kw && n->kw[i]) {
       for (int j = 0; j < np; j++)
-        if (!strcmp(names[j], n->kw[i])) k = j;
+        if (TPL_NAME_IS(n->kw[i], names[j])) k = j;
       if (k < 0) return tpl_fail(rs, n, CC_EINVAL, "%s() got an unexpected keyword argument '%s'", n->s, n->kw[i]);
     } else {
       k = i;
@@ -143,7 +145,8 @@ static int S_ext(tpl_rs *rs, const tpl_node *n, const cc_tpl_filter *f, const tp
   return CC_OK;
 }
 
-int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
+static inline int S_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args,
+                         tpl_val *out) {
   const tpl_val *a[TPL_MAX_PARAMS];
   int rc;
   *out = tpl_undef(NULL);
@@ -154,23 +157,19 @@ int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tp
   return rc;
 }
 
+int tpl_filter_call(tpl_rs *rs, const tpl_fdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
+  return S_call(rs, def, n, in, args, out);
+}
+
 int tpl_filter(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out) {
   *out = tpl_undef(NULL);
   if (!n->def) return tpl_fail(rs, n, CC_EINVAL, "No filter named '%s' found.", n->s); /* as Jinja2 at render time */
-  return tpl_filter_call(rs, n->def, n, in, args, out);
+  return S_call(rs, n->def, n, in, args, out); /* tpl_filter_call, inline */
 }
 
 /* ---- helpers ---- */
 
-int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp) {
-  if (in->j && json_is_string(in->j)) {
-    /* A string is its own str(): borrowed (IN outlives the caller's use). */
-    *tmp = *in;
-    tmp->own = 0;
-    *s = json_string_value(in->j);
-    *len = json_string_length(in->j);
-    return CC_OK;
-  }
+int tpl_f_instr_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp) {
   *tmp = tpl_undef(NULL);
   int rc = tpl_to_str(rs, n, in, tmp);
   if (rc) return rc;
@@ -216,7 +215,7 @@ int tpl_f_put_same(tpl_rs *rs, tpl_val *out, const tpl_val *in, const char *s, s
   return CC_OK;
 }
 
-cc_buf tpl_f_scratch(tpl_rs *rs) {
+cc_buf tpl_f_scratch_take(tpl_rs *rs) {
   cc_buf b = CC_BUF_INIT, none = {NULL, 0, 0, 0, 0};
   if (rs->scratch.max) {
     b = rs->scratch;
@@ -227,13 +226,6 @@ cc_buf tpl_f_scratch(tpl_rs *rs) {
   }
   cc_buf_truncate(&b, 0);
   return b;
-}
-
-void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
-  cc_buf none = {NULL, 0, 0, 0, 0};
-  if (!rs->scratch.max && b->cap <= 4096) rs->scratch = *b;
-  else tpl_f_keep_spare(b);
-  *b = none;
 }
 
 void tpl_f_keep_spare(cc_buf *b) {
@@ -280,11 +272,23 @@ int tpl_f_putbuf(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
   return rc;
 }
 
-int tpl_f_truthy(const tpl_val *v, int dflt) { return v ? tpl_truthy(v) : dflt; }
+int tpl_f_put_valid(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe) {
+  if (rs->direct) return tpl_f_put(rs, out, s, len, safe);
+  *out = tpl_own(tpl_str_new(s, len));
+  out->safe = (unsigned char)safe;
+  return out->j ? CC_OK : CC_ENOMEM;
+}
+
+int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe) {
+  int rc = tpl_f_put_valid(rs, out, b->ptr ? b->ptr : "", b->len, safe);
+  tpl_f_unscratch(rs, b);
+  return rc;
+}
+
 
 int tpl_f_isws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-int tpl_f_int(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out) {
+int tpl_f_int_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out) {
   if (!v) {
     *out = dflt;
     return CC_OK;
@@ -379,18 +383,86 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
 }
 
 typedef struct {
-  json_t *key;  /* owned: the comparison key */
+  json_t *key;  /* the comparison key: owned when OWN, else borrowed */
   json_t *item; /* borrowed */
   size_t pos;
+  const char *s; /* KIND 3: the key's bytes */
+  size_t l;
+  long long i;   /* KIND 1 */
+  double d;      /* KIND 2 */
+  unsigned char kind, own; /* kind: 1 an int or bool, 2 a float, 3 a string, 0 other */
 } S_sortent;
+
+/* E's key (E->key set) as its kind and value, read once for the sort. */
+static void S_sort_kind(S_sortent *e) {
+  json_t *k = e->key;
+  switch (json_typeof(k)) {
+  case JSON_INTEGER: e->kind = 1, e->i = (long long)json_integer_value(k); break;
+  case JSON_TRUE: e->kind = 1, e->i = 1; break;
+  case JSON_FALSE: e->kind = 1, e->i = 0; break;
+  case JSON_REAL: e->kind = 2, e->d = json_real_value(k); break;
+  case JSON_STRING:
+    if (tpl_is_undef_item(k)) e->kind = 0; /* Undefined: tpl_compare refuses it */
+    else e->kind = 3, e->s = json_string_value(k), e->l = json_string_length(k);
+    break;
+  default: e->kind = 0; break;
+  }
+}
 
 static _Thread_local int S_sort_failed; /* set by S_sort_cmp (qsort has no context) */
 static int S_sort_cmp(const void *pa, const void *pb) {
   const S_sortent *a = pa, *b = pb;
   int c = 0;
-  if (tpl_compare(a->key, b->key, &c)) S_sort_failed = 1;
+  /* Numbers and strings ordered here, as tpl_compare orders them. */
+  if (a->kind == 3 && b->kind == 3) {
+    int r = memcmp(a->s, b->s, a->l < b->l ? a->l : b->l);
+    c = r ? (r > 0 ? 1 : -1) : (a->l > b->l) - (a->l < b->l);
+  } else if (a->kind == 1 && b->kind == 1) {
+    c = (a->i > b->i) - (a->i < b->i);
+  } else if (a->kind && a->kind < 3 && b->kind && b->kind < 3) {
+    double p = a->kind == 1 ? (double)a->i : a->d, q = b->kind == 1 ? (double)b->i : b->d;
+    c = (p > q) - (p < q);
+  } else if (tpl_compare(a->key, b->key, &c)) {
+    S_sort_failed = 1;
+  }
   if (c == 0) return (a->pos > b->pos) - (a->pos < b->pos);
   return c;
+}
+
+/* tpl_f_key of ITEM for ATTR that is one name (KL bytes) or an index
+ * ("0", "1": dictsort's pairs), borrowed when it needs no lowering: *OWN
+ * says whether the result holds a reference. */
+static json_t *S_sort_key(json_t *item, const char *attr, size_t kl, int lower, int *own, int *nomem) {
+  json_t *k = item;
+  if (attr && json_is_object(item)) {
+    k = tpl_obj_getn(item, attr, kl);
+  } else if (attr && json_is_array(item) && kl == 1 && (attr[0] == '0' || attr[0] == '1')) {
+    k = json_array_get(item, (size_t)(attr[0] - '0'));
+  } else if (attr && json_is_array(item)) { /* other indexes, a group's names */
+    *own = 1;
+    return tpl_f_key(item, attr, lower, nomem);
+  } else if (attr) {
+    k = NULL;
+  }
+  if (!k) return NULL;
+  if (!lower || !json_is_string(k) || tpl_f_lowers_to_self(json_string_value(k), json_string_length(k))) {
+    *own = 0;
+    return k;
+  }
+  *own = 1;
+  return tpl_f_key(k, NULL, 1, nomem);
+}
+
+void tpl_f_keyer_init(tpl_f_keyer *k, const char *attr) {
+  k->attr = attr;
+  k->kl = attr ? strlen(attr) : 0;
+  k->simple = !attr || !strchr(attr, '.');
+}
+
+json_t *tpl_f_key_get(const tpl_f_keyer *k, json_t *item, int lower, int *own, int *nomem) {
+  if (k->simple) return S_sort_key(item, k->attr, k->kl, lower, own, nomem);
+  *own = 1;
+  return tpl_f_key(item, k->attr, lower, nomem);
 }
 
 int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr, int lower, int reverse, json_t **out) {
@@ -400,14 +472,18 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
   S_sortent few[16], *e = cnt <= 16 ? few : calloc(cnt, sizeof *e);
   int rc = CC_OK, nomem = 0;
   if (!e) return CC_ENOMEM;
+  /* ATTR read once: one name (or no attribute) is looked up directly. */
+  int multi = attr && strchr(attr, ',') != NULL, simple = !attr || (!multi && !strchr(attr, '.'));
+  size_t kl = attr ? strlen(attr) : 0;
   /* The keys made so far are released at the end (only those: no
    * clearing of the whole table first). */
   size_t made = 0;
   for (size_t i = 0; i < cnt; i++, made = i) {
     e[i].key = NULL;
+    e[i].own = 1;
     e[i].item = json_array_get(items, i);
     e[i].pos = reverse ? cnt - i : i;
-    if (attr && strchr(attr, ',')) {
+    if (multi) {
       /* "a,b": the key is the list of the attributes (make_multi_attrgetter). */
       json_t *k = tpl_arr_new();
       char part[256];
@@ -426,12 +502,17 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
         goto out;
       }
       e[i].key = k;
+      e[i].kind = 0;
       continue;
     }
-    if (!(e[i].key = tpl_f_key(e[i].item, attr, lower, &nomem))) {
+    int own = 1;
+    e[i].key = simple ? S_sort_key(e[i].item, attr, kl, lower, &own, &nomem) : tpl_f_key(e[i].item, attr, lower, &nomem);
+    if (!e[i].key) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "%s(): an item has no attribute '%s'", n->s, attr ? attr : "");
       goto out;
     }
+    e[i].own = (unsigned char)own;
+    S_sort_kind(&e[i]);
   }
   S_sort_failed = 0;
   if (e != few) qsort(e, cnt, sizeof *e, S_sort_cmp);
@@ -461,7 +542,8 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
   *out = a;
   made = cnt;
 out:
-  for (size_t i = 0; i < made; i++) json_decref(e[i].key);
+  for (size_t i = 0; i < made; i++)
+    if (e[i].own) json_decref(e[i].key);
   if (e != few) free(e);
   return rc;
 }

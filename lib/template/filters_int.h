@@ -7,8 +7,22 @@
 #include "filters.h"
 
 /* str(IN) as a borrowed C string; "" for undefined (an error in strict
- * mode). *TMP holds what must be released with tpl_val_drop. */
-int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp);
+ * mode). *TMP holds what must be released with tpl_val_drop. A string
+ * is its own str() (inline); anything else is converted by
+ * tpl_f_instr_conv. */
+int tpl_f_instr_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len, tpl_val *tmp);
+static inline int tpl_f_instr(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const char **s, size_t *len,
+                              tpl_val *tmp) {
+  if (in->j && json_is_string(in->j)) {
+    /* Borrowed: IN outlives the caller's use. */
+    *tmp = *in;
+    tmp->own = 0;
+    *s = json_string_value(in->j);
+    *len = json_string_length(in->j);
+    return 0;
+  }
+  return tpl_f_instr_conv(rs, n, in, s, len, tmp);
+}
 /* *OUT = a new string value of S (LEN bytes), Markup when SAFE. */
 int tpl_f_strout(tpl_val *out, const char *s, size_t len, int safe);
 /* *OUT = B's bytes as a string (B is freed). */
@@ -30,22 +44,60 @@ int tpl_f_put_int(tpl_rs *rs, tpl_val *out, long long v);
 int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v);
 /* The render's scratch buffer (RS->scratch, emptied), or a new one when it
  * is in use; tpl_f_unscratch gives it back (or frees B). */
-cc_buf tpl_f_scratch(tpl_rs *rs);
-void tpl_f_unscratch(tpl_rs *rs, cc_buf *b);
+cc_buf tpl_f_scratch_take(tpl_rs *rs);
+static inline cc_buf tpl_f_scratch(tpl_rs *rs) {
+  if (rs->scratch.max && rs->scratch.ptr) { /* the common case, inline */
+    cc_buf b = rs->scratch;
+    rs->scratch.max = 0;
+    b.len = 0;
+    b.failed = 0;
+    b.ptr[0] = '\0';
+    return b;
+  }
+  return tpl_f_scratch_take(rs);
+}
 /* B (emptied) kept as the thread's spare scratch buffer when it has none
  * and B is small, else freed; tpl_f_release_spare frees the spare. */
 void tpl_f_keep_spare(cc_buf *b);
 void tpl_f_release_spare(void);
+static inline void tpl_f_unscratch(tpl_rs *rs, cc_buf *b) {
+  cc_buf none = {NULL, 0, 0, 0, 0};
+  if (!rs->scratch.max && b->cap <= 4096) rs->scratch = *b;
+  else tpl_f_keep_spare(b);
+  *b = none;
+}
+/* tpl_f_put of a result made of whole code points of valid UTF-8 strings
+ * (a copy, a slice, a join, escaping, padding): no UTF-8 check of S. */
+int tpl_f_put_valid(tpl_rs *rs, tpl_val *out, const char *s, size_t len, int safe);
+/* tpl_f_put_valid of a buffer from tpl_f_scratch (given back, not freed). */
+int tpl_f_putscratch(tpl_rs *rs, tpl_val *out, cc_buf *b, int safe);
 /* Binds N's arguments ARGS to the parameters NAMES (NP of them) in SLOT
- * order; a missing one is left NULL. Errors as Python's TypeError would
+ * order (SLOT has TPL_MAX_PARAMS entries, all set); a missing one is left
+ * NULL. Errors as Python's TypeError would
  * word them. */
 int tpl_f_bind(tpl_rs *rs, const tpl_node *n, tpl_val *args, const char *const *names, int np, const tpl_val **slot);
+/* Whether the NUL-terminated name M is the literal LIT: its first byte
+ * compared inline, so a chain of names costs a call only on a likely
+ * match. */
+#define TPL_NAME_IS(m, lit) ((m)[0] == (lit)[0] && !strcmp((m), (lit)))
 /* Whether str.lower() leaves S (L bytes) as it is (ASCII without capitals). */
 int tpl_f_lowers_to_self(const char *s, size_t l);
 /* V's truth, DFLT when V is NULL (not given). */
-int tpl_f_truthy(const tpl_val *v, int dflt);
-/* V as an integer (bools count), DFLT when not given; an error otherwise. */
-int tpl_f_int(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out);
+static inline int tpl_f_truthy(const tpl_val *v, int dflt) { return v ? tpl_truthy(v) : dflt; }
+/* V as an integer (bools count), DFLT when not given; an error otherwise
+ * (tpl_f_int_conv; the common cases inline). */
+int tpl_f_int_conv(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out);
+static inline int tpl_f_int(tpl_rs *rs, const tpl_node *n, const tpl_val *v, long long dflt, long long *out) {
+  if (!v) {
+    *out = dflt;
+    return 0;
+  }
+  if (v->j && json_is_integer(v->j)) {
+    *out = (long long)json_integer_value(v->j);
+    return 0;
+  }
+  return tpl_f_int_conv(rs, n, v, dflt, out);
+}
 /* V as an attribute path (a string, or an integer index) in BUF; NULL
  * when V is not given or none. */
 int tpl_f_attr(tpl_rs *rs, const tpl_node *n, const tpl_val *v, char *buf, size_t cap, const char **out);
@@ -55,6 +107,16 @@ int tpl_f_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out);
  * splits it; NULL: ITEM itself), lowercased when LOWER: a new reference,
  * or NULL when missing (*NOMEM set when out of memory). */
 json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem);
+/* ATTR (as tpl_f_key takes it) read once for many items: tpl_f_key_get
+ * is tpl_f_key, but the key is borrowed from ITEM when *OWN comes back 0
+ * (else it holds a reference). */
+typedef struct {
+  const char *attr;
+  size_t kl;
+  int simple; /* no '.': one name or index */
+} tpl_f_keyer;
+void tpl_f_keyer_init(tpl_f_keyer *k, const char *attr);
+json_t *tpl_f_key_get(const tpl_f_keyer *k, json_t *item, int lower, int *own, int *nomem);
 /* ITEMS sorted by tpl_f_key(ATTR, LOWER), stable, REVERSE as Python's
  * sorted(reverse=True): a new array in *OUT. */
 int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr, int lower, int reverse,

@@ -30,7 +30,7 @@ TPL_FILTER(tpl_f_default) {
  * soft_str(value) % kwargs; both at once is an error. */
 TPL_FILTER(tpl_f_format) {
   (void)a;
-  int pos = 0, kw = 0, rc;
+  int pos = 0, kw = 0, rc = CC_OK;
   for (int i = 0; i < n->n; i++) {
     if (n->kw && n->kw[i]) kw++;
     else pos++;
@@ -44,10 +44,16 @@ TPL_FILTER(tpl_f_format) {
     int k;
     if (f[0] == '%' && f[1] == '.' && f[2] >= '0' && f[2] <= '9' && f[3] == 'f' &&
         (k = tpl_fixed(tmp, json_is_real(x) ? json_real_value(x) : (double)json_integer_value(x), f[2] - '0')) > 0)
-      return tpl_f_put(rs, out, tmp, (size_t)k, in->safe);
+      return tpl_f_put_valid(rs, out, tmp, (size_t)k, in->safe);
   }
   tpl_val fmt;
-  if ((rc = tpl_to_str(rs, n, in, &fmt))) return rc;
+  if (in->j && json_is_string(in->j)) { /* its own str(): borrowed for the call */
+    fmt = *in;
+    fmt.own = 0;
+    rc = CC_OK;
+  } else if ((rc = tpl_to_str(rs, n, in, &fmt))) {
+    return rc;
+  }
   /* Positional arguments: given as they are, no tuple built (an
    * undefined one, NULL, prints as Undefined does, unless strict). */
   if (!kw) {
@@ -272,14 +278,15 @@ TPL_FILTER(tpl_f_round) {
     if (!a[1]->j || !json_is_string(a[1]->j)) return tpl_fail(rs, n, CC_EINVAL, "method must be common, ceil or floor");
     method = json_string_value(a[1]->j);
   }
-  if (strcmp(method, "common") && strcmp(method, "ceil") && strcmp(method, "floor"))
-    return tpl_fail(rs, n, CC_EINVAL, "method must be common, ceil or floor");
+  /* 0 common, 1 ceil, 2 floor */
+  int how = method[0] == 'c' && !strcmp(method, "common") ? 0 : !strcmp(method, "ceil") ? 1 : !strcmp(method, "floor") ? 2 : -1;
+  if (how < 0) return tpl_fail(rs, n, CC_EINVAL, "method must be common, ceil or floor");
   if (!in->j || !tpl_is_num(in->j)) {
     if (!in->j) return tpl_fail_undef(rs, n, in);
     return tpl_fail(rs, n, CC_EINVAL, "type %s doesn't define __round__ method", tpl_type_name(in->j));
   }
   double x = tpl_num(in->j);
-  if (!strcmp(method, "common")) {
+  if (how == 0) {
     if (!json_is_real(in->j)) {
       long long v = json_is_boolean(in->j) ? json_is_true(in->j) : (long long)json_integer_value(in->j);
       if (prec < 0) {
@@ -301,7 +308,7 @@ TPL_FILTER(tpl_f_round) {
     return tpl_f_put_real(rs, out, S_round_half_even(x, prec));
   }
   double p = pow(10.0, (double)prec);
-  double v = (!strcmp(method, "ceil") ? ceil(x * p) : floor(x * p)) / p;
+  double v = (how == 1 ? ceil(x * p) : floor(x * p)) / p;
   if (!isfinite(v)) return tpl_fail(rs, n, CC_EINVAL, "a float result that is not finite (inf, nan) is not supported");
   return tpl_f_put_real(rs, out, v);
 }
@@ -346,5 +353,5 @@ TPL_FILTER(tpl_f_filesizeformat) {
       memcpy(tmp + k, u, strlen(u) + 1);
     }
   }
-  return tpl_f_put(rs, out, tmp, strlen(tmp), 0);
+  return tpl_f_put_valid(rs, out, tmp, strlen(tmp), 0);
 }

@@ -111,6 +111,8 @@ static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *a
     json_decref(items);
     return CC_ENOMEM;
   }
+  tpl_f_keyer ky;
+  tpl_f_keyer_init(&ky, attr);
   for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
     json_t *it = json_array_get(items, i);
     tpl_val v;
@@ -119,12 +121,13 @@ static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *a
         rc = tpl_fail(rs, n, CC_EINVAL, "%s", tpl_undef_item_hint);
         break;
       }
-      json_t *k = tpl_f_key(it, attr, 0, &nomem);
+      int own = 0;
+      json_t *k = tpl_f_key_get(&ky, it, 0, &own, &nomem);
       if (nomem) {
         rc = CC_ENOMEM;
         break;
       }
-      v = k ? tpl_own(k) : tpl_undef(attr);
+      v = k ? (own ? tpl_own(k) : tpl_ref(k)) : tpl_undef(attr);
     } else {
       v = tpl_ref(it);
     }

@@ -178,9 +178,12 @@ static int S_minmax(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_
   json_t *items, *best = NULL, *bestk = NULL;
   int rc = tpl_f_attr(rs, n, a[1], buf, sizeof buf, &attr), nomem = 0;
   if (rc || (rc = S_items(rs, n, in, &items))) return rc;
-  int lower = !tpl_f_truthy(a[0], 0);
+  int lower = !tpl_f_truthy(a[0], 0), bestown = 0;
+  tpl_f_keyer ky;
+  tpl_f_keyer_init(&ky, attr);
   for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
-    json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
+    int own = 0;
+    json_t *it = json_array_get(items, i), *k = tpl_f_key_get(&ky, it, lower, &own, &nomem);
     int c = 0;
     if (!k) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "%s(): an item has no attribute '%s'", n->s, attr ? attr : "");
@@ -189,20 +192,21 @@ static int S_minmax(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_
     if (bestk && tpl_compare(k, bestk, &c)) {
       rc = tpl_fail(rs, n, CC_EINVAL, "'%s' not supported between instances of '%s' and '%s'", max ? ">" : "<",
                     tpl_type_name(k), tpl_type_name(bestk));
-      json_decref(k);
+      if (own) json_decref(k);
       break;
     }
     if (!bestk || (max ? c > 0 : c < 0)) {
-      json_decref(bestk);
+      if (bestown) json_decref(bestk);
       bestk = k;
+      bestown = own;
       best = it;
-    } else {
+    } else if (own) {
       json_decref(k);
     }
   }
   if (rc == CC_OK) *out = best ? tpl_borrow(best) : tpl_undef("No aggregated item, sequence was empty.");
   if (rc == CC_OK) tpl_val_fix_safe(out);
-  json_decref(bestk);
+  if (bestown) json_decref(bestk);
   json_decref(items);
   return rc;
 }
@@ -234,9 +238,11 @@ TPL_FILTER(tpl_f_sum) {
   if (json_array_size(items) && (!a[1] || (a[1]->j && (json_is_integer(a[1]->j) || json_is_boolean(a[1]->j))))) {
     long long iacc = a[1] ? (json_is_integer(a[1]->j) ? (long long)json_integer_value(a[1]->j) : json_is_true(a[1]->j)) : 0;
     double facc = 0;
-    int isf = 0, ok = 1;
+    int isf = 0, ok = 1, own = 0;
+    tpl_f_keyer ky;
+    tpl_f_keyer_init(&ky, path);
     for (size_t i = 0; i < json_array_size(items) && ok; i++) {
-      json_t *k = tpl_f_key(json_array_get(items, i), path, 0, &nomem);
+      json_t *k = tpl_f_key_get(&ky, json_array_get(items, i), 0, &own, &nomem);
       if (!k) ok = 0;
       else if (json_is_integer(k) || json_is_boolean(k)) {
         long long v = json_is_integer(k) ? (long long)json_integer_value(k) : json_is_true(k);
@@ -249,7 +255,7 @@ TPL_FILTER(tpl_f_sum) {
       } else {
         ok = 0;
       }
-      json_decref(k);
+      if (own) json_decref(k);
       if (isf && !isfinite(facc)) ok = 0;
     }
     nomem = 0;
@@ -308,7 +314,7 @@ TPL_FILTER(tpl_f_join) {
       if (rc == CC_OK) rc = tpl_str(&b, json_array_get(items, i));
       if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "join result exceeds the output limit");
     }
-    if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, 0);
+    if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, b.ptr ? b.ptr : "", b.len, 0);
     tpl_f_unscratch(rs, &b);
     json_decref(items);
     return rc;

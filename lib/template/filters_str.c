@@ -36,9 +36,13 @@ static int S_title(cc_buf *b, const char *s, size_t l) {
   if (a == l) { /* ASCII: one pass, a byte at a time */
     size_t at = b->len;
     if ((rc = tpl_buf_add(b, s, l))) return rc;
+    /* S_title_sep of one ASCII byte: - ( { [ < space \t-\r \x1c-\x1f */
+    static const unsigned char sep[128] = {[9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [0x1c] = 1, [0x1d] = 1,
+                                           [0x1e] = 1, [0x1f] = 1, [' '] = 1, ['-'] = 1, ['('] = 1, ['{'] = 1,
+                                           ['['] = 1, ['<'] = 1};
     int inword = 0;
     for (char *p = b->ptr + at, *e = b->ptr + b->len; p < e; p++) {
-      if (S_title_sep(p, 1)) inword = 0;
+      if (sep[(unsigned char)*p]) inword = 0;
       else if (!inword) {
         if (*p >= 'a' && *p <= 'z') *p = (char)(*p ^ 0x20);
         inword = 1;
@@ -127,14 +131,14 @@ static int S_escape(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *o
   int rc;
   /* escape(None) is 'None'; an undefined value escapes to ''. */
   if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) return rc;
-  cc_buf b = CC_BUF_INIT;
+  cc_buf b = tpl_f_scratch(rs);
   rc = tpl_escape(&b, s, l);
   tpl_val_drop(&t);
   if (rc) {
-    cc_buf_free(&b);
+    tpl_f_unscratch(rs, &b);
     return CC_ENOMEM;
   }
-  return tpl_f_putbuf(rs, out, &b, 1);
+  return tpl_f_putscratch(rs, out, &b, 1);
 }
 
 TPL_FILTER(tpl_f_escape) {
@@ -263,7 +267,7 @@ TPL_FILTER(tpl_f_replace) {
   }
   if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "replace result exceeds the output limit");
   if (rc == CC_OK && !done && S == s) rc = tpl_f_put_same(rs, out, in, s, sl, markup); /* nothing replaced */
-  else if (rc == CC_OK) rc = tpl_f_put(rs, out, b.ptr ? b.ptr : "", b.len, markup);
+  else if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, b.ptr ? b.ptr : "", b.len, markup);
   else if (rc != CC_ELIMIT) rc = CC_ENOMEM;
   tpl_f_unscratch(rs, &b);
   if (src.ptr) cc_buf_free(&src);
@@ -341,11 +345,15 @@ int tpl_f_truncate_in(tpl_rs *rs, const tpl_node *n, const tpl_val **a, const tp
       if (rc == CC_OK) rc = S_put_piece(d, end, el, !te.safe && (safe || rs->autoescape));
       if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
     } else {
-      cc_buf b = CC_BUF_INIT;
-      rc = safe && !t.safe ? tpl_escape(&b, s, cut) : cc_buf_add(&b, s, cut);
-      if (rc == CC_OK) rc = safe && !te.safe ? tpl_escape(&b, end, el) : cc_buf_add(&b, end, el);
-      rc = rc ? CC_ENOMEM : tpl_f_putbuf(rs, out, &b, safe);
-      cc_buf_free(&b);
+      cc_buf b = tpl_f_scratch(rs);
+      rc = safe && !t.safe ? tpl_escape(&b, s, cut) : tpl_buf_add(&b, s, cut);
+      if (rc == CC_OK) rc = safe && !te.safe ? tpl_escape(&b, end, el) : tpl_buf_add(&b, end, el);
+      if (rc) {
+        tpl_f_unscratch(rs, &b);
+        rc = CC_ENOMEM;
+      } else {
+        rc = tpl_f_putscratch(rs, out, &b, safe);
+      }
     }
   }
   tpl_val_drop(&t);
@@ -360,11 +368,7 @@ TPL_FILTER(tpl_f_truncate) {
 
 /* ---- layout ---- */
 
-static int S_spaces(cc_buf *b, long long k) {
-  int rc = CC_OK;
-  for (long long i = 0; i < k && rc == CC_OK; i++) rc = cc_buf_putc(b, ' ');
-  return rc;
-}
+static int S_spaces(cc_buf *b, long long k) { return k > 0 ? tpl_buf_fill(b, ' ', (size_t)k) : CC_OK; }
 
 /* str.center: the extra space goes left when the margin and width are odd. */
 TPL_FILTER(tpl_f_center) {
@@ -378,31 +382,52 @@ TPL_FILTER(tpl_f_center) {
   if (width > (long long)rs->max_out) return tpl_fail(rs, n, CC_ELIMIT, "center width exceeds the output limit");
   if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) return rc;
   long long len = (long long)tpl_utf8_len(s, l), marg = width - len;
-  cc_buf b = CC_BUF_INIT;
-  if (marg > 0) {
-    long long left = marg / 2 + (marg & width & 1);
-    rc = S_spaces(&b, left);
-    if (rc == CC_OK) rc = cc_buf_add(&b, s, l);
-    if (rc == CC_OK) rc = S_spaces(&b, marg - left);
-  } else {
-    rc = cc_buf_add(&b, s, l);
-  }
   int safe = t.safe; /* Markup.center is Markup */
-  tpl_val_drop(&t);
-  if (rc) {
-    cc_buf_free(&b);
-    return CC_ENOMEM;
+  if (marg <= 0) {
+    rc = tpl_f_put_same(rs, out, in, s, l, safe); /* nothing to add: IN itself */
+    tpl_val_drop(&t);
+    return rc;
   }
-  return tpl_f_putbuf(rs, out, &b, safe);
+  cc_buf b = tpl_f_scratch(rs);
+  long long left = marg / 2 + (marg & width & 1);
+  rc = S_spaces(&b, left);
+  if (rc == CC_OK) rc = tpl_buf_add(&b, s, l);
+  if (rc == CC_OK) rc = S_spaces(&b, marg - left);
+  if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, b.ptr ? b.ptr : "", b.len, safe);
+  else rc = CC_ENOMEM;
+  tpl_f_unscratch(rs, &b);
+  tpl_val_drop(&t);
+  return rc;
+}
+
+/* CC_OK when IN is a string; else Python's error for `IN += "\n"`
+ * (IADD) or `IN.splitlines()`. */
+static int S_need_str(tpl_rs *rs, const tpl_node *n, const tpl_val *in, int iadd) {
+  if (in->j && json_is_string(in->j)) return CC_OK;
+  if (!in->j) return tpl_fail_undef(rs, n, in);
+  const char *ty = tpl_type_name(in->j);
+  if (iadd && !json_is_array(in->j))
+    return tpl_fail(rs, n, CC_EINVAL, "unsupported operand type(s) for +=: '%s' and 'str'", ty);
+  return tpl_fail(rs, n, CC_EINVAL, "'%s' object has no attribute 'splitlines'", ty);
+}
+
+/* Whether S (L bytes, not empty) ends with a line break of splitlines()
+ * other than a lone "\r" (which a "\n" after it would join). */
+static int S_ends_break(const char *s, size_t l) {
+  unsigned char c = (unsigned char)s[l - 1];
+  if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) return 1;
+  if (l >= 2 && (unsigned char)s[l - 2] == 0xC2 && c == 0x85) return 1;
+  return l >= 3 && (unsigned char)s[l - 3] == 0xE2 && (unsigned char)s[l - 2] == 0x80 && (c == 0xA8 || c == 0xA9);
 }
 
 TPL_FILTER(tpl_f_indent) {
   (void)args;
   const char *s, *ind = NULL;
   size_t l, il = 0;
-  tpl_val t, ti = tpl_undef(NULL);
+  tpl_val t;
   long long w = 4;
   int rc;
+  char sp[64];
   if (a[0] && a[0]->j && json_is_string(a[0]->j)) {
     ind = json_string_value(a[0]->j);
     il = json_string_length(a[0]->j);
@@ -410,40 +435,52 @@ TPL_FILTER(tpl_f_indent) {
     return rc;
   }
   if (w > 10000) return tpl_fail(rs, n, CC_ELIMIT, "indent width above 10000");
-  cc_buf ib = CC_BUF_INIT, b = CC_BUF_INIT;
-  if (!ind) {
+  cc_buf ib = CC_BUF_INIT;
+  if (!ind && w <= (long long)sizeof sp) {
+    il = w > 0 ? (size_t)w : 0;
+    memset(sp, ' ', il);
+    ind = sp;
+  } else if (!ind) {
     if (S_spaces(&ib, w)) return CC_ENOMEM;
     ind = ib.ptr ? ib.ptr : "";
     il = ib.len;
   }
-  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
+  /* do_indent's `s += "\n"` takes only a string (Markup included). */
+  if ((rc = S_need_str(rs, n, in, 1)) || (rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
     cc_buf_free(&ib);
     return rc;
   }
   int first = tpl_f_truthy(a[1], 0), blank = tpl_f_truthy(a[2], 0);
-  /* (s + "\n").splitlines(), rejoined with "\n". */
-  cc_buf src = CC_BUF_INIT;
-  rc = cc_buf_add(&src, s, l);
-  if (rc == CC_OK) rc = cc_buf_putc(&src, '\n');
+  /* (s + "\n").splitlines(), rejoined with "\n": the lines of S, and an
+   * empty one more when S is empty or ends with a break the "\n" does
+   * not join. */
+  cc_buf b = tpl_f_scratch(rs);
   size_t pos = 0, ls, le, k = 0;
-  if (first && rc == CC_OK) rc = cc_buf_add(&b, ind, il);
-  while (rc == CC_OK && tpl_f_line(src.ptr, src.len, &pos, &ls, &le)) {
-    if (k) rc = cc_buf_putc(&b, '\n');
-    if (rc == CC_OK && k && (blank || le > ls)) rc = cc_buf_add(&b, ind, il);
-    if (rc == CC_OK) rc = cc_buf_add(&b, src.ptr + ls, le - ls);
+  int extra = !l || S_ends_break(s, l);
+  if (first) rc = tpl_buf_add(&b, ind, il);
+  for (;;) {
+    if (rc != CC_OK) break;
+    if (!tpl_f_line(s, l, &pos, &ls, &le)) {
+      if (!extra) break;
+      extra = 0;
+      ls = le = l;
+    }
+    if (k) rc = tpl_buf_add(&b, "\n", 1);
+    if (rc == CC_OK && k && (blank || le > ls)) rc = tpl_buf_add(&b, ind, il);
+    if (rc == CC_OK) rc = tpl_buf_add(&b, s + ls, le - ls);
     if (b.len > rs->max_out) rc = CC_ETOOBIG;
     k++;
   }
   int safe = t.safe;
-  tpl_val_drop(&t);
-  tpl_val_drop(&ti);
-  cc_buf_free(&src);
   cc_buf_free(&ib);
   if (rc) {
-    cc_buf_free(&b);
+    tpl_f_unscratch(rs, &b);
+    tpl_val_drop(&t);
     return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "indent result exceeds the output limit") : CC_ENOMEM;
   }
-  return tpl_f_putbuf(rs, out, &b, safe);
+  rc = tpl_f_putscratch(rs, out, &b, safe);
+  tpl_val_drop(&t);
+  return rc;
 }
 
 TPL_FILTER(tpl_f_wordcount) {
@@ -519,17 +556,19 @@ static const unsigned char S_cls[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\
 
 /* textwrap's chunks: whitespace runs, and words (split after a hyphen
  * between letters when BREAK_HYPHENS). */
-static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout) {
-  /* About one chunk per three bytes of prose: most texts need no realloc. */
+static int S_chunks(const char *s, size_t l, int hy, S_chunk *few, size_t nfew, S_chunk **out, size_t *nout) {
+  /* About one chunk per three bytes of prose: most texts need no realloc;
+   * a short one's chunks fit in FEW (NFEW of them, the caller's). */
   size_t cap = l / 3 + 16, k = 0, ascii = 1, i = 0;
   if (cap > 4096) cap = 4096;
+  if (cap <= nfew) cap = nfew;
   /* ASCII eight bytes at a time. */
   for (uint64_t x; i + 8 <= l && ascii; i += 8) {
     memcpy(&x, s + i, 8);
     ascii = !(x & 0x8080808080808080ULL);
   }
   for (; i < l && ascii; i++) ascii = (unsigned char)s[i] < 0x80;
-  S_chunk *c = malloc(cap * sizeof *c);
+  S_chunk *c = cap == nfew ? few : malloc(cap * sizeof *c);
   if (!c) return CC_ENOMEM;
   for (i = 0; i < l;) {
     size_t j = i;
@@ -548,11 +587,12 @@ static int S_chunks(const char *s, size_t l, int hy, S_chunk **out, size_t *nout
       }
     }
     if (k == cap) {
-      S_chunk *nc = realloc(c, 2 * cap * sizeof *c);
+      S_chunk *nc = c == few ? malloc(2 * cap * sizeof *c) : realloc(c, 2 * cap * sizeof *c);
       if (!nc) {
-        free(c);
+        if (c != few) free(c);
         return CC_ENOMEM;
       }
+      if (c == few) memcpy(nc, few, cap * sizeof *c);
       c = nc;
       cap *= 2;
     }
@@ -579,9 +619,16 @@ static size_t S_prefix(const char *s, size_t len, size_t k) {
  * the paragraphs by WRAP too). Each line is built in B itself and taken
  * back if it ends up empty. */
 static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw, int hy, const char *wrap, size_t wl) {
-  S_chunk *c;
+  /* A line that fits is one line: itself without its closing whitespace
+   * (none when it is all whitespace), whatever its chunks. */
+  if (l <= width || tpl_utf8_len(line, l) <= width) {
+    size_t e = l;
+    while (e && S_cls[(unsigned char)line[e - 1]] == 1) e--;
+    return tpl_buf_add(b, line, e);
+  }
+  S_chunk few[64], *c;
   size_t nc, top = 0, nlines = 0;
-  int rc = S_chunks(line, l, hy, &c, &nc);
+  int rc = S_chunks(line, l, hy, few, sizeof few / sizeof *few, &c, &nc);
   if (rc) return rc;
   while (top < nc && rc == CC_OK) {
     size_t curlen = 0, mark = b->len;
@@ -639,7 +686,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
     if (ncur) nlines++;
     else cc_buf_truncate(b, mark);
   }
-  free(c);
+  if (c != few) free(c);
   return rc;
 }
 
@@ -653,25 +700,29 @@ TPL_FILTER(tpl_f_wordwrap) {
   if ((rc = tpl_f_int(rs, n, a[0], 79, &width))) return rc;
   if (width <= 0) return tpl_fail(rs, n, CC_EINVAL, "invalid width %lld (must be > 0)", width);
   if (a[2] && a[2]->j && !json_is_null(a[2]->j) && (rc = tpl_f_instr(rs, n, a[2], &wrap, &wl, &tw))) return rc;
-  if ((rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
+  /* do_wordwrap calls s.splitlines(): a string's method. */
+  if ((rc = S_need_str(rs, n, in, 0)) || (rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
     tpl_val_drop(&tw);
     return rc;
   }
-  cc_buf b = CC_BUF_INIT;
+  cc_buf b = tpl_f_scratch(rs);
   size_t pos = 0, ls, le, k = 0;
   while (rc == CC_OK && tpl_f_line(s, l, &pos, &ls, &le)) {
-    if (k++) rc = cc_buf_add(&b, wrap, wl);
+    if (k++) rc = tpl_buf_add(&b, wrap, wl);
     if (rc == CC_OK)
       rc = S_wrap(&b, s + ls, le - ls, (size_t)width, tpl_f_truthy(a[1], 1), tpl_f_truthy(a[3], 1), wrap, wl);
     if (b.len > rs->max_out) rc = CC_ETOOBIG;
   }
-  tpl_val_drop(&t);
-  tpl_val_drop(&tw);
   if (rc) {
-    cc_buf_free(&b);
+    tpl_f_unscratch(rs, &b);
+    tpl_val_drop(&t);
+    tpl_val_drop(&tw);
     return rc == CC_ETOOBIG ? tpl_fail(rs, n, CC_ELIMIT, "wordwrap result exceeds the output limit") : CC_ENOMEM;
   }
-  return tpl_f_putbuf(rs, out, &b, 0);
+  rc = tpl_f_putscratch(rs, out, &b, 0);
+  tpl_val_drop(&t);
+  tpl_val_drop(&tw);
+  return rc;
 }
 
 /* ---- striptags: Markup.striptags ---- */

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +19,28 @@ typedef struct {
   long long width, prec; /* -1: not given */
 } S_spec;
 
-/* Appends S (LEN bytes) padded to the spec's width in code points. */
-static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len) {
+/* Appends S (LEN bytes) padded to the spec's width in code points,
+ * S escaped when ESC (the padding counts S's own code points). */
+static int S_pad(cc_buf *b, const S_spec *sp, const char *s, size_t len, int esc) {
   long long cps = 0;
-  if (sp->width > 0 && len <= 24) /* a short one counted here (no call) */
-    for (size_t i = 0; i < len; i++) cps += ((unsigned char)s[i] & 0xC0) != 0x80;
-  else if (sp->width > 0)
-    cps = (long long)tpl_utf8_len(s, len);
+  if (sp->width > 0 && (size_t)sp->width > len / 4) { /* else no fill: a code point has at most 4 bytes */
+    /* Code points: the bytes but the continuation ones (10xxxxxx),
+     * counted eight at a time. */
+    size_t i = 0, cont = 0;
+    for (uint64_t x; i + 8 <= len; i += 8) {
+      memcpy(&x, s + i, 8);
+      /* one bit per continuation byte, summed by one multiplication (as tpl_utf8_len) */
+      cont += (size_t)(((((x & ~(x << 1)) & 0x8080808080808080ULL) >> 7) * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < len; i++) cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+    cps = (long long)(len - cont);
+  } else {
+    cps = (long long)len; /* at least the width: no fill */
+  }
   size_t fill = sp->width > cps ? (size_t)(sp->width - cps) : 0;
   int rc = CC_OK;
   if (fill && !sp->left) rc = tpl_buf_fill(b, ' ', fill);
-  if (rc == CC_OK) rc = tpl_buf_add(b, s, len);
+  if (rc == CC_OK) rc = esc ? tpl_escape(b, s, len) : tpl_buf_add(b, s, len);
   if (fill && sp->left && rc == CC_OK) rc = tpl_buf_fill(b, ' ', fill);
   return rc;
 }
@@ -118,6 +130,176 @@ static int S_float_conv(cc_buf *b, const S_spec *sp, char conv, double d) {
   return rc;
 }
 
+/* A format string parsed once: its conversions (no %(key), no *), each
+ * with the literal text before it, and the literal text after the last. */
+#define S_FC_TEXT 64
+#define S_FC_ITEMS 12
+typedef struct {
+  unsigned char lit, litlen, conv; /* the literal before it: S[lit, lit + litlen) */
+  S_spec sp;
+} S_fitem;
+typedef struct {
+  const char *ptr; /* the string it was parsed from (checked by its bytes) */
+  size_t len;
+  char text[S_FC_TEXT];
+  int n;        /* items; -1: the string can't be kept (parsed each time) */
+  size_t tail;  /* the literal after the last one starts there */
+  S_fitem it[S_FC_ITEMS];
+} S_fcache;
+static _Thread_local S_fcache S_fc[8];
+
+/* Parses one conversion's flags, width, precision and letter from S[*I]
+ * (just past the '%'), without a key or '*'. 0 when it has those, is
+ * incomplete or has an unknown letter (S_format's own parse reports it). */
+static int S_parse_simple(const char *s, size_t len, size_t *ip, S_spec *sp, char *conv) {
+  size_t i = *ip;
+  S_spec z = {0, 0, 0, 0, 0, -1, -1};
+  *sp = z;
+  if (i < len && s[i] == '(') return 0;
+  for (; i < len; i++) {
+    char c = s[i];
+    if (c == '-') sp->left = 1;
+    else if (c == '+') sp->plus = 1;
+    else if (c == ' ') sp->space = 1;
+    else if (c == '#') sp->alt = 1;
+    else if (c == '0') sp->zero = 1;
+    else break;
+  }
+  for (int part = 0; part < 2; part++) {
+    long long *dst = part ? &sp->prec : &sp->width;
+    if (part) {
+      if (i >= len || s[i] != '.') break;
+      i++;
+      sp->prec = 0;
+    }
+    if (i < len && s[i] == '*') return 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+      if (*dst > 100000) continue;
+      *dst = (*dst < 0 ? 0 : *dst) * 10 + (s[i] - '0');
+    }
+  }
+  while (i < len && (s[i] == 'h' || s[i] == 'l' || s[i] == 'L')) i++;
+  if (i >= len || !strchr("sradiuoxXeEfFgGc%", s[i]) || !s[i]) return 0;
+  *conv = s[i++];
+  *ip = i;
+  return 1;
+}
+
+/* The parsed form of S (LEN bytes), kept per thread, or NULL when S is
+ * too long, has too many conversions or any S_parse_simple refuses. */
+static const S_fcache *S_fc_get(const char *s, size_t len) {
+  if (len > S_FC_TEXT) return NULL;
+  S_fcache *c = &S_fc[((uintptr_t)s >> 4) & 7];
+  if (c->ptr == s && c->len == len && !memcmp(c->text, s, len)) return c->n < 0 ? NULL : c;
+  c->ptr = s;
+  c->len = len;
+  memcpy(c->text, s, len);
+  c->n = 0;
+  size_t i = 0;
+  while (i < len) {
+    const char *pct = memchr(s + i, '%', len - i);
+    if (!pct) break;
+    if (c->n == S_FC_ITEMS) {
+      c->n = -1;
+      return NULL;
+    }
+    S_fitem *it = &c->it[c->n];
+    it->lit = (unsigned char)i;
+    it->litlen = (unsigned char)(pct - (s + i));
+    i = (size_t)(pct - s) + 1;
+    char conv;
+    if (!S_parse_simple(s, len, &i, &it->sp, &conv)) {
+      c->n = -1;
+      return NULL;
+    }
+    it->conv = (unsigned char)conv;
+    c->n++;
+  }
+  c->tail = i;
+  return c;
+}
+
+/* One conversion CONV of SP of the argument V (NULL: undefined) into BP.
+ * MARKUP: the format is Markup (VSAFE: V is Markup itself); ESC: the
+ * whole result is escaped as it is printed (a plain format under
+ * autoescape, written straight out), so V's text is escaped here. */
+static int S_convert(tpl_rs *rs, const tpl_node *n, cc_buf *bp, const S_spec *sp, char conv, const json_t *v,
+                     int markup, int vsafe, int esc_all) {
+  int rc = CC_OK;
+  if (conv == 's' && v && json_is_string(v) && sp->prec < 0 && !(markup && !vsafe)) {
+    /* A string as it is: padded straight from the value. */
+    rc = S_pad(bp, sp, json_string_value(v), json_string_length(v), esc_all);
+    return rc ? CC_ENOMEM : CC_OK;
+  }
+  if (conv == 's' || conv == 'r' || conv == 'a') {
+    cc_buf t = CC_BUF_INIT;
+    if (!v) rc = conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined");
+    else rc = conv == 's' ? tpl_str(&t, v) : conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
+    size_t tl = t.len;
+    if (rc == CC_OK && sp->prec >= 0) { /* at most PREC code points */
+      size_t cp = 0, k = 0;
+      for (; k < t.len; k++)
+        if (((unsigned char)t.ptr[k] & 0xC0) != 0x80 && cp++ == (size_t)sp->prec) break;
+      tl = k;
+    }
+    /* Markup % value escapes the value's text (an argument that is
+     * itself Markup only when it is the single, safe argument). */
+    int esc = markup && !vsafe;
+    if (rc == CC_OK && esc) {
+      cc_buf e = CC_BUF_INIT;
+      rc = tpl_escape(&e, t.ptr ? t.ptr : "", tl);
+      if (rc == CC_OK) rc = S_pad(bp, sp, e.ptr ? e.ptr : "", e.len, 0);
+      cc_buf_free(&e);
+    } else if (rc == CC_OK) {
+      rc = S_pad(bp, sp, t.ptr ? t.ptr : "", tl, esc_all);
+    }
+    cc_buf_free(&t);
+    return rc ? CC_ENOMEM : CC_OK;
+  }
+  if (conv == 'c') {
+    char ch[5] = {0};
+    if (json_is_string(v) && tpl_utf8_len(json_string_value(v), json_string_length(v)) == 1) {
+      memcpy(ch, json_string_value(v), json_string_length(v));
+    } else if (json_is_integer(v) || json_is_boolean(v)) {
+      long long c = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
+      if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000))
+        return tpl_fail(rs, n, CC_EINVAL, "%%c arg not in range(0x110000)");
+      cc_buf t = CC_BUF_INIT;
+      if (tpl_utf8_put(&t, (unsigned)c)) rc = CC_ENOMEM;
+      else memcpy(ch, t.ptr, t.len);
+      cc_buf_free(&t);
+    } else {
+      return tpl_fail(rs, n, CC_EINVAL, "%%c requires int or char");
+    }
+    return rc == CC_OK ? S_pad(bp, sp, ch, strlen(ch), esc_all) : rc;
+  }
+  /* Numbers: digits, signs, '.', 'e', "inf", never escaped. */
+  if (!v || !(json_is_number(v) || json_is_boolean(v)))
+    return tpl_fail(rs, n, CC_EINVAL, "%%%c format: %s number is required, not %s", conv,
+                    strchr("oxX", conv) ? "an integer" : "a real", tpl_type_name(v));
+  if (conv == 'd' || conv == 'i' || conv == 'u' || conv == 'o' || conv == 'x' || conv == 'X') {
+    if ((conv == 'o' || conv == 'x' || conv == 'X') && json_is_real(v))
+      return tpl_fail(rs, n, CC_EINVAL, "%%%c format: an integer is required, not float", conv);
+    long long iv;
+    if (json_is_real(v)) {
+      double d = json_real_value(v);
+      if (!(fabs(d) < 9.2e18)) return tpl_fail(rs, n, CC_EINVAL, "integer out of the 64-bit range");
+      iv = (long long)d;
+    } else {
+      iv = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
+    }
+    return S_int_conv(bp, sp, conv == 'i' || conv == 'u' ? 'd' : conv, iv);
+  }
+  double d = json_is_real(v) ? json_real_value(v) : json_is_integer(v) ? (double)json_integer_value(v) : json_is_true(v);
+  return S_float_conv(bp, sp, conv, d);
+}
+
+/* Appends the literal text S (L bytes), escaped when ESC. */
+static inline int S_lit(cc_buf *bp, const char *s, size_t l, int esc) {
+  if (!l) return CC_OK;
+  return esc ? tpl_escape(bp, s, l) : tpl_buf_add(bp, s, l);
+}
+
 /* FMT % ARGV: the ARGC positional arguments (a tuple's items when TUPLE,
  * else the one value), or DICT for %(key); SINGLE_SAFE: the one argument
  * is Markup (not escaped again). */
@@ -126,27 +308,55 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
   const char *s = json_string_value(fmt->j);
   size_t len = json_string_length(fmt->j);
   size_t next = 0;
-  int markup = fmt->safe, rc = CC_OK;
-  /* Printed as it is (the format filter under {{ }}, its result escaped
-   * by nothing): straight into the output. Else the render's scratch
-   * buffer, taken while this runs (no allocation per call); a nested use
-   * would find it taken and start its own. */
+  int markup = fmt->safe, rc = CC_OK, esc_all = 0;
+  /* Printed as it is (the format filter under {{ }}): straight into the
+   * output, and a plain format under autoescape escapes its literal text
+   * and its arguments' text there (what escaping the whole result would
+   * do; numbers need none). Else the render's scratch buffer, taken
+   * while this runs (no allocation per call); a nested use would find
+   * it taken and start its own. */
   cc_buf sb = {NULL, 0, 0, 0, 0}, *bp = rs->direct;
   size_t start = 0;
-  if (bp && (!rs->autoescape || markup)) {
+  if (bp) {
     rs->direct = NULL;
     start = bp->len;
+    esc_all = rs->autoescape && !markup;
   } else {
     sb = tpl_f_scratch(rs);
     bp = &sb;
   }
-  for (size_t i = 0; i < len && rc == CC_OK;) {
+  const S_fcache *fc = dict ? NULL : S_fc_get(s, len);
+  for (int k = 0; fc && k < fc->n && rc == CC_OK; k++) {
+    /* The parsed form: the same steps as below, without the parsing. */
+    const S_fitem *it = &fc->it[k];
+    if ((rc = S_lit(bp, s + it->lit, it->litlen, esc_all))) break;
+    if (it->sp.width > (long long)rs->max_out || it->sp.prec > 100000) {
+      rc = tpl_fail(rs, n, CC_ELIMIT, "format width exceeds the output limit");
+      break;
+    }
+    if (it->conv == '%') {
+      rc = tpl_buf_add(bp, "%", 1);
+      continue;
+    }
+    if (next >= argc) {
+      rc = tpl_fail(rs, n, CC_EINVAL, "not enough arguments for format string");
+      break;
+    }
+    const json_t *v = argv[next++];
+    int vsafe = markup && it->conv == 's' && v &&
+                ((single_safe && !tuple) || (argsafe && argsafe[next - 1]) ||
+                 (json_is_string(v) && tpl_tuple_kind(v) == TPL_MARKUP));
+    rc = S_convert(rs, n, bp, &it->sp, (char)it->conv, v, markup, vsafe, esc_all);
+    if (rc == CC_ETOOBIG) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
+  }
+  if (fc && rc == CC_OK) rc = S_lit(bp, s + fc->tail, len - fc->tail, esc_all);
+  for (size_t i = 0; !fc && i < len && rc == CC_OK;) {
     const char *pct = memchr(s + i, '%', len - i);
     size_t lit = pct ? (size_t)(pct - (s + i)) : len - i;
-    if ((rc = tpl_buf_add(bp, s + i, lit))) break;
+    if ((rc = S_lit(bp, s + i, lit, esc_all))) break;
     i += lit;
     if (i >= len) break;
-    size_t at = i++; /* the '%' */
+    i++; /* the '%' */
     S_spec sp = {0, 0, 0, 0, 0, -1, -1};
     const json_t *v = NULL;
     int keyed = 0;
@@ -244,7 +454,6 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
                     (unsigned char)conv, i - 1);
       break;
     }
-    (void)at;
     if (!keyed) {
       if (next >= argc) {
         rc = tpl_fail(rs, n, CC_EINVAL, "not enough arguments for format string");
@@ -260,77 +469,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
     if (markup && conv == 's' && v)
       vsafe = (single_safe && !tuple) || (!keyed && argsafe && argsafe[next - 1]) ||
               (json_is_string(v) && tpl_tuple_kind(v) == TPL_MARKUP);
-    if (conv == 's' && v && json_is_string(v) && sp.prec < 0 && !(markup && !vsafe)) {
-      /* A string as it is: padded straight from the value. */
-      rc = S_pad(bp, &sp, json_string_value(v), json_string_length(v));
-      if (rc) rc = CC_ENOMEM;
-    } else if (conv == 's' || conv == 'r' || conv == 'a') {
-      cc_buf t = CC_BUF_INIT;
-      if (!v) rc = conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined");
-      else rc = conv == 's' ? tpl_str(&t, v) : conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
-      size_t tl = t.len;
-      if (rc == CC_OK && sp.prec >= 0) { /* at most PREC code points */
-        size_t cp = 0, k = 0;
-        for (; k < t.len; k++)
-          if (((unsigned char)t.ptr[k] & 0xC0) != 0x80 && cp++ == (size_t)sp.prec) break;
-        tl = k;
-      }
-      /* Markup % value escapes the value's text (an argument that is
-       * itself Markup only when it is the single, safe argument). */
-      int esc = markup && !vsafe;
-      if (rc == CC_OK && esc) {
-        cc_buf e = CC_BUF_INIT;
-        rc = tpl_escape(&e, t.ptr ? t.ptr : "", tl);
-        if (rc == CC_OK) rc = S_pad(bp, &sp, e.ptr ? e.ptr : "", e.len);
-        cc_buf_free(&e);
-      } else if (rc == CC_OK) {
-        rc = S_pad(bp, &sp, t.ptr ? t.ptr : "", tl);
-      }
-      cc_buf_free(&t);
-      if (rc) rc = CC_ENOMEM;
-    } else if (conv == 'c') {
-      char ch[5] = {0};
-      if (json_is_string(v) && tpl_utf8_len(json_string_value(v), json_string_length(v)) == 1) {
-        memcpy(ch, json_string_value(v), json_string_length(v));
-      } else if (json_is_integer(v) || json_is_boolean(v)) {
-        long long c = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
-        if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) {
-          rc = tpl_fail(rs, n, CC_EINVAL, "%%c arg not in range(0x110000)");
-          break;
-        }
-        cc_buf t = CC_BUF_INIT;
-        if (tpl_utf8_put(&t, (unsigned)c)) rc = CC_ENOMEM;
-        else memcpy(ch, t.ptr, t.len);
-        cc_buf_free(&t);
-      } else {
-        rc = tpl_fail(rs, n, CC_EINVAL, "%%c requires int or char");
-        break;
-      }
-      if (rc == CC_OK) rc = S_pad(bp, &sp, ch, strlen(ch));
-    } else if (!v || !(json_is_number(v) || json_is_boolean(v))) {
-      rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: %s number is required, not %s", conv,
-                    strchr("oxX", conv) ? "an integer" : "a real", tpl_type_name(v));
-    } else if (conv == 'd' || conv == 'i' || conv == 'u' || conv == 'o' || conv == 'x' || conv == 'X') {
-      if ((conv == 'o' || conv == 'x' || conv == 'X') && json_is_real(v)) {
-        rc = tpl_fail(rs, n, CC_EINVAL, "%%%c format: an integer is required, not float", conv);
-        break;
-      }
-      long long iv;
-      if (json_is_real(v)) {
-        double d = json_real_value(v);
-        if (!(fabs(d) < 9.2e18)) {
-          rc = tpl_fail(rs, n, CC_EINVAL, "integer out of the 64-bit range");
-          break;
-        }
-        iv = (long long)d;
-      } else {
-        iv = json_is_integer(v) ? (long long)json_integer_value(v) : json_is_true(v);
-      }
-      rc = S_int_conv(bp, &sp, conv == 'i' || conv == 'u' ? 'd' : conv, iv);
-    } else {
-      double d = json_is_real(v) ? json_real_value(v) : json_is_integer(v) ? (double)json_integer_value(v) : json_is_true(v);
-      rc = S_float_conv(bp, &sp, conv, d);
-    }
+    rc = S_convert(rs, n, bp, &sp, conv, v, markup, vsafe, esc_all);
     if (rc == CC_ETOOBIG) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   }
   if (rc == CC_OK && !dict && next < argc)
@@ -340,7 +479,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
     if (rc == CC_OK) *out = tpl_direct_done();
     return rc;
   }
-  if (rc == CC_OK) rc = tpl_f_put(rs, out, sb.ptr ? sb.ptr : "", sb.len, markup);
+  if (rc == CC_OK) rc = tpl_f_put_valid(rs, out, sb.ptr ? sb.ptr : "", sb.len, markup);
   tpl_f_unscratch(rs, &sb);
   return rc;
 }

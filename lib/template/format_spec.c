@@ -505,7 +505,11 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
     if (rc == CC_OK && b.len > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
     i = e + 1;
   }
-  if (rc == CC_OK) rc = tpl_f_strout(out, b.ptr ? b.ptr : "", b.len, markup);
+  if (rc == CC_OK) { /* pieces of valid strings, whole code points: no UTF-8 check */
+    *out = tpl_own(tpl_str_new(b.ptr ? b.ptr : "", b.len));
+    out->safe = (unsigned char)markup;
+    if (!out->j) rc = CC_ENOMEM;
+  }
   tpl_f_unscratch(rs, &b);
   return rc;
 }

@@ -377,26 +377,26 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
   size_t l = json_string_length(obj->j);
   int rc;
   *found = 1;
-  if (!strcmp(m, "format")) return tpl_str_format(rs, n, obj, args, out);
-  if (!strcmp(m, "split") || !strcmp(m, "rsplit")) {
+  if (TPL_NAME_IS(m, "format")) return tpl_str_format(rs, n, obj, args, out);
+  if (TPL_NAME_IS(m, "split") || TPL_NAME_IS(m, "rsplit")) {
     if ((rc = S_nargs(rs, n, m, 0, 2))) return rc;
     return S_split(rs, n, s, l, args, m[0] == 'r', out);
   }
-  if (!strcmp(m, "strip") || !strcmp(m, "lstrip") || !strcmp(m, "rstrip")) {
+  if (TPL_NAME_IS(m, "strip") || TPL_NAME_IS(m, "lstrip") || TPL_NAME_IS(m, "rstrip")) {
     if ((rc = S_nargs(rs, n, m, 0, 1))) return rc;
     return S_strip(rs, n, obj, s, l, args, m[0] != 'r', m[0] != 'l', out);
   }
-  if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+  if (TPL_NAME_IS(m, "startswith") || TPL_NAME_IS(m, "endswith")) {
     if ((rc = S_nargs(rs, n, m, 1, 3))) return rc;
     return S_startsends(rs, n, s, l, args, m[0] == 'e', out);
   }
-  if (!strcmp(m, "upper") || !strcmp(m, "lower") || !strcmp(m, "title") || !strcmp(m, "capitalize") ||
-      !strcmp(m, "casefold")) {
+  if (TPL_NAME_IS(m, "upper") || TPL_NAME_IS(m, "lower") || TPL_NAME_IS(m, "title") || TPL_NAME_IS(m, "capitalize") ||
+      TPL_NAME_IS(m, "casefold")) {
     if ((rc = S_nargs(rs, n, m, 0, 0))) return rc;
     return S_case(obj, s, l, m[0] == 'u' ? 'u' : m[0] == 'l' ? 'l' : m[0] == 't' ? 't' : m[1] == 'a' && m[4] == 'f' ? 'f' : 'c',
                   out);
   }
-  if (!strcmp(m, "replace")) {
+  if (TPL_NAME_IS(m, "replace")) {
     if ((rc = S_nargs(rs, n, m, 2, 3))) return rc;
     const char *o, *nw;
     size_t ol, nl;
@@ -433,7 +433,7 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     }
     return tpl_f_bufout(out, &b, obj->safe);
   }
-  if (!strcmp(m, "join")) {
+  if (TPL_NAME_IS(m, "join")) {
     if ((rc = S_nargs(rs, n, m, 1, 1))) return rc;
     json_t *items;
     if (!args[0].j) return tpl_fail_undef(rs, n, &args[0]);
@@ -456,19 +456,19 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     }
     return tpl_f_bufout(out, &b, 0);
   }
-  if (!strcmp(m, "zfill")) {
+  if (TPL_NAME_IS(m, "zfill")) {
     if ((rc = S_nargs(rs, n, m, 1, 1))) return rc;
     return S_pad(rs, n, obj, s, l, args, 'z', out);
   }
-  if (!strcmp(m, "center") || !strcmp(m, "ljust") || !strcmp(m, "rjust")) {
+  if (TPL_NAME_IS(m, "center") || TPL_NAME_IS(m, "ljust") || TPL_NAME_IS(m, "rjust")) {
     if ((rc = S_nargs(rs, n, m, 1, 2))) return rc;
     return S_pad(rs, n, obj, s, l, args, m[0] == 'c' ? 'c' : m[0] == 'l' ? 'l' : 'r', out);
   }
-  if (!strcmp(m, "find") || !strcmp(m, "rfind") || !strcmp(m, "count")) {
+  if (TPL_NAME_IS(m, "find") || TPL_NAME_IS(m, "rfind") || TPL_NAME_IS(m, "count")) {
     if ((rc = S_nargs(rs, n, m, 1, 3))) return rc;
     return S_find_count(rs, n, s, l, args, m[0] == 'c', m[0] == 'r', out);
   }
-  if (!strcmp(m, "index") || !strcmp(m, "rindex")) { /* find, but a miss is an error */
+  if (TPL_NAME_IS(m, "index") || TPL_NAME_IS(m, "rindex")) { /* find, but a miss is an error */
     if ((rc = S_nargs(rs, n, m, 1, 3)) || (rc = S_find_count(rs, n, s, l, args, 0, m[0] == 'r', out))) return rc;
     if (json_integer_value(out->j) < 0) {
       tpl_val_drop(out);
@@ -476,7 +476,7 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     }
     return CC_OK;
   }
-  if (!strcmp(m, "splitlines")) {
+  if (TPL_NAME_IS(m, "splitlines")) {
     if ((rc = S_nargs(rs, n, m, 0, 1))) return rc;
     int keep = n->n ? tpl_truthy(&args[0]) : 0;
     json_t *a = tpl_arr_new();
@@ -499,14 +499,14 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
   *out = tpl_undef(NULL);
   if (!j) return tpl_fail_undef(rs, n, obj);
   if (json_is_object(j)) {
-    if (!strcmp(m, "cycle") && json_object_get(j, "index0") && json_object_get(j, "revindex0")) {
+    if (TPL_NAME_IS(m, "cycle") && json_object_get(j, "index0") && json_object_get(j, "revindex0")) {
       /* loop.cycle(...) of a loop object kept whole */
       if (n->n == 0) return tpl_fail(rs, n, CC_EINVAL, "no items for cycling given");
       long long i = json_integer_value(json_object_get(j, "index0"));
       *out = tpl_dup(&args[i % n->n]);
       return CC_OK;
     }
-    if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
+    if (TPL_NAME_IS(m, "items") || TPL_NAME_IS(m, "keys") || TPL_NAME_IS(m, "values")) {
       if ((rc = S_nargs(rs, n, m, 0, 0))) return rc;
       json_t *r = tpl_arr_new();
       const char *k;
@@ -529,7 +529,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
       *out = tpl_own(r);
       return tpl_tuple_mark(r, m[0] == 'i' ? TPL_ITEMS : m[0] == 'k' ? TPL_KEYS : TPL_VALUES);
     }
-    if (!strcmp(m, "get")) {
+    if (TPL_NAME_IS(m, "get")) {
       if ((rc = S_nargs(rs, n, m, 1, 2))) return rc;
       json_t *v = args[0].j && json_is_string(args[0].j) ? json_object_get(j, json_string_value(args[0].j)) : NULL;
       if (!args[0].j) return tpl_fail_undef(rs, n, &args[0]);
@@ -544,7 +544,7 @@ int tpl_method(tpl_rs *rs, const tpl_node *n, const tpl_val *obj, tpl_val *args,
   } else if (json_is_string(j)) {
     rc = S_str_method(rs, n, m, obj, args, out, &found);
     if (found) return rc;
-  } else if (json_is_array(j) && (!strcmp(m, "index") || !strcmp(m, "count"))) {
+  } else if (json_is_array(j) && (TPL_NAME_IS(m, "index") || TPL_NAME_IS(m, "count"))) {
     if ((rc = S_nargs(rs, n, m, 1, m[0] == 'i' ? 3 : 1))) return rc;
     if (!args[0].j) return tpl_fail_undef(rs, n, &args[0]);
     long long cnt = 0, idx = -1, lo = 0, hi = (long long)json_array_size(j), len = hi, v = 0;

@@ -120,11 +120,11 @@ int tpl_str_method_more(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     }
     return S_bool(out, ok);
   }
-  if (!strcmp(m, "islower") || !strcmp(m, "isupper") || !strcmp(m, "istitle")) {
+  if (TPL_NAME_IS(m, "islower") || TPL_NAME_IS(m, "isupper") || TPL_NAME_IS(m, "istitle")) {
     if ((rc = S_noargs(rs, n, m))) return rc;
     return S_bool(out, S_case(s, l, m[2] == 'l' ? 'l' : m[2] == 'u' ? 'u' : 't'));
   }
-  if (!strcmp(m, "isascii") || !strcmp(m, "isprintable")) {
+  if (TPL_NAME_IS(m, "isascii") || TPL_NAME_IS(m, "isprintable")) {
     if ((rc = S_noargs(rs, n, m))) return rc;
     int ok = 1;
     for (size_t j = 0; j < l && ok;) {
@@ -134,8 +134,8 @@ int tpl_str_method_more(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
     }
     return S_bool(out, ok);
   }
-  if (!strcmp(m, "partition") || !strcmp(m, "rpartition")) return S_partition(rs, n, m, s, l, args, out);
-  if (!strcmp(m, "removeprefix") || !strcmp(m, "removesuffix")) {
+  if (TPL_NAME_IS(m, "partition") || TPL_NAME_IS(m, "rpartition")) return S_partition(rs, n, m, s, l, args, out);
+  if (TPL_NAME_IS(m, "removeprefix") || TPL_NAME_IS(m, "removesuffix")) {
     const char *a = "";
     size_t al = 0;
     if (n->n != 1) return tpl_fail(rs, n, CC_EINVAL, "str.%s() takes exactly one argument (%d given)", m, n->n);

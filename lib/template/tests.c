@@ -302,7 +302,13 @@ static const tpl_tdef S_tests[] = {
 static int S_cmp_tdef(const void *k, const void *e) { return strcmp(k, ((const tpl_tdef *)e)->name); }
 
 const tpl_tdef *tpl_test_find(const char *name) {
-  return bsearch(name, S_tests, sizeof S_tests / sizeof *S_tests, sizeof *S_tests, S_cmp_tdef);
+  /* The last one found answers first (select("eq", ...) in a loop asks
+   * by name on every call). */
+  static _Thread_local const tpl_tdef *last;
+  if (last && !strcmp(name, last->name)) return last;
+  const tpl_tdef *d = bsearch(name, S_tests, sizeof S_tests / sizeof *S_tests, sizeof *S_tests, S_cmp_tdef);
+  if (d) last = d;
+  return d;
 }
 
 int tpl_test_call(tpl_rs *rs, const tpl_tdef *def, const tpl_node *n, const tpl_val *in, tpl_val *args, int *res) {
@@ -312,7 +318,7 @@ int tpl_test_call(tpl_rs *rs, const tpl_tdef *def, const tpl_node *n, const tpl_
     int k = -1;
     if (n->kw && n->kw[i]) {
       for (int j = 0; j < def->np; j++)
-        if (!strcmp(def->params[j], n->kw[i])) k = j;
+        if (TPL_NAME_IS(n->kw[i], def->params[j])) k = j;
       if (k < 0) return tpl_fail(rs, n, CC_EINVAL, "%s() got an unexpected keyword argument '%s'", n->s, n->kw[i]);
     } else if ((k = i) >= def->np) {
       return tpl_fail(rs, n, CC_EINVAL, "%s() takes %d positional argument%s but %d were given", n->s, def->np + 1,

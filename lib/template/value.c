@@ -60,6 +60,7 @@ void tpl_tuples_end(void) {
   S_tup.n = 0;
   S_tup.markups = 0;
   tpl_undef_j = NULL;
+  tpl_markup_kept = 0;
   /* A small table stays for the thread's next render (no three callocs
    * and frees per render); tpl_tuples_release frees it. */
   if (S_tup.cap <= 256) return;
@@ -84,6 +85,7 @@ json_t *tpl_undef_item(void) {
 }
 
 _Thread_local tpl_numpool tpl_pool_real, tpl_pool_int, tpl_pool_str, tpl_pool_arr;
+_Thread_local int tpl_markup_kept;
 
 json_t *tpl_arr_new(void) {
 #ifndef __SANITIZE_ADDRESS__
@@ -116,6 +118,7 @@ void tpl_tuples_release(void) {
   free(S_tup.rng);
   free(S_tup.slots);
   memset(&S_tup, 0, sizeof S_tup);
+  tpl_markup_kept = 0;
 }
 
 static size_t S_ptr_hash(const void *p) {
@@ -177,7 +180,7 @@ static int S_mark(json_t *a, int kind, const long long *rng) {
     S_tup.slots[S_tup.n++] = h;
   }
   S_tup.kinds[h] = (unsigned char)kind;
-  if (kind == TPL_MARKUP) S_tup.markups = 1;
+  if (kind == TPL_MARKUP) S_tup.markups = tpl_markup_kept = 1;
   if (rng) memcpy(S_tup.rng[h], rng, sizeof S_tup.rng[h]);
   return CC_OK;
 }
@@ -458,13 +461,19 @@ int tpl_escape(cc_buf *b, const char *s, size_t len) {
   static const unsigned char special[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
   static const char *const rep[] = {NULL, "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
   static const unsigned char replen[] = {0, 5, 4, 4, 5, 5};
-  size_t start = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char k = special[(unsigned char)s[i]];
-    if (!k) continue;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t start = 0, i = 0;
+  for (;;) {
+    /* Eight bytes a step while none is special (most text). */
+    while (i + 8 <= len && !(special[u[i]] | special[u[i + 1]] | special[u[i + 2]] | special[u[i + 3]] |
+                             special[u[i + 4]] | special[u[i + 5]] | special[u[i + 6]] | special[u[i + 7]]))
+      i += 8;
+    while (i < len && !special[u[i]]) i++;
+    if (i == len) break;
+    unsigned char k = special[u[i]];
     int rc;
     if ((rc = tpl_buf_add(b, s + start, i - start)) || (rc = tpl_buf_add(b, rep[k], replen[k]))) return rc;
-    start = i + 1;
+    start = ++i;
   }
   return tpl_buf_add(b, s + start, len - start);
 }
@@ -574,10 +583,14 @@ static int S_utf8_valid(const unsigned char *s, size_t len) {
     if (len - i >= 8) {
       uint64_t w;
       memcpy(&w, s + i, 8);
-      if (!(w & 0x8080808080808080ULL)) {
+      w &= 0x8080808080808080ULL;
+      if (!w) {
         i += 8;
         continue;
       }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      i += (size_t)__builtin_ctzll(w) >> 3; /* straight to the first byte above 0x7F */
+#endif
     }
     unsigned c = s[i];
     if (c < 0x80) {

@@ -279,6 +279,9 @@ extern const char tpl_undef_item_hint[];
 json_t *tpl_undef_item(void);
 static inline int tpl_is_undef_item(const json_t *j) { return j && j == tpl_undef_j; }
 
+/* Set while the running render has kept a string as Markup (until then
+ * no string read back can be one: tpl_val_fix_safe asks no further). */
+extern _Thread_local int tpl_markup_kept;
 /* V read from a list, a dict or a namespace: Markup again when it was
  * stored as Markup, undefined when it was stored undefined. */
 static inline void tpl_val_fix_safe(tpl_val *v) {
@@ -286,7 +289,7 @@ static inline void tpl_val_fix_safe(tpl_val *v) {
   if (v->j == tpl_undef_j) {
     tpl_val_drop(v);
     *v = tpl_undef(tpl_undef_item_hint);
-  } else if (tpl_tuple_kind(v->j) == TPL_MARKUP) {
+  } else if (tpl_markup_kept && tpl_tuple_kind(v->j) == TPL_MARKUP) {
     v->safe = 1;
   }
 }
