@@ -895,23 +895,49 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
 }
 
 
+/* Prints J, the value of a variable or of an attribute of one (SAFE:
+ * Markup), when it is a string or a number: straight into the output,
+ * as tpl_emit would print it. Returns 1 for anything else. Inline: a
+ * string is the common case, and costs a copy (or an escape). */
+static inline __attribute__((always_inline)) int S_out_leaf(tpl_rs *rs, const tpl_node *e, const json_t *j, int safe) {
+  size_t before = rs->out->len;
+  int rc;
+  if (json_is_string(j))
+    rc = rs->autoescape && !safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
+                                 : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
+  else if (json_is_integer(j))
+    rc = tpl_fmt_int(rs->out, (long long)json_integer_value(j));
+  else if (json_is_real(j))
+    rc = tpl_fmt_float(rs->out, json_real_value(j));
+  else
+    return 1;
+  if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
+  return S_emitted(rs, e, before, rc);
+}
+
 int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
   int rc;
   if (e->kind == E_NAME && !rs->md_escape) {
-    /* {{ name }} of a string variable or a string of the context (never
-     * Markup): printed (escaped) from its value. */
+    /* {{ name }} of a string or number variable, or of the context
+     * (never Markup there): printed (escaped) from its value. */
     tpl_var *var = tpl_find_local(rs, e->s);
     json_t *cj = NULL;
     if (!var) tpl_find_var_outer(rs, e->s, &var, &cj);
     const json_t *j = var ? var->v.j : cj;
-    if (j && json_is_string(j)) {
-      size_t before = rs->out->len;
-      int safe = var && var->v.safe;
-      rc = rs->autoescape && !safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
-                                   : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
-      if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
-      return S_emitted(rs, e, before, rc);
+    if (j && (rc = S_out_leaf(rs, e, j, var && var->v.safe)) != 1) return rc;
+  } else if (e->kind == E_ATTR && e->a->kind == E_NAME && !rs->md_escape) {
+    /* {{ name.key }} of a dict that has the key (tpl_eval's fast path)
+     * whose value is a string or a number. */
+    tpl_var *var = tpl_find_local(rs, e->a->s);
+    json_t *j = NULL, *x;
+    if (!var) tpl_find_var_outer(rs, e->a->s, &var, &j);
+    if (var) j = var->loop ? NULL : var->v.j;
+    if (j && json_is_object(j) && (x = tpl_obj_getn(j, e->s, e->slen))) {
+      v = tpl_ref(x);
+      tpl_val_fix_safe(&v);
+      if ((rc = S_out_leaf(rs, e, x, v.safe)) != 1) return rc;
+      return tpl_emit(rs, e, &v);
     }
   }
   rc = S_out_direct(rs, e);

@@ -253,7 +253,10 @@ int tpl_find_var_outer(tpl_rs *rs, const char *name, tpl_var **var, json_t **j);
 int tpl_bind_ref(tpl_rs *rs, const char *name, tpl_val v);
 /* Binds NAME taking V (a reference is taken first when V borrows). */
 int tpl_bind(tpl_rs *rs, const char *name, tpl_val v);
-void tpl_pop_to(tpl_rs *rs, size_t n);
+/* Drops the variables above N (inline: every loop iteration and call). */
+static inline void tpl_pop_to(tpl_rs *rs, size_t n) {
+  while (rs->nvars > n) tpl_val_drop(&rs->vars[--rs->nvars].v);
+}
 /* A new env in the render's arena (NULL without memory). */
 tpl_env *tpl_env_new(tpl_rs *rs, size_t lo, tpl_env *outer, int ctx);
 /* An env that sees what the current scope sees now (a closure). */

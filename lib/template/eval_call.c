@@ -62,7 +62,7 @@ static void S_save(tpl_rs *rs, S_saved *s) {
   s->level = rs->level;
 }
 
-static void S_restore(tpl_rs *rs, const S_saved *s) {
+static inline __attribute__((always_inline)) void S_restore(tpl_rs *rs, const S_saved *s) {
   tpl_pop_to(rs, s->base);
   rs->env = s->env;
   rs->frame = s->frame;
