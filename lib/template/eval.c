@@ -324,6 +324,20 @@ static int S_loop_int(const tpl_loop *l, const char *a, size_t len, long long *v
   }
 }
 
+int tpl_loop_truth(tpl_rs *rs, const tpl_node *e, int *t) {
+  const tpl_loop *l = S_loop_of(rs, e);
+  long long v;
+  if (!l) return 1;
+  switch (S_loop_key(e->s, e->slen)) {
+  case S_L_FIRST: *t = l->i == 0; return CC_OK;
+  case S_L_LAST: *t = l->i + 1 == l->len; return CC_OK;
+  default: break;
+  }
+  if (!S_loop_int(l, e->s, e->slen, &v)) return 1;
+  *t = v != 0;
+  return CC_OK;
+}
+
 /* loop.ATTR (N an E_ATTR) straight from the loop's position; returns 1
  * when N is something else (the general path handles it). */
 static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
@@ -666,13 +680,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     tpl_val_drop(&a);
     return tpl_eval(rs, n->b, out);
   case E_COND:
-    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-    if (!a.j && rs->strict) {
-      rc = tpl_fail_undef(rs, n->a, &a);
-      break;
-    }
-    r = tpl_truthy(&a);
-    tpl_val_drop(&a);
+    if ((rc = tpl_truth(rs, n->a, &r))) return rc;
     if (r) return tpl_eval(rs, n->b, out);
     if (n->c) return tpl_eval(rs, n->c, out);
     *out = tpl_undef(S_cond_hint);
@@ -915,6 +923,18 @@ static inline __attribute__((always_inline)) int S_out_leaf(tpl_rs *rs, const tp
   return S_emitted(rs, e, before, rc);
 }
 
+/* {{ a if c else b }}: the branch printed as {{ a }} would be (the value
+ * of a missing else prints nothing, even in strict mode). */
+static __attribute__((noinline)) int S_out_cond(tpl_rs *rs, const tpl_node *e) {
+  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
+    return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
+  int t, rc;
+  rs->depth++;
+  if ((rc = tpl_truth(rs, e->a, &t)) == CC_OK && (t || e->c)) rc = tpl_out(rs, t ? e->b : e->c);
+  rs->depth--;
+  return rc;
+}
+
 int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
   int rc;
@@ -939,6 +959,10 @@ int tpl_out(tpl_rs *rs, const tpl_node *e) {
       if ((rc = S_out_leaf(rs, e, x, v.safe)) != 1) return rc;
       return tpl_emit(rs, e, &v);
     }
+  } else if (e->kind == E_COND) {
+    return S_out_cond(rs, e);
+  } else if (e->kind == E_LIT && !rs->md_escape) {
+    if ((rc = S_out_leaf(rs, e, e->lit, 0)) != 1) return rc;
   }
   rc = S_out_direct(rs, e);
   if (rc != 1) return rc;

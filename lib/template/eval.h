@@ -219,6 +219,13 @@ int tpl_compare(const json_t *x, const json_t *y, int *c);
  * strict mode); anything else is not iterable. */
 int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out);
 
+/* The truth of the condition E into *T, as tpl_truthy of its value
+ * (eval_truth.c); an undefined value fails in strict mode. */
+int tpl_truth(tpl_rs *rs, const tpl_node *e, int *t);
+/* The truth of loop.ATTR (E an E_ATTR) of a lazy loop read from its
+ * position (first, last, index, ...) into *T; 1 when E is something else. */
+int tpl_loop_truth(tpl_rs *rs, const tpl_node *e, int *t);
+
 /* Evaluates the expression N into *OUT (eval.c). */
 int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out);
 /* Prints V as {{ }} does (escaping under autoescape). */
