@@ -16,6 +16,7 @@
 #include "cc/template.h"
 #include "cc/diag.h"
 #include "parser.h"
+#include "tpl_int.h"
 #include "value.h"
 
 /* Expressions nest far deeper than blocks in real templates, so the depth
@@ -316,7 +317,13 @@ int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t);
  * when the template was, or now); CC_ENOTFOUND when there is none (no
  * error recorded), else errors at AT. */
 int tpl_load(tpl_rs *rs, const tpl_node *at, const char *name, const struct cc_tpl **out);
-/* Switches the render to template T's name and autoescape. */
-void tpl_use(tpl_rs *rs, const struct cc_tpl *t);
+/* Switches the render to template T's name and autoescape (inline:
+ * every macro call switches twice). */
+static inline void tpl_use(tpl_rs *rs, const struct cc_tpl *t) {
+  rs->tpl = t;
+  rs->name = t->name;
+  rs->autoescape = t->autoescape;
+  rs->md_escape = t->md_escape;
+}
 
 #endif
