@@ -923,18 +923,6 @@ static inline __attribute__((always_inline)) int S_out_leaf(tpl_rs *rs, const tp
   return S_emitted(rs, e, before, rc);
 }
 
-/* {{ a if c else b }}: the branch printed as {{ a }} would be (the value
- * of a missing else prints nothing, even in strict mode). */
-static __attribute__((noinline)) int S_out_cond(tpl_rs *rs, const tpl_node *e) {
-  if (rs->depth >= rs->max_depth * S_EXPR_DEPTH_FACTOR)
-    return tpl_fail(rs, e, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
-  int t, rc;
-  rs->depth++;
-  if ((rc = tpl_truth(rs, e->a, &t)) == CC_OK && (t || e->c)) rc = tpl_out(rs, t ? e->b : e->c);
-  rs->depth--;
-  return rc;
-}
-
 int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
   int rc;
@@ -960,7 +948,9 @@ int tpl_out(tpl_rs *rs, const tpl_node *e) {
       return tpl_emit(rs, e, &v);
     }
   } else if (e->kind == E_COND) {
-    return S_out_cond(rs, e);
+    return tpl_out_cond(rs, e);
+  } else if (e->kind == E_BIN && e->s[0] == '~') {
+    if ((rc = tpl_out_concat(rs, e)) != 1) return rc;
   } else if (e->kind == E_LIT && !rs->md_escape) {
     if ((rc = S_out_leaf(rs, e, e->lit, 0)) != 1) return rc;
   }

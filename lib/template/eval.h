@@ -233,6 +233,11 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out);
 int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v);
 /* Prints the expression E; tries the fast paths first. */
 int tpl_out(tpl_rs *rs, const tpl_node *e);
+/* {{ E }} of a conditional expression (eval_out.c). */
+int tpl_out_cond(tpl_rs *rs, const tpl_node *e);
+/* {{ E }} of a concatenation (a ~ b), its operands printed one by one;
+ * 1 when it is printed the usual way (CommonMark, strict mode). */
+int tpl_out_concat(tpl_rs *rs, const tpl_node *e);
 /* Evaluates N's arguments into ARGS (at most 32). */
 int tpl_eval_args(tpl_rs *rs, const tpl_node *n, tpl_val *args);
 static inline void tpl_drop_args(tpl_val *args, int n) {
