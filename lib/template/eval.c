@@ -325,6 +325,20 @@ static int S_loop_int(const tpl_loop *l, const char *a, size_t len, long long *v
   }
 }
 
+int tpl_loop_truth(tpl_rs *rs, const tpl_node *e, int *t) {
+  const tpl_loop *l = S_loop_of(rs, e);
+  long long v;
+  if (!l) return 1;
+  switch (S_loop_key(e->s, e->slen)) {
+  case S_L_FIRST: *t = l->i == 0; return CC_OK;
+  case S_L_LAST: *t = l->i + 1 == l->len; return CC_OK;
+  default: break;
+  }
+  if (!S_loop_int(l, e->s, e->slen, &v)) return 1;
+  *t = v != 0;
+  return CC_OK;
+}
+
 /* loop.ATTR (N an E_ATTR) straight from the loop's position; returns 1
  * when N is something else (the general path handles it). */
 static int S_loop_attr(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
@@ -680,13 +694,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     tpl_val_drop(&a);
     return tpl_eval(rs, n->b, out);
   case E_COND:
-    if ((rc = tpl_eval(rs, n->a, &a))) return rc;
-    if (!a.j && rs->strict) {
-      rc = tpl_fail_undef(rs, n->a, &a);
-      break;
-    }
-    r = tpl_truthy(&a);
-    tpl_val_drop(&a);
+    if ((rc = tpl_truth(rs, n->a, &r))) return rc;
     if (r) return tpl_eval(rs, n->b, out);
     if (n->c) return tpl_eval(rs, n->c, out);
     *out = tpl_undef(S_cond_hint);
@@ -915,24 +923,56 @@ static int S_out_direct(tpl_rs *rs, const tpl_node *e) {
 }
 
 
+/* Prints J, the value of a variable or of an attribute of one (SAFE:
+ * Markup), when it is a string or a number: straight into the output,
+ * as tpl_emit would print it. Returns 1 for anything else. Inline: a
+ * string is the common case, and costs a copy (or an escape). */
+static inline __attribute__((always_inline)) int S_out_leaf(tpl_rs *rs, const tpl_node *e, const json_t *j, int safe) {
+  size_t before = rs->out->len;
+  int rc;
+  if (json_is_string(j))
+    rc = rs->autoescape && !safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
+                                 : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
+  else if (json_is_integer(j))
+    rc = tpl_fmt_int(rs->out, (long long)json_integer_value(j));
+  else if (json_is_real(j))
+    rc = tpl_fmt_float(rs->out, json_real_value(j));
+  else
+    return 1;
+  if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
+  return S_emitted(rs, e, before, rc);
+}
+
 int tpl_out(tpl_rs *rs, const tpl_node *e) {
   tpl_val v;
   int rc;
   if (e->kind == E_NAME && !rs->md_escape) {
-    /* {{ name }} of a string variable or a string of the context (never
-     * Markup): printed (escaped) from its value. */
+    /* {{ name }} of a string or number variable, or of the context
+     * (never Markup there): printed (escaped) from its value. */
     tpl_var *var = tpl_find_local(rs, e->s);
     json_t *cj = NULL;
     if (!var) tpl_find_var_outer(rs, e->s, &var, &cj);
     const json_t *j = var ? var->v.j : cj;
-    if (j && json_is_string(j)) {
-      size_t before = rs->out->len;
-      int safe = var && var->v.safe;
-      rc = rs->autoescape && !safe ? S_escape(rs->out, json_string_value(j), json_string_length(j))
-                                   : tpl_buf_add(rs->out, json_string_value(j), json_string_length(j));
-      if (rc) rc = rc == CC_ETOOBIG ? CC_ELIMIT : CC_ENOMEM;
-      return S_emitted(rs, e, before, rc);
+    if (j && (rc = S_out_leaf(rs, e, j, var && var->v.safe)) != 1) return rc;
+  } else if (e->kind == E_ATTR && e->a->kind == E_NAME && !rs->md_escape) {
+    /* {{ name.key }} of a dict that has the key (tpl_eval's fast path)
+     * whose value is a string or a number. */
+    tpl_var *var = tpl_find_local(rs, e->a->s);
+    json_t *j = NULL, *x;
+    if (!var) tpl_find_var_outer(rs, e->a->s, &var, &j);
+    if (var) j = var->loop ? NULL : var->v.j;
+    if (j && json_is_object(j) && (x = tpl_obj_getn(j, e->s, e->slen))) {
+      v = tpl_ref(x);
+      tpl_val_fix_safe(&v);
+      if ((rc = S_out_leaf(rs, e, x, v.safe)) != 1) return rc;
+      return tpl_emit(rs, e, &v);
     }
+  } else if (e->kind == E_COND) {
+    return tpl_out_cond(rs, e);
+  } else if (e->kind == E_BIN && e->s[0] == '~') {
+    if ((rc = tpl_out_concat(rs, e)) != 1) return rc;
+  } else if (e->kind == E_LIT && !rs->md_escape) {
+    if ((rc = S_out_leaf(rs, e, e->lit, 0)) != 1) return rc;
   }
   rc = S_out_direct(rs, e);
   if (rc != 1) return rc;

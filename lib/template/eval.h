@@ -16,6 +16,7 @@
 #include "cc/template.h"
 #include "cc/diag.h"
 #include "parser.h"
+#include "tpl_int.h"
 #include "value.h"
 
 /* Expressions nest far deeper than blocks in real templates, so the depth
@@ -219,12 +220,25 @@ int tpl_compare(const json_t *x, const json_t *y, int *c);
  * strict mode); anything else is not iterable. */
 int tpl_items(tpl_rs *rs, const tpl_node *n, const tpl_val *v, json_t **out);
 
+/* The truth of the condition E into *T, as tpl_truthy of its value
+ * (eval_truth.c); an undefined value fails in strict mode. */
+int tpl_truth(tpl_rs *rs, const tpl_node *e, int *t);
+/* The truth of loop.ATTR (E an E_ATTR) of a lazy loop read from its
+ * position (first, last, index, ...) into *T; 1 when E is something else. */
+int tpl_loop_truth(tpl_rs *rs, const tpl_node *e, int *t);
+
 /* Evaluates the expression N into *OUT (eval.c). */
 int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out);
 /* Prints V as {{ }} does (escaping under autoescape). */
 int tpl_emit(tpl_rs *rs, const tpl_node *n, const tpl_val *v);
 /* Prints the expression E; tries the fast paths first. */
 int tpl_out(tpl_rs *rs, const tpl_node *e);
+/* {{ E }} of a conditional expression (eval_out.c). */
+int tpl_out_cond(tpl_rs *rs, const tpl_node *e);
+/* {{ E }} of a concatenation (a ~ b), its operands printed one by one;
+ * 1 when it is printed the usual way (CommonMark, strict mode). */
+int tpl_out_concat(tpl_rs *rs, const tpl_node *e);
+
 /* ---- eval_dyn.c: `*args` and `**kwargs` ---- */
 
 /* The most arguments a call takes, expanded. */
@@ -277,7 +291,10 @@ int tpl_find_var_outer(tpl_rs *rs, const char *name, tpl_var **var, json_t **j);
 int tpl_bind_ref(tpl_rs *rs, const char *name, tpl_val v);
 /* Binds NAME taking V (a reference is taken first when V borrows). */
 int tpl_bind(tpl_rs *rs, const char *name, tpl_val v);
-void tpl_pop_to(tpl_rs *rs, size_t n);
+/* Drops the variables above N (inline: every loop iteration and call). */
+static inline void tpl_pop_to(tpl_rs *rs, size_t n) {
+  while (rs->nvars > n) tpl_val_drop(&rs->vars[--rs->nvars].v);
+}
 /* A new env in the render's arena (NULL without memory). */
 tpl_env *tpl_env_new(tpl_rs *rs, size_t lo, tpl_env *outer, int ctx);
 /* An env that sees what the current scope sees now (a closure). */
@@ -330,7 +347,13 @@ int tpl_eval_root(tpl_rs *rs, const struct cc_tpl *t);
  * when the template was, or now); CC_ENOTFOUND when there is none (no
  * error recorded), else errors at AT. */
 int tpl_load(tpl_rs *rs, const tpl_node *at, const char *name, const struct cc_tpl **out);
-/* Switches the render to template T's name and autoescape. */
-void tpl_use(tpl_rs *rs, const struct cc_tpl *t);
+/* Switches the render to template T's name and autoescape (inline:
+ * every macro call switches twice). */
+static inline void tpl_use(tpl_rs *rs, const struct cc_tpl *t) {
+  rs->tpl = t;
+  rs->name = t->name;
+  rs->autoescape = t->autoescape;
+  rs->md_escape = t->md_escape;
+}
 
 #endif

@@ -62,7 +62,7 @@ static void S_save(tpl_rs *rs, S_saved *s) {
   s->level = rs->level;
 }
 
-static void S_restore(tpl_rs *rs, const S_saved *s) {
+static inline __attribute__((always_inline)) void S_restore(tpl_rs *rs, const S_saved *s) {
   tpl_pop_to(rs, s->base);
   rs->env = s->env;
   rs->frame = s->frame;
@@ -77,10 +77,20 @@ static void S_restore(tpl_rs *rs, const S_saved *s) {
 /* Enters a new scope for a call of the macro OBJ: its outer scope is the
  * one the macro was defined in (while that is alive or kept by an object),
  * and its template OBJ's. NULL when out of memory. */
-static tpl_env *S_call_scope(tpl_rs *rs, const tpl_obj *obj) {
-  tpl_env *oe = obj->env;
-  tpl_env *me = tpl_env_new(rs, rs->nvars, oe && (!oe->dead || oe->obj) ? oe : NULL, oe ? oe->ctx : 1);
-  if (!me) return NULL;
+static inline __attribute__((always_inline)) tpl_env *S_call_scope(tpl_rs *rs, const tpl_obj *obj) {
+  tpl_env *oe = obj->env, *me = rs->free_envs;
+  tpl_env *outer = oe && (!oe->dead || oe->obj) ? oe : NULL;
+  if (me) {
+    /* tpl_env_new's work on the env a finished call left. */
+    rs->free_envs = me->outer;
+    rs->nenvs++;
+    memset(me, 0, sizeof *me);
+    me->lo = me->hi = rs->nvars;
+    me->outer = outer;
+    me->ctx = oe ? oe->ctx : 1;
+  } else if (!(me = tpl_env_new(rs, rs->nvars, outer, oe ? oe->ctx : 1))) {
+    return NULL;
+  }
   rs->env = me;
   rs->frame = rs->nvars;
   rs->at_top = 0;
@@ -99,7 +109,7 @@ static void S_call_done(tpl_rs *rs, tpl_env *me, size_t envs0, size_t objs0) {
   }
 }
 
-static int S_enter(tpl_rs *rs, const tpl_node *n) {
+static inline __attribute__((always_inline)) int S_enter(tpl_rs *rs, const tpl_node *n) {
   if (rs->depth + TPL_CALL_DEPTH >= rs->max_depth * TPL_EXPR_DEPTH_FACTOR)
     return tpl_fail(rs, n, CC_ELIMIT, "nesting of blocks and expressions exceeds the limit (max_depth %d)", rs->max_depth);
   /* Calls count as iterations: a macro calling itself twice per level

@@ -609,72 +609,6 @@ int tpl_run(tpl_rs *rs, const struct cc_tpl *t) {
   return rc;
 }
 
-/* The truth of a condition that is one comparison (a == b), or `and` /
- * `or` of two such, into *T without building the boolean values; 1 when
- * E is something else. */
-static int S_cmp_truth(tpl_rs *rs, const tpl_node *e, int *t) {
-  if (e->kind == E_CMP && e->n == 1) {
-    tpl_val a, b;
-    int rc;
-    const tpl_var *var;
-    /* A variable of the innermost scope: its value, borrowed. */
-    if (e->a->kind == E_NAME && (var = tpl_find_local(rs, e->a->s)) && (!var->loop || var->v.j)) {
-      a = var->v;
-      a.own = 0;
-    } else if ((rc = tpl_eval(rs, e->a, &a))) {
-      return rc;
-    }
-    const tpl_node *k = e->kids[0];
-    const char *op = e->ops[0];
-    if ((op[0] == '=' || op[0] == '!') && k->kind == E_LIT && k->slen && a.j && json_is_string(a.j)) {
-      /* A string == (!=) a string literal: their bytes, as tpl_equal
-       * (lengths first: the literal's is kept in its node). */
-      size_t l = k->slen - 1;
-      int eq = a.j == k->lit ||
-               (json_string_length(a.j) == l && (!l || !memcmp(json_string_value(a.j), json_string_value(k->lit), l)));
-      *t = op[0] == '=' ? eq : !eq;
-      tpl_val_drop(&a);
-      return CC_OK;
-    }
-    if ((op[0] == '=' || op[0] == '!' || op[0] == '<' || op[0] == '>') && k->kind == E_LIT && a.j &&
-        json_typeof(a.j) == json_typeof(k->lit) && (json_is_real(a.j) || json_is_integer(a.j))) {
-      /* Two floats or two integers (no bools): compared as they are. */
-      int c;
-      if (json_is_real(a.j)) {
-        double x = json_real_value(a.j), y = json_real_value(k->lit);
-        c = (x > y) - (x < y);
-        if (x != x || y != y) c = 2; /* not a number: only != holds */
-      } else {
-        json_int_t x = json_integer_value(a.j), y = json_integer_value(k->lit);
-        c = (x > y) - (x < y);
-      }
-      switch (op[0]) {
-      case '=': *t = c == 0; break;
-      case '!': *t = c != 0; break;
-      case '<': *t = op[1] == '=' ? c == 0 || c == -1 : c == -1; break;
-      default: *t = op[1] == '=' ? c == 0 || c == 1 : c == 1; break;
-      }
-      tpl_val_drop(&a);
-      return CC_OK;
-    }
-    if ((rc = tpl_eval(rs, k, &b)) == CC_OK) {
-      *t = 1;
-      rc = tpl_cmp(rs, e, e->ops[0], &a, &b, t);
-      tpl_val_drop(&b);
-    }
-    tpl_val_drop(&a);
-    if (rc) rs->failed = 1;
-    return rc;
-  }
-  if ((e->kind == E_AND || e->kind == E_OR) && e->a->kind == E_CMP && e->a->n == 1 && e->b->kind == E_CMP &&
-      e->b->n == 1) {
-    int rc = S_cmp_truth(rs, e->a, t);
-    if (rc || *t == (e->kind == E_OR)) return rc;
-    return S_cmp_truth(rs, e->b, t);
-  }
-  return 1;
-}
-
 static int S_if(tpl_rs *rs, const tpl_node *n);
 
 /* The statements of a body: text appended inline, the rest through
@@ -739,7 +673,6 @@ static int S_lit_truth(tpl_rs *rs, const tpl_node *e, S_swcache *sw, int *t) {
 /* An if / elif / else chain. */
 static int S_if(tpl_rs *rs, const tpl_node *n) {
   int rc;
-  tpl_val v;
   S_swcache sw = {NULL, NULL, 0};
   for (const tpl_node *c = n; c; c = c->c) {
     if (c->kind != N_IF) return tpl_exec(rs, c);
@@ -748,25 +681,7 @@ static int S_if(tpl_rs *rs, const tpl_node *n) {
       if (t) return tpl_exec(rs, c->b);
       continue;
     }
-    if ((rc = S_cmp_truth(rs, c->a, &t)) != 1) {
-      if (rc) return rc;
-      if (t) return tpl_exec(rs, c->b);
-      continue;
-    }
-    const tpl_var *var;
-    if (c->a->kind == E_NAME && (var = tpl_find_local(rs, c->a->s)) && var->v.j && !var->loop) {
-      /* {% if name %} of a defined variable: its truth in place. */
-      const json_t *j = var->v.j;
-      t = json_is_true(j) ? 1 : json_is_false(j) || json_is_null(j) ? 0 : tpl_truthy(&var->v);
-    } else {
-      if ((rc = tpl_eval(rs, c->a, &v))) return rc;
-      if (!v.j && rs->strict) {
-        rc = tpl_fail_undef(rs, c->a, &v);
-        return rc;
-      }
-      t = tpl_truthy(&v);
-      tpl_val_drop(&v);
-    }
+    if ((rc = tpl_truth(rs, c->a, &t))) return rc;
     if (t) return tpl_exec(rs, c->b);
   }
   return CC_OK;

@@ -104,10 +104,6 @@ int tpl_bind(tpl_rs *rs, const char *name, tpl_val v) {
   return tpl_bind_ref(rs, name, v);
 }
 
-void tpl_pop_to(tpl_rs *rs, size_t n) {
-  while (rs->nvars > n) tpl_val_drop(&rs->vars[--rs->nvars].v);
-}
-
 /* The render's arena, made when first needed (most renders need none). */
 static void *S_alloc(tpl_rs *rs, size_t size) {
   /* First from the pool the caller gave (no allocation, nothing to free). */

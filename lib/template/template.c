@@ -304,12 +304,6 @@ int cc_tpl_each_ref(const cc_tpl *t, int (*fn)(void *data, const char *name), vo
   return 0;
 }
 
-void tpl_use(tpl_rs *rs, const cc_tpl *t) {
-  rs->tpl = t;
-  rs->name = t->name;
-  rs->autoescape = t->autoescape;
-  rs->md_escape = t->md_escape;
-}
 
 int tpl_load(tpl_rs *rs, const tpl_node *at, const char *name, const cc_tpl **out) {
   tpl_lib *lib = rs->tpl->lib;
