@@ -362,6 +362,19 @@ json_t *tpl_f_key(json_t *item, const char *attr, int lower, int *nomem) {
       part[l] = 0;
       if (json_is_object(k)) k = json_object_get(k, part);
       else if (json_is_array(k) && l && strspn(part, "0123456789") == l) k = json_array_get(k, (size_t)atol(part));
+      else if (json_is_string(k) && l && strspn(part, "0123456789") == l && !p[l]) {
+        /* "abc"|groupby(0): a string's code point, as Python indexes it */
+        const char *s = json_string_value(k);
+        size_t sl = json_string_length(k), at = 0, idx = (size_t)atol(part);
+        for (size_t c = 0; at < sl && c < idx; c++) at += tpl_utf8_seq(s + at, sl - at);
+        if (at >= sl) return NULL;
+        json_t *ch = tpl_json_strn(s + at, tpl_utf8_seq(s + at, sl - at));
+        if (!ch && nomem) *nomem = 1;
+        if (!ch || !lower) return ch;
+        json_t *lc = tpl_f_key(ch, NULL, 1, nomem);
+        json_decref(ch);
+        return lc;
+      }
       else if (json_is_array(k) && tpl_tuple_kind(k) == TPL_GROUP && (!strcmp(part, "grouper") || !strcmp(part, "list")))
         k = json_array_get(k, part[0] == 'l');
       else k = NULL;
@@ -422,6 +435,8 @@ static int S_sort_cmp(const void *pa, const void *pb) {
   } else if (a->kind && a->kind < 3 && b->kind && b->kind < 3) {
     double p = a->kind == 1 ? (double)a->i : a->d, q = b->kind == 1 ? (double)b->i : b->d;
     c = (p > q) - (p < q);
+  } else if (a->key == b->key && tpl_is_undef_item(a->key)) {
+    c = 0; /* sort's keys are lists in Jinja2, and [Undefined] == [Undefined] */
   } else if (tpl_compare(a->key, b->key, &c)) {
     S_sort_failed = 1;
   }
@@ -438,7 +453,7 @@ static json_t *S_sort_key(json_t *item, const char *attr, size_t kl, int lower, 
     k = tpl_obj_getn(item, attr, kl);
   } else if (attr && json_is_array(item) && kl == 1 && (attr[0] == '0' || attr[0] == '1')) {
     k = json_array_get(item, (size_t)(attr[0] - '0'));
-  } else if (attr && json_is_array(item)) { /* other indexes, a group's names */
+  } else if (attr && (json_is_array(item) || json_is_string(item))) { /* other indexes, a group's names */
     *own = 1;
     return tpl_f_key(item, attr, lower, nomem);
   } else if (attr) {
@@ -491,6 +506,7 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
         size_t l = strcspn(p, ",");
         snprintf(part, sizeof part, "%.*s", (int)(l < 255 ? l : 255), p);
         json_t *x = tpl_f_key(e[i].item, part, lower, &nomem);
+        if (!x && !nomem && !rs->strict) x = tpl_undef_item(); /* Undefined: fails when compared */
         if (!x || json_array_append_new(k, x)) {
           json_decref(k);
           k = NULL;
@@ -507,6 +523,8 @@ int tpl_f_sorted(tpl_rs *rs, const tpl_node *n, json_t *items, const char *attr,
     }
     int own = 1;
     e[i].key = simple ? S_sort_key(e[i].item, attr, kl, lower, &own, &nomem) : tpl_f_key(e[i].item, attr, lower, &nomem);
+    /* A missing attribute is Undefined, which fails only when compared. */
+    if (!e[i].key && !nomem && !rs->strict && (e[i].key = tpl_undef_item())) own = 1;
     if (!e[i].key) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "%s(): an item has no attribute '%s'", n->s, attr ? attr : "");
       goto out;

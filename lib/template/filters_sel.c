@@ -18,10 +18,20 @@ static tpl_node S_sub(const tpl_node *n, const char *name, int skip) {
   return sub;
 }
 
+/* Jinja2's map and select family iterate only a true value (`if value:`),
+ * so 0, false, none and "" give nothing, whatever the arguments. */
+static int S_falsy_input(const tpl_val *in, tpl_val *out) {
+  if (!in->j || tpl_truthy(in)) return 0;
+  json_t *r = tpl_arr_new();
+  *out = tpl_own(r);
+  return r ? 1 : -1;
+}
+
 TPL_FILTER(tpl_f_map) {
   (void)a;
   json_t *items, *r;
   int rc, nomem = 0;
+  if ((rc = S_falsy_input(in, out))) return rc > 0 ? CC_OK : CC_ENOMEM;
   if (!in->j && rs->strict) return tpl_fail_undef(rs, n, in);
   if ((rc = tpl_items(rs, n, in, &items))) return rc;
   if (!(r = tpl_arr_new())) {
@@ -85,6 +95,8 @@ TPL_FILTER(tpl_f_map) {
  * the items (whose attribute) passes the test (or is truthy), kept when
  * KEEP. */
 static int S_select(tpl_rs *rs, const tpl_node *n, const tpl_val *in, tpl_val *args, tpl_val *out, int keep, int byattr) {
+  int fz = S_falsy_input(in, out);
+  if (fz) return fz > 0 ? CC_OK : CC_ENOMEM;
   json_t *items, *r;
   char buf[32];
   const char *attr = NULL;
@@ -214,12 +226,13 @@ TPL_FILTER(tpl_f_groupby) {
     g->pos = cnt;
     g->key = tpl_f_key(g->item, attr, 0, &nomem);
     if (!g->key && dflt && !nomem) g->key = json_incref((json_t *)dflt);
+    if (!g->key && !nomem && !rs->strict) g->key = tpl_undef_item(); /* fails when compared */
     if (!g->key) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "groupby(): an item has no attribute '%s'", attr ? attr : "");
       break;
     }
     if (!(g->cmp = tpl_f_key(g->key, NULL, lower, &nomem))) rc = CC_ENOMEM;
-    else if (json_is_string(g->cmp)) {
+    else if (json_is_string(g->cmp) && !tpl_is_undef_item(g->cmp)) {
       g->s = json_string_value(g->cmp);
       g->l = json_string_length(g->cmp);
     }

@@ -136,6 +136,7 @@ TPL_FILTER(tpl_f_unique) {
   rc = (r && seen) ? CC_OK : CC_ENOMEM;
   for (size_t i = 0; i < cnt && rc == CC_OK; i++) {
     json_t *it = json_array_get(items, i), *k = tpl_f_key(it, attr, lower, &nomem);
+    if (!k && !nomem && !rs->strict) k = tpl_undef_item(); /* Undefined, one of a kind */
     if (!k) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "unique(): an item has no attribute '%s'", attr ? attr : "");
       break;
@@ -185,6 +186,7 @@ static int S_minmax(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_
     int own = 0;
     json_t *it = json_array_get(items, i), *k = tpl_f_key_get(&ky, it, lower, &own, &nomem);
     int c = 0;
+    if (!k && !nomem && !rs->strict && (k = tpl_undef_item())) own = 1; /* fails when compared */
     if (!k) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "%s(): an item has no attribute '%s'", n->s, attr ? attr : "");
       break;
@@ -271,6 +273,7 @@ TPL_FILTER(tpl_f_sum) {
   if (!acc.j) rc = a[1] ? tpl_fail_undef(rs, n, a[1]) : CC_ENOMEM;
   for (size_t i = 0; i < json_array_size(items) && rc == CC_OK; i++) {
     json_t *k = tpl_f_key(json_array_get(items, i), path, 0, &nomem);
+    if (!k && !nomem && !rs->strict) k = tpl_undef_item(); /* fails when added */
     if (!k) {
       rc = nomem ? CC_ENOMEM : tpl_fail(rs, n, CC_EINVAL, "sum(): an item has no attribute '%s'", path);
       break;
