@@ -169,6 +169,13 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
   return rc;
 }
 
+/* A JSON array as Python's + and * see it: 0 a list, 1 a tuple (a
+ * groupby group is one), 2 what neither takes (dict views, a range). */
+static int S_seqtype(const json_t *a) {
+  int k = tpl_tuple_kind(a);
+  return k == TPL_LIST ? 0 : (k == TPL_TUPLE || k == TPL_GROUP) ? 1 : 2;
+}
+
 /* A op B into OUT; with NR (both operands numbers, OP not ~) a numeric
  * result goes into NR instead. */
 int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val *b, tpl_val *out, tpl_pnum *nr) {
@@ -193,7 +200,7 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
     if (num) return S_mkreal(out, nr, tpl_num(x) + tpl_num(y));
     if (json_is_string(x) && json_is_string(y))
       return S_concat_str(rs, n, a, b, a->safe || b->safe, out);
-    if (json_is_array(x) && json_is_array(y)) {
+    if (json_is_array(x) && json_is_array(y) && S_seqtype(x) == S_seqtype(y) && S_seqtype(x) < 2) {
       json_t *c = tpl_arr_new(); /* list + list: a shallow copy of X, then Y's items */
       if (!c || json_array_extend(c, (json_t *)x) || json_array_extend(c, (json_t *)y)) {
         json_decref(c);
@@ -201,7 +208,7 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
       }
       *out = tpl_own(c);
       /* tuple + tuple is a tuple */
-      if (tpl_tuple_kind(x) == TPL_TUPLE && tpl_tuple_kind(y) == TPL_TUPLE) return tpl_tuple_mark(c, TPL_TUPLE);
+      if (S_seqtype(x) == 1) return tpl_tuple_mark(c, TPL_TUPLE);
       return CC_OK;
     }
     break;
@@ -239,14 +246,16 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
     }
     if (num) return S_mkreal(out, nr, tpl_num(x) * tpl_num(y));
     /* Markup * n is Markup. */
-    if ((json_is_string(x) || json_is_array(x)) && S_is_int(y)) {
+    if ((json_is_string(x) || (json_is_array(x) && S_seqtype(x) < 2)) && S_is_int(y)) {
       int rc = S_repeat(rs, n, x, S_int(y), a->safe, out);
       if (rc == CC_OK) out->safe = json_is_string(x) && a->safe;
+      if (rc == CC_OK && json_is_array(x) && S_seqtype(x) == 1) rc = tpl_tuple_mark(out->j, TPL_TUPLE); /* tuple * n */
       return rc;
     }
-    if ((json_is_string(y) || json_is_array(y)) && S_is_int(x)) {
+    if ((json_is_string(y) || (json_is_array(y) && S_seqtype(y) < 2)) && S_is_int(x)) {
       int rc = S_repeat(rs, n, y, S_int(x), b->safe, out);
       if (rc == CC_OK) out->safe = json_is_string(y) && b->safe;
+      if (rc == CC_OK && json_is_array(y) && S_seqtype(y) == 1) rc = tpl_tuple_mark(out->j, TPL_TUPLE);
       return rc;
     }
     break;

@@ -307,6 +307,17 @@ int tpl_f_truncate_in(tpl_rs *rs, const tpl_node *n, const tpl_val **a, const tp
     tpl_val_drop(&te);
     return tpl_fail(rs, n, CC_EINVAL, "object of type '%s' has no len()", tpl_type_name(in->j));
   }
+  if (in && in->j && (json_is_array(in->j) || json_is_object(in->j))) {
+    /* A list or dict short enough comes back as it is; a longer one
+     * fails, as slicing it and adding a str does in do_truncate. */
+    size_t cnt = json_is_array(in->j) ? json_array_size(in->j) : json_object_size(in->j);
+    tpl_val_drop(&te);
+    if ((long long)cnt <= length + leeway) {
+      *out = tpl_dup(in);
+      return CC_OK;
+    }
+    return tpl_fail(rs, n, CC_EINVAL, "truncate: a '%s' longer than %lld cannot be cut", tpl_type_name(in->j), length);
+  }
   if (in && (rc = tpl_f_instr(rs, n, in, &s, &l, &t))) {
     tpl_val_drop(&te);
     return rc;

@@ -67,8 +67,18 @@ static int S_json_str(cc_buf *b, const char *s, size_t l) {
   return rc ? rc : cc_buf_putc(b, '"');
 }
 
+/* The type S_json found no JSON for (CC_EINVAL). */
+static _Thread_local const char *S_json_bad;
+
 static int S_json(cc_buf *b, const json_t *j, long long indent, int level) {
   int rc = CC_OK;
+  if (json_is_array(j)) {
+    int k = tpl_tuple_kind(j);
+    if (k >= TPL_ITEMS && k <= TPL_RANGE && k != TPL_MARKUP) { /* dict views, a range */
+      S_json_bad = tpl_type_name(j);
+      return CC_EINVAL;
+    }
+  }
   switch (json_typeof(j)) {
   case JSON_NULL: return cc_buf_puts(b, "null");
   case JSON_TRUE: return cc_buf_puts(b, "true");
@@ -81,7 +91,10 @@ static int S_json(cc_buf *b, const json_t *j, long long indent, int level) {
     return tpl_fmt_float(b, d);
   }
   case JSON_STRING:
-    if (tpl_is_undef_item(j)) return CC_EINVAL; /* not JSON serializable */
+    if (tpl_is_undef_item(j)) { /* not JSON serializable */
+      S_json_bad = "Undefined";
+      return CC_EINVAL;
+    }
     return S_json_str(b, json_string_value(j), json_string_length(j));
   case JSON_ARRAY:
   case JSON_OBJECT: {
@@ -127,7 +140,7 @@ TPL_FILTER(tpl_f_tojson) {
   cc_buf b = CC_BUF_INIT;
   if ((rc = S_json(&b, in->j, indent, 0))) {
     cc_buf_free(&b);
-    return rc == CC_EINVAL ? tpl_fail(rs, n, rc, "Object of type Undefined is not JSON serializable") : rc;
+    return rc == CC_EINVAL ? tpl_fail(rs, n, rc, "Object of type %s is not JSON serializable", S_json_bad) : rc;
   }
   return tpl_f_putbuf(rs, out, &b, 1);
 }
@@ -328,6 +341,10 @@ TPL_FILTER(tpl_f_pprint) {
   if (!in->j) {
     if (rs->strict) return tpl_fail_undef(rs, n, in);
     rc = cc_buf_puts(&b, "Undefined");
+  } else if (in->safe && json_is_string(in->j)) { /* pformat of Markup is its repr */
+    rc = cc_buf_puts(&b, "Markup(");
+    if (rc == CC_OK) rc = tpl_repr(&b, in->j);
+    if (rc == CC_OK) rc = cc_buf_putc(&b, ')');
   } else {
     rc = S_pformat(&b, in->j, 0, 0, 0);
   }

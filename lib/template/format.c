@@ -472,7 +472,10 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
     rc = S_convert(rs, n, bp, &sp, conv, v, markup, vsafe, esc_all);
     if (rc == CC_ETOOBIG) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   }
-  if (rc == CC_OK && !dict && next < argc)
+  /* Python takes one list argument for a mapping here ("abc" % [1] is
+   * "abc"): only a tuple's or a scalar's items left over are an error. */
+  int seq = !tuple && argc == 1 && json_is_array(argv[0]) && tpl_tuple_kind(argv[0]) != TPL_TUPLE;
+  if (rc == CC_OK && !dict && next < argc && !seq)
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && bp->len - start > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");
   if (bp != &sb) { /* printed: what tpl_f_put leaves */

@@ -476,6 +476,11 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
       cc_buf_free(&xs);
       break;
     }
+    if (undef && !conv && sl) { /* Undefined.__format__ takes no spec */
+      rc = tpl_fail(rs, n, CC_EINVAL, "unsupported format string passed to Undefined.__format__");
+      cc_buf_free(&xs);
+      break;
+    }
     cc_buf t = CC_BUF_INIT;
     json_t *conv_v = NULL;
     char err[128] = "";
