@@ -325,6 +325,8 @@ static int S_order(const json_t *x, const json_t *y, int *c) {
     return CC_OK;
   }
   if (json_is_array(x) && json_is_array(y)) {
+    /* list with list, tuple with tuple; not list with tuple, nor views. */
+    if (S_seqtype(x) != S_seqtype(y) || S_seqtype(x) == 2) return CC_EINVAL;
     size_t lx = json_array_size(x), ly = json_array_size(y);
     for (size_t i = 0; i < lx && i < ly; i++) {
       json_t *p = json_array_get(x, i), *q = json_array_get(y, i);

@@ -647,6 +647,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
     if (c[top].ws && nlines) top++;
     if (nlines && (rc = tpl_buf_add(b, wrap, wl))) break;
     size_t start = b->len, last_ws = 0, ncur = 0;
+    int empty_last = 0; /* textwrap put an empty piece of a long word last */
     while (top < nc && curlen + c[top].cps <= width) {
       if ((rc = tpl_buf_add(b, c[top].s, c[top].len))) break;
       curlen += c[top].cps;
@@ -673,6 +674,7 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         }
         size_t eb = S_prefix(c[top].s, c[top].len, end);
         if ((rc = tpl_buf_add(b, c[top].s, eb))) break;
+        empty_last = end == 0;
         if (eb) {
           last_ws = c[top].ws;
           ncur++;
@@ -687,8 +689,9 @@ static int S_wrap(cc_buf *b, const char *line, size_t l, size_t width, int longw
         top++;
       }
     }
-    /* Whitespace closing a line is dropped. */
-    if (ncur && last_ws) {
+    /* Whitespace closing a line is dropped; CPython's textwrap drops the
+     * empty piece instead when a full line met a long word (left == 0). */
+    if (ncur && last_ws && !empty_last) {
       size_t k = b->len;
       while (k > start && S_ws(b->ptr[k - 1])) k--;
       cc_buf_truncate(b, k);

@@ -107,10 +107,10 @@ static int S_mod_is(tpl_rs *rs, const tpl_node *n, const tpl_val *in, const tpl_
   tpl_val r;
   op.s = "%";
   op.b = NULL;
-  if (in->j && json_is_string(in->j)) return tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
+  /* A string formats ("%.2f" % 3, a str, equal to no number) or fails. */
   int rc = tpl_binop(rs, &op, in, num, &r);
   if (rc) return rc;
-  *res = tpl_num(r.j) == (double)want;
+  *res = tpl_is_num(r.j) && tpl_num(r.j) == (double)want;
   tpl_val_drop(&r);
   return CC_OK;
 }
