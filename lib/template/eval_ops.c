@@ -169,6 +169,16 @@ static int S_concat_str(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const t
   return rc;
 }
 
+/* Python's float // (float_floor_div): from fmod, so 1000 // 0.1 is
+ * 9999.0 (0.1 is a little more than a tenth), not floor(1000 / 0.1). */
+static double S_float_floordiv(double vx, double wx) {
+  double mod = fmod(vx, wx), div = (vx - mod) / wx;
+  if (mod != 0.0 && ((wx < 0) != (mod < 0))) div -= 1.0;
+  if (div == 0.0) return copysign(0.0, vx / wx);
+  double fl = floor(div);
+  return div - fl > 0.5 ? fl + 1.0 : fl;
+}
+
 /* A JSON array as Python's + and * see it: 0 a list, 1 a tuple (a
  * groupby group is one), 2 what neither takes (dict views, a range). */
 static int S_seqtype(const json_t *a) {
@@ -270,7 +280,7 @@ int tpl_binop_num(tpl_rs *rs, const tpl_node *n, const tpl_val *a, const tpl_val
         if ((p % q != 0) && ((p < 0) != (q < 0))) d--;
         return S_mkint(out, nr, d);
       }
-      return S_mkreal(out, nr, floor(tpl_num(x) / tpl_num(y)));
+      return S_mkreal(out, nr, S_float_floordiv(tpl_num(x), tpl_num(y)));
     }
     if (tpl_num(y) == 0.0) return tpl_fail(rs, n, CC_EINVAL, "division by zero");
     return S_mkreal(out, nr, tpl_num(x) / tpl_num(y));

@@ -395,7 +395,18 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
       if (!x) return NULL;
       x->a = n;
       if (!S_op(p, ":") && !(x->b = S_expr(p))) return NULL;
-      if (S_op(p, ":")) { /* a slice: [start]:[stop][:[step]] */
+      if (S_op(p, ",")) { /* x[a, b]: a tuple for a key, as Jinja2's subscript takes it */
+        S_list l = {0};
+        tpl_node *tu = S_new(p, E_TUPLE, t);
+        if (!tu || S_add(p, &l, x->b, NULL)) return NULL;
+        while (S_op(p, ",")) { /* no trailing comma: "unexpected ']'" */
+          S_next(p);
+          if (S_add(p, &l, S_expr(p), NULL)) return NULL;
+        }
+        tu->kids = l.v;
+        tu->n = l.n;
+        x->b = tu;
+      } else if (S_op(p, ":")) { /* a slice: [start]:[stop][:[step]] */
         x->kind = E_SLICE;
         S_next(p);
         if (!S_op(p, ":") && !S_op(p, "]") && !(x->c = S_expr(p))) return NULL;

@@ -89,7 +89,9 @@ TPL_TEST(S_callable) {
 TPL_TEST(S_sequence) {
   UNUSED;
   const json_t *j = in->j;
-  *res = j ? (json_is_array(j) || json_is_object(j) || json_is_string(j)) : !rs->strict;
+  /* dict views have a len() but no [] */
+  int view = json_is_array(j) && tpl_tuple_kind(j) >= TPL_ITEMS && tpl_tuple_kind(j) <= TPL_VALUES;
+  *res = j ? ((json_is_array(j) && !view) || json_is_object(j) || json_is_string(j)) : !rs->strict;
   return CC_OK;
 }
 TPL_TEST(S_iterable) {

@@ -153,7 +153,32 @@ class Gen:
             return "{%% filter %s %%}%s{%% endfilter %%}" % (self.pick(["upper", "trim", "center(20)", "replace('o', '0')", "e"]), "{{ %s }} text" % self.expr())
         if k < 0.93:
             return "{%% for k, v in d|dictsort %%}{{ k }}={{ %s }};{%% endfor %%}" % self.pick(["v", "v is none", "v|default('-', true)"])
-        return "{%% set ns = namespace(c=0) %%}{%% for x in %s %%}{%% set ns.c = ns.c + 1 %%}{%% endfor %%}{{ ns.c }}" % self.pick(SEQS)
+        if k < 0.96:
+            return "{%% set ns = namespace(c=0) %%}{%% for x in %s %%}{%% set ns.c = ns.c + 1 %%}{%% endfor %%}{{ ns.c }}" % self.pick(SEQS)
+        return self.pick(STMTS) % tuple(self.expr() for _ in range(STMTS_ARGS))
+
+
+# Statement shapes with two expression holes each (%s).
+STMTS_ARGS = 2
+STMTS = [
+    "{%% macro row(a, b=1) %%}[{{ a }}|{{ b }}|{{ caller() if caller else '' }}|{{ varargs|length }}|{{ kwargs|dictsort }}]{%% endmacro %%}"
+    "{%% call row(%s) %%}<{{ %s }}>{%% endcall %%}",
+    "{%% macro m(x) %%}({{ x }}:{{ caller(x, 2) }}){%% endmacro %%}{%% call(p, q) m(%s) %%}{{ p ~ q }}{{ %s }}{%% endcall %%}",
+    "{%% for x in users recursive %%}{{ loop.depth }}{{ x.name|default(x) }}{%% if x.tags %%}[{{ loop(x.tags) }}]{%% endif %%}"
+    "{{ loop.changed(x.age|default(0)) }}{{ %s if loop.first else '' }}{%% endfor %%}{{ %s }}",
+    "{%% set blk | upper %%}{{ %s }}-{{ %s }}{%% endset %%}[{{ blk }}]",
+    "{%% with a = %s, b = %s %%}{{ a }}/{{ b }}{%% endwith %%}",
+    "{%% for a, b in [(1, %s), ('x', %s)] %%}{{ a }}={{ b }};{%% endfor %%}",
+    "{%% for x in l if x %%}{{ loop.index }}{{ loop.length }}{{ loop.previtem }}{{ loop.nextitem }}{%% endfor %%}{{ %s }}{{ %s }}",
+    "{%% set c = cycler('a', 'b') %%}{{ c.next() }}{{ c.current }}{{ c.next() }}{%% set j = joiner(', ') %%}{%% for x in [%s, %s] %%}{{ j() }}{{ x }}{%% endfor %%}",
+    "{%% set ns = namespace(acc=[]) %%}{%% for x in [%s, %s] %%}{%% set ns.acc = ns.acc + [x] %%}{%% endfor %%}{{ ns.acc }}",
+    "{%% autoescape true %%}{{ %s }}{%% endautoescape %%}{%% autoescape false %%}{{ %s }}{%% endautoescape %%}",
+    "{{ '%%s-%%s'|format(*[%s, %s]) }}",
+    "{%% macro k() %%}{{ kwargs|dictsort }}{%% endmacro %%}{{ k(**{'a': %s, 'b': %s}) }}",
+    "{%% if %s is defined and %s %%}Y{%% else %%}N{%% endif %%}",
+    "{{ [%s, %s]|map('string')|join('|') }}",
+    "{%% set t = (%s, %s) %%}{{ t }}{{ t|length }}{{ t[0] }}{{ t is sequence }}",
+]
 
 
 def main():
