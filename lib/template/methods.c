@@ -398,8 +398,8 @@ static int S_str_method(tpl_rs *rs, const tpl_node *n, const char *m, const tpl_
   }
   if (TPL_NAME_IS(m, "replace")) {
     if ((rc = S_nargs(rs, n, m, 2, 3))) return rc;
-    const char *o, *nw;
-    size_t ol, nl;
+    const char *o = "", *nw = "";
+    size_t ol = 0, nl = 0;
     long long count = -1;
     if ((rc = tpl_m_strarg(rs, n, &args[0], "replace() argument 1", &o, &ol)) ||
         (rc = tpl_m_strarg(rs, n, &args[1], "replace() argument 2", &nw, &nl)) || (n->n > 2 && (rc = S_intarg(rs, n, &args[2], &count))))
