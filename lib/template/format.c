@@ -233,8 +233,14 @@ static int S_convert(tpl_rs *rs, const tpl_node *n, cc_buf *bp, const S_spec *sp
   }
   if (conv == 's' || conv == 'r' || conv == 'a') {
     cc_buf t = CC_BUF_INIT;
-    if (!v) rc = conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined");
-    else rc = conv == 's' ? tpl_str(&t, v) : conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
+    /* repr() of Markup (VSAFE for %r and %a) is Markup('...'); tpl_repr
+     * writes that itself for a string kept as Markup */
+    int mk = conv != 's' && vsafe && v && json_is_string(v) && tpl_tuple_kind(v) != TPL_MARKUP;
+    if (mk) rc = cc_buf_puts(&t, "Markup(");
+    if (rc == CC_OK)
+      rc = !v ? (conv == 's' ? CC_OK : cc_buf_puts(&t, "Undefined"))
+              : conv == 's' ? tpl_str(&t, v) : conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
+    if (rc == CC_OK && mk) rc = cc_buf_putc(&t, ')');
     size_t tl = t.len;
     if (rc == CC_OK && sp->prec >= 0) { /* at most PREC code points */
       size_t cp = 0, k = 0;
@@ -244,7 +250,7 @@ static int S_convert(tpl_rs *rs, const tpl_node *n, cc_buf *bp, const S_spec *sp
     }
     /* Markup % value escapes the value's text (an argument that is
      * itself Markup only when it is the single, safe argument). */
-    int esc = markup && !vsafe;
+    int esc = markup && (conv != 's' || !vsafe);
     if (rc == CC_OK && esc) {
       cc_buf e = CC_BUF_INIT;
       rc = tpl_escape(&e, t.ptr ? t.ptr : "", tl);
@@ -343,7 +349,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
       break;
     }
     const json_t *v = argv[next++];
-    int vsafe = markup && it->conv == 's' && v &&
+    int vsafe = (it->conv == 's' ? markup : it->conv == 'r' || it->conv == 'a') && v &&
                 ((single_safe && !tuple) || (argsafe && argsafe[next - 1]) ||
                  (json_is_string(v) && tpl_tuple_kind(v) == TPL_MARKUP));
     rc = S_convert(rs, n, bp, &it->sp, (char)it->conv, v, markup, vsafe, esc_all);
@@ -466,7 +472,7 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
      * itself (the single safe one, a safe one of the format filter's, one
      * kept as Markup in a tuple or dict); repr() is always escaped. */
     int vsafe = 0;
-    if (markup && conv == 's' && v)
+    if ((conv == 's' ? markup : conv == 'r' || conv == 'a') && v)
       vsafe = (single_safe && !tuple) || (!keyed && argsafe && argsafe[next - 1]) ||
               (json_is_string(v) && tpl_tuple_kind(v) == TPL_MARKUP);
     rc = S_convert(rs, n, bp, &sp, conv, v, markup, vsafe, esc_all);

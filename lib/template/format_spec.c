@@ -317,6 +317,14 @@ int tpl_format_value(cc_buf *b, const json_t *v, const char *spec, size_t sl, ch
 }
 
 /* The value of a field name: [arg_name]([index])* with ARGS/N. */
+/* Whether V, a field's value, is one of the call's arguments given as
+ * Markup (one kept as Markup in a list or dict, tpl_repr knows itself). */
+static int S_is_markup(const tpl_node *n, const tpl_val *args, const json_t *v) {
+  for (int i = 0; i < n->n; i++)
+    if (args[i].j == v && args[i].safe) return tpl_tuple_kind(v) != TPL_MARKUP;
+  return 0;
+}
+
 static int S_field(tpl_rs *rs, const tpl_node *n, const tpl_val *args, const char *f, size_t fl, size_t *autoi, int *manual,
                    const json_t **v, int *undef) {
   size_t i = 0;
@@ -485,8 +493,11 @@ int tpl_str_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const tpl_
     json_t *conv_v = NULL;
     char err[128] = "";
     if (conv == 'r' || conv == 'a') {
-      if (v) rc = conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
-      else rc = cc_buf_puts(&t, "Undefined");
+      /* repr() of Markup (an argument given safe, or kept as Markup) is Markup('...') */
+      int mk = v && json_is_string(v) && S_is_markup(n, args, v);
+      if (mk) rc = cc_buf_puts(&t, "Markup(");
+      if (rc == CC_OK) rc = !v ? cc_buf_puts(&t, "Undefined") : conv == 'r' ? tpl_repr(&t, v) : tpl_ascii(&t, v);
+      if (rc == CC_OK && mk) rc = cc_buf_putc(&t, ')');
       conv_v = rc ? NULL : tpl_json_strn(t.ptr ? t.ptr : "", t.len);
       cc_buf_truncate(&t, 0);
       if (!conv_v) rc = CC_ENOMEM;
