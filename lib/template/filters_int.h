@@ -47,8 +47,10 @@ int tpl_f_put_real(tpl_rs *rs, tpl_val *out, double v);
 cc_buf tpl_f_scratch_take(tpl_rs *rs);
 static inline cc_buf tpl_f_scratch(tpl_rs *rs) {
   if (rs->scratch.max && rs->scratch.ptr) { /* the common case, inline */
-    cc_buf b = rs->scratch;
-    rs->scratch.max = 0;
+    cc_buf b = rs->scratch, none = {NULL, 0, 0, 0, 0};
+    /* Taken whole: the taker may grow (move) or free it, so RS keeps no
+     * pointer to it (the fuzzer found a double free when RS kept one). */
+    rs->scratch = none;
     b.len = 0;
     b.failed = 0;
     b.ptr[0] = '\0';
