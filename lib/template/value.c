@@ -59,6 +59,7 @@ void tpl_tuples_end(void) {
   }
   S_tup.n = 0;
   S_tup.markups = 0;
+  json_decref(tpl_undef_j); /* the render's reference (tpl_undef_item) */
   tpl_undef_j = NULL;
   tpl_markup_kept = 0;
   /* A small table stays for the thread's next render (no three callocs
@@ -72,14 +73,10 @@ const char tpl_undef_item_hint[] = "an undefined value kept in a list, a dict or
 
 json_t *tpl_undef_item(void) {
   if (!tpl_undef_j) {
-    json_t *j = json_string("");
-    /* The registry keeps it (and its address) until the render ends. */
-    if (!j || S_tup.depth <= 0 || tpl_tuple_mark(j, TPL_UNDEF)) {
-      json_decref(j);
-      return NULL;
-    }
-    json_decref(j);
-    tpl_undef_j = j;
+    /* The render holds one reference until it ends (tpl_tuples_end), so
+     * its address stays its own; not in the registry, whose rebuild drops
+     * what only it holds (the fuzzer found the use after free). */
+    if (S_tup.depth <= 0 || !(tpl_undef_j = json_string(""))) return NULL;
   }
   return json_incref(tpl_undef_j);
 }

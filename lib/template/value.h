@@ -180,9 +180,7 @@ enum { TPL_LIST = 0, TPL_TUPLE = 1, TPL_GROUP = 2,
        /* a string kept in a list or dict that is Markup */
        TPL_MARKUP = 6,
        /* range(): a list of its items that prints as range(start, stop[, step]) */
-       TPL_RANGE = 7,
-       /* tpl_undef_j: an undefined value kept in a container */
-       TPL_UNDEF = 8 };
+       TPL_RANGE = 7 };
 /* Starts / ends a render's registry (nested calls share the outer one). */
 void tpl_tuples_begin(void);
 void tpl_tuples_end(void);
@@ -268,7 +266,7 @@ size_t tpl_utf8_len(const char *s, size_t len);
 /* An undefined value kept in a list, a dict or a namespace (`[missing,
  * 1]`, `map(attribute=)` of a missing attribute), as Jinja2 keeps its
  * Undefined: the render's one empty string, known by its address (the
- * registry holds it until the render ends). It prints, counts, tests and
+ * render holds a reference until it ends). It prints, counts, tests and
  * iterates as an empty string would, which is what Undefined does;
  * tpl_val_fix_safe turns it back into an undefined value when it is read
  * from its container. */
