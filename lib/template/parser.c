@@ -394,8 +394,10 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
       tpl_node *x = S_new(p, E_ITEM, t);
       if (!x) return NULL;
       x->a = n;
-      if (!S_op(p, ":") && !(x->b = S_expr(p))) return NULL;
-      if (S_op(p, ",")) { /* x[a, b]: a tuple for a key, as Jinja2's subscript takes it */
+      int empty = S_op(p, "]"); /* x[]: Jinja2 takes it for x[()], an empty tuple */
+      if (empty && !(x->b = S_new(p, E_TUPLE, t))) return NULL;
+      if (!empty && !S_op(p, ":") && !(x->b = S_expr(p))) return NULL;
+      if (!empty && S_op(p, ",")) { /* x[a, b]: a tuple for a key, as Jinja2's subscript takes it */
         S_list l = {0};
         tpl_node *tu = S_new(p, E_TUPLE, t);
         if (!tu || S_add(p, &l, x->b, NULL)) return NULL;
@@ -406,7 +408,7 @@ static tpl_node *S_postfix(S_p *p, tpl_node *n) {
         tu->kids = l.v;
         tu->n = l.n;
         x->b = tu;
-      } else if (S_op(p, ":")) { /* a slice: [start]:[stop][:[step]] */
+      } else if (!empty && S_op(p, ":")) { /* a slice: [start]:[stop][:[step]] */
         x->kind = E_SLICE;
         S_next(p);
         if (!S_op(p, ":") && !S_op(p, "]") && !(x->c = S_expr(p))) return NULL;
