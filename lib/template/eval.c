@@ -649,6 +649,7 @@ static int S_eval_inner(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
       return CC_OK;
     }
     *out = j ? tpl_ref(j) : tpl_undef(n->s);
+    tpl_val_fix_safe(out); /* a Markup value of an imported template's scope */
     return CC_OK;
   }
   case E_SLOT:
@@ -745,6 +746,7 @@ int tpl_eval(tpl_rs *rs, const tpl_node *n, tpl_val *out) {
     if (!var) tpl_find_var_outer(rs, n->s, &var, &j);
     if (!var) {
       *out = j ? tpl_ref(j) : tpl_undef(n->s);
+      tpl_val_fix_safe(out); /* a Markup value of an imported template's scope */
       return CC_OK;
     }
     if (!var->loop || var->v.j) {
@@ -953,7 +955,7 @@ int tpl_out(tpl_rs *rs, const tpl_node *e) {
     json_t *cj = NULL;
     if (!var) tpl_find_var_outer(rs, e->s, &var, &cj);
     const json_t *j = var ? var->v.j : cj;
-    if (j && (rc = S_out_leaf(rs, e, j, var && var->v.safe)) != 1) return rc;
+    if (j && (rc = S_out_leaf(rs, e, j, var ? var->v.safe : tpl_json_markup(j))) != 1) return rc;
   } else if (e->kind == E_ATTR && e->a->kind == E_NAME && !rs->md_escape) {
     /* {{ name.key }} of a dict that has the key (tpl_eval's fast path)
      * whose value is a string or a number. */

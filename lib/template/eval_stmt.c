@@ -440,9 +440,13 @@ static int S_module(tpl_rs *rs, const tpl_node *n, tpl_obj **out) {
   if (!rc && (!glob || (want_ex && !ex))) rc = CC_ENOMEM;
   for (size_t i = e->lo; i < rs->nvars && rc == CC_OK; i++) {
     const tpl_var *v = &rs->vars[i];
-    if (v->v.j && (json_object_set(glob, v->name, v->v.j) ||
-                   (ex && v->name[0] != '_' && json_object_set(ex, v->name, v->v.j))))
+    if (!v->v.j) continue;
+    /* A Markup value stays Markup (stored as tpl_val_store stores it). */
+    tpl_val x = tpl_dup(&v->v);
+    json_t *k = tpl_val_store(&x);
+    if (!k || json_object_set(glob, v->name, k) || (ex && v->name[0] != '_' && json_object_set(ex, v->name, k)))
       rc = CC_ENOMEM;
+    json_decref(k);
   }
   S_pop(rs, &f);
   if (outer) outer->dead = 1;
@@ -472,7 +476,9 @@ static int S_import(tpl_rs *rs, const tpl_node *n) {
     /* M is the module's top-level names: a '_' name is not exported. */
     json_t *v = n->ops[i][0] == '_' ? NULL : json_object_get(m->j, n->ops[i]);
     /* Jinja2 binds an Undefined that says what is missing. */
-    rc = tpl_bind(rs, n->names[i], v ? tpl_ref(v) : tpl_undef(n->names[i]));
+    tpl_val x = v ? tpl_ref(v) : tpl_undef(n->names[i]);
+    tpl_val_fix_safe(&x); /* a Markup value kept by the module */
+    rc = tpl_bind(rs, n->names[i], x);
   }
   return rc;
 }

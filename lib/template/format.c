@@ -480,8 +480,9 @@ static int S_format(tpl_rs *rs, const tpl_node *n, const tpl_val *fmt, const jso
   }
   /* Python takes one list argument for a mapping here ("abc" % [1] is
    * "abc"): only a tuple's or a scalar's items left over are an error. */
-  int seq = !tuple && argc == 1 && json_is_array(argv[0]) &&
-            (tpl_tuple_kind(argv[0]) == TPL_LIST || tpl_tuple_kind(argv[0]) == TPL_RANGE);
+  int seq = !tuple && argc == 1 &&
+            (!argv[0] || /* Undefined has a __getitem__ too */
+             (json_is_array(argv[0]) && (tpl_tuple_kind(argv[0]) == TPL_LIST || tpl_tuple_kind(argv[0]) == TPL_RANGE)));
   if (rc == CC_OK && !dict && next < argc && !seq)
     rc = tpl_fail(rs, n, CC_EINVAL, "not all arguments converted during string formatting");
   if (rc == CC_OK && bp->len - start > rs->max_out) rc = tpl_fail(rs, n, CC_ELIMIT, "formatted string exceeds the output limit");

@@ -280,6 +280,10 @@ static inline int tpl_is_undef_item(const json_t *j) { return j && j == tpl_unde
 /* Set while the running render has kept a string as Markup (until then
  * no string read back can be one: tpl_val_fix_safe asks no further). */
 extern _Thread_local int tpl_markup_kept;
+/* Whether J is a string kept as Markup (in a list, a dict, a module). */
+static inline int tpl_json_markup(const json_t *j) {
+  return tpl_markup_kept && j && json_is_string(j) && tpl_tuple_kind(j) == TPL_MARKUP;
+}
 /* V read from a list, a dict or a namespace: Markup again when it was
  * stored as Markup, undefined when it was stored undefined. */
 static inline void tpl_val_fix_safe(tpl_val *v) {

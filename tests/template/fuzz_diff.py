@@ -3,7 +3,7 @@
 filters, tests, methods, statements) rendered by Python's Jinja2 and by our
 engine (tpl_driver, one process for the batch), compared as the
 differential test compares them (same bytes, or an error in the same
-phase). The suite runs seed 3's 3,000 templates (`template_fuzz_diff`);
+phase). The suite runs seed 21's 3,000 templates (`template_fuzz_diff`);
 other seeds and sizes find what is left:
 
   CC_BIN=build/bin tests/template/fuzz_diff.py [N] [SEED]
@@ -195,9 +195,21 @@ def main():
     for i in range(n):
         tpl = " ".join(g.stmt() for _ in range(rng.randint(1, 3)))
         name = "f%d.%s" % (i, "html" if rng.random() < 0.3 else "txt")
+        files = {}
+        k = rng.random()
+        if k < 0.1:  # a template of the folder: include, import, extends
+            files["part.txt"] = ("{%% macro box(v) %%}[{{ v }}]{%% endmacro %%}{%% set shared = %s %%}"
+                                 "{%% block body %%}<{{ %s }}>{%% endblock %%}" % (g.expr(), g.expr()))
+            tpl = rng.choice([
+                '{%% include "part.txt" %%}%s',
+                '{%% import "part.txt" as p %%}{{ p.box(1) }}{{ p.shared }}%s',
+                '{%% from "part.txt" import box, shared %%}{{ box(shared) }}%s',
+                '{%% extends "part.txt" %%}{%% block body %%}{{ super() }}%s{%% endblock %%}',
+                '{%% include "part.txt" without context %%}{%% include ["nope.txt", "part.txt"] %%}%s',
+            ]) % tpl
         # Each case its own copy: some of Jinja2's filters change their input
         # (indent's `s += newline` extends a list before it fails).
-        cases.append({"name": name, "strict": False, "markdown": False, "tpl": tpl, "files": {},
+        cases.append({"name": name, "strict": False, "markdown": False, "tpl": tpl, "files": files,
                       "vars": copy.deepcopy(VARS)})
     driver = os.path.join(os.environ["CC_BIN"], "tpl_driver")
     inp = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
@@ -213,8 +225,9 @@ def main():
         ok, phase, ref = run_diff.reference(c)
         if ok != gt["ok"] or (ok and ref != gt["out"]) or (not ok and phase != gt["phase"]):
             bad += 1
-            print("MISMATCH %s\n  template: %s\n  jinja2: %s %r\n  ours:   %s %r" % (
-                c["name"], c["tpl"], "ok" if ok else "raises at " + phase, ref,
+            print("MISMATCH %s\n  template: %s\n%s  jinja2: %s %r\n  ours:   %s %r" % (
+                c["name"], c["tpl"], "".join("  file %s: %s\n" % kv for kv in c["files"].items()),
+                "ok" if ok else "raises at " + phase, ref,
                 "ok" if gt["ok"] else "error at " + gt["phase"], gt.get("out", gt.get("err"))))
     print("%d cases, %d mismatches" % (len(cases), bad))
     return 1 if bad else 0
