@@ -82,8 +82,9 @@ def reference(c):
         return False, "render", "%s: %s" % (type(e).__name__, e)
 
 
-def main():
-    cases = [c for f in sorted(glob.glob(os.path.join(HERE, "cases*.txt"))) for c in parse(f)]
+def compare(cases, show_vars=True):
+    """Runs CASES through our driver (one process) and Jinja2, prints each
+    mismatch and a count; returns the exit status (0: none)."""
     driver = os.path.join(os.environ["CC_BIN"], "tpl_driver")
     cmd = shlex.split(os.environ.get("CC_WRAP", "")) + [driver]
     inp = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
@@ -102,12 +103,18 @@ def main():
         ok, phase, ref = reference(c)
         if ok != g["ok"] or (ok and ref != g["out"]) or (not ok and phase != g["phase"]):
             bad += 1
-            print("MISMATCH %s%s\n  template: %r\n  vars: %s\n  jinja2: %s %r\n  ours:   %s %r" % (
-                c["name"], " (strict)" if c["strict"] else "", c["tpl"], json.dumps(c["vars"]),
+            print("MISMATCH %s%s\n  template: %r\n%s%s  jinja2: %s %r\n  ours:   %s %r" % (
+                c["name"], " (strict)" if c["strict"] else "", c["tpl"],
+                "".join("  file %s: %r\n" % kv for kv in c["files"].items()),
+                "  vars: %s\n" % json.dumps(c["vars"]) if show_vars else "",
                 "ok" if ok else "raises at " + phase, ref,
                 "ok" if g["ok"] else "error at " + g["phase"], g.get("out", g.get("err"))))
     print("%d cases, %d mismatches" % (len(cases), bad))
     return 1 if bad else 0
+
+
+def main():
+    return compare([c for f in sorted(glob.glob(os.path.join(HERE, "cases*.txt"))) for c in parse(f)])
 
 
 if __name__ == "__main__":
